@@ -1,0 +1,14 @@
+package io.loglane.core.config;
+
+import java.nio.file.Path;
+
+/**
+ * Process-wide settings ({@code server:} section).
+ *
+ * @param bind          address every listener binds unless an input says otherwise (default 127.0.0.1)
+ * @param httpPort      the one HTTP port: ingest, API, metrics (default 8080)
+ * @param dataDir       root of the stream, checkpoints and archive (default {@code ./data})
+ * @param httpMaxBody   largest accepted HTTP request body in bytes (default 16 MiB); larger → 413
+ * @param shutdownGrace how long SIGTERM waits for drain and flush
+ */
+public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace) {}

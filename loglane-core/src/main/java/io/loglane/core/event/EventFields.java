@@ -1,0 +1,22 @@
+package io.loglane.core.event;
+
+import java.util.List;
+
+/**
+ * Names of the well-known record fields, shared by the router (content rules), the archive
+ * (columns) and later the index, so every stage agrees on what "the message" of a record is.
+ */
+public final class EventFields {
+    private EventFields() {}
+
+    /** Keys holding the original line, in order of preference (Docker/Fluent Bit use {@code log}). */
+    public static final List<String> MESSAGE_KEYS = List.of("log", "message", "msg");
+    /** Keys naming the severity. */
+    public static final List<String> LEVEL_KEYS = List.of("level", "severity", "lvl", "loglevel");
+    /** Explicit lane selector. */
+    public static final String LOG_TYPE = "log_type";
+    public static final List<String> HOST_KEYS = List.of("host", "hostname");
+    public static final String CONTAINER_ID = "container_id";
+    public static final String CONTAINER_NAME = "container_name";
+    public static final String SOURCE = "source";
+}

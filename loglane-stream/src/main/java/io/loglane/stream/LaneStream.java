@@ -1,0 +1,51 @@
+package io.loglane.stream;
+
+import io.loglane.core.config.Durability;
+import io.loglane.core.lifecycle.Component;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One lane's durable stream: an append-only sequence of record batches addressed by per-record
+ * offsets (a batch of n records starting at base offset b holds offsets b … b+n-1).
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #append} assigns offsets in call order and returns a future that completes once the
+ *       batch is as durable as {@link #durability()} demands. It fails with
+ *       {@link io.loglane.core.ingest.IngestRejectedException} (reason {@code BACKPRESSURE}) when a
+ *       disk/sync lane holds {@code maxLaneBytes} of data some consumer has not yet committed; it
+ *       never deletes unconsumed data on such lanes. A memory lane instead drops its oldest batches
+ *       and counts them.</li>
+ *   <li>An append whose {@code chunkId} was stored within the dedup window completes with
+ *       {@link AppendResult#duplicate()} true and stores nothing.</li>
+ *   <li>Readers see a batch only after its append is durable per the lane's durability.</li>
+ *   <li>Retention removes whole segments older than the lane's age or beyond its size, but on
+ *       disk/sync lanes never past the lowest committed checkpoint of a registered consumer.</li>
+ * </ul>
+ *
+ * <p>Implementations: the local segmented log and a memory ring now; Kafka (topic per lane) later.
+ * Thread-safety: safe for concurrent appenders and readers.
+ */
+public interface LaneStream extends Component {
+    String lane();
+
+    Durability durability();
+
+    CompletableFuture<AppendResult> append(AppendRequest request);
+
+    /** A reader positioned at {@code offset} (clamped to {@link #startOffset()} if older). */
+    StreamReader reader(long offset) throws IOException;
+
+    /** The oldest offset still held. */
+    long startOffset();
+
+    /** The offset the next appended record will get. */
+    long endOffset();
+
+    /** Bytes held on disk (or in memory for a memory lane). */
+    long sizeBytes();
+
+    /** Committed positions of this lane's consumers. */
+    ConsumerCheckpoints checkpoints();
+}
