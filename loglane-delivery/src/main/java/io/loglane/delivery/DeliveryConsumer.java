@@ -1,0 +1,223 @@
+package io.loglane.delivery;
+
+import io.loglane.core.lifecycle.Component;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.StoredBatch;
+import io.loglane.stream.StreamReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one lane to one store: read from the committed checkpoint → {@link Sink#write} →
+ * {@link Sink#flush} → commit the checkpoint the sink reports durable. At least once, made exact
+ * by the sink's idempotence by offset; nothing is ever skipped.
+ *
+ * <p>On any failure the consumer counts a retry, waits per its {@link Backoff} and starts over from
+ * the last committed checkpoint ({@link Sink#open}). A failing store stalls only this consumer:
+ * each runs on its own thread, and the stream keeps the data until it is committed (on disk/sync
+ * lanes a full stream pushes back on inputs; nothing is deleted).
+ *
+ * <p>Non-retriable sink errors are retried too, with a louder log: the dead-letter lane that will
+ * take records a store rejects forever comes with the index store; until then, stalling is the
+ * only choice that loses nothing.
+ *
+ * <p>Thread-safety: {@link #start()}, {@link #close()} and {@link #flush()} may be called from any
+ * thread; the loop runs on its own thread.
+ */
+public final class DeliveryConsumer implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumer.class);
+    private static final Duration POLL_WAIT = Duration.ofMillis(200);
+
+    private final LaneStream lane;
+    private final Sink sink;
+    private final Backoff backoff;
+    private final String name;
+    private final Counter retries;
+    private final Counter delivered;
+    private final AtomicLong committed = new AtomicLong();
+    private final List<FlushRequest> flushRequests = new ArrayList<>();
+    private volatile boolean running;
+    private volatile String lastError;
+    private Thread thread;
+
+    private record FlushRequest(long target, CompletableFuture<Void> done) {}
+
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
+                            MeterRegistry registry, RandomGenerator random) {
+        this.lane = lane;
+        this.sink = sink;
+        this.name = sink.store();
+        this.backoff = new Backoff(initialBackoff, maxBackoff, random);
+        Tags tags = Tags.of(MetricNames.LANE, lane.lane(), MetricNames.STORE, name);
+        this.retries = Counter.builder(MetricNames.DELIVERY_RETRIES).tags(tags)
+                .description("Failed delivery attempts that will be retried").register(registry);
+        this.delivered = Counter.builder(MetricNames.DELIVERY_DELIVERED).tags(tags)
+                .description("Events whose delivery was committed").register(registry);
+        Gauge.builder(MetricNames.DELIVERY_LAG, this, DeliveryConsumer::lag).tags(tags)
+                .description("Events in the stream not yet delivered to the store").register(registry);
+    }
+
+    public String lane() { return lane.lane(); }
+
+    public String store() { return name; }
+
+    /** Events appended to the lane but not yet committed by this consumer. */
+    public long lag() { return Math.max(0, lane.endOffset() - committed.get()); }
+
+    public long committedOffset() { return committed.get(); }
+
+    public double retries() { return retries.count(); }
+
+    /** The last delivery error, or null when the last attempt succeeded. */
+    public String lastError() { return lastError; }
+
+    @Override
+    public void start() throws Exception {
+        lane.checkpoints().register(name);
+        committed.set(lane.checkpoints().committed(name));
+        running = true;
+        thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(this::run);
+    }
+
+    /**
+     * Completes once everything appended to the lane before this call is committed in the store
+     * (the sink is forced to flush). Fails if the consumer is closed first.
+     */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long target = lane.endOffset();
+        if (committed.get() >= target) {
+            done.complete(null);
+            return done;
+        }
+        synchronized (flushRequests) {
+            flushRequests.add(new FlushRequest(target, done));
+        }
+        return done;
+    }
+
+    private void run() {
+        while (running) {
+            try (StreamReader reader = openAtCheckpoint()) {
+                deliverUntilFailure(reader);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                retries.increment();
+                lastError = e.toString();
+                Duration delay = backoff.nextDelay();
+                boolean permanent = e instanceof SinkException se && !se.retriable();
+                if (permanent) {
+                    LOG.error("lane {} → {}: store rejects data permanently; stalled at offset {}, retrying in {} ms: {}",
+                            lane.lane(), name, committed.get(), delay.toMillis(), e.toString());
+                } else {
+                    LOG.warn("lane {} → {}: delivery failed at offset {} (attempt {}), retrying in {} ms: {}",
+                            lane.lane(), name, committed.get(), backoff.failures(), delay.toMillis(), e.toString());
+                }
+                if (!sleep(delay)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private StreamReader openAtCheckpoint() throws Exception {
+        long from = lane.checkpoints().committed(name);
+        committed.set(from);
+        sink.open(from);
+        return lane.reader(from);
+    }
+
+    private void deliverUntilFailure(StreamReader reader) throws Exception {
+        while (running) {
+            StoredBatch batch = reader.poll(POLL_WAIT);
+            if (batch != null) {
+                sink.write(batch);
+            }
+            long target = pendingFlushTarget();
+            boolean force = target >= 0 && reader.position() >= target;
+            long durable = sink.flush(force);
+            long before = committed.get();
+            if (durable > before) {
+                lane.checkpoints().commit(name, durable);
+                committed.set(durable);
+                delivered.increment(durable - before);
+            }
+            if (lastError != null && durable >= before) {
+                lastError = null;
+                backoff.reset();
+            }
+            completeFlushes(committed.get());
+        }
+    }
+
+    private long pendingFlushTarget() {
+        synchronized (flushRequests) {
+            long max = -1;
+            for (FlushRequest r : flushRequests) {
+                max = Math.max(max, r.target);
+            }
+            return max;
+        }
+    }
+
+    private void completeFlushes(long upTo) {
+        synchronized (flushRequests) {
+            flushRequests.removeIf(r -> {
+                if (r.target <= upTo) {
+                    r.done.complete(null);
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the loop after a final forced flush and commit when the store allows it. */
+    @Override
+    public void close() throws Exception {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (thread != null) {
+            // Let the loop notice on its own (a poll waits at most POLL_WAIT): interrupting a thread
+            // in the middle of file I/O would close channels under it.
+            thread.join(Duration.ofSeconds(15));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(5));
+            }
+        }
+        synchronized (flushRequests) {
+            flushRequests.forEach(r -> r.done.completeExceptionally(new IllegalStateException("consumer closed")));
+            flushRequests.clear();
+        }
+        sink.close();
+    }
+}
