@@ -1,0 +1,293 @@
+package io.loglane.stream.local;
+
+import io.loglane.core.event.Bytes;
+import io.loglane.core.event.RecordBlock;
+import io.loglane.stream.AppendRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
+
+/**
+ * Encodes and decodes one stored record batch (format version 1). The full specification,
+ * including segment, index and checkpoint files, is in {@code FORMAT.md} beside this class.
+ *
+ * <pre>
+ * batch (all integers big-endian):
+ *    0  magic            int32   0x4C4C4E42 ("LLNB")
+ *    4  version          int16   1
+ *    6  length           int32   bytes of the whole batch, this header included
+ *   10  baseOffset       int64   offset of the first record
+ *   18  chainHash        byte[32] zeros unless attributes bit 3 (hash chain) is set
+ *   50  crc              uint32  CRC32C of bytes [54, length)
+ *   54  attributes       int16   bits 0-2 codec (0 none, 1 LZ4 block), bit 3 hash chained, rest 0
+ *   56  recordCount      int32   &gt;= 1
+ *   60  minTsNanos       int64
+ *   68  maxTsNanos       int64
+ *   76  receivedAtNanos  int64
+ *   84  rawPayloadLength int32   payload length before compression
+ *   88  tagLength        uint16
+ *   90  chunkIdLength    uint16  0 = no chunk id
+ *   92  sourcePosLength  uint16  0 = no source position
+ *   94  tag, chunkId (UTF-8), sourcePosition, then the payload (RecordBlock encoding, maybe compressed)
+ * </pre>
+ *
+ * <p>Why the CRC leaves out magic, version, length, baseOffset and chainHash: the CRC is computed
+ * by the appending thread before the lane lock is taken, while the base offset is only known under
+ * the lock (Kafka leaves its base offset out for the same reason). Recovery checks those fields by
+ * framing instead: the magic and version must match, the length must be sane, and base offsets
+ * must continue exactly where the previous batch ended. The chain hash, once enabled, will be
+ * SHA-256(previous batch's hash || bytes [54, length)) and so verifies itself along the chain; while
+ * disabled it must be all zeros.
+ *
+ * <p>Thread-safety: stateless; all methods may be called concurrently.
+ */
+public final class BatchCodec {
+    public static final int MAGIC = 0x4C4C4E42;
+    public static final int VERSION = 1;
+
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_VERSION = OFF_MAGIC + 4;
+    public static final int OFF_LENGTH = OFF_VERSION + 2;
+    public static final int OFF_BASE_OFFSET = OFF_LENGTH + 4;
+    public static final int OFF_CHAIN_HASH = OFF_BASE_OFFSET + 8;
+    public static final int CHAIN_HASH_LENGTH = 32;
+    public static final int OFF_CRC = OFF_CHAIN_HASH + CHAIN_HASH_LENGTH;
+    /** First byte the CRC covers. */
+    public static final int CRC_START = OFF_CRC + 4;
+    public static final int OFF_ATTRIBUTES = CRC_START;
+    public static final int OFF_RECORD_COUNT = OFF_ATTRIBUTES + 2;
+    public static final int OFF_MIN_TS = OFF_RECORD_COUNT + 4;
+    public static final int OFF_MAX_TS = OFF_MIN_TS + 8;
+    public static final int OFF_RECEIVED_AT = OFF_MAX_TS + 8;
+    public static final int OFF_RAW_PAYLOAD_LENGTH = OFF_RECEIVED_AT + 8;
+    public static final int OFF_TAG_LENGTH = OFF_RAW_PAYLOAD_LENGTH + 4;
+    public static final int OFF_CHUNK_ID_LENGTH = OFF_TAG_LENGTH + 2;
+    public static final int OFF_SOURCE_POS_LENGTH = OFF_CHUNK_ID_LENGTH + 2;
+    /** Size of the fixed part of the header. */
+    public static final int HEADER_SIZE = OFF_SOURCE_POS_LENGTH + 2;
+
+    public static final int ATTR_CODEC_MASK = 0x07;
+    public static final int CODEC_NONE = 0;
+    public static final int CODEC_LZ4 = 1;
+    public static final int ATTR_HASH_CHAINED = 0x08;
+
+    /** Upper bound of one batch; a larger length field is treated as corruption. */
+    public static final int MAX_BATCH_BYTES = 256 * 1024 * 1024;
+    private static final int MAX_VAR_FIELD = 0xFFFF;
+
+    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+
+    private BatchCodec() {}
+
+    /**
+     * Encodes a request into a batch with base offset 0 and computes its CRC. Compresses with LZ4
+     * when asked and when that makes the payload smaller.
+     *
+     * @throws IllegalArgumentException when the request is empty or a field is too long
+     */
+    public static EncodedBatch encode(AppendRequest request, boolean compress) {
+        RecordBlock records = request.records();
+        if (records == null || records.count() <= 0) {
+            throw new IllegalArgumentException("a batch needs at least one record");
+        }
+        if (records.length() > MAX_BATCH_BYTES / 2) {
+            throw new IllegalArgumentException("batch payload of " + records.length() + " bytes exceeds " + MAX_BATCH_BYTES / 2);
+        }
+        byte[] tag = utf8(request.tag() == null ? "" : request.tag(), "tag");
+        byte[] chunk = request.chunkId() == null ? new byte[0] : utf8(request.chunkId(), "chunk id");
+        byte[] source = request.sourcePosition() == null ? new byte[0] : request.sourcePosition();
+        if (source.length > MAX_VAR_FIELD) {
+            throw new IllegalArgumentException("source position longer than " + MAX_VAR_FIELD + " bytes");
+        }
+        int varStart = HEADER_SIZE;
+        int payloadStart = varStart + tag.length + chunk.length + source.length;
+        int raw = records.length();
+        byte[] buf;
+        int payloadLength;
+        int codec = CODEC_NONE;
+        if (compress) {
+            LZ4Compressor c = LZ4.fastCompressor();
+            buf = new byte[payloadStart + c.maxCompressedLength(raw)];
+            payloadLength = c.compress(records.array(), records.offset(), raw, buf, payloadStart, buf.length - payloadStart);
+            if (payloadLength < raw) {
+                codec = CODEC_LZ4;
+            }
+        } else {
+            buf = null;
+            payloadLength = raw;
+        }
+        if (codec == CODEC_NONE) {
+            if (buf == null || buf.length < payloadStart + raw) {
+                buf = new byte[payloadStart + raw];
+            }
+            System.arraycopy(records.array(), records.offset(), buf, payloadStart, raw);
+            payloadLength = raw;
+        }
+        int length = payloadStart + payloadLength;
+        Bytes.putInt(buf, OFF_MAGIC, MAGIC);
+        putShort(buf, OFF_VERSION, VERSION);
+        Bytes.putInt(buf, OFF_LENGTH, length);
+        Bytes.putLong(buf, OFF_BASE_OFFSET, 0L);
+        // chain hash stays zero: the per-lane hash chain option is not enabled yet
+        putShort(buf, OFF_ATTRIBUTES, codec);
+        Bytes.putInt(buf, OFF_RECORD_COUNT, records.count());
+        Bytes.putLong(buf, OFF_MIN_TS, records.minTsNanos());
+        Bytes.putLong(buf, OFF_MAX_TS, records.maxTsNanos());
+        Bytes.putLong(buf, OFF_RECEIVED_AT, request.receivedAtNanos());
+        Bytes.putInt(buf, OFF_RAW_PAYLOAD_LENGTH, raw);
+        putShort(buf, OFF_TAG_LENGTH, tag.length);
+        putShort(buf, OFF_CHUNK_ID_LENGTH, chunk.length);
+        putShort(buf, OFF_SOURCE_POS_LENGTH, source.length);
+        System.arraycopy(tag, 0, buf, varStart, tag.length);
+        System.arraycopy(chunk, 0, buf, varStart + tag.length, chunk.length);
+        System.arraycopy(source, 0, buf, varStart + tag.length + chunk.length, source.length);
+        Bytes.putInt(buf, OFF_CRC, crc(buf, 0, length));
+        return new EncodedBatch(buf, length, records.count(), request.receivedAtNanos());
+    }
+
+    /** Sets the base offset of an encoded batch; the CRC does not cover it. */
+    public static void setBaseOffset(byte[] batch, long baseOffset) {
+        Bytes.putLong(batch, OFF_BASE_OFFSET, baseOffset);
+    }
+
+    /** CRC32C of the covered part of the batch at {@code b[off, off+length)}. */
+    public static int crc(byte[] b, int off, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, off + CRC_START, length - CRC_START);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Checks the fixed header at {@code b[off, off+HEADER_SIZE)} and returns the total header length
+     * (fixed plus variable fields).
+     *
+     * @throws CorruptBatchException on a bad magic, unknown version or impossible length
+     */
+    public static int headerLength(byte[] b, int off) throws CorruptBatchException {
+        int magic = Bytes.getInt(b, off + OFF_MAGIC);
+        if (magic != MAGIC) {
+            throw new CorruptBatchException(String.format("bad magic 0x%08x", magic));
+        }
+        int version = getShort(b, off + OFF_VERSION);
+        if (version != VERSION) {
+            throw new CorruptBatchException("unknown batch version " + version);
+        }
+        int length = Bytes.getInt(b, off + OFF_LENGTH);
+        int headerLength = HEADER_SIZE + getShort(b, off + OFF_TAG_LENGTH) + getShort(b, off + OFF_CHUNK_ID_LENGTH)
+                + getShort(b, off + OFF_SOURCE_POS_LENGTH);
+        if (length < headerLength || length > MAX_BATCH_BYTES) {
+            throw new CorruptBatchException("impossible batch length " + length);
+        }
+        return headerLength;
+    }
+
+    /** The length field of a batch whose fixed header passed {@link #headerLength}. */
+    public static int length(byte[] b, int off) {
+        return Bytes.getInt(b, off + OFF_LENGTH);
+    }
+
+    /**
+     * Decodes the header of a batch; {@code b[off, off+headerLength)} must be present.
+     *
+     * @throws CorruptBatchException when a field is out of range
+     */
+    public static BatchHeader decodeHeader(byte[] b, int off) throws CorruptBatchException {
+        int headerLength = headerLength(b, off);
+        int tagLength = getShort(b, off + OFF_TAG_LENGTH);
+        int chunkLength = getShort(b, off + OFF_CHUNK_ID_LENGTH);
+        int sourceLength = getShort(b, off + OFF_SOURCE_POS_LENGTH);
+        int count = Bytes.getInt(b, off + OFF_RECORD_COUNT);
+        int raw = Bytes.getInt(b, off + OFF_RAW_PAYLOAD_LENGTH);
+        int attributes = getShort(b, off + OFF_ATTRIBUTES);
+        long baseOffset = Bytes.getLong(b, off + OFF_BASE_OFFSET);
+        if (count <= 0 || raw < 0 || raw > MAX_BATCH_BYTES || baseOffset < 0) {
+            throw new CorruptBatchException("bad header: count=" + count + " rawLength=" + raw + " baseOffset=" + baseOffset);
+        }
+        if ((attributes & ~(ATTR_CODEC_MASK | ATTR_HASH_CHAINED)) != 0 || (attributes & ATTR_CODEC_MASK) > CODEC_LZ4) {
+            throw new CorruptBatchException("unknown attributes " + attributes);
+        }
+        int p = off + HEADER_SIZE;
+        String tag = new String(b, p, tagLength, StandardCharsets.UTF_8);
+        p += tagLength;
+        String chunk = chunkLength == 0 ? null : new String(b, p, chunkLength, StandardCharsets.UTF_8);
+        p += chunkLength;
+        byte[] source = sourceLength == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + sourceLength);
+        return new BatchHeader(VERSION, length(b, off), baseOffset, Bytes.getInt(b, off + OFF_CRC), attributes, count,
+                Bytes.getLong(b, off + OFF_MIN_TS), Bytes.getLong(b, off + OFF_MAX_TS),
+                Bytes.getLong(b, off + OFF_RECEIVED_AT), raw, tag, chunk, source, headerLength);
+    }
+
+    /**
+     * Verifies the CRC and, when the hash chain is off, that the hash field is zero.
+     *
+     * @throws CorruptBatchException on a mismatch
+     */
+    public static void verify(byte[] b, int off, BatchHeader header) throws CorruptBatchException {
+        int actual = crc(b, off, header.length());
+        if (actual != header.crc()) {
+            throw new CorruptBatchException(String.format("CRC mismatch: stored 0x%08x, computed 0x%08x", header.crc(), actual));
+        }
+        if (!header.hashChained()) {
+            for (int i = 0; i < CHAIN_HASH_LENGTH; i++) {
+                if (b[off + OFF_CHAIN_HASH + i] != 0) {
+                    throw new CorruptBatchException("chain hash set on a batch without hash chaining");
+                }
+            }
+        }
+    }
+
+    /**
+     * Decompresses (if needed) and validates the records of a verified batch.
+     *
+     * @throws CorruptBatchException when the payload does not decode to the header's record count
+     */
+    public static RecordBlock records(byte[] b, int off, BatchHeader header) throws CorruptBatchException {
+        int start = off + header.payloadStart();
+        int stored = header.length() - header.payloadStart();
+        byte[] raw;
+        if (header.codec() == CODEC_LZ4) {
+            raw = new byte[header.rawPayloadLength()];
+            try {
+                LZ4FastDecompressor d = LZ4.fastDecompressor();
+                int read = d.decompress(b, start, raw, 0, raw.length);
+                if (read != stored) {
+                    throw new CorruptBatchException("LZ4 payload length mismatch: read " + read + " of " + stored);
+                }
+            } catch (LZ4Exception e) {
+                throw new CorruptBatchException("LZ4 payload does not decode: " + e.getMessage());
+            }
+        } else {
+            if (stored != header.rawPayloadLength()) {
+                throw new CorruptBatchException("payload length " + stored + " != raw length " + header.rawPayloadLength());
+            }
+            raw = java.util.Arrays.copyOfRange(b, start, start + stored);
+        }
+        RecordBlock parsed;
+        try {
+            parsed = RecordBlock.parse(raw, 0, raw.length, header.recordCount());
+        } catch (IllegalArgumentException e) {
+            throw new CorruptBatchException("payload framing: " + e.getMessage());
+        }
+        return parsed;
+    }
+
+    static int getShort(byte[] b, int i) {
+        return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+    }
+
+    static void putShort(byte[] b, int i, int v) {
+        b[i] = (byte) (v >>> 8);
+        b[i + 1] = (byte) v;
+    }
+
+    private static byte[] utf8(String s, String what) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_VAR_FIELD) {
+            throw new IllegalArgumentException(what + " longer than " + MAX_VAR_FIELD + " bytes");
+        }
+        return bytes;
+    }
+}

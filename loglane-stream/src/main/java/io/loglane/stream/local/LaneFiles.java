@@ -1,0 +1,93 @@
+package io.loglane.stream.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Every file name and suffix of a lane directory, in one place.
+ *
+ * <pre>
+ *   &lt;lane&gt;/00000000000000000000.log     segment: batches, named after its base offset (20 digits)
+ *   &lt;lane&gt;/00000000000000000000.index   sparse offset index of that segment (derived, rebuildable)
+ *   &lt;lane&gt;/*.tmp                        a file being written; deleted at start-up
+ *   &lt;lane&gt;/*.quarantined                a segment after an unrecoverable gap; kept for forensics, never read
+ *   &lt;lane&gt;/.clean-shutdown              written after a clean close; lets start-up skip the tail scan
+ *   &lt;lane&gt;/checkpoints/&lt;consumer&gt;.ckpt  consumer checkpoint
+ * </pre>
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class LaneFiles {
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+    public static final String TEMP_SUFFIX = ".tmp";
+    public static final String QUARANTINE_SUFFIX = ".quarantined";
+    public static final String CLEAN_SHUTDOWN = ".clean-shutdown";
+    public static final String CHECKPOINT_DIR = "checkpoints";
+    public static final String CHECKPOINT_SUFFIX = ".ckpt";
+
+    private LaneFiles() {}
+
+    public static String baseName(long baseOffset) {
+        return String.format("%020d", baseOffset);
+    }
+
+    public static Path logFile(Path laneDir, long baseOffset) {
+        return laneDir.resolve(baseName(baseOffset) + LOG_SUFFIX);
+    }
+
+    public static Path indexFile(Path laneDir, long baseOffset) {
+        return laneDir.resolve(baseName(baseOffset) + INDEX_SUFFIX);
+    }
+
+    public static Path tempFile(Path target) {
+        return target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+    }
+
+    /** The base offset a segment or index file is named after, or -1 if the name is not one. */
+    public static long baseOffsetOf(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(suffix) || name.length() != 20 + suffix.length()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} atomically: temp file, fsync, rename, fsync of the
+     * directory. A reader sees the old file or the new one, never a mix.
+     */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = tempFile(target);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(target.getParent());
+    }
+
+    /** Makes a directory's entries (creates, renames, deletes) durable. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for fsync; the rename is still atomic there.
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+}
