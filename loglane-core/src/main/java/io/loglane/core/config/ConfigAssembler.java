@@ -1,0 +1,109 @@
+package io.loglane.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Internal: turns the layered values into the typed {@link LoglaneConfig}, filling every unset key
+ * from its {@link ConfigSchema} default and checking what only the whole can tell (the
+ * {@code default} lane exists, listeners do not share a port).
+ *
+ * <p>Thread-safety: not thread-safe; one per load.
+ */
+final class ConfigAssembler {
+    private final ConfigLayers layers;
+    private final List<ConfigException> errors;
+
+    ConfigAssembler(ConfigLayers layers, List<ConfigException> errors) {
+        this.layers = layers;
+        this.errors = errors;
+    }
+
+    /** The config, or null when an error was recorded. */
+    LoglaneConfig assemble() {
+        ServerSettings server = new ServerSettings(
+                get("server.bind"), get("server.http_port"), get("server.data_dir"),
+                get("server.http_max_body"), get("server.shutdown_grace"));
+        List<InputSpec> inputs = inputs(server);
+        Map<String, LaneSpec> lanes = lanes();
+        StreamSettings stream = new StreamSettings(
+                get("stream.segment_size"), get("stream.max_lane_size"), get("stream.dedup_window"),
+                get("stream.dedup_max_entries"), get("stream.sync_max_wait"), get("stream.memory_lane_size"));
+        Path archiveDir = get("archive.dir");
+        ArchiveSettings archive = new ArchiveSettings(
+                archiveDir != null ? archiveDir : server.dataDir().resolve("archive"),
+                get("archive.flush_rows"), get("archive.flush_size"), get("archive.flush_age"),
+                get("archive.compact_after"), get("archive.compact_min_files"));
+        QuerySettings query = new QuerySettings(get("query.timeout"), get("query.max_rows"));
+        if (!lanes.containsKey(LoglaneConfig.DEFAULT_LANE)) {
+            errors.add(new ConfigException(layers.lastFile, 1, "lanes." + LoglaneConfig.DEFAULT_LANE,
+                    "the default lane is required after layering (layer your file over config/loglane.yaml, or declare it)"));
+        }
+        return errors.isEmpty() ? new LoglaneConfig(server, inputs, lanes, stream, archive, query) : null;
+    }
+
+    private List<InputSpec> inputs(ServerSettings server) {
+        List<InputSpec> out = new ArrayList<>();
+        Map<String, String> listeners = new HashMap<>();
+        listeners.put(server.bind() + ":" + server.httpPort(), "server.http_port");
+        for (ConfigLayers.InputLayer in : layers.inputs.values()) {
+            Map<String, ConfigLayers.Setting> v = in.values();
+            if ("http".equals(in.type())) {
+                // The HTTP input is the ingest endpoint of the one HTTP server: no listener of its own.
+                out.add(new InputSpec(in.type(), in.name(), server.bind(), server.httpPort(), Map.of(), in.origin()));
+                continue;
+            }
+            String bind = v.containsKey("inputs[forward].bind") ? (String) v.get("inputs[forward].bind").value() : server.bind();
+            int port = value(v, "inputs[forward].port");
+            Map<String, Object> options = new LinkedHashMap<>();
+            options.put("max_frame_bytes", value(v, "inputs[forward].max_frame_bytes"));
+            String where = bind + ":" + port;
+            String clash = listeners.putIfAbsent(where, "inputs." + in.name());
+            if (port != 0 && clash != null) {
+                ConfigLayers.Setting ps = v.get("inputs[forward].port");
+                ConfigOrigin o = ps != null ? ps.origin() : in.origin();
+                errors.add(new ConfigException(o.file(), o.line(), "inputs." + in.name() + ".port",
+                        "port " + port + " on " + bind + " is already used by " + clash));
+            }
+            out.add(new InputSpec(in.type(), in.name(), bind, port, options, in.origin()));
+        }
+        return out;
+    }
+
+    private Map<String, LaneSpec> lanes() {
+        Map<String, LaneSpec> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigLayers.LaneLayer> e : layers.lanes.entrySet()) {
+            Map<String, ConfigLayers.Setting> v = e.getValue().values;
+            double eps = value(v, "lanes.<name>.rate.events_per_second");
+            long burst = value(v, "lanes.<name>.rate.burst");
+            RateLimit rate = eps <= 0 ? RateLimit.UNLIMITED
+                    : new RateLimit(eps, burst > 0 ? burst : Math.max(1, (long) Math.ceil(eps)));
+            Duration age = value(v, "lanes.<name>.retention.age");
+            long size = value(v, "lanes.<name>.retention.size");
+            out.put(e.getKey(), new LaneSpec(e.getKey(),
+                    value(v, "lanes.<name>.match"),
+                    value(v, "lanes.<name>.parser"),
+                    new Retention(age, size),
+                    rate,
+                    value(v, "lanes.<name>.durability"),
+                    value(v, "lanes.<name>.to"),
+                    e.getValue().origin));
+        }
+        return out;
+    }
+
+    private <T> T get(String path) {
+        return value(layers.settings, path);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T value(Map<String, ConfigLayers.Setting> values, String path) {
+        ConfigLayers.Setting s = values.get(path);
+        return (T) (s != null ? s.value() : ConfigSchema.defaultOf(path));
+    }
+}

@@ -1,0 +1,46 @@
+package io.loglane.core.config;
+
+/**
+ * Renders the configuration reference from {@link ConfigSchema}, so the documentation can never
+ * disagree with what the loader accepts.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class ConfigReference {
+    private ConfigReference() {}
+
+    /** A Markdown document: one table per section, a row per key (key, type, default, description). */
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# loglane configuration reference\n\n")
+                .append("Generated from the key table in `io.loglane.core.config.ConfigSchema`. ")
+                .append("Durations: `500ms`, `30s`, `15m`, `12h`, `90d`, `1y` (365 days). ")
+                .append("Sizes: `512`, `64KiB`, `16MiB`, `10GiB` (binary) or `1GB` (decimal). ")
+                .append("Several `--config` files are layered in order: later files add inputs ")
+                .append("(an input with the same `name` replaces the earlier one), override the keys they set ")
+                .append("in a lane of the same name (lists such as `match` and `to` are replaced whole), and ")
+                .append("override settings. Unknown keys are errors. Lane names: `[a-z][a-z0-9_-]*`, ")
+                .append("not `logs`; a `default` lane must exist. Destinations: `")
+                .append(String.join("`, `", ConfigSchema.DESTINATIONS)).append("`.\n");
+        String section = null;
+        for (ConfigKey k : ConfigSchema.KEYS) {
+            String s = sectionOf(k.path());
+            if (!s.equals(section)) {
+                section = s;
+                sb.append("\n## `").append(s).append("`\n\n")
+                        .append("| key | type | default | description |\n")
+                        .append("|---|---|---|---|\n");
+            }
+            sb.append("| `").append(k.path()).append("` | ").append(k.type().label().replace("|", "\\|")).append(" | ")
+                    .append(k.defaultText() == null ? "—" : k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`")
+                    .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String sectionOf(String path) {
+        int dot = path.indexOf('.');
+        String first = path.substring(0, dot);
+        return first.startsWith("inputs") ? "inputs" : first;
+    }
+}

@@ -1,0 +1,114 @@
+package io.loglane.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The table of every configuration key (Kafka {@code LogConfig} / Fluent Bit {@code config_map}
+ * style): the loader validates against it, takes defaults from it, and {@link ConfigReference}
+ * renders it. Adding a key means adding one row here and reading it in {@link ConfigAssembler}.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class ConfigSchema {
+    private ConfigSchema() {}
+
+    /** Destination (store) names a lane may list in {@code to:}; later stores add their name here. */
+    public static final List<String> DESTINATIONS = List.of("archive");
+
+    /** Known input types. */
+    public static final List<String> INPUT_TYPES = List.of("forward", "http");
+
+    /** Top-level sections. */
+    public static final List<String> SECTIONS = List.of("server", "inputs", "lanes", "stream", "archive", "query");
+
+    /** Lane names become SQL view names: lower case, start with a letter. */
+    public static final Pattern LANE_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+
+    /** Input names are metric labels. */
+    public static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    /** Lane names that may not be declared ({@code logs} is the SQL view over all lanes). */
+    public static final List<String> RESERVED_LANE_NAMES = List.of("logs");
+
+    private static final ValueType S = ValueType.STRING;
+
+    /** Every key, in reference order. */
+    public static final List<ConfigKey> KEYS = List.of(
+            k("server.bind", S, "127.0.0.1", "Address every listener binds unless an input sets its own."),
+            k("server.http_port", ValueType.PORT, "8080", "The one HTTP port: ingest, API, metrics, UI."),
+            k("server.data_dir", ValueType.PATH, "./data", "Root of the stream, checkpoints and archive."),
+            k("server.http_max_body", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted HTTP request body; larger gets 413."),
+            k("server.shutdown_grace", ValueType.POSITIVE_DURATION, "30s", "How long SIGTERM waits for inputs to drain and stores to flush."),
+
+            k("inputs[].type", ValueType.INPUT_TYPE, null, "Required: forward (Fluent Forward over TCP) or http (POST /api/v1/ingest/{tag} on server.http_port)."),
+            k("inputs[].name", S, null, "Unique name, the `input` metric label; defaults to the type. A later file's input with the same name replaces the earlier one."),
+            k("inputs[forward].bind", S, null, "Listen address; defaults to server.bind."),
+            k("inputs[forward].port", ValueType.PORT, "24224", "Listen port of the Forward input."),
+            k("inputs[forward].max_frame_bytes", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted Forward frame; a larger one closes the connection."),
+
+            k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
+            k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
+            k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (stream and archive); 0 = forever."),
+            k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much stream data; 0 = unbounded."),
+            k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),
+            k("lanes.<name>.rate.burst", ValueType.NON_NEGATIVE_LONG, "0", "Token-bucket size in events; 0 = one second of events_per_second."),
+            k("lanes.<name>.durability", ValueType.DURABILITY, "disk", "When an event is acknowledged: memory (at once), disk (written), sync (fsynced)."),
+            k("lanes.<name>.to", ValueType.DESTINATIONS, "archive", "Stores the lane is delivered to."),
+
+            k("stream.segment_size", ValueType.POSITIVE_SIZE, "64MiB", "Roll a stream segment file at this size."),
+            k("stream.max_lane_size", ValueType.POSITIVE_SIZE, "2GiB", "Most undelivered data a lane's stream holds; past it disk/sync lanes push back, memory lanes drop the oldest."),
+            k("stream.dedup_window", ValueType.DURATION, "1h", "How long a stored Forward chunk id is remembered, across restarts."),
+            k("stream.dedup_max_entries", ValueType.COUNT, "100000", "Most chunk ids remembered per lane."),
+            k("stream.sync_max_wait", ValueType.DURATION, "2ms", "Group commit: the longest an fsync waits for more writers to join."),
+            k("stream.memory_lane_size", ValueType.POSITIVE_SIZE, "64MiB", "Buffer of a memory lane."),
+
+            k("archive.dir", ValueType.PATH, null, "Archive root; defaults to <server.data_dir>/archive."),
+            k("archive.flush_rows", ValueType.COUNT, "500000", "Flush a lane's buffer to Parquet at this many rows."),
+            k("archive.flush_size", ValueType.POSITIVE_SIZE, "128MiB", "… or at this many buffered bytes."),
+            k("archive.flush_age", ValueType.POSITIVE_DURATION, "30s", "… or when the oldest buffered row is this old."),
+            k("archive.compact_after", ValueType.POSITIVE_DURATION, "10m", "Compact an hour partition's small files once the hour has been closed this long."),
+            k("archive.compact_min_files", ValueType.COUNT, "4", "Compact only partitions with at least this many files."),
+
+            k("query.timeout", ValueType.POSITIVE_DURATION, "30s", "Longest a SQL query runs before it is cancelled."),
+            k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated."));
+
+    private static final Map<String, ConfigKey> BY_PATH;
+
+    static {
+        Map<String, ConfigKey> m = new LinkedHashMap<>();
+        for (ConfigKey key : KEYS) {
+            m.put(key.path(), key);
+        }
+        BY_PATH = Map.copyOf(m);
+    }
+
+    /** The key declared at {@code path} (in schema form, e.g. {@code lanes.<name>.parser}), or null. */
+    public static ConfigKey key(String path) { return BY_PATH.get(path); }
+
+    /** True if some key lies below {@code prefix} (e.g. {@code lanes.<name>.retention}). */
+    static boolean isSection(String prefix) {
+        String p = prefix + ".";
+        for (ConfigKey k : KEYS) {
+            if (k.path().startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The default of a key that has one. */
+    static Object defaultOf(String path) {
+        ConfigKey k = BY_PATH.get(path);
+        if (k == null) {
+            throw new IllegalArgumentException("undeclared key " + path);
+        }
+        return k.defaultValue();
+    }
+
+    private static ConfigKey k(String path, ValueType type, String dflt, String doc) {
+        return new ConfigKey(path, type, dflt, doc);
+    }
+}
