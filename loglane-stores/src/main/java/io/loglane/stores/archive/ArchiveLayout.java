@@ -1,0 +1,139 @@
+package io.loglane.stores.archive;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every path and file name of the Parquet archive, in one place (see FORMAT.md beside this class):
+ * {@code <root>/lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first:20>-<last:20>.parquet}, where
+ * first/last are the inclusive stream offsets the file was written from. Temporary files are
+ * {@code .<name>.tmp} and never match {@link #laneGlob}. The query module builds its views from
+ * the globs here, so writer and reader agree on the layout.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class ArchiveLayout {
+    /** Lane names double as SQL view names and path segments, so they are restricted. */
+    public static final Pattern LANE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    static final String TMP_SUFFIX = ".tmp";
+    private static final Pattern FILE = Pattern.compile("(\\d{20})-(\\d{20})\\.parquet");
+    private static final Pattern DATE_DIR = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})");
+    private static final Pattern HOUR_DIR = Pattern.compile("hour=(\\d{2})");
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
+
+    private final Path root;
+
+    public ArchiveLayout(Path root) { this.root = root.toAbsolutePath().normalize(); }
+
+    public Path root() { return root; }
+
+    public static void checkLane(String lane) {
+        if (lane == null || !LANE_NAME.matcher(lane).matches()) {
+            throw new IllegalArgumentException("bad lane name (want " + LANE_NAME.pattern() + "): " + lane);
+        }
+    }
+
+    public Path laneDir(String lane) { return root.resolve("lane=" + lane); }
+
+    /** Glob of every committed Parquet file of one lane (DuckDB syntax). */
+    public String laneGlob(String lane) { return laneDir(lane) + "/date=*/hour=*/*.parquet"; }
+
+    /** The hour bucket (hours since the epoch, UTC) an event time falls in. */
+    public static long hourBucket(long tsNanos) { return Math.floorDiv(tsNanos, HOUR_NANOS); }
+
+    /** Start of an hour bucket as an instant. */
+    public static Instant bucketStart(long bucket) { return Instant.ofEpochSecond(bucket * 3600L); }
+
+    public Path partitionDir(String lane, long bucket) {
+        Instant start = bucketStart(bucket);
+        LocalDate date = LocalDate.ofInstant(start, ZoneOffset.UTC);
+        int hour = (int) Math.floorMod(bucket, 24L);
+        return laneDir(lane).resolve("date=" + date).resolve(String.format("hour=%02d", hour));
+    }
+
+    public static String fileName(long firstOffset, long lastOffset) {
+        return String.format("%020d-%020d.parquet", firstOffset, lastOffset);
+    }
+
+    public static Path tempFor(Path target) {
+        return target.resolveSibling("." + target.getFileName() + TMP_SUFFIX);
+    }
+
+    static boolean isTemp(Path p) {
+        String n = p.getFileName().toString();
+        return n.startsWith(".") && n.endsWith(TMP_SUFFIX);
+    }
+
+    /** Parses a committed file's name, or returns null for anything else. */
+    static ArchiveFile parseFile(Path p) {
+        Matcher m = FILE.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+            return null;
+        }
+        return new ArchiveFile(p, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    }
+
+    /** The hour bucket of a {@code date=/hour=} partition directory, or null if the names do not parse. */
+    static Long bucketOf(Path hourDir) {
+        Matcher h = HOUR_DIR.matcher(hourDir.getFileName().toString());
+        Matcher d = DATE_DIR.matcher(hourDir.getParent().getFileName().toString());
+        if (!h.matches() || !d.matches()) {
+            return null;
+        }
+        try {
+            long day = LocalDate.parse(d.group(1)).toEpochDay();
+            int hour = Integer.parseInt(h.group(1));
+            return hour < 24 ? day * 24 + hour : null;
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The {@code date=/hour=} directories of a lane, in name order (missing lane → empty). */
+    List<Path> hourDirs(String lane) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path dateDir : sortedChildren(laneDir(lane), "date=*")) {
+            out.addAll(sortedChildren(dateDir, "hour=*"));
+        }
+        return out;
+    }
+
+    static List<Path> sortedChildren(Path dir, String glob) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
+            for (Path p : ds) {
+                out.add(p);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Whether a lane holds at least one committed file; stops at the first one found. */
+    public boolean hasFiles(String lane) throws IOException {
+        for (Path dateDir : sortedChildren(laneDir(lane), "date=*")) {
+            for (Path hourDir : sortedChildren(dateDir, "hour=*")) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(hourDir, "*.parquet")) {
+                    for (Path p : ds) {
+                        if (parseFile(p) != null) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,98 @@
+package io.loglane.stores.archive;
+
+import static io.loglane.stores.archive.ArchiveSchema.ident;
+import static io.loglane.stores.archive.ArchiveSchema.literal;
+
+import io.loglane.core.parse.FieldDef;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Writes Parquet (zstd) files with a private in-memory DuckDB: staging NDJSON → one partition
+ * file, or several partition files → one compacted file. Every file is written to its temporary
+ * name, fsynced, then atomically renamed over the target, so a reader (or a crash) sees either
+ * no file or a whole one, and a rewrite of the same offsets replaces the old file in one step.
+ *
+ * <p>Thread-safety: not thread-safe; one writer per sink.
+ */
+final class ParquetWriter implements AutoCloseable {
+    /**
+     * Largest staged row DuckDB accepts. DuckDB reserves twice this per reader, so it is not set
+     * higher than needed: {@link RowEncoder#MAX_RECORD_BYTES} of msgpack stays well below it as JSON.
+     */
+    static final long MAX_OBJECT_BYTES = 64L * 1024 * 1024;
+
+    private final Connection conn;
+    private final String select;
+
+    ParquetWriter(String lane, List<FieldDef> typed) throws SQLException {
+        this.conn = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = conn.createStatement()) {
+            // Leave room for the ingest side; DuckDB would otherwise claim every core and most RAM.
+            s.execute("SET memory_limit='1GB'");
+            s.execute("SET autoinstall_known_extensions=false");
+        }
+        StringBuilder cols = new StringBuilder(
+                "t:'BIGINT', g:'VARCHAR', h:'VARCHAR', ci:'VARCHAR', cn:'VARCHAR', s:'VARCHAR', m:'VARCHAR', a:'JSON', r:'BIGINT'");
+        StringBuilder sel = new StringBuilder("SELECT make_timestamp_ns(t) AS ts, ").append(literal(lane))
+                .append(" AS lane, g AS tag, h AS host, ci AS container_id, cn AS container_name, s AS source,"
+                        + " m AS message, coalesce(a, '{}'::JSON) AS attrs, make_timestamp(r) AS received_at");
+        for (int k = 0; k < typed.size(); k++) {
+            FieldDef f = typed.get(k);
+            cols.append(", f").append(k).append(":'").append(ArchiveSchema.duckType(f.type())).append('\'');
+            sel.append(", f").append(k).append(" AS ").append(ident(f.name()));
+        }
+        this.select = sel + " FROM read_json(%s, format='newline_delimited', maximum_object_size=" + MAX_OBJECT_BYTES
+                + ", columns={" + cols + "})";
+    }
+
+    /** Converts one staging file into the Parquet file {@code target}. */
+    void writeStaged(Path staging, Path target) throws IOException, SQLException {
+        copyTo(String.format(select, literal(staging.toString())), target);
+    }
+
+    /** Merges {@code sources} (same lane, same partition) into {@code target}, rows in source order. */
+    void merge(List<Path> sources, Path target) throws IOException, SQLException {
+        String list = sources.stream().map(p -> literal(p.toString())).collect(Collectors.joining(", ", "[", "]"));
+        copyTo("SELECT * FROM read_parquet(" + list + ", union_by_name=true, hive_partitioning=false)", target);
+    }
+
+    private void copyTo(String query, Path target) throws IOException, SQLException {
+        Files.createDirectories(target.getParent());
+        Path tmp = ArchiveLayout.tempFor(target);
+        Files.deleteIfExists(tmp);
+        try (Statement s = conn.createStatement()) {
+            s.execute("COPY (" + query + ") TO " + literal(tmp.toString())
+                    + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+        } catch (SQLException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Makes renames in {@code dir} durable (Linux honours fsync on a directory). */
+    static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some filesystems refuse a directory fsync; the rename itself is still atomic.
+        }
+    }
+
+    @Override
+    public void close() throws SQLException { conn.close(); }
+}

@@ -1,0 +1,422 @@
+package io.loglane.stores.archive;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.loglane.core.event.EventFields;
+import io.loglane.core.event.RecordCursor;
+import io.loglane.core.parse.FieldDef;
+import io.loglane.core.parse.FieldType;
+import io.loglane.core.parse.ParsedFields;
+import io.loglane.core.parse.RecordParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+import org.msgpack.value.ValueType;
+
+/**
+ * Turns one stored record (msgpack map + optional metadata map) into one staging row: a JSON
+ * object with short keys that {@link ParquetWriter} maps onto the archive columns:
+ * <pre>
+ *   t  event time, ns        g  tag       h  host        ci container_id   cn container_name
+ *   s  source                m  message   a  attrs (object, {@code _meta} = metadata map)
+ *   r  received_at, µs       f0…fn  typed parser fields (see {@link #typedFields()})
+ * </pre>
+ * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string, else the whole
+ * record as JSON. Fields that became columns are left out of {@code attrs}. Binary and msgpack
+ * extension values become base64 strings; nested maps and arrays keep their shape; invalid UTF-8
+ * is replaced, so a staging file is always valid JSON.
+ *
+ * <p>The unpacker, the per-field position arrays and the parsed-field holder are reused across
+ * records: the only per-record allocations are map keys and, with a parser, the message string.
+ *
+ * <p>Thread-safety: not thread-safe; one encoder per sink.
+ */
+final class RowEncoder {
+    private static final int MAX_DEPTH = 64;
+    /** Larger records are refused as invalid: their JSON row could exceed what DuckDB reads in one object. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    private final RecordParser parser;
+    /** Typed columns: positions in {@code parser.fields()} that do not collide with event columns. */
+    private final int[] typedIndex;
+    private final FieldDef[] typedDefs;
+    private final ParsedFields parsed;
+    private final String[] typedKeys;
+
+    private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+    private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
+    private final ArrayBufferInput valueInput = new ArrayBufferInput(new byte[0]);
+    private final MessageUnpacker valueUnpacker = MessagePack.newDefaultUnpacker(valueInput);
+    private final JsonFactory json = new JsonFactory();
+    private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
+
+    // Per-record field table, grown on demand and reused.
+    private String[] keys = new String[32];
+    private int[] valStart = new int[32];
+    private int[] valEnd = new int[32];
+    private ValueType[] valType = new ValueType[32];
+    private boolean[] consumed = new boolean[32];
+    private int n;
+    private byte[] buf;
+
+    RowEncoder(RecordParser parser) {
+        this.parser = parser;
+        List<FieldDef> all = parser == null ? List.of() : parser.fields();
+        List<FieldDef> typed = parser == null ? List.of() : ArchiveSchema.columns(all).stream()
+                .skip(ArchiveSchema.BASE.size())
+                .map(c -> all.stream().filter(f -> f.name().equals(c.name())).findFirst().orElseThrow())
+                .toList();
+        this.typedDefs = typed.toArray(FieldDef[]::new);
+        this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
+        this.parsed = new ParsedFields(all.size());
+        this.typedKeys = new String[typedDefs.length];
+        for (int k = 0; k < typedKeys.length; k++) {
+            typedKeys[k] = "f" + k;
+        }
+    }
+
+    /** The typed columns, in the order of the staging keys {@code f0…fn}. */
+    List<FieldDef> typedFields() { return List.of(typedDefs); }
+
+    /**
+     * Checks that a record's msgpack bytes are one whole value each (record and metadata), so a
+     * malformed record is refused before any of its batch is staged.
+     *
+     * @return null if fine, else the reason
+     */
+    String validate(RecordCursor c) {
+        if (c.recordLength() + c.metaLength() > MAX_RECORD_BYTES) {
+            return "record of " + (c.recordLength() + c.metaLength()) + " bytes exceeds " + MAX_RECORD_BYTES;
+        }
+        try {
+            if (c.metaLength() > 0 && !wholeValue(c.array(), c.metaOffset(), c.metaLength())) {
+                return "metadata is not a single msgpack value";
+            }
+            if (!wholeValue(c.array(), c.recordOffset(), c.recordLength())) {
+                return "record is not a single msgpack value";
+            }
+            return null;
+        } catch (MessagePackException | IOException e) {
+            return "malformed msgpack: " + e.getMessage();
+        }
+    }
+
+    private boolean wholeValue(byte[] b, int off, int len) throws IOException {
+        reset(unpacker, input, b, off, len);
+        unpacker.skipValue();
+        return unpacker.getTotalReadBytes() == len;
+    }
+
+    /** Writes one staging row for the record under the cursor. The record must have passed {@link #validate}. */
+    void encode(RecordCursor c, String tag, long receivedAtMicros, JsonGenerator g) throws IOException {
+        buf = c.array();
+        g.writeStartObject();
+        g.writeNumberField("t", c.tsNanos());
+        g.writeStringField("g", tag);
+        g.writeNumberField("r", receivedAtMicros);
+
+        int recOff = c.recordOffset();
+        reset(unpacker, input, buf, recOff, c.recordLength());
+        boolean isMap = unpacker.getNextFormat().getValueType() == ValueType.MAP;
+        n = 0;
+        if (isMap) {
+            int size = unpacker.unpackMapHeader();
+            ensure(size);
+            for (int i = 0; i < size; i++) {
+                keys[i] = readKey(unpacker);
+                valStart[i] = recOff + (int) unpacker.getTotalReadBytes();
+                valType[i] = unpacker.getNextFormat().getValueType();
+                unpacker.skipValue();
+                valEnd[i] = recOff + (int) unpacker.getTotalReadBytes();
+                consumed[i] = false;
+            }
+            n = size;
+        }
+
+        int msg = isMap ? firstString(EventFields.MESSAGE_KEYS) : -1;
+        if (msg >= 0) {
+            g.writeFieldName("m");
+            writeString(g, msg);
+        } else {
+            scratch.reset();
+            try (JsonGenerator sg = json.createGenerator(scratch)) {
+                writeValue(sg, buf, recOff, c.recordLength());
+            }
+            g.writeFieldName("m");
+            g.writeUTF8String(scratch.toByteArray(), 0, scratch.size());
+        }
+        if (isMap) {
+            column(g, "h", firstString(EventFields.HOST_KEYS));
+            column(g, "ci", stringField(EventFields.CONTAINER_ID));
+            column(g, "cn", stringField(EventFields.CONTAINER_NAME));
+            column(g, "s", stringField(EventFields.SOURCE));
+        }
+        if (typedDefs.length > 0) {
+            typed(g, msg);
+        }
+
+        g.writeFieldName("a");
+        g.writeStartObject();
+        for (int i = 0; i < n; i++) {
+            if (!consumed[i]) {
+                g.writeFieldName(keys[i]);
+                writeValue(g, buf, valStart[i], valEnd[i] - valStart[i]);
+            }
+        }
+        if (c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength())) {
+            g.writeFieldName("_meta");
+            writeValue(g, buf, c.metaOffset(), c.metaLength());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private void typed(JsonGenerator g, int msg) throws IOException {
+        boolean matched = false;
+        if (msg >= 0) {
+            parsed.clear();
+            matched = parser.parse(stringAt(msg), parsed);
+        }
+        for (int k = 0; k < typedDefs.length; k++) {
+            Object v;
+            if (matched) {
+                v = convert(parsed.get(typedIndex[k]), typedDefs[k].type());
+            } else {
+                int i = field(typedDefs[k].name());
+                v = i < 0 ? null : convert(recordValue(i), typedDefs[k].type());
+                if (v != null) {
+                    consumed[i] = true;
+                }
+            }
+            if (v == null) {
+                continue;
+            }
+            g.writeFieldName(typedKeys[k]);
+            switch (v) {
+                case Long l -> g.writeNumber(l);
+                case Double d -> writeDouble(g, d);
+                default -> g.writeString(v.toString());
+            }
+        }
+    }
+
+    private static void writeDouble(JsonGenerator g, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            g.writeNumber(d);
+        } else {
+            g.writeNull(); // JSON has no NaN/Infinity; DuckDB would refuse the staging file
+        }
+    }
+
+    /** Converts a parser or record value to a column's type; null when not convertible. */
+    static Object convert(Object v, FieldType type) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return switch (type) {
+                case STRING -> v instanceof byte[] ? null : v.toString();
+                case LONG -> switch (v) {
+                    case Long l -> l;
+                    case Integer i -> (long) i;
+                    case Double d -> d == Math.rint(d) && Math.abs(d) < 9.0e18 ? (long) (double) d : null;
+                    case Number num -> num.longValue();
+                    case String s -> Long.parseLong(s.trim());
+                    default -> null;
+                };
+                case DOUBLE -> switch (v) {
+                    case Number num -> num.doubleValue();
+                    case String s -> Double.parseDouble(s.trim());
+                    default -> null;
+                };
+            };
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A scalar record field as a Java value (String, Long, Double, Boolean); null for maps/arrays/nil. */
+    private Object recordValue(int i) throws IOException {
+        return switch (valType[i]) {
+            case STRING -> stringAt(i);
+            case INTEGER -> {
+                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
+                MessageFormat f = valueUnpacker.getNextFormat();
+                yield f == MessageFormat.UINT64 ? (Object) valueUnpacker.unpackBigInteger().doubleValue()
+                        : (Object) valueUnpacker.unpackLong();
+            }
+            case FLOAT -> {
+                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
+                yield valueUnpacker.unpackDouble();
+            }
+            case BOOLEAN -> {
+                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
+                yield valueUnpacker.unpackBoolean();
+            }
+            default -> null;
+        };
+    }
+
+    private void column(JsonGenerator g, String key, int i) throws IOException {
+        if (i >= 0) {
+            g.writeFieldName(key);
+            writeString(g, i);
+        }
+    }
+
+    private int firstString(List<String> names) {
+        for (String name : names) {
+            int i = stringField(name);
+            if (i >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the first field named {@code name} holding a string, marked consumed; else -1. */
+    private int stringField(String name) {
+        for (int i = 0; i < n; i++) {
+            if (valType[i] == ValueType.STRING && !consumed[i] && keys[i].equals(name)) {
+                consumed[i] = true;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int field(String name) {
+        for (int i = 0; i < n; i++) {
+            if (!consumed[i] && keys[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Payload of string field i: its bytes end where the value ends. */
+    private int stringLen(int i) throws IOException {
+        reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
+        return valueUnpacker.unpackRawStringHeader();
+    }
+
+    private String stringAt(int i) throws IOException {
+        int len = stringLen(i);
+        return new String(buf, valEnd[i] - len, len, StandardCharsets.UTF_8);
+    }
+
+    private void writeString(JsonGenerator g, int i) throws IOException {
+        int len = stringLen(i);
+        writeUtf8(g, buf, valEnd[i] - len, len);
+    }
+
+    /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */
+    private static void writeUtf8(JsonGenerator g, byte[] b, int off, int len) throws IOException {
+        for (int k = off, end = off + len; k < end; k++) {
+            if (b[k] < 0) {
+                g.writeString(new String(b, off, len, StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        g.writeUTF8String(b, off, len);
+    }
+
+    private boolean emptyMap(int off, int len) throws IOException {
+        reset(valueUnpacker, valueInput, buf, off, len);
+        return valueUnpacker.getNextFormat().getValueType() == ValueType.MAP && valueUnpacker.unpackMapHeader() == 0;
+    }
+
+    /** Writes the msgpack value in {@code b[off, off+len)} as JSON. */
+    private void writeValue(JsonGenerator g, byte[] b, int off, int len) throws IOException {
+        reset(valueUnpacker, valueInput, b, off, len);
+        writeNext(g, valueUnpacker, b, off, 0);
+    }
+
+    private void writeNext(JsonGenerator g, MessageUnpacker u, byte[] b, int base, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            // Deeper nesting than any log record needs; keep the row, mark the cut.
+            u.skipValue();
+            g.writeString("<nested too deep>");
+            return;
+        }
+        MessageFormat f = u.getNextFormat();
+        switch (f.getValueType()) {
+            case NIL -> {
+                u.unpackNil();
+                g.writeNull();
+            }
+            case BOOLEAN -> g.writeBoolean(u.unpackBoolean());
+            case INTEGER -> {
+                if (f == MessageFormat.UINT64) {
+                    g.writeNumber(u.unpackBigInteger());
+                } else {
+                    g.writeNumber(u.unpackLong());
+                }
+            }
+            case FLOAT -> writeDouble(g, u.unpackDouble());
+            case STRING -> {
+                // Copy straight from the record bytes: no String unless the text is non-ASCII.
+                int len = u.unpackRawStringHeader();
+                writeUtf8(g, b, base + (int) u.getTotalReadBytes(), len);
+                u.readPayloadAsReference(len);
+            }
+            case BINARY -> {
+                int len = u.unpackBinaryHeader();
+                g.writeBinary(u.readPayload(len));
+            }
+            case EXTENSION -> {
+                int len = u.unpackExtensionTypeHeader().getLength();
+                g.writeBinary(u.readPayload(len));
+            }
+            case ARRAY -> {
+                int size = u.unpackArrayHeader();
+                g.writeStartArray();
+                for (int i = 0; i < size; i++) {
+                    writeNext(g, u, b, base, depth + 1);
+                }
+                g.writeEndArray();
+            }
+            case MAP -> {
+                int size = u.unpackMapHeader();
+                g.writeStartObject();
+                for (int i = 0; i < size; i++) {
+                    g.writeFieldName(readKey(u));
+                    writeNext(g, u, b, base, depth + 1);
+                }
+                g.writeEndObject();
+            }
+        }
+    }
+
+    /** Map keys are normally strings; anything else is rendered as its JSON text. */
+    private String readKey(MessageUnpacker u) throws IOException {
+        MessageFormat f = u.getNextFormat();
+        if (f.getValueType() == ValueType.STRING) {
+            return u.unpackString();
+        }
+        return u.unpackValue().toJson();
+    }
+
+    private void reset(MessageUnpacker u, ArrayBufferInput in, byte[] b, int off, int len) throws IOException {
+        in.reset(b, off, len);
+        u.reset(in);
+    }
+
+    private void ensure(int size) {
+        if (size > keys.length) {
+            int cap = Math.max(size, keys.length * 2);
+            keys = Arrays.copyOf(keys, cap);
+            valStart = Arrays.copyOf(valStart, cap);
+            valEnd = Arrays.copyOf(valEnd, cap);
+            valType = Arrays.copyOf(valType, cap);
+            consumed = Arrays.copyOf(consumed, cap);
+        }
+    }
+}

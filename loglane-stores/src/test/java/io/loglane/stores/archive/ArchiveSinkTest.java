@@ -1,0 +1,357 @@
+package io.loglane.stores.archive;
+
+import static io.loglane.stores.archive.TestRecords.batch;
+import static io.loglane.stores.archive.TestRecords.lines;
+import static io.loglane.stores.archive.TestRecords.nanos;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loglane.core.config.ArchiveSettings;
+import io.loglane.core.config.Retention;
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.parse.RecordParser;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.delivery.SinkException;
+import io.loglane.stores.archive.TestRecords.Event;
+import io.loglane.stream.StoredBatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchiveSinkTest {
+    @TempDir Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<ArchiveSink> sinks = new ArrayList<>();
+
+    @AfterEach
+    void closeSinks() throws Exception {
+        for (ArchiveSink s : sinks) {
+            s.close();
+        }
+    }
+
+    private ArchiveSettings settings(int flushRows) {
+        return new ArchiveSettings(dir, flushRows, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2);
+    }
+
+    private ArchiveSink sink(String lane, RecordParser parser, boolean compact, Retention retention) {
+        ArchiveSink s = new ArchiveSink(lane, parser, settings(1_000_000), retention, compact, registry, clock);
+        sinks.add(s);
+        return s;
+    }
+
+    private ArchiveSink sink(String lane) { return sink(lane, null, true, new Retention(Duration.ZERO, 0)); }
+
+    private List<List<Object>> sql(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object o = rs.getObject(i);
+                    row.add(o == null ? null : o instanceof Number || o instanceof String ? o : o.toString());
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    private String scan(String lane) {
+        return "read_parquet('" + new ArchiveLayout(dir).laneGlob(lane) + "', hive_partitioning=false, union_by_name=true)";
+    }
+
+    private List<Path> parquetFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    @Test
+    void rowsRoundTripWithEveryColumn() throws Exception {
+        ArchiveSink s = sink("access", new TestParser(), true, null);
+        s.open(0);
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("k", List.of(1, "two", Map.of("three", 3.5)));
+        Map<String, Object> r0 = new LinkedHashMap<>();
+        r0.put("log", "GET /api/items 200 0.125");
+        r0.put("host", "web-1");
+        r0.put("container_id", "abc123");
+        r0.put("container_name", "/web");
+        r0.put("source", "stdout");
+        r0.put("nested", nested);
+        r0.put("blob", new byte[] {1, 2, 3});
+        r0.put("status", "999"); // parsed message wins; the record field stays in attrs
+        Map<String, Object> r1 = new LinkedHashMap<>(); // no message key: the record itself is the message
+        r1.put("status", "503");
+        r1.put("request_time", 2);
+        r1.put("method", 7);
+        r1.put("user", "ünïcode");
+        Map<String, Object> r2 = new LinkedHashMap<>(); // message that does not parse; non-string log
+        r2.put("log", 42);
+        r2.put("message", "free text");
+        r2.put("status", "not a number");
+        long ts0 = nanos("2026-03-01T10:15:30.123456789Z");
+        s.write(batch(0, "app.access", List.of(
+                new Event(ts0, r0, Map.of("ecs_task_arn", "arn:1")),
+                new Event(ts0 + 1, r1, Map.of()),
+                new Event(ts0 + 2, r2))));
+        assertThat(s.flush(true)).isEqualTo(3);
+
+        List<List<Object>> rows = sql("SELECT epoch_ns(ts), lane, tag, host, container_id, container_name, source, message,"
+                + " attrs::VARCHAR, epoch_us(received_at), method, path, status, request_time FROM " + scan("access")
+                + " ORDER BY ts");
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).containsExactly(ts0, "access", "app.access", "web-1", "abc123", "/web", "stdout",
+                "GET /api/items 200 0.125",
+                "{\"nested\":{\"k\":[1,\"two\",{\"three\":3.5}]},\"blob\":\"AQID\",\"status\":\"999\",\"_meta\":{\"ecs_task_arn\":\"arn:1\"}}",
+                TestRecords.RECEIVED_NANOS / 1000, "GET", "/api/items", 200L, 0.125);
+        assertThat(rows.get(1)).containsExactly(ts0 + 1, "access", "app.access", null, null, null, null,
+                "{\"status\":\"503\",\"request_time\":2,\"method\":7,\"user\":\"ünïcode\"}",
+                "{\"user\":\"ünïcode\"}", TestRecords.RECEIVED_NANOS / 1000, "7", null, 503L, 2.0);
+        assertThat(rows.get(2)).containsExactly(ts0 + 2, "access", "app.access", null, null, null, null, "free text",
+                "{\"log\":42,\"status\":\"not a number\"}", TestRecords.RECEIVED_NANOS / 1000, null, null, null, null);
+        assertThat(sql("SELECT count(*) FROM (DESCRIBE SELECT * FROM " + scan("access") + ") WHERE column_name = 'message'"))
+                .containsExactly(List.of(1L));
+        assertThat(sql("SELECT column_type FROM (DESCRIBE SELECT ts FROM " + scan("access") + ")"))
+                .containsExactly(List.of("TIMESTAMP_NS"));
+    }
+
+    @Test
+    void partitionsFollowEventTimeAcrossHoursAndDays() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        List<Event> es = List.of(
+                new Event(nanos("2026-03-01T23:59:59.999999999Z"), Map.of("log", "a")),
+                new Event(nanos("2026-03-02T00:00:00Z"), Map.of("log", "b")),
+                new Event(nanos("2026-02-27T05:00:00Z"), Map.of("log", "late")),
+                new Event(nanos("2026-03-01T23:10:00Z"), Map.of("log", "c")));
+        s.write(batch(100, "t", es));
+        assertThat(s.flush(true)).isEqualTo(104);
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-02-27/hour=05/00000000000000000100-00000000000000000103.parquet",
+                "lane=app/date=2026-03-01/hour=23/00000000000000000100-00000000000000000103.parquet",
+                "lane=app/date=2026-03-02/hour=00/00000000000000000100-00000000000000000103.parquet");
+        assertThat(sql("SELECT message FROM read_parquet('" + dir + "/lane=app/date=2026-03-01/hour=23/*.parquet') ORDER BY ts"))
+                .containsExactly(List.of("c"), List.of("a"));
+        assertThat(registry.counter(MetricNames.ARCHIVE_FILES, MetricNames.LANE, "app").count()).isEqualTo(3.0);
+        assertThat(registry.counter(MetricNames.ARCHIVE_FLUSHES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void redeliveryRewritesTheSameFilesWithoutDuplicates() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.write(lines(0, 5, "2026-03-01T10:00:00Z"));
+        s.write(lines(5, 5, "2026-03-01T11:00:00Z"));
+        assertThat(s.flush(true)).isEqualTo(10);
+        List<Path> first = parquetFiles();
+        // The engine never committed 10: a restart reopens at 0 and redelivers the same offsets.
+        s.open(0);
+        s.write(lines(0, 5, "2026-03-01T10:00:00Z"));
+        s.write(lines(5, 5, "2026-03-01T11:00:00Z"));
+        assertThat(s.flush(true)).isEqualTo(10);
+        assertThat(parquetFiles()).isEqualTo(first);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(10L, 10L));
+    }
+
+    @Test
+    void openDeletesUncommittedFilesTempFilesAndStaging() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.write(lines(0, 3, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(true)).isEqualTo(3);
+        s.write(lines(3, 3, "2026-03-01T10:30:00Z"));
+        s.write(lines(6, 3, "2026-03-01T09:30:00Z"));
+        assertThat(s.flush(true)).isEqualTo(9);
+        Path hour10 = dir.resolve("lane=app/date=2026-03-01/hour=10");
+        Files.writeString(hour10.resolve(".00000000000000000009-00000000000000000011.parquet.tmp"), "half written");
+        s.write(lines(9, 2, "2026-03-01T10:40:00Z")); // staged, never flushed
+        s.close();
+
+        ArchiveSink again = sink("app");
+        again.open(3); // only the first flush was committed
+        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString())
+                .containsExactly("00000000000000000000-00000000000000000002.parquet");
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .containsExactly("00000000000000000000-00000000000000000002.parquet");
+        }
+        again.write(lines(3, 8, "2026-03-01T10:30:00Z"));
+        assertThat(again.flush(true)).isEqualTo(11);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(11L, 11L));
+    }
+
+    @Test
+    void aBatchIsStagedOnlyWhenItsMsgpackIsWhole() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        byte[] bad = {(byte) 0x82, (byte) 0xa3, 'l', 'o', 'g'}; // map of 2 with a key and no value
+        io.loglane.core.event.RecordBlockBuilder b = new io.loglane.core.event.RecordBlockBuilder();
+        byte[] good = TestRecords.pack(Map.of("log", "ok"));
+        b.add(nanos("2026-03-01T10:00:00Z"), good, 0, good.length);
+        b.add(nanos("2026-03-01T10:00:00Z"), bad, 0, bad.length);
+        RecordBlock block = b.build();
+        assertThatThrownBy(() -> s.write(new StoredBatch(0, "t", 0, block, null, null)))
+                .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.retriable()).isFalse())
+                .hasMessageContaining("offset 0");
+        assertThat(s.flush(true)).isEqualTo(0);
+        assertThat(parquetFiles()).isEmpty();
+    }
+
+    @Test
+    void flushWritesOnlyWhenRowsOrAgeAreDue() throws Exception {
+        ArchiveSink s = new ArchiveSink("app", null, settings(4), null, true, registry, clock);
+        sinks.add(s);
+        s.open(7);
+        s.write(lines(7, 3, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(false)).isEqualTo(7);
+        s.write(lines(10, 1, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(false)).isEqualTo(11); // 4 rows
+        s.write(lines(11, 1, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(false)).isEqualTo(11);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(s.flush(false)).isEqualTo(12); // age
+        s.write(new StoredBatch(12, "t", 0, RecordBlock.EMPTY, null, null));
+        assertThat(s.flush(false)).isEqualTo(12);
+    }
+
+    @Test
+    void compactionMergesClosedHoursKeepingEveryRowOnce() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        for (int i = 0; i < 4; i++) {
+            s.write(lines(i * 10L, 10, "2026-03-01T10:0" + i + ":00Z"));
+            s.flush(true);
+        }
+        s.write(lines(40, 5, "2026-03-01T11:50:00Z"));
+        s.flush(true);
+        s.write(lines(45, 5, "2026-03-01T11:55:00Z"));
+        s.flush(true);
+        // The engine has acted on 50, so everything is committed. At 12:00 hour 10 closed 60 min
+        // ago (≥ compactAfter 10 min) while hour 11 only just closed: the periodic maintenance of
+        // this flush compacts hour 10 alone.
+        assertThat(s.flush(false)).isEqualTo(50);
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000044.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000045-00000000000000000049.parquet");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(s.compactNow()).isEqualTo(1);
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000049.parquet");
+        assertThat(s.compactNow()).isZero();
+        assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
+                .containsExactly(List.of(50L, 50L, "line-0"));
+        assertThat(registry.counter(MetricNames.ARCHIVE_COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(2.0);
+        // A restart at the committed offset keeps the compacted files.
+        s.open(50);
+        assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(50L));
+    }
+
+    @Test
+    void compactionNeverRunsWhenDisabled() throws Exception {
+        ArchiveSink s = sink("audit", null, false, null);
+        s.open(0);
+        for (int i = 0; i < 3; i++) {
+            s.write(lines(i * 2L, 2, "2026-03-01T08:00:00Z"));
+            s.flush(true);
+        }
+        clock.advance(Duration.ofHours(5));
+        s.flush(false);
+        assertThat(s.compactNow()).isZero();
+        assertThat(parquetFiles()).hasSize(3);
+    }
+
+    @Test
+    void compactionSkipsFilesNotYetCommitted() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.write(lines(0, 2, "2026-03-01T08:00:00Z"));
+        s.flush(true);
+        s.write(lines(2, 2, "2026-03-01T08:10:00Z"));
+        s.flush(true); // returned 4, but the engine has not acted on it yet
+        assertThat(s.compactNow()).isZero(); // only [0,1] is below the commit point: one file is not enough
+        assertThat(parquetFiles()).hasSize(2);
+    }
+
+    @Test
+    void anInterruptedCompactionIsResolvedOnOpen() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.write(lines(0, 3, "2026-03-01T08:00:00Z"));
+        s.flush(true);
+        s.write(lines(3, 3, "2026-03-01T08:10:00Z"));
+        s.flush(true);
+        s.write(lines(6, 3, "2026-03-01T08:20:00Z"));
+        s.flush(true);
+        Path hour = dir.resolve("lane=app/date=2026-03-01/hour=08");
+        List<Path> sources = ArchiveMaintenance.files(hour).stream().map(ArchiveFile::path).toList();
+        // Crash right after the compacted file was renamed in, before its sources were deleted.
+        try (ParquetWriter w = new ParquetWriter("app", List.of())) {
+            w.merge(sources.subList(0, 2), hour.resolve(ArchiveLayout.fileName(0, 5)));
+        }
+        assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(15L));
+        s.open(9);
+        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
+                "00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(9L, 9L));
+    }
+
+    @Test
+    void retentionDeletesPartitionsOlderThanMaxAge() throws Exception {
+        ArchiveSink s = sink("app", null, true, new Retention(Duration.ofDays(1), 0));
+        s.open(0);
+        s.write(lines(0, 1, "2026-02-27T10:00:00Z"));
+        s.write(lines(1, 1, "2026-02-28T11:30:00Z")); // hour ends 12:00 on the 28th: exactly 1 day ago
+        s.write(lines(2, 1, "2026-02-28T12:00:00Z"));
+        s.write(lines(3, 1, "2026-03-01T11:00:00Z"));
+        s.flush(true);
+        assertThat(s.enforceRetention()).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("lane=app/date=2026-02-27"))).isFalse();
+        assertThat(sql("SELECT message FROM " + scan("app") + " ORDER BY ts")).containsExactly(List.of("line-2"), List.of("line-3"));
+        clock.advance(Duration.ofDays(2));
+        s.flush(false); // the periodic maintenance applies retention too
+        assertThat(parquetFiles()).isEmpty();
+    }
+
+    @Test
+    void strayAndTemporaryFilesAreNeverMatchedByTheLaneGlob() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.write(lines(0, 2, "2026-03-01T08:00:00Z"));
+        s.flush(true);
+        Path hour = dir.resolve("lane=app/date=2026-03-01/hour=08");
+        Files.writeString(hour.resolve(".00000000000000000002-00000000000000000003.parquet.tmp"), "garbage");
+        Files.createDirectories(dir.resolve(".staging/app"));
+        Files.writeString(dir.resolve(".staging/app/123.ndjson"), "{not json");
+        assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(2L));
+        assertThat(sql("SELECT count(*) FROM read_parquet('" + dir + "/lane=*/date=*/hour=*/*.parquet')"))
+                .containsExactly(List.of(2L));
+    }
+
+    @Test
+    void badLaneNamesAreRefused() {
+        assertThatThrownBy(() -> sink("../x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lane");
+    }
+}

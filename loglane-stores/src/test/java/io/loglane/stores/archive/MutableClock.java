@@ -1,0 +1,27 @@
+package io.loglane.stores.archive;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock tests move by hand. */
+final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) { this.now = start; }
+
+    void advance(Duration d) { now = now.plus(d); }
+
+    void set(Instant i) { now = i; }
+
+    @Override
+    public ZoneId getZone() { return ZoneOffset.UTC; }
+
+    @Override
+    public Clock withZone(ZoneId zone) { return this; }
+
+    @Override
+    public Instant instant() { return now; }
+}
