@@ -1,0 +1,125 @@
+package io.loglane.core.parse;
+
+import static io.loglane.core.parse.NginxCombinedParser.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NginxCombinedParserTest {
+    private final NginxCombinedParser parser = new NginxCombinedParser();
+    private final ParsedFields out = new ParsedFields(parser.fields().size());
+
+    @Test
+    void parsesAnNginxCombinedLine() {
+        String line = "203.0.113.9 - alice [10/Oct/2025:13:55:36 +0000] \"GET /api/items?id=7 HTTP/1.1\" 200 2326 "
+                + "\"https://example.com/start\" \"Mozilla/5.0 (X11; Linux x86_64)\"";
+        assertThat(parser.parse(line, out)).isTrue();
+        assertThat(out.get(REMOTE_ADDR)).isEqualTo("203.0.113.9");
+        assertThat(out.get(REMOTE_USER)).isEqualTo("alice");
+        assertThat(out.get(TIME_LOCAL)).isEqualTo("10/Oct/2025:13:55:36 +0000");
+        assertThat(out.get(METHOD)).isEqualTo("GET");
+        assertThat(out.get(PATH)).isEqualTo("/api/items?id=7");
+        assertThat(out.get(PROTOCOL)).isEqualTo("HTTP/1.1");
+        assertThat(out.get(STATUS)).isEqualTo(200L);
+        assertThat(out.get(BYTES)).isEqualTo(2326L);
+        assertThat(out.get(REFERER)).isEqualTo("https://example.com/start");
+        assertThat(out.get(USER_AGENT)).isEqualTo("Mozilla/5.0 (X11; Linux x86_64)");
+        assertThat(out.get(REQUEST_TIME)).isNull();
+    }
+
+    @Test
+    void missingValuesAreNullAndATrailingRequestTimeIsRead() {
+        String line = "::1 - - [10/Oct/2025:13:55:36 +0000] \"POST /login HTTP/2.0\" 302 - \"-\" \"-\" 0.125\n";
+        assertThat(parser.parse(line, out)).isTrue();
+        assertThat(out.get(REMOTE_ADDR)).isEqualTo("::1");
+        assertThat(out.get(REMOTE_USER)).isNull();
+        assertThat(out.get(BYTES)).isNull();
+        assertThat(out.get(REFERER)).isNull();
+        assertThat(out.get(USER_AGENT)).isNull();
+        assertThat(out.get(REQUEST_TIME)).isEqualTo(0.125);
+    }
+
+    @Test
+    void requestTimeAfterOtherExtrasOrWithAPrefix() {
+        String xff = "10.0.0.1 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\" \"198.51.100.2, 10.0.0.9\" 1.5";
+        assertThat(parser.parse(xff, out)).isTrue();
+        assertThat(out.get(REQUEST_TIME)).isEqualTo(1.5);
+        String rt = "10.0.0.1 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\" host=a rt=0.004 uct=\"0.000\"";
+        assertThat(parser.parse(rt, out)).isTrue();
+        assertThat(out.get(REQUEST_TIME)).isEqualTo(0.004);
+    }
+
+    @Test
+    void parsesApacheCommonAndCombined() {
+        String common = "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326";
+        assertThat(parser.parse(common, out)).isTrue();
+        assertThat(out.get(REMOTE_USER)).isEqualTo("frank");
+        assertThat(out.get(PATH)).isEqualTo("/apache_pb.gif");
+        assertThat(out.get(REFERER)).isNull();
+        String combined = common + " \"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"";
+        assertThat(parser.parse(combined, out)).isTrue();
+        assertThat(out.get(USER_AGENT)).isEqualTo("Mozilla/4.08 [en] (Win98; I ;Nav)");
+        assertThat(out.get(REFERER)).isEqualTo("http://www.example.com/start.html");
+    }
+
+    @Test
+    void decodesEscapedQuotesInQuotedFields() {
+        String apache = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET /a HTTP/1.1\" 200 1 \"-\" \"evil \\\"agent\\\" \\\\o/\"";
+        assertThat(parser.parse(apache, out)).isTrue();
+        assertThat(out.get(USER_AGENT)).isEqualTo("evil \"agent\" \\o/");
+        String nginx = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET /q=\\x22x\\x22 HTTP/1.1\" 200 1 \"-\" \"ua\"";
+        assertThat(parser.parse(nginx, out)).isTrue();
+        assertThat(out.get(PATH)).isEqualTo("/q=\"x\"");
+    }
+
+    @Test
+    void aBadRequestLineStillParsesWithoutMethod() {
+        String line = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"-\" 400 0 \"-\" \"-\"";
+        assertThat(parser.parse(line, out)).isTrue();
+        assertThat(out.get(STATUS)).isEqualTo(400L);
+        assertThat(out.get(METHOD)).isNull();
+        String tls = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"\\x16\\x03\\x01\\x02\\x00\\x01\" 400 157 \"-\" \"-\"";
+        assertThat(parser.parse(tls, out)).isTrue();
+        assertThat(out.get(METHOD)).isNull();
+        assertThat(out.get(BYTES)).isEqualTo(157L);
+    }
+
+    @Test
+    void utf8PathsSurvive() {
+        String line = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET /café HTTP/1.1\" 200 1";
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.parse(b, 0, b.length, out)).isTrue();
+        assertThat(out.get(PATH)).isEqualTo("/café");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnAccessLine() {
+        String[] notAccess = {
+                "",
+                "2025-01-01 12:00:00 ERROR [main] com.example.App - boom",
+                "{\"level\":\"info\",\"msg\":\"hello\"}",
+                "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 2000 1",
+                "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200",
+                "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1 200 1",
+                "1.2.3.4 - - 01/Jan/2025:00:00:00 +0000 \"GET / HTTP/1.1\" 200 1",
+                "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200 12x",
+                "\tat com.example.Foo.bar(Foo.java:12)",
+        };
+        for (String s : notAccess) {
+            out.set(0, "stale");
+            assertThat(parser.parse(s, out)).as(s).isFalse();
+            assertThat(out.get(0)).as("cleared on no match").isNull();
+        }
+    }
+
+    @Test
+    void declaresTypedColumnsAndIsRegistered() {
+        assertThat(parser.fields()).extracting(FieldDef::name).containsExactly(
+                "remote_addr", "remote_user", "time_local", "method", "path", "protocol", "status", "bytes",
+                "referer", "user_agent", "request_time");
+        assertThat(parser.fields().get(STATUS).type()).isEqualTo(FieldType.LONG);
+        assertThat(parser.fields().get(REQUEST_TIME).type()).isEqualTo(FieldType.DOUBLE);
+        assertThat(Parsers.forName("nginx_combined").name()).isEqualTo("nginx_combined");
+    }
+}
