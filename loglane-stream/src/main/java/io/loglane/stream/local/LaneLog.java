@@ -1,0 +1,526 @@
+package io.loglane.stream.local;
+
+import io.loglane.core.config.Durability;
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.StreamSettings;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.AppendRequest;
+import io.loglane.stream.AppendResult;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.StreamReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A disk or sync lane: the segmented log of one lane directory.
+ *
+ * <h2>Append path</h2>
+ * The appending thread encodes the batch (LZ4 and CRC32C) without any lock, then takes the append
+ * lock for: the back-pressure check, a segment roll if due, setting the base offset, and one
+ * {@code FileChannel.write}. A {@code disk} lane is durable once that write returns; a
+ * {@code sync} lane hands the append to its {@link GroupCommitter}. Readers see data only up to the
+ * durable end, and {@link LaneReader#poll} waits on a condition for it to move.
+ *
+ * <h2>Back-pressure</h2>
+ * When consumers are registered, the bytes from the lowest committed checkpoint to the end
+ * (measured with the sparse index, so slightly over-counted) plus the new batch may not exceed
+ * {@code maxLaneBytes}; otherwise the append fails with {@link Reason#BACKPRESSURE}. Committing a
+ * checkpoint frees capacity at once. A lane with no registered consumer has no back-pressure;
+ * its retention alone bounds it.
+ *
+ * <h2>Retention</h2>
+ * {@link #enforceRetention()} deletes whole sealed segments, oldest first, while the oldest is past
+ * {@code retention.maxAge} (by the newest arrival time it holds, against the injected clock) or the
+ * lane exceeds {@code retention.maxBytes}, but never a segment holding offsets at or above the
+ * lowest committed checkpoint. The active segment is never deleted.
+ *
+ * <h2>De-duplication</h2>
+ * See {@link DedupWindow}; at start-up the window is rebuilt from the headers of the newest
+ * batches whose arrival time lies within the window (at most {@code dedupMaxEntries} ids).
+ *
+ * <p>Thread-safety: safe for concurrent appenders, readers and retention.
+ */
+public final class LaneLog implements LaneStream {
+    private static final Logger LOG = LoggerFactory.getLogger(LaneLog.class);
+    /** Sparse index granularity; batches are usually larger, so most batches get an entry. */
+    static final int INDEX_INTERVAL_BYTES = 4096;
+
+    private final LaneSpec spec;
+    private final Path dir;
+    private final StreamSettings settings;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Executor sealer;
+    private final boolean compress;
+    private final LocalCheckpoints checkpoints;
+    private final DedupWindow dedup;
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock dataLock = new ReentrantLock();
+    private final Condition dataArrived = dataLock.newCondition();
+    private final AtomicInteger waitingReaders = new AtomicInteger();
+    private final AtomicInteger appendersInFlight = new AtomicInteger();
+
+    private volatile Segments segments;
+    private Segment active;
+    private volatile long durableEnd;
+    private volatile IOException failure;
+    private volatile boolean open;
+    private volatile RecoveryReport report;
+    private GroupCommitter committer;
+    private Counter fsyncs;
+    private Counter rejectedBackpressure;
+    private Counter rejectedInvalid;
+    private Counter rejectedStorage;
+
+    /**
+     * @param laneDir  this lane's directory (created if missing)
+     * @param sealer   runs segment seals (fsync + index write) of disk lanes off the append path
+     */
+    public LaneLog(Path laneDir, LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock, Executor sealer) {
+        if (spec.durability() == Durability.MEMORY) {
+            throw new IllegalArgumentException("lane " + spec.name() + " is a memory lane");
+        }
+        this.spec = spec;
+        this.dir = laneDir;
+        this.settings = settings;
+        this.registry = registry;
+        this.clock = clock;
+        this.sealer = sealer;
+        this.compress = true;
+        this.checkpoints = new LocalCheckpoints(laneDir, this::startOffset, this::endOffset);
+        this.dedup = new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries());
+    }
+
+    @Override
+    public String lane() { return spec.name(); }
+
+    @Override
+    public Durability durability() { return spec.durability(); }
+
+    /** What start-up recovery found; null before {@link #start()}. */
+    public RecoveryReport recoveryReport() { return report; }
+
+    public Path directory() { return dir; }
+
+    @Override
+    public void start() throws IOException {
+        LaneLoader.Loaded loaded = new LaneLoader(spec.name(), dir, INDEX_INTERVAL_BYTES, checkpoints).load();
+        segments = loaded.segments();
+        report = loaded.report();
+        active = segments.last();
+        durableEnd = active.nextOffset();
+        rebuildDedupWindow();
+        String lane = spec.name();
+        fsyncs = Counter.builder(MetricNames.STREAM_FSYNCS).tag(MetricNames.LANE, lane).register(registry);
+        rejectedBackpressure = rejected(Reason.BACKPRESSURE);
+        rejectedInvalid = rejected(Reason.INVALID);
+        rejectedStorage = rejected(Reason.STORAGE_ERROR);
+        Gauge.builder(MetricNames.STREAM_BYTES, this, LaneLog::sizeBytes).tag(MetricNames.LANE, lane).register(registry);
+        Gauge.builder(MetricNames.STREAM_END_OFFSET, this, LaneLog::endOffset).tag(MetricNames.LANE, lane).register(registry);
+        if (spec.durability() == Durability.SYNC) {
+            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs);
+            committer.start();
+        }
+        open = true;
+    }
+
+    private Counter rejected(Reason reason) {
+        return Counter.builder("loglane.stream.appends.rejected").description("appends the stream refused")
+                .tag(MetricNames.LANE, spec.name()).tag(MetricNames.REASON, reason.label()).register(registry);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest request) {
+        String chunk = request.chunkId();
+        if (chunk == null) {
+            return store(request);
+        }
+        CompletableFuture<AppendResult> mine = new CompletableFuture<>();
+        DedupWindow.Decision d = dedup.begin(chunk, nowNanos(), mine);
+        if (d instanceof DedupWindow.Decision.Duplicate dup) {
+            return CompletableFuture.completedFuture(dup.result());
+        }
+        if (d instanceof DedupWindow.Decision.Wait wait) {
+            // The first copy decides: a duplicate if it was stored, another attempt if it failed.
+            return wait.first().handle((r, e) -> e == null
+                    ? CompletableFuture.completedFuture(new AppendResult(r.baseOffset(), r.count(), true))
+                    : append(request)).thenCompose(f -> f);
+        }
+        store(request).whenComplete((r, e) -> {
+            if (e == null) {
+                dedup.stored(chunk, r, nowNanos());
+                mine.complete(r);
+            } else {
+                dedup.failed(chunk);
+                mine.completeExceptionally(e);
+            }
+        });
+        return mine;
+    }
+
+    private CompletableFuture<AppendResult> store(AppendRequest request) {
+        EncodedBatch batch;
+        try {
+            batch = BatchCodec.encode(request, compress);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            rejectedInvalid.increment();
+            return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "lane " + spec.name() + ": " + e.getMessage(), e));
+        }
+        AppendResult result;
+        appendersInFlight.incrementAndGet();
+        try {
+            appendLock.lock();
+            try {
+                if (!open || failure != null) {
+                    rejectedStorage.increment();
+                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
+                            "lane " + spec.name() + (failure != null ? " failed: " + failure.getMessage() : " is closed")));
+                }
+                long unconsumed = unconsumedBytes();
+                if (unconsumed >= 0 && unconsumed + batch.length() > settings.maxLaneBytes()) {
+                    rejectedBackpressure.increment();
+                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.BACKPRESSURE, "lane " + spec.name()
+                            + " holds " + unconsumed + " unconsumed bytes (limit " + settings.maxLaneBytes() + ")"));
+                }
+                if (active.size() > 0 && active.size() + batch.length() > settings.segmentBytes()) {
+                    try {
+                        roll();
+                    } catch (IOException e) {
+                        rejectedStorage.increment();
+                        return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
+                                "lane " + spec.name() + ": segment roll failed: " + e.getMessage(), e));
+                    }
+                }
+                long base = active.nextOffset();
+                long position = active.size();
+                BatchCodec.setBaseOffset(batch.bytes(), base);
+                try {
+                    active.append(batch);
+                } catch (IOException e) {
+                    undoFailedWrite(position, base, e);
+                    rejectedStorage.increment();
+                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
+                            "lane " + spec.name() + ": write failed: " + e.getMessage(), e));
+                }
+                result = new AppendResult(base, batch.recordCount(), false);
+                if (spec.durability() == Durability.DISK) {
+                    durableEnd = active.nextOffset();
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            if (spec.durability() == Durability.DISK) {
+                wakeReaders();
+                return CompletableFuture.completedFuture(result);
+            }
+            CompletableFuture<AppendResult> f = new CompletableFuture<>();
+            committer.enqueue(f, result);
+            return f;
+        } finally {
+            appendersInFlight.decrementAndGet();
+            if (committer != null) {
+                committer.nudge();
+            }
+        }
+    }
+
+    /** Under the append lock: seals the active segment and starts the next one. */
+    private void roll() throws IOException {
+        Segment old = active;
+        Segment next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES);
+        if (spec.durability() == Durability.SYNC) {
+            // Acks of later batches must not overtake unsynced bytes of this segment.
+            old.seal();
+            fsyncs.increment();
+        } else {
+            sealer.execute(() -> sealQuietly(old));
+        }
+        segments.add(next);
+        active = next;
+    }
+
+    private void sealQuietly(Segment s) {
+        try {
+            s.seal();
+            fsyncs.increment();
+        } catch (IOException e) {
+            // Closed by retention or shutdown: recovery will scan it instead; nothing is lost.
+            LOG.debug("sealing {} skipped: {}", s, e.toString());
+        }
+    }
+
+    private void undoFailedWrite(long position, long base, IOException cause) {
+        try {
+            active.truncateTo(position, base);
+        } catch (IOException e) {
+            failure = cause;
+            LOG.error("lane {}: write failed and could not be undone; refusing further appends", spec.name(), e);
+        }
+    }
+
+    /** Bytes from the lowest checkpoint to the end; -1 when no consumer is registered. */
+    private long unconsumedBytes() {
+        OptionalLong lowest = checkpoints.lowest();
+        if (lowest.isEmpty()) {
+            return -1;
+        }
+        long from = lowest.getAsLong();
+        Segment s = segments.floor(from);
+        if (s == null) {
+            s = segments.first();
+        }
+        long n = s.size() - (from >= s.nextOffset() ? s.size() : s.floorPosition(from));
+        for (Segment t = segments.next(s); t != null; t = segments.next(t)) {
+            n += t.size();
+        }
+        return n;
+    }
+
+    /**
+     * Deletes sealed segments past the lane's age or size retention, never past the lowest
+     * committed checkpoint. Called by {@link LocalStream}'s scheduler and by the app.
+     *
+     * @return segments deleted
+     */
+    public int enforceRetention() {
+        if (!open) {
+            return 0;
+        }
+        List<Segment> doomed = new ArrayList<>();
+        long maxAgeNanos = spec.retention().maxAge() == null || spec.retention().maxAge().isNegative()
+                ? 0 : spec.retention().maxAge().toNanos();
+        long maxBytes = spec.retention().maxBytes();
+        long now = nowNanos();
+        appendLock.lock();
+        try {
+            long total = segments.totalBytes();
+            OptionalLong lowest = checkpoints.lowest();
+            for (Segment s : segments.all()) {
+                if (s == active) {
+                    break;
+                }
+                boolean old = maxAgeNanos > 0 && s.maxReceivedAtNanos() < now - maxAgeNanos;
+                boolean big = maxBytes > 0 && total > maxBytes;
+                if (!old && !big) {
+                    break;
+                }
+                if (lowest.isPresent() && s.nextOffset() > lowest.getAsLong()) {
+                    break; // a consumer still needs it
+                }
+                segments.remove(s);
+                total -= s.size();
+                doomed.add(s);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        for (Segment s : doomed) {
+            try {
+                s.delete();
+                LOG.info("lane {}: retention deleted {}", spec.name(), s);
+            } catch (IOException e) {
+                LOG.warn("lane {}: could not delete {}", spec.name(), s, e);
+            }
+        }
+        return doomed.size();
+    }
+
+    @Override
+    public StreamReader reader(long offset) {
+        return new LaneReader(this, Math.max(offset, startOffset()));
+    }
+
+    @Override
+    public long startOffset() {
+        Segments s = segments;
+        return s == null ? 0 : s.first().baseOffset();
+    }
+
+    @Override
+    public long endOffset() {
+        appendLock.lock();
+        try {
+            return active == null ? 0 : active.nextOffset();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The offset below which every record is durable and visible to readers. */
+    public long durableEnd() { return durableEnd; }
+
+    @Override
+    public long sizeBytes() {
+        Segments s = segments;
+        return s == null ? 0 : s.totalBytes();
+    }
+
+    @Override
+    public LocalCheckpoints checkpoints() { return checkpoints; }
+
+    Segments segments() { return segments; }
+
+    boolean isOpen() { return open; }
+
+    /** Waits until data beyond {@code position} is durable, the lane closes, or the time is up. */
+    boolean awaitData(long position, long nanos) throws InterruptedException {
+        if (durableEnd > position) {
+            return true;
+        }
+        dataLock.lock();
+        waitingReaders.incrementAndGet();
+        try {
+            while (durableEnd <= position && open) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = dataArrived.awaitNanos(nanos);
+            }
+            return durableEnd > position;
+        } finally {
+            waitingReaders.decrementAndGet();
+            dataLock.unlock();
+        }
+    }
+
+    private void wakeReaders() {
+        if (waitingReaders.get() > 0) {
+            dataLock.lock();
+            try {
+                dataArrived.signalAll();
+            } finally {
+                dataLock.unlock();
+            }
+        }
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Re-reads chunk ids from the newest batches within the dedup window (see {@link DedupWindow}). */
+    private void rebuildDedupWindow() throws IOException {
+        if (dedup.maxEntries() <= 0 || dedup.windowNanos() <= 0) {
+            return;
+        }
+        long cutoff = nowNanos() - dedup.windowNanos();
+        Deque<BatchHeader> found = new ArrayDeque<>();
+        List<Segment> all = segments.all();
+        for (int i = all.size() - 1; i >= 0 && found.size() < dedup.maxEntries(); i--) {
+            Segment s = all.get(i);
+            if (s.maxReceivedAtNanos() < cutoff) {
+                break;
+            }
+            List<BatchHeader> inSegment = new ArrayList<>();
+            try (FileChannel ch = FileChannel.open(s.logFile(), StandardOpenOption.READ)) {
+                BatchScanner scan = new BatchScanner(ch, 0, s.size(), false);
+                while (scan.next() instanceof BatchScanner.Batch b) {
+                    if (b.header().chunkId() != null && b.header().receivedAtNanos() >= cutoff) {
+                        inSegment.add(b.header());
+                    }
+                }
+            }
+            for (int j = inSegment.size() - 1; j >= 0 && found.size() < dedup.maxEntries(); j--) {
+                found.addFirst(inSegment.get(j));
+            }
+        }
+        for (BatchHeader h : found) {
+            dedup.seed(h.chunkId(), h.baseOffset(), h.recordCount(), h.receivedAtNanos());
+        }
+        if (!found.isEmpty()) {
+            LOG.info("lane {}: dedup window rebuilt with {} chunk id(s)", spec.name(), dedup.size());
+        }
+    }
+
+    /**
+     * Stops appends, fsyncs, seals the active segment and writes the clean-shutdown marker, which
+     * lets the next start skip the tail scan. Idempotent.
+     */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        appendLock.lock();
+        try {
+            if (!open) {
+                return;
+            }
+            open = false;
+        } finally {
+            appendLock.unlock();
+        }
+        if (committer != null) {
+            committer.close();
+        }
+        dataLock.lock();
+        try {
+            dataArrived.signalAll();
+        } finally {
+            dataLock.unlock();
+        }
+        boolean sealed = false;
+        if (failure == null) {
+            try {
+                active.seal();
+                sealed = true;
+            } catch (IOException e) {
+                LOG.warn("lane {}: final seal failed; next start will scan the tail", spec.name(), e);
+            }
+        }
+        for (Segment s : segments.all()) {
+            s.close();
+        }
+        if (sealed) {
+            Files.write(dir.resolve(LaneFiles.CLEAN_SHUTDOWN), new byte[0]);
+            LaneFiles.fsyncDirectory(dir);
+        }
+    }
+
+    private final class CommitTarget implements GroupCommitter.Target {
+        @Override
+        public GroupCommitter.SyncPoint syncPoint() {
+            appendLock.lock();
+            try {
+                return new GroupCommitter.SyncPoint(active.nextOffset(), active);
+            } finally {
+                appendLock.unlock();
+            }
+        }
+
+        @Override
+        public int appendersInFlight() { return appendersInFlight.get(); }
+
+        @Override
+        public void synced(long endOffset) {
+            if (endOffset > durableEnd) {
+                durableEnd = endOffset;
+            }
+            wakeReaders();
+        }
+
+        @Override
+        public void failed(IOException e) { failure = e; }
+    }
+}

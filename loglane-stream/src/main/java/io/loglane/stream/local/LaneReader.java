@@ -1,0 +1,125 @@
+package io.loglane.stream.local;
+
+import io.loglane.core.event.RecordBlock;
+import io.loglane.stream.StoredBatch;
+import io.loglane.stream.StreamReader;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+
+/**
+ * Sequential reader of a {@link LaneLog}. Remembers where the next batch starts in its segment, so
+ * sequential polls need no index lookup; a seek uses the sparse index and walks forward from the
+ * indexed batch. Verifies each batch's CRC before decoding it.
+ *
+ * <p>Thread-safety: one thread per reader.
+ */
+final class LaneReader implements StreamReader {
+    private final LaneLog log;
+    private long position;
+    private long skipped;
+    private Segment hintSegment;
+    private long hintFilePos = -1;
+    private byte[] buf = new byte[64 * 1024];
+
+    LaneReader(LaneLog log, long position) {
+        this.log = log;
+        this.position = position;
+    }
+
+    @Override
+    public StoredBatch poll(Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
+        while (true) {
+            long start = log.startOffset();
+            if (position < start) {
+                // Retention removed what this (unregistered) reader had not read yet.
+                skipped += start - position;
+                position = start;
+                hintSegment = null;
+            }
+            if (position < log.durableEnd()) {
+                StoredBatch b = readAt(position);
+                if (b != null) {
+                    position = b.nextOffset();
+                    return b;
+                }
+                continue;
+            }
+            if (!log.awaitData(position, deadline - System.nanoTime())) {
+                return null;
+            }
+        }
+    }
+
+    /** The batch holding {@code offset}, or null when its segment vanished under us (retention). */
+    private StoredBatch readAt(long offset) throws IOException {
+        Segment seg = hintSegment;
+        long filePos = hintFilePos;
+        if (seg == null) {
+            seg = log.segments().floor(offset);
+            if (seg == null) {
+                return null;
+            }
+            filePos = seg.floorPosition(offset);
+        }
+        try {
+            while (true) {
+                if (filePos >= seg.size()) {
+                    Segment next = log.segments().next(seg);
+                    if (next == null) {
+                        throw new CorruptBatchException("offset " + offset + " is below the durable end but past the last segment");
+                    }
+                    seg = next;
+                    filePos = 0;
+                    continue;
+                }
+                seg.read(filePos, buf, BatchCodec.HEADER_SIZE);
+                int headerLength = BatchCodec.headerLength(buf, 0);
+                int length = BatchCodec.length(buf, 0);
+                long base = io.loglane.core.event.Bytes.getLong(buf, BatchCodec.OFF_BASE_OFFSET);
+                int count = io.loglane.core.event.Bytes.getInt(buf, BatchCodec.OFF_RECORD_COUNT);
+                if (base + count <= offset) {
+                    filePos += length;
+                    continue;
+                }
+                if (buf.length < length) {
+                    buf = new byte[Math.max(length, buf.length * 2)];
+                }
+                seg.read(filePos, buf, Math.max(length, headerLength));
+                BatchHeader h = BatchCodec.decodeHeader(buf, 0);
+                BatchCodec.verify(buf, 0, h);
+                RecordBlock records = BatchCodec.records(buf, 0, h);
+                hintSegment = seg;
+                hintFilePos = filePos + length;
+                return new StoredBatch(h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition());
+            }
+        } catch (ClosedChannelException e) {
+            hintSegment = null;
+            if (!log.isOpen()) {
+                throw e;
+            }
+            return null;
+        } catch (CorruptBatchException e) {
+            throw new CorruptBatchException("lane " + log.lane() + ", " + seg.logFile().getFileName() + " at byte " + filePos
+                    + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public long position() { return position; }
+
+    @Override
+    public void seek(long offset) {
+        position = Math.max(offset, log.startOffset());
+        hintSegment = null;
+    }
+
+    @Override
+    public long skipped() { return skipped; }
+
+    @Override
+    public void close() {
+        hintSegment = null;
+    }
+}

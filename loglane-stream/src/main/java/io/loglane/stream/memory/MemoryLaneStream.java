@@ -1,0 +1,266 @@
+package io.loglane.stream.memory;
+
+import io.loglane.core.config.Durability;
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.StreamSettings;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.AppendRequest;
+import io.loglane.stream.AppendResult;
+import io.loglane.stream.ConsumerCheckpoints;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.StoredBatch;
+import io.loglane.stream.StreamReader;
+import io.loglane.stream.local.DedupWindow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@code memory} lane: a bounded in-memory ring of batches ({@code memoryLaneBytes} of record
+ * bytes). Appends are acknowledged at once. When a new batch does not fit, the oldest batches are
+ * dropped and counted as {@code loglane.events.dropped{lane, reason=overflow}}; a reader that had
+ * not reached them counts them in {@link StreamReader#skipped()}. Nothing survives a restart:
+ * offsets, checkpoints and the dedup window start over.
+ *
+ * <p>Thread-safety: safe for concurrent appenders and readers (one lock; appends only link a batch).
+ */
+public final class MemoryLaneStream implements LaneStream {
+    private final LaneSpec spec;
+    private final StreamSettings settings;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final DedupWindow dedup;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<StoredBatch> ring = new ArrayDeque<>();
+    private final Checkpoints checkpoints = new Checkpoints();
+    private long startOffset;
+    private long endOffset;
+    private long bytes;
+    private boolean open;
+    private Counter dropped;
+
+    public MemoryLaneStream(LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock) {
+        this.spec = spec;
+        this.settings = settings;
+        this.registry = registry;
+        this.clock = clock;
+        this.dedup = new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries());
+    }
+
+    @Override
+    public String lane() { return spec.name(); }
+
+    @Override
+    public Durability durability() { return Durability.MEMORY; }
+
+    @Override
+    public void start() {
+        dropped = Counter.builder(MetricNames.EVENTS_DROPPED).tag(MetricNames.LANE, spec.name()).tag(MetricNames.REASON, "overflow")
+                .register(registry);
+        Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
+        Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
+        lock.lock();
+        try {
+            open = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest request) {
+        if (request.records() == null || request.records().count() <= 0) {
+            return CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.INVALID,
+                    "lane " + spec.name() + ": a batch needs at least one record"));
+        }
+        String chunk = request.chunkId();
+        if (chunk == null) {
+            return CompletableFuture.completedFuture(store(request));
+        }
+        CompletableFuture<AppendResult> mine = new CompletableFuture<>();
+        DedupWindow.Decision d = dedup.begin(chunk, nowNanos(), mine);
+        if (d instanceof DedupWindow.Decision.Duplicate dup) {
+            return CompletableFuture.completedFuture(dup.result());
+        }
+        if (d instanceof DedupWindow.Decision.Wait w) {
+            return w.first().thenApply(r -> new AppendResult(r.baseOffset(), r.count(), true));
+        }
+        try {
+            AppendResult r = store(request);
+            dedup.stored(chunk, r, nowNanos());
+            mine.complete(r);
+        } catch (RuntimeException e) {
+            dedup.failed(chunk);
+            mine.completeExceptionally(e);
+        }
+        return mine;
+    }
+
+    private AppendResult store(AppendRequest request) {
+        int size = request.records().length();
+        lock.lock();
+        try {
+            if (!open) {
+                throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed");
+            }
+            long lost = 0;
+            while (!ring.isEmpty() && bytes + size > settings.memoryLaneBytes()) {
+                StoredBatch old = ring.removeFirst();
+                bytes -= old.records().length();
+                startOffset = old.nextOffset();
+                lost += old.records().count();
+            }
+            StoredBatch b = new StoredBatch(endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
+                    request.sourcePosition());
+            ring.addLast(b);
+            bytes += size;
+            endOffset = b.nextOffset();
+            if (lost > 0) {
+                dropped.increment(lost);
+            }
+            arrived.signalAll();
+            return new AppendResult(b.baseOffset(), b.records().count(), false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public StreamReader reader(long offset) {
+        return new Reader(Math.max(offset, startOffset()));
+    }
+
+    @Override
+    public long startOffset() {
+        lock.lock();
+        try {
+            return startOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long endOffset() {
+        lock.lock();
+        try {
+            return endOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long sizeBytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ConsumerCheckpoints checkpoints() { return checkpoints; }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            open = false;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** In-memory checkpoints: they would be meaningless after a restart, when offsets start over. */
+    private final class Checkpoints implements ConsumerCheckpoints {
+        private final Map<String, Long> committed = new ConcurrentHashMap<>();
+
+        @Override
+        public void register(String consumer) { committed.putIfAbsent(consumer, -1L); }
+
+        @Override
+        public long committed(String consumer) { return Math.max(committed.getOrDefault(consumer, -1L), startOffset()); }
+
+        @Override
+        public void commit(String consumer, long offset) {
+            if (offset < 0 || offset > endOffset()) {
+                throw new IllegalArgumentException("checkpoint " + offset + " outside 0.." + endOffset() + " for " + consumer);
+            }
+            committed.put(consumer, offset);
+        }
+
+        @Override
+        public Map<String, Long> all() {
+            Map<String, Long> out = new TreeMap<>();
+            committed.keySet().forEach(c -> out.put(c, committed(c)));
+            return out;
+        }
+    }
+
+    private final class Reader implements StreamReader {
+        private long position;
+        private long skipped;
+
+        Reader(long position) { this.position = position; }
+
+        @Override
+        public StoredBatch poll(Duration wait) throws InterruptedException {
+            long nanos = Math.max(0, wait.toNanos());
+            lock.lock();
+            try {
+                while (true) {
+                    if (position < startOffset) {
+                        skipped += startOffset - position;
+                        position = startOffset;
+                    }
+                    if (position < endOffset) {
+                        for (StoredBatch b : ring) {
+                            if (b.nextOffset() > position) {
+                                position = b.nextOffset();
+                                return b;
+                            }
+                        }
+                    }
+                    if (nanos <= 0 || !open) {
+                        return null;
+                    }
+                    nanos = arrived.awaitNanos(nanos);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public long position() { return position; }
+
+        @Override
+        public void seek(long offset) { position = Math.max(offset, startOffset()); }
+
+        @Override
+        public long skipped() { return skipped; }
+
+        @Override
+        public void close() {}
+    }
+}
