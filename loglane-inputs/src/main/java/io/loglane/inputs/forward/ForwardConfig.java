@@ -1,0 +1,103 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.config.ConfigException;
+import io.loglane.core.config.ConfigOrigin;
+import io.loglane.core.config.InputSpec;
+
+import java.time.Duration;
+
+/**
+ * Validated settings of one Forward input.
+ *
+ * @param name                 the {@code input} metric label and {@link io.loglane.core.ingest.Source#input()}
+ * @param bind                 listen address (default {@code 127.0.0.1})
+ * @param port                 listen port; 0 picks an ephemeral port (see {@link ForwardInput#boundPort()})
+ * @param maxFrameBytes        largest frame accepted ({@code max_frame_bytes}, default 16 MiB); a
+ *                             larger one closes the connection with {@code frame_too_large}
+ * @param maxDecompressedBytes largest inflated gzip body ({@code max_decompressed_bytes}, default 4 x max_frame_bytes, at most 1 GiB)
+ * @param maxInFlight          unacknowledged requests per connection before reading pauses
+ *                             ({@code max_in_flight}, default 64)
+ * @param drainTimeout         how long {@link ForwardInput#close()} waits for in-flight requests
+ *                             ({@code drain_timeout}, default 5 s)
+ * @param workerThreads        event-loop threads ({@code worker_threads}, default: available processors)
+ *
+ * <p>Thread-safety: immutable.
+ */
+public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
+                            int maxInFlight, Duration drainTimeout, int workerThreads) {
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final long MAX_BYTES = 1L << 30;
+
+    public ForwardConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name is required");
+        }
+        if (bind == null || bind.isBlank()) {
+            throw new IllegalArgumentException("bind is required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not in 0..65535");
+        }
+        if (maxFrameBytes < 1024 || maxDecompressedBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("max_frame_bytes must be >= 1KiB and max_decompressed_bytes >= max_frame_bytes");
+        }
+        if (maxInFlight < 1 || maxInFlight > 65536) {
+            throw new IllegalArgumentException("max_in_flight must be in 1..65536");
+        }
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drain_timeout must not be negative");
+        }
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("worker_threads must be >= 1");
+        }
+    }
+
+    /** Defaults for everything but the name and the address, for tests and embedding. */
+    public static ForwardConfig of(String name, String bind, int port) {
+        return new ForwardConfig(name, bind, port, DEFAULT_MAX_FRAME_BYTES, 4 * DEFAULT_MAX_FRAME_BYTES,
+                DEFAULT_MAX_IN_FLIGHT, DEFAULT_DRAIN_TIMEOUT, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Builds the config of a {@code type: forward} input.
+     *
+     * @throws ConfigException naming the input's file, line and the offending key
+     */
+    public static ForwardConfig from(InputSpec spec) throws ConfigException {
+        ConfigOrigin o = spec.origin() == null ? new ConfigOrigin("<none>", 0) : spec.origin();
+        String prefix = "inputs." + spec.name() + ".";
+        if (!"forward".equals(spec.type())) {
+            throw new ConfigException(o.file(), o.line(), prefix + "type", "not a forward input: " + spec.type());
+        }
+        long frame = bytes(spec, o, prefix, "max_frame_bytes", DEFAULT_MAX_FRAME_BYTES, 1024);
+        long inflated = bytes(spec, o, prefix, "max_decompressed_bytes", Math.min(MAX_BYTES, 4 * frame), frame);
+        long inFlight = spec.longOption("max_in_flight", DEFAULT_MAX_IN_FLIGHT);
+        if (inFlight < 1 || inFlight > 65536) {
+            throw new ConfigException(o.file(), o.line(), prefix + "max_in_flight", "must be in 1..65536, got " + inFlight);
+        }
+        Object drain = spec.options().get("drain_timeout");
+        Duration drainTimeout = drain instanceof Duration d ? d : DEFAULT_DRAIN_TIMEOUT;
+        long workers = spec.longOption("worker_threads", Runtime.getRuntime().availableProcessors());
+        if (workers < 1 || workers > 256) {
+            throw new ConfigException(o.file(), o.line(), prefix + "worker_threads", "must be in 1..256, got " + workers);
+        }
+        if (spec.port() < 0 || spec.port() > 65535) {
+            throw new ConfigException(o.file(), o.line(), prefix + "port", "must be in 0..65535, got " + spec.port());
+        }
+        String bind = spec.bind() == null || spec.bind().isBlank() ? DEFAULT_BIND : spec.bind();
+        return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) inFlight,
+                drainTimeout, (int) workers);
+    }
+
+    private static long bytes(InputSpec spec, ConfigOrigin o, String prefix, String key, long dflt, long min)
+            throws ConfigException {
+        long v = spec.longOption(key, dflt);
+        if (v < min || v > MAX_BYTES) {
+            throw new ConfigException(o.file(), o.line(), prefix + key, "must be between " + min + " and " + MAX_BYTES + " bytes, got " + v);
+        }
+        return v;
+    }
+}

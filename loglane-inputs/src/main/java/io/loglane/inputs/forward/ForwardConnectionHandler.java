@@ -1,0 +1,246 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.ingest.Ingest;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.ingest.Source;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One Forward connection's link to {@link Ingest}: submits each decoded frame as one
+ * {@link IngestRequest} and answers {@code {"ack": chunk}} once the request is durable.
+ *
+ * <h2>Automatic responses and flow control</h2>
+ * <table>
+ *   <caption>What the handler does per outcome</caption>
+ *   <tr><th>Outcome</th><th>Reply</th><th>Connection</th></tr>
+ *   <tr><td>Ingest future completes normally</td><td>ack if the frame had {@code chunk}</td><td>kept</td></tr>
+ *   <tr><td>frame whose entries were all rejected</td><td>ack if {@code chunk} (a resend would not help)</td><td>kept</td></tr>
+ *   <tr><td>{@code BACKPRESSURE}</td><td>none yet: reading pauses and the same request is retried
+ *       after a backoff of 5 ms doubling to 1 s, until accepted</td><td>kept, paused</td></tr>
+ *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}</td><td>none (the peer resends)</td><td>kept</td></tr>
+ *   <tr><td>{@code STORAGE_ERROR}, any other failure</td><td>none</td><td>closed</td></tr>
+ *   <tr><td>{@link ForwardProtocolException}</td><td>none</td><td>closed</td></tr>
+ * </table>
+ * Acks leave in request order even when futures complete out of order. At most {@code maxInFlight}
+ * requests are unacknowledged per connection; at the limit reading pauses (TCP back-pressure), so
+ * nothing queues without bound.
+ *
+ * <p>Thread-safety: confined to the channel's event loop; future callbacks hop onto it.
+ */
+final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final long FIRST_BACKOFF_MILLIS = 5;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+
+    private final String inputName;
+    private final Ingest ingest;
+    private final ForwardMetrics metrics;
+    private final RateLimitedLog log;
+    private final Clock clock;
+    private final int maxInFlight;
+    private final AtomicInteger inputInFlight;
+    private final BooleanSupplier accepting;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
+    private Source source;
+    private int backpressured;
+    private boolean closed;
+
+    /** One submitted request, in arrival order. */
+    private static final class Pending {
+        final String chunk;
+        boolean done;
+        boolean ack;
+        boolean backpressured;
+
+        Pending(String chunk) { this.chunk = chunk; }
+    }
+
+    /**
+     * @param inputInFlight counter shared by the input's connections, for the drain on close
+     * @param accepting     false once the input is closing: reading then stays paused
+     */
+    ForwardConnectionHandler(String inputName, Ingest ingest, ForwardMetrics metrics, RateLimitedLog log, Clock clock,
+                             int maxInFlight, AtomicInteger inputInFlight, BooleanSupplier accepting) {
+        this.inputName = inputName;
+        this.ingest = ingest;
+        this.metrics = metrics;
+        this.log = log;
+        this.clock = clock;
+        this.maxInFlight = maxInFlight;
+        this.inputInFlight = inputInFlight;
+        this.accepting = accepting;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        source = new Source(inputName, String.valueOf(ctx.channel().remoteAddress()));
+        metrics.connectionOpened();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        metrics.connectionClosed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ForwardMessage m)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        metrics.frame(m);
+        if (m.rejectedEntries() > 0) {
+            log.warn("bad_entry", "forward input '" + inputName + "': " + m.rejectedEntries()
+                    + " invalid entries (bad time, record not a map) rejected from " + source.peer() + " tag " + m.tag());
+        }
+        Pending p = new Pending(m.options().chunk());
+        pending.add(p);
+        inputInFlight.incrementAndGet();
+        if (m.records().isEmpty()) {
+            p.done = true;
+            p.ack = true;
+            flushAcks(ctx);
+            return;
+        }
+        IngestRequest request = new IngestRequest(source, m.tag(), m.records(), p.chunk, nowNanos());
+        updateReading(ctx);
+        submit(ctx, p, request, 0);
+    }
+
+    private void submit(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt) {
+        CompletableFuture<IngestResult> f;
+        try {
+            f = ingest.submit(request);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((r, e) -> {
+            try {
+                ctx.executor().execute(() -> completed(ctx, p, request, attempt, e));
+            } catch (RejectedExecutionException shutDown) {
+                inputInFlight.decrementAndGet(); // the event loop is gone; no ack can be sent anyway
+            }
+        });
+    }
+
+    private void completed(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt, Throwable error) {
+        if (p.backpressured) {
+            p.backpressured = false;
+            backpressured--;
+        }
+        if (error == null) {
+            p.done = true;
+            p.ack = true;
+        } else {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            IngestRejectedException.Reason reason = cause instanceof IngestRejectedException r ? r.reason()
+                    : IngestRejectedException.Reason.STORAGE_ERROR;
+            if (reason == IngestRejectedException.Reason.BACKPRESSURE && !closed) {
+                p.backpressured = true;
+                backpressured++;
+                metrics.backpressureRetry();
+                long delay = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt, 20));
+                ctx.executor().schedule(() -> {
+                    if (closed) {
+                        completed(ctx, p, request, attempt + 1, cause); // resolves the slot without an ack
+                    } else {
+                        submit(ctx, p, request, attempt + 1);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+                updateReading(ctx);
+                return;
+            }
+            p.done = true;
+            p.ack = false;
+            if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
+                metrics.requestFailed(reason.label());
+                log.warn("ingest_" + reason.label(), "forward input '" + inputName + "': request of "
+                        + request.records().count() + " events from " + source.peer() + " not accepted ("
+                        + reason.label() + "): " + cause.getMessage() + "; no ack sent, the peer will resend");
+            }
+            if (reason == IngestRejectedException.Reason.STORAGE_ERROR) {
+                ctx.close();
+            }
+        }
+        flushAcks(ctx);
+        updateReading(ctx);
+    }
+
+    /** Sends the acks of finished requests at the head of the queue, in order. */
+    private void flushAcks(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peek().done) {
+            Pending p = pending.poll();
+            inputInFlight.decrementAndGet();
+            if (p.ack && p.chunk != null && !closed) {
+                ctx.write(Unpooled.wrappedBuffer(ack(p.chunk)));
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private byte[] ack(String chunk) {
+        try {
+            ackPacker.clear();
+            ackPacker.packMapHeader(1).packString("ack").packString(chunk);
+            return ackPacker.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory packer: cannot happen
+        }
+    }
+
+    private void updateReading(ChannelHandlerContext ctx) {
+        boolean read = !closed && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause;
+        while (c instanceof DecoderException && !(c instanceof ForwardProtocolException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof ForwardProtocolException e) {
+            metrics.protocolError(e.reason());
+            log.warn("protocol_" + e.reason().label(), "forward input '" + inputName + "': closing connection from "
+                    + (source == null ? ctx.channel().remoteAddress() : source.peer()) + ": " + e.reason().label()
+                    + ": " + e.getMessage());
+        } else if (!(c instanceof IOException)) {
+            log.warn("unexpected", "forward input '" + inputName + "': closing connection after " + c);
+        }
+        ctx.close();
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

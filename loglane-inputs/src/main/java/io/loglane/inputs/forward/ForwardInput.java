@@ -1,0 +1,162 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.ingest.Ingest;
+import io.loglane.core.lifecycle.Component;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Fluent Forward input: a Netty TCP server (NIO transport) on the configured address.
+ *
+ * <p>Pipeline per connection: {@code decoder} ({@link ForwardDecoder}) then {@code connection}
+ * ({@link ForwardConnectionHandler}). TLS and the HELO/PING/PONG {@code shared_key} handshake are
+ * not built yet; they belong in front of {@code decoder} (an {@code SslHandler} named
+ * {@value #TLS_STAGE}, then a handshake handler named {@value #HANDSHAKE_STAGE} that removes
+ * itself once authenticated), see {@link #initConnection}.
+ *
+ * <p>Lifecycle: {@link #start()} binds (port 0 picks one, see {@link #boundPort()}); {@link #close()}
+ * stops accepting, stops reading from open connections, waits up to {@code drain_timeout} for
+ * in-flight requests to complete and their acks to be written, then closes every connection.
+ *
+ * <p>Thread-safety: {@link #start()} and {@link #close()} are called by one owner thread;
+ * {@link #boundPort()} may be read from any thread after start.
+ */
+public final class ForwardInput implements Component {
+    /** Pipeline slot names reserved for the later TLS and handshake stages. */
+    public static final String TLS_STAGE = "tls";
+    public static final String HANDSHAKE_STAGE = "handshake";
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardInput.class);
+
+    private final ForwardConfig config;
+    private final Ingest ingest;
+    private final Clock clock;
+    private final ForwardMetrics metrics;
+    private final RateLimitedLog log;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup("forward-connections", GlobalEventExecutor.INSTANCE);
+    private volatile boolean accepting = true;
+    private volatile int boundPort = -1;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel server;
+    private boolean closed;
+
+    public ForwardInput(ForwardConfig config, Ingest ingest, MeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.ingest = ingest;
+        this.clock = clock;
+        this.metrics = new ForwardMetrics(registry, config.name());
+        this.log = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void start() throws InterruptedException {
+        if (server != null || closed) {
+            throw new IllegalStateException("already started or closed");
+        }
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("forward-accept-" + config.name()),
+                NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.workerThreads(),
+                new DefaultThreadFactory("forward-io-" + config.name()), NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // larger reads for bulk PackedForward traffic; the decoder bounds what it buffers
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initConnection(ch);
+                    }
+                });
+        try {
+            server = b.bind(config.bind(), config.port()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            shutdownGroups();
+            throw e;
+        }
+        boundPort = ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Builds one connection's pipeline. TLS ({@value #TLS_STAGE}) and handshake ({@value #HANDSHAKE_STAGE}) go first, later. */
+    private void initConnection(SocketChannel ch) {
+        if (!accepting) {
+            ch.close();
+            return;
+        }
+        connections.add(ch);
+        ch.pipeline()
+                .addLast("decoder", new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes()))
+                .addLast("connection", new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
+                        config.maxInFlight(), inFlight, () -> accepting));
+    }
+
+    /** The port actually bound; -1 before {@link #start()}. */
+    public int boundPort() { return boundPort; }
+
+    public ForwardConfig config() { return config; }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        accepting = false;
+        try {
+            if (server != null) {
+                server.close().sync();
+                for (Channel c : connections) {
+                    c.config().setAutoRead(false);
+                }
+                long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+                while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                if (inFlight.get() > 0) {
+                    LOG.warn("forward input '{}': {} requests still in flight after {}; closing without their acks",
+                            config.name(), inFlight.get(), config.drainTimeout());
+                }
+                connections.close().await(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            shutdownGroups();
+        }
+    }
+
+    private void shutdownGroups() throws InterruptedException {
+        if (boss != null) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+        if (boss != null) {
+            boss.terminationFuture().await(5, TimeUnit.SECONDS);
+        }
+    }
+}

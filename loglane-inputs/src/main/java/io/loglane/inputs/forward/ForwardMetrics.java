@@ -1,0 +1,78 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.telemetry.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The meters of one Forward input, registered once so the per-frame path only increments.
+ *
+ * <ul>
+ *   <li>{@code loglane.events.received{input}}: events decoded, including rejected entries</li>
+ *   <li>{@code loglane.bytes.received{input}}: bytes of decoded frames</li>
+ *   <li>{@code loglane.protocol.errors{input, reason}}: one per connection-fatal error, one per rejected entry ({@code bad_entry})</li>
+ *   <li>{@code loglane.events.rejected{input, lane="none", reason="invalid"}}: entries rejected by the decoder (no lane was chosen)</li>
+ *   <li>{@code loglane.input.connections{input}}: open connections (gauge)</li>
+ *   <li>{@code loglane.input.requests.failed{input, reason}}: requests the router refused with a reason
+ *       other than back-pressure (not acked; the peer resends). Input-local: the router counts the events.</li>
+ *   <li>{@code loglane.input.backpressure.retries{input}}: requests retried after a back-pressure rejection</li>
+ * </ul>
+ *
+ * <p>Thread-safety: safe for concurrent use.
+ */
+final class ForwardMetrics {
+    static final String REQUESTS_FAILED = "loglane.input.requests.failed";
+    static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
+    static final String NO_LANE = "none";
+
+    private final MeterRegistry registry;
+    private final String input;
+    private final Counter eventsReceived;
+    private final Counter bytesReceived;
+    private final Counter entriesRejected;
+    private final Counter backpressureRetries;
+    private final Map<ForwardProtocolException.Reason, Counter> protocolErrors =
+            new EnumMap<>(ForwardProtocolException.Reason.class);
+    private final AtomicInteger connections;
+
+    ForwardMetrics(MeterRegistry registry, String input) {
+        this.registry = registry;
+        this.input = input;
+        eventsReceived = registry.counter(MetricNames.EVENTS_RECEIVED, MetricNames.INPUT, input);
+        bytesReceived = registry.counter(MetricNames.BYTES_RECEIVED, MetricNames.INPUT, input);
+        entriesRejected = registry.counter(MetricNames.EVENTS_REJECTED, MetricNames.INPUT, input,
+                MetricNames.LANE, NO_LANE, MetricNames.REASON, "invalid");
+        backpressureRetries = registry.counter(BACKPRESSURE_RETRIES, MetricNames.INPUT, input);
+        for (ForwardProtocolException.Reason r : ForwardProtocolException.Reason.values()) {
+            protocolErrors.put(r, registry.counter(MetricNames.PROTOCOL_ERRORS, MetricNames.INPUT, input,
+                    MetricNames.REASON, r.label()));
+        }
+        connections = registry.gauge(MetricNames.CONNECTIONS, Tags.of(MetricNames.INPUT, input), new AtomicInteger());
+    }
+
+    void frame(ForwardMessage m) {
+        eventsReceived.increment(m.records().count() + m.rejectedEntries());
+        bytesReceived.increment(m.frameBytes());
+        if (m.rejectedEntries() > 0) {
+            entriesRejected.increment(m.rejectedEntries());
+            protocolErrors.get(ForwardProtocolException.Reason.BAD_ENTRY).increment(m.rejectedEntries());
+        }
+    }
+
+    void protocolError(ForwardProtocolException.Reason reason) { protocolErrors.get(reason).increment(); }
+
+    void requestFailed(String reason) {
+        registry.counter(REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
+    }
+
+    void backpressureRetry() { backpressureRetries.increment(); }
+
+    void connectionOpened() { connections.incrementAndGet(); }
+
+    void connectionClosed() { connections.decrementAndGet(); }
+}

@@ -1,0 +1,327 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.telemetry.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static io.loglane.inputs.forward.Events.ev;
+import static io.loglane.inputs.forward.ForwardDecoderTest.REC_A;
+import static io.loglane.inputs.forward.ForwardDecoderTest.REC_B;
+import static io.loglane.inputs.forward.ForwardDecoderTest.T;
+import static io.loglane.inputs.forward.Frames.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real ForwardInput on 127.0.0.1 driven by raw sockets. */
+class ForwardInputTest {
+    static final Duration NO_ACK_WINDOW = Duration.ofMillis(200);
+
+    SimpleMeterRegistry registry;
+    RecordingIngest ingest;
+    ForwardInput input;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = new SimpleMeterRegistry();
+        ingest = new RecordingIngest();
+        input = new ForwardInput(new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, Duration.ofSeconds(5), 2),
+                ingest, registry, Clock.systemUTC());
+        input.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        input.close();
+    }
+
+    static byte[] good(String chunk) {
+        return frame().array(3).str("app").array(1).array(2).eventTime(T, 7).record("a", 1)
+                .map(1).str("chunk").str(chunk).build();
+    }
+
+    double protocolErrors(String reason) {
+        var c = registry.find(MetricNames.PROTOCOL_ERRORS).tags(MetricNames.INPUT, "fwd", MetricNames.REASON, reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    static void await(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
+    void bindsLoopbackOnAnEphemeralPortAndAcksAChunk() throws Exception {
+        assertThat(input.boundPort()).isPositive();
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("c1"));
+            assertThat(c.readAck()).isEqualTo("c1");
+        }
+        IngestRequest r = ingest.requests.get(0);
+        assertThat(r.tag()).isEqualTo("app");
+        assertThat(r.chunkId()).isEqualTo("c1");
+        assertThat(r.source().input()).isEqualTo("fwd");
+        assertThat(r.source().peer()).contains("127.0.0.1");
+        assertThat(Events.of(r.records())).containsExactly(ev(T, 7, REC_A));
+        assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.BYTES_RECEIVED).counter().count()).isEqualTo(good("c1").length);
+    }
+
+    @Test
+    void noChunkMeansNoReply() throws Exception {
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(frame().array(3).str("t").integer(T).record("a", 1).build());
+            await(() -> ingest.requests.size() == 1, "the request");
+            assertThat(c.silentFor(NO_ACK_WINDOW)).isTrue();
+        }
+    }
+
+    static Stream<Arguments> badInputs() {
+        byte[] entry = frame().array(2).integer(T).record("a", 1).build();
+        Frames huge = frame().array(2).str("t").array(200);
+        for (int i = 0; i < 200; i++) {
+            huge.array(2).integer(T).record("0123456789", i);
+        }
+        return Stream.of(
+                Arguments.of("garbage", new byte[] {'G', 'E', 'T', ' ', '/', '\r', '\n'}),
+                Arguments.of("garbage", frame().array(1).str("t").build()),
+                Arguments.of("frame_too_large", huge.build()),
+                Arguments.of("frame_too_large", frame().array(2).str("t").raw(0xc6, 0, 1, 0, 0).build()),
+                Arguments.of("bad_gzip", frame().array(3).str("t").bin(entry).map(1).str("compressed").str("gzip").build()),
+                Arguments.of("bad_tag", frame().array(3).integer(1).integer(T).record("a", 1).build()),
+                Arguments.of("unknown_mode", frame().array(3).str("t").bool(true).record("a", 1).build()),
+                Arguments.of("bad_options", frame().array(3).str("t").array(0).array(0).build()),
+                Arguments.of("bad_packed", frame().array(2).str("t").bin(new byte[] {(byte) 0x92, 1}).build()),
+                Arguments.of("non_log_signal", frame().array(3).str("t").array(1).bytes(entry)
+                        .map(2).str("chunk").str("x").str("fluent_signal").integer(2).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badInputClosesOnlyThatConnectionAndIsCounted(String reason, byte[] bytes) throws Exception {
+        try (ForwardClient bad = new ForwardClient(input.boundPort());
+             ForwardClient other = new ForwardClient(input.boundPort())) {
+            bad.send(bytes);
+            assertThat(bad.closedByServer()).isTrue();
+            assertThat(protocolErrors(reason)).isEqualTo(1);
+            other.send(good("still-ok"));
+            assertThat(other.readAck()).isEqualTo("still-ok");
+        }
+        try (ForwardClient again = new ForwardClient(input.boundPort())) {
+            again.send(good("new-connection"));
+            assertThat(again.readAck()).isEqualTo("new-connection");
+        }
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("still-ok", "new-connection");
+    }
+
+    @Test
+    void connectionClosedMidFrameIsCountedAsTruncated() throws Exception {
+        byte[] f = good("x");
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(java.util.Arrays.copyOf(f, f.length - 3));
+        }
+        await(() -> protocolErrors("truncated") == 1, "truncated counted");
+        assertThat(ingest.requests).isEmpty();
+    }
+
+    @Test
+    void badEntriesAreRejectedAndCountedWhileTheFrameAndConnectionProceed() throws Exception {
+        byte[] f = frame().array(3).str("t").array(3)
+                .array(2).str("noon").record("x", 0)
+                .array(2).integer(T).integer(5)
+                .array(2).integer(T).record("b", 2)
+                .map(1).str("chunk").str("mixed").build();
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(f);
+            assertThat(c.readAck()).isEqualTo("mixed");
+            c.send(good("next"));
+            assertThat(c.readAck()).isEqualTo("next");
+        }
+        assertThat(ingest.events().get(0)).isEqualTo(ev(T, 0, REC_B));
+        assertThat(protocolErrors("bad_entry")).isEqualTo(2);
+        assertThat(registry.get(MetricNames.EVENTS_REJECTED).tags(MetricNames.REASON, "invalid").counter().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(4);
+    }
+
+    @Test
+    void acksWaitForTheIngestFutureAndLeaveInRequestOrder() throws Exception {
+        List<CompletableFuture<IngestResult>> futures = new ArrayList<>();
+        ingest.behaviour = r -> {
+            CompletableFuture<IngestResult> f = new CompletableFuture<>();
+            synchronized (futures) {
+                futures.add(f);
+            }
+            return f;
+        };
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("c1")).send(good("c2")).send(good("c3"));
+            await(() -> ingest.requests.size() == 3, "three requests");
+            assertThat(c.silentFor(NO_ACK_WINDOW)).as("no ack before durability").isTrue();
+            futures.get(2).complete(new IngestResult(1, 0));
+            futures.get(1).complete(new IngestResult(1, 0));
+            assertThat(c.silentFor(NO_ACK_WINDOW)).as("c2 and c3 wait for c1").isTrue();
+            futures.get(0).complete(new IngestResult(1, 0));
+            assertThat(List.of(c.readAck(), c.readAck(), c.readAck())).containsExactly("c1", "c2", "c3");
+        }
+    }
+
+    @Test
+    void rateLimitedRequestIsNotAckedAndTheConnectionStays() throws Exception {
+        ingest.behaviour = r -> r.chunkId().equals("limited")
+                ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.RATE_LIMITED, "over rate"))
+                : CompletableFuture.completedFuture(new IngestResult(1, 0));
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("limited")).send(good("fine"));
+            assertThat(c.readAck()).isEqualTo("fine");
+        }
+        assertThat(registry.get(ForwardMetrics.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void storageErrorClosesTheConnectionWithoutAck() throws Exception {
+        ingest.behaviour = r -> CompletableFuture.failedFuture(
+                new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "disk gone"));
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("lost"));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void backpressurePausesReadingAndRetriesUntilAcceptedWithoutLoss() throws Exception {
+        AtomicInteger rejectionsLeft = new AtomicInteger(3);
+        CompletableFuture<IngestResult> finalAccept = new CompletableFuture<>();
+        ingest.behaviour = r -> {
+            if (r.chunkId().equals("A")) {
+                if (rejectionsLeft.getAndDecrement() > 0) {
+                    return CompletableFuture.failedFuture(
+                            new IngestRejectedException(IngestRejectedException.Reason.BACKPRESSURE, "stream full"));
+                }
+                return finalAccept;
+            }
+            return CompletableFuture.completedFuture(new IngestResult(1, 0));
+        };
+        var retries = registry.get(ForwardMetrics.BACKPRESSURE_RETRIES).counter();
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("A"));
+            await(() -> retries.count() >= 1, "first back-pressure rejection");
+            c.send(good("B")); // must stay unread in the socket while A is pushed back
+            await(() -> ingest.requests.size() == 4, "A retried until accepted");
+            assertThat(c.silentFor(NO_ACK_WINDOW)).as("no ack before A is accepted").isTrue();
+            finalAccept.complete(new IngestResult(1, 0));
+            assertThat(List.of(c.readAck(), c.readAck())).containsExactly("A", "B");
+        }
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("A", "A", "A", "A", "B");
+        assertThat(ingest.requests.get(3).records()).isSameAs(ingest.requests.get(0).records());
+        assertThat(retries.count()).isEqualTo(3);
+    }
+
+    @Test
+    void inFlightLimitPausesReadingInsteadOfQueueing() throws Exception {
+        List<CompletableFuture<IngestResult>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ingest.behaviour = r -> {
+            CompletableFuture<IngestResult> f = new CompletableFuture<>();
+            futures.add(f);
+            return f;
+        };
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            for (int i = 0; i < 10; i++) { // max in flight is 4; sent one at a time so reads see them separately
+                c.send(good("c" + i));
+                if (i < 4) {
+                    int n = i + 1;
+                    await(() -> ingest.requests.size() == n, "request " + n);
+                }
+            }
+            assertThat(c.silentFor(NO_ACK_WINDOW)).isTrue();
+            assertThat(ingest.requests).hasSize(4);
+            for (int done = 0; done < 10; done++) {
+                int d = done;
+                await(() -> futures.size() > d, "request " + d);
+                futures.get(done).complete(new IngestResult(1, 0));
+                assertThat(c.readAck()).isEqualTo("c" + done);
+            }
+        }
+    }
+
+    @Test
+    void sixteenConcurrentConnectionsAllGetEveryAck() throws Exception {
+        int clients = 16;
+        int frames = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int k = 0; k < clients; k++) {
+                int id = k;
+                results.add(pool.submit(() -> {
+                    List<String> acks = new ArrayList<>();
+                    try (ForwardClient c = new ForwardClient(input.boundPort())) {
+                        for (int i = 0; i < frames; i++) {
+                            c.send(good(id + "-" + i));
+                        }
+                        for (int i = 0; i < frames; i++) {
+                            acks.add(c.readAck());
+                        }
+                    }
+                    return acks;
+                }));
+            }
+            for (int k = 0; k < clients; k++) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < frames; i++) {
+                    expected.add(k + "-" + i);
+                }
+                assertThat(results.get(k).get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ingest.requests).hasSize(clients * frames);
+        await(() -> registry.get(MetricNames.CONNECTIONS).gauge().value() == 0, "connections gauge back to 0");
+    }
+
+    @Test
+    void closeLetsInFlightAcksFinish() throws Exception {
+        CompletableFuture<IngestResult> pending = new CompletableFuture<>();
+        ingest.behaviour = r -> pending;
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("last"));
+            await(() -> ingest.requests.size() == 1, "the request");
+            Thread closer = Thread.ofPlatform().start(() -> {
+                try {
+                    input.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            pending.complete(new IngestResult(1, 0));
+            assertThat(c.readAck()).isEqualTo("last");
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+}
