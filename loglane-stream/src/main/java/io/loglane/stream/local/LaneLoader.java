@@ -133,6 +133,9 @@ public final class LaneLoader {
                 }
                 seg = scan(base, logFile, logBytes, truncations);
                 cut = seg.size() < logBytes;
+                if (!tail && !cut) {
+                    seg.seal(); // persist the rebuilt index of a sealed segment
+                }
             }
             if (tail || cut) {
                 // The open tail keeps its index in memory; a stale file on disk would only mislead.
