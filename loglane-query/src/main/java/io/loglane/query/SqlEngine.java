@@ -1,0 +1,174 @@
+package io.loglane.query;
+
+import io.loglane.core.config.QuerySettings;
+import io.loglane.core.lifecycle.Component;
+import io.loglane.core.parse.FieldDef;
+import io.loglane.stores.archive.ArchiveLayout;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Read-only SQL over the Parquet archive with an embedded, in-memory DuckDB: one view per lane
+ * plus {@code logs} (see {@link LaneViews}).
+ *
+ * <h2>Confinement</h2>
+ * On {@link #start()} the database is locked down, in this order: {@code allowed_directories} =
+ * the archive root, {@code enable_external_access=false}, no extension auto-install/auto-load,
+ * {@code lock_configuration=true}. Every statement also passes {@link StatementGate}: exactly one
+ * read-only query; anything else is a {@link SqlRejectedException} with the reason, and DuckDB
+ * permission errors (a path outside the archive) are reported the same way.
+ *
+ * <h2>Limits</h2>
+ * A query runs at most {@link QuerySettings#timeout()} (then it is cancelled through
+ * {@link Statement#cancel()} and {@link SqlTimeoutException} is thrown) and returns at most
+ * {@link QuerySettings#maxRows()} rows ({@link QueryResult#truncated()} says when more existed).
+ * The archive directory need not exist yet: lanes are then empty views.
+ *
+ * <p>Thread-safety: {@link #execute} is safe for any number of concurrent callers; each query runs
+ * on its own connection duplicated from the shared database.
+ */
+public final class SqlEngine implements Component {
+    private final ArchiveLayout layout;
+    private final QuerySettings settings;
+    private final LaneViews views;
+    private final StatementGate gate = new StatementGate();
+    private DuckDBConnection db;
+    private ScheduledExecutorService canceller;
+    private volatile boolean started;
+
+    public SqlEngine(Path archiveDir, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
+        if (settings == null || settings.timeout() == null || settings.timeout().isNegative()
+                || settings.timeout().isZero() || settings.maxRows() <= 0) {
+            throw new IllegalArgumentException("bad query settings: " + settings);
+        }
+        this.layout = new ArchiveLayout(archiveDir);
+        this.settings = settings;
+        this.views = new LaneViews(layout, Map.copyOf(laneFields));
+    }
+
+    @Override
+    public synchronized void start() throws SQLException, IOException {
+        if (started) {
+            return;
+        }
+        Properties props = new Properties();
+        props.setProperty("jdbc_stream_results", "true"); // fetch lazily: a row limit must not materialize everything
+        db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", props);
+        try (Statement s = db.createStatement()) {
+            s.execute("SET allowed_directories=[" + io.loglane.stores.archive.ArchiveSchema.literal(layout.root() + "/") + "]");
+            s.execute("SET enable_external_access=false");
+            s.execute("SET autoinstall_known_extensions=false");
+            s.execute("SET autoload_known_extensions=false");
+            s.execute("SET lock_configuration=true");
+        }
+        views.refresh(db);
+        canceller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sql-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        started = true;
+    }
+
+    /**
+     * Runs one read-only statement.
+     *
+     * @throws SqlRejectedException  the statement is not allowed (reason in the message)
+     * @throws SqlTimeoutException   it ran past the timeout and was cancelled
+     * @throws SqlExecutionException DuckDB failed it (unknown column, bad cast, …)
+     */
+    public QueryResult execute(String sql) {
+        if (!started) {
+            throw new IllegalStateException("SQL engine not started");
+        }
+        long t0 = System.nanoTime();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (Connection conn = db.duplicate()) {
+            gate.check(conn, sql);
+            views.refresh(conn);
+            try (Statement st = conn.createStatement()) {
+                ScheduledFuture<?> timer = canceller.schedule(() -> {
+                    timedOut.set(true);
+                    try {
+                        st.cancel();
+                    } catch (SQLException ignored) {
+                        // the statement finished meanwhile
+                    }
+                }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    return run(st, sql, t0);
+                } finally {
+                    timer.cancel(false);
+                }
+            }
+        } catch (SQLException e) {
+            if (timedOut.get()) {
+                throw new SqlTimeoutException(settings.timeout(), e);
+            }
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith("Permission Error")) {
+                throw new SqlRejectedException("outside the archive: " + m, e);
+            }
+            throw new SqlExecutionException(m, e);
+        } catch (IOException e) {
+            throw new SqlExecutionException("cannot list the archive: " + e.getMessage(), e);
+        }
+    }
+
+    private QueryResult run(Statement st, String sql, long t0) throws SQLException {
+        int limit = settings.maxRows();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            List<QueryResult.Column> columns = new ArrayList<>(n);
+            String[] types = new String[n];
+            for (int i = 1; i <= n; i++) {
+                types[i - 1] = md.getColumnTypeName(i);
+                columns.add(new QueryResult.Column(md.getColumnLabel(i), types[i - 1]));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            boolean truncated = false;
+            while (rs.next()) {
+                if (rows.size() == limit) {
+                    truncated = true;
+                    break;
+                }
+                List<Object> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(ValueMapper.read(rs, i, types[i - 1]));
+                }
+                rows.add(java.util.Collections.unmodifiableList(row));
+            }
+            return new QueryResult(columns, rows, truncated, limit, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        started = false;
+        if (canceller != null) {
+            canceller.shutdownNow();
+            canceller = null;
+        }
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+    }
+}

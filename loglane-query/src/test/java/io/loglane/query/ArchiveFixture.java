@@ -1,0 +1,55 @@
+package io.loglane.query;
+
+import io.loglane.core.config.ArchiveSettings;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.parse.RecordParser;
+import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stream.StoredBatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+/** Writes real archive files through {@link ArchiveSink}, the way delivery does. */
+final class ArchiveFixture {
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456789Z");
+
+    private ArchiveFixture() {}
+
+    /** Writes {@code n} records with the given fields (plus {@code log}) to a lane at offsets from {@code base}. */
+    static void write(Path dir, String lane, RecordParser parser, long base, int n, Map<String, Object> fields) throws Exception {
+        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2);
+        try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            sink.open(base);
+            RecordBlockBuilder b = new RecordBlockBuilder();
+            long t0 = T0.getEpochSecond() * 1_000_000_000L + T0.getNano();
+            for (int i = 0; i < n; i++) {
+                byte[] rec = pack(lane + "-" + (base + i), fields);
+                b.add(t0 + i * 1_000_000_000L, rec, 0, rec.length);
+            }
+            sink.write(new StoredBatch(base, "tag." + lane, t0, b.build(), null, null));
+            sink.flush(true);
+        }
+    }
+
+    private static byte[] pack(String log, Map<String, Object> fields) throws IOException {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(1 + fields.size());
+            p.packString("log").packString(log);
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                p.packString(e.getKey());
+                switch (e.getValue()) {
+                    case Long l -> p.packLong(l);
+                    case Integer i -> p.packInt(i);
+                    default -> p.packString(e.getValue().toString());
+                }
+            }
+            return p.toByteArray();
+        }
+    }
+}
