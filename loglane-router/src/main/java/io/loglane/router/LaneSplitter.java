@@ -1,0 +1,86 @@
+package io.loglane.router;
+
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.event.RecordCursor;
+
+/**
+ * Splits a block into one block per lane, keeping the records' order within each lane and
+ * copying each encoded record verbatim. Builders are reused across requests (per thread), and a
+ * block whose records all go to one lane is passed on as is, without a copy.
+ *
+ * <p>Fast paths that do not decode records at all: the tag names a lane and no record can hold
+ * a field a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no
+ * content rules and the tag names no lane (everything goes to {@code default}).
+ *
+ * <p>Thread-safety: not thread-safe; one per thread.
+ */
+final class LaneSplitter {
+    private final LaneRules rules;
+    private final Classifier classifier;
+    private final RecordBlockBuilder[] builders;
+
+    LaneSplitter(LaneRules rules) {
+        this.rules = rules;
+        this.classifier = new Classifier(rules);
+        this.builders = new RecordBlockBuilder[rules.laneCount()];
+    }
+
+    /**
+     * @param tagLane the lane the tag names, or -1
+     * @return per lane index, its records, or null when it gets none
+     * @throws IllegalArgumentException when the block's framing is broken
+     */
+    RecordBlock[] split(RecordBlock block, int tagLane) {
+        RecordBlock[] parts = new RecordBlock[rules.laneCount()];
+        boolean noFieldMatch = rules.fieldRules().isEmpty()
+                || !rules.mayHoldRuleField(block.array(), block.offset(), block.length());
+        if (tagLane >= 0 && noFieldMatch) {
+            parts[tagLane] = block;
+            return parts;
+        }
+        if (tagLane < 0 && noFieldMatch && rules.contentRules().isEmpty()) {
+            parts[rules.defaultLane()] = block;
+            return parts;
+        }
+        int onlyLane = -1;
+        boolean single = true;
+        try {
+            RecordCursor c = block.cursor();
+            while (c.next()) {
+                int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
+                if (onlyLane < 0) {
+                    onlyLane = lane;
+                } else if (lane != onlyLane) {
+                    single = false;
+                }
+                builder(lane).addEncoded(c);
+            }
+            if (single && onlyLane >= 0) {
+                parts[onlyLane] = block; // the block as received: no copy
+            } else {
+                for (int lane = 0; lane < builders.length; lane++) {
+                    if (builders[lane] != null && builders[lane].count() > 0) {
+                        parts[lane] = builders[lane].build();
+                    }
+                }
+            }
+            return parts;
+        } finally {
+            for (RecordBlockBuilder b : builders) {
+                if (b != null) {
+                    b.reset();
+                }
+            }
+        }
+    }
+
+    private RecordBlockBuilder builder(int lane) {
+        RecordBlockBuilder b = builders[lane];
+        if (b == null) {
+            b = new RecordBlockBuilder(16 * 1024);
+            builders[lane] = b;
+        }
+        return b;
+    }
+}

@@ -1,0 +1,243 @@
+package io.loglane.router;
+
+import io.loglane.core.config.Durability;
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.LoglaneConfig;
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.Ingest;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.lifecycle.Component;
+import io.loglane.stream.AppendRequest;
+import io.loglane.stream.AppendResult;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.Stream;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The router: classifies every record of a request into exactly one lane, splits the request
+ * into one block per lane, admits it against each lane's rate limit and room, and appends each
+ * part to its lane's stream (with the request's chunk id, so each lane de-duplicates its own part
+ * of a resent chunk).
+ *
+ * <h2>Classification</h2>
+ * By kind of rule, whatever order lanes are declared in (see {@link LaneRules}): a field rule
+ * ({@code log_type}) first, then the tag's last dot-separated part, then content rules
+ * ({@link ContentDetectors}), then {@code default}. Nothing is dropped for lack of a match.
+ *
+ * <h2>All or nothing</h2>
+ * The returned future completes once every lane's part is as durable as that lane demands, with
+ * the sum of accepted and de-duplicated events. Before anything is appended, the request is
+ * rejected whole when any target disk/sync lane looks full ({@link LaneCapacity};
+ * {@code BACKPRESSURE}) or any target lane's rate limit refuses its part ({@code RATE_LIMITED};
+ * tokens already taken from other lanes are given back). Remaining corner case: a lane may still
+ * refuse its part after the check (another request filled it in between, or the estimate was
+ * optimistic) while other lanes stored theirs. The future then fails (BACKPRESSURE preferred over
+ * other reasons) and the sender retries the request; parts stored on disk/sync lanes are stored
+ * again unless the request carries a chunk id, which every lane de-duplicates.
+ *
+ * <p>Metrics: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
+ * {input, lane} and {@code EVENTS_REJECTED} {input, lane, reason}, counted per lane part once its
+ * append completes; counters are cached ({@link RouterMeters}).
+ *
+ * <p>Thread-safety: {@link #submit} is safe for concurrent use; per-thread scratch (splitter,
+ * builders, msgpack reader) is kept in a thread-local of this instance.
+ */
+public final class Router implements Ingest, Component {
+    private final LoglaneConfig config;
+    private final Stream stream;
+    private final LaneRules rules;
+    private final RouterMeters meters;
+    private final TokenBucket[] buckets;
+    private final LaneRate[] rates;
+    private final Durability[] durability;
+    private final ThreadLocal<LaneSplitter> splitters;
+    private volatile LaneStream[] lanes;
+    private volatile boolean closed;
+
+    public Router(LoglaneConfig config, Stream stream, MeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.stream = stream;
+        this.rules = new LaneRules(config);
+        int n = rules.laneCount();
+        String[] names = new String[n];
+        this.buckets = new TokenBucket[n];
+        this.rates = new LaneRate[n];
+        this.durability = new Durability[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = rules.name(i);
+            LaneSpec spec = config.lane(names[i]);
+            buckets[i] = spec.rate().unlimited() ? null : new TokenBucket(spec.rate(), clock);
+            rates[i] = new LaneRate(clock);
+            durability[i] = spec.durability();
+        }
+        this.meters = new RouterMeters(registry, names);
+        this.splitters = ThreadLocal.withInitial(() -> new LaneSplitter(rules));
+    }
+
+    /**
+     * Resolves every configured lane's stream.
+     *
+     * @throws IllegalArgumentException when the stream lacks a configured lane
+     */
+    @Override
+    public void start() {
+        LaneStream[] resolved = new LaneStream[rules.laneCount()];
+        for (int i = 0; i < resolved.length; i++) {
+            resolved[i] = stream.lane(rules.name(i));
+        }
+        lanes = resolved;
+    }
+
+    /** Refuses further requests ({@code STORAGE_ERROR}); appends already under way complete normally. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public CompletableFuture<IngestResult> submit(IngestRequest request) {
+        LaneStream[] targets = lanes;
+        RouterMeters.LaneMeters[] m = meters.forInput(request.source().input());
+        RecordBlock block = request.records();
+        if (targets == null || closed) {
+            m[rules.laneCount()].rejected()[Reason.STORAGE_ERROR.ordinal()].increment(block.count());
+            return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
+                    closed ? "router is shut down" : "router is not started"));
+        }
+        if (block.isEmpty()) {
+            return CompletableFuture.completedFuture(new IngestResult(0, 0));
+        }
+        RecordBlock[] parts;
+        try {
+            parts = splitters.get().split(block, rules.laneForTag(request.tag()));
+        } catch (IllegalArgumentException e) {
+            m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].increment(block.count());
+            return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));
+        }
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null && durability[i] != Durability.MEMORY
+                    && LaneCapacity.wouldOverflow(targets[i], config.stream().maxLaneBytes(), parts[i].length())) {
+                return reject(parts, m, Reason.BACKPRESSURE, "lane " + rules.name(i) + " is full (undelivered data at stream.max_lane_size)");
+            }
+        }
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null && buckets[i] != null && !buckets[i].tryAcquire(parts[i].count())) {
+                for (int k = 0; k < i; k++) {
+                    if (parts[k] != null && buckets[k] != null) {
+                        buckets[k].refund(parts[k].count());
+                    }
+                }
+                return reject(parts, m, Reason.RATE_LIMITED, "lane " + rules.name(i) + " is over its rate limit");
+            }
+        }
+        return append(request, targets, parts, m);
+    }
+
+    private CompletableFuture<IngestResult> append(IngestRequest request, LaneStream[] targets, RecordBlock[] parts, RouterMeters.LaneMeters[] m) {
+        int count = 0;
+        for (RecordBlock p : parts) {
+            if (p != null) {
+                count++;
+            }
+        }
+        Pending pending = new Pending(count);
+        for (int i = 0; i < parts.length; i++) {
+            RecordBlock part = parts[i];
+            if (part == null) {
+                continue;
+            }
+            CompletableFuture<AppendResult> f;
+            try {
+                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(), null));
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            int lane = i;
+            f.whenComplete((r, e) -> pending.done(lane, part, r, e, m[lane]));
+        }
+        return pending.result;
+    }
+
+    private CompletableFuture<IngestResult> reject(RecordBlock[] parts, RouterMeters.LaneMeters[] m, Reason reason, String message) {
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null) {
+                m[i].rejected()[reason.ordinal()].increment(parts[i].count());
+            }
+        }
+        return CompletableFuture.failedFuture(new IngestRejectedException(reason, message));
+    }
+
+    /** Accepted events per second of {@code lane} over the last seconds (moving rate). */
+    public double eventsPerSecond(String lane) {
+        for (int i = 0; i < rules.laneCount(); i++) {
+            if (rules.name(i).equals(lane)) {
+                return rates[i].perSecond();
+            }
+        }
+        throw new IllegalArgumentException("no lane " + lane);
+    }
+
+    /** Accepted events per second of every lane, in declaration order. */
+    public Map<String, Double> eventsPerSecond() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < rules.laneCount(); i++) {
+            out.put(rules.name(i), rates[i].perSecond());
+        }
+        return out;
+    }
+
+    /** Joins the lane appends of one request. */
+    private final class Pending {
+        final CompletableFuture<IngestResult> result = new CompletableFuture<>();
+        private final AtomicInteger remaining;
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final AtomicInteger duplicates = new AtomicInteger();
+        private final AtomicReference<IngestRejectedException> failure = new AtomicReference<>();
+
+        Pending(int parts) { this.remaining = new AtomicInteger(parts); }
+
+        void done(int lane, RecordBlock part, AppendResult r, Throwable error, RouterMeters.LaneMeters m) {
+            if (error == null) {
+                if (r.duplicate()) {
+                    duplicates.addAndGet(part.count());
+                    m.deduplicated().increment(part.count());
+                } else {
+                    accepted.addAndGet(part.count());
+                    m.accepted().increment(part.count());
+                    m.bytes().increment(part.length());
+                    rates[lane].add(part.count());
+                }
+            } else {
+                IngestRejectedException e = asRejection(error, lane);
+                m.rejected()[e.reason().ordinal()].increment(part.count());
+                failure.accumulateAndGet(e, (prev, next) -> prev == null || next.reason() == Reason.BACKPRESSURE && prev.reason() != Reason.BACKPRESSURE ? next : prev);
+            }
+            if (remaining.decrementAndGet() == 0) {
+                IngestRejectedException f = failure.get();
+                if (f != null) {
+                    result.completeExceptionally(f);
+                } else {
+                    result.complete(new IngestResult(accepted.get(), duplicates.get()));
+                }
+            }
+        }
+
+        private IngestRejectedException asRejection(Throwable error, int lane) {
+            Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (t instanceof IngestRejectedException ire) {
+                return ire;
+            }
+            return new IngestRejectedException(Reason.STORAGE_ERROR, "lane " + rules.name(lane) + " failed to store: " + t, t);
+        }
+    }
+}

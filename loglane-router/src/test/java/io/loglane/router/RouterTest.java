@@ -1,0 +1,247 @@
+package io.loglane.router;
+
+import static io.loglane.router.Records.block;
+import static io.loglane.router.Records.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loglane.core.config.ConfigLoader;
+import io.loglane.core.config.ConfigSource;
+import io.loglane.core.config.LoglaneConfig;
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.ingest.Source;
+import io.loglane.core.telemetry.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+    static final Path BUNDLED = Path.of("..", "config", "loglane.yaml");
+    static final String ACCESS = "203.0.113.9 - - [01/Jun/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12 \"-\" \"curl/8\"";
+    static final String JAVA_TRACE = "java.lang.NullPointerException\n\tat com.example.A.b(A.java:1)";
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MutableClock clock = new MutableClock();
+    private InMemoryStream stream;
+    private Router router;
+
+    private Router router(String overlay) throws Exception {
+        ConfigSource base = new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED));
+        LoglaneConfig config = overlay == null ? ConfigLoader.load(base) : ConfigLoader.load(base, new ConfigSource("overlay.yaml", overlay));
+        stream = new InMemoryStream(config);
+        router = new Router(config, stream, registry, clock);
+        router.start();
+        return router;
+    }
+
+    private static IngestRequest request(String tag, RecordBlock records, String chunk) {
+        return new IngestRequest(new Source("forward", "127.0.0.1:5000"), tag, records, chunk, 1L);
+    }
+
+    private static IngestResult await(CompletableFuture<IngestResult> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    private static Reason reasonOf(CompletableFuture<IngestResult> f) {
+        assertThat(f).isCompletedExceptionally();
+        try {
+            f.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("not failed");
+        } catch (ExecutionException e) {
+            return ((IngestRejectedException) e.getCause()).reason();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<String> logs(String lane) {
+        return stream.lane(lane).appended.stream().flatMap(a -> Records.values(a.records(), "log").stream()).toList();
+    }
+
+    private double counter(String name, String lane, String... extra) {
+        var search = registry.find(name).tag(MetricNames.INPUT, "forward").tag(MetricNames.LANE, lane);
+        for (int i = 0; i < extra.length; i += 2) {
+            search = search.tag(extra[i], extra[i + 1]);
+        }
+        var c = search.counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void fieldBeatsTagBeatsContent() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log_type", "audit", "log", ACCESS),          // field → audit, despite tag and content
+                rec("log", ACCESS),                               // tag → error, despite the access line
+                rec("log_type", "nonsense", "log", "plain"));     // unknown log_type value → tag
+        IngestResult r = await(router.submit(request("web-1.error", b, null)));
+        assertThat(r).isEqualTo(new IngestResult(3, 0));
+        assertThat(logs("audit")).containsExactly(ACCESS);
+        assertThat(logs("error")).containsExactly(ACCESS, "plain");
+    }
+
+    @Test
+    void contentDecidesWhenNoFieldOrTagDoes() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log", ACCESS),
+                rec("message", "2025-06-01 10:00:00 ERROR payment failed"),
+                rec("msg", "all is fine", "level", "fatal"),
+                rec("log", JAVA_TRACE),
+                rec("log", "2025-06-01 ERROR [main] failed\n\tat com.example.A.b(A.java:1)"),
+                rec("log", "user 7 liked post 9"),
+                rec("container_id", "abc"));
+        assertThat(await(router.submit(request("docker.abc123", b, null))).accepted()).isEqualTo(7);
+        assertThat(logs("access")).containsExactly(ACCESS);
+        assertThat(Records.values(stream.lane("error").appended.get(0).records(), "message")).containsExactly("2025-06-01 10:00:00 ERROR payment failed", null);
+        // trace is declared before error, so an ERROR line carrying a trace goes to trace
+        assertThat(logs("trace")).containsExactly(JAVA_TRACE, "2025-06-01 ERROR [main] failed\n\tat com.example.A.b(A.java:1)");
+        assertThat(logs("default")).containsExactly("user 7 liked post 9", null);
+        assertThat(stream.lane("activity").appended).isEmpty();
+    }
+
+    @Test
+    void splitPreservesOrderWithinEachLaneAndCountsPerLane() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log_type", "activity", "log", "a1"), rec("log_type", "audit", "log", "u1"),
+                rec("log_type", "activity", "log", "a2"), rec("log_type", "audit", "log", "u2"),
+                rec("log_type", "activity", "log", "a3"));
+        await(router.submit(request("app", b, "chunk-1")));
+        assertThat(logs("activity")).containsExactly("a1", "a2", "a3");
+        assertThat(logs("audit")).containsExactly("u1", "u2");
+        assertThat(stream.lane("audit").appended.get(0).chunkId()).isEqualTo("chunk-1");
+        assertThat(stream.lane("audit").appended.get(0).records().minTsNanos()).isEqualTo(1_001);
+        assertThat(counter(MetricNames.EVENTS_ACCEPTED, "activity")).isEqualTo(3);
+        assertThat(counter(MetricNames.EVENTS_ACCEPTED, "audit")).isEqualTo(2);
+        assertThat(counter(MetricNames.BYTES_ACCEPTED, "audit")).isEqualTo(stream.lane("audit").appended.get(0).records().length());
+    }
+
+    @Test
+    void tagFastPathPassesTheBlockThroughUntouched() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log", "x"), rec("log", ACCESS));
+        await(router.submit(request("app.activity", b, null)));
+        assertThat(stream.lane("activity").appended.get(0).records()).isSameAs(b);
+        RecordBlock withField = block(rec("log", "x"), rec("log_type", "audit"));
+        await(router.submit(request("app.activity", withField, null)));
+        assertThat(stream.lane("audit").appended).hasSize(1);
+    }
+
+    @Test
+    void resentChunksAreDeduplicatedPerLane() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log_type", "audit", "log", "u"), rec("log", ACCESS));
+        assertThat(await(router.submit(request("app", b, "c-9")))).isEqualTo(new IngestResult(2, 0));
+        assertThat(await(router.submit(request("app", b, "c-9")))).isEqualTo(new IngestResult(0, 2));
+        assertThat(counter(MetricNames.EVENTS_DEDUPLICATED, "audit")).isEqualTo(1);
+        assertThat(counter(MetricNames.EVENTS_DEDUPLICATED, "access")).isEqualTo(1);
+        assertThat(stream.lane("audit").appended).hasSize(1);
+    }
+
+    @Test
+    void theFutureCompletesOnlyWhenEveryLaneIsDurable() throws Exception {
+        router(null);
+        stream.lane("audit").hold = true;
+        CompletableFuture<IngestResult> f = router.submit(request("app", block(rec("log_type", "audit"), rec("log", ACCESS)), null));
+        assertThat(f).isNotDone();
+        stream.lane("audit").release();
+        assertThat(await(f)).isEqualTo(new IngestResult(2, 0));
+    }
+
+    @Test
+    void rateLimitRejectsTheWholeRequestUntilTokensRefill() throws Exception {
+        router("lanes:\n  activity:\n    rate: {events_per_second: 10, burst: 5}\n");
+        RecordBlock three = block(rec("log", "1"), rec("log", "2"), rec("log", "3"));
+        await(router.submit(request("x.activity", three, null)));
+        // 2 tokens left: a request of 3 is refused, and its access part is not stored either
+        RecordBlock mixed = block(rec("log_type", "activity"), rec("log_type", "activity"), rec("log_type", "activity"), rec("log", ACCESS));
+        assertThat(reasonOf(router.submit(request("y", mixed, null)))).isEqualTo(Reason.RATE_LIMITED);
+        assertThat(stream.lane("access").appended).isEmpty();
+        assertThat(counter(MetricNames.EVENTS_REJECTED, "activity", MetricNames.REASON, "rate_limited")).isEqualTo(3);
+        assertThat(counter(MetricNames.EVENTS_REJECTED, "access", MetricNames.REASON, "rate_limited")).isEqualTo(1);
+        clock.advance(Duration.ofMillis(100)); // +1 token = 3
+        assertThat(await(router.submit(request("y", mixed, null))).accepted()).isEqualTo(4);
+        assertThat(reasonOf(router.submit(request("x.activity", block(rec("log", "4")), null)))).isEqualTo(Reason.RATE_LIMITED);
+        clock.advance(Duration.ofSeconds(10));
+        // a batch larger than the burst passes once the bucket is full, leaving it in debt
+        RecordBlock eight = block(rec("log", "1"), rec("log", "2"), rec("log", "3"), rec("log", "4"), rec("log", "5"), rec("log", "6"), rec("log", "7"), rec("log", "8"));
+        assertThat(await(router.submit(request("x.activity", eight, null))).accepted()).isEqualTo(8);
+        clock.advance(Duration.ofMillis(400)); // debt -3 + 4 = 1 token
+        assertThat(reasonOf(router.submit(request("x.activity", three, null)))).isEqualTo(Reason.RATE_LIMITED);
+    }
+
+    @Test
+    void aFullDiskLaneRejectsTheWholeRequestBeforeAnythingIsStored() throws Exception {
+        router("stream: {max_lane_size: 1MiB}\n");
+        InMemoryStream.Lane audit = stream.lane("audit");
+        await(router.submit(request("x.audit", block(rec("log", "first")), null)));
+        audit.checkpoints().register("archive"); // committed 0 of 1: everything undelivered
+        audit.sizeBytes = 2L << 20;
+        RecordBlock b = block(rec("log", ACCESS), rec("log_type", "audit"));
+        assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.BACKPRESSURE);
+        assertThat(stream.lane("access").appended).isEmpty();
+        assertThat(counter(MetricNames.EVENTS_REJECTED, "audit", MetricNames.REASON, "backpressure")).isEqualTo(1);
+        audit.checkpoints().commit("archive", 1); // delivered: the bytes are only waiting for retention
+        assertThat(await(router.submit(request("app", b, null))).accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingLanePropagatesPreferringBackpressure() throws Exception {
+        router(null);
+        stream.lane("audit").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        stream.lane("access").failWith = new IngestRejectedException(Reason.BACKPRESSURE, "full");
+        RecordBlock b = block(rec("log_type", "audit"), rec("log", ACCESS), rec("log", "other"));
+        assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.BACKPRESSURE);
+        assertThat(counter(MetricNames.EVENTS_REJECTED, "audit", MetricNames.REASON, "storage_error")).isEqualTo(1);
+        assertThat(counter(MetricNames.EVENTS_REJECTED, "access", MetricNames.REASON, "backpressure")).isEqualTo(1);
+        assertThat(counter(MetricNames.EVENTS_ACCEPTED, "default")).isEqualTo(1);
+        stream.lane("access").failWith = null;
+        stream.lane("audit").failWith = new IllegalStateException("bug");
+        assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.STORAGE_ERROR);
+    }
+
+    @Test
+    void malformedBlocksAndLifecycleAreRejectedAndCounted() throws Exception {
+        router(null);
+        byte[] junk = new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 9};
+        RecordBlock broken = new RecordBlock(junk, 0, junk.length, 1, 1, 1);
+        assertThat(reasonOf(router.submit(request("app", broken, null)))).isEqualTo(Reason.INVALID);
+        assertThat(counter(MetricNames.EVENTS_REJECTED, RouterMeters.UNROUTED, MetricNames.REASON, "invalid")).isEqualTo(1);
+        assertThat(await(router.submit(request("app", RecordBlock.EMPTY, null)))).isEqualTo(new IngestResult(0, 0));
+        router.close();
+        assertThat(reasonOf(router.submit(request("app", block(rec("log", "x")), null)))).isEqualTo(Reason.STORAGE_ERROR);
+    }
+
+    @Test
+    void aLaneMissingFromTheStreamFailsStart() throws Exception {
+        LoglaneConfig config = ConfigLoader.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)));
+        LoglaneConfig smaller = ConfigLoader.load(new ConfigSource("s.yaml", "lanes: {default: {}}"));
+        Router r = new Router(config, new InMemoryStream(smaller), registry, clock);
+        assertThatThrownBy(r::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access");
+    }
+
+    @Test
+    void reportsAMovingRatePerLane() throws Exception {
+        router(null);
+        for (int s = 0; s < 3; s++) {
+            await(router.submit(request("x.activity", block(rec("log", "a"), rec("log", "b")), null)));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        Map<String, Double> rates = router.eventsPerSecond();
+        assertThat(rates).containsKeys("access", "activity", "trace", "error", "audit", "default");
+        assertThat(rates.get("activity")).isEqualTo(6 / 10.0);
+        assertThat(router.eventsPerSecond("access")).isZero();
+    }
+}
