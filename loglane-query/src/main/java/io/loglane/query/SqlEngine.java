@@ -47,7 +47,7 @@ public final class SqlEngine implements Component {
     private final ArchiveLayout layout;
     private final QuerySettings settings;
     private final LaneViews views;
-    private final StatementGate gate = new StatementGate();
+    private final StatementGate gate;
     private DuckDBConnection db;
     private ScheduledExecutorService canceller;
     private volatile boolean started;
@@ -60,6 +60,7 @@ public final class SqlEngine implements Component {
         this.layout = new ArchiveLayout(archiveDir);
         this.settings = settings;
         this.views = new LaneViews(layout, Map.copyOf(laneFields));
+        this.gate = new StatementGate(laneFields.keySet());
     }
 
     @Override

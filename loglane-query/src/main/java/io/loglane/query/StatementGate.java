@@ -35,6 +35,10 @@ final class StatementGate {
     private static final Pattern FILE_LIKE = Pattern.compile("[/\\\\]|\\.(csv|tsv|txt|json|jsonl|ndjson|parquet|gz|zst|db|duckdb)$", Pattern.CASE_INSENSITIVE);
 
     private final ObjectMapper json = new ObjectMapper();
+    private final Set<String> lanes;
+
+    /** @param lanes lane (view) names, for hints when one is an SQL keyword such as {@code default} */
+    StatementGate(Set<String> lanes) { this.lanes = Set.copyOf(lanes); }
 
     /**
      * @throws SqlRejectedException with the reason, when the statement may not run
@@ -58,7 +62,13 @@ final class StatementGate {
         }
         String type = r.path("error_type").asText("");
         if (type.equals("parser")) {
-            throw new SqlRejectedException("syntax error: " + r.path("error_message").asText());
+            String msg = r.path("error_message").asText();
+            for (String lane : lanes) {
+                if (msg.contains("near \"" + lane + "\"")) {
+                    msg += " (the lane " + lane + " is an SQL keyword: write it in double quotes, \"" + lane + "\")";
+                }
+            }
+            throw new SqlRejectedException("syntax error: " + msg);
         }
         int split = statementBoundary(conn, body);
         if (split >= 0) {

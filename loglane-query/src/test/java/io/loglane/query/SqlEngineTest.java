@@ -189,6 +189,17 @@ class SqlEngineTest {
     }
 
     @Test
+    void aLaneNamedLikeAKeywordIsQueriedQuotedAndTheErrorSaysSo() throws Exception {
+        SqlEngine e = new SqlEngine(dir, Map.of("default", List.of()), new QuerySettings(Duration.ofSeconds(5), 10));
+        engines.add(e);
+        e.start();
+        ArchiveFixture.write(dir, "default", null, 0, 2, Map.of());
+        assertThat(e.execute("SELECT count(*) FROM \"default\"").rows()).containsExactly(List.of(2L));
+        assertThatThrownBy(() -> e.execute("SELECT count(*) FROM default"))
+                .isInstanceOf(SqlRejectedException.class).hasMessageContaining("double quotes, \"default\"");
+    }
+
+    @Test
     void queriesBeforeStartAreRefused() {
         SqlEngine e = new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1));
         assertThatThrownBy(() -> e.execute("SELECT 1")).isInstanceOf(IllegalStateException.class);

@@ -236,6 +236,19 @@ class ArchiveSinkTest {
     }
 
     @Test
+    void flushWritesWhenStagedBytesReachTheLimit() throws Exception {
+        ArchiveSettings small = new ArchiveSettings(dir, 1_000_000, 200, Duration.ofHours(1), Duration.ofMinutes(10), 2);
+        ArchiveSink s = new ArchiveSink("app", null, small, null, true, registry, clock);
+        sinks.add(s);
+        s.open(0);
+        s.write(lines(0, 2, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(false)).isEqualTo(0);
+        s.write(lines(2, 20, "2026-03-01T10:00:00Z"));
+        assertThat(s.flush(false)).isEqualTo(22);
+        assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(22L));
+    }
+
+    @Test
     void compactionMergesClosedHoursKeepingEveryRowOnce() throws Exception {
         ArchiveSink s = sink("app");
         s.open(0);
