@@ -1,0 +1,9 @@
+/**
+ * The Fluent Forward protocol v1 input: {@link io.loglane.inputs.forward.ForwardInput} (lifecycle,
+ * Netty server), {@link io.loglane.inputs.forward.ForwardConfig} (validated settings),
+ * {@link io.loglane.inputs.forward.ForwardDecoder} (stream framing, limits, error classes),
+ * {@link io.loglane.inputs.forward.ForwardMessage} (one variant per mode) and the per-connection
+ * handler that submits to {@link io.loglane.core.ingest.Ingest} and acks only once durable.
+ * What real peers send is documented in {@code shared/FORWARD-PEERS.md}; every shape there has a test.
+ */
+package io.loglane.inputs.forward;

@@ -1,0 +1,49 @@
+package io.loglane.inputs.forward;
+
+import io.loglane.core.config.ConfigException;
+import io.loglane.core.config.ConfigOrigin;
+import io.loglane.core.config.InputSpec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ForwardConfigTest {
+    static final ConfigOrigin ORIGIN = new ConfigOrigin("loglane.yaml", 12);
+
+    @Test
+    void defaultsFromAMinimalSpec() throws Exception {
+        ForwardConfig c = ForwardConfig.from(new InputSpec("forward", "fwd", null, 24224, Map.of(), ORIGIN));
+        assertThat(c.bind()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(24224);
+        assertThat(c.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(c.maxDecompressedBytes()).isEqualTo(64 * 1024 * 1024);
+        assertThat(c.maxInFlight()).isEqualTo(64);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void optionsAreRead() throws Exception {
+        ForwardConfig c = ForwardConfig.from(new InputSpec("forward", "fwd", "0.0.0.0", 0,
+                Map.of("max_frame_bytes", 2048L, "max_in_flight", 8L, "drain_timeout", Duration.ofMillis(100)), ORIGIN));
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(c.maxFrameBytes()).isEqualTo(2048);
+        assertThat(c.maxDecompressedBytes()).isEqualTo(8192);
+        assertThat(c.maxInFlight()).isEqualTo(8);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void badValuesNameFileLineAndKey() {
+        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_frame_bytes", 10L), ORIGIN)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.max_frame_bytes: must be between");
+        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_in_flight", 0L), ORIGIN)))
+                .hasMessageContaining("inputs.fwd.max_in_flight");
+        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("http", "h", null, 0, Map.of(), ORIGIN)))
+                .hasMessageContaining("not a forward input");
+    }
+}
