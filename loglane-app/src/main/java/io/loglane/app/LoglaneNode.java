@@ -1,0 +1,227 @@
+package io.loglane.app;
+
+import io.loglane.app.api.HttpApi;
+import io.loglane.core.config.InputSpec;
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.LoglaneConfig;
+import io.loglane.core.lifecycle.Component;
+import io.loglane.core.parse.FieldDef;
+import io.loglane.core.parse.Parsers;
+import io.loglane.core.parse.RecordParser;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.delivery.DeliveryConsumer;
+import io.loglane.delivery.DeliveryEngine;
+import io.loglane.inputs.forward.ForwardConfig;
+import io.loglane.inputs.forward.ForwardInput;
+import io.loglane.query.SqlEngine;
+import io.loglane.router.Router;
+import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.local.LocalStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loglane process: builds every component from a validated {@link LoglaneConfig} and runs
+ * them. Start order follows the pipeline backwards (stream → stores/delivery → router → query →
+ * inputs and HTTP) so nothing produces into a part that is not running; {@link #close()} is the
+ * graceful shutdown: stop inputs, drain delivery (flush every store), close the rest.
+ *
+ * <p>Thread-safety: start and close from one thread; the status methods are thread-safe.
+ */
+public final class LoglaneNode implements Component, LaneStatusSource {
+    private static final Logger LOG = LoggerFactory.getLogger(LoglaneNode.class);
+
+    private final LoglaneConfig config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Component> started = new ArrayList<>();
+    private final Map<String, double[]> rates = new ConcurrentHashMap<>();
+    private LocalStream stream;
+    private DeliveryEngine delivery;
+    private Router router;
+    private SqlEngine sql;
+    private HttpApi http;
+    private final List<ForwardInput> forwardInputs = new ArrayList<>();
+    private ScheduledExecutorService scheduler;
+
+    public LoglaneNode(LoglaneConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public LoglaneConfig config() { return config; }
+
+    public Path dataDir() { return config.server().dataDir(); }
+
+    @Override
+    public void start() throws Exception {
+        Path data = config.server().dataDir();
+        Files.createDirectories(data);
+        stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
+        startComponent(stream);
+
+        delivery = new DeliveryEngine();
+        for (LaneSpec lane : config.lanes().values()) {
+            for (String store : lane.to()) {
+                if (!store.equals("archive")) {
+                    throw new IllegalStateException("lane " + lane.name() + ": no store named " + store);
+                }
+                ArchiveSink sink = new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(),
+                        !lane.name().equals("audit"), registry, clock);
+                delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
+                        Duration.ofSeconds(30), registry, new SplittableRandom()));
+            }
+        }
+        startComponent(delivery);
+
+        router = new Router(config, stream, registry, clock);
+        startComponent(router);
+
+        sql = new SqlEngine(config.archive().dir(), laneFields(config), config.query());
+        startComponent(sql);
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("loglane-status").daemon(true).factory());
+        scheduler.scheduleAtFixedRate(this::sampleRates, 1, 1, TimeUnit.SECONDS);
+
+        http = new HttpApi(config.server(), config.server().httpPort(), router, sql, delivery, this, registry, clock);
+        startComponent(http);
+        LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
+
+        for (InputSpec spec : config.inputs()) {
+            if (spec.type().equals("forward")) {
+                ForwardInput input = new ForwardInput(ForwardConfig.from(spec), router, registry, clock);
+                startComponent(input);
+                forwardInputs.add(input);
+                LOG.info("loglane: forward input '{}' listening on {}:{}", spec.name(), spec.bind(), input.boundPort());
+            }
+        }
+        LOG.info("loglane: ready; data in {}", data.toAbsolutePath());
+    }
+
+    private void startComponent(Component c) throws Exception {
+        c.start();
+        started.add(c);
+    }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() { return http.port(); }
+
+    /** The port of the first Forward input, or -1. */
+    public int forwardPort() { return forwardInputs.isEmpty() ? -1 : forwardInputs.getFirst().boundPort(); }
+
+    public PrometheusMeterRegistry registry() { return registry; }
+
+    public DeliveryEngine delivery() { return delivery; }
+
+    static RecordParser parser(LaneSpec lane) {
+        return Parsers.forName(lane.parser());
+    }
+
+    /** Typed columns of every lane, for the SQL views of lanes with no files yet. */
+    public static Map<String, List<FieldDef>> laneFields(LoglaneConfig config) {
+        Map<String, List<FieldDef>> m = new LinkedHashMap<>();
+        for (LaneSpec lane : config.lanes().values()) {
+            RecordParser p = parser(lane);
+            m.put(lane.name(), p == null ? List.of() : p.fields());
+        }
+        return m;
+    }
+
+    private void sampleRates() {
+        for (LaneSpec lane : config.lanes().values()) {
+            double total = registry.find(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.LANE, lane.name()).counters()
+                    .stream().mapToDouble(Counter::count).sum();
+            rates.compute(lane.name(), (k, v) -> {
+                if (v == null) {
+                    return new double[] {total, 0};
+                }
+                double instant = total - v[0];
+                // exponentially weighted over ~5 s so the figure is stable but recent
+                return new double[] {total, v[1] == 0 ? instant : v[1] * 0.8 + instant * 0.2};
+            });
+        }
+    }
+
+    @Override
+    public List<LaneStatus> laneStatuses() {
+        List<LaneStatus> out = new ArrayList<>();
+        for (LaneSpec lane : config.lanes().values()) {
+            LaneStream ls = stream.lane(lane.name());
+            List<LaneStatus.StoreStatus> stores = new ArrayList<>();
+            String health = "ok";
+            for (DeliveryConsumer c : delivery.consumers()) {
+                if (!c.lane().equals(lane.name())) {
+                    continue;
+                }
+                stores.add(new LaneStatus.StoreStatus(c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError()));
+                if (c.lastError() != null) {
+                    health = "failing";
+                } else if (c.lag() > 1_000_000 && !health.equals("failing")) {
+                    health = "lagging";
+                }
+            }
+            double[] r = rates.getOrDefault(lane.name(), new double[] {0, 0});
+            String retention = (lane.retention().maxAge() == null || lane.retention().maxAge().isZero() ? "forever"
+                    : lane.retention().maxAge().toDays() + "d") + " / "
+                    + (lane.retention().maxBytes() <= 0 ? "unbounded" : lane.retention().maxBytes() + " B");
+            out.add(new LaneStatus(lane.name(), lane.durability().label(), retention, lane.rate().eventsPerSecond(), r[1],
+                    (long) r[0], ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores, health));
+        }
+        return out;
+    }
+
+    /**
+     * Graceful shutdown: stop inputs first (in-flight acks finish), then drain delivery within
+     * {@code server.shutdown_grace}, then close everything in reverse start order.
+     */
+    @Override
+    public void close() {
+        LOG.info("loglane: shutting down");
+        for (ForwardInput in : forwardInputs) {
+            closeQuietly(in);
+        }
+        if (http != null) {
+            closeQuietly(http);
+        }
+        if (delivery != null && !delivery.drain(config.server().shutdownGrace())) {
+            LOG.warn("loglane: delivery did not drain within {}; the rest is delivered after restart", config.server().shutdownGrace());
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Component c = started.get(i);
+            if (c instanceof ForwardInput || c == http) {
+                continue;
+            }
+            closeQuietly(c);
+        }
+        started.clear();
+        LOG.info("loglane: stopped");
+    }
+
+    private static void closeQuietly(Component c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("loglane: error closing {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

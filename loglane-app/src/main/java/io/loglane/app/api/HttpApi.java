@@ -1,0 +1,134 @@
+package io.loglane.app.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.loglane.app.LaneStatusSource;
+import io.loglane.core.config.ServerSettings;
+import io.loglane.core.ingest.Ingest;
+import io.loglane.core.lifecycle.Component;
+import io.loglane.delivery.DeliveryEngine;
+import io.loglane.query.SqlEngine;
+import io.loglane.query.SqlExecutionException;
+import io.loglane.query.SqlRejectedException;
+import io.loglane.query.SqlTimeoutException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one HTTP port: ingest, the API and {@code /metrics}. Handlers stay thin; each route's
+ * statuses are listed here.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>GET /healthz</td><td>200 {@code {"status":"ok"}} while serving</td></tr>
+ *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
+ *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}</td></tr>
+ *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout</td></tr>
+ *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504 if that takes longer than the timeout</td></tr>
+ *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
+ *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 with the error</td></tr>
+ * </table>
+ *
+ * <p>Thread-safety: Jetty serves requests on its own pool; every collaborator is thread-safe.
+ */
+public final class HttpApi implements Component {
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(120);
+
+    private final ServerSettings settings;
+    private final Ingest ingest;
+    private final SqlEngine sql;
+    private final DeliveryEngine delivery;
+    private final LaneStatusSource lanes;
+    private final PrometheusMeterRegistry registry;
+    private final Clock clock;
+    private final int port;
+    private Javalin app;
+
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, SqlEngine sql, DeliveryEngine delivery,
+                   LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.port = port;
+        this.ingest = ingest;
+        this.sql = sql;
+        this.delivery = delivery;
+        this.lanes = lanes;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = settings.httpMaxBody();
+            cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
+            cfg.useVirtualThreads = true;
+        });
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, registry, clock));
+        app.post("/api/v1/sql", this::sql);
+        app.post("/api/v1/flush", this::flush);
+        app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
+        app.exception(io.javalin.http.ContentTooLargeResponse.class, (e, ctx) ->
+                ctx.status(413).json(ApiError.of("request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)")));
+        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(ApiError.of(e.toString())));
+        app.error(404, ctx -> {
+            if (ctx.result() == null) {
+                ctx.json(ApiError.of("no such route: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        app.start(settings.bind(), port);
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() { return app.port(); }
+
+    private void sql(Context ctx) {
+        String query;
+        try {
+            Map<?, ?> body = ctx.bodyAsClass(Map.class);
+            Object q = body.get("sql");
+            if (!(q instanceof String s) || s.isBlank()) {
+                ctx.status(400).json(ApiError.of("body must be {\"sql\": \"SELECT ...\"}"));
+                return;
+            }
+            query = s;
+        } catch (Exception e) {
+            ctx.status(400).json(ApiError.of("body must be JSON {\"sql\": \"SELECT ...\"}: " + e.getMessage()));
+            return;
+        }
+        try {
+            ctx.json(sql.execute(query));
+        } catch (SqlRejectedException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+        } catch (SqlTimeoutException e) {
+            ctx.status(408).json(ApiError.of(e.getMessage()));
+        } catch (SqlExecutionException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+        }
+    }
+
+    private void flush(Context ctx) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            delivery.flushAll().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ctx.json(Map.of("flushed", true, "elapsed_ms", (System.nanoTime() - t0) / 1_000_000));
+        } catch (TimeoutException e) {
+            ctx.status(504).json(ApiError.of("flush did not complete within " + FLUSH_TIMEOUT.toSeconds() + " s; a store may be failing (see GET /api/v1/lanes)"));
+        }
+    }
+
+    /** Stops accepting requests; in-flight requests finish. */
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+}

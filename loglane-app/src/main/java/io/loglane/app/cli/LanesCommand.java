@@ -1,0 +1,53 @@
+package io.loglane.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./loglane lanes}: per lane rate, stored bytes, lag per store, retention and health. */
+@Command(name = "lanes", description = "Show every lane: rate, stream size, delivery lag per store, retention, health.")
+final class LanesCommand implements Callable<Integer> {
+    @Option(names = "--server", description = "Server URL (default ${DEFAULT-VALUE}).", defaultValue = ServerClient.DEFAULT_URL)
+    String server;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode lanes;
+        try {
+            lanes = new ServerClient(server).get("api/v1/lanes").get("lanes");
+        } catch (Exception e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        System.out.printf("%-10s %-10s %-8s %10s %12s %12s  %-24s %s%n", "LANE", "DURABILITY", "HEALTH", "EVENTS/S",
+                "STORED", "END OFFSET", "RETENTION", "DELIVERY (store: lag, retries)");
+        for (JsonNode l : lanes) {
+            StringBuilder stores = new StringBuilder();
+            for (JsonNode s : l.get("stores")) {
+                stores.append(s.get("store").asText()).append(": lag ").append(s.get("lag").asLong())
+                        .append(", retries ").append((long) s.get("retries").asDouble());
+                if (s.hasNonNull("lastError")) {
+                    stores.append(" (").append(s.get("lastError").asText()).append(')');
+                }
+                stores.append("  ");
+            }
+            System.out.printf("%-10s %-10s %-8s %10.0f %12s %12d  %-24s %s%n", l.get("name").asText(), l.get("durability").asText(),
+                    l.get("health").asText(), l.get("eventsPerSecond").asDouble(), human(l.get("storedBytes").asLong()),
+                    l.get("streamEnd").asLong(), l.get("retention").asText(), stores.toString().trim());
+        }
+        return 0;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
+    }
+}

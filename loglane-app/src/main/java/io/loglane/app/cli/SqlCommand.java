@@ -1,0 +1,60 @@
+package io.loglane.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loglane.app.LoglaneNode;
+import io.loglane.core.config.ConfigLoader;
+import io.loglane.core.config.LoglaneConfig;
+import io.loglane.query.QueryResult;
+import io.loglane.query.SqlEngine;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./loglane sql "SELECT ..."}: asks a running server, or with {@code --data DIR} queries that
+ * data directory's archive directly (no server needed).
+ */
+@Command(name = "sql", description = "Run a read-only SQL query over the archive (views: one per lane, plus logs).")
+final class SqlCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "The query, e.g. \"SELECT status, count(*) FROM access GROUP BY 1\"")
+    String sql;
+
+    @Option(names = "--server", description = "Server URL (default ${DEFAULT-VALUE}).", defaultValue = ServerClient.DEFAULT_URL)
+    String server;
+
+    @Option(names = "--data", description = "Query this data directory's archive directly instead of a server.")
+    Path data;
+
+    @Option(names = "--format", description = "table, csv or json (default ${DEFAULT-VALUE}).", defaultValue = "table")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.matches("table|csv|json")) {
+            System.err.println("error: --format must be table, csv or json");
+            return 2;
+        }
+        JsonNode result;
+        try {
+            if (data != null) {
+                LoglaneConfig cfg = ConfigLoader.load(ConfigFiles.resolve(null, false));
+                try (SqlEngine engine = new SqlEngine(data.resolve("archive"), LoglaneNode.laneFields(cfg), cfg.query())) {
+                    engine.start();
+                    QueryResult r = engine.execute(sql);
+                    result = new ObjectMapper().valueToTree(r);
+                }
+            } else {
+                result = new ServerClient(server).post("api/v1/sql", Map.of("sql", sql));
+            }
+        } catch (Exception e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        ResultPrinter.print(result, format, System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,156 @@
+package io.loglane.bench.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * Sends pre-built Forward frames over several TCP connections for a fixed time (or a fixed number
+ * of events) and measures what the server accepted. With acks each connection keeps at most
+ * {@code window} frames unacknowledged and times every ack.
+ *
+ * <p>Thread-safety: one run per instance; {@link #run} blocks until done.
+ */
+final class ForwardLoad {
+    /** Result of one run. {@code ackMicros} is sorted; empty without acks. */
+    record Result(long events, long bytes, double seconds, long[] ackMicros) {
+        double eventsPerSecond() { return events / seconds; }
+        double mbPerSecond() { return bytes / seconds / 1e6; }
+        double percentileMillis(double p) {
+            if (ackMicros.length == 0) return Double.NaN;
+            int i = (int) Math.min(ackMicros.length - 1, Math.ceil(p / 100.0 * ackMicros.length) - 1);
+            return ackMicros[Math.max(0, i)] / 1000.0;
+        }
+    }
+
+    private final String host;
+    private final int port;
+    private final List<FrameFactory.Frame> frames;
+    private final int connections;
+    private final int window;
+
+    ForwardLoad(String host, int port, List<FrameFactory.Frame> frames, int connections, int window) {
+        this.host = host;
+        this.port = port;
+        this.frames = frames;
+        this.connections = connections;
+        this.window = window;
+    }
+
+    /**
+     * Sends for {@code seconds} or until {@code maxEvents} events were sent (whichever first).
+     * With acks, returns once every sent frame is acknowledged (bounded by 60 s extra).
+     */
+    Result run(double seconds, long maxEvents, String runId) throws Exception {
+        boolean acks = frames.getFirst().chunkAt() >= 0;
+        AtomicLong eventsBudget = new AtomicLong(maxEvents);
+        AtomicLong sentEvents = new AtomicLong();
+        AtomicLong sentBytes = new AtomicLong();
+        AtomicLong ackedEvents = new AtomicLong();
+        long[][] latencies = new long[connections][];
+        List<Thread> threads = new ArrayList<>();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int c = 0; c < connections; c++) {
+            final int conn = c;
+            threads.add(Thread.ofPlatform().name("load-" + c).start(() -> {
+                try {
+                    latencies[conn] = connection(conn, runId, acks, deadline, eventsBudget, sentEvents, sentBytes, ackedEvents);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (!errors.isEmpty()) {
+            throw new IOException("load connection failed: " + errors.getFirst(), errors.getFirst());
+        }
+        long[] all = Arrays.stream(latencies).filter(a -> a != null).flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Result(acks ? ackedEvents.get() : sentEvents.get(), sentBytes.get(), elapsed, all);
+    }
+
+    private long[] connection(int conn, String runId, boolean acks, long deadline, AtomicLong budget,
+                              AtomicLong sentEvents, AtomicLong sentBytes, AtomicLong ackedEvents) throws Exception {
+        try (Socket s = new Socket()) {
+            s.setTcpNoDelay(true);
+            s.setSendBufferSize(1 << 20);
+            s.connect(new InetSocketAddress(host, port), 5000);
+            OutputStream out = s.getOutputStream();
+            BlockingQueue<long[]> inFlight = new ArrayBlockingQueue<>(Math.max(1, window));
+            long[] lat = new long[1 << 16];
+            int[] latN = {0};
+            Thread reader = null;
+            if (acks) {
+                reader = Thread.ofPlatform().name("acks-" + conn).start(() -> readAcks(s, inFlight, ackedEvents, lat, latN));
+            }
+            long seq = 0;
+            int f = conn;
+            while (System.nanoTime() < deadline) {
+                FrameFactory.Frame frame = frames.get(f++ % frames.size());
+                if (budget.addAndGet(-frame.events()) < 0) {
+                    break;
+                }
+                byte[] bytes = frame.bytes();
+                if (acks) {
+                    String id = String.format("%s%02d%014d", runId, conn, seq++);
+                    byte[] copy = bytes.clone();
+                    System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, copy, frame.chunkAt(), FrameFactory.CHUNK_LEN);
+                    bytes = copy;
+                    inFlight.put(new long[] {System.nanoTime(), frame.events()});
+                }
+                out.write(bytes);
+                sentEvents.addAndGet(frame.events());
+                sentBytes.addAndGet(bytes.length);
+            }
+            out.flush();
+            if (reader != null) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!inFlight.isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                s.shutdownOutput();
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+                return Arrays.copyOf(lat, Math.min(latN[0], lat.length));
+            }
+            return new long[0];
+        }
+    }
+
+    private static void readAcks(Socket s, BlockingQueue<long[]> inFlight, AtomicLong acked, long[] lat, int[] latN) {
+        try (MessageUnpacker in = MessagePack.newDefaultUnpacker(new BufferedInputStream(s.getInputStream()))) {
+            while (in.hasNext()) {
+                int n = in.unpackMapHeader();
+                for (int i = 0; i < n; i++) {
+                    in.unpackString();
+                    in.unpackString();
+                }
+                long[] sent = inFlight.poll();
+                if (sent == null) {
+                    throw new IllegalStateException("ack without a pending chunk");
+                }
+                acked.addAndGet(sent[1]);
+                if (latN[0] < lat.length) {
+                    lat[latN[0]++] = (System.nanoTime() - sent[0]) / 1000;
+                }
+            }
+        } catch (IOException e) {
+            // connection closed at the end of the run
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.loglane.bench.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loglane server in a child JVM, as {@code ./loglane up} runs it, so the benchmark can read its
+ * CPU time and peak RSS from {@code /proc} and talk to it only over its real ports.
+ *
+ * <p>Thread-safety: not thread-safe.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ServerProcess(Path jar, Path home, Path data, List<Path> configs, int httpPort, int forwardPort, String heap, Path log)
+            throws IOException, InterruptedException {
+        this.httpPort = httpPort;
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap, "-jar", jar.toString(), "up",
+                "--data", data.toString(), "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
+        for (Path c : configs) {
+            cmd.add("--config");
+            cmd.add(c.toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("LOGLANE_HOME", home.toString());
+        process = pb.start();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new IOException("server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (get("/healthz").statusCode() == 200 && Files.readString(log).contains("ready")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("server not ready within 60 s; see " + log);
+    }
+
+    long pid() { return process.pid(); }
+
+    /** User + system CPU seconds the server has used so far. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (100 Hz)
+    }
+
+    /** Peak resident set size in MiB (VmHWM). */
+    double peakRssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(path + " → " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Runs a query and returns the first column of the first row as a long. */
+    long sqlLong(String sql) throws IOException, InterruptedException {
+        return post("/api/v1/sql", Map.of("sql", sql)).get("rows").get(0).get(0).asLong();
+    }
+
+    /** Sum of a Prometheus counter over all its series. */
+    double metric(String name) throws IOException, InterruptedException {
+        double sum = 0;
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

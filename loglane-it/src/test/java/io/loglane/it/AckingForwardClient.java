@@ -1,0 +1,115 @@
+package io.loglane.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * A Forward client that behaves like Fluent Bit with {@code require_ack_response}: PackedForward
+ * chunks with a {@code chunk} id; a chunk counts as delivered only when its ack arrives; after a
+ * lost connection every unacknowledged chunk is resent with the <em>same</em> id. Each record has
+ * a unique {@code seq} so tests can check exactly-once.
+ *
+ * <p>Thread-safety: one thread per client.
+ */
+final class AckingForwardClient {
+    private final String name;
+    private final String tag;
+    private final int eventsPerChunk;
+    private final Deque<Map.Entry<String, byte[]>> unacked = new ArrayDeque<>();
+    private long nextSeq;
+    private long ackedEvents;
+    private int chunkNo;
+
+    AckingForwardClient(String name, String tag, int eventsPerChunk) {
+        this.name = name;
+        this.tag = tag;
+        this.eventsPerChunk = eventsPerChunk;
+    }
+
+    long ackedEvents() { return ackedEvents; }
+
+    /** Events ever created (acked or still pending). */
+    long createdEvents() { return nextSeq; }
+
+    boolean hasUnacked() { return !unacked.isEmpty(); }
+
+    /**
+     * Connects, resends every unacked chunk, then sends new chunks until {@code untilNanos},
+     * one at a time, waiting for each ack. Returns normally at the deadline; throws when the
+     * connection breaks (the server was killed), keeping unacked chunks for the next session.
+     */
+    void session(int port, long untilNanos, boolean newChunks) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            MessageUnpacker acks = MessagePack.newDefaultUnpacker(in);
+            while (!unacked.isEmpty()) {
+                sendAndAwait(out, acks, unacked.peekFirst());
+            }
+            while (newChunks && System.nanoTime() < untilNanos) {
+                Map.Entry<String, byte[]> chunk = nextChunk();
+                unacked.addLast(chunk);
+                sendAndAwait(out, acks, chunk);
+            }
+        }
+    }
+
+    private void sendAndAwait(OutputStream out, MessageUnpacker acks, Map.Entry<String, byte[]> chunk) throws IOException {
+        out.write(chunk.getValue());
+        out.flush();
+        int n = acks.unpackMapHeader();
+        String acked = null;
+        for (int i = 0; i < n; i++) {
+            String k = acks.unpackString();
+            String v = acks.unpackString();
+            if (k.equals("ack")) acked = v;
+        }
+        if (!chunk.getKey().equals(acked)) {
+            throw new IOException("ack for " + acked + ", expected " + chunk.getKey());
+        }
+        unacked.removeFirst();
+        ackedEvents += eventsPerChunk;
+    }
+
+    private Map.Entry<String, byte[]> nextChunk() throws IOException {
+        String id = String.format("%-8.8s%016d", name, chunkNo++).replace(' ', '_');
+        MessageBufferPacker entries = MessagePack.newDefaultBufferPacker();
+        long nowSec = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < eventsPerChunk; i++) {
+            long seq = nextSeq++;
+            entries.packArrayHeader(2);
+            entries.packExtensionTypeHeader((byte) 0, 8);
+            // spread event times over the last three hours so several hour partitions (some closed) exist
+            long sec = nowSec - (seq % 3) * 3600;
+            entries.writePayload(new byte[] {(byte) (sec >>> 24), (byte) (sec >>> 16), (byte) (sec >>> 8), (byte) sec, 0, 0, 0, (byte) (seq % 100)});
+            entries.packMapHeader(3);
+            entries.packString("log");
+            entries.packString(name + " event " + seq);
+            entries.packString("seq");
+            entries.packLong(seq);
+            entries.packString("client");
+            entries.packString(name);
+        }
+        byte[] payload = entries.toByteArray();
+        MessageBufferPacker f = MessagePack.newDefaultBufferPacker();
+        f.packArrayHeader(3);
+        f.packString(tag);
+        f.packBinaryHeader(payload.length);
+        f.writePayload(payload);
+        f.packMapHeader(2);
+        f.packString("size");
+        f.packInt(eventsPerChunk);
+        f.packString("chunk");
+        f.packString(id);
+        return Map.entry(id, f.toByteArray());
+    }
+}

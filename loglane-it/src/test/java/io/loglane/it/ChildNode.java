@@ -1,0 +1,160 @@
+package io.loglane.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * loglane running as {@code loglane up} in a child JVM on this test's classpath, so tests can kill
+ * it with SIGKILL and start it again on the same data directory and ports.
+ *
+ * <p>Thread-safety: not thread-safe; one test thread drives it.
+ */
+final class ChildNode implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final Path data;
+    private final List<Path> configs;
+    final int httpPort;
+    final int forwardPort;
+    private final Path log;
+    private Process process;
+    private int starts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ChildNode(Path data, List<Path> configs, Path log) throws IOException {
+        this.data = data;
+        this.configs = configs;
+        this.log = log;
+        this.httpPort = freePort();
+        this.forwardPort = freePort();
+    }
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("config").resolve("loglane.yaml"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("repository root with config/loglane.yaml not found");
+        }
+        return p;
+    }
+
+    void start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.loglane.app.cli.Main", "up", "--data", data.toString(),
+                "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
+        for (Path c : configs) {
+            cmd.add("--config");
+            cmd.add(c.toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("LOGLANE_HOME", repoRoot().toString());
+        Files.writeString(log, "\n===== start " + (++starts) + " =====\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        process = pb.start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new IOException("loglane exited with " + process.exitValue() + ":\n" + tailOfLog());
+            }
+            try {
+                if (get("/healthz").statusCode() == 200 && forwardListening()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("loglane not ready in 60 s:\n" + tailOfLog());
+    }
+
+    private boolean forwardListening() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", forwardPort)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("child did not die");
+        }
+    }
+
+    /** SIGTERM and wait for the graceful shutdown. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void flush() throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/v1/flush", "", Map.of());
+        if (r.statusCode() != 200) {
+            throw new IOException("flush → " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    JsonNode sql(String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/v1/sql", JSON.writeValueAsString(Map.of("sql", sql)), Map.of("Content-Type", "application/json"));
+        if (r.statusCode() != 200) {
+            throw new IOException("sql → " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    String tailOfLog() throws IOException {
+        String s = Files.readString(log);
+        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+    }
+
+    String fullLog() throws IOException {
+        return Files.readString(log);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
