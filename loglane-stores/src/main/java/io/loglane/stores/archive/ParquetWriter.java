@@ -41,6 +41,8 @@ final class ParquetWriter implements AutoCloseable {
             // Leave room for the ingest side; DuckDB would otherwise claim every core and most RAM.
             s.execute("SET memory_limit='1GB'");
             s.execute("SET autoinstall_known_extensions=false");
+            // Row order inside a file carries no meaning (ts and offsets do); measured 10–30 % faster.
+            s.execute("SET preserve_insertion_order=false");
         }
         StringBuilder cols = new StringBuilder(
                 "t:'BIGINT', g:'VARCHAR', h:'VARCHAR', ci:'VARCHAR', cn:'VARCHAR', s:'VARCHAR', m:'VARCHAR', a:'JSON', r:'BIGINT'");

@@ -108,6 +108,18 @@ final class StagingBuffer implements AutoCloseable {
         }
     }
 
+    /** Deletes every generation directory under a lane's staging root (recovery; nothing may be writing). */
+    static void deleteAll(Path root) throws IOException {
+        for (Path gen : ArchiveLayout.sortedChildren(root, "*")) {
+            if (Files.isDirectory(gen)) {
+                for (Path p : ArchiveLayout.sortedChildren(gen, "*")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(gen);
+        }
+    }
+
     @Override
     public void close() throws IOException { discard(); }
 }
