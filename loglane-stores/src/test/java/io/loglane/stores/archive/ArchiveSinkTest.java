@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Timeout(60)
 class ArchiveSinkTest {
     @TempDir Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
