@@ -29,7 +29,7 @@ class CrashRecoveryIT {
             archive:
               flush_rows: 500
               flush_age: 300ms
-              compact_after: 0s
+              compact_after: 1s
               compact_min_files: 2
             """;
 
@@ -112,7 +112,7 @@ class CrashRecoveryIT {
     /** Every seq 0..acked-1 of the client is in the lane exactly once (clients only ever send seqs in order). */
     private static void assertExactlyOnce(ChildNode node, String lane, String client, long acked) throws Exception {
         JsonNode r = node.sql("SELECT count(*) AS n, count(DISTINCT CAST(attrs->>'seq' AS BIGINT)) AS d, "
-                + "min(CAST(attrs->>'seq' AS BIGINT)) AS lo, max(CAST(attrs->>'seq' AS BIGINT)) AS hi FROM " + lane
+                + "min(CAST(attrs->>'seq' AS BIGINT)) AS lo, max(CAST(attrs->>'seq' AS BIGINT)) AS hi FROM \"" + lane + "\""
                 + " WHERE attrs->>'client' = '" + client + "'");
         JsonNode row = r.get("rows").get(0);
         long n = row.get(0).asLong();

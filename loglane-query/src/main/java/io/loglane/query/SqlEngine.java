@@ -52,6 +52,8 @@ public final class SqlEngine implements Component {
     private ScheduledExecutorService canceller;
     private volatile boolean started;
 
+    private static final int VANISHED_FILE_ATTEMPTS = 5;
+
     public SqlEngine(Path archiveDir, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
         if (settings == null || settings.timeout() == null || settings.timeout().isNegative()
                 || settings.timeout().isZero() || settings.maxRows() <= 0) {
@@ -78,7 +80,16 @@ public final class SqlEngine implements Component {
             s.execute("SET autoload_known_extensions=false");
             s.execute("SET lock_configuration=true");
         }
-        views.refresh(db);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                views.refresh(db);
+                break;
+            } catch (SQLException e) {
+                if (attempt >= VANISHED_FILE_ATTEMPTS || !vanishedFile(e)) {
+                    throw e;
+                }
+            }
+        }
         canceller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sql-timeout");
             t.setDaemon(true);
@@ -98,6 +109,29 @@ public final class SqlEngine implements Component {
         if (!started) {
             throw new IllegalStateException("SQL engine not started");
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return executeOnce(sql);
+            } catch (SqlExecutionException e) {
+                if (attempt >= VANISHED_FILE_ATTEMPTS || !(e.getCause() instanceof SQLException se && vanishedFile(se))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Compaction and retention delete Parquet files while queries run: a glob expanded just before
+     * a file was removed fails with "No such file". Every file removed that way has its rows in
+     * another, already renamed file (or is past retention), so running the query again sees a
+     * consistent set.
+     */
+    private static boolean vanishedFile(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No such file or directory") || m.contains("Cannot open file");
+    }
+
+    private QueryResult executeOnce(String sql) {
         long t0 = System.nanoTime();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Connection conn = db.duplicate()) {

@@ -61,7 +61,16 @@ final class ConfigAssembler {
             String bind = v.containsKey("inputs[forward].bind") ? (String) v.get("inputs[forward].bind").value() : server.bind();
             int port = value(v, "inputs[forward].port");
             Map<String, Object> options = new LinkedHashMap<>();
-            options.put("max_frame_bytes", value(v, "inputs[forward].max_frame_bytes"));
+            // every other declared key of a forward input is an option, its default filled in from the schema
+            for (ConfigKey key : ConfigSchema.KEYS) {
+                String k = key.path();
+                if (k.startsWith("inputs[forward].") && !k.endsWith(".bind") && !k.endsWith(".port")) {
+                    Object val = v.containsKey(k) ? v.get(k).value() : key.defaultValue();
+                    if (val != null) {
+                        options.put(k.substring("inputs[forward].".length()), val);
+                    }
+                }
+            }
             String where = bind + ":" + port;
             String clash = listeners.putIfAbsent(where, "inputs." + in.name());
             if (port != 0 && clash != null) {

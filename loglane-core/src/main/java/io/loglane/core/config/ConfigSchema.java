@@ -48,6 +48,10 @@ public final class ConfigSchema {
             k("inputs[forward].bind", S, null, "Listen address; defaults to server.bind."),
             k("inputs[forward].port", ValueType.PORT, "24224", "Listen port of the Forward input."),
             k("inputs[forward].max_frame_bytes", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted Forward frame; a larger one closes the connection."),
+            k("inputs[forward].max_decompressed_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Largest gzip-decompressed payload of one CompressedPackedForward frame; more closes the connection."),
+            k("inputs[forward].max_in_flight", ValueType.COUNT, "64", "Unacknowledged requests per connection before reading pauses (TCP back-pressure)."),
+            k("inputs[forward].drain_timeout", ValueType.POSITIVE_DURATION, "5s", "On shutdown, how long in-flight requests may take to be acknowledged."),
+            k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs."),
 
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
             k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
