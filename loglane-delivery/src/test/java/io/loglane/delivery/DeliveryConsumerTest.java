@@ -1,0 +1,218 @@
+package io.loglane.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loglane.core.config.Durability;
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.RateLimit;
+import io.loglane.core.config.Retention;
+import io.loglane.core.config.StreamSettings;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.stream.AppendRequest;
+import io.loglane.stream.LaneStream;
+import io.loglane.stream.StoredBatch;
+import io.loglane.stream.local.LocalStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+/** The consumer loop against the real local stream and a store that fails on demand. */
+class DeliveryConsumerTest {
+    @TempDir
+    Path dir;
+
+    private LocalStream stream;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    /** A store that keeps what it was given, "commits" on flush, and throws while told to fail. */
+    static final class FlakySink implements Sink {
+        final List<Long> durableOffsets = new ArrayList<>();
+        final List<Long> opens = new ArrayList<>();
+        final AtomicInteger failuresLeft = new AtomicInteger();
+        volatile boolean permanent;
+        private final List<StoredBatch> buffered = new ArrayList<>();
+        private long durable;
+        private final String name;
+
+        FlakySink() { this("test"); }
+
+        FlakySink(String name) { this.name = name; }
+
+        @Override public String store() { return name; }
+
+        @Override
+        public synchronized void open(long committedOffset) {
+            opens.add(committedOffset);
+            buffered.clear();
+            durable = committedOffset;
+        }
+
+        @Override
+        public synchronized void write(StoredBatch batch) throws SinkException {
+            if (failuresLeft.get() > 0) {
+                failuresLeft.decrementAndGet();
+                throw new SinkException("store down", !permanent, null);
+            }
+            buffered.add(batch);
+        }
+
+        @Override
+        public synchronized long flush(boolean force) {
+            for (StoredBatch b : buffered) {
+                for (long o = b.baseOffset(); o < b.nextOffset(); o++) {
+                    durableOffsets.add(o);
+                }
+                durable = b.nextOffset();
+            }
+            buffered.clear();
+            return durable;
+        }
+
+        @Override public void close() {}
+    }
+
+    private LaneStream lane() throws Exception {
+        LaneSpec spec = new LaneSpec("l", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED,
+                Durability.DISK, List.of("test"), null);
+        LaneSpec dflt = new LaneSpec("default", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED,
+                Durability.DISK, List.of(), null);
+        StreamSettings settings = new StreamSettings(1 << 20, 1L << 30, Duration.ofMinutes(10), 10_000, Duration.ofMillis(2), 1 << 20);
+        stream = new LocalStream(dir.resolve("stream"), Map.of("l", spec, "default", dflt), settings, registry, Clock.systemUTC());
+        stream.start();
+        return stream.lane("l");
+    }
+
+    private static void append(LaneStream lane, int batches, int perBatch) throws Exception {
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        for (int i = 0; i < batches; i++) {
+            b.reset();
+            for (int j = 0; j < perBatch; j++) {
+                MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+                p.packMapHeader(1).packString("log").packString("event " + i + "/" + j);
+                byte[] rec = p.toByteArray();
+                b.add(1_000_000_000L * i, rec, 0, rec.length);
+            }
+            lane.append(new AppendRequest("t", b.build(), 0, null, null)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private DeliveryConsumer consumer(LaneStream lane, Sink sink) {
+        return new DeliveryConsumer(lane, sink, Duration.ofMillis(5), Duration.ofMillis(40), registry, new SplittableRandom(3));
+    }
+
+    @Test
+    void deliversEverythingInOrderAndCommitsTheCheckpoint() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 10, 7);
+        FlakySink sink = new FlakySink();
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.committedOffset()).isEqualTo(70);
+            assertThat(c.lag()).isZero();
+        }
+        assertThat(sink.durableOffsets).hasSize(70).isSorted().doesNotHaveDuplicates();
+        assertThat(lane.checkpoints().committed("test")).isEqualTo(70);
+        assertThat(registry.get("loglane.delivery.delivered.events").counter().count()).isEqualTo(70);
+    }
+
+    @Test
+    void aFailingStoreIsRetriedWithBackoffFromTheCheckpointAndNothingIsSkipped() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 5, 10);
+        FlakySink sink = new FlakySink();
+        sink.failuresLeft.set(4);
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            c.flush().get(20, TimeUnit.SECONDS);
+            assertThat(c.retries()).isEqualTo(4.0);
+            assertThat(c.lastError()).isNull();
+        }
+        assertThat(sink.opens).as("every retry starts over at the committed checkpoint").hasSize(5).containsOnly(0L);
+        assertThat(sink.durableOffsets).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
+        assertThat(registry.get("loglane.delivery.retries").counter().count()).isEqualTo(4.0);
+    }
+
+    @Test
+    void aPermanentlyRejectingStoreStallsWithoutSkippingAndResumesWhenItRecovers() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 3, 4);
+        FlakySink sink = new FlakySink();
+        sink.permanent = true;
+        sink.failuresLeft.set(Integer.MAX_VALUE);
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (c.retries() < 3 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(c.retries()).isGreaterThanOrEqualTo(3);
+            assertThat(c.committedOffset()).isZero();
+            assertThat(c.lastError()).contains("store down");
+            assertThat(c.lag()).isEqualTo(12);
+            sink.failuresLeft.set(0);
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.committedOffset()).isEqualTo(12);
+        }
+        assertThat(sink.durableOffsets).hasSize(12).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRestartedConsumerResumesAfterItsCommittedCheckpoint() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 4, 5);
+        FlakySink first = new FlakySink();
+        try (DeliveryConsumer c = consumer(lane, first)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+        }
+        append(lane, 2, 5);
+        FlakySink second = new FlakySink();
+        try (DeliveryConsumer c = consumer(lane, second)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(second.opens).containsExactly(20L);
+        assertThat(second.durableOffsets).containsExactlyElementsOf(java.util.stream.LongStream.range(20, 30).boxed().toList());
+    }
+
+    @Test
+    void oneFailingStoreDoesNotStallAnotherOnTheSameLane() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 3, 3);
+        FlakySink broken = new FlakySink("broken");
+        broken.failuresLeft.set(Integer.MAX_VALUE);
+        FlakySink healthy = new FlakySink();
+        DeliveryEngine engine = new DeliveryEngine();
+        engine.add(consumer(lane, broken));
+        engine.add(consumer(lane, healthy));
+        try (engine) {
+            engine.start();
+            DeliveryConsumer good = engine.consumers().get(1);
+            good.flush().get(10, TimeUnit.SECONDS);
+            assertThat(good.committedOffset()).isEqualTo(9);
+            assertThat(engine.consumers().get(0).committedOffset()).isZero();
+            assertThat(engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store").isFalse();
+        }
+        assertThat(healthy.durableOffsets).hasSize(9);
+    }
+}
