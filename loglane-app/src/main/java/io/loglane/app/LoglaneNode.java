@@ -30,10 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +48,12 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Component> started = new ArrayList<>();
-    private final Map<String, double[]> rates = new ConcurrentHashMap<>();
     private LocalStream stream;
     private DeliveryEngine delivery;
     private Router router;
     private SqlEngine sql;
     private HttpApi http;
     private final List<ForwardInput> forwardInputs = new ArrayList<>();
-    private ScheduledExecutorService scheduler;
 
     public LoglaneNode(LoglaneConfig config, Clock clock) {
         this.config = config;
@@ -96,9 +90,6 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
         sql = new SqlEngine(config.archive().dir(), laneFields(config), config.query());
         startComponent(sql);
-
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("loglane-status").daemon(true).factory());
-        scheduler.scheduleAtFixedRate(this::sampleRates, 1, 1, TimeUnit.SECONDS);
 
         http = new HttpApi(config.server(), config.server().httpPort(), router, sql, delivery, this, registry, clock);
         startComponent(http);
@@ -144,21 +135,6 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         return m;
     }
 
-    private void sampleRates() {
-        for (LaneSpec lane : config.lanes().values()) {
-            double total = registry.find(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.LANE, lane.name()).counters()
-                    .stream().mapToDouble(Counter::count).sum();
-            rates.compute(lane.name(), (k, v) -> {
-                if (v == null) {
-                    return new double[] {total, 0};
-                }
-                double instant = total - v[0];
-                // exponentially weighted over ~5 s so the figure is stable but recent
-                return new double[] {total, v[1] == 0 ? instant : v[1] * 0.8 + instant * 0.2};
-            });
-        }
-    }
-
     @Override
     public List<LaneStatus> laneStatuses() {
         List<LaneStatus> out = new ArrayList<>();
@@ -177,12 +153,13 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                     health = "lagging";
                 }
             }
-            double[] r = rates.getOrDefault(lane.name(), new double[] {0, 0});
+            double accepted = registry.find(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.LANE, lane.name()).counters()
+                    .stream().mapToDouble(Counter::count).sum();
             String retention = (lane.retention().maxAge() == null || lane.retention().maxAge().isZero() ? "forever"
                     : lane.retention().maxAge().toDays() + "d") + " / "
                     + (lane.retention().maxBytes() <= 0 ? "unbounded" : lane.retention().maxBytes() + " B");
-            out.add(new LaneStatus(lane.name(), lane.durability().label(), retention, lane.rate().eventsPerSecond(), r[1],
-                    (long) r[0], ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores, health));
+            out.add(new LaneStatus(lane.name(), lane.durability().label(), retention, lane.rate().eventsPerSecond(), router.eventsPerSecond(lane.name()),
+                    (long) accepted, ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores, health));
         }
         return out;
     }
@@ -202,9 +179,6 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         }
         if (delivery != null && !delivery.drain(config.server().shutdownGrace())) {
             LOG.warn("loglane: delivery did not drain within {}; the rest is delivered after restart", config.server().shutdownGrace());
-        }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
         }
         for (int i = started.size() - 1; i >= 0; i--) {
             Component c = started.get(i);
