@@ -3,7 +3,6 @@ package io.loglane.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,17 +34,12 @@ class ForwardEndToEndIT {
 
     @BeforeAll
     static void startNode() throws Exception {
-        Path overlay = dir.resolve("overlay.yaml");
-        Files.writeString(overlay, "archive:\n  flush_age: 500ms\n");
-        node = new ChildNode(dir.resolve("data"), List.of(overlay), dir.resolve("loglane.log"));
-        node.start();
+        node = Nodes.startWithOverlay(dir, "archive:\n  flush_age: 500ms\n");
     }
 
     @AfterAll
     static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
+        Nodes.stop(node);
     }
 
     private static Fluency fluency() {

@@ -1,0 +1,31 @@
+package io.loglane.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Starts a {@link ChildNode} on {@code config/loglane.yaml} layered with one overlay, the way every
+ * IT class here needs it: data, overlay file and child log all under the test's directory.
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class Nodes {
+    private Nodes() {}
+
+    /** Writes {@code overlayYaml} to {@code dir/overlay.yaml} and starts a node with it; waits until it serves. */
+    static ChildNode startWithOverlay(Path dir, String overlayYaml) throws Exception {
+        Path overlay = dir.resolve("overlay.yaml");
+        Files.writeString(overlay, overlayYaml);
+        ChildNode node = new ChildNode(dir.resolve("data"), List.of(overlay), dir.resolve("loglane.log"));
+        node.start();
+        return node;
+    }
+
+    /** SIGTERM and wait; a no-op for a node that never started. */
+    static void stop(ChildNode node) throws InterruptedException {
+        if (node != null) {
+            node.close();
+        }
+    }
+}
