@@ -101,17 +101,23 @@ final class ForwardLoad {
             }
             long seq = 0;
             int f = conn;
+            // one private copy per template: the socket write copies the bytes out before the
+            // next send patches a new chunk id into the same copy
+            byte[][] copies = new byte[frames.size()][];
+            byte[] prefix = chunkPrefix(runId, conn);
             while (System.nanoTime() < deadline) {
-                FrameFactory.Frame frame = frames.get(f++ % frames.size());
+                int t = f++ % frames.size();
+                FrameFactory.Frame frame = frames.get(t);
                 if (budget.addAndGet(-frame.events()) < 0) {
                     break;
                 }
                 byte[] bytes = frame.bytes();
                 if (acks) {
-                    String id = String.format("%s%02d%014d", runId, conn, seq++);
-                    byte[] copy = bytes.clone();
-                    System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, copy, frame.chunkAt(), FrameFactory.CHUNK_LEN);
-                    bytes = copy;
+                    if (copies[t] == null) {
+                        copies[t] = bytes.clone();
+                    }
+                    bytes = copies[t];
+                    patchChunkId(bytes, frame.chunkAt(), prefix, seq++);
                     inFlight.put(new long[] {System.nanoTime(), frame.events()});
                 }
                 out.write(bytes);
@@ -129,6 +135,26 @@ final class ForwardLoad {
                 return Arrays.copyOf(lat, Math.min(latN[0], lat.length));
             }
             return new long[0];
+        }
+    }
+
+    /** The first 8 of the 24 chunk-id characters: the run id (padded or cut to 6) and the connection number. */
+    static byte[] chunkPrefix(String runId, int conn) {
+        String p = (runId + "______").substring(0, 6) + String.format("%02d", conn % 100);
+        return p.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code prefix} and {@code seq} as 16 zero-padded decimal digits at {@code at}: a unique 24-character chunk id. */
+    static void patchChunkId(byte[] frame, int at, byte[] prefix, long seq) {
+        System.arraycopy(prefix, 0, frame, at, prefix.length);
+        int digits = FrameFactory.CHUNK_LEN - prefix.length;
+        long v = seq;
+        for (int i = at + FrameFactory.CHUNK_LEN - 1; i >= at + prefix.length; i--) {
+            frame[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        if (v != 0 || digits != 16) {
+            throw new IllegalStateException("chunk sequence overflow");
         }
     }
 

@@ -53,6 +53,10 @@ public final class IngestBench implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "512m")
     String heap;
 
+    @Option(names = "--jvm-opt", description = "Extra flag for the server JVM, repeatable; '{scenario}' is replaced by the "
+            + "scenario's name, e.g. --jvm-opt=-XX:StartFlightRecording=filename=/tmp/{scenario}.jfr or --jvm-opt=-XX:+UseParallelGC.")
+    List<String> jvmOptions = new ArrayList<>();
+
     @Option(names = "--only", description = "Run only scenarios whose name contains this (e.g. sync, e2e).")
     String only;
 
@@ -99,7 +103,7 @@ public final class IngestBench implements Callable<Integer> {
         int fwdPort = freePort();
         List<FrameFactory.Frame> frames = frames(sc.tag(), sc.compressed(), sc.acks(), 16);
         try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, List.of(overlay),
-                httpPort, fwdPort, heap, work.resolve("server-" + Math.abs(sc.name().hashCode()) + ".log"))) {
+                httpPort, fwdPort, heap, jvmOptions(sc.name()), work.resolve("server-" + Math.abs(sc.name().hashCode()) + ".log"))) {
             ForwardLoad load = new ForwardLoad("127.0.0.1", fwdPort, frames, connections, sc.acks() ? window : 0);
             load.run(Math.min(2, seconds / 4), Long.MAX_VALUE, "wu"); // warm-up: JIT, page cache
             double accepted0 = server.metric("loglane_events_accepted_total");
@@ -132,7 +136,7 @@ public final class IngestBench implements Callable<Integer> {
         int fwdPort = freePort();
         List<FrameFactory.Frame> frames = frames("bench.access", false, true, 16);
         try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, List.of(overlay),
-                httpPort, fwdPort, heap, work.resolve("server-e2e.log"))) {
+                httpPort, fwdPort, heap, jvmOptions("e2e"), work.resolve("server-e2e.log"))) {
             ForwardLoad load = new ForwardLoad("127.0.0.1", fwdPort, frames, connections, window);
             double cpu0 = server.cpuSeconds();
             long t0 = System.nanoTime();
@@ -163,6 +167,11 @@ public final class IngestBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %s over %d rows: warm median %.1f ms (min %.1f, cold %.1f), measured over HTTP%n",
                     q, count, warm.get(warm.size() / 2), warm.getFirst(), times.getFirst());
         }
+    }
+
+    private List<String> jvmOptions(String scenario) {
+        String slug = scenario.trim().replaceAll("\\s+", "-");
+        return jvmOptions.stream().map(o -> o.replace("{scenario}", slug)).toList();
     }
 
     private List<FrameFactory.Frame> frames(String tag, boolean compressed, boolean acks, int n) throws IOException {

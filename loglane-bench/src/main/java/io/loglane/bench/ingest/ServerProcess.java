@@ -24,13 +24,18 @@ final class ServerProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final int httpPort;
+    private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    ServerProcess(Path jar, Path home, Path data, List<Path> configs, int httpPort, int forwardPort, String heap, Path log)
-            throws IOException, InterruptedException {
+    /** @param jvmOptions extra flags for the child JVM (GC choice, JFR, ...), placed before {@code -jar} */
+    ServerProcess(Path jar, Path home, Path data, List<Path> configs, int httpPort, int forwardPort, String heap, List<String> jvmOptions,
+                  Path log) throws IOException, InterruptedException {
         this.httpPort = httpPort;
+        this.log = log;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap, "-jar", jar.toString(), "up",
+                "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString(), "up",
                 "--data", data.toString(), "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
         for (Path c : configs) {
             cmd.add("--config");
@@ -42,7 +47,7 @@ final class ServerProcess implements AutoCloseable {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {
-                throw new IOException("server exited with " + process.exitValue() + "; see " + log);
+                throw new IOException("server exited with " + process.exitValue() + "; its log ends:\n" + tail(log, 30));
             }
             try {
                 if (get("/healthz").statusCode() == 200 && Files.readString(log).contains("ready")) {
@@ -53,7 +58,13 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IOException("server not ready within 60 s; see " + log);
+        throw new IOException("server not ready within 60 s; its log ends:\n" + tail(log, 30));
+    }
+
+    /** The last {@code n} lines of the server's log (the bench deletes its work directory when done). */
+    private static String tail(Path log, int n) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     long pid() { return process.pid(); }
@@ -85,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
                 .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException(path + " → " + r.statusCode() + ": " + r.body());
+            throw new IOException(path + " → " + r.statusCode() + ": " + r.body() + "; server log ends:\n" + tail(log, 40));
         }
         return JSON.readTree(r.body());
     }
