@@ -50,6 +50,7 @@ public final class ConfigSchema {
             k("inputs[forward].max_frame_bytes", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted Forward frame; a larger one closes the connection."),
             k("inputs[forward].max_decompressed_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Largest gzip-decompressed payload of one CompressedPackedForward frame; more closes the connection."),
             k("inputs[forward].max_in_flight", ValueType.COUNT, "64", "Unacknowledged requests per connection before reading pauses (TCP back-pressure)."),
+            k("inputs[forward].max_in_flight_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Record bytes all connections of the input may hold while waiting to be durable; at the limit they stop reading (TCP back-pressure)."),
             k("inputs[forward].drain_timeout", ValueType.POSITIVE_DURATION, "5s", "On shutdown, how long in-flight requests may take to be acknowledged."),
             k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs."),
 

@@ -64,6 +64,8 @@ public final class RecordBlockBuilder {
 
     public int count() { return count; }
     public int sizeBytes() { return size; }
+    /** Bytes the buffer can hold before it grows. */
+    public int capacity() { return buf.length; }
 
     /** An immutable copy of what was added so far. */
     public RecordBlock build() {
@@ -74,6 +76,17 @@ public final class RecordBlockBuilder {
     }
 
     public void reset() {
+        reset(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Empties the builder and, if its buffer grew past {@code retainBytes} (one unusually large
+     * batch), gives the buffer back so a long-lived builder does not pin its peak size.
+     */
+    public void reset(int retainBytes) {
+        if (buf.length > retainBytes) {
+            buf = new byte[Math.max(64, Math.min(4096, retainBytes))];
+        }
         size = 0;
         count = 0;
         min = Long.MAX_VALUE;

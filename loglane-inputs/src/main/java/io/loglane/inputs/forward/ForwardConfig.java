@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param maxDecompressedBytes largest inflated gzip body ({@code max_decompressed_bytes}, default 4 x max_frame_bytes, at most 1 GiB)
  * @param maxInFlight          unacknowledged requests per connection before reading pauses
  *                             ({@code max_in_flight}, default 64)
+ * @param maxInFlightBytes     record bytes all connections of the input hold while waiting to be durable
+ *                             before reading pauses ({@code max_in_flight_bytes}, default 64 MiB)
  * @param drainTimeout         how long {@link ForwardInput#close()} waits for in-flight requests
  *                             ({@code drain_timeout}, default 5 s)
  * @param workerThreads        event-loop threads ({@code worker_threads}, default: available processors)
@@ -24,10 +26,11 @@ import java.time.Duration;
  * <p>Thread-safety: immutable.
  */
 public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
-                            int maxInFlight, Duration drainTimeout, int workerThreads) {
+                            int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private static final long MAX_BYTES = 1L << 30;
 
@@ -47,6 +50,9 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         if (maxInFlight < 1 || maxInFlight > 65536) {
             throw new IllegalArgumentException("max_in_flight must be in 1..65536");
         }
+        if (maxInFlightBytes < 1024) {
+            throw new IllegalArgumentException("max_in_flight_bytes must be >= 1KiB");
+        }
         if (drainTimeout == null || drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drain_timeout must not be negative");
         }
@@ -58,7 +64,7 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
     /** Defaults for everything but the name and the address, for tests and embedding. */
     public static ForwardConfig of(String name, String bind, int port) {
         return new ForwardConfig(name, bind, port, DEFAULT_MAX_FRAME_BYTES, 4 * DEFAULT_MAX_FRAME_BYTES,
-                DEFAULT_MAX_IN_FLIGHT, DEFAULT_DRAIN_TIMEOUT, Runtime.getRuntime().availableProcessors());
+                DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_DRAIN_TIMEOUT, Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -78,6 +84,7 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         if (inFlight < 1 || inFlight > 65536) {
             throw new ConfigException(o.file(), o.line(), prefix + "max_in_flight", "must be in 1..65536, got " + inFlight);
         }
+        long inFlightBytes = bytes(spec, o, prefix, "max_in_flight_bytes", DEFAULT_MAX_IN_FLIGHT_BYTES, 1024);
         Object drain = spec.options().get("drain_timeout");
         Duration drainTimeout = drain instanceof Duration d ? d : DEFAULT_DRAIN_TIMEOUT;
         long workers = spec.longOption("worker_threads", Runtime.getRuntime().availableProcessors());
@@ -89,7 +96,7 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         }
         String bind = spec.bind() == null || spec.bind().isBlank() ? DEFAULT_BIND : spec.bind();
         return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) inFlight,
-                drainTimeout, (int) workers);
+                inFlightBytes, drainTimeout, (int) workers);
     }
 
     private static long bytes(InputSpec spec, ConfigOrigin o, String prefix, String key, long dflt, long min)

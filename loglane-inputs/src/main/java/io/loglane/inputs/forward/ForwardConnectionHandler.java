@@ -42,8 +42,9 @@ import java.util.function.BooleanSupplier;
  *   <tr><td>{@link ForwardProtocolException}</td><td>none</td><td>closed</td></tr>
  * </table>
  * Acks leave in request order even when futures complete out of order. At most {@code maxInFlight}
- * requests are unacknowledged per connection; at the limit reading pauses (TCP back-pressure), so
- * nothing queues without bound.
+ * requests are unacknowledged per connection, and the input's connections together hold at most
+ * about {@code max_in_flight_bytes} of records ({@link InFlightBudget}); at either limit reading
+ * pauses (TCP back-pressure), so nothing queues without bound.
  *
  * <p>Thread-safety: confined to the channel's event loop; future callbacks hop onto it.
  */
@@ -58,29 +59,36 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Clock clock;
     private final int maxInFlight;
     private final AtomicInteger inputInFlight;
+    private final InFlightBudget budget;
     private final BooleanSupplier accepting;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
     private int backpressured;
     private boolean closed;
+    private boolean waitingForBudget;
 
     /** One submitted request, in arrival order. */
     private static final class Pending {
         final String chunk;
+        final long bytes;
         boolean done;
         boolean ack;
         boolean backpressured;
 
-        Pending(String chunk) { this.chunk = chunk; }
+        Pending(String chunk, long bytes) {
+            this.chunk = chunk;
+            this.bytes = bytes;
+        }
     }
 
     /**
      * @param inputInFlight counter shared by the input's connections, for the drain on close
+     * @param budget        record bytes held by the input's connections, shared by them
      * @param accepting     false once the input is closing: reading then stays paused
      */
     ForwardConnectionHandler(String inputName, Ingest ingest, ForwardMetrics metrics, RateLimitedLog log, Clock clock,
-                             int maxInFlight, AtomicInteger inputInFlight, BooleanSupplier accepting) {
+                             int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier accepting) {
         this.inputName = inputName;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -88,6 +96,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         this.clock = clock;
         this.maxInFlight = maxInFlight;
         this.inputInFlight = inputInFlight;
+        this.budget = budget;
         this.accepting = accepting;
     }
 
@@ -116,12 +125,12 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             log.warn("bad_entry", "forward input '" + inputName + "': " + m.rejectedEntries()
                     + " invalid entries (bad time, record not a map) rejected from " + source.peer() + " tag " + m.tag());
         }
-        Pending p = new Pending(m.options().chunk());
+        Pending p = new Pending(m.options().chunk(), m.records().length());
         pending.add(p);
         inputInFlight.incrementAndGet();
+        budget.acquire(p.bytes);
         if (m.records().isEmpty()) {
-            p.done = true;
-            p.ack = true;
+            finish(p, true);
             flushAcks(ctx);
             return;
         }
@@ -142,6 +151,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> completed(ctx, p, request, attempt, e));
             } catch (RejectedExecutionException shutDown) {
                 inputInFlight.decrementAndGet(); // the event loop is gone; no ack can be sent anyway
+                budget.release(p.bytes);
             }
         });
     }
@@ -152,8 +162,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             backpressured--;
         }
         if (error == null) {
-            p.done = true;
-            p.ack = true;
+            finish(p, true);
         } else {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             IngestRejectedException.Reason reason = cause instanceof IngestRejectedException r ? r.reason()
@@ -173,8 +182,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 updateReading(ctx);
                 return;
             }
-            p.done = true;
-            p.ack = false;
+            finish(p, false);
             if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
                 metrics.requestFailed(reason.label());
                 log.warn("ingest_" + reason.label(), "forward input '" + inputName + "': request of "
@@ -187,6 +195,13 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         flushAcks(ctx);
         updateReading(ctx);
+    }
+
+    /** Marks {@code p} resolved and gives its bytes back: the request no longer holds its records. */
+    private void finish(Pending p, boolean ack) {
+        p.done = true;
+        p.ack = ack;
+        budget.release(p.bytes);
     }
 
     /** Sends the acks of finished requests at the head of the queue, in order. */
@@ -216,9 +231,24 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateReading(ChannelHandlerContext ctx) {
-        boolean read = !closed && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight;
+        boolean room = !budget.exhausted();
+        boolean read = !closed && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
+        }
+        if (!room && !closed && !waitingForBudget) {
+            waitingForBudget = true;
+            metrics.budgetPause();
+            budget.onRoom(() -> {
+                try {
+                    ctx.executor().execute(() -> {
+                        waitingForBudget = false;
+                        updateReading(ctx);
+                    });
+                } catch (RejectedExecutionException shutDown) {
+                    // the event loop is gone with its connection: nothing left to resume
+                }
+            });
         }
     }
 

@@ -56,6 +56,8 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
     static final int MAX_CHUNK_CHARS = 256;
 
     private final int maxFrameBytes;
+    /** Buffer capacity a connection keeps between frames; larger buffers are dropped after use. */
+    static final int RETAINED_BYTES = 1024 * 1024;
     private final RecordBlockBuilder builder = new RecordBlockBuilder(64 * 1024);
     private final EntryReader entry = new EntryReader();
     private final GzipInflater gzip;
@@ -136,6 +138,26 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         }
         consume(in, m.frameBytes());
         out.add(m);
+        releaseOversizedBuffers();
+    }
+
+    /**
+     * A connection lives for days and may send one huge frame among many small ones: after a frame,
+     * buffers grown past {@link #RETAINED_BYTES} are dropped so each idle connection keeps at most
+     * about that much, not the largest frame it ever sent (up to max_frame_bytes each).
+     */
+    /** Bytes of buffers this decoder keeps between frames (for tests of {@link #releaseOversizedBuffers}). */
+    int retainedBufferBytes() {
+        return builder.capacity() + scratch.length + gzip.buffer().length;
+    }
+
+    private void releaseOversizedBuffers() {
+        builder.reset(RETAINED_BYTES);
+        if (scratchLen == 0 && scratch.length > RETAINED_BYTES) {
+            scratch = new byte[0];
+            scratchPos = 0;
+        }
+        gzip.release(RETAINED_BYTES);
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class ForwardInput implements Component {
     private final ForwardMetrics metrics;
     private final RateLimitedLog log;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlightBudget budget;
     private final ChannelGroup connections = new DefaultChannelGroup("forward-connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean accepting = true;
     private volatile int boundPort = -1;
@@ -66,7 +67,8 @@ public final class ForwardInput implements Component {
         this.config = config;
         this.ingest = ingest;
         this.clock = clock;
-        this.metrics = new ForwardMetrics(registry, config.name());
+        this.budget = new InFlightBudget(config.maxInFlightBytes());
+        this.metrics = new ForwardMetrics(registry, config.name(), budget);
         this.log = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
     }
 
@@ -112,7 +114,7 @@ public final class ForwardInput implements Component {
         ch.pipeline()
                 .addLast("decoder", new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes()))
                 .addLast("connection", new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
-                        config.maxInFlight(), inFlight, () -> accepting));
+                        config.maxInFlight(), inFlight, budget, () -> accepting));
     }
 
     /** The port actually bound; -1 before {@link #start()}. */

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code loglane.input.requests.failed{input, reason}}: requests the router refused with a reason
  *       other than back-pressure (not acked; the peer resends). Input-local: the router counts the events.</li>
  *   <li>{@code loglane.input.backpressure.retries{input}}: requests retried after a back-pressure rejection</li>
+ *   <li>{@code loglane.input.budget.pauses{input}}: times a connection stopped reading because the
+ *       input's in-flight record bytes reached {@code max_in_flight_bytes}</li>
+ *   <li>{@code loglane.input.in_flight.bytes{input}}: record bytes waiting to become durable (gauge)</li>
  * </ul>
  *
  * <p>Thread-safety: safe for concurrent use.
@@ -28,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ForwardMetrics {
     static final String REQUESTS_FAILED = "loglane.input.requests.failed";
     static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
+    static final String BUDGET_PAUSES = "loglane.input.budget.pauses";
+    static final String IN_FLIGHT_BYTES = "loglane.input.in_flight.bytes";
     static final String NO_LANE = "none";
 
     private final MeterRegistry registry;
@@ -36,11 +41,12 @@ final class ForwardMetrics {
     private final Counter bytesReceived;
     private final Counter entriesRejected;
     private final Counter backpressureRetries;
+    private final Counter budgetPauses;
     private final Map<ForwardProtocolException.Reason, Counter> protocolErrors =
             new EnumMap<>(ForwardProtocolException.Reason.class);
     private final AtomicInteger connections;
 
-    ForwardMetrics(MeterRegistry registry, String input) {
+    ForwardMetrics(MeterRegistry registry, String input, InFlightBudget budget) {
         this.registry = registry;
         this.input = input;
         eventsReceived = registry.counter(MetricNames.EVENTS_RECEIVED, MetricNames.INPUT, input);
@@ -48,6 +54,8 @@ final class ForwardMetrics {
         entriesRejected = registry.counter(MetricNames.EVENTS_REJECTED, MetricNames.INPUT, input,
                 MetricNames.LANE, NO_LANE, MetricNames.REASON, "invalid");
         backpressureRetries = registry.counter(BACKPRESSURE_RETRIES, MetricNames.INPUT, input);
+        budgetPauses = registry.counter(BUDGET_PAUSES, MetricNames.INPUT, input);
+        registry.gauge(IN_FLIGHT_BYTES, Tags.of(MetricNames.INPUT, input), budget, InFlightBudget::used);
         for (ForwardProtocolException.Reason r : ForwardProtocolException.Reason.values()) {
             protocolErrors.put(r, registry.counter(MetricNames.PROTOCOL_ERRORS, MetricNames.INPUT, input,
                     MetricNames.REASON, r.label()));
@@ -71,6 +79,8 @@ final class ForwardMetrics {
     }
 
     void backpressureRetry() { backpressureRetries.increment(); }
+
+    void budgetPause() { budgetPauses.increment(); }
 
     void connectionOpened() { connections.incrementAndGet(); }
 

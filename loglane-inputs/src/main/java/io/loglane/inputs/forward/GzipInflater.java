@@ -24,6 +24,13 @@ final class GzipInflater {
         this.buf = new byte[Math.min(64 * 1024, limit)];
     }
 
+    /** Drops the buffer if it grew past {@code retainBytes}; invalidates {@link #buffer()}. */
+    void release(int retainBytes) {
+        if (buf.length > retainBytes) {
+            buf = new byte[Math.min(64 * 1024, limit)];
+        }
+    }
+
     /** The buffer holding the last result; valid until the next call. */
     byte[] buffer() { return buf; }
 

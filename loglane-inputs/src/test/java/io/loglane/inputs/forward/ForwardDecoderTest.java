@@ -75,6 +75,22 @@ class ForwardDecoderTest {
         throw new AssertionError("no protocol error");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Feed.class, names = {"WHOLE", "DIRECT_WHOLE"})
+    void buffersGrownByOneHugeFrameAreNotKeptAfterIt(Feed feed) {
+        byte[] big = "y".repeat(8 * ForwardDecoder.RETAINED_BYTES / 4).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] entries = frame().array(2).eventTime(T, NS).map(1).str("log").bin(big).build();
+        byte[] f = frame().array(3).str("gz").bin(Frames.gzip(entries)).map(1).str("compressed").str("gzip").build();
+        ForwardDecoder decoder = new ForwardDecoder(16 << 20, 16 << 20);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        ByteBuf buf = feed == Feed.WHOLE ? Unpooled.wrappedBuffer(f) : Unpooled.directBuffer(f.length).writeBytes(f);
+        ch.writeInbound(buf);
+        ForwardMessage m = ch.readInbound();
+        assertThat(m.records().length()).isGreaterThan(2 * ForwardDecoder.RETAINED_BYTES);
+        assertThat(decoder.retainedBufferBytes()).isLessThanOrEqualTo(3 * ForwardDecoder.RETAINED_BYTES);
+        ch.finishAndReleaseAll();
+    }
+
     // ---- Fluent Bit shapes -------------------------------------------------------------------
 
     @ParameterizedTest

@@ -44,7 +44,7 @@ class ForwardInputTest {
     void start() throws Exception {
         registry = new SimpleMeterRegistry();
         ingest = new RecordingIngest();
-        input = new ForwardInput(new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, Duration.ofSeconds(5), 2),
+        input = new ForwardInput(new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, 1L << 20, Duration.ofSeconds(5), 2),
                 ingest, registry, Clock.systemUTC());
         input.start();
     }
@@ -263,6 +263,58 @@ class ForwardInputTest {
                 await(() -> futures.size() > d, "request " + d);
                 futures.get(done).complete(new IngestResult(1, 0));
                 assertThat(c.readAck()).isEqualTo("c" + done);
+            }
+        }
+    }
+
+    @Test
+    void inFlightBytesAreBoundedAcrossConnections() throws Exception {
+        // a second input whose connections may together hold 1 KiB of records: one 2 KiB frame exhausts it
+        try (ForwardInput small = new ForwardInput(new ForwardConfig("small", "127.0.0.1", 0, 64 * 1024, 64 * 1024, 64, 1024,
+                Duration.ofSeconds(5), 2), ingest, registry, Clock.systemUTC())) {
+            small.start();
+            List<CompletableFuture<IngestResult>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ingest.behaviour = r -> {
+                CompletableFuture<IngestResult> f = new CompletableFuture<>();
+                futures.add(f);
+                return f;
+            };
+            String big = "x".repeat(2048);
+            java.util.function.Function<String, byte[]> frame = chunk -> frame().array(3).str("app").array(1).array(2)
+                    .eventTime(T, 7).map(1).str("log").str(big).map(1).str("chunk").str(chunk).build();
+            var inFlightBytes = registry.get("loglane.input.in_flight.bytes").tag(MetricNames.INPUT, "small").gauge();
+            try (ForwardClient a = new ForwardClient(small.boundPort()); ForwardClient b = new ForwardClient(small.boundPort())) {
+                a.send(frame.apply("a0"));
+                await(() -> ingest.requests.size() == 1, "a0");
+                assertThat(inFlightBytes.value()).isGreaterThan(2048);
+                for (int i = 1; i < 4; i++) {
+                    a.send(frame.apply("a" + i));
+                }
+                // b's first frame is read (a connection overshoots by at most one frame), then b pauses too
+                b.send(frame.apply("b0"));
+                await(() -> ingest.requests.size() == 2, "b0");
+                b.send(frame.apply("b1"));
+                assertThat(a.silentFor(NO_ACK_WINDOW)).isTrue();
+                assertThat(ingest.requests).hasSize(2);
+                assertThat(registry.get("loglane.input.budget.pauses").tag(MetricNames.INPUT, "small").counter().count())
+                        .isGreaterThanOrEqualTo(2);
+
+                futures.get(0).complete(new IngestResult(1, 0));
+                assertThat(a.readAck()).isEqualTo("a0");
+                // b0 still holds 2 KiB: over the budget, so nobody reads yet
+                assertThat(b.silentFor(NO_ACK_WINDOW)).isTrue();
+                assertThat(ingest.requests).hasSize(2);
+
+                // from here every request completes at once: everything flows and every ack arrives in order
+                ingest.behaviour = r -> CompletableFuture.completedFuture(new IngestResult(r.records().count(), 0));
+                futures.get(1).complete(new IngestResult(1, 0));
+                assertThat(b.readAck()).isEqualTo("b0");
+                assertThat(b.readAck()).isEqualTo("b1");
+                for (int i = 1; i < 4; i++) {
+                    assertThat(a.readAck()).isEqualTo("a" + i);
+                }
+                assertThat(ingest.requests).hasSize(6);
+                await(() -> inFlightBytes.value() == 0, "in-flight bytes back to 0");
             }
         }
     }
