@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Where the bundled default configuration is: {@code $LOGLANE_HOME/config/loglane.yaml}, else {@code ./config/loglane.yaml}. */
-final class ConfigFiles {
+public final class ConfigFiles {
     private ConfigFiles() {}
 
-    static Path defaultConfig() {
+    public static Path defaultConfig() {
         String home = System.getenv("LOGLANE_HOME");
         if (home != null) {
             Path p = Path.of(home, "config", "loglane.yaml");
