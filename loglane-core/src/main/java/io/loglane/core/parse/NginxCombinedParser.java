@@ -55,7 +55,7 @@ public final class NginxCombinedParser implements RecordParser {
         return parse(b, 0, b.length, out);
     }
 
-    /** Parses the UTF-8 line in {@code b[off, off+len)}; same contract as {@link #parse(CharSequence, ParsedFields)}. */
+    @Override
     public boolean parse(byte[] b, int off, int len, ParsedFields out) {
         out.clear();
         AccessLineScanner sc = new AccessLineScanner(); // small; field values allocate far more

@@ -21,4 +21,13 @@ public interface RecordParser {
      * and leaves {@code out} cleared.
      */
     boolean parse(CharSequence message, ParsedFields out);
+
+    /**
+     * Parses the UTF-8 message in {@code b[off, off+len)}; same contract as
+     * {@link #parse(CharSequence, ParsedFields)}. Stores hold messages as bytes: parsers that scan
+     * bytes override this so the hot path does not decode the whole line only to re-encode it.
+     */
+    default boolean parse(byte[] b, int off, int len, ParsedFields out) {
+        return parse(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8), out);
+    }
 }

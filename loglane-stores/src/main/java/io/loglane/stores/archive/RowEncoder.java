@@ -182,7 +182,8 @@ final class RowEncoder {
         boolean matched = false;
         if (msg >= 0) {
             parsed.clear();
-            matched = parser.parse(stringAt(msg), parsed);
+            int len = stringLen(msg);
+            matched = parser.parse(buf, valEnd[msg] - len, len, parsed);
         }
         for (int k = 0; k < typedDefs.length; k++) {
             Object v;
