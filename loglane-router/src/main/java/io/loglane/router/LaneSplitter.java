@@ -33,14 +33,13 @@ final class LaneSplitter {
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
-        boolean noFieldMatch = rules.fieldRules().isEmpty()
-                || !rules.mayHoldRuleField(block.array(), block.offset(), block.length());
-        if (tagLane >= 0 && noFieldMatch) {
-            parts[tagLane] = block;
-            return parts;
-        }
-        if (tagLane < 0 && noFieldMatch && rules.contentRules().isEmpty()) {
-            parts[rules.defaultLane()] = block;
+        // The block-wide search for rule field names only pays when its answer can skip
+        // per-record classification: with no tag lane and content rules, every record is
+        // classified anyway (and the classifier finds the fields in the same pass).
+        boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
+        if (scanPays && (rules.fieldRules().isEmpty()
+                || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
+            parts[tagLane >= 0 ? tagLane : rules.defaultLane()] = block;
             return parts;
         }
         int onlyLane = -1;
