@@ -436,6 +436,9 @@ public final class LaneLog implements LaneStream {
         List<Segment> all = segments.all();
         for (int i = all.size() - 1; i >= 0 && found.size() < dedup.maxEntries(); i--) {
             Segment s = all.get(i);
+            if (s.size() == 0) {
+                continue; // e.g. the empty segment recovery starts after a gap: older ones still count
+            }
             if (s.maxReceivedAtNanos() < cutoff) {
                 break;
             }
