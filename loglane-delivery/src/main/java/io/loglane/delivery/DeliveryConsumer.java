@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers one lane to one store: read from the committed checkpoint → {@link Sink#write} →
  * {@link Sink#flush} → commit the checkpoint the sink reports durable. At least once, made exact
- * by the sink's idempotence by offset; nothing is ever skipped.
+ * by the sink's idempotence by offset; nothing is ever skipped. Offset gaps (left by crash
+ * recovery, never reused) are passed over: once everything written is durable, the checkpoint
+ * may move to the reader's position beyond a gap.
  *
  * <p>On any failure the consumer counts a retry, waits per its {@link Backoff} and starts over from
  * the last committed checkpoint ({@link Sink#open}). A failing store stalls only this consumer:
@@ -144,14 +146,23 @@ public final class DeliveryConsumer implements Component {
     }
 
     private void deliverUntilFailure(StreamReader reader) throws Exception {
+        long written = committed.get(); // offset after the last batch handed to the sink
         while (running) {
             StoredBatch batch = reader.poll(POLL_WAIT);
             if (batch != null) {
                 sink.write(batch);
+                written = batch.nextOffset();
             }
             long target = pendingFlushTarget();
             boolean force = target >= 0 && reader.position() >= target;
             long durable = sink.flush(force);
+            if (durable >= written && reader.position() > durable) {
+                // The reader moved past a gap (offsets crash recovery left without records) with
+                // nothing after it yet. The sink never sees a gap, so its durable offset stops
+                // short of it; with everything written durable, the checkpoint may pass it, or a
+                // flush() waiting for the lane's end would never complete.
+                durable = reader.position();
+            }
             long before = committed.get();
             if (durable > before) {
                 lane.checkpoints().commit(name, durable);

@@ -11,9 +11,13 @@ import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
+import io.loglane.stream.local.BatchScanner;
 import io.loglane.stream.local.LocalStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,5 +218,73 @@ class DeliveryConsumerTest {
             assertThat(engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store").isFalse();
         }
         assertThat(healthy.durableOffsets).hasSize(9);
+    }
+
+    /**
+     * Stops the stream and makes its lane lose everything after the first {@code keep} batches, as
+     * a power loss does to a disk lane's page cache (checkpoints are fsynced and survive).
+     */
+    private void powerLossKeeping(int keep) throws Exception {
+        stream.close();
+        stream = null;
+        Path laneDir = dir.resolve("stream").resolve("l");
+        Path seg = laneDir.resolve("00000000000000000000.log");
+        long end;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            BatchScanner s = new BatchScanner(ch, 0, ch.size(), true);
+            for (int i = 0; i < keep; i++) {
+                assertThat(s.next()).isInstanceOf(BatchScanner.Batch.class);
+            }
+            end = s.position();
+            ch.truncate(end);
+        }
+        Files.delete(laneDir.resolve(".clean-shutdown"));
+        Files.deleteIfExists(laneDir.resolve("00000000000000000000.index"));
+    }
+
+    @Test
+    void eventsAppendedAfterARecoveryThatCutTheLaneBelowTheCheckpointAreAllDelivered() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 10, 5);
+        try (DeliveryConsumer c = consumer(lane, new FlakySink())) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(lane.checkpoints().committed("test")).isEqualTo(50);
+        powerLossKeeping(6); // the lane now ends at 30, the checkpoint says 50
+
+        lane = lane();
+        assertThat(lane.endOffset()).as("offsets up to the checkpoint are never handed out again").isEqualTo(50);
+        append(lane, 4, 5);
+        FlakySink sink = new FlakySink();
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.lag()).isZero();
+        }
+        assertThat(sink.opens).containsExactly(50L);
+        assertThat(sink.durableOffsets).containsExactlyElementsOf(java.util.stream.LongStream.range(50, 70).boxed().toList());
+    }
+
+    @Test
+    void aConsumerThatReachesAGapAtTheEndOfTheLaneCommitsPastItAndItsFlushCompletes() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 10, 5);
+        lane.checkpoints().register("test");
+        lane.checkpoints().register("ahead");
+        lane.checkpoints().commit("ahead", 50);
+        powerLossKeeping(6);
+
+        lane = lane();
+        assertThat(lane.endOffset()).isEqualTo(50);
+        FlakySink sink = new FlakySink();
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.committedOffset()).as("past the gap [30, 50), which holds nothing to deliver").isEqualTo(50);
+            assertThat(c.lag()).isZero();
+        }
+        assertThat(sink.durableOffsets).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 30).boxed().toList());
+        assertThat(lane.checkpoints().committed("test")).isEqualTo(50);
     }
 }

@@ -47,6 +47,17 @@ final class AckingForwardClient {
      * connection breaks (the server was killed), keeping unacked chunks for the next session.
      */
     void session(int port, long untilNanos, boolean newChunks) throws IOException {
+        session(port, untilNanos, newChunks ? 0 : -1);
+    }
+
+    /**
+     * As {@link #session(int, long, boolean)} with new chunks, but sends at least {@code minNewChunks}
+     * of them even when that takes past the deadline (a loaded machine must not shrink a test's data).
+     * A negative {@code minNewChunks} sends no new chunk at all.
+     */
+    void session(int port, long untilNanos, int minNewChunks) throws IOException {
+        boolean newChunks = minNewChunks >= 0;
+        int sent = 0;
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
@@ -55,10 +66,11 @@ final class AckingForwardClient {
             while (!unacked.isEmpty()) {
                 sendAndAwait(out, acks, unacked.peekFirst());
             }
-            while (newChunks && System.nanoTime() < untilNanos) {
+            while (newChunks && (System.nanoTime() < untilNanos || sent < minNewChunks)) {
                 Map.Entry<String, byte[]> chunk = nextChunk();
                 unacked.addLast(chunk);
                 sendAndAwait(out, acks, chunk);
+                sent++;
             }
         }
     }

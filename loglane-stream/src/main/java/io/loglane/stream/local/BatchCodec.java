@@ -38,7 +38,8 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * by the appending thread before the lane lock is taken, while the base offset is only known under
  * the lock (Kafka leaves its base offset out for the same reason). Recovery checks those fields by
  * framing instead: the magic and version must match, the length must be sane, and base offsets
- * must continue exactly where the previous batch ended. The chain hash, once enabled, will be
+ * must continue exactly where the previous batch of the segment ended (after a damaged region,
+ * recovery accepts a higher one that fits the batches after it; see {@link SegmentScan}). The chain hash, once enabled, will be
  * SHA-256(previous batch's hash || bytes [54, length)) and so verifies itself along the chain; while
  * disabled it must be all zeros.
  *

@@ -42,21 +42,32 @@ final class GroupCommitter implements AutoCloseable {
 
     record SyncPoint(long endOffset, Segment segment) {}
 
+    /**
+     * Makes a segment's written bytes durable ({@link Segment#flush} in production). A seam so
+     * tests can hold an fsync open or fail it, and see which appends it completes.
+     */
+    @FunctionalInterface
+    interface Fsync {
+        void force(Segment segment) throws IOException;
+    }
+
     private record Waiter(CompletableFuture<AppendResult> future, AppendResult result) {}
 
     private final Target target;
     private final long maxWaitNanos;
     private final Counter fsyncs;
+    private final Fsync fsync;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private List<Waiter> waiting = new ArrayList<>();
     private boolean closed;
     private final Thread thread;
 
-    GroupCommitter(String lane, Target target, long maxWaitNanos, Counter fsyncs) {
+    GroupCommitter(String lane, Target target, long maxWaitNanos, Counter fsyncs, Fsync fsync) {
         this.target = target;
         this.maxWaitNanos = maxWaitNanos;
         this.fsyncs = fsyncs;
+        this.fsync = fsync;
         this.thread = Thread.ofPlatform().daemon().name("loglane-sync-" + lane).unstarted(this::run);
     }
 
@@ -120,7 +131,7 @@ final class GroupCommitter implements AutoCloseable {
             // Every waiter taken above was written before this point, so the sync point covers it.
             SyncPoint point = target.syncPoint();
             try {
-                point.segment().flush();
+                fsync.force(point.segment());
                 fsyncs.increment();
                 target.synced(point.endOffset());
                 for (Waiter w : batch) {

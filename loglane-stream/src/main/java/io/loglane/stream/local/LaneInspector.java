@@ -60,57 +60,64 @@ public final class LaneInspector {
         }
     }
 
-    /** Verifies every batch (framing, CRC, payload decode), the offset sequence, indexes and checkpoints. */
+    /**
+     * Verifies every batch (framing, CRC, payload decode), the offset order within and between
+     * segments, indexes and checkpoints, the way recovery would see them ({@link SegmentScan}: a
+     * damaged region does not hide the intact batches after it). Also lists what an earlier
+     * recovery left behind: offset gaps between segments and {@code .quarantined} files with the
+     * offsets their readable headers claim.
+     */
     public static CheckReport check(Path laneDir) throws IOException {
         List<String> corrupt = new ArrayList<>();
+        List<String> offsetErrors = new ArrayList<>();
         List<String> gaps = new ArrayList<>();
         List<String> indexProblems = new ArrayList<>();
         List<String> checkpointProblems = new ArrayList<>();
         long batches = 0;
         long records = 0;
         long bytes = 0;
-        long expected = -1;
+        long prevEnd = -1;
+        String prevName = null;
         TreeMap<Long, Path> files = segmentFiles(laneDir);
         for (var e : files.entrySet()) {
             long base = e.getKey();
             Path file = e.getValue();
             String name = file.getFileName().toString();
-            if (expected >= 0 && base != expected) {
-                gaps.add(name + ": starts at " + base + ", previous segment ended at " + expected);
+            if (prevEnd >= 0 && base < prevEnd) {
+                offsetErrors.add(name + ": starts at offset " + base + ", below " + prevEnd + " where " + prevName + " ends");
+            } else if (prevEnd >= 0 && base > prevEnd) {
+                gaps.add("[" + prevEnd + ", " + base + ") between " + prevName + " and " + name);
             }
-            long next = base;
             SegmentIndex rebuilt = new SegmentIndex(LaneLog.INDEX_INTERVAL_BYTES);
             long size;
+            SegmentScan.Result scan;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 size = ch.size();
-                BatchScanner scan = new BatchScanner(ch, 0, size, true);
-                while (true) {
-                    BatchScanner.Step step = scan.next();
-                    if (step instanceof BatchScanner.Batch b) {
+                scan = SegmentScan.scan(ch, base, size, LaneLog.INDEX_INTERVAL_BYTES);
+                for (SegmentScan.Dropped d : scan.dropped()) {
+                    List<RecoveryReport.OffsetRange> readable = SegmentScan.offsetRanges(d.headers());
+                    corrupt.add(name + "@" + d.position() + "+" + d.length() + ": " + (d.tornTail() ? "torn tail: " : "") + d.reason()
+                            + (readable.isEmpty() ? "" : "; readable offsets " + readable));
+                }
+                for (SegmentScan.Run run : scan.runs()) {
+                    BatchScanner walk = new BatchScanner(ch, run.position(), run.end(), true);
+                    while (walk.next() instanceof BatchScanner.Batch b) {
                         BatchHeader h = b.header();
-                        if (h.baseOffset() != next) {
-                            gaps.add(name + "@" + b.position() + ": base offset " + h.baseOffset() + ", expected " + next);
-                        }
                         try {
                             BatchCodec.records(b.bytes(), 0, h);
                         } catch (CorruptBatchException ex) {
                             corrupt.add(name + "@" + b.position() + "+" + h.length() + ": " + ex.getMessage());
                         }
                         rebuilt.maybeAdd((int) (h.baseOffset() - base), (int) b.position());
-                        next = h.nextOffset();
                         batches++;
                         records += h.recordCount();
                         bytes += h.length();
-                    } else if (step instanceof BatchScanner.Damaged d) {
-                        corrupt.add(name + "@" + d.position() + "+" + (size - d.position()) + ": " + (d.torn() ? "torn: " : "") + d.reason());
-                        break;
-                    } else {
-                        break;
                     }
                 }
             }
             checkIndex(laneDir, base, size, rebuilt, files.lastKey() == base, indexProblems);
-            expected = next;
+            prevEnd = scan.nextOffset();
+            prevName = name;
         }
         Path cpDir = laneDir.resolve(LaneFiles.CHECKPOINT_DIR);
         if (Files.isDirectory(cpDir)) {
@@ -125,7 +132,25 @@ public final class LaneInspector {
                 }
             }
         }
-        return new CheckReport(files.size(), batches, records, bytes, corrupt, gaps, indexProblems, checkpointProblems);
+        return new CheckReport(files.size(), batches, records, bytes, corrupt, offsetErrors, gaps, quarantined(laneDir),
+                indexProblems, checkpointProblems);
+    }
+
+    /** The quarantined files of a lane: name, size and the offsets their readable headers claim. */
+    private static List<String> quarantined(Path laneDir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> qs = Files.newDirectoryStream(laneDir, "*" + LaneFiles.QUARANTINE_SUFFIX)) {
+            for (Path q : qs) {
+                try (FileChannel ch = FileChannel.open(q, StandardOpenOption.READ)) {
+                    long size = ch.size();
+                    List<RecoveryReport.OffsetRange> readable = SegmentScan.offsetRanges(SegmentScan.headersIn(ch, 0, size, size, 0, Long.MAX_VALUE));
+                    out.add(q.getFileName() + ": " + size + " bytes, " + (readable.isEmpty() ? "no readable header"
+                            : "readable offsets " + String.join(", ", readable.stream().map(Object::toString).toList())));
+                }
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     private static void checkIndex(Path laneDir, long base, long size, SegmentIndex rebuilt, boolean tail, List<String> problems) {

@@ -8,28 +8,48 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens a lane directory at start-up and recovers it after a crash, in numbered passes (see
- * {@link #load}). Only the segment logs are trusted; every other file is either derived (indexes,
- * rebuilt from the log) or self-checking (checkpoints, with a CRC).
+ * {@link #load} and FORMAT.md). Only the segment logs are trusted; every other file is either
+ * derived (indexes, rebuilt from the log) or self-checking (checkpoints, with a CRC).
+ *
+ * <h2>What recovery guarantees</h2>
+ * <ul>
+ *   <li>Every intact batch is kept, also those after a damaged region ({@link SegmentScan} finds
+ *       them again). Only bytes that are not a valid batch, or whose offsets cannot be right, are
+ *       dropped; damaged bytes are copied to a {@code .quarantined} file first, a torn tail (the
+ *       incomplete last batch of an interrupted write) is just cut off. Every drop is reported with
+ *       its byte range and the offsets of the headers still readable in it.</li>
+ *   <li>An offset is never handed out twice. The next offset is at least the recovered end, every
+ *       consumer checkpoint, and the end of every plausible header in dropped bytes: those offsets
+ *       may have been acknowledged, delivered and named in a store (the archive names files by
+ *       offsets). Offsets skipped that way, and those of dropped records, are a gap.</li>
+ *   <li>Within a segment offsets stay contiguous; gaps lie only between segments. Intact batches
+ *       after a damaged region therefore move to a new segment file named after their first offset.</li>
+ *   <li>Recovery may be killed at any point and run again: it decides everything before it
+ *       changes anything, writes new files by temp+fsync+rename, and cuts a damaged segment only
+ *       after the files holding its intact batches, its quarantined bytes and the segment marking
+ *       the raised next offset are durable.</li>
+ * </ul>
  *
  * <h2>What recovery will NOT do</h2>
  * <ul>
- *   <li>It does not guess: after the first batch that is torn, fails its CRC, or breaks the offset
- *       sequence, it does not search for a later "good looking" batch; everything from that byte on is
- *       cut off and reported (Vector's disk buffer and Kafka's log recovery take the same line).</li>
  *   <li>It does not re-verify CRCs of sealed segments that have a valid index file: the index is
  *       written only after the segment was fsynced, so such a segment was complete on disk. Bit rot
  *       inside one is found by {@link LaneInspector#check} or by a reader (which then fails).</li>
+ *   <li>It does not repair a batch: one whose base offset (not covered by the CRC) is wrong is
+ *       dropped and reported even if its records are intact.</li>
  *   <li>It does not invent a checkpoint: a corrupt checkpoint is treated as absent (the consumer
  *       re-reads from the start of the retained stream).</li>
- *   <li>It does not delete data it did not prove damaged: segments after a truncated one are renamed
- *       {@code .quarantined} (they would leave an offset gap), not removed.</li>
+ *   <li>It does not delete data: a segment whose offsets overlap the one before it (which the
+ *       writer never produces) is renamed {@code .quarantined}, not removed.</li>
  * </ul>
  *
  * <p>Thread-safety: not thread-safe; runs once, before the lane accepts appends.
@@ -44,6 +64,33 @@ public final class LaneLoader {
      * @param report   what was found and changed
      */
     public record Loaded(Segments segments, RecoveryReport report) {}
+
+    /**
+     * What pass 5 decided for one segment file.
+     *
+     * @param index the valid index file it was opened with, or null when it was scanned
+     * @param scan  the scan, or null when its index was used
+     */
+    private record Plan(long base, Path file, long size, SegmentIndex.Loaded index, SegmentScan.Result scan) {
+        long nextOffset() { return scan == null ? index.nextOffset() : scan.nextOffset(); }
+
+        boolean damaged() { return scan != null && !scan.dropped().isEmpty(); }
+
+        /** A run that replaces the whole file: it starts at the segment's name, but not at byte 0. */
+        SegmentScan.Run replacement() {
+            for (SegmentScan.Run r : scan.runs()) {
+                if (r.baseOffset() == base && r != scan.inPlace()) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        /** Runs that go to segment files of their own (the replacement included). */
+        List<SegmentScan.Run> movedRuns() {
+            return scan.runs().stream().filter(r -> r != scan.inPlace()).toList();
+        }
+    }
 
     private final String lane;
     private final Path dir;
@@ -62,11 +109,10 @@ public final class LaneLoader {
         Files.createDirectories(dir);
         List<String> leftovers = new ArrayList<>();
         List<String> rebuilt = new ArrayList<>();
-        List<RecoveryReport.Truncation> truncations = new ArrayList<>();
         List<String> quarantined = new ArrayList<>();
 
-        // Pass 1: delete temp files. A *.tmp is a checkpoint or index write that never reached its
-        // rename; the file it was replacing is still intact, so the temp file carries nothing.
+        // Pass 1: delete temp files. A *.tmp is a checkpoint, index or recovery write that never
+        // reached its rename; the file it was replacing is still intact, so the temp file carries nothing.
         deleteTempFiles(dir, leftovers);
         deleteTempFiles(dir.resolve(LaneFiles.CHECKPOINT_DIR), leftovers);
 
@@ -99,66 +145,43 @@ public final class LaneLoader {
             }
         }
 
-        // Pass 4: open each segment. A sealed segment with a valid index file (checked against the
-        // log length) is taken as is. The tail segment after an unclean stop, and any segment whose
-        // index is missing or unusable, is scanned batch by batch: framing, CRC, contiguous offsets.
-        // The index is rebuilt from that scan. The first damaged byte ends the scan.
-        Segments segments = new Segments();
-        long expectedBase = -1;
-        boolean cut = false;
-        Long lastBase = logs.isEmpty() ? null : logs.lastKey();
-        for (var e : logs.entrySet()) {
-            long base = e.getKey();
-            Path logFile = e.getValue();
-            if (cut || (expectedBase >= 0 && base != expectedBase)) {
-                // Pass 4b: an earlier segment lost its tail, or the names leave a gap: set aside.
-                Path q = logFile.resolveSibling(logFile.getFileName() + LaneFiles.QUARANTINE_SUFFIX);
-                Files.move(logFile, q, StandardCopyOption.REPLACE_EXISTING);
-                Files.deleteIfExists(LaneFiles.indexFile(dir, base));
-                quarantined.add(logFile.getFileName() + (cut ? " (after a truncated segment)"
-                        : " (expected base offset " + expectedBase + ")"));
-                cut = true;
-                continue;
-            }
-            long logBytes = Files.size(logFile);
-            boolean tail = base == lastBase;
-            String[] problem = new String[1];
-            SegmentIndex.Loaded idx = SegmentIndex.load(LaneFiles.indexFile(dir, base), base, logBytes, indexIntervalBytes, problem);
-            Segment seg;
-            if (idx != null && (clean || !tail)) {
-                seg = Segment.open(dir, base, idx.index(), logBytes, idx.nextOffset(), idx.maxReceivedAtNanos());
-            } else {
-                if (idx == null && !(tail && !clean && "missing".equals(problem[0]))) {
-                    rebuilt.add(logFile.getFileName() + ": " + problem[0]);
-                }
-                seg = scan(base, logFile, logBytes, truncations);
-                cut = seg.size() < logBytes;
-                if (!tail && !cut) {
-                    seg.seal(); // persist the rebuilt index of a sealed segment
-                }
-            }
-            if (tail || cut) {
-                // The open tail keeps its index in memory; a stale file on disk would only mislead.
-                Files.deleteIfExists(LaneFiles.indexFile(dir, base));
-            }
-            segments.add(seg);
-            expectedBase = seg.nextOffset();
-        }
-
-        // Pass 5: a lane with no segment (new, or everything quarantined) starts a fresh one where
-        // the last good data ended, so offsets never go back.
-        if (segments.last() == null) {
-            segments.add(Segment.create(dir, 0, indexIntervalBytes));
-        }
-        if (!truncations.isEmpty() || !quarantined.isEmpty()) {
-            LaneFiles.fsyncDirectory(dir);
-        }
-
-        // Pass 6: load consumer checkpoints; corrupt ones are reported and treated as absent.
+        // Pass 4: load consumer checkpoints (corrupt ones are reported and treated as absent). They
+        // come before the segments are settled because they bound the next offset (pass 6).
         checkpoints.load();
 
-        RecoveryReport report = new RecoveryReport(lane, clean, segments.count(), leftovers, rebuilt, truncations, quarantined,
-                checkpoints.problems(), segments.first().baseOffset(), segments.last().nextOffset());
+        // Pass 5: decide what each segment keeps. Nothing is written here except setting aside a
+        // segment that overlaps the one before it (a rename a rerun would make just the same).
+        List<Plan> plans = plan(logs, clean, rebuilt, quarantined);
+
+        // Pass 6: the next offset: never below an offset that may have been handed out.
+        long end = plans.isEmpty() ? 0 : plans.get(plans.size() - 1).nextOffset();
+        long next = end;
+        String raisedBy = null;
+        for (Map.Entry<String, Long> c : checkpoints.loadedOffsets().entrySet()) {
+            if (c.getValue() > next) {
+                next = c.getValue();
+                raisedBy = "checkpoint of consumer '" + c.getKey() + "'";
+            }
+        }
+        for (Plan p : plans) {
+            if (p.scan() != null && p.scan().droppedEnd() > next) {
+                next = p.scan().droppedEnd();
+                raisedBy = "header of a dropped batch in " + p.file().getFileName();
+            }
+        }
+
+        // Pass 7: write, then cut (see apply).
+        List<String> created = new ArrayList<>();
+        List<RecoveryReport.Drop> drops = new ArrayList<>();
+        Segment gapSegment = apply(plans, end, next, raisedBy, created, drops);
+
+        // Pass 8: open the segments; the last takes appends.
+        Segments segments = new Segments();
+        Map<Segment, String> droppedAfter = open(plans, gapSegment, segments);
+        List<RecoveryReport.Gap> gaps = gaps(segments, droppedAfter, gapSegment, end, next, raisedBy);
+
+        RecoveryReport report = new RecoveryReport(lane, clean, segments.count(), leftovers, rebuilt, drops, created, quarantined,
+                gaps, checkpoints.problems(), segments.first().baseOffset(), segments.last().nextOffset());
         if (report.lossless()) {
             LOG.info("recovered {}", report.summary());
         } else {
@@ -167,64 +190,208 @@ public final class LaneLoader {
         return new Loaded(segments, report);
     }
 
-    /** Scans a segment, rebuilding its index; truncates the file at the first damaged byte. */
-    private Segment scan(long base, Path logFile, long logBytes, List<RecoveryReport.Truncation> truncations) throws IOException {
-        SegmentIndex index = new SegmentIndex(indexIntervalBytes);
-        long next = base;
-        long maxReceived = Long.MIN_VALUE;
-        long valid;
-        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            BatchScanner scanner = new BatchScanner(ch, 0, logBytes, true);
-            String damage = null;
-            while (true) {
-                BatchScanner.Step step = scanner.next();
-                if (step instanceof BatchScanner.Batch b) {
-                    if (b.header().baseOffset() != next) {
-                        damage = "base offset " + b.header().baseOffset() + " where " + next + " was expected";
-                        break;
+    /**
+     * Pass 5. A sealed segment with a valid index file (checked against the log length) is taken
+     * as is. The tail segment after an unclean stop, and any segment whose index is missing or
+     * unusable, is scanned ({@link SegmentScan}). Segments keep their place in the offset order
+     * even after a damaged one; only a segment starting below the end of the one before is set aside.
+     */
+    private List<Plan> plan(TreeMap<Long, Path> logs, boolean clean, List<String> rebuilt, List<String> quarantined)
+            throws IOException {
+        List<Plan> plans = new ArrayList<>();
+        TreeMap<Long, Path> pending = new TreeMap<>(logs);
+        Long lastBase = logs.isEmpty() ? null : logs.lastKey();
+        long prevEnd = -1;
+        while (!pending.isEmpty()) {
+            Map.Entry<Long, Path> e = pending.pollFirstEntry();
+            long base = e.getKey();
+            Path logFile = e.getValue();
+            if (base < prevEnd) {
+                Path q = logFile.resolveSibling(logFile.getFileName() + LaneFiles.QUARANTINE_SUFFIX);
+                Files.move(logFile, q, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(LaneFiles.indexFile(dir, base));
+                LaneFiles.fsyncDirectory(dir);
+                quarantined.add(logFile.getFileName() + " (starts at offset " + base + ", below " + prevEnd
+                        + " where the segment before it ends)");
+                continue;
+            }
+            long logBytes = Files.size(logFile);
+            boolean tail = lastBase == base;
+            String[] problem = new String[1];
+            SegmentIndex.Loaded idx = SegmentIndex.load(LaneFiles.indexFile(dir, base), base, logBytes, indexIntervalBytes, problem);
+            Plan plan;
+            if (idx != null && (clean || !tail)) {
+                plan = new Plan(base, logFile, logBytes, idx, null);
+            } else {
+                if (idx == null && !(tail && !clean && "missing".equals(problem[0]))) {
+                    rebuilt.add(logFile.getFileName() + ": " + problem[0]);
+                }
+                SegmentScan.Result scan;
+                try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
+                    scan = SegmentScan.scan(ch, base, logBytes, indexIntervalBytes);
+                }
+                plan = new Plan(base, logFile, logBytes, null, scan);
+                if (plan.damaged()) {
+                    // Files named like the runs this segment hands off are leftovers of a recovery
+                    // killed before it cut this segment: they are written again from it below.
+                    for (SegmentScan.Run r : plan.movedRuns()) {
+                        pending.remove(r.baseOffset());
                     }
-                    index.maybeAdd((int) (next - base), (int) b.position());
-                    next = b.header().nextOffset();
-                    maxReceived = Math.max(maxReceived, b.header().receivedAtNanos());
-                } else if (step instanceof BatchScanner.Damaged d) {
-                    damage = d.reason();
-                    break;
-                } else {
-                    break;
                 }
             }
-            valid = scanner.position();
-            if (damage != null) {
-                int dropped = countFramedBatches(ch, valid, logBytes);
-                ch.truncate(valid);
-                ch.force(true);
-                truncations.add(new RecoveryReport.Truncation(logFile.getFileName().toString(), valid, logBytes - valid,
-                        dropped, next, damage));
-            }
+            plans.add(plan);
+            prevEnd = plan.nextOffset();
         }
-        return Segment.open(dir, base, index, valid, next, maxReceived);
+        return plans;
     }
 
-    /** Batches in {@code [from, limit)} going by length fields alone: the damaged one, then any still framed. */
-    private static int countFramedBatches(FileChannel ch, long from, long limit) throws IOException {
-        int n = 1;
-        byte[] head = new byte[BatchCodec.HEADER_SIZE];
-        if (limit - from >= BatchCodec.HEADER_SIZE) {
-            ch.read(java.nio.ByteBuffer.wrap(head), from);
-            try {
-                BatchCodec.headerLength(head, 0);
-                long after = from + BatchCodec.length(head, 0);
-                if (after < limit) {
-                    BatchScanner walk = new BatchScanner(ch, after, limit, false);
-                    while (walk.next() instanceof BatchScanner.Batch) {
-                        n++;
+    /**
+     * Pass 7, in an order that survives being killed at any step (a rerun decides the same and
+     * redoes the rest):
+     * <ol>
+     *   <li>delete the index files of damaged segments (a valid one would let a rerun skip the scan);</li>
+     *   <li>copy damaged bytes to {@code .quarantined} files and the runs after them to segments of
+     *       their own (temp, fsync, rename);</li>
+     *   <li>create the empty segment at a raised next offset;</li>
+     *   <li>fsync the directory: all of the above is durable;</li>
+     *   <li>only now cut the damaged segments down to their in-place run (truncate, fsync), or
+     *       rename a replacement over them.</li>
+     * </ol>
+     *
+     * @return the empty segment created at the raised next offset (also the first segment of an
+     *     empty lane), or null
+     */
+    private Segment apply(List<Plan> plans, long end, long next, String raisedBy, List<String> created,
+            List<RecoveryReport.Drop> drops) throws IOException {
+        List<Plan> damaged = plans.stream().filter(Plan::damaged).toList();
+        boolean deleted = false;
+        for (Plan p : damaged) {
+            deleted |= Files.deleteIfExists(LaneFiles.indexFile(dir, p.base()));
+        }
+        if (deleted) {
+            LaneFiles.fsyncDirectory(dir);
+        }
+        for (Plan p : damaged) {
+            String name = p.file().getFileName().toString();
+            try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.READ)) {
+                for (SegmentScan.Dropped d : p.scan().dropped()) {
+                    String q = null;
+                    if (!d.tornTail()) {
+                        Path qf = LaneFiles.quarantineFile(p.file(), d.position());
+                        LaneFiles.copyAtomically(ch, d.position(), d.length(), qf);
+                        q = qf.getFileName().toString();
                     }
+                    int implausible = (int) d.headers().stream().filter(h -> !h.plausible()).count();
+                    drops.add(new RecoveryReport.Drop(name, d.position(), d.length(), d.tornTail(), d.reason(),
+                            SegmentScan.offsetRanges(d.headers()), implausible, q));
                 }
-            } catch (CorruptBatchException e) {
-                // the damaged batch's own header is gone: nothing after it can be framed
+                for (SegmentScan.Run r : p.movedRuns()) {
+                    boolean replacing = r.baseOffset() == p.base();
+                    Path target = LaneFiles.logFile(dir, r.baseOffset());
+                    if (replacing) {
+                        LaneFiles.copyDurably(ch, r.position(), r.length(), LaneFiles.tempFile(target));
+                    } else {
+                        LaneFiles.copyAtomically(ch, r.position(), r.length(), target);
+                    }
+                    created.add(target.getFileName() + (replacing ? " (rewritten)" : "") + " with offsets [" + r.baseOffset()
+                            + ", " + r.nextOffset() + ") from bytes [" + r.position() + ", " + r.end() + ") of " + name);
+                }
             }
         }
-        return n;
+        Segment gap = null;
+        if (plans.isEmpty() || next > end) {
+            gap = Segment.create(dir, next, indexIntervalBytes);
+            if (next > end) {
+                created.add(LaneFiles.logFile(dir, next).getFileName() + " (empty: next offset raised from " + end + " by the "
+                        + raisedBy + ")");
+            }
+        }
+        if (!damaged.isEmpty() || gap != null) {
+            LaneFiles.fsyncDirectory(dir);
+        }
+        for (Plan p : damaged) {
+            SegmentScan.Run in = p.scan().inPlace();
+            if (p.replacement() != null) {
+                Files.move(LaneFiles.tempFile(p.file()), p.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.WRITE)) {
+                    ch.truncate(in == null ? 0 : in.length());
+                    ch.force(true);
+                }
+            }
+        }
+        if (!damaged.isEmpty()) {
+            LaneFiles.fsyncDirectory(dir);
+        }
+        return gap;
+    }
+
+    /**
+     * Pass 8: opens every segment; indexes of scanned sealed segments are written, the tail's is
+     * removed.
+     *
+     * @return for each segment that ends where a damaged segment's dropped bytes began, that segment's file name
+     */
+    private Map<Segment, String> open(List<Plan> plans, Segment gapSegment, Segments segments) throws IOException {
+        List<Segment> scanned = new ArrayList<>();
+        Map<Segment, String> droppedAfter = new IdentityHashMap<>();
+        for (Plan p : plans) {
+            if (p.scan() == null) {
+                SegmentIndex.Loaded idx = p.index();
+                segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos()));
+                continue;
+            }
+            List<Segment> mine = new ArrayList<>();
+            SegmentScan.Run in = p.scan().inPlace();
+            if (in != null) {
+                mine.add(Segment.open(dir, p.base(), in.index(), in.length(), in.nextOffset(), in.maxReceivedAtNanos()));
+            } else if (p.replacement() == null) {
+                // Nothing intact at its start: kept empty, so the lane's start offset stays where it was.
+                mine.add(Segment.open(dir, p.base(), new SegmentIndex(indexIntervalBytes), 0, p.base(), Long.MIN_VALUE));
+            }
+            for (SegmentScan.Run r : p.movedRuns()) {
+                mine.add(Segment.open(dir, r.baseOffset(), r.index(), r.length(), r.nextOffset(), r.maxReceivedAtNanos()));
+            }
+            List<SegmentScan.Dropped> dropped = p.scan().dropped();
+            if (!dropped.isEmpty() && dropped.get(dropped.size() - 1).end() == p.size()) {
+                droppedAfter.put(mine.get(mine.size() - 1), p.file().getFileName().toString());
+            }
+            for (int i = 1; i < mine.size(); i++) {
+                droppedAfter.put(mine.get(i - 1), p.file().getFileName().toString());
+            }
+            scanned.addAll(mine);
+        }
+        scanned.forEach(segments::add);
+        if (gapSegment != null) {
+            segments.add(gapSegment);
+        }
+        Segment last = segments.last();
+        for (Segment s : scanned) {
+            if (s != last) {
+                s.seal(); // persist the rebuilt index of a sealed segment
+            }
+        }
+        // The open tail keeps its index in memory; a stale file on disk would only mislead.
+        Files.deleteIfExists(last.indexFile());
+        return droppedAfter;
+    }
+
+    /** Offset ranges between consecutive segments that hold no records, and why. */
+    private static List<RecoveryReport.Gap> gaps(Segments segments, Map<Segment, String> droppedAfter, Segment gapSegment,
+            long end, long next, String raisedBy) {
+        List<RecoveryReport.Gap> gaps = new ArrayList<>();
+        Segment prev = null;
+        for (Segment s : segments.all()) {
+            if (s == gapSegment && next > end) {
+                gaps.add(new RecoveryReport.Gap(end, next, "skipped: next offset raised by the " + raisedBy, true));
+            } else if (prev != null && s.baseOffset() > prev.nextOffset()) {
+                String from = droppedAfter.get(prev);
+                gaps.add(new RecoveryReport.Gap(prev.nextOffset(), s.baseOffset(),
+                        from != null ? "records dropped from " + from : "left by earlier segment files", from != null));
+            }
+            prev = s;
+        }
+        return gaps;
     }
 
     private static void deleteTempFiles(Path d, List<String> deleted) throws IOException {

@@ -90,6 +90,7 @@ public final class LaneLog implements LaneStream {
     private volatile boolean open;
     private volatile RecoveryReport report;
     private GroupCommitter committer;
+    private volatile GroupCommitter.Fsync fsync = Segment::flush;
     private Counter fsyncs;
     private Counter rejectedBackpressure;
     private Counter rejectedInvalid;
@@ -120,6 +121,9 @@ public final class LaneLog implements LaneStream {
     @Override
     public Durability durability() { return spec.durability(); }
 
+    /** Replaces how a sync lane's group commit fsyncs the active segment; for tests (hold or fail an fsync). */
+    void fsyncHook(GroupCommitter.Fsync hook) { this.fsync = hook; }
+
     /** What start-up recovery found; null before {@link #start()}. */
     public RecoveryReport recoveryReport() { return report; }
 
@@ -141,7 +145,7 @@ public final class LaneLog implements LaneStream {
         Gauge.builder(MetricNames.STREAM_BYTES, this, LaneLog::sizeBytes).tag(MetricNames.LANE, lane).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, LaneLog::endOffset).tag(MetricNames.LANE, lane).register(registry);
         if (spec.durability() == Durability.SYNC) {
-            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs);
+            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs, s -> fsync.force(s));
             committer.start();
         }
         open = true;
@@ -432,6 +436,9 @@ public final class LaneLog implements LaneStream {
         List<Segment> all = segments.all();
         for (int i = all.size() - 1; i >= 0 && found.size() < dedup.maxEntries(); i--) {
             Segment s = all.get(i);
+            if (s.size() == 0) {
+                continue; // e.g. the empty segment recovery starts after a gap: older ones still count
+            }
             if (s.maxReceivedAtNanos() < cutoff) {
                 break;
             }

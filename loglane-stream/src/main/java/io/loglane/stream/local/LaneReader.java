@@ -12,6 +12,10 @@ import java.time.Duration;
  * sequential polls need no index lookup; a seek uses the sparse index and walks forward from the
  * indexed batch. Verifies each batch's CRC before decoding it.
  *
+ * <p>Offsets may have gaps between segments (left by crash recovery, see FORMAT.md): a position in
+ * a gap moves to the next segment's base offset and the first batch there is returned; gaps are
+ * not counted in {@link #skipped()}, as no record was ever stored there.
+ *
  * <p>Thread-safety: one thread per reader.
  */
 final class LaneReader implements StreamReader {
@@ -52,7 +56,11 @@ final class LaneReader implements StreamReader {
         }
     }
 
-    /** The batch holding {@code offset}, or null when its segment vanished under us (retention). */
+    /**
+     * The batch holding {@code offset} or, when {@code offset} lies in a gap, the first batch after
+     * it. Null when its segment vanished under us (retention) or when the gap ends at or beyond the
+     * durable end; the position has then moved past the gap.
+     */
     private StoredBatch readAt(long offset) throws IOException {
         Segment seg = hintSegment;
         long filePos = hintFilePos;
@@ -72,6 +80,18 @@ final class LaneReader implements StreamReader {
                     }
                     seg = next;
                     filePos = 0;
+                    if (next.baseOffset() > offset) {
+                        // A gap: offsets recovery left without records (see FORMAT.md). Nothing is
+                        // there to return, so the position moves past it; an empty segment at the
+                        // end of the lane leaves the reader waiting at its base offset.
+                        offset = next.baseOffset();
+                        position = offset;
+                        hintSegment = next;
+                        hintFilePos = 0;
+                        if (offset >= log.durableEnd()) {
+                            return null;
+                        }
+                    }
                     continue;
                 }
                 seg.read(filePos, buf, BatchCodec.HEADER_SIZE);

@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * data across a restart even before it commits anything. A corrupt file is reported (see
  * {@link #problems()}) and the consumer is treated as registered with nothing committed.
  *
+ * <p>A committed offset lies in {@code [startOffset, endOffset]}: commits past the end are refused,
+ * and after a crash {@link LaneLoader} moves the lane's next offset up to the highest checkpoint
+ * (offsets between the recovered end and it become a gap that readers skip).
+ *
  * <p>Thread-safety: safe for concurrent use; writes are serialized, reads are lock-free.
  */
 public final class LocalCheckpoints implements ConsumerCheckpoints {
@@ -53,6 +57,21 @@ public final class LocalCheckpoints implements ConsumerCheckpoints {
                 }
             }
         }
+    }
+
+    /**
+     * The offsets the checkpoint files hold, by consumer, without clamping; corrupt files left out.
+     * Recovery raises the lane's next offset to the highest of them, so a checkpoint never lies
+     * past the end of the lane and offsets a consumer may have delivered are never reused.
+     */
+    public Map<String, Long> loadedOffsets() {
+        Map<String, Long> out = new TreeMap<>();
+        committed.forEach((c, v) -> {
+            if (v >= 0) {
+                out.put(c, v);
+            }
+        });
+        return out;
     }
 
     /** Corrupt checkpoints found by {@link #load()}. */

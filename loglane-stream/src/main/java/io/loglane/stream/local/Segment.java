@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * One segment of a lane: the {@code .log} file of batches whose offsets start at
  * {@link #baseOffset()} plus its in-memory {@link SegmentIndex}. Segments of a lane are ordered by
- * base offset and contiguous: a segment's first batch starts where the previous segment's last
- * batch ended.
+ * base offset. Within a segment offsets are contiguous from its base offset; between segments there
+ * may be a gap left by crash recovery ({@code baseOffset >= } the previous segment's
+ * {@link #nextOffset()}; see FORMAT.md).
  *
  * <p>Invariants: {@link #size()} is the length of the valid prefix of the file; everything below
  * it is whole, framed batches; {@link #nextOffset()} is the offset after the last of them.

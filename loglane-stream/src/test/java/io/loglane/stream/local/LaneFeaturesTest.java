@@ -1,6 +1,7 @@
 package io.loglane.stream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.Retention;
@@ -18,7 +19,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,33 +80,100 @@ class LaneFeaturesTest {
         }
     }
 
-    @Test
-    void groupCommitServesConcurrentWritersWithFewerFsyncsThanAppends() throws Exception {
-        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    private static LaneLog syncLane(Path dir, SimpleMeterRegistry reg) throws Exception {
         LaneLog log = new LaneLog(dir.resolve("access"), Lanes.spec("access", Durability.SYNC), Lanes.settings(1 << 20, 1L << 30), reg,
                 Lanes.fixed(), Runnable::run);
         log.start();
-        List<CompletableFuture<AppendResult>> all = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int tt = t;
-            Thread th = new Thread(() -> {
-                for (int i = 0; i < 50; i++) {
-                    CompletableFuture<AppendResult> f = log.append(Fixtures.request(10, tt * 100 + i));
-                    synchronized (all) { all.add(f); }
-                }
-            });
-            threads.add(th);
-            th.start();
+        return log;
+    }
+
+    private static double fsyncs(SimpleMeterRegistry reg) {
+        return reg.get(MetricNames.STREAM_FSYNCS).tag(MetricNames.LANE, "access").counter().count();
+    }
+
+    @Test
+    void appendsWrittenWhileAnFsyncRunsShareTheNextFsync() throws Exception {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        LaneLog log = syncLane(dir, reg);
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger forces = new AtomicInteger();
+        log.fsyncHook(s -> {
+            if (forces.getAndIncrement() == 0) {
+                forcing.countDown();
+                await(release);
+            }
+            s.flush();
+        });
+        CompletableFuture<AppendResult> first = log.append(Fixtures.request(10, 0));
+        assertThat(forcing.await(5, TimeUnit.SECONDS)).as("the first append's fsync started").isTrue();
+        // The first fsync is held open: these appends are written and queued, none is durable yet.
+        List<CompletableFuture<AppendResult>> piled = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            piled.add(log.append(Fixtures.request(10, i)));
         }
-        for (Thread th : threads) th.join(30_000);
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        double fsyncs = reg.get(MetricNames.STREAM_FSYNCS).tag(MetricNames.LANE, "access").counter().count();
-        assertThat(all).hasSize(200);
-        assertThat(fsyncs).isPositive().isLessThanOrEqualTo(200);
-        assertThat(log.durableEnd()).isEqualTo(2000);
-        assertThat(reg.get(MetricNames.STREAM_END_OFFSET).tag(MetricNames.LANE, "access").gauge().value()).isEqualTo(2000);
+        assertThat(first).isNotDone();
+        assertThat(piled).noneMatch(CompletableFuture::isDone);
+        release.countDown();
+        CompletableFuture.allOf(piled.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(first.get(1, TimeUnit.SECONDS).baseOffset()).isZero();
+        assertThat(forces.get()).as("one fsync for the first append, one shared by the 50 that piled up").isEqualTo(2);
+        assertThat(fsyncs(reg)).isEqualTo(2);
+        assertThat(log.durableEnd()).isEqualTo(510);
+        assertThat(reg.get(MetricNames.STREAM_END_OFFSET).tag(MetricNames.LANE, "access").gauge().value()).isEqualTo(510);
         log.close();
+    }
+
+    @Test
+    void aSyncAppendCompletesOnlyAfterItsFsyncReturned() throws Exception {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        LaneLog log = syncLane(dir, reg);
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean forced = new AtomicBoolean();
+        log.fsyncHook(s -> {
+            forcing.countDown();
+            await(release);
+            s.flush();
+            forced.set(true);
+        });
+        CompletableFuture<AppendResult> f = log.append(Fixtures.request(10, 0));
+        CompletableFuture<Boolean> forcedWhenCompleted = f.thenApply(r -> forced.get());
+        assertThat(forcing.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> f.get(200, TimeUnit.MILLISECONDS)).as("not acknowledged while its fsync runs")
+                .isInstanceOf(TimeoutException.class);
+        assertThat(log.durableEnd()).isZero();
+        try (var reader = log.reader(0)) {
+            assertThat(reader.poll(Duration.ZERO)).as("readers do not see it either").isNull();
+        }
+        release.countDown();
+        assertThat(f.get(5, TimeUnit.SECONDS).baseOffset()).isZero();
+        assertThat(forcedWhenCompleted.get(1, TimeUnit.SECONDS)).as("completed after the fsync returned").isTrue();
+        assertThat(log.durableEnd()).isEqualTo(10);
+        log.close();
+    }
+
+    @Test
+    void aFailedFsyncFailsItsAppendsAndTheLaneRefusesMore() throws Exception {
+        LaneLog log = syncLane(dir, new SimpleMeterRegistry());
+        log.fsyncHook(s -> {
+            throw new java.io.IOException("disk gone");
+        });
+        assertThatThrownBy(() -> log.append(Fixtures.request(10, 0)).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IngestRejectedException.class).hasMessageContaining("disk gone");
+        assertThat(log.durableEnd()).isZero();
+        assertThatThrownBy(() -> log.append(Fixtures.request(10, 1)).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(IngestRejectedException.class)
+                .satisfies(e -> assertThat(((IngestRejectedException) e).reason()).isEqualTo(IngestRejectedException.Reason.STORAGE_ERROR));
+        log.close();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
