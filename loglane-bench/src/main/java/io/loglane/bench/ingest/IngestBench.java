@@ -44,7 +44,7 @@ public final class IngestBench implements Callable<Integer> {
     @Option(names = "--frame-events", description = "Events per Forward frame (default ${DEFAULT-VALUE}).", defaultValue = "1000")
     int frameEvents;
 
-    @Option(names = "--window", description = "Unacked frames in flight per connection (default ${DEFAULT-VALUE}).", defaultValue = "4")
+    @Option(names = "--window", description = "Unacked frames in flight per connection (default ${DEFAULT-VALUE}: like Fluent Bit, which waits for each chunk's ack on a connection before it sends the next).", defaultValue = "1")
     int window;
 
     @Option(names = "--e2e-events", description = "Events for the end-to-end run (default ${DEFAULT-VALUE}).", defaultValue = "10000000")
