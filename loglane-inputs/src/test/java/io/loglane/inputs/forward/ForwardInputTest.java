@@ -164,6 +164,10 @@ class ForwardInputTest {
         assertThat(ingest.events().get(0)).isEqualTo(ev(T, 0, REC_B));
         assertThat(protocolErrors("bad_entry")).isEqualTo(2);
         assertThat(registry.get(MetricNames.EVENTS_REJECTED).tags(MetricNames.REASON, "invalid").counter().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.BYTES_REJECTED).tags(MetricNames.INPUT, "fwd", MetricNames.LANE, "none",
+                MetricNames.REASON, "invalid").counter().count())
+                .as("the two bad entries' bytes")
+                .isEqualTo(frame().array(2).str("noon").record("x", 0).array(2).integer(T).integer(5).build().length);
         assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(4);
     }
 
