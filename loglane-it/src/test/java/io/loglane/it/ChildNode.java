@@ -52,18 +52,44 @@ final class ChildNode implements AutoCloseable {
         return p;
     }
 
-    void start() throws IOException, InterruptedException {
+    /** {@code loglane <args>} as {@code ./loglane} runs it: this test's classpath, LOGLANE_HOME at the repository root. */
+    private static ProcessBuilder loglane(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.loglane.app.cli.Main", "up", "--data", data.toString(),
+                "io.loglane.app.cli.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LOGLANE_HOME", repoRoot().toString());
+        return pb;
+    }
+
+    /** Exit code and output of a command run to completion. */
+    record CliRun(int exitCode, String out, String err) {}
+
+    /**
+     * Runs {@code loglane <args>} in a child JVM to completion, at most {@code timeout}; {@code dir}
+     * receives its stdout and stderr files.
+     */
+    static CliRun run(Path dir, Duration timeout, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "cli", ".out");
+        Path err = Files.createTempFile(dir, "cli", ".err");
+        Process p = loglane(List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("loglane " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + Files.readString(err));
+        }
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    void start() throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("up", "--data", data.toString(),
                 "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
         for (Path c : configs) {
-            cmd.add("--config");
-            cmd.add(c.toString());
+            args.add("--config");
+            args.add(c.toString());
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = loglane(args).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("LOGLANE_HOME", repoRoot().toString());
         Files.writeString(log, "\n===== start " + (++starts) + " =====\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         process = pb.start();
@@ -98,6 +124,23 @@ final class ChildNode implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("child did not die");
         }
+    }
+
+    /**
+     * SIGTERM ({@link Process#destroy()} on Linux) and wait for the graceful shutdown, at most
+     * {@code timeout}.
+     *
+     * @return the exit code
+     * @throws IllegalStateException when the process is still running after {@code timeout} (it is then killed)
+     */
+    int sigterm(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("loglane did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM and wait for the graceful shutdown. */

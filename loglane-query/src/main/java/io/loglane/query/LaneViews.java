@@ -3,6 +3,7 @@ package io.loglane.query;
 import static io.loglane.stores.archive.ArchiveSchema.ident;
 import static io.loglane.stores.archive.ArchiveSchema.literal;
 
+import io.loglane.core.config.LaneNames;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.stores.archive.ArchiveLayout;
 import io.loglane.stores.archive.ArchiveSchema;
@@ -104,7 +105,7 @@ final class LaneViews {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root(), "lane=*")) {
             for (Path p : ds) {
                 String lane = p.getFileName().toString().substring("lane=".length());
-                if (ArchiveLayout.LANE_NAME.matcher(lane).matches() && !lane.equalsIgnoreCase(LOGS)) {
+                if (LaneNames.isValid(lane) && !lane.equalsIgnoreCase(LOGS)) {
                     out.add(lane);
                 }
             }

@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * again unless the request carries a chunk id, which every lane de-duplicates.
  *
  * <p>Metrics: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
- * {input, lane} and {@code EVENTS_REJECTED} {input, lane, reason}, counted per lane part once its
- * append completes; counters are cached ({@link RouterMeters}).
+ * {input, lane} and {@code EVENTS_REJECTED}, {@code BYTES_REJECTED} {input, lane, reason}, counted
+ * per lane part once its append completes; counters are cached ({@link RouterMeters}). Each append
+ * carries the request's input, so a memory lane can count what it drops per input.
  *
  * <p>Thread-safety: {@link #submit} is safe for concurrent use; per-thread scratch (splitter,
  * builders, msgpack reader) is kept in a thread-local of this instance.
@@ -110,7 +111,7 @@ public final class Router implements Ingest, Component {
         RouterMeters.LaneMeters[] m = meters.forInput(request.source().input());
         RecordBlock block = request.records();
         if (targets == null || closed) {
-            m[rules.laneCount()].rejected()[Reason.STORAGE_ERROR.ordinal()].increment(block.count());
+            m[rules.laneCount()].rejected()[Reason.STORAGE_ERROR.ordinal()].add(block.count(), block.length());
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
                     closed ? "router is shut down" : "router is not started"));
         }
@@ -121,7 +122,7 @@ public final class Router implements Ingest, Component {
         try {
             parts = splitters.get().split(block, rules.laneForTag(request.tag()));
         } catch (IllegalArgumentException e) {
-            m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].increment(block.count());
+            m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].add(block.count(), block.length());
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));
         }
         for (int i = 0; i < parts.length; i++) {
@@ -158,7 +159,8 @@ public final class Router implements Ingest, Component {
             }
             CompletableFuture<AppendResult> f;
             try {
-                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(), null));
+                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(), null,
+                        request.source().input()));
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
@@ -171,7 +173,7 @@ public final class Router implements Ingest, Component {
     private CompletableFuture<IngestResult> reject(RecordBlock[] parts, RouterMeters.LaneMeters[] m, Reason reason, String message) {
         for (int i = 0; i < parts.length; i++) {
             if (parts[i] != null) {
-                m[i].rejected()[reason.ordinal()].increment(parts[i].count());
+                m[i].rejected()[reason.ordinal()].add(parts[i].count(), parts[i].length());
             }
         }
         return CompletableFuture.failedFuture(new IngestRejectedException(reason, message));
@@ -213,13 +215,12 @@ public final class Router implements Ingest, Component {
                     m.deduplicated().increment(part.count());
                 } else {
                     accepted.addAndGet(part.count());
-                    m.accepted().increment(part.count());
-                    m.bytes().increment(part.length());
+                    m.accepted().add(part.count(), part.length());
                     rates[lane].add(part.count());
                 }
             } else {
                 IngestRejectedException e = asRejection(error, lane);
-                m.rejected()[e.reason().ordinal()].increment(part.count());
+                m.rejected()[e.reason().ordinal()].add(part.count(), part.length());
                 failure.accumulateAndGet(e, (prev, next) -> prev == null || next.reason() == Reason.BACKPRESSURE && prev.reason() != Reason.BACKPRESSURE ? next : prev);
             }
             if (remaining.decrementAndGet() == 0) {

@@ -1,6 +1,7 @@
 package io.loglane.router;
 
 import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.telemetry.LedgerCounters;
 import io.loglane.core.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,18 +9,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The router's counters, created once per (input, lane) and cached so the hot path never asks the
- * registry: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
- * {input, lane} and {@code EVENTS_REJECTED} {input, lane, reason}. Lane index
- * {@code laneNames.length} stands for {@link #UNROUTED}: a request rejected before it was split.
+ * registry: {@code EVENTS_ACCEPTED}/{@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
+ * {input, lane} and {@code EVENTS_REJECTED}/{@code BYTES_REJECTED} {input, lane, reason}. Lane
+ * index {@code laneNames.length} stands for {@link #UNROUTED}: a request rejected before it was split.
  *
  * <p>Thread-safety: thread-safe.
  */
 final class RouterMeters {
     /** Lane label of events rejected before they had a lane (a malformed block). */
-    static final String UNROUTED = "none";
+    static final String UNROUTED = MetricNames.NO_LANE;
 
-    /** Counters of one (input, lane). */
-    record LaneMeters(Counter accepted, Counter bytes, Counter deduplicated, Counter[] rejected) {}
+    /** Counters of one (input, lane); {@code rejected} is indexed by {@link IngestRejectedException.Reason#ordinal()}. */
+    record LaneMeters(LedgerCounters accepted, Counter deduplicated, LedgerCounters[] rejected) {}
 
     private final MeterRegistry registry;
     private final String[] laneNames;
@@ -41,15 +42,12 @@ final class RouterMeters {
         for (int i = 0; i <= laneNames.length; i++) {
             String lane = i < laneNames.length ? laneNames[i] : UNROUTED;
             IngestRejectedException.Reason[] reasons = IngestRejectedException.Reason.values();
-            Counter[] rejected = new Counter[reasons.length];
+            LedgerCounters[] rejected = new LedgerCounters[reasons.length];
             for (IngestRejectedException.Reason r : reasons) {
-                rejected[r.ordinal()] = Counter.builder(MetricNames.EVENTS_REJECTED)
-                        .tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).tag(MetricNames.REASON, r.label())
-                        .register(registry);
+                rejected[r.ordinal()] = LedgerCounters.rejected(registry, input, lane, r.label());
             }
             out[i] = new LaneMeters(
-                    Counter.builder(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).register(registry),
-                    Counter.builder(MetricNames.BYTES_ACCEPTED).baseUnit("bytes").tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).register(registry),
+                    LedgerCounters.accepted(registry, input, lane),
                     Counter.builder(MetricNames.EVENTS_DEDUPLICATED).tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).register(registry),
                     rejected);
         }

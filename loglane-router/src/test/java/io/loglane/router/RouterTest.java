@@ -89,6 +89,7 @@ class RouterTest {
         assertThat(r).isEqualTo(new IngestResult(3, 0));
         assertThat(logs("audit")).containsExactly(ACCESS);
         assertThat(logs("error")).containsExactly(ACCESS, "plain");
+        assertThat(stream.lane("audit").appended.get(0).input()).as("each append names its input").isEqualTo("forward");
     }
 
     @Test
@@ -171,6 +172,10 @@ class RouterTest {
         assertThat(stream.lane("access").appended).isEmpty();
         assertThat(counter(MetricNames.EVENTS_REJECTED, "activity", MetricNames.REASON, "rate_limited")).isEqualTo(3);
         assertThat(counter(MetricNames.EVENTS_REJECTED, "access", MetricNames.REASON, "rate_limited")).isEqualTo(1);
+        assertThat(counter(MetricNames.BYTES_REJECTED, "activity", MetricNames.REASON, "rate_limited")).as("record bytes of the lane's part")
+                .isEqualTo(block(rec("log_type", "activity"), rec("log_type", "activity"), rec("log_type", "activity")).length());
+        assertThat(counter(MetricNames.BYTES_REJECTED, "access", MetricNames.REASON, "rate_limited"))
+                .isEqualTo(block(rec("log", ACCESS)).length());
         clock.advance(Duration.ofMillis(100)); // +1 token = 3
         assertThat(await(router.submit(request("y", mixed, null))).accepted()).isEqualTo(4);
         assertThat(reasonOf(router.submit(request("x.activity", block(rec("log", "4")), null)))).isEqualTo(Reason.RATE_LIMITED);
@@ -206,7 +211,10 @@ class RouterTest {
         assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.BACKPRESSURE);
         assertThat(counter(MetricNames.EVENTS_REJECTED, "audit", MetricNames.REASON, "storage_error")).isEqualTo(1);
         assertThat(counter(MetricNames.EVENTS_REJECTED, "access", MetricNames.REASON, "backpressure")).isEqualTo(1);
+        assertThat(counter(MetricNames.BYTES_REJECTED, "audit", MetricNames.REASON, "storage_error"))
+                .isEqualTo(block(rec("log_type", "audit")).length());
         assertThat(counter(MetricNames.EVENTS_ACCEPTED, "default")).isEqualTo(1);
+        assertThat(counter(MetricNames.BYTES_ACCEPTED, "default")).isEqualTo(block(rec("log", "other")).length());
         stream.lane("access").failWith = null;
         stream.lane("audit").failWith = new IllegalStateException("bug");
         assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.STORAGE_ERROR);
@@ -219,6 +227,7 @@ class RouterTest {
         RecordBlock broken = new RecordBlock(junk, 0, junk.length, 1, 1, 1);
         assertThat(reasonOf(router.submit(request("app", broken, null)))).isEqualTo(Reason.INVALID);
         assertThat(counter(MetricNames.EVENTS_REJECTED, RouterMeters.UNROUTED, MetricNames.REASON, "invalid")).isEqualTo(1);
+        assertThat(counter(MetricNames.BYTES_REJECTED, RouterMeters.UNROUTED, MetricNames.REASON, "invalid")).isEqualTo(junk.length);
         assertThat(await(router.submit(request("app", RecordBlock.EMPTY, null)))).isEqualTo(new IngestResult(0, 0));
         router.close();
         assertThat(reasonOf(router.submit(request("app", block(rec("log", "x")), null)))).isEqualTo(Reason.STORAGE_ERROR);

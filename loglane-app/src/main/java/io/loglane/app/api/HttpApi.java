@@ -2,6 +2,7 @@ package io.loglane.app.api;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatusSource;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
@@ -70,12 +71,13 @@ public final class HttpApi implements Component {
         });
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-        app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, registry, clock));
+        app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, settings.httpMaxBody(), registry, clock));
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
-        app.exception(io.javalin.http.ContentTooLargeResponse.class, (e, ctx) ->
-                ctx.status(413).json(ApiError.of("request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)")));
+        // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(ApiError.of(e.getStatus() == 413
+                ? "request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)" : e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(ApiError.of(e.toString())));
         app.error(404, ctx -> {
             if (ctx.result() == null) {

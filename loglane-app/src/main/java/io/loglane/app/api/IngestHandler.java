@@ -3,19 +3,24 @@ package io.loglane.app.api;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.Source;
-import io.loglane.core.telemetry.MetricNames;
+import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.inputs.http.JsonBodyDecoder;
 import io.loglane.inputs.http.JsonBodyException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/ingest/{tag}}: NDJSON or a JSON array of objects, accepted whole or not at all.
@@ -23,61 +28,85 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>Statuses</caption>
  *   <tr><td>202</td><td>{@code {"accepted": n, "duplicates": d}}: every event is as durable as its lane demands</td></tr>
- *   <tr><td>400</td><td>bad tag, empty body, or malformed JSON; names the first bad line; nothing stored</td></tr>
- *   <tr><td>413</td><td>body over {@code server.http_max_body} (sent by the server before this handler runs)</td></tr>
+ *   <tr><td>400</td><td>bad tag, bad {@code Idempotency-Key}, empty body, or malformed JSON (naming the first bad line); nothing stored</td></tr>
+ *   <tr><td>413</td><td>body over {@code server.http_max_body} (by Content-Length, or while reading a chunked body)</td></tr>
  *   <tr><td>429</td><td>the lane's rate limit; {@code Retry-After} set</td></tr>
  *   <tr><td>503</td><td>a disk/sync lane's stream is full; {@code Retry-After} set</td></tr>
  *   <tr><td>500</td><td>the stream could not store the events</td></tr>
  * </table>
- * An {@code Idempotency-Key} header acts like a Forward {@code chunk} id: a retried request with the
- * same key within the dedup window is acknowledged without being stored again.
+ * Every error body is {@code {"error": "...", "reason": "..."}}; each 400/413 is also logged
+ * (rate-limited per reason) and counted ({@link HttpIngestMetrics}).
  *
- * <p>Thread-safety: stateless apart from thread-safe counters.
+ * <p>An {@code Idempotency-Key} header (1–200 printable ASCII characters) acts like a Forward
+ * {@code chunk} id: a retried request with the same key and tag within the dedup window is
+ * acknowledged without being stored again. The key is scoped to the tag and kept apart from
+ * Forward chunk ids ({@link ChunkIds#http}).
+ *
+ * <p>Thread-safety: stateless apart from thread-safe meters and log.
  */
 final class IngestHandler implements Handler {
     static final String INPUT = "http";
+    static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,255}");
+    /** Printable ASCII, so the key is safe to store, log and compare byte for byte. */
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,200}");
 
     private final Ingest ingest;
+    private final long maxBody;
     private final Clock clock;
-    private final Counter received;
-    private final Counter bytes;
-    private final Counter malformed;
+    private final HttpIngestMetrics metrics;
+    private final RateLimitedLog log;
 
-    IngestHandler(Ingest ingest, MeterRegistry registry, Clock clock) {
+    /** @param maxBody largest accepted body ({@code server.http_max_body}) */
+    IngestHandler(Ingest ingest, long maxBody, MeterRegistry registry, Clock clock) {
         this.ingest = ingest;
+        this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 16);
         this.clock = clock;
-        this.received = Counter.builder(MetricNames.EVENTS_RECEIVED).tag(MetricNames.INPUT, INPUT).register(registry);
-        this.bytes = Counter.builder(MetricNames.BYTES_RECEIVED).tag(MetricNames.INPUT, INPUT).register(registry);
-        this.malformed = Counter.builder(MetricNames.PROTOCOL_ERRORS).tags(MetricNames.INPUT, INPUT, MetricNames.REASON, "malformed_json")
-                .register(registry);
+        this.metrics = new HttpIngestMetrics(registry, INPUT);
+        this.log = new RateLimitedLog(LoggerFactory.getLogger(IngestHandler.class), clock, Duration.ofSeconds(10));
     }
 
+    /** A request body; {@code bytes} is null when it is over the limit, {@code size} is what is known of its size. */
+    private record Body(byte[] bytes, long size) {}
+
     @Override
-    public void handle(Context ctx) {
+    public void handle(Context ctx) throws IOException {
         String tag = ctx.pathParam("tag");
-        if (!TAG.matcher(tag).matches()) {
-            ctx.status(400).json(ApiError.of("bad tag: use 1-256 characters of letters, digits, '.', '_' and '-'", "tag", tag));
+        Body body = readBody(ctx);
+        metrics.received(0, body.size());
+        if (body.bytes() == null) {
+            refuse(ctx, tag, HttpRefusal.BODY_TOO_LARGE, 0, body.size(),
+                    "request body exceeds " + maxBody + " bytes (server.http_max_body)");
             return;
         }
-        byte[] body = ctx.bodyAsBytes();
-        bytes.increment(body.length);
+        if (!TAG.matcher(tag).matches()) {
+            refuse(ctx, tag, HttpRefusal.BAD_TAG, 0, body.size(),
+                    "bad tag: use 1-256 characters of letters, digits, '.', '_' and '-'", "tag", tag);
+            return;
+        }
+        List<String> keys = Collections.list(ctx.req().getHeaders(IDEMPOTENCY_KEY_HEADER));
+        String key = keys.isEmpty() ? null : keys.getFirst();
+        if (keys.size() > 1 || key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            refuse(ctx, tag, HttpRefusal.BAD_IDEMPOTENCY_KEY, 0, body.size(), keys.size() > 1
+                    ? "send one " + IDEMPOTENCY_KEY_HEADER + " header, not " + keys.size()
+                    : IDEMPOTENCY_KEY_HEADER + " must be 1-200 printable ASCII characters (got " + key.length() + " characters)");
+            return;
+        }
         long now = nowNanos();
         RecordBlock block;
         try {
-            block = JsonBodyDecoder.decode(body, body.length, now);
+            block = JsonBodyDecoder.decode(body.bytes(), body.bytes().length, now);
         } catch (JsonBodyException e) {
-            malformed.increment();
-            ctx.status(400).json(ApiError.of(e.getMessage(), "line", e.line()));
+            refuse(ctx, tag, HttpRefusal.MALFORMED_JSON, 0, body.size(), e.getMessage(), "line", e.line());
             return;
         }
         if (block.isEmpty()) {
-            ctx.status(400).json(ApiError.of("empty body: send NDJSON (one JSON object per line) or a JSON array of objects"));
+            refuse(ctx, tag, HttpRefusal.EMPTY_BODY, 0, body.size(),
+                    "empty body: send NDJSON (one JSON object per line) or a JSON array of objects");
             return;
         }
-        received.increment(block.count());
-        String key = ctx.header("Idempotency-Key");
-        IngestRequest req = new IngestRequest(new Source(INPUT, ctx.ip()), tag, block, key, now);
+        metrics.received(block.count(), 0);
+        IngestRequest req = new IngestRequest(new Source(INPUT, ctx.ip()), tag, block, ChunkIds.http(tag, key), now);
         ctx.future(() -> ingest.submit(req).handle((res, err) -> {
             if (err == null) {
                 ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
@@ -86,6 +115,40 @@ final class IngestHandler implements Handler {
             }
             return null;
         }));
+    }
+
+    /**
+     * Reads the body up to the limit. A declared Content-Length over it is refused unread; a chunked
+     * body is read until it passes the limit (Javalin's own limit only looks at Content-Length).
+     */
+    private Body readBody(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBody) {
+            return new Body(null, declared);
+        }
+        byte[] b = ctx.bodyInputStream().readNBytes((int) maxBody + 1);
+        return b.length > maxBody ? new Body(null, b.length) : new Body(b, b.length);
+    }
+
+    private void refuse(Context ctx, String tag, HttpRefusal reason, long events, long bytes, String message, Object... details) {
+        metrics.refused(reason, events, bytes);
+        log.warn(reason.label(), "http input: refused a request from " + ctx.ip() + " to tag '" + loggable(tag) + "' with "
+                + reason.status() + " " + reason.label() + ": " + message);
+        Object[] all = new Object[details.length + 2];
+        all[0] = "reason";
+        all[1] = reason.label();
+        System.arraycopy(details, 0, all, 2, details.length);
+        ctx.status(reason.status()).json(ApiError.of(message, all));
+    }
+
+    /** A client's text as it may appear in a log line: printable ASCII only (no forged lines), at most 100 characters. */
+    private static String loggable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 101));
+        for (int i = 0; i < s.length() && i < 100; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return s.length() > 100 ? b.append('…').toString() : b.toString();
     }
 
     private static void reject(Context ctx, Throwable err) {

@@ -160,8 +160,9 @@ final class ConfigFileReader {
         for (NodeTuple t : entries) {
             String name = YamlNodes.key(t);
             String display = "lanes." + name;
-            if (!ConfigSchema.LANE_NAME.matcher(name).matches()) {
-                error(t.getKeyNode(), display, "bad lane name (lower-case letter first, then a-z, 0-9, '_', '-'; it becomes a SQL view name)");
+            if (!LaneNames.isValid(name)) {
+                error(t.getKeyNode(), display, "bad lane name \"" + name + "\" (" + LaneNames.RULE
+                        + "; it becomes a directory and an SQL view name)");
                 continue;
             }
             if (ConfigSchema.RESERVED_LANE_NAMES.contains(name)) {

@@ -19,8 +19,10 @@ public final class ConfigReference {
                 .append("Several `--config` files are layered in order: later files add inputs ")
                 .append("(an input with the same `name` replaces the earlier one), override the keys they set ")
                 .append("in a lane of the same name (lists such as `match` and `to` are replaced whole), and ")
-                .append("override settings. Unknown keys are errors. Lane names: `[a-z][a-z0-9_-]*`, ")
-                .append("not `logs`; a `default` lane must exist. Destinations: `")
+                .append("override settings. Unknown keys are errors. Lane names: `").append(LaneNames.PATTERN.pattern())
+                .append("` (").append(LaneNames.RULE).append("), not `")
+                .append(String.join("`, `", ConfigSchema.RESERVED_LANE_NAMES))
+                .append("`; a `default` lane must exist. Destinations: `")
                 .append(String.join("`, `", ConfigSchema.DESTINATIONS)).append("`.\n");
         String section = null;
         for (ConfigKey k : ConfigSchema.KEYS) {

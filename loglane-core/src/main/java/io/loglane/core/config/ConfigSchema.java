@@ -24,9 +24,6 @@ public final class ConfigSchema {
     /** Top-level sections. */
     public static final List<String> SECTIONS = List.of("server", "inputs", "lanes", "stream", "archive", "query");
 
-    /** Lane names become SQL view names: lower case, start with a letter. */
-    public static final Pattern LANE_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
-
     /** Input names are metric labels. */
     public static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 

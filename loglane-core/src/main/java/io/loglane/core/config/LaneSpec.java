@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A lane's requirements ({@code lanes.<name>:}).
  *
- * @param name       lane name: lower-case letters, digits, '_' and '-'; also the SQL view name
+ * @param name       lane name per {@link LaneNames}; also the SQL view name
  * @param match      rules that send an event here; see {@link MatchRule} for evaluation order
  * @param parser     how records are parsed into typed fields ({@code none}, {@code json},
  *                   {@code nginx_combined}, …)

@@ -6,7 +6,11 @@ package io.loglane.core.telemetry;
  * these names: extend, do not rename.
  *
  * <p>Together the event counters form the completeness ledger: per input/peer/tag,
- * received = accepted + rejected + deduplicated (+ dropped later by a memory lane).
+ * received = accepted + rejected + deduplicated (+ dropped later by a memory lane). Events and
+ * their bytes are counted in pairs under the same tags, always through {@link LedgerCounters} so
+ * every meter of one name has the same tag keys (Prometheus refuses to export a meter whose tag
+ * keys differ from an earlier one of the same name). Meters carry no base unit: the unit is in the
+ * name, and Micrometer would append it again ({@code loglane_bytes_accepted_bytes_total}).
  */
 public final class MetricNames {
     private MetricNames() {}
@@ -17,18 +21,34 @@ public final class MetricNames {
     public static final String STORE = "store";
     public static final String REASON = "reason";
 
+    /** {@link #LANE} value of events refused before they were routed to a lane (undecodable, bad request). */
+    public static final String NO_LANE = "none";
+
     /** Counter {input}: events decoded from the wire or a request body. */
     public static final String EVENTS_RECEIVED = "loglane.events.received";
-    /** Counter {input}: bytes of frames or bodies received. */
+    /** Counter {input}: bytes of frames or bodies received (an HTTP body refused as too large: its Content-Length, or what was read of it). */
     public static final String BYTES_RECEIVED = "loglane.bytes.received";
     /** Counter {input, lane}: events stored in a lane's stream. */
     public static final String EVENTS_ACCEPTED = "loglane.events.accepted";
     /** Counter {input, lane}: record bytes stored in a lane's stream. */
     public static final String BYTES_ACCEPTED = "loglane.bytes.accepted";
-    /** Counter {input, lane, reason}: events refused (backpressure, rate_limited, invalid, storage_error). */
+    /**
+     * Counter {input, lane, reason}: events refused. Reasons of the router: backpressure,
+     * rate_limited, invalid, storage_error; of an input before routing ({@code lane="none"}): the
+     * Forward decoder's invalid entries, and the HTTP input's bad_tag, bad_idempotency_key,
+     * body_too_large, malformed_json, empty_body (events are counted only when the body decoded).
+     */
     public static final String EVENTS_REJECTED = "loglane.events.rejected";
-    /** Counter {lane, reason}: events lost after acceptance (memory lane overflow). */
+    /**
+     * Counter {input, lane, reason}: bytes refused, beside {@link #EVENTS_REJECTED}: the record
+     * bytes of decoded events (as {@link #BYTES_ACCEPTED}), else the bytes of the refused frame or
+     * request body.
+     */
+    public static final String BYTES_REJECTED = "loglane.bytes.rejected";
+    /** Counter {input, lane, reason}: events lost after acceptance (reason overflow: a memory lane's buffer was full). */
     public static final String EVENTS_DROPPED = "loglane.events.dropped";
+    /** Counter {input, lane, reason}: record bytes of {@link #EVENTS_DROPPED}. */
+    public static final String BYTES_DROPPED = "loglane.bytes.dropped";
     /** Counter {input, lane}: events of resent chunks that were already stored. */
     public static final String EVENTS_DEDUPLICATED = "loglane.events.deduplicated";
     /** Counter {input, reason}: protocol errors (garbage, oversized frame, bad gzip, …). */

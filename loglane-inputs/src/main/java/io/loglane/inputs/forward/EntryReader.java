@@ -39,16 +39,30 @@ final class EntryReader {
     private int metaOff;
     private int metaLen;
     private int rejected;
+    private long rejectedBytes;
+    private long entryBytes;
 
     /** Rejected entries since the last {@link #resetRejected()}. */
     int rejected() { return rejected; }
 
-    void resetRejected() { rejected = 0; }
+    /** Msgpack bytes of the rejected entries since the last {@link #resetRejected()}. */
+    long rejectedBytes() { return rejectedBytes; }
+
+    void resetRejected() {
+        rejected = 0;
+        rejectedBytes = 0;
+    }
 
     /**
      * Reads a whole entry. {@code arr[absBase]} is the byte at the unpacker's position 0.
      */
     void parseEntry(MessageUnpacker u, byte[] arr, int absBase) throws IOException {
+        long start = u.getTotalReadBytes();
+        readEntry(u, arr, absBase);
+        entryBytes = u.getTotalReadBytes() - start; // every path reads the whole entry, valid or not
+    }
+
+    private void readEntry(MessageUnpacker u, byte[] arr, int absBase) throws IOException {
         begin(arr, absBase);
         MessageFormat f = u.getNextFormat();
         if (f.getValueType() != ValueType.ARRAY) {
@@ -79,9 +93,11 @@ final class EntryReader {
 
     /** Reads Message mode's {@code time, record} (two consecutive values). */
     void parseTimeAndRecord(MessageUnpacker u, byte[] arr, int absBase) throws IOException {
+        long start = u.getTotalReadBytes();
         begin(arr, absBase);
         readTime(u);
         readRecord(u);
+        entryBytes = u.getTotalReadBytes() - start;
     }
 
     /** Appends the entry just parsed, or counts it as rejected. */
@@ -90,6 +106,7 @@ final class EntryReader {
             builder.add(tsNanos, arr, recOff, recLen, arr, metaOff, metaLen);
         } else {
             rejected++;
+            rejectedBytes += entryBytes;
         }
     }
 

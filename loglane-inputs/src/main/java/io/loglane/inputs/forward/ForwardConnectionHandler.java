@@ -1,10 +1,12 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
+import io.loglane.core.telemetry.RateLimitedLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -134,7 +136,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             flushAcks(ctx);
             return;
         }
-        IngestRequest request = new IngestRequest(source, m.tag(), m.records(), p.chunk, nowNanos());
+        IngestRequest request = new IngestRequest(source, m.tag(), m.records(), ChunkIds.forward(p.chunk), nowNanos());
         updateReading(ctx);
         submit(ctx, p, request, 0);
     }

@@ -337,9 +337,9 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         ForwardMessage m = switch (mode) {
             case MESSAGE -> {
                 entry.commit(builder);
-                yield new ForwardMessage.MessageMode(tag, finish(), options, entry.rejected(), frameLen);
+                yield new ForwardMessage.MessageMode(tag, finish(), options, entry.rejected(), entry.rejectedBytes(), frameLen);
             }
-            case FORWARD -> new ForwardMessage.ForwardMode(tag, finish(), options, entry.rejected(), frameLen);
+            case FORWARD -> new ForwardMessage.ForwardMode(tag, finish(), options, entry.rejected(), entry.rejectedBytes(), frameLen);
             case PACKED -> packed(arr, base, options, frameLen);
         };
         phase = Phase.HEADER;
@@ -352,13 +352,13 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         if (options.isGzip()) {
             int n = gzip.inflate(arr, base + bodyOff, bodyLen);
             readPacked(gzip.buffer(), 0, n);
-            return new ForwardMessage.CompressedPackedForward(tag, finish(), options, entry.rejected(), frameLen);
+            return new ForwardMessage.CompressedPackedForward(tag, finish(), options, entry.rejected(), entry.rejectedBytes(), frameLen);
         }
         if (compressed != null && !compressed.equals("text")) {
             throw new ForwardProtocolException(Reason.BAD_OPTIONS, "unsupported compression '" + compressed + "'");
         }
         readPacked(arr, base + bodyOff, bodyLen);
-        return new ForwardMessage.PackedForward(tag, finish(), options, entry.rejected(), frameLen);
+        return new ForwardMessage.PackedForward(tag, finish(), options, entry.rejected(), entry.rejectedBytes(), frameLen);
     }
 
     private void readPacked(byte[] body, int off, int len) throws IOException {

@@ -2,6 +2,7 @@ package io.loglane.inputs.forward;
 
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
+import io.loglane.core.telemetry.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;

@@ -21,22 +21,25 @@ public sealed interface ForwardMessage {
     /** Entries of this frame that were well-formed msgpack but not a valid event (bad time, record not a map). */
     int rejectedEntries();
 
+    /** Msgpack bytes of the {@link #rejectedEntries()} (after decompression). */
+    long rejectedBytes();
+
     /** Bytes the frame occupied on the wire. */
     int frameBytes();
 
     /** {@code [tag, time, record(, options)]}: one event. */
-    record MessageMode(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, int frameBytes)
+    record MessageMode(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, long rejectedBytes, int frameBytes)
             implements ForwardMessage {}
 
     /** {@code [tag, [entry, ...](, options)]}. */
-    record ForwardMode(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, int frameBytes)
+    record ForwardMode(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, long rejectedBytes, int frameBytes)
             implements ForwardMessage {}
 
     /** {@code [tag, bin|str of concatenated entries(, options)]}. */
-    record PackedForward(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, int frameBytes)
+    record PackedForward(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries, long rejectedBytes, int frameBytes)
             implements ForwardMessage {}
 
     /** PackedForward whose body is gzip ({@code compressed: "gzip"}), possibly several concatenated members. */
     record CompressedPackedForward(String tag, RecordBlock records, ForwardOptions options, int rejectedEntries,
-                                   int frameBytes) implements ForwardMessage {}
+                                   long rejectedBytes, int frameBytes) implements ForwardMessage {}
 }

@@ -1,5 +1,7 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.telemetry.LedgerCounters;
 import io.loglane.core.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code loglane.events.received{input}}: events decoded, including rejected entries</li>
  *   <li>{@code loglane.bytes.received{input}}: bytes of decoded frames</li>
  *   <li>{@code loglane.protocol.errors{input, reason}}: one per connection-fatal error, one per rejected entry ({@code bad_entry})</li>
- *   <li>{@code loglane.events.rejected{input, lane="none", reason="invalid"}}: entries rejected by the decoder (no lane was chosen)</li>
+ *   <li>{@code loglane.events.rejected} and {@code loglane.bytes.rejected} {input, lane="none", reason="invalid"}:
+ *       entries rejected by the decoder (no lane was chosen) and their msgpack bytes</li>
  *   <li>{@code loglane.input.connections{input}}: open connections (gauge)</li>
  *   <li>{@code loglane.input.requests.failed{input, reason}}: requests the router refused with a reason
  *       other than back-pressure (not acked; the peer resends). Input-local: the router counts the events.</li>
@@ -33,13 +36,11 @@ final class ForwardMetrics {
     static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
     static final String BUDGET_PAUSES = "loglane.input.budget.pauses";
     static final String IN_FLIGHT_BYTES = "loglane.input.in_flight.bytes";
-    static final String NO_LANE = "none";
 
     private final MeterRegistry registry;
     private final String input;
-    private final Counter eventsReceived;
-    private final Counter bytesReceived;
-    private final Counter entriesRejected;
+    private final LedgerCounters received;
+    private final LedgerCounters entriesRejected;
     private final Counter backpressureRetries;
     private final Counter budgetPauses;
     private final Map<ForwardProtocolException.Reason, Counter> protocolErrors =
@@ -49,10 +50,8 @@ final class ForwardMetrics {
     ForwardMetrics(MeterRegistry registry, String input, InFlightBudget budget) {
         this.registry = registry;
         this.input = input;
-        eventsReceived = registry.counter(MetricNames.EVENTS_RECEIVED, MetricNames.INPUT, input);
-        bytesReceived = registry.counter(MetricNames.BYTES_RECEIVED, MetricNames.INPUT, input);
-        entriesRejected = registry.counter(MetricNames.EVENTS_REJECTED, MetricNames.INPUT, input,
-                MetricNames.LANE, NO_LANE, MetricNames.REASON, "invalid");
+        received = LedgerCounters.received(registry, input);
+        entriesRejected = LedgerCounters.rejected(registry, input, MetricNames.NO_LANE, IngestRejectedException.Reason.INVALID.label());
         backpressureRetries = registry.counter(BACKPRESSURE_RETRIES, MetricNames.INPUT, input);
         budgetPauses = registry.counter(BUDGET_PAUSES, MetricNames.INPUT, input);
         registry.gauge(IN_FLIGHT_BYTES, Tags.of(MetricNames.INPUT, input), budget, InFlightBudget::used);
@@ -64,10 +63,9 @@ final class ForwardMetrics {
     }
 
     void frame(ForwardMessage m) {
-        eventsReceived.increment(m.records().count() + m.rejectedEntries());
-        bytesReceived.increment(m.frameBytes());
+        received.add(m.records().count() + m.rejectedEntries(), m.frameBytes());
         if (m.rejectedEntries() > 0) {
-            entriesRejected.increment(m.rejectedEntries());
+            entriesRejected.add(m.rejectedEntries(), m.rejectedBytes());
             protocolErrors.get(ForwardProtocolException.Reason.BAD_ENTRY).increment(m.rejectedEntries());
         }
     }

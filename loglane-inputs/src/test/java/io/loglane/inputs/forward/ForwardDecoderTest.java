@@ -251,12 +251,16 @@ class ForwardDecoderTest {
         ForwardMessage m = single(f, feed);
         assertThat(m.rejectedEntries()).isEqualTo(5);
         assertThat(Events.of(m.records())).containsExactly(ev(T, 1, REC_A));
+        int withoutBadEntries = frame().array(2).str("t").array(6).array(2).eventTime(T, 1).record("a", 1).build().length;
+        assertThat(m.rejectedBytes()).as("the bad entries' msgpack bytes").isEqualTo(f.length - withoutBadEntries);
     }
 
     @Test
     void messageModeWithBadTimeRejectsItsEntryOnly() {
         ForwardMessage m = single(frame().array(3).str("t").eventTimeExt8(T, 2_000_000_000L).record("a", 1).build(), Feed.WHOLE);
         assertThat(m.rejectedEntries()).isEqualTo(1);
+        assertThat(m.rejectedBytes()).as("time and record").isEqualTo(
+                frame().eventTimeExt8(T, 2_000_000_000L).record("a", 1).build().length);
         assertThat(m.records().isEmpty()).isTrue();
     }
 

@@ -83,7 +83,7 @@ class ForwardInputTest {
         }
         IngestRequest r = ingest.requests.get(0);
         assertThat(r.tag()).isEqualTo("app");
-        assertThat(r.chunkId()).isEqualTo("c1");
+        assertThat(r.chunkId()).as("the dedup id, in the forward namespace (the ack echoes c1)").isEqualTo("forward:c1");
         assertThat(r.source().input()).isEqualTo("fwd");
         assertThat(r.source().peer()).contains("127.0.0.1");
         assertThat(Events.of(r.records())).containsExactly(ev(T, 7, REC_A));
@@ -135,7 +135,7 @@ class ForwardInputTest {
             again.send(good("new-connection"));
             assertThat(again.readAck()).isEqualTo("new-connection");
         }
-        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("still-ok", "new-connection");
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("forward:still-ok", "forward:new-connection");
     }
 
     @Test
@@ -164,6 +164,10 @@ class ForwardInputTest {
         assertThat(ingest.events().get(0)).isEqualTo(ev(T, 0, REC_B));
         assertThat(protocolErrors("bad_entry")).isEqualTo(2);
         assertThat(registry.get(MetricNames.EVENTS_REJECTED).tags(MetricNames.REASON, "invalid").counter().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.BYTES_REJECTED).tags(MetricNames.INPUT, "fwd", MetricNames.LANE, "none",
+                MetricNames.REASON, "invalid").counter().count())
+                .as("the two bad entries' bytes")
+                .isEqualTo(frame().array(2).str("noon").record("x", 0).array(2).integer(T).integer(5).build().length);
         assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(4);
     }
 
@@ -191,7 +195,7 @@ class ForwardInputTest {
 
     @Test
     void rateLimitedRequestIsNotAckedAndTheConnectionStays() throws Exception {
-        ingest.behaviour = r -> r.chunkId().equals("limited")
+        ingest.behaviour = r -> r.chunkId().equals("forward:limited")
                 ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.RATE_LIMITED, "over rate"))
                 : CompletableFuture.completedFuture(new IngestResult(1, 0));
         try (ForwardClient c = new ForwardClient(input.boundPort())) {
@@ -216,7 +220,7 @@ class ForwardInputTest {
         AtomicInteger rejectionsLeft = new AtomicInteger(3);
         CompletableFuture<IngestResult> finalAccept = new CompletableFuture<>();
         ingest.behaviour = r -> {
-            if (r.chunkId().equals("A")) {
+            if (r.chunkId().equals("forward:A")) {
                 if (rejectionsLeft.getAndDecrement() > 0) {
                     return CompletableFuture.failedFuture(
                             new IngestRejectedException(IngestRejectedException.Reason.BACKPRESSURE, "stream full"));
@@ -235,7 +239,7 @@ class ForwardInputTest {
             finalAccept.complete(new IngestResult(1, 0));
             assertThat(List.of(c.readAck(), c.readAck())).containsExactly("A", "B");
         }
-        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("A", "A", "A", "A", "B");
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("forward:A", "forward:A", "forward:A", "forward:A", "forward:B");
         assertThat(ingest.requests.get(3).records()).isSameAs(ingest.requests.get(0).records());
         assertThat(retries.count()).isEqualTo(3);
     }

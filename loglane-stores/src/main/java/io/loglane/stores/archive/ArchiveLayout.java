@@ -1,5 +1,6 @@
 package io.loglane.stores.archive;
 
+import io.loglane.core.config.LaneNames;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,8 +23,6 @@ import java.util.regex.Pattern;
  * <p>Thread-safety: immutable.
  */
 public final class ArchiveLayout {
-    /** Lane names double as SQL view names and path segments, so they are restricted. */
-    public static final Pattern LANE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     static final String TMP_SUFFIX = ".tmp";
     private static final Pattern FILE = Pattern.compile("(\\d{20})-(\\d{20})\\.parquet");
     private static final Pattern DATE_DIR = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})");
@@ -36,10 +35,14 @@ public final class ArchiveLayout {
 
     public Path root() { return root; }
 
+    /**
+     * Lane names are path segments here and SQL view names in the query module: the rule of
+     * {@link LaneNames}. Defensive only, as the config loader already reported a bad name.
+     *
+     * @throws IllegalArgumentException for a name that breaks it
+     */
     public static void checkLane(String lane) {
-        if (lane == null || !LANE_NAME.matcher(lane).matches()) {
-            throw new IllegalArgumentException("bad lane name (want " + LANE_NAME.pattern() + "): " + lane);
-        }
+        LaneNames.check(lane);
     }
 
     public Path laneDir(String lane) { return root.resolve("lane=" + lane); }

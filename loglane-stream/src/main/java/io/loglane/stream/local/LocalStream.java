@@ -1,6 +1,7 @@
 package io.loglane.stream.local;
 
 import io.loglane.core.config.Durability;
+import io.loglane.core.config.LaneNames;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.stream.LaneStream;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalStream implements Stream {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStream.class);
-    private static final Pattern LANE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** Default period of the retention task. */
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofSeconds(30);
 
@@ -54,9 +53,7 @@ public final class LocalStream implements Stream {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("loglane-stream-maint").unstarted(r));
         for (Map.Entry<String, LaneSpec> e : lanes.entrySet()) {
             String name = e.getKey();
-            if (!LANE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("lane name must match " + LANE_NAME.pattern() + ": " + name);
-            }
+            LaneNames.check(name); // defensive: the config loader reported a bad name with file and line
             LaneSpec spec = e.getValue();
             LaneStream lane = spec.durability() == Durability.MEMORY
                     ? new MemoryLaneStream(spec, settings, registry, clock)

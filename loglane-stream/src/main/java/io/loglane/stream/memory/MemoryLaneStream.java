@@ -3,7 +3,9 @@ package io.loglane.stream.memory;
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
+import io.loglane.core.event.RecordBlock;
 import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.telemetry.LedgerCounters;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
@@ -12,13 +14,13 @@ import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
 import io.loglane.stream.local.DedupWindow;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@code memory} lane: a bounded in-memory ring of batches ({@code memoryLaneBytes} of record
  * bytes). Appends are acknowledged at once. When a new batch does not fit, the oldest batches are
- * dropped and counted as {@code loglane.events.dropped{lane, reason=overflow}}; a reader that had
- * not reached them counts them in {@link StreamReader#skipped()}. Nothing survives a restart:
+ * dropped and counted as {@code loglane.events.dropped} and {@code loglane.bytes.dropped}
+ * {input, lane, reason=overflow}, under the input each batch came from; a reader that had not
+ * reached them counts them in {@link StreamReader#skipped()}. Nothing survives a restart:
  * offsets, checkpoints and the dedup window start over.
  *
  * <p>Thread-safety: safe for concurrent appenders and readers (one lock; appends only link a batch).
@@ -43,13 +46,17 @@ public final class MemoryLaneStream implements LaneStream {
     private final DedupWindow dedup;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final ArrayDeque<StoredBatch> ring = new ArrayDeque<>();
+    private final ArrayDeque<Held> ring = new ArrayDeque<>();
+    /** Dropped counters by input, registered on first use (under {@link #lock}). */
+    private final Map<String, LedgerCounters> dropped = new HashMap<>();
     private final Checkpoints checkpoints = new Checkpoints();
     private long startOffset;
     private long endOffset;
     private long bytes;
     private boolean open;
-    private Counter dropped;
+
+    /** A batch in the ring and the input it came from, for counting it if it is dropped. */
+    private record Held(StoredBatch batch, String input) {}
 
     public MemoryLaneStream(LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock) {
         this.spec = spec;
@@ -67,8 +74,6 @@ public final class MemoryLaneStream implements LaneStream {
 
     @Override
     public void start() {
-        dropped = Counter.builder(MetricNames.EVENTS_DROPPED).tag(MetricNames.LANE, spec.name()).tag(MetricNames.REASON, "overflow")
-                .register(registry);
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
         lock.lock();
@@ -115,21 +120,19 @@ public final class MemoryLaneStream implements LaneStream {
             if (!open) {
                 throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed");
             }
-            long lost = 0;
             while (!ring.isEmpty() && bytes + size > settings.memoryLaneBytes()) {
-                StoredBatch old = ring.removeFirst();
-                bytes -= old.records().length();
-                startOffset = old.nextOffset();
-                lost += old.records().count();
+                Held old = ring.removeFirst();
+                RecordBlock records = old.batch().records();
+                bytes -= records.length();
+                startOffset = old.batch().nextOffset();
+                dropped.computeIfAbsent(old.input(), in -> LedgerCounters.dropped(registry, in, spec.name(), "overflow"))
+                        .add(records.count(), records.length());
             }
             StoredBatch b = new StoredBatch(endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
                     request.sourcePosition());
-            ring.addLast(b);
+            ring.addLast(new Held(b, request.input()));
             bytes += size;
             endOffset = b.nextOffset();
-            if (lost > 0) {
-                dropped.increment(lost);
-            }
             arrived.signalAll();
             return new AppendResult(b.baseOffset(), b.records().count(), false);
         } finally {
@@ -234,7 +237,8 @@ public final class MemoryLaneStream implements LaneStream {
                         position = startOffset;
                     }
                     if (position < endOffset) {
-                        for (StoredBatch b : ring) {
+                        for (Held h : ring) {
+                            StoredBatch b = h.batch();
                             if (b.nextOffset() > position) {
                                 position = b.nextOffset();
                                 return b;

@@ -20,19 +20,50 @@ import org.junit.jupiter.api.Test;
 
 class MemoryLaneStreamTest {
     private static AppendRequest req(int n, String chunk) {
+        return req(n, chunk, AppendRequest.NO_INPUT);
+    }
+
+    private static AppendRequest req(int n, String chunk, String input) {
         RecordBlockBuilder b = new RecordBlockBuilder();
         byte[] rec = new byte[100];
         for (int i = 0; i < n; i++) b.add(i, rec, 0, rec.length);
-        return new AppendRequest("t", b.build(), 1, chunk, null);
+        return new AppendRequest("t", b.build(), 1, chunk, null, input);
+    }
+
+    private static MemoryLaneStream traceLane(SimpleMeterRegistry reg) {
+        LaneSpec spec = new LaneSpec("trace", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED, Durability.MEMORY,
+                List.of(), new ConfigOrigin("t", 1));
+        StreamSettings s = new StreamSettings(1 << 20, 1 << 20, Duration.ofMinutes(1), 100, Duration.ZERO, 5_000);
+        return new MemoryLaneStream(spec, s, reg, Clock.systemUTC());
+    }
+
+    private static double dropped(SimpleMeterRegistry reg, String name, String input) {
+        return reg.get(name).tag(MetricNames.INPUT, input).tag(MetricNames.LANE, "trace").tag(MetricNames.REASON, "overflow")
+                .counter().count();
+    }
+
+    @Test
+    void droppedEventsAndBytesAreCountedUnderTheInputTheirBatchCameFrom() throws Exception {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            AppendRequest first = req(10, null, "forward");
+            lane.append(first).join();
+            long batchBytes = first.records().length();
+            for (int i = 0; i < 10; i++) lane.append(req(10, null, "http")).join(); // ring holds ~4 batches
+            // The forward batch was the oldest: it went first, then the oldest http batches.
+            assertThat(dropped(reg, MetricNames.EVENTS_DROPPED, "forward")).isEqualTo(10);
+            assertThat(dropped(reg, MetricNames.BYTES_DROPPED, "forward")).isEqualTo(batchBytes);
+            double httpDropped = dropped(reg, MetricNames.EVENTS_DROPPED, "http");
+            assertThat(10 + httpDropped).as("all drops, by input, add up to what the lane lost").isEqualTo(lane.startOffset());
+            assertThat(dropped(reg, MetricNames.BYTES_DROPPED, "http")).isEqualTo(httpDropped / 10 * batchBytes);
+        }
     }
 
     @Test
     void overflowDropsTheOldestCountsThemAndReadersSeeTheSkip() throws Exception {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        LaneSpec spec = new LaneSpec("trace", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED, Durability.MEMORY,
-                List.of(), new ConfigOrigin("t", 1));
-        StreamSettings s = new StreamSettings(1 << 20, 1 << 20, Duration.ofMinutes(1), 100, Duration.ZERO, 5_000);
-        try (MemoryLaneStream lane = new MemoryLaneStream(spec, s, reg, Clock.systemUTC())) {
+        try (MemoryLaneStream lane = traceLane(reg)) {
             lane.start();
             StreamReader r = lane.reader(0);
             for (int i = 0; i < 10; i++) lane.append(req(10, null)).join(); // ~1.1 KB each, ring holds ~4

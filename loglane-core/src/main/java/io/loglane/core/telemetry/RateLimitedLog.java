@@ -1,4 +1,4 @@
-package io.loglane.inputs.forward;
+package io.loglane.core.telemetry;
 
 import org.slf4j.Logger;
 
@@ -8,24 +8,25 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Logs at most one warning per key and interval, reporting how many were suppressed in between,
- * so a misbehaving peer or a flood of bad entries cannot flood the log.
+ * so a misbehaving peer or a flood of bad entries cannot flood the log. Inputs log every refused
+ * frame, entry or request through one of these, keyed by reason.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final Clock clock;
     private final long intervalMillis;
     private final ConcurrentHashMap<String, long[]> state = new ConcurrentHashMap<>(); // key -> {lastMillis, suppressed}
 
-    RateLimitedLog(Logger log, Clock clock, Duration interval) {
+    public RateLimitedLog(Logger log, Clock clock, Duration interval) {
         this.log = log;
         this.clock = clock;
         this.intervalMillis = interval.toMillis();
     }
 
     /** Logs {@code message} unless {@code key} was logged less than an interval ago. */
-    void warn(String key, String message) {
+    public void warn(String key, String message) {
         long now = clock.millis();
         long[] suppressed = {-1};
         state.compute(key, (k, s) -> {

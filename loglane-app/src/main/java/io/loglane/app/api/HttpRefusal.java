@@ -1,0 +1,33 @@
+package io.loglane.app.api;
+
+/**
+ * Why the HTTP input refused a request before handing it to the router, with the status it answers
+ * and the label it is counted under ({@code reason} of {@code loglane.protocol.errors},
+ * {@code loglane.events.rejected} and {@code loglane.bytes.rejected}, {@code lane="none"}).
+ * Refusals by the router (rate limit, full stream, …) keep the router's reasons.
+ */
+enum HttpRefusal {
+    /** The body is over {@code server.http_max_body}. */
+    BODY_TOO_LARGE(413, "body_too_large"),
+    /** The path's tag breaks the tag rule. */
+    BAD_TAG(400, "bad_tag"),
+    /** The {@code Idempotency-Key} header is empty, too long, not printable ASCII or repeated. */
+    BAD_IDEMPOTENCY_KEY(400, "bad_idempotency_key"),
+    /** The body is not NDJSON or a JSON array of objects. */
+    MALFORMED_JSON(400, "malformed_json"),
+    /** The body holds no event. */
+    EMPTY_BODY(400, "empty_body");
+
+    private final int status;
+    private final String label;
+
+    HttpRefusal(int status, String label) {
+        this.status = status;
+        this.label = label;
+    }
+
+    int status() { return status; }
+
+    /** The metric label and the {@code reason} field of the error body. */
+    String label() { return label; }
+}

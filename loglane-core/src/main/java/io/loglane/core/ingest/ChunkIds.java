@@ -1,0 +1,33 @@
+package io.loglane.core.ingest;
+
+/**
+ * The ids a lane de-duplicates appends by ({@link IngestRequest#chunkId()}). Forward chunk ids and
+ * HTTP idempotency keys share each lane's dedup window, so each input gets its own namespace and an
+ * HTTP key is also scoped to its tag; two different producers can then never make each other's
+ * events look like duplicates:
+ * <ul>
+ *   <li>{@code forward:<chunk>}: the Forward {@code chunk} option, as sent;</li>
+ *   <li>{@code http:<tag>:<key>}: an HTTP {@code Idempotency-Key}; tags never contain {@code ':'},
+ *       so the key cannot shift into the tag.</li>
+ * </ul>
+ * Ids are stored with each batch so that the window survives restarts; acknowledgements echo the
+ * producer's own id, never these.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class ChunkIds {
+    private ChunkIds() {}
+
+    /** The dedup id of a Forward {@code chunk} option, or null for none. */
+    public static String forward(String chunk) {
+        return chunk == null ? null : "forward:" + chunk;
+    }
+
+    /** The dedup id of an HTTP {@code Idempotency-Key} sent with {@code tag}, or null for none. */
+    public static String http(String tag, String key) {
+        if (tag.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a tag cannot contain ':' (it separates the tag from the key): " + tag);
+        }
+        return key == null ? null : "http:" + tag + ":" + key;
+    }
+}
