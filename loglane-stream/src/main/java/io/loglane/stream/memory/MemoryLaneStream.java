@@ -30,11 +30,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@code memory} lane: a bounded in-memory ring of batches ({@code memoryLaneBytes} of record
- * bytes). Appends are acknowledged at once. When a new batch does not fit, the oldest batches are
- * dropped and counted as {@code loglane.events.dropped} and {@code loglane.bytes.dropped}
- * {input, lane, reason=overflow}, under the input each batch came from; a reader that had not
- * reached them counts them in {@link StreamReader#skipped()}. Nothing survives a restart:
- * offsets, checkpoints and the dedup window start over.
+ * bytes). Appends are acknowledged at once. Batches every registered consumer has committed are
+ * released at the commit. When a new batch does not fit, the oldest batches are evicted; the
+ * records of them some consumer had not committed yet are lost and counted as
+ * {@code loglane.events.dropped} and {@code loglane.bytes.dropped} {input, lane, reason=overflow},
+ * under the input each batch came from (bytes in proportion to the records lost); a reader that
+ * had not reached them counts them in {@link StreamReader#skipped()}. With no consumer
+ * registered nothing is waiting for the records, so eviction is not counted as a drop. Nothing
+ * survives a restart: offsets, checkpoints and the dedup window start over.
  *
  * <p>Thread-safety: safe for concurrent appenders and readers (one lock; appends only link a batch).
  */
@@ -120,13 +123,18 @@ public final class MemoryLaneStream implements LaneStream {
             if (!open) {
                 throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed");
             }
+            long needed = checkpoints.lowestNeeded();
             while (!ring.isEmpty() && bytes + size > settings.memoryLaneBytes()) {
                 Held old = ring.removeFirst();
-                RecordBlock records = old.batch().records();
+                StoredBatch b = old.batch();
+                RecordBlock records = b.records();
                 bytes -= records.length();
-                startOffset = old.batch().nextOffset();
-                dropped.computeIfAbsent(old.input(), in -> LedgerCounters.dropped(registry, in, spec.name(), "overflow"))
-                        .add(records.count(), records.length());
+                startOffset = b.nextOffset();
+                long lost = b.nextOffset() - Math.max(b.baseOffset(), needed);
+                if (lost > 0) {
+                    dropped.computeIfAbsent(old.input(), in -> LedgerCounters.dropped(registry, in, spec.name(), "overflow"))
+                            .add(lost, records.length() * lost / records.count());
+                }
             }
             StoredBatch b = new StoredBatch(endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
                     request.sourcePosition());
@@ -210,6 +218,34 @@ public final class MemoryLaneStream implements LaneStream {
                 throw new IllegalArgumentException("checkpoint " + offset + " outside 0.." + endOffset() + " for " + consumer);
             }
             committed.put(consumer, offset);
+            releaseDelivered();
+        }
+
+        /** The lowest offset some registered consumer has not committed; the end offset when there is no consumer. */
+        long lowestNeeded() {
+            long low = Long.MAX_VALUE;
+            for (long c : committed.values()) {
+                low = Math.min(low, c);
+            }
+            return low == Long.MAX_VALUE ? endOffset() : Math.max(low, 0);
+        }
+
+        /** Frees the batches every consumer has committed: a drained memory lane holds nothing. */
+        private void releaseDelivered() {
+            if (committed.isEmpty()) {
+                return;
+            }
+            lock.lock();
+            try {
+                long needed = lowestNeeded();
+                while (!ring.isEmpty() && ring.peekFirst().batch().nextOffset() <= needed) {
+                    Held h = ring.removeFirst();
+                    bytes -= h.batch().records().length();
+                    startOffset = h.batch().nextOffset();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

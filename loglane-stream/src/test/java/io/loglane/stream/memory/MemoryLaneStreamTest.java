@@ -47,6 +47,7 @@ class MemoryLaneStreamTest {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(reg)) {
             lane.start();
+            lane.checkpoints().register("archive"); // a consumer that never commits: everything evicted is lost to it
             AppendRequest first = req(10, null, "forward");
             lane.append(first).join();
             long batchBytes = first.records().length();
@@ -61,10 +62,44 @@ class MemoryLaneStreamTest {
     }
 
     @Test
+    void onlyRecordsAConsumerHadNotCommittedCountAsDroppedAndCommitsReleaseMemory() throws Exception {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            lane.checkpoints().register("archive");
+            lane.checkpoints().register("index");
+            for (int i = 0; i < 3; i++) lane.append(req(10, null, "forward")).join(); // offsets 0..29, fits
+            lane.checkpoints().commit("archive", 30);
+            assertThat(lane.sizeBytes()).as("index has not committed: kept").isPositive();
+            lane.checkpoints().commit("index", 25); // the first two batches are delivered everywhere
+            assertThat(lane.startOffset()).isEqualTo(20);
+            for (int i = 0; i < 6; i++) lane.append(req(10, null, "forward")).join(); // evicts beyond what fits
+            // evicted from offset 20 on, of which index needed 25..: only those are lost
+            assertThat(dropped(reg, MetricNames.EVENTS_DROPPED, "forward")).isEqualTo(lane.startOffset() - 25);
+            lane.checkpoints().commit("archive", lane.endOffset());
+            lane.checkpoints().commit("index", lane.endOffset());
+            assertThat(lane.sizeBytes()).as("fully delivered: nothing held").isZero();
+            assertThat(lane.startOffset()).isEqualTo(lane.endOffset());
+        }
+    }
+
+    @Test
+    void evictionWithoutAnyConsumerIsNotADrop() throws Exception {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            for (int i = 0; i < 10; i++) lane.append(req(10, null, "forward")).join();
+            assertThat(lane.startOffset()).isPositive();
+            assertThat(reg.find(MetricNames.EVENTS_DROPPED).counters()).allSatisfy(c -> assertThat(c.count()).isZero());
+        }
+    }
+
+    @Test
     void overflowDropsTheOldestCountsThemAndReadersSeeTheSkip() throws Exception {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(reg)) {
             lane.start();
+            lane.checkpoints().register("archive");
             StreamReader r = lane.reader(0);
             for (int i = 0; i < 10; i++) lane.append(req(10, null)).join(); // ~1.1 KB each, ring holds ~4
             double dropped = reg.get(MetricNames.EVENTS_DROPPED).tag(MetricNames.LANE, "trace").tag(MetricNames.REASON, "overflow")
