@@ -99,7 +99,7 @@ class DeliveryConsumerTest {
                 Durability.DISK, List.of("test"), null);
         LaneSpec dflt = new LaneSpec("default", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED,
                 Durability.DISK, List.of(), null);
-        StreamSettings settings = new StreamSettings(1 << 20, 1L << 30, Duration.ofMinutes(10), 10_000, Duration.ofMillis(2), 1 << 20);
+        StreamSettings settings = new StreamSettings(1 << 20, 1L << 30, Duration.ofMinutes(10), 10_000, Duration.ofMillis(2), 1 << 20, Duration.ZERO);
         stream = new LocalStream(dir.resolve("stream"), Map.of("l", spec, "default", dflt), settings, registry, Clock.systemUTC());
         stream.start();
         return stream.lane("l");

@@ -117,7 +117,7 @@ public class SegmentAppendBench {
                 access.rate(), d, access.to(), access.origin());
         StreamSettings s = config.stream();
         StreamSettings settings = new StreamSettings(SEGMENT_BYTES, s.maxLaneBytes(), s.dedupWindow(), s.dedupMaxEntries(),
-                s.syncMaxWait(), s.memoryLaneBytes());
+                s.syncMaxWait(), s.memoryLaneBytes(), s.maxAge());
         dir = Files.createTempDirectory("loglane-jmh-stream-");
         stream = new LocalStream(dir, Map.of(spec.name(), spec), settings, registry, Clock.systemUTC(),
                 Duration.ofMillis(250));

@@ -33,7 +33,8 @@ final class ConfigAssembler {
         Map<String, LaneSpec> lanes = lanes();
         StreamSettings stream = new StreamSettings(
                 get("stream.segment_size"), get("stream.max_lane_size"), get("stream.dedup_window"),
-                get("stream.dedup_max_entries"), get("stream.sync_max_wait"), get("stream.memory_lane_size"));
+                get("stream.dedup_max_entries"), get("stream.sync_max_wait"), get("stream.memory_lane_size"),
+                get("stream.max_age"));
         Path archiveDir = get("archive.dir");
         ArchiveSettings archive = new ArchiveSettings(
                 archiveDir != null ? archiveDir : server.dataDir().resolve("archive"),

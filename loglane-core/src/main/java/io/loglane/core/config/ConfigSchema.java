@@ -53,7 +53,7 @@ public final class ConfigSchema {
 
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
             k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
-            k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (stream and archive); 0 = forever."),
+            k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (the archive; the stream keeps delivered data at most stream.max_age of it); 0 = forever."),
             k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much stream data; 0 = unbounded."),
             k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),
             k("lanes.<name>.rate.burst", ValueType.NON_NEGATIVE_LONG, "0", "Token-bucket size in events; 0 = one second of events_per_second."),
@@ -66,6 +66,7 @@ public final class ConfigSchema {
             k("stream.dedup_max_entries", ValueType.COUNT, "100000", "Most chunk ids remembered per lane."),
             k("stream.sync_max_wait", ValueType.DURATION, "2ms", "Group commit: the longest an fsync waits for more writers to join."),
             k("stream.memory_lane_size", ValueType.POSITIVE_SIZE, "64MiB", "Buffer of a memory lane."),
+            k("stream.max_age", ValueType.DURATION, "7d", "Longest a delivered stream segment is kept when the lane's retention is longer (the archive keeps the events); never below dedup_window; 0 = the lane's retention. Undelivered data is never deleted from disk/sync lanes."),
 
             k("archive.dir", ValueType.PATH, null, "Archive root; defaults to <server.data_dir>/archive."),
             k("archive.flush_rows", ValueType.COUNT, "500000", "Flush a lane's buffer to Parquet at this many rows."),

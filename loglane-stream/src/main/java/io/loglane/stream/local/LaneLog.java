@@ -314,8 +314,7 @@ public final class LaneLog implements LaneStream {
             return 0;
         }
         List<Segment> doomed = new ArrayList<>();
-        long maxAgeNanos = spec.retention().maxAge() == null || spec.retention().maxAge().isNegative()
-                ? 0 : spec.retention().maxAge().toNanos();
+        long maxAgeNanos = settings.effectiveAge(spec.retention()).toNanos();
         long maxBytes = spec.retention().maxBytes();
         long now = nowNanos();
         appendLock.lock();

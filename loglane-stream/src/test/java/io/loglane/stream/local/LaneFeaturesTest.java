@@ -230,6 +230,26 @@ class LaneFeaturesTest {
     }
 
     @Test
+    void deliveredSegmentsGoAfterStreamMaxAgeThoughTheLaneKeepsEventsLonger() throws Exception {
+        long t0 = nanos(Lanes.T0);
+        var yearLong = Lanes.spec("access", Durability.DISK, new Retention(Duration.ofDays(365), 0));
+        var base = Lanes.settings(4096, 1L << 30);
+        var settings = new io.loglane.core.config.StreamSettings(base.segmentBytes(), base.maxLaneBytes(), base.dedupWindow(),
+                base.dedupMaxEntries(), base.syncMaxWait(), base.memoryLaneBytes(), Duration.ofDays(7));
+        MutableClock clock = new MutableClock(Lanes.T0);
+        try (LaneLog log = Lanes.open(dir, yearLong, settings, clock)) {
+            log.checkpoints().register("archive");
+            for (int i = 0; i < 60; i++) log.append(Fixtures.request(10, i, t0, null)).get(5, TimeUnit.SECONDS);
+            clock.now = Lanes.T0.plus(Duration.ofDays(6));
+            log.checkpoints().commit("archive", log.endOffset());
+            assertThat(log.enforceRetention()).as("younger than stream.max_age").isZero();
+            clock.now = Lanes.T0.plus(Duration.ofDays(8));
+            assertThat(log.enforceRetention()).as("delivered and past stream.max_age, though the lane keeps a year").isPositive();
+            assertThat(log.segments().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void inspectorDumpsAndChecksGoodAndCorruptedLanes() throws Exception {
         try (LaneLog log = Lanes.open(dir, Durability.DISK)) {
             for (int i = 0; i < 30; i++) log.append(Fixtures.request(10, i, 7, "c" + i)).get(5, TimeUnit.SECONDS);

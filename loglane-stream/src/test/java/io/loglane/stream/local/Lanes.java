@@ -29,7 +29,7 @@ final class Lanes {
     }
 
     static StreamSettings settings(long segmentBytes, long maxLaneBytes) {
-        return new StreamSettings(segmentBytes, maxLaneBytes, Duration.ofMinutes(10), 1000, Duration.ofMillis(2), 64 * 1024);
+        return new StreamSettings(segmentBytes, maxLaneBytes, Duration.ofMinutes(10), 1000, Duration.ofMillis(2), 64 * 1024, Duration.ZERO);
     }
 
     static StreamSettings settings() {

@@ -33,7 +33,7 @@ class MemoryLaneStreamTest {
     private static MemoryLaneStream traceLane(SimpleMeterRegistry reg) {
         LaneSpec spec = new LaneSpec("trace", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED, Durability.MEMORY,
                 List.of(), new ConfigOrigin("t", 1));
-        StreamSettings s = new StreamSettings(1 << 20, 1 << 20, Duration.ofMinutes(1), 100, Duration.ZERO, 5_000);
+        StreamSettings s = new StreamSettings(1 << 20, 1 << 20, Duration.ofMinutes(1), 100, Duration.ZERO, 5_000, Duration.ZERO);
         return new MemoryLaneStream(spec, s, reg, Clock.systemUTC());
     }
 
