@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -40,8 +39,8 @@ import java.util.concurrent.Future;
  *       non-retriable {@link SinkException} (dead letter) and stages nothing.</li>
  *   <li>{@link #flush(boolean)} writes when rows, bytes or age reach {@link ArchiveSettings}'s limits
  *       (or when forced) and returns the offset after the last batch in renamed files; only whole
- *       flushes count. It also runs compaction and retention at most every
- *       {@link #MAINTENANCE_INTERVAL}.</li>
+ *       flushes count. It also runs compaction (unless built with {@code compact=false}) and
+ *       retention at most every {@link ArchiveSettings#maintenanceInterval()}.</li>
  * </ul>
  * Offsets returned by {@code flush} are taken as committed once the next {@code write}/{@code flush}
  * arrives without an intervening {@code open} (the engine commits before it polls again); only
@@ -64,7 +63,6 @@ import java.util.concurrent.Future;
  */
 public final class ArchiveSink implements Sink {
     public static final String STORE = "archive";
-    static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(30);
 
     private final String lane;
     private final ArchiveSettings settings;
@@ -106,7 +104,8 @@ public final class ArchiveSink implements Sink {
             throw new IllegalArgumentException("archive settings need a dir");
         }
         if (settings.flushRows() <= 0 || settings.flushBytes() <= 0 || settings.flushAge() == null
-                || settings.flushAge().isNegative() || settings.compactAfter() == null) {
+                || settings.flushAge().isNegative() || settings.compactAfter() == null
+                || settings.maintenanceInterval() == null || !settings.maintenanceInterval().isPositive()) {
             throw new IllegalArgumentException("bad archive settings: " + settings);
         }
         this.lane = lane;
@@ -280,7 +279,7 @@ public final class ArchiveSink implements Sink {
 
     private void maybeMaintain() throws Exception {
         long now = clock.millis();
-        if (now - lastMaintenanceMillis < MAINTENANCE_INTERVAL.toMillis()) {
+        if (now - lastMaintenanceMillis < settings.maintenanceInterval().toMillis()) {
             return;
         }
         lastMaintenanceMillis = now;

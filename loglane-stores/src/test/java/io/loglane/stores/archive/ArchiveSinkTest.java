@@ -49,7 +49,7 @@ class ArchiveSinkTest {
     }
 
     private ArchiveSettings settings(int flushRows) {
-        return new ArchiveSettings(dir, flushRows, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2);
+        return new ArchiveSettings(dir, flushRows, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
     }
 
     private ArchiveSink sink(String lane, RecordParser parser, boolean compact, Retention retention) {
@@ -242,7 +242,7 @@ class ArchiveSinkTest {
 
     @Test
     void flushWritesWhenStagedBytesReachTheLimit() throws Exception {
-        ArchiveSettings small = new ArchiveSettings(dir, 1_000_000, 200, Duration.ofHours(1), Duration.ofMinutes(10), 2);
+        ArchiveSettings small = new ArchiveSettings(dir, 1_000_000, 200, Duration.ofHours(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         ArchiveSink s = new ArchiveSink("app", null, small, null, true, registry, clock);
         sinks.add(s);
         s.open(0);
@@ -257,7 +257,7 @@ class ArchiveSinkTest {
 
     @Test
     void openWaitsForTheFlushInFlightAndRemovesWhatItWrote() throws Exception {
-        ArchiveSettings small = new ArchiveSettings(dir, 3, 1L << 30, Duration.ofHours(1), Duration.ofMinutes(10), 2);
+        ArchiveSettings small = new ArchiveSettings(dir, 3, 1L << 30, Duration.ofHours(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         ArchiveSink s = new ArchiveSink("app", null, small, null, true, registry, clock);
         sinks.add(s);
         s.open(0);
