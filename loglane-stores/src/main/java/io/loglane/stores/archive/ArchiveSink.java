@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
@@ -40,7 +42,7 @@ import java.util.concurrent.Future;
  *   <li>{@link #flush(boolean)} writes when rows, bytes or age reach {@link ArchiveSettings}'s limits
  *       (or when forced) and returns the offset after the last batch in renamed files; only whole
  *       flushes count. It also runs compaction (unless built with {@code compact=false}) and
- *       retention at most every {@link ArchiveSettings#maintenanceInterval()}.</li>
+ *       retention (age, then size) at most every {@link ArchiveSettings#maintenanceInterval()}.</li>
  * </ul>
  * Offsets returned by {@code flush} are taken as committed once the next {@code write}/{@code flush}
  * arrives without an intervening {@code open} (the engine commits before it polls again); only
@@ -63,6 +65,7 @@ import java.util.concurrent.Future;
  */
 public final class ArchiveSink implements Sink {
     public static final String STORE = "archive";
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveSink.class);
 
     private final String lane;
     private final ArchiveSettings settings;
@@ -82,6 +85,8 @@ public final class ArchiveSink implements Sink {
     private final Counter flushes;
     private final Counter files;
     private final Counter compactions;
+    private final Counter agedOut;
+    private final Counter sizedOut;
 
     private ParquetWriter writer;
     private boolean opened;
@@ -127,6 +132,10 @@ public final class ArchiveSink implements Sink {
         this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(MetricNames.ARCHIVE_COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
+        this.agedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+                .tag(MetricNames.REASON, "age").register(registry);
+        this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+                .tag(MetricNames.REASON, "size").register(registry);
     }
 
     @Override
@@ -308,12 +317,30 @@ public final class ArchiveSink implements Sink {
     }
 
     /**
-     * Deletes hour partitions older than the lane's retention.
+     * Deletes hour partitions past the lane's retention: older than its age, then the oldest while
+     * the lane's archive is larger than its size, never a partition being written (rows staged for
+     * it, or the current hour) nor the newest. Counted in
+     * {@code loglane.archive.partitions.deleted{lane, reason=age|size}} and logged.
      *
      * @return number of hour partitions deleted
      */
-    public int enforceRetention() throws IOException {
-        return maintenance.enforceRetention(retention);
+    public int enforceRetention() throws Exception {
+        checkOpen();
+        collect(true); // the partitions a flush in flight writes are in use too
+        Set<Long> inUse = new HashSet<>(staging.buckets());
+        inUse.add(ArchiveLayout.hourBucket(Math.multiplyExact(clock.millis(), 1_000_000L)));
+        ArchiveMaintenance.RetentionResult r = maintenance.enforceRetention(retention, inUse);
+        agedOut.increment(r.byAge());
+        sizedOut.increment(r.bySize());
+        if (r.byAge() + r.bySize() > 0) {
+            LOG.info("archive {}: retention deleted {} hour partition(s) by age (retention.age {}) and {} by size"
+                    + " (retention.size {} bytes)", lane, r.byAge(), retention.maxAge(), r.bySize(), retention.maxBytes());
+        }
+        if (retention != null && retention.maxBytes() > 0 && r.bytesLeft() > retention.maxBytes()) {
+            LOG.warn("archive {}: {} bytes exceed retention.size {}, but the partitions left are being written"
+                    + " or the newest", lane, r.bytesLeft(), retention.maxBytes());
+        }
+        return r.byAge() + r.bySize();
     }
 
     private void resetStaged() {

@@ -371,6 +371,71 @@ class ArchiveSinkTest {
         assertThat(parquetFiles()).isEmpty();
     }
 
+    /** Bytes of the files in one partition of lane {@code app}. */
+    private long partitionBytes(String dateHour) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("lane=app").resolve(dateHour))) {
+            return s.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private List<String> partitions(String lane) throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("lane=" + lane), 2)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("hour="))
+                    .map(p -> dir.resolve("lane=" + lane).relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void sizeRetentionDeletesTheOldestPartitionsUntilTheLaneFits() throws Exception {
+        ArchiveSink writer = sink("app");
+        writer.open(0);
+        for (int h = 6; h <= 10; h++) {
+            writer.write(lines((h - 6) * 10L, 10, "2026-03-01T%02d:00:00Z".formatted(h)));
+        }
+        assertThat(writer.flush(true)).isEqualTo(50);
+        writer.close();
+        // Exactly the two oldest hours have to go to get down to the limit (at it counts as within).
+        long all = 0;
+        for (String p : partitions("app")) {
+            all += partitionBytes(p);
+        }
+        long limit = all - partitionBytes("date=2026-03-01/hour=06") - partitionBytes("date=2026-03-01/hour=07");
+
+        ArchiveSink s = sink("app", null, true, new Retention(Duration.ZERO, limit));
+        s.open(50);
+        assertThat(s.enforceRetention()).isEqualTo(2);
+        assertThat(partitions("app")).containsExactly(
+                "date=2026-03-01/hour=08", "date=2026-03-01/hour=09", "date=2026-03-01/hour=10");
+        assertThat(sql("SELECT min(message), count(*) FROM " + scan("app"))).containsExactly(List.of("line-20", 30L));
+        assertThat(s.enforceRetention()).as("within the limit now").isZero();
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+                .isEqualTo(2.0);
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "age").count())
+                .isZero();
+    }
+
+    @Test
+    void sizeRetentionKeepsPartitionsBeingWrittenAndTheNewest() throws Exception {
+        ArchiveSink s = sink("app", null, true, new Retention(Duration.ZERO, 1)); // every partition is over the limit
+        s.open(0);
+        s.write(lines(0, 2, "2026-03-01T06:00:00Z"));
+        s.write(lines(2, 2, "2026-03-01T07:00:00Z"));
+        s.write(lines(4, 2, "2026-03-01T08:00:00Z"));
+        s.write(lines(6, 2, "2026-03-01T12:00:00Z")); // the current hour by the clock
+        s.write(lines(8, 2, "2026-03-01T14:00:00Z")); // the newest (a sender's clock runs ahead)
+        assertThat(s.flush(true)).isEqualTo(10);
+        s.write(lines(10, 1, "2026-03-01T07:30:00Z")); // staged: hour 07 is being written
+        // The periodic maintenance of the next flush applies size retention on its own.
+        assertThat(s.flush(false)).isEqualTo(10);
+        assertThat(partitions("app")).containsExactly(
+                "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+                .isEqualTo(2.0);
+        assertThat(s.flush(true)).isEqualTo(11);
+        assertThat(sql("SELECT message FROM " + scan("app") + " WHERE ts < '2026-03-01 08:00:00' ORDER BY ts"))
+                .containsExactly(List.of("line-2"), List.of("line-3"), List.of("line-10"));
+    }
+
     @Test
     void strayAndTemporaryFilesAreNeverMatchedByTheLaneGlob() throws Exception {
         ArchiveSink s = sink("app");
