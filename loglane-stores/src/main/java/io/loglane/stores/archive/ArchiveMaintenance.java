@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +23,14 @@ import java.util.Set;
  * <p>Thread-safety: not thread-safe; driven by the sink's delivery thread.
  */
 final class ArchiveMaintenance {
+    /**
+     * What {@link #recover} did.
+     *
+     * @param deleted files deleted
+     * @param covered ranges of the files kept that reach past the committed offset (see {@link CoveredOffsets})
+     */
+    record Recovery(int deleted, CoveredOffsets covered) {}
+
     /**
      * What {@link #enforceRetention} deleted.
      *
@@ -52,12 +62,13 @@ final class ArchiveMaintenance {
      *   <li>in each partition, delete files whose offset range another file covers: the sources
      *       of a compaction that renamed its output but did not finish deleting them.</li>
      * </ol>
-     * Recovery never deletes a committed file that no other file covers.
-     *
-     * @return number of files deleted
+     * Recovery never deletes a committed file that no other file covers. Files kept whose range
+     * reaches past {@code committed} (only possible when the checkpoint went back behind the archive)
+     * are returned as {@link Recovery#covered()}: redelivery must skip the rows they hold.
      */
-    int recover(long committed) throws IOException {
+    Recovery recover(long committed) throws IOException {
         int deleted = 0;
+        Map<Long, List<ArchiveFile>> straddling = new HashMap<>();
         for (Path hourDir : layout.hourDirs(lane)) {
             List<ArchiveFile> files = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(hourDir)) {
@@ -79,14 +90,23 @@ final class ArchiveMaintenance {
                     }
                 }
             }
+            List<ArchiveFile> kept = new ArrayList<>();
             for (ArchiveFile f : files) { // pass 3
                 if (files.stream().anyMatch(o -> o.covers(f))) {
                     Files.deleteIfExists(f.path());
                     deleted++;
+                } else {
+                    kept.add(f);
+                }
+            }
+            Long bucket = ArchiveLayout.bucketOf(hourDir);
+            for (ArchiveFile f : kept) {
+                if (f.lastOffset() >= committed && bucket != null) {
+                    straddling.computeIfAbsent(bucket, b -> new ArrayList<>()).add(f);
                 }
             }
         }
-        return deleted;
+        return new Recovery(deleted, straddling.isEmpty() ? CoveredOffsets.NONE : new CoveredOffsets(straddling));
     }
 
     /** The committed files of one partition, ordered by first offset. */

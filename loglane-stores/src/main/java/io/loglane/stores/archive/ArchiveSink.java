@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #open(long)} discards staged rows and runs recovery: temp files go, files whose first
  *       offset is ≥ the committed offset go (a flush that was never committed; redelivery rewrites
  *       it), and files covered by a compacted file of the same partition go (a compaction that
- *       crashed before deleting its sources). After it the archive holds exactly the committed rows.</li>
+ *       crashed before deleting its sources). After it the archive holds exactly the committed rows,
+ *       plus, when the checkpoint went back behind the archive (lost or corrupt: delivery restarts at
+ *       the lane's start), the kept files that reach past it ({@link CoveredOffsets}).</li>
  *   <li>{@link #write} validates a batch's msgpack before staging any of it; a malformed batch is a
- *       non-retriable {@link SinkException} (dead letter) and stages nothing.</li>
+ *       non-retriable {@link SinkException} (dead letter) and stages nothing. A row whose offset a
+ *       kept file of its partition already holds is skipped, so such a redelivery adds no duplicate.</li>
  *   <li>{@link #flush(boolean)} writes when rows, bytes or age reach {@link ArchiveSettings}'s limits
  *       (or when forced) and returns the offset after the last batch in renamed files; only whole
  *       flushes count. It also runs compaction (unless built with {@code compact=false}) and
@@ -87,6 +90,8 @@ public final class ArchiveSink implements Sink {
     private final Counter compactions;
     private final Counter agedOut;
     private final Counter sizedOut;
+    /** Rows of kept files past the commit point (set by open): redelivered rows there are skipped. */
+    private CoveredOffsets covered = CoveredOffsets.NONE;
 
     private ParquetWriter writer;
     private boolean opened;
@@ -155,7 +160,13 @@ public final class ArchiveSink implements Sink {
         staging.discard();
         StagingBuffer.deleteAll(stagingRoot);
         resetStaged();
-        maintenance.recover(committedOffset);
+        ArchiveMaintenance.Recovery recovery = maintenance.recover(committedOffset);
+        covered = recovery.covered();
+        if (covered.files() > 0) {
+            LOG.warn("archive {}: delivery restarts at offset {}, inside {} committed file(s) reaching offset {}"
+                    + " (the checkpoint is behind the archive); redelivered rows they hold are skipped",
+                    lane, committedOffset, covered.files(), covered.maxLast());
+        }
         if (writer == null) {
             writer = new ParquetWriter(lane, encoder.typedFields());
         }
@@ -181,18 +192,27 @@ public final class ArchiveSink implements Sink {
                 throw new SinkException("lane " + lane + " batch at offset " + batch.baseOffset() + ": " + bad, false, null);
             }
         }
-        if (firstStaged < 0) {
-            firstStaged = batch.baseOffset();
-            firstStagedAtMillis = clock.millis();
-        }
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
+        long offset = batch.baseOffset();
+        boolean staged = false;
         c = batch.records().cursor();
         while (c.next()) {
-            StagingBuffer.Part part = staging.part(ArchiveLayout.hourBucket(c.tsNanos()));
+            long bucket = ArchiveLayout.hourBucket(c.tsNanos());
+            if (covered.contains(bucket, offset++)) {
+                continue; // redelivered behind the archive: a kept file of this hour holds the row
+            }
+            if (firstStaged < 0) {
+                firstStaged = batch.baseOffset();
+                firstStagedAtMillis = clock.millis();
+            }
+            StagingBuffer.Part part = staging.part(bucket);
             encoder.encode(c, batch.tag(), receivedMicros, part.gen);
             staging.rowAdded(part);
+            staged = true;
         }
-        stagedBytes += batch.records().length();
+        if (staged) {
+            stagedBytes += batch.records().length();
+        }
         next = batch.nextOffset();
     }
 

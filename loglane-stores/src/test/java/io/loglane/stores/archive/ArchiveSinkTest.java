@@ -437,6 +437,85 @@ class ArchiveSinkTest {
     }
 
     @Test
+    void redeliveryFromInsideCommittedFilesAddsNoDuplicates() throws Exception {
+        // The lane as the stream holds it: batches of 5; hour 08 closed long ago, hour 11 just closed.
+        List<StoredBatch> stream = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            stream.add(lines(i * 5L, 5, "2026-03-01T08:0" + i + ":00Z"));
+        }
+        for (int i = 6; i < 8; i++) {
+            stream.add(lines(i * 5L, 5, "2026-03-01T11:0" + i + ":00Z"));
+        }
+        ArchiveSink s = sink("app");
+        s.open(0);
+        for (int i = 0; i < 8; i += 2) { // four flushes of ten offsets
+            s.write(stream.get(i));
+            s.write(stream.get(i + 1));
+            s.flush(true);
+        }
+        assertThat(s.flush(false)).isEqualTo(40); // committed 40; maintenance compacts hour 08 alone
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000029.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
+        s.close();
+
+        // The checkpoint file is lost and the stream was trimmed to offset 15: delivery restarts
+        // there, inside the compacted file, and redelivers 15..39.
+        ArchiveSink again = sink("app");
+        again.open(15);
+        for (StoredBatch b : stream.subList(3, 8)) {
+            again.write(b);
+        }
+        assertThat(again.flush(true)).isEqualTo(40);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(40L, 40L));
+        // A late event for hour 08 after the restart: compaction merges it with the kept file.
+        again.write(lines(40, 5, "2026-03-01T08:30:00Z"));
+        assertThat(again.flush(true)).isEqualTo(45);
+        assertThat(again.flush(false)).isEqualTo(45); // acted on 45: its maintenance compacts hour 08
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000044.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+        again.close();
+
+        // Lost once more, now with the stream trimmed to 5 (a flush boundary inside the merged file).
+        ArchiveSink third = sink("app");
+        third.open(5);
+        for (StoredBatch b : stream.subList(1, 8)) {
+            third.write(b);
+        }
+        third.write(lines(40, 5, "2026-03-01T08:30:00Z"));
+        assertThat(third.flush(true)).isEqualTo(45);
+        assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
+                .containsExactly(List.of(45L, 45L, "line-0"));
+        third.open(45); // and a normal restart keeps all of it
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+    }
+
+    @Test
+    void aCrashBetweenFlushAndCommitAfterCompactionAddsNoDuplicates() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        for (int i = 0; i < 3; i++) {
+            s.write(lines(i * 10L, 10, "2026-03-01T08:0" + i + ":00Z"));
+            s.flush(true);
+        }
+        assertThat(s.compactNow()).as("the third flush (20..29) is not acted on yet").isEqualTo(1);
+        s.write(lines(30, 10, "2026-03-01T08:30:00Z"));
+        assertThat(s.flush(true)).isEqualTo(40);
+        assertThat(s.compactNow()).isEqualTo(1); // 0..19 and 20..29 merged; 30..39 renamed, not yet committed
+        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
+                "00000000000000000000-00000000000000000029.parquet", "00000000000000000030-00000000000000000039.parquet");
+        // kill -9 before the engine committed 40: it restarts at 30 and redelivers 30..39.
+        s.close();
+        ArchiveSink again = sink("app");
+        again.open(30);
+        again.write(lines(30, 10, "2026-03-01T08:30:00Z"));
+        assertThat(again.flush(true)).isEqualTo(40);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(40L, 40L));
+    }
+
+    @Test
     void strayAndTemporaryFilesAreNeverMatchedByTheLaneGlob() throws Exception {
         ArchiveSink s = sink("app");
         s.open(0);
