@@ -47,6 +47,11 @@ final class AckingForwardClient {
      * connection breaks (the server was killed), keeping unacked chunks for the next session.
      */
     void session(int port, long untilNanos, boolean newChunks) throws IOException {
+        session(port, untilNanos, newChunks ? Integer.MAX_VALUE : 0);
+    }
+
+    /** Like {@link #session(int, long, boolean)}, sending at most {@code maxNewChunks} new chunks. */
+    void session(int port, long untilNanos, int maxNewChunks) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
@@ -55,7 +60,7 @@ final class AckingForwardClient {
             while (!unacked.isEmpty()) {
                 sendAndAwait(out, acks, unacked.peekFirst());
             }
-            while (newChunks && System.nanoTime() < untilNanos) {
+            for (int sent = 0; sent < maxNewChunks && System.nanoTime() < untilNanos; sent++) {
                 Map.Entry<String, byte[]> chunk = nextChunk();
                 unacked.addLast(chunk);
                 sendAndAwait(out, acks, chunk);

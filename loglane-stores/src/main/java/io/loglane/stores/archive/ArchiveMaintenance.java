@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file-level work on one lane's partitions that is not the write path: crash recovery,
@@ -23,6 +25,8 @@ import java.util.Set;
  * <p>Thread-safety: not thread-safe; driven by the sink's delivery thread.
  */
 final class ArchiveMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveMaintenance.class);
+
     /**
      * What {@link #recover} did.
      *
@@ -146,11 +150,16 @@ final class ArchiveMaintenance {
             }
             long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
             long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
-            writer.merge(files.stream().map(ArchiveFile::path).toList(), hourDir.resolve(ArchiveLayout.fileName(first, last)));
+            String name = ArchiveLayout.fileName(first, last);
+            Path partition = layout.laneDir(lane).relativize(hourDir);
+            // Both lines are the operator's (and the crash test's) view of a compaction in progress.
+            LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
+            writer.merge(files.stream().map(ArchiveFile::path).toList(), hourDir.resolve(name));
             ParquetWriter.fsyncDir(hourDir);
             for (ArchiveFile f : files) {
                 Files.deleteIfExists(f.path());
             }
+            LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
             done++;
         }
         return done;
