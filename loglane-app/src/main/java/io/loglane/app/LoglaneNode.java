@@ -19,6 +19,7 @@ import io.loglane.stores.archive.ArchiveSink;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.local.LocalStream;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -77,8 +78,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 if (!store.equals("archive")) {
                     throw new IllegalStateException("lane " + lane.name() + ": no store named " + store);
                 }
-                ArchiveSink sink = new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(),
-                        !lane.name().equals("audit"), registry, clock);
+                ArchiveSink sink = archiveSink(lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
                         Duration.ofSeconds(30), registry, new SplittableRandom()));
             }
@@ -120,6 +120,11 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public PrometheusMeterRegistry registry() { return registry; }
 
     public DeliveryEngine delivery() { return delivery; }
+
+    /** The archive store of one lane, as configured: its parser's columns, retention and {@code compact} key. */
+    static ArchiveSink archiveSink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
+        return new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(), lane.compact(), registry, clock);
+    }
 
     static RecordParser parser(LaneSpec lane) {
         return Parsers.forName(lane.parser());

@@ -47,7 +47,7 @@ final class AckingForwardClient {
      * connection breaks (the server was killed), keeping unacked chunks for the next session.
      */
     void session(int port, long untilNanos, boolean newChunks) throws IOException {
-        session(port, untilNanos, newChunks ? 0 : -1);
+        session(port, untilNanos, newChunks ? 0 : -1, Integer.MAX_VALUE);
     }
 
     /**
@@ -56,6 +56,15 @@ final class AckingForwardClient {
      * A negative {@code minNewChunks} sends no new chunk at all.
      */
     void session(int port, long untilNanos, int minNewChunks) throws IOException {
+        session(port, untilNanos, minNewChunks, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #session(int, long, boolean)}, sending at most {@code maxNewChunks} new chunks. */
+    void sessionAtMost(int port, long untilNanos, int maxNewChunks) throws IOException {
+        session(port, untilNanos, 0, maxNewChunks);
+    }
+
+    private void session(int port, long untilNanos, int minNewChunks, int maxNewChunks) throws IOException {
         boolean newChunks = minNewChunks >= 0;
         int sent = 0;
         try (Socket s = new Socket("127.0.0.1", port)) {
@@ -66,7 +75,7 @@ final class AckingForwardClient {
             while (!unacked.isEmpty()) {
                 sendAndAwait(out, acks, unacked.peekFirst());
             }
-            while (newChunks && (System.nanoTime() < untilNanos || sent < minNewChunks)) {
+            while (newChunks && sent < maxNewChunks && (System.nanoTime() < untilNanos || sent < minNewChunks)) {
                 Map.Entry<String, byte[]> chunk = nextChunk();
                 unacked.addLast(chunk);
                 sendAndAwait(out, acks, chunk);

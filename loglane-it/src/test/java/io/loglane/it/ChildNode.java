@@ -3,11 +3,13 @@ package io.loglane.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,10 +83,20 @@ final class ChildNode implements AutoCloseable {
         return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** A line of the child's log and the byte offset just after it. */
+    record LogLine(String text, long end) {}
+
     void start() throws IOException, InterruptedException {
+        start(List.of());
+    }
+
+    /** Starts the child with {@code extraConfigs} layered over this node's configuration files, for this run only. */
+    void start(List<Path> extraConfigs) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("up", "--data", data.toString(),
                 "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
-        for (Path c : configs) {
+        List<Path> all = new ArrayList<>(configs);
+        all.addAll(extraConfigs);
+        for (Path c : all) {
             args.add("--config");
             args.add(c.toString());
         }
@@ -188,6 +200,51 @@ final class ChildNode implements AutoCloseable {
 
     String fullLog() throws IOException {
         return Files.readString(log);
+    }
+
+    /** Current length of the log: whatever the child logs from now on starts at or after it. */
+    long logLength() throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    /** The log from byte offset {@code from} on. */
+    String logSince(long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits for the first complete log line at or after byte offset {@code from} that contains
+     * {@code needle}; null if none appears within {@code timeout} or the child dies first. Polls every
+     * millisecond, so a caller can act (kill the child) while the work the line announces still runs.
+     */
+    LogLine awaitLogLine(long from, String needle, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buf = new byte[64 * 1024];
+        StringBuilder pending = new StringBuilder(); // ISO-8859-1: one char per byte, so offsets stay exact
+        long pos = from;
+        try (RandomAccessFile raf = new RandomAccessFile(log.toFile(), "r")) {
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                long len = raf.length();
+                if (len <= pos + pending.length()) {
+                    Thread.sleep(1);
+                    continue;
+                }
+                raf.seek(pos + pending.length());
+                int n = raf.read(buf, 0, (int) Math.min(buf.length, len - pos - pending.length()));
+                pending.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                int nl;
+                while ((nl = pending.indexOf("\n")) >= 0) {
+                    String line = pending.substring(0, nl);
+                    pending.delete(0, nl + 1);
+                    pos += nl + 1;
+                    if (line.contains(needle)) {
+                        return new LogLine(line, pos);
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     static int freePort() throws IOException {

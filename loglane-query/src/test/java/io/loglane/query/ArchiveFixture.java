@@ -23,7 +23,7 @@ final class ArchiveFixture {
 
     /** Writes {@code n} records with the given fields (plus {@code log}) to a lane at offsets from {@code base}. */
     static void write(Path dir, String lane, RecordParser parser, long base, int n, Map<String, Object> fields) throws Exception {
-        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2);
+        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
             sink.open(base);
             RecordBlockBuilder b = new RecordBlockBuilder();

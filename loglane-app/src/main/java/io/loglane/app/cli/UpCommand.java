@@ -80,7 +80,8 @@ final class UpCommand implements Callable<Integer> {
         var archive = cfg.archive();
         if (data != null && archive.dir().startsWith(s.dataDir())) {
             archive = new io.loglane.core.config.ArchiveSettings(dataDir.resolve(s.dataDir().relativize(archive.dir())),
-                    archive.flushRows(), archive.flushBytes(), archive.flushAge(), archive.compactAfter(), archive.compactMinFiles());
+                    archive.flushRows(), archive.flushBytes(), archive.flushAge(), archive.compactAfter(), archive.compactMinFiles(),
+                    archive.maintenanceInterval());
         }
         return new LoglaneConfig(server, inputs, cfg.lanes(), cfg.stream(), archive, cfg.query());
     }

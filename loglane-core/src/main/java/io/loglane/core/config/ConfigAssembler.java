@@ -39,7 +39,7 @@ final class ConfigAssembler {
         ArchiveSettings archive = new ArchiveSettings(
                 archiveDir != null ? archiveDir : server.dataDir().resolve("archive"),
                 get("archive.flush_rows"), get("archive.flush_size"), get("archive.flush_age"),
-                get("archive.compact_after"), get("archive.compact_min_files"));
+                get("archive.compact_after"), get("archive.compact_min_files"), get("archive.maintenance_interval"));
         QuerySettings query = new QuerySettings(get("query.timeout"), get("query.max_rows"));
         if (!lanes.containsKey(LoglaneConfig.DEFAULT_LANE)) {
             errors.add(new ConfigException(layers.lastFile, 1, "lanes." + LoglaneConfig.DEFAULT_LANE,
@@ -102,6 +102,7 @@ final class ConfigAssembler {
                     rate,
                     value(v, "lanes.<name>.durability"),
                     value(v, "lanes.<name>.to"),
+                    value(v, "lanes.<name>.compact"),
                     e.getValue().origin));
         }
         return out;

@@ -54,11 +54,12 @@ public final class ConfigSchema {
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
             k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
             k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (the archive; the stream keeps delivered data at most stream.max_age of it); 0 = forever."),
-            k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much stream data; 0 = unbounded."),
+            k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much, in the stream and separately in the archive (whole oldest hour partitions go); 0 = unbounded."),
             k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),
             k("lanes.<name>.rate.burst", ValueType.NON_NEGATIVE_LONG, "0", "Token-bucket size in events; 0 = one second of events_per_second."),
             k("lanes.<name>.durability", ValueType.DURABILITY, "disk", "When an event is acknowledged: memory (at once), disk (written), sync (fsynced)."),
             k("lanes.<name>.to", ValueType.DESTINATIONS, "archive", "Stores the lane is delivered to."),
+            k("lanes.<name>.compact", ValueType.BOOLEAN, "true", "Merge the archive's small files of closed hours; false keeps every file exactly as flushed (audit)."),
 
             k("stream.segment_size", ValueType.POSITIVE_SIZE, "64MiB", "Roll a stream segment file at this size."),
             k("stream.max_lane_size", ValueType.POSITIVE_SIZE, "2GiB", "Most undelivered data a lane's stream holds; past it disk/sync lanes push back, memory lanes drop the oldest."),
@@ -74,6 +75,7 @@ public final class ConfigSchema {
             k("archive.flush_age", ValueType.POSITIVE_DURATION, "30s", "… or when the oldest buffered row is this old."),
             k("archive.compact_after", ValueType.POSITIVE_DURATION, "10m", "Compact an hour partition's small files once the hour has been closed this long."),
             k("archive.compact_min_files", ValueType.COUNT, "4", "Compact only partitions with at least this many files."),
+            k("archive.maintenance_interval", ValueType.POSITIVE_DURATION, "30s", "How often each lane's archive runs compaction and retention (age and size)."),
 
             k("query.timeout", ValueType.POSITIVE_DURATION, "30s", "Longest a SQL query runs before it is cancelled."),
             k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated."));

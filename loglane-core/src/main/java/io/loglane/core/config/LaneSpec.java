@@ -13,6 +13,8 @@ import java.util.List;
  * @param rate       admission limit; {@link RateLimit#UNLIMITED} when absent
  * @param durability when an event counts as acknowledged
  * @param to         destinations (store names, e.g. {@code archive})
+ * @param compact    whether the archive merges the small files of closed hours; false keeps every
+ *                   file exactly as it was flushed (the audit lane)
  * @param origin     where the lane was (last) declared
  */
 public record LaneSpec(
@@ -23,9 +25,16 @@ public record LaneSpec(
         RateLimit rate,
         Durability durability,
         List<String> to,
+        boolean compact,
         ConfigOrigin origin) {
     public LaneSpec {
         match = List.copyOf(match);
         to = List.copyOf(to);
+    }
+
+    /** A lane with the default {@code compact: true}. */
+    public LaneSpec(String name, List<MatchRule> match, String parser, Retention retention, RateLimit rate,
+                    Durability durability, List<String> to, ConfigOrigin origin) {
+        this(name, match, parser, retention, rate, durability, to, true, origin);
     }
 }

@@ -23,6 +23,16 @@ public enum ValueType {
             return s;
         }
     },
+    /** Only the YAML 1.2 spellings: {@code yes}/{@code on} are refused rather than guessed. */
+    BOOLEAN("true | false") {
+        @Override Object parseText(String s) {
+            return switch (s) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> throw new IllegalArgumentException("must be true or false, got \"" + s + "\"");
+            };
+        }
+    },
     PORT("port (0-65535; 0 = any free port)") {
         @Override Object parseText(String s) { return (int) range(s, 0, 65_535); }
     },

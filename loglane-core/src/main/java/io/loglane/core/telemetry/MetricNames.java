@@ -76,4 +76,6 @@ public final class MetricNames {
     public static final String ARCHIVE_FILES = "loglane.archive.files.written";
     /** Counter {lane}: compactions done. */
     public static final String ARCHIVE_COMPACTIONS = "loglane.archive.compactions";
+    /** Counter {lane, reason}: archive hour partitions deleted by retention (reason age or size). */
+    public static final String ARCHIVE_PARTITIONS_DELETED = "loglane.archive.partitions.deleted";
 }

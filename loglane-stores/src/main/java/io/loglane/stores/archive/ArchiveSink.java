@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
@@ -35,13 +36,16 @@ import java.util.concurrent.Future;
  *   <li>{@link #open(long)} discards staged rows and runs recovery: temp files go, files whose first
  *       offset is ≥ the committed offset go (a flush that was never committed; redelivery rewrites
  *       it), and files covered by a compacted file of the same partition go (a compaction that
- *       crashed before deleting its sources). After it the archive holds exactly the committed rows.</li>
+ *       crashed before deleting its sources). After it the archive holds exactly the committed rows,
+ *       plus, when the checkpoint went back behind the archive (lost or corrupt: delivery restarts at
+ *       the lane's start), the kept files that reach past it ({@link CoveredOffsets}).</li>
  *   <li>{@link #write} validates a batch's msgpack before staging any of it; a malformed batch is a
- *       non-retriable {@link SinkException} (dead letter) and stages nothing.</li>
+ *       non-retriable {@link SinkException} (dead letter) and stages nothing. A row whose offset a
+ *       kept file of its partition already holds is skipped, so such a redelivery adds no duplicate.</li>
  *   <li>{@link #flush(boolean)} writes when rows, bytes or age reach {@link ArchiveSettings}'s limits
  *       (or when forced) and returns the offset after the last batch in renamed files; only whole
- *       flushes count. It also runs compaction and retention at most every
- *       {@link #MAINTENANCE_INTERVAL}.</li>
+ *       flushes count. It also runs compaction (unless built with {@code compact=false}) and
+ *       retention (age, then size) at most every {@link ArchiveSettings#maintenanceInterval()}.</li>
  * </ul>
  * Offsets returned by {@code flush} are taken as committed once the next {@code write}/{@code flush}
  * arrives without an intervening {@code open} (the engine commits before it polls again); only
@@ -64,7 +68,7 @@ import java.util.concurrent.Future;
  */
 public final class ArchiveSink implements Sink {
     public static final String STORE = "archive";
-    static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveSink.class);
 
     private final String lane;
     private final ArchiveSettings settings;
@@ -84,6 +88,10 @@ public final class ArchiveSink implements Sink {
     private final Counter flushes;
     private final Counter files;
     private final Counter compactions;
+    private final Counter agedOut;
+    private final Counter sizedOut;
+    /** Rows of kept files past the commit point (set by open): redelivered rows there are skipped. */
+    private CoveredOffsets covered = CoveredOffsets.NONE;
 
     private ParquetWriter writer;
     private boolean opened;
@@ -106,7 +114,8 @@ public final class ArchiveSink implements Sink {
             throw new IllegalArgumentException("archive settings need a dir");
         }
         if (settings.flushRows() <= 0 || settings.flushBytes() <= 0 || settings.flushAge() == null
-                || settings.flushAge().isNegative() || settings.compactAfter() == null) {
+                || settings.flushAge().isNegative() || settings.compactAfter() == null
+                || settings.maintenanceInterval() == null || !settings.maintenanceInterval().isPositive()) {
             throw new IllegalArgumentException("bad archive settings: " + settings);
         }
         this.lane = lane;
@@ -128,6 +137,10 @@ public final class ArchiveSink implements Sink {
         this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(MetricNames.ARCHIVE_COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
+        this.agedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+                .tag(MetricNames.REASON, "age").register(registry);
+        this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+                .tag(MetricNames.REASON, "size").register(registry);
     }
 
     @Override
@@ -147,7 +160,13 @@ public final class ArchiveSink implements Sink {
         staging.discard();
         StagingBuffer.deleteAll(stagingRoot);
         resetStaged();
-        maintenance.recover(committedOffset);
+        ArchiveMaintenance.Recovery recovery = maintenance.recover(committedOffset);
+        covered = recovery.covered();
+        if (covered.files() > 0) {
+            LOG.warn("archive {}: delivery restarts at offset {}, inside {} committed file(s) reaching offset {}"
+                    + " (the checkpoint is behind the archive); redelivered rows they hold are skipped",
+                    lane, committedOffset, covered.files(), covered.maxLast());
+        }
         if (writer == null) {
             writer = new ParquetWriter(lane, encoder.typedFields());
         }
@@ -173,18 +192,27 @@ public final class ArchiveSink implements Sink {
                 throw new SinkException("lane " + lane + " batch at offset " + batch.baseOffset() + ": " + bad, false, null);
             }
         }
-        if (firstStaged < 0) {
-            firstStaged = batch.baseOffset();
-            firstStagedAtMillis = clock.millis();
-        }
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
+        long offset = batch.baseOffset();
+        boolean staged = false;
         c = batch.records().cursor();
         while (c.next()) {
-            StagingBuffer.Part part = staging.part(ArchiveLayout.hourBucket(c.tsNanos()));
+            long bucket = ArchiveLayout.hourBucket(c.tsNanos());
+            if (covered.contains(bucket, offset++)) {
+                continue; // redelivered behind the archive: a kept file of this hour holds the row
+            }
+            if (firstStaged < 0) {
+                firstStaged = batch.baseOffset();
+                firstStagedAtMillis = clock.millis();
+            }
+            StagingBuffer.Part part = staging.part(bucket);
             encoder.encode(c, batch.tag(), receivedMicros, part.gen);
             staging.rowAdded(part);
+            staged = true;
         }
-        stagedBytes += batch.records().length();
+        if (staged) {
+            stagedBytes += batch.records().length();
+        }
         next = batch.nextOffset();
     }
 
@@ -280,7 +308,7 @@ public final class ArchiveSink implements Sink {
 
     private void maybeMaintain() throws Exception {
         long now = clock.millis();
-        if (now - lastMaintenanceMillis < MAINTENANCE_INTERVAL.toMillis()) {
+        if (now - lastMaintenanceMillis < settings.maintenanceInterval().toMillis()) {
             return;
         }
         lastMaintenanceMillis = now;
@@ -309,12 +337,30 @@ public final class ArchiveSink implements Sink {
     }
 
     /**
-     * Deletes hour partitions older than the lane's retention.
+     * Deletes hour partitions past the lane's retention: older than its age, then the oldest while
+     * the lane's archive is larger than its size, never a partition being written (rows staged for
+     * it, or the current hour) nor the newest. Counted in
+     * {@code loglane.archive.partitions.deleted{lane, reason=age|size}} and logged.
      *
      * @return number of hour partitions deleted
      */
-    public int enforceRetention() throws IOException {
-        return maintenance.enforceRetention(retention);
+    public int enforceRetention() throws Exception {
+        checkOpen();
+        collect(true); // the partitions a flush in flight writes are in use too
+        Set<Long> inUse = new HashSet<>(staging.buckets());
+        inUse.add(ArchiveLayout.hourBucket(Math.multiplyExact(clock.millis(), 1_000_000L)));
+        ArchiveMaintenance.RetentionResult r = maintenance.enforceRetention(retention, inUse);
+        agedOut.increment(r.byAge());
+        sizedOut.increment(r.bySize());
+        if (r.byAge() + r.bySize() > 0) {
+            LOG.info("archive {}: retention deleted {} hour partition(s) by age (retention.age {}) and {} by size"
+                    + " (retention.size {} bytes)", lane, r.byAge(), retention.maxAge(), r.bySize(), retention.maxBytes());
+        }
+        if (retention != null && retention.maxBytes() > 0 && r.bytesLeft() > retention.maxBytes()) {
+            LOG.warn("archive {}: {} bytes exceed retention.size {}, but the partitions left are being written"
+                    + " or the newest", lane, r.bytesLeft(), retention.maxBytes());
+        }
+        return r.byAge() + r.bySize();
     }
 
     private void resetStaged() {

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -70,6 +72,9 @@ final class StagingBuffer implements AutoCloseable {
     }
 
     long rows() { return rows; }
+
+    /** The hour buckets that have rows staged. */
+    Set<Long> buckets() { return Collections.unmodifiableSet(parts.keySet()); }
 
     boolean isEmpty() { return rows == 0; }
 

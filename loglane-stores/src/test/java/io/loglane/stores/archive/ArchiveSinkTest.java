@@ -49,7 +49,7 @@ class ArchiveSinkTest {
     }
 
     private ArchiveSettings settings(int flushRows) {
-        return new ArchiveSettings(dir, flushRows, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2);
+        return new ArchiveSettings(dir, flushRows, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
     }
 
     private ArchiveSink sink(String lane, RecordParser parser, boolean compact, Retention retention) {
@@ -242,7 +242,7 @@ class ArchiveSinkTest {
 
     @Test
     void flushWritesWhenStagedBytesReachTheLimit() throws Exception {
-        ArchiveSettings small = new ArchiveSettings(dir, 1_000_000, 200, Duration.ofHours(1), Duration.ofMinutes(10), 2);
+        ArchiveSettings small = new ArchiveSettings(dir, 1_000_000, 200, Duration.ofHours(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         ArchiveSink s = new ArchiveSink("app", null, small, null, true, registry, clock);
         sinks.add(s);
         s.open(0);
@@ -257,7 +257,7 @@ class ArchiveSinkTest {
 
     @Test
     void openWaitsForTheFlushInFlightAndRemovesWhatItWrote() throws Exception {
-        ArchiveSettings small = new ArchiveSettings(dir, 3, 1L << 30, Duration.ofHours(1), Duration.ofMinutes(10), 2);
+        ArchiveSettings small = new ArchiveSettings(dir, 3, 1L << 30, Duration.ofHours(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         ArchiveSink s = new ArchiveSink("app", null, small, null, true, registry, clock);
         sinks.add(s);
         s.open(0);
@@ -369,6 +369,150 @@ class ArchiveSinkTest {
         clock.advance(Duration.ofDays(2));
         s.flush(false); // the periodic maintenance applies retention too
         assertThat(parquetFiles()).isEmpty();
+    }
+
+    /** Bytes of the files in one partition of lane {@code app}. */
+    private long partitionBytes(String dateHour) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("lane=app").resolve(dateHour))) {
+            return s.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private List<String> partitions(String lane) throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("lane=" + lane), 2)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("hour="))
+                    .map(p -> dir.resolve("lane=" + lane).relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void sizeRetentionDeletesTheOldestPartitionsUntilTheLaneFits() throws Exception {
+        ArchiveSink writer = sink("app");
+        writer.open(0);
+        for (int h = 6; h <= 10; h++) {
+            writer.write(lines((h - 6) * 10L, 10, "2026-03-01T%02d:00:00Z".formatted(h)));
+        }
+        assertThat(writer.flush(true)).isEqualTo(50);
+        writer.close();
+        // Exactly the two oldest hours have to go to get down to the limit (at it counts as within).
+        long all = 0;
+        for (String p : partitions("app")) {
+            all += partitionBytes(p);
+        }
+        long limit = all - partitionBytes("date=2026-03-01/hour=06") - partitionBytes("date=2026-03-01/hour=07");
+
+        ArchiveSink s = sink("app", null, true, new Retention(Duration.ZERO, limit));
+        s.open(50);
+        assertThat(s.enforceRetention()).isEqualTo(2);
+        assertThat(partitions("app")).containsExactly(
+                "date=2026-03-01/hour=08", "date=2026-03-01/hour=09", "date=2026-03-01/hour=10");
+        assertThat(sql("SELECT min(message), count(*) FROM " + scan("app"))).containsExactly(List.of("line-20", 30L));
+        assertThat(s.enforceRetention()).as("within the limit now").isZero();
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+                .isEqualTo(2.0);
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "age").count())
+                .isZero();
+    }
+
+    @Test
+    void sizeRetentionKeepsPartitionsBeingWrittenAndTheNewest() throws Exception {
+        ArchiveSink s = sink("app", null, true, new Retention(Duration.ZERO, 1)); // every partition is over the limit
+        s.open(0);
+        s.write(lines(0, 2, "2026-03-01T06:00:00Z"));
+        s.write(lines(2, 2, "2026-03-01T07:00:00Z"));
+        s.write(lines(4, 2, "2026-03-01T08:00:00Z"));
+        s.write(lines(6, 2, "2026-03-01T12:00:00Z")); // the current hour by the clock
+        s.write(lines(8, 2, "2026-03-01T14:00:00Z")); // the newest (a sender's clock runs ahead)
+        assertThat(s.flush(true)).isEqualTo(10);
+        s.write(lines(10, 1, "2026-03-01T07:30:00Z")); // staged: hour 07 is being written
+        // The periodic maintenance of the next flush applies size retention on its own.
+        assertThat(s.flush(false)).isEqualTo(10);
+        assertThat(partitions("app")).containsExactly(
+                "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
+        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+                .isEqualTo(2.0);
+        assertThat(s.flush(true)).isEqualTo(11);
+        assertThat(sql("SELECT message FROM " + scan("app") + " WHERE ts < '2026-03-01 08:00:00' ORDER BY ts"))
+                .containsExactly(List.of("line-2"), List.of("line-3"), List.of("line-10"));
+    }
+
+    @Test
+    void redeliveryFromInsideCommittedFilesAddsNoDuplicates() throws Exception {
+        // The lane as the stream holds it: batches of 5; hour 08 closed long ago, hour 11 just closed.
+        List<StoredBatch> stream = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            stream.add(lines(i * 5L, 5, "2026-03-01T08:0" + i + ":00Z"));
+        }
+        for (int i = 6; i < 8; i++) {
+            stream.add(lines(i * 5L, 5, "2026-03-01T11:0" + i + ":00Z"));
+        }
+        ArchiveSink s = sink("app");
+        s.open(0);
+        for (int i = 0; i < 8; i += 2) { // four flushes of ten offsets
+            s.write(stream.get(i));
+            s.write(stream.get(i + 1));
+            s.flush(true);
+        }
+        assertThat(s.flush(false)).isEqualTo(40); // committed 40; maintenance compacts hour 08 alone
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000029.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
+        s.close();
+
+        // The checkpoint file is lost and the stream was trimmed to offset 15: delivery restarts
+        // there, inside the compacted file, and redelivers 15..39.
+        ArchiveSink again = sink("app");
+        again.open(15);
+        for (StoredBatch b : stream.subList(3, 8)) {
+            again.write(b);
+        }
+        assertThat(again.flush(true)).isEqualTo(40);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(40L, 40L));
+        // A late event for hour 08 after the restart: compaction merges it with the kept file.
+        again.write(lines(40, 5, "2026-03-01T08:30:00Z"));
+        assertThat(again.flush(true)).isEqualTo(45);
+        assertThat(again.flush(false)).isEqualTo(45); // acted on 45: its maintenance compacts hour 08
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000044.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+        again.close();
+
+        // Lost once more, now with the stream trimmed to 5 (a flush boundary inside the merged file).
+        ArchiveSink third = sink("app");
+        third.open(5);
+        for (StoredBatch b : stream.subList(1, 8)) {
+            third.write(b);
+        }
+        third.write(lines(40, 5, "2026-03-01T08:30:00Z"));
+        assertThat(third.flush(true)).isEqualTo(45);
+        assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
+                .containsExactly(List.of(45L, 45L, "line-0"));
+        third.open(45); // and a normal restart keeps all of it
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+    }
+
+    @Test
+    void aCrashBetweenFlushAndCommitAfterCompactionAddsNoDuplicates() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        for (int i = 0; i < 3; i++) {
+            s.write(lines(i * 10L, 10, "2026-03-01T08:0" + i + ":00Z"));
+            s.flush(true);
+        }
+        assertThat(s.compactNow()).as("the third flush (20..29) is not acted on yet").isEqualTo(1);
+        s.write(lines(30, 10, "2026-03-01T08:30:00Z"));
+        assertThat(s.flush(true)).isEqualTo(40);
+        assertThat(s.compactNow()).isEqualTo(1); // 0..19 and 20..29 merged; 30..39 renamed, not yet committed
+        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
+                "00000000000000000000-00000000000000000029.parquet", "00000000000000000030-00000000000000000039.parquet");
+        // kill -9 before the engine committed 40: it restarts at 30 and redelivers 30..39.
+        s.close();
+        ArchiveSink again = sink("app");
+        again.open(30);
+        again.write(lines(30, 10, "2026-03-01T08:30:00Z"));
+        assertThat(again.flush(true)).isEqualTo(40);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(40L, 40L));
     }
 
     @Test
