@@ -62,22 +62,109 @@ public final class NginxCombinedParser implements RecordParser {
         if (!sc.scan(b, off, len)) {
             return false;
         }
-        out.set(REMOTE_ADDR, text(b, sc, AccessLineScanner.REMOTE_ADDR));
-        out.set(REMOTE_USER, text(b, sc, AccessLineScanner.REMOTE_USER));
-        out.set(TIME_LOCAL, text(b, sc, AccessLineScanner.TIME_LOCAL));
-        String request = text(b, sc, AccessLineScanner.REQUEST);
-        if (request != null) {
-            splitRequest(request, out);
+        // Values are slices of b and primitives: the archive writes them without a String per field.
+        text(b, sc, AccessLineScanner.REMOTE_ADDR, out, REMOTE_ADDR);
+        text(b, sc, AccessLineScanner.REMOTE_USER, out, REMOTE_USER);
+        text(b, sc, AccessLineScanner.TIME_LOCAL, out, TIME_LOCAL);
+        int rs = sc.start(AccessLineScanner.REQUEST);
+        int re = sc.end(AccessLineScanner.REQUEST);
+        if (rs >= 0 && !(re - rs == 1 && b[rs] == '-')) {
+            if (sc.escaped(AccessLineScanner.REQUEST)) {
+                splitRequest(unescape(new String(b, rs, re - rs, StandardCharsets.UTF_8)), out);
+            } else {
+                splitRequest(b, rs, re, out);
+            }
         }
-        out.set(STATUS, (long) digits(b, sc.start(AccessLineScanner.STATUS), sc.end(AccessLineScanner.STATUS)));
+        out.setLong(STATUS, digits(b, sc.start(AccessLineScanner.STATUS), sc.end(AccessLineScanner.STATUS)));
         int bs = sc.start(AccessLineScanner.BYTES);
         int be = sc.end(AccessLineScanner.BYTES);
-        out.set(BYTES, b[bs] == '-' ? null : (Object) digits(b, bs, be));
-        out.set(REFERER, text(b, sc, AccessLineScanner.REFERER));
-        out.set(USER_AGENT, text(b, sc, AccessLineScanner.USER_AGENT));
+        if (b[bs] != '-') {
+            out.setLong(BYTES, digits(b, bs, be));
+        }
+        text(b, sc, AccessLineScanner.REFERER, out, REFERER);
+        text(b, sc, AccessLineScanner.USER_AGENT, out, USER_AGENT);
         int ts = sc.start(AccessLineScanner.REQUEST_TIME);
         if (ts >= 0) {
-            out.set(REQUEST_TIME, Double.parseDouble(new String(b, ts, sc.end(AccessLineScanner.REQUEST_TIME) - ts, StandardCharsets.ISO_8859_1)));
+            out.setDouble(REQUEST_TIME, decimal(b, ts, sc.end(AccessLineScanner.REQUEST_TIME)));
+        }
+        return true;
+    }
+
+    /**
+     * {@code digits[.digits]} as a double without a String: with at most 15 digits both the digit
+     * value and the power of ten are exact doubles, so their IEEE quotient is the correctly
+     * rounded value {@link Double#parseDouble} returns. Anything else goes to parseDouble.
+     */
+    static double decimal(byte[] b, int s, int e) {
+        long v = 0;
+        int digits = 0;
+        int fraction = -1;
+        for (int i = s; i < e; i++) {
+            byte c = b[i];
+            if (c >= '0' && c <= '9') {
+                v = v * 10 + (c - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (c == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                digits = 99; // not the simple shape
+                break;
+            }
+        }
+        if (digits == 0 || digits > 15) {
+            return Double.parseDouble(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
+        }
+        return fraction <= 0 ? (double) v : v / POW10[fraction];
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+    /** {@link #splitRequest(String, ParsedFields)} over the unescaped request bytes {@code b[s, e)}, as slices. */
+    private static void splitRequest(byte[] b, int s, int e, ParsedFields out) {
+        int sp1 = -1;
+        for (int i = s; i < e; i++) {
+            if (b[i] == ' ') {
+                sp1 = i;
+                break;
+            }
+        }
+        if (sp1 <= s) {
+            return;
+        }
+        for (int i = s; i < sp1; i++) {
+            if (b[i] < 'A' || b[i] > 'Z') {
+                return; // not a method: a garbled request (TLS bytes on a plain port, scanners)
+            }
+        }
+        int sp2 = sp1;
+        for (int i = e - 1; i > sp1; i--) {
+            if (b[i] == ' ') {
+                sp2 = i;
+                break;
+            }
+        }
+        out.setUtf8(METHOD, b, s, sp1 - s);
+        if (sp2 > sp1 && startsWith(b, sp2 + 1, e, HTTP_SLASH)) {
+            out.setUtf8(PATH, b, sp1 + 1, sp2 - sp1 - 1);
+            out.setUtf8(PROTOCOL, b, sp2 + 1, e - sp2 - 1);
+        } else {
+            out.setUtf8(PATH, b, sp1 + 1, e - sp1 - 1); // HTTP/0.9 style "GET /"
+        }
+    }
+
+    private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(byte[] b, int from, int to, byte[] lit) {
+        if (to - from < lit.length) {
+            return false;
+        }
+        for (int k = 0; k < lit.length; k++) {
+            if (b[from + k] != lit[k]) {
+                return false;
+            }
         }
         return true;
     }
@@ -117,15 +204,18 @@ public final class NginxCombinedParser implements RecordParser {
         return v;
     }
 
-    /** The field's text, null for {@code -} or absent; decodes escapes when the scanner saw any. */
-    private static String text(byte[] b, AccessLineScanner sc, int f) {
+    /** Sets the field's text (a slice, or a decoded String when the scanner saw escapes); leaves null for {@code -} or absent. */
+    private static void text(byte[] b, AccessLineScanner sc, int f, ParsedFields out, int index) {
         int s = sc.start(f);
         int e = sc.end(f);
         if (s < 0 || (e - s == 1 && b[s] == '-')) {
-            return null;
+            return;
         }
-        String raw = new String(b, s, e - s, StandardCharsets.UTF_8);
-        return sc.escaped(f) ? unescape(raw) : raw;
+        if (sc.escaped(f)) {
+            out.set(index, unescape(new String(b, s, e - s, StandardCharsets.UTF_8)));
+        } else {
+            out.setUtf8(index, b, s, e - s);
+        }
     }
 
     /** Decodes {@code \"}, {@code \\} and ASCII {@code \xHH}; anything else is kept as written. */

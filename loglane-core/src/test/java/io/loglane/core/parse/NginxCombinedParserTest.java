@@ -122,4 +122,20 @@ class NginxCombinedParserTest {
         assertThat(parser.fields().get(REQUEST_TIME).type()).isEqualTo(FieldType.DOUBLE);
         assertThat(Parsers.forName("nginx_combined").name()).isEqualTo("nginx_combined");
     }
+
+    @org.junit.jupiter.api.Test
+    void requestTimeDecimalsMatchParseDoubleExactly() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 200_000; round++) {
+            String text = switch (rnd.nextInt(4)) {
+                case 0 -> Integer.toString(rnd.nextInt(0, 100)) + "." + String.format("%03d", rnd.nextInt(1000));
+                case 1 -> Long.toString(rnd.nextLong(0, 1L << 50));
+                case 2 -> "0." + Long.toString(rnd.nextLong(0, 1_000_000_000_000L));
+                default -> Long.toString(rnd.nextLong(0, 1L << 62)) + "." + rnd.nextInt(10); // past 15 digits: parseDouble
+            };
+            byte[] b = ("x" + text + "y").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            org.assertj.core.api.Assertions.assertThat(NginxCombinedParser.decimal(b, 1, b.length - 1))
+                    .as(text).isEqualTo(Double.parseDouble(text));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.loglane.stores.archive;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.loglane.core.event.EventFields;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.parse.FieldDef;
@@ -48,7 +49,7 @@ final class RowEncoder {
     private final int[] typedIndex;
     private final FieldDef[] typedDefs;
     private final ParsedFields parsed;
-    private final String[] typedKeys;
+    private final SerializedString[] typedKeys;
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
@@ -76,9 +77,9 @@ final class RowEncoder {
         this.typedDefs = typed.toArray(FieldDef[]::new);
         this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
         this.parsed = new ParsedFields(all.size());
-        this.typedKeys = new String[typedDefs.length];
+        this.typedKeys = new SerializedString[typedDefs.length];
         for (int k = 0; k < typedKeys.length; k++) {
-            typedKeys[k] = "f" + k;
+            typedKeys[k] = new SerializedString("f" + k);
         }
     }
 
@@ -188,6 +189,9 @@ final class RowEncoder {
         for (int k = 0; k < typedDefs.length; k++) {
             Object v;
             if (matched) {
+                if (writeDirect(g, k)) {
+                    continue;
+                }
                 v = convert(parsed.get(typedIndex[k]), typedDefs[k].type());
             } else {
                 int i = field(typedDefs[k].name());
@@ -206,6 +210,42 @@ final class RowEncoder {
                 default -> g.writeString(v.toString());
             }
         }
+    }
+
+    /**
+     * Writes parsed field {@code k} straight from its slice or primitive when its form already fits
+     * the column: no String or box per field on the hot path. False when it needs {@link #convert}.
+     */
+    private boolean writeDirect(JsonGenerator g, int k) throws IOException {
+        int i = typedIndex[k];
+        FieldType type = typedDefs[k].type();
+        switch (parsed.form(i)) {
+            case UTF8 -> {
+                if (type != FieldType.STRING) {
+                    return false;
+                }
+                g.writeFieldName(typedKeys[k]);
+                writeUtf8(g, parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
+            }
+            case LONG -> {
+                if (type != FieldType.LONG) {
+                    return false;
+                }
+                g.writeFieldName(typedKeys[k]);
+                g.writeNumber(parsed.longAt(i));
+            }
+            case DOUBLE -> {
+                if (type != FieldType.DOUBLE) {
+                    return false;
+                }
+                g.writeFieldName(typedKeys[k]);
+                writeDouble(g, parsed.doubleAt(i));
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeDouble(JsonGenerator g, double d) throws IOException {
