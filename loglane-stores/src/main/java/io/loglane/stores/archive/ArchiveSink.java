@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Rows are staged as NDJSON (Jackson, straight from the msgpack bytes, one file per hour bucket);
  * a due flush hands the staged generation to a background thread where DuckDB's parallel
  * {@code read_json} → {@code COPY … TO parquet} converts it, while the delivery thread stages the
- * next one (at most one flush in flight; a second due flush waits for it). A non-forced flush
+ * next ones (at most {@link #MAX_FLUSHES_QUEUED} flushes queued; one more due flush waits for the oldest). A non-forced flush
  * therefore reports its offsets on a later call; {@code flush(true)} waits. Measured on the
  * 2-core build machine, shared with other builds (2 M access-like records, flushRows 250 k,
  * warmed up): 0.95–1.17 M rows/s end to end on 2 cores, 0.51–0.57 M rows/s pinned to one core;
@@ -82,7 +82,14 @@ public final class ArchiveSink implements Sink {
     private StagingBuffer staging;
     private long stagingGeneration;
     /** The one flush being converted in the background, yielding the offset after it; or null. */
-    private Future<Long> inFlight;
+    /**
+     * Flushes handed to the converter, oldest first (it runs them in order, so their results
+     * arrive in offset order). Up to {@link #MAX_FLUSHES_QUEUED}: while DuckDB converts one
+     * generation the delivery thread stages the next instead of waiting, which keeps both cores
+     * busy; past the limit the delivery thread waits (back-pressure).
+     */
+    private final java.util.ArrayDeque<Future<Long>> inFlight = new java.util.ArrayDeque<>();
+    static final int MAX_FLUSHES_QUEUED = 2;
     private final ArchiveMaintenance maintenance;
     private final RecordParser parser;
     private final Counter flushes;
@@ -221,11 +228,11 @@ public final class ArchiveSink implements Sink {
         checkOpen();
         committed = durable; // the engine acted on the previous result before calling again
         collect(false);
-        if (!force && inFlight == null) {
+        if (!force && inFlight.isEmpty()) {
             maybeMaintain();
         }
         if (staging.isEmpty()) {
-            if (inFlight == null) {
+            if (inFlight.isEmpty()) {
                 durable = Math.max(durable, next); // only empty batches since the last flush
             } else if (force) {
                 collect(true);
@@ -240,7 +247,9 @@ public final class ArchiveSink implements Sink {
         if (!due) {
             return durable;
         }
-        collect(true); // at most one flush in flight: this is the back-pressure on the delivery thread
+        while (inFlight.size() >= MAX_FLUSHES_QUEUED) {
+            takeOldest(); // the back-pressure on the delivery thread
+        }
         submit();
         if (force) {
             collect(true);
@@ -259,7 +268,7 @@ public final class ArchiveSink implements Sink {
         long upTo = next;
         staging = new StagingBuffer(stagingRoot.resolve(Long.toString(++stagingGeneration)));
         resetStaged();
-        inFlight = converter.submit(() -> {
+        inFlight.addLast(converter.submit(() -> {
             Set<Path> dirs = new HashSet<>();
             for (Map.Entry<Long, StagingBuffer.Part> e : parts.entrySet()) {
                 Path dir = layout.partitionDir(lane, e.getKey());
@@ -271,19 +280,24 @@ public final class ArchiveSink implements Sink {
             done.discard();
             flushes.increment();
             return upTo;
-        });
+        }));
     }
 
-    /** Takes the result of the flush in flight, if it is done (or always, when {@code wait}); rethrows its failure. */
+    /** Takes the results of the queued flushes that are done (all of them, waiting, when {@code wait}); rethrows a failure. */
     private void collect(boolean wait) throws Exception {
-        if (inFlight == null || !wait && !inFlight.isDone()) {
-            return;
+        while (!inFlight.isEmpty() && (wait || inFlight.peekFirst().isDone())) {
+            takeOldest();
         }
-        Future<Long> f = inFlight;
-        inFlight = null;
+    }
+
+    private void takeOldest() throws Exception {
+        Future<Long> f = inFlight.pollFirst();
         try {
             durable = Math.max(durable, f.get());
         } catch (ExecutionException e) {
+            // A later flush must not count as durable past a failed one: drop their results too
+            // (the engine reopens at its checkpoint, and recovery removes what they wrote).
+            awaitInFlightQuietly();
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
@@ -294,15 +308,15 @@ public final class ArchiveSink implements Sink {
     }
 
     private void awaitInFlightQuietly() {
-        if (inFlight != null) {
+        while (!inFlight.isEmpty()) {
             try {
-                inFlight.get();
+                inFlight.pollFirst().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                inFlight.clear();
             } catch (ExecutionException e) {
                 // open() recovers from whatever it left behind; close() does not care
             }
-            inFlight = null;
         }
     }
 
