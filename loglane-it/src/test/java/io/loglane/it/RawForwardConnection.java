@@ -31,6 +31,20 @@ final class RawForwardConnection implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /**
+     * Sends a frame the server may refuse before it has all of it (an oversized frame is refused
+     * once {@code max_frame_bytes} arrived): true when the server closed or reset the connection
+     * during the write, false when the whole frame was written.
+     */
+    boolean sendUnlessClosed(byte[] bytes) throws IOException {
+        try {
+            send(bytes);
+            return false;
+        } catch (SocketException e) {
+            return true; // broken pipe or reset: the server has closed its end
+        }
+    }
+
     /** Half-closes the sending side: the server sees end of stream. */
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();
