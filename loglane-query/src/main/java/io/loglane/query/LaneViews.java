@@ -12,9 +12,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,21 +26,35 @@ import java.util.TreeSet;
 
 /**
  * One view per lane (named after it) plus {@code logs}, the union by column name of all lanes.
- * A lane with files is a view over its glob, so new files show up in the next query by
- * themselves. DuckDB refuses a glob that matches nothing, so a lane without files is an empty
- * view with the lane's columns; {@link #refresh} recreates the views whenever the set of lanes
- * with files changes (a directory walk that stops at the first file of each lane).
- * Lanes found on disk but not configured get views too (with the base columns when empty).
  *
- * <p>Thread-safety: {@link #refresh} is synchronized; views are replaced atomically in DuckDB's catalog.
+ * <h2>Which files a view reads</h2>
+ * A lane's view reads an explicit list of files, {@link ArchiveLayout#liveFiles}, not a glob: a
+ * compaction renames its merged file into the partition before it deletes the sources (and a
+ * crash can leave both until the next start), and a glob would then read every row of those
+ * sources twice. The list leaves out every file whose offset range another file of its partition
+ * covers, the rule the archive's recovery applies (FORMAT.md, "Reading"). {@link #refresh} runs
+ * before every query: it lists each lane again (a directory walk, no file is opened) and replaces
+ * the views whose list changed, then {@code logs}. A file listed but deleted before the query reads
+ * it fails the query with "No such file", and {@link SqlEngine} runs it again on a new listing.
+ *
+ * <p>A lane without files (DuckDB refuses an empty file list) is an empty view with the lane's
+ * columns. Lanes found on disk but not configured get views too (with the base columns when empty).
+ *
+ * <p>Thread-safety: {@link #refresh} is synchronized, so listings are installed in the order they
+ * were taken and a query never binds an older list than the one its own refresh took; views are
+ * replaced atomically in DuckDB's catalog, which every connection duplicated from the database shares.
  */
 final class LaneViews {
     static final String LOGS = "logs";
 
     private final ArchiveLayout layout;
     private final Map<String, List<FieldDef>> configured;
-    private Set<String> lastNonEmpty;
-    private Set<String> lastLanes;
+    /** The file list each lane's view reads now; absent = no view yet, or its replacement failed. */
+    private final Map<String, List<Path>> installed = new HashMap<>();
+    /** Each lane view's columns ("name type"), as DuckDB's catalog holds them. */
+    private final Map<String, List<String>> columns = new HashMap<>();
+    /** The lanes {@code logs} unites, or null when it must be (re)created. */
+    private Set<String> logsLanes;
 
     LaneViews(ArchiveLayout layout, Map<String, List<FieldDef>> laneFields) {
         this.layout = layout;
@@ -50,39 +67,97 @@ final class LaneViews {
         this.configured = new TreeMap<>(laneFields);
     }
 
-    /** Recreates the views if lanes appeared, or gained or lost all their files, since the last call. */
-    synchronized void refresh(Connection conn) throws SQLException, IOException {
-        Set<String> lanes = new TreeSet<>(configured.keySet());
-        lanes.addAll(discovered());
-        Set<String> nonEmpty = new TreeSet<>();
-        for (String lane : lanes) {
-            if (layout.hasFiles(lane)) {
-                nonEmpty.add(lane);
-            }
+    /**
+     * The files one {@link #refresh} listed, per lane.
+     *
+     * @param files lane → the files its view was given (immutable)
+     */
+    record Listing(Map<String, List<Path>> files) {
+        Listing {
+            files = Map.copyOf(files);
         }
-        if (nonEmpty.equals(lastNonEmpty) && lanes.equals(lastLanes)) {
-            return;
+
+        /** Whether a listed file no longer exists: a query that failed may have failed on it. */
+        boolean anyGone() {
+            return files.values().stream().flatMap(List::stream).anyMatch(p -> !Files.exists(p));
         }
-        try (Statement s = conn.createStatement()) {
-            List<String> selects = new ArrayList<>();
-            for (String lane : lanes) {
-                s.execute("CREATE OR REPLACE VIEW " + ident(lane) + " AS " + laneQuery(lane, nonEmpty.contains(lane)));
-                selects.add("SELECT * FROM " + ident(lane));
-            }
-            String logs = selects.isEmpty() ? emptyQuery(List.of()) : String.join(" UNION ALL BY NAME ", selects);
-            s.execute("CREATE OR REPLACE VIEW " + LOGS + " AS " + logs);
-        }
-        lastNonEmpty = nonEmpty;
-        lastLanes = lanes;
     }
 
-    private String laneQuery(String lane, boolean hasFiles) {
-        if (!hasFiles) {
+    /**
+     * Lists every lane's live files and replaces the views whose list changed since the last call;
+     * {@code logs} too when the lanes or a lane view's columns changed (DuckDB's catalog keeps a
+     * view's bound columns; {@code logs} names the lane views, so it reads their new lists anyway).
+     *
+     * @return what was listed
+     * @throws SQLException a view could not be created, e.g. a listed file vanished meanwhile
+     *                      (the next call creates it again)
+     */
+    synchronized Listing refresh(Connection conn) throws SQLException, IOException {
+        Set<String> lanes = new TreeSet<>(configured.keySet());
+        lanes.addAll(discovered());
+        Map<String, List<Path>> listed = new TreeMap<>();
+        for (String lane : lanes) {
+            listed.put(lane, layout.liveFiles(lane));
+        }
+        try (Statement s = conn.createStatement()) {
+            for (Map.Entry<String, List<Path>> e : listed.entrySet()) {
+                String lane = e.getKey();
+                if (e.getValue().equals(installed.get(lane))) {
+                    continue;
+                }
+                installed.remove(lane);
+                s.execute("CREATE OR REPLACE VIEW " + ident(lane) + " AS " + laneQuery(lane, e.getValue()));
+                List<String> cols = columns(conn, lane);
+                if (!cols.equals(columns.put(lane, cols))) {
+                    logsLanes = null; // logs' catalog entry keeps its bound columns; unchanged ones need no new logs
+                }
+                installed.put(lane, e.getValue());
+            }
+            if (!lanes.equals(logsLanes)) {
+                logsLanes = null;
+                s.execute("CREATE OR REPLACE VIEW " + LOGS + " AS " + logsQuery(lanes));
+                logsLanes = lanes;
+            }
+        }
+        return new Listing(listed);
+    }
+
+    /** A view's columns from the catalog (no file is read: views store their bound columns). */
+    private static List<String> columns(Connection conn, String view) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT column_name, data_type FROM duckdb_columns()"
+                + " WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index")) {
+            ps.setString(1, view);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String laneQuery(String lane, List<Path> files) {
+        if (files.isEmpty()) {
             return emptyQuery(configured.getOrDefault(lane, List.of()));
         }
+        StringBuilder b = new StringBuilder("SELECT * FROM read_parquet([");
+        for (int i = 0; i < files.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(literal(files.get(i).toString()));
+        }
         // hive_partitioning off: lane/date/hour come from the files' own columns, not the path.
-        return "SELECT * FROM read_parquet(" + literal(layout.laneGlob(lane))
-                + ", hive_partitioning=false, union_by_name=true)";
+        return b.append("], hive_partitioning=false, union_by_name=true)").toString();
+    }
+
+    private static String logsQuery(Set<String> lanes) {
+        if (lanes.isEmpty()) {
+            return emptyQuery(List.of());
+        }
+        List<String> selects = new ArrayList<>();
+        for (String lane : lanes) {
+            selects.add("SELECT * FROM " + ident(lane));
+        }
+        return String.join(" UNION ALL BY NAME ", selects);
     }
 
     private static String emptyQuery(List<FieldDef> fields) {

@@ -27,10 +27,19 @@ import org.duckdb.DuckDBConnection;
  * Read-only SQL over the Parquet archive with an embedded, in-memory DuckDB: one view per lane
  * plus {@code logs} (see {@link LaneViews}).
  *
+ * <h2>Exactly once</h2>
+ * Before every query each lane's view is pointed at the lane's live files, listed anew
+ * ({@link io.loglane.stores.archive.ArchiveLayout#liveFiles}): files another file of their
+ * partition covers, as the sources of a compaction are once its merged file is renamed in, are
+ * not read, so no row is counted twice. A query that fails because a listed file was deleted
+ * meanwhile (compaction, retention) runs again on a new listing, up to five times in all.
+ *
  * <h2>Confinement</h2>
  * On {@link #start()} the database is locked down, in this order: {@code allowed_directories} =
  * the archive root, {@code enable_external_access=false}, no extension auto-install/auto-load,
- * {@code lock_configuration=true}. Every statement also passes {@link StatementGate}: exactly one
+ * {@code lock_configuration=true} (with {@code parquet_metadata_cache=true} set just before it).
+ * The lock forbids {@code SET}, not DDL: the engine itself replaces the views on the locked
+ * database, while users cannot ({@link StatementGate}). Every statement also passes {@link StatementGate}: exactly one
  * read-only query; anything else is a {@link SqlRejectedException} with the reason, and DuckDB
  * permission errors (a path outside the archive) are reported the same way.
  *
@@ -78,6 +87,10 @@ public final class SqlEngine implements Component {
             s.execute("SET enable_external_access=false");
             s.execute("SET autoinstall_known_extensions=false");
             s.execute("SET autoload_known_extensions=false");
+            // Views are re-created whenever a lane's file list changes, and creating one reads the
+            // footer of every file (union_by_name): cache footers. DuckDB reloads one whose file
+            // changed after it was cached (mtime), as when a redelivered range replaces a file.
+            s.execute("SET parquet_metadata_cache=true");
             s.execute("SET lock_configuration=true");
         }
         for (int attempt = 1; ; attempt++) {
@@ -110,33 +123,37 @@ public final class SqlEngine implements Component {
             throw new IllegalStateException("SQL engine not started");
         }
         for (int attempt = 1; ; attempt++) {
-            try {
-                return executeOnce(sql);
-            } catch (SqlExecutionException e) {
-                if (attempt >= VANISHED_FILE_ATTEMPTS || !(e.getCause() instanceof SQLException se && vanishedFile(se))) {
-                    throw e;
-                }
+            QueryResult r = executeOnce(sql, attempt >= VANISHED_FILE_ATTEMPTS);
+            if (r != null) {
+                return r;
             }
         }
     }
 
     /**
-     * Compaction and retention delete Parquet files while queries run: a glob expanded just before
-     * a file was removed fails with "No such file". Every file removed that way has its rows in
-     * another, already renamed file (or is past retention), so running the query again sees a
-     * consistent set.
+     * Compaction and retention delete Parquet files while queries run: a file listed for the views
+     * (see {@link LaneViews}) may be gone when DuckDB opens it, at view creation ("No files found
+     * that match the pattern": each list entry is expanded like a glob) or while the query reads
+     * ("No such file", "Cannot open file"). Every file removed that way has its rows in another,
+     * already renamed file (or is past retention), so running the query again on a new listing
+     * sees a consistent set. A failure while streaming the first rows is reported by the JDBC driver
+     * without its cause ("Invalid result set"), so {@link #executeOnce} also retries any failure
+     * after which a file of its listing is gone.
      */
     private static boolean vanishedFile(SQLException e) {
         String m = String.valueOf(e.getMessage());
-        return m.contains("No such file or directory") || m.contains("Cannot open file");
+        return m.contains("No such file or directory") || m.contains("Cannot open file")
+                || m.contains("No files found that match the pattern");
     }
 
-    private QueryResult executeOnce(String sql) {
+    /** @return the answer, or null when the query failed on a vanished file and should run again */
+    private QueryResult executeOnce(String sql, boolean lastAttempt) {
         long t0 = System.nanoTime();
         AtomicBoolean timedOut = new AtomicBoolean();
+        LaneViews.Listing listing = null;
         try (Connection conn = db.duplicate()) {
             gate.check(conn, sql);
-            views.refresh(conn);
+            listing = views.refresh(conn);
             try (Statement st = conn.createStatement()) {
                 ScheduledFuture<?> timer = canceller.schedule(() -> {
                     timedOut.set(true);
@@ -159,6 +176,9 @@ public final class SqlEngine implements Component {
             String m = String.valueOf(e.getMessage());
             if (m.startsWith("Permission Error")) {
                 throw new SqlRejectedException("outside the archive: " + m, e);
+            }
+            if (!lastAttempt && (vanishedFile(e) || (listing != null && listing.anyGone()))) {
+                return null;
             }
             throw new SqlExecutionException(m, e);
         } catch (IOException e) {

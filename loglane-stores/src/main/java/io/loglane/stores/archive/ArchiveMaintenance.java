@@ -95,8 +95,9 @@ final class ArchiveMaintenance {
                 }
             }
             List<ArchiveFile> kept = new ArrayList<>();
+            Set<ArchiveFile> covered = ArchiveFile.covered(files); // the rule readers apply too (ArchiveLayout.liveFiles)
             for (ArchiveFile f : files) { // pass 3
-                if (files.stream().anyMatch(o -> o.covers(f))) {
+                if (covered.contains(f)) {
                     Files.deleteIfExists(f.path());
                     deleted++;
                 } else {
@@ -111,21 +112,6 @@ final class ArchiveMaintenance {
             }
         }
         return new Recovery(deleted, straddling.isEmpty() ? CoveredOffsets.NONE : new CoveredOffsets(straddling));
-    }
-
-    /** The committed files of one partition, ordered by first offset. */
-    static List<ArchiveFile> files(Path hourDir) throws IOException {
-        List<ArchiveFile> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(hourDir, "*.parquet")) {
-            for (Path p : ds) {
-                ArchiveFile f = ArchiveLayout.parseFile(p);
-                if (f != null) {
-                    out.add(f);
-                }
-            }
-        }
-        out.sort(Comparator.comparingLong(ArchiveFile::firstOffset));
-        return out;
     }
 
     /**
@@ -144,7 +130,7 @@ final class ArchiveMaintenance {
             if (bucket == null || ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
                 continue;
             }
-            List<ArchiveFile> files = files(hourDir).stream().filter(f -> f.lastOffset() < committed).toList();
+            List<ArchiveFile> files = ArchiveLayout.partitionFiles(hourDir).stream().filter(f -> f.lastOffset() < committed).toList();
             if (files.size() < Math.max(2, minFiles)) {
                 continue;
             }
