@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
  *   &lt;lane&gt;/&lt;segment&gt;.log.quarantined   a whole segment recovery could not place in the offset order; never read
  *   &lt;lane&gt;/.clean-shutdown              written after a clean close; lets start-up skip the tail scan
  *   &lt;lane&gt;/checkpoints/&lt;consumer&gt;.ckpt  consumer checkpoint
+ *   &lt;lane&gt;/memory.hwm                  a memory lane's offset reservation (its only file; see FORMAT.md)
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -30,6 +31,7 @@ public final class LaneFiles {
     public static final String CLEAN_SHUTDOWN = ".clean-shutdown";
     public static final String CHECKPOINT_DIR = "checkpoints";
     public static final String CHECKPOINT_SUFFIX = ".ckpt";
+    public static final String MEMORY_HWM = "memory.hwm";
 
     private LaneFiles() {}
 
@@ -43,6 +45,11 @@ public final class LaneFiles {
 
     public static Path indexFile(Path laneDir, long baseOffset) {
         return laneDir.resolve(baseName(baseOffset) + INDEX_SUFFIX);
+    }
+
+    /** The offset reservation of a memory lane whose directory is {@code laneDir}. */
+    public static Path memoryHighWaterMark(Path laneDir) {
+        return laneDir.resolve(MEMORY_HWM);
     }
 
     public static Path tempFile(Path target) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded stream of one node: a {@link LaneLog} per disk/sync lane in
- * {@code streamDir/<lane>/}, a {@link MemoryLaneStream} per memory lane, and one scheduler thread
+ * {@code streamDir/<lane>/}, a {@link MemoryLaneStream} per memory lane (its directory
+ * {@code streamDir/<lane>/} holds only its offset reservation), and one scheduler thread
  * that enforces retention every {@code retentionInterval} and seals rolled segments of disk lanes.
  *
  * <p>Thread-safety: safe for concurrent use after {@link #start()}.
@@ -56,7 +57,7 @@ public final class LocalStream implements Stream {
             LaneNames.check(name); // defensive: the config loader reported a bad name with file and line
             LaneSpec spec = e.getValue();
             LaneStream lane = spec.durability() == Durability.MEMORY
-                    ? new MemoryLaneStream(spec, settings, registry, clock)
+                    ? new MemoryLaneStream(streamDir.resolve(name), spec, settings, registry, clock)
                     : new LaneLog(streamDir.resolve(name), spec, settings, registry, clock, scheduler);
             this.lanes.put(name, lane);
         }

@@ -16,6 +16,8 @@ import io.loglane.stream.StreamReader;
 import io.loglane.stream.local.DedupWindow;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,13 +38,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code loglane.events.dropped} and {@code loglane.bytes.dropped} {input, lane, reason=overflow},
  * under the input each batch came from (bytes in proportion to the records lost); a reader that
  * had not reached them counts them in {@link StreamReader#skipped()}. With no consumer
- * registered nothing is waiting for the records, so eviction is not counted as a drop. Nothing
- * survives a restart: offsets, checkpoints and the dedup window start over.
+ * registered nothing is waiting for the records, so eviction is not counted as a drop.
  *
- * <p>Thread-safety: safe for concurrent appenders and readers (one lock; appends only link a batch).
+ * <h2>Restarts</h2>
+ * The buffered batches, the consumer checkpoints and the dedup window live in memory only: a
+ * restart (or crash) loses what was not yet delivered, which is all a memory lane promises. Its
+ * <em>offsets</em> however never repeat, as for every lane ({@link LaneStream}): stores name what
+ * they hold by offset (the archive's files), and an archive reopened at a reused offset would
+ * delete or overwrite events it was delivered before the restart. So the lane persists one small
+ * file, {@code <laneDir>/memory.hwm} ({@link OffsetReservation}): offsets are reserved a block at
+ * a time (fsynced before any offset of the block is handed out), a clean {@link #close()} stores
+ * the exact end offset, and {@link #start()} begins the lane (start and end offset) at the stored
+ * value. After a crash the offsets of the unused rest of the block are a gap. Consumers start at
+ * the lane start: with no commit in this run, {@link ConsumerCheckpoints#committed} is the start
+ * offset, which is above every offset a store got in earlier runs, so a store's recovery keeps
+ * them all.
+ *
+ * <p>Lifecycle: {@link #start()} reads the reservation (0 when there is none yet) and must succeed
+ * before any append; it fails, rather than starting over at 0, when the file is unreadable or
+ * corrupt. The first append of a run (and the first past each block) writes the file.
+ *
+ * <p>Thread-safety: safe for concurrent appenders and readers (one lock; appends only link a batch,
+ * and write the reservation file once per block).
  */
 public final class MemoryLaneStream implements LaneStream {
+    /** Offsets reserved per write of the reservation file: 2^32 (at a million events a second, one write an hour). */
+    static final long RESERVATION_BLOCK = 1L << 32;
+
     private final LaneSpec spec;
+    private final Path laneDir;
+    private final long reservationBlock;
     private final StreamSettings settings;
     private final MeterRegistry registry;
     private final Clock clock;
@@ -53,6 +78,8 @@ public final class MemoryLaneStream implements LaneStream {
     /** Dropped counters by input, registered on first use (under {@link #lock}). */
     private final Map<String, LedgerCounters> dropped = new HashMap<>();
     private final Checkpoints checkpoints = new Checkpoints();
+    /** Null until {@link #start()}; guarded by {@link #lock}. */
+    private OffsetReservation reservation;
     private long startOffset;
     private long endOffset;
     private long bytes;
@@ -61,7 +88,15 @@ public final class MemoryLaneStream implements LaneStream {
     /** A batch in the ring and the input it came from, for counting it if it is dropped. */
     private record Held(StoredBatch batch, String input) {}
 
-    public MemoryLaneStream(LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock) {
+    /** @param laneDir this lane's directory under the stream directory; holds only the offset reservation */
+    public MemoryLaneStream(Path laneDir, LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock) {
+        this(laneDir, spec, settings, registry, clock, RESERVATION_BLOCK);
+    }
+
+    /** @param reservationBlock offsets reserved per write of the reservation file (tests use small blocks) */
+    MemoryLaneStream(Path laneDir, LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock, long reservationBlock) {
+        this.laneDir = laneDir;
+        this.reservationBlock = reservationBlock;
         this.spec = spec;
         this.settings = settings;
         this.registry = registry;
@@ -76,11 +111,16 @@ public final class MemoryLaneStream implements LaneStream {
     public Durability durability() { return Durability.MEMORY; }
 
     @Override
-    public void start() {
+    public void start() throws IOException {
+        OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock);
+        long start = r.limit();
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
         lock.lock();
         try {
+            reservation = r;
+            startOffset = start;
+            endOffset = start;
             open = true;
         } finally {
             lock.unlock();
@@ -123,6 +163,7 @@ public final class MemoryLaneStream implements LaneStream {
             if (!open) {
                 throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed");
             }
+            reserve(endOffset + request.records().count()); // before anything changes: a failure stores and evicts nothing
             long needed = checkpoints.lowestNeeded();
             while (!ring.isEmpty() && bytes + size > settings.memoryLaneBytes()) {
                 Held old = ring.removeFirst();
@@ -145,6 +186,16 @@ public final class MemoryLaneStream implements LaneStream {
             return new AppendResult(b.baseOffset(), b.records().count(), false);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Makes offsets below {@code end} safe to hand out; under {@link #lock}. Fails the append, storing nothing, if it cannot. */
+    private void reserve(long end) {
+        try {
+            reservation.cover(end);
+        } catch (IOException | ArithmeticException e) {
+            throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR,
+                    "lane " + spec.name() + ": cannot reserve offsets: " + e.getMessage(), e);
         }
     }
 
@@ -187,11 +238,17 @@ public final class MemoryLaneStream implements LaneStream {
     public ConsumerCheckpoints checkpoints() { return checkpoints; }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         lock.lock();
         try {
+            boolean wasOpen = open;
             open = false;
             arrived.signalAll();
+            if (wasOpen) {
+                // No offset is handed out after this: the exact end lets the next run continue
+                // without a gap. If this write fails, the stored (higher) limit still holds.
+                reservation.settle(endOffset);
+            }
         } finally {
             lock.unlock();
         }
@@ -202,7 +259,11 @@ public final class MemoryLaneStream implements LaneStream {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /** In-memory checkpoints: they would be meaningless after a restart, when offsets start over. */
+    /**
+     * In-memory checkpoints, lost at a restart with the buffered batches they point into. A
+     * consumer that has not committed in this run reads from the lane start, which lies above
+     * every offset of earlier runs (see the class comment).
+     */
     private final class Checkpoints implements ConsumerCheckpoints {
         private final Map<String, Long> committed = new ConcurrentHashMap<>();
 

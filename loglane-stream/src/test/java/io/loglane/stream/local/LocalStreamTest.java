@@ -27,6 +27,11 @@ class LocalStreamTest {
             assertThatThrownBy(() -> s.lane("nope")).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Files.exists(dir.resolve("audit").resolve(LaneFiles.CLEAN_SHUTDOWN))).isTrue();
-        assertThat(Files.exists(dir.resolve("trace"))).isFalse();
+        assertThat(Files.exists(dir.resolve("trace").resolve(LaneFiles.MEMORY_HWM))).as("the memory lane's offset reservation").isTrue();
+        try (LocalStream s = new LocalStream(dir, lanes, Lanes.settings(), new SimpleMeterRegistry(), Lanes.fixed())) {
+            s.start();
+            assertThat(s.lane("trace").append(Fixtures.request(3, 0)).join().baseOffset())
+                    .as("a memory lane's offsets continue after a restart").isEqualTo(3);
+        }
     }
 }

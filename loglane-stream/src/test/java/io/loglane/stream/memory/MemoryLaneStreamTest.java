@@ -1,6 +1,7 @@
 package io.loglane.stream.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.ConfigOrigin;
 import io.loglane.core.config.Durability;
@@ -13,10 +14,15 @@ import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.StreamReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MemoryLaneStreamTest {
     private static AppendRequest req(int n, String chunk) {
@@ -30,11 +36,17 @@ class MemoryLaneStreamTest {
         return new AppendRequest("t", b.build(), 1, chunk, null, input);
     }
 
-    private static MemoryLaneStream traceLane(SimpleMeterRegistry reg) {
+    @TempDir Path dir;
+
+    private MemoryLaneStream traceLane(SimpleMeterRegistry reg) {
+        return traceLane(reg, MemoryLaneStream.RESERVATION_BLOCK);
+    }
+
+    private MemoryLaneStream traceLane(SimpleMeterRegistry reg, long reservationBlock) {
         LaneSpec spec = new LaneSpec("trace", List.of(), "none", new Retention(Duration.ZERO, 0), RateLimit.UNLIMITED, Durability.MEMORY,
                 List.of(), new ConfigOrigin("t", 1));
         StreamSettings s = new StreamSettings(1 << 20, 1 << 20, Duration.ofMinutes(1), 100, Duration.ZERO, 5_000, Duration.ZERO);
-        return new MemoryLaneStream(spec, s, reg, Clock.systemUTC());
+        return new MemoryLaneStream(dir.resolve("trace"), spec, s, reg, Clock.systemUTC(), reservationBlock);
     }
 
     private static double dropped(SimpleMeterRegistry reg, String name, String input) {
@@ -112,5 +124,96 @@ class MemoryLaneStreamTest {
             assertThat(lane.append(req(1, "x")).join().duplicate()).isFalse();
             assertThat(lane.append(req(1, "x")).join().duplicate()).isTrue();
         }
+    }
+
+    private Path hwm() { return dir.resolve("trace").resolve("memory.hwm"); }
+
+    private long storedLimit() throws IOException { return OffsetReservation.decode(Files.readAllBytes(hwm()), hwm()); }
+
+    /** The file's identity: an atomic rewrite (temp file renamed over it) gives it a new inode. */
+    private Object fileKey() throws IOException { return Files.readAttributes(hwm(), BasicFileAttributes.class).fileKey(); }
+
+    @Test
+    void offsetsAndConsumerStartContinueAfterACleanRestart() throws Exception {
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry())) {
+            lane.start();
+            lane.checkpoints().register("archive");
+            for (int i = 0; i < 3; i++) lane.append(req(10, null)).join();
+            lane.checkpoints().commit("archive", 30); // the archive now holds offsets 0..29
+        }
+        assertThat(storedLimit()).as("a clean close stores the exact end").isEqualTo(30);
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry())) {
+            lane.start();
+            assertThat(lane.startOffset()).isEqualTo(30);
+            assertThat(lane.endOffset()).isEqualTo(30);
+            lane.checkpoints().register("archive");
+            assertThat(lane.checkpoints().committed("archive")).as("the consumer starts at the lane start, not at 0").isEqualTo(30);
+            assertThat(lane.append(req(5, null)).join().baseOffset()).isEqualTo(30);
+            StreamReader r = lane.reader(0);
+            assertThat(r.poll(Duration.ZERO).baseOffset()).isEqualTo(30);
+            assertThat(r.skipped()).as("nothing of this run was skipped").isZero();
+        }
+    }
+
+    @Test
+    void afterACrashWithoutCloseNoOffsetIsHandedOutTwice() throws Exception {
+        long block = 100;
+        MemoryLaneStream crashed = traceLane(new SimpleMeterRegistry(), block);
+        crashed.start();
+        long handedOut = 0;
+        for (int i = 0; i < 25; i++) { // 250 offsets: past two block boundaries
+            handedOut = crashed.append(req(10, null)).join().baseOffset() + 10;
+        }
+        // never closed: the process died here, with only what is on disk left
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry(), block)) {
+            lane.start();
+            assertThat(lane.startOffset()).as("above every offset handed out before the crash").isGreaterThanOrEqualTo(handedOut)
+                    .as("at most one block of offsets skipped").isLessThanOrEqualTo(handedOut + block);
+            lane.checkpoints().register("archive");
+            assertThat(lane.checkpoints().committed("archive")).isEqualTo(lane.startOffset());
+            assertThat(lane.append(req(10, null)).join().baseOffset()).isEqualTo(lane.startOffset());
+        }
+        MemoryLaneStream crashedAgain = traceLane(new SimpleMeterRegistry(), block);
+        crashedAgain.start();
+        long before = crashedAgain.startOffset();
+        crashedAgain.append(req(1, null)).join(); // crash right after the first append of a run
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry(), block)) {
+            lane.start();
+            assertThat(lane.startOffset()).isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void theReservationFileIsRewrittenOncePerBlockNotPerAppend() throws Exception {
+        long block = 100;
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry(), block)) {
+            lane.start();
+            assertThat(hwm()).as("nothing handed out yet, nothing to reserve").doesNotExist();
+            lane.append(req(1, null)).join();
+            assertThat(storedLimit()).as("offset 0 handed out: a block reserved first").isEqualTo(1 + block);
+            Object key = fileKey();
+            while (lane.endOffset() < 1 + block) {
+                lane.append(req(1, null)).join();
+                assertThat(fileKey()).as("not rewritten within the block (end %d)", lane.endOffset()).isEqualTo(key);
+            }
+            assertThat(storedLimit()).isEqualTo(1 + block);
+            lane.append(req(1, null)).join(); // offset 101, the first beyond the reservation
+            assertThat(storedLimit()).as("the next block is reserved before its first offset is handed out").isEqualTo(102 + block);
+            assertThat(fileKey()).isNotEqualTo(key);
+        }
+    }
+
+    @Test
+    void aCorruptReservationStopsTheStartInsteadOfStartingOverAtZero() throws Exception {
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry())) {
+            lane.start();
+            lane.append(req(10, null)).join();
+        }
+        byte[] b = Files.readAllBytes(hwm());
+        b[8] ^= 1;
+        Files.write(hwm(), b);
+        MemoryLaneStream lane = traceLane(new SimpleMeterRegistry());
+        assertThatThrownBy(lane::start).isInstanceOf(IOException.class).hasMessageContaining("fails its CRC");
+        assertThatThrownBy(() -> lane.append(req(1, null)).join()).hasMessageContaining("closed");
     }
 }
