@@ -60,6 +60,18 @@ final class RowEncoder {
 
     // Per-record field table, grown on demand and reused.
     private String[] keys = new String[32];
+    /** The same keys pre-encoded for the JSON writer. */
+    private SerializedString[] keyNames = new SerializedString[32];
+    private final KeyCache keyCache = new KeyCache();
+    private static final SerializedString T = new SerializedString("t");
+    private static final SerializedString G = new SerializedString("g");
+    private static final SerializedString R = new SerializedString("r");
+    private static final SerializedString M = new SerializedString("m");
+    private static final SerializedString A = new SerializedString("a");
+    private static final SerializedString H = new SerializedString("h");
+    private static final SerializedString CI = new SerializedString("ci");
+    private static final SerializedString CN = new SerializedString("cn");
+    private static final SerializedString S = new SerializedString("s");
     private int[] valStart = new int[32];
     private int[] valEnd = new int[32];
     private ValueType[] valType = new ValueType[32];
@@ -119,9 +131,12 @@ final class RowEncoder {
     void encode(RecordCursor c, String tag, long receivedAtMicros, JsonGenerator g) throws IOException {
         buf = c.array();
         g.writeStartObject();
-        g.writeNumberField("t", c.tsNanos());
-        g.writeStringField("g", tag);
-        g.writeNumberField("r", receivedAtMicros);
+        g.writeFieldName(T);
+        g.writeNumber(c.tsNanos());
+        g.writeFieldName(G);
+        g.writeString(tag);
+        g.writeFieldName(R);
+        g.writeNumber(receivedAtMicros);
 
         int recOff = c.recordOffset();
         reset(unpacker, input, buf, recOff, c.recordLength());
@@ -131,7 +146,7 @@ final class RowEncoder {
             int size = unpacker.unpackMapHeader();
             ensure(size);
             for (int i = 0; i < size; i++) {
-                keys[i] = readKey(unpacker);
+                readKey(unpacker, recOff, i);
                 valStart[i] = recOff + (int) unpacker.getTotalReadBytes();
                 valType[i] = unpacker.getNextFormat().getValueType();
                 unpacker.skipValue();
@@ -143,31 +158,31 @@ final class RowEncoder {
 
         int msg = isMap ? firstString(EventFields.MESSAGE_KEYS) : -1;
         if (msg >= 0) {
-            g.writeFieldName("m");
+            g.writeFieldName(M);
             writeString(g, msg);
         } else {
             scratch.reset();
             try (JsonGenerator sg = json.createGenerator(scratch)) {
                 writeValue(sg, buf, recOff, c.recordLength());
             }
-            g.writeFieldName("m");
+            g.writeFieldName(M);
             g.writeUTF8String(scratch.toByteArray(), 0, scratch.size());
         }
         if (isMap) {
-            column(g, "h", firstString(EventFields.HOST_KEYS));
-            column(g, "ci", stringField(EventFields.CONTAINER_ID));
-            column(g, "cn", stringField(EventFields.CONTAINER_NAME));
-            column(g, "s", stringField(EventFields.SOURCE));
+            column(g, H, firstString(EventFields.HOST_KEYS));
+            column(g, CI, stringField(EventFields.CONTAINER_ID));
+            column(g, CN, stringField(EventFields.CONTAINER_NAME));
+            column(g, S, stringField(EventFields.SOURCE));
         }
         if (typedDefs.length > 0) {
             typed(g, msg);
         }
 
-        g.writeFieldName("a");
+        g.writeFieldName(A);
         g.writeStartObject();
         for (int i = 0; i < n; i++) {
             if (!consumed[i]) {
-                g.writeFieldName(keys[i]);
+                g.writeFieldName(keyNames[i]);
                 writeValue(g, buf, valStart[i], valEnd[i] - valStart[i]);
             }
         }
@@ -305,7 +320,7 @@ final class RowEncoder {
         };
     }
 
-    private void column(JsonGenerator g, String key, int i) throws IOException {
+    private void column(JsonGenerator g, SerializedString key, int i) throws IOException {
         if (i >= 0) {
             g.writeFieldName(key);
             writeString(g, i);
@@ -428,7 +443,7 @@ final class RowEncoder {
                 int size = u.unpackMapHeader();
                 g.writeStartObject();
                 for (int i = 0; i < size; i++) {
-                    g.writeFieldName(readKey(u));
+                    g.writeFieldName(keyText(u));
                     writeNext(g, u, b, base, depth + 1);
                 }
                 g.writeEndObject();
@@ -436,13 +451,31 @@ final class RowEncoder {
         }
     }
 
-    /** Map keys are normally strings; anything else is rendered as its JSON text. */
-    private String readKey(MessageUnpacker u) throws IOException {
+    /** A nested map's key: normally a string; anything else is rendered as its JSON text. */
+    private static String keyText(MessageUnpacker u) throws IOException {
+        return u.getNextFormat().getValueType() == ValueType.STRING ? u.unpackString() : u.unpackValue().toJson();
+    }
+
+    /** Reads key {@code i} of the map at {@code recOff}: string keys through {@link #keyCache}, others as their JSON text. */
+    private void readKey(MessageUnpacker u, int recOff, int i) throws IOException {
         MessageFormat f = u.getNextFormat();
         if (f.getValueType() == ValueType.STRING) {
-            return u.unpackString();
+            int start = recOff + (int) u.getTotalReadBytes();
+            u.skipValue();
+            int end = recOff + (int) u.getTotalReadBytes();
+            int header = switch (f) {
+                case STR8 -> 2;
+                case STR16 -> 3;
+                case STR32 -> 5;
+                default -> 1; // FIXSTR
+            };
+            SerializedString k = keyCache.get(buf, start + header, end - start - header);
+            keys[i] = k.getValue();
+            keyNames[i] = k;
+        } else {
+            keys[i] = u.unpackValue().toJson();
+            keyNames[i] = new SerializedString(keys[i]);
         }
-        return u.unpackValue().toJson();
     }
 
     private void reset(MessageUnpacker u, ArrayBufferInput in, byte[] b, int off, int len) throws IOException {
@@ -454,6 +487,7 @@ final class RowEncoder {
         if (size > keys.length) {
             int cap = Math.max(size, keys.length * 2);
             keys = Arrays.copyOf(keys, cap);
+            keyNames = Arrays.copyOf(keyNames, cap);
             valStart = Arrays.copyOf(valStart, cap);
             valEnd = Arrays.copyOf(valEnd, cap);
             valType = Arrays.copyOf(valType, cap);

@@ -107,6 +107,9 @@ class ArchiveSinkTest {
         r1.put("request_time", 2);
         r1.put("method", 7);
         r1.put("user", "ünïcode");
+        r1.put("a_key_longer_than_thirty_one_bytes", 1); // a str8 key
+        r1.put("k".repeat(70), 2); // longer than the key cache keeps
+        r1.put("ключ", "v");
         Map<String, Object> r2 = new LinkedHashMap<>(); // message that does not parse; non-string log
         r2.put("log", 42);
         r2.put("message", "free text");
@@ -127,8 +130,10 @@ class ArchiveSinkTest {
                 "{\"nested\":{\"k\":[1,\"two\",{\"three\":3.5}]},\"blob\":\"AQID\",\"status\":\"999\",\"_meta\":{\"ecs_task_arn\":\"arn:1\"}}",
                 TestRecords.RECEIVED_NANOS / 1000, "GET", "/api/items", 200L, 0.125);
         assertThat(rows.get(1)).containsExactly(ts0 + 1, "access", "app.access", null, null, null, null,
-                "{\"status\":\"503\",\"request_time\":2,\"method\":7,\"user\":\"ünïcode\"}",
-                "{\"user\":\"ünïcode\"}", TestRecords.RECEIVED_NANOS / 1000, "7", null, 503L, 2.0);
+                "{\"status\":\"503\",\"request_time\":2,\"method\":7,\"user\":\"ünïcode\",\"a_key_longer_than_thirty_one_bytes\":1,\""
+                        + "k".repeat(70) + "\":2,\"ключ\":\"v\"}",
+                "{\"user\":\"ünïcode\",\"a_key_longer_than_thirty_one_bytes\":1,\"" + "k".repeat(70) + "\":2,\"ключ\":\"v\"}",
+                TestRecords.RECEIVED_NANOS / 1000, "7", null, 503L, 2.0);
         assertThat(rows.get(2)).containsExactly(ts0 + 2, "access", "app.access", null, null, null, null, "free text",
                 "{\"log\":42,\"status\":\"not a number\"}", TestRecords.RECEIVED_NANOS / 1000, null, null, null, null);
         assertThat(sql("SELECT count(*) FROM (DESCRIBE SELECT * FROM " + scan("access") + ") WHERE column_name = 'message'"))
