@@ -94,10 +94,15 @@ public final class BatchScanner {
     }
 
     private void readFully(int bufOff, int len, long filePos) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, bufOff, len);
-        long p = filePos;
+        readFully(channel, buf, bufOff, len, filePos);
+    }
+
+    /** Reads exactly {@code len} bytes at {@code position} into {@code dst[off, off+len)}; EOF before that is an error. */
+    static void readFully(FileChannel ch, byte[] dst, int off, int len, long position) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(dst, off, len);
+        long p = position;
         while (bb.hasRemaining()) {
-            int n = channel.read(bb, p);
+            int n = ch.read(bb, p);
             if (n < 0) {
                 throw new java.io.EOFException("unexpected end of segment at " + p);
             }

@@ -1,7 +1,6 @@
 package io.loglane.stream.local;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -350,15 +349,7 @@ final class SegmentScan {
     }
 
     private static void readFully(FileChannel ch, byte[] dst, int off, int len, long position) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(dst, off, len);
-        long p = position;
-        while (bb.hasRemaining()) {
-            int n = ch.read(bb, p);
-            if (n < 0) {
-                throw new java.io.EOFException("unexpected end of segment at " + p);
-            }
-            p += n;
-        }
+        BatchScanner.readFully(ch, dst, off, len, position);
     }
 
     /** Accumulates one {@link Run}. */
