@@ -26,7 +26,7 @@ import org.msgpack.value.ValueType;
  * object with short keys that {@link ParquetWriter} maps onto the archive columns:
  * <pre>
  *   t  event time, ns        g  tag       h  host        ci container_id   cn container_name
- *   s  source                m  message   a  attrs (object, {@code _meta} = metadata map)
+ *   s  source                m  message   a  attrs (object, {@code _meta} = metadata map; absent when empty)
  *   r  received_at, µs       f0…fn  typed parser fields (see {@link #typedFields()})
  * </pre>
  * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string, else the whole
@@ -178,19 +178,26 @@ final class RowEncoder {
             typed(g, msg);
         }
 
-        g.writeFieldName(A);
-        g.writeStartObject();
-        for (int i = 0; i < n; i++) {
-            if (!consumed[i]) {
-                g.writeFieldName(keyNames[i]);
-                writeValue(g, buf, valStart[i], valEnd[i] - valStart[i]);
+        boolean meta = c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength());
+        boolean rest = meta;
+        for (int i = 0; i < n && !rest; i++) {
+            rest = !consumed[i];
+        }
+        if (rest) { // absent when empty: the conversion reads a missing "a" as '{}' without parsing one per row
+            g.writeFieldName(A);
+            g.writeStartObject();
+            for (int i = 0; i < n; i++) {
+                if (!consumed[i]) {
+                    g.writeFieldName(keyNames[i]);
+                    writeValue(g, buf, valStart[i], valEnd[i] - valStart[i]);
+                }
             }
+            if (meta) {
+                g.writeFieldName("_meta");
+                writeValue(g, buf, c.metaOffset(), c.metaLength());
+            }
+            g.writeEndObject();
         }
-        if (c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength())) {
-            g.writeFieldName("_meta");
-            writeValue(g, buf, c.metaOffset(), c.metaLength());
-        }
-        g.writeEndObject();
         g.writeEndObject();
     }
 
