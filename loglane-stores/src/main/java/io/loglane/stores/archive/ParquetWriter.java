@@ -38,8 +38,8 @@ final class ParquetWriter implements AutoCloseable {
     ParquetWriter(String lane, List<FieldDef> typed) throws SQLException {
         this.conn = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = conn.createStatement()) {
-            // Leave room for the ingest side; DuckDB would otherwise claim every core and most RAM.
-            s.execute("SET memory_limit='1GB'");
+            // Leave room for the ingest side (a sink runs two writers); DuckDB would otherwise claim most RAM.
+            s.execute("SET memory_limit='512MB'");
             // one thread: on a busy 2-core machine DuckDB's own parallelism only adds overhead;
             // the sink runs two writers side by side instead
             s.execute("SET threads=1");
