@@ -382,6 +382,10 @@ final class RowEncoder {
 
     /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */
     private static void writeUtf8(JsonGenerator g, byte[] b, int off, int len) throws IOException {
+        if (PlainAscii.isPlain(b, off, len)) {
+            g.writeRawUTF8String(b, off, len); // nothing to escape: quoted and copied as is
+            return;
+        }
         for (int k = off, end = off + len; k < end; k++) {
             if (b[k] < 0) {
                 g.writeString(new String(b, off, len, StandardCharsets.UTF_8));

@@ -1,0 +1,51 @@
+package io.loglane.stores.archive;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Tells whether UTF-8 text can be written into JSON as it is: ASCII with no byte JSON must escape
+ * (control characters, {@code "} and {@code \}). Most staged values are (IP addresses, paths,
+ * container ids), and writing them raw skips the JSON writer's per-byte escaping pass. Checks eight
+ * bytes at a time (SWAR on a little-endian long).
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class PlainAscii {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
+
+    private PlainAscii() {}
+
+    /** True when every byte of {@code b[off, off+len)} is ASCII from 0x20 up, and none is {@code "} or {@code \}. */
+    static boolean isPlain(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long special = w & HIGHS                               // a byte >= 0x80
+                    | (w - SPACES) & ~w & HIGHS                    // a byte < 0x20
+                    | zeroByte(w ^ QUOTES) | zeroByte(w ^ BACKSLASHES);
+            if (special != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            int c = b[i];
+            if (c < 0x20 || c == '"' || c == '\\') { // negative: a byte >= 0x80
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Non-zero when some byte of {@code v} is zero (exact as a yes/no answer). */
+    private static long zeroByte(long v) {
+        return (v - ONES) & ~v & HIGHS;
+    }
+}
