@@ -165,4 +165,19 @@ class LanesStatusTest {
             assertThat(line).contains(" failing ", "archive: lag 1, retries ", store.get("lastError").asText());
         }
     }
+
+    @Test
+    void anSqlAnswerSaysWhichStoreItReadAndWhatIsAcknowledgedButNotQueryableYet() throws Exception {
+        t.flush(); // nothing pending from other tests
+        ingest("answer.trace", 7); // trace: the other tests here count what reaches the other lanes
+        String q = "{\"sql\": \"SELECT count(*) FROM trace WHERE tag = 'answer.trace'\"}";
+        JsonNode before = TestNode.json(t.post("/api/v1/sql", q, Map.of("Content-Type", "application/json")));
+        assertThat(before.get("store").asText()).isEqualTo("archive");
+        assertThat(before.get("rows").get(0).get(0).asLong()).as("not flushed yet").isZero();
+        assertThat(before.get("notYetQueryable").get("trace").asLong()).as(before.toString()).isEqualTo(7);
+        t.flush();
+        JsonNode after = TestNode.json(t.post("/api/v1/sql", q, Map.of("Content-Type", "application/json")));
+        assertThat(after.get("rows").get(0).get(0).asLong()).isEqualTo(7);
+        assertThat(after.get("notYetQueryable").isEmpty()).as(after.toString()).isTrue();
+    }
 }

@@ -105,7 +105,7 @@ public final class HttpApi implements Component {
             return;
         }
         try {
-            ctx.json(sql.execute(query));
+            ctx.json(answer(sql.execute(query)));
         } catch (SqlRejectedException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
         } catch (SqlTimeoutException e) {
@@ -113,6 +113,32 @@ public final class HttpApi implements Component {
         } catch (SqlExecutionException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
         }
+    }
+
+    /**
+     * The query result plus what it covered, so an empty or small answer is never mistaken for
+     * "no such events": the store it read ({@code archive}) and, per lane, the events already
+     * acknowledged that the archive does not hold yet ({@code notYetQueryable}; empty when none,
+     * {@code POST /api/v1/flush} makes them queryable).
+     */
+    private Map<String, Object> answer(io.loglane.query.QueryResult r) {
+        Map<String, Long> pending = new java.util.TreeMap<>();
+        for (io.loglane.app.LaneStatus lane : lanes.laneStatuses()) {
+            for (io.loglane.app.LaneStatus.StoreStatus s : lane.stores()) {
+                if (s.store().equals(io.loglane.stores.archive.ArchiveSink.STORE) && s.lag() > 0) {
+                    pending.put(lane.name(), s.lag());
+                }
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("columns", r.columns());
+        out.put("rows", r.rows());
+        out.put("truncated", r.truncated());
+        out.put("rowLimit", r.rowLimit());
+        out.put("elapsedMs", r.elapsedMs());
+        out.put("store", io.loglane.stores.archive.ArchiveSink.STORE);
+        out.put("notYetQueryable", pending);
+        return out;
     }
 
     private void flush(Context ctx) throws Exception {

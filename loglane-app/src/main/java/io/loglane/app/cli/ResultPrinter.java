@@ -36,6 +36,10 @@ final class ResultPrinter {
         if (!format.equals("json") && result.path("truncated").asBoolean(false)) {
             System.err.println("(truncated at " + result.path("rowLimit").asText("?") + " rows; add a LIMIT or aggregate)");
         }
+        JsonNode pending = result.path("notYetQueryable");
+        if (!format.equals("json") && pending.isObject() && !pending.isEmpty()) {
+            System.err.println("(not yet in the archive: " + pending + " acknowledged events; POST /api/v1/flush makes them queryable)");
+        }
     }
 
     private static String csv(String v) {
