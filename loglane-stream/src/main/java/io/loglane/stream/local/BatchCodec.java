@@ -8,7 +8,6 @@ import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
  * Encodes and decodes one stored record batch (format version 1). The full specification,
@@ -252,10 +251,11 @@ public final class BatchCodec {
         if (header.codec() == CODEC_LZ4) {
             raw = new byte[header.rawPayloadLength()];
             try {
-                LZ4FastDecompressor d = LZ4.fastDecompressor();
-                int read = d.decompress(b, start, raw, 0, raw.length);
-                if (read != stored) {
-                    throw new CorruptBatchException("LZ4 payload length mismatch: read " + read + " of " + stored);
+                // The safe decompressor bounds both input and output and, in this lz4-java, is the
+                // native (JNI) one where available; its fast decompressor is always pure Java.
+                int written = LZ4.safeDecompressor().decompress(b, start, stored, raw, 0, raw.length);
+                if (written != raw.length) {
+                    throw new CorruptBatchException("LZ4 payload decodes to " + written + " bytes, header says " + raw.length);
                 }
             } catch (LZ4Exception e) {
                 throw new CorruptBatchException("LZ4 payload does not decode: " + e.getMessage());
