@@ -283,7 +283,9 @@ public final class ArchiveSink implements Sink {
                 try {
                     w.writeStaged(e.getValue().file, dir.resolve(name));
                 } finally {
-                    writers.add(w);
+                    if (!writers.offer(w)) {
+                        w.close(); // open() replaced the writers after an interrupted wait: this one is surplus
+                    }
                 }
                 dirs.add(dir);
                 files.increment();
