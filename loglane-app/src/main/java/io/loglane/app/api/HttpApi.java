@@ -3,19 +3,24 @@ package io.loglane.app.api;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.delivery.DeliveryEngine;
+import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
 import io.loglane.query.SqlExecutionException;
 import io.loglane.query.SqlRejectedException;
 import io.loglane.query.SqlTimeoutException;
+import io.loglane.stores.archive.ArchiveSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -121,22 +126,22 @@ public final class HttpApi implements Component {
      * acknowledged that the archive does not hold yet ({@code notYetQueryable}; empty when none,
      * {@code POST /api/v1/flush} makes them queryable).
      */
-    private Map<String, Object> answer(io.loglane.query.QueryResult r) {
-        Map<String, Long> pending = new java.util.TreeMap<>();
-        for (io.loglane.app.LaneStatus lane : lanes.laneStatuses()) {
-            for (io.loglane.app.LaneStatus.StoreStatus s : lane.stores()) {
-                if (s.store().equals(io.loglane.stores.archive.ArchiveSink.STORE) && s.lag() > 0) {
+    private Map<String, Object> answer(QueryResult r) {
+        Map<String, Long> pending = new TreeMap<>();
+        for (LaneStatus lane : lanes.laneStatuses()) {
+            for (LaneStatus.StoreStatus s : lane.stores()) {
+                if (s.store().equals(ArchiveSink.STORE) && s.lag() > 0) {
                     pending.put(lane.name(), s.lag());
                 }
             }
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("columns", r.columns());
         out.put("rows", r.rows());
         out.put("truncated", r.truncated());
         out.put("rowLimit", r.rowLimit());
         out.put("elapsedMs", r.elapsedMs());
-        out.put("store", io.loglane.stores.archive.ArchiveSink.STORE);
+        out.put("store", ArchiveSink.STORE);
         out.put("notYetQueryable", pending);
         return out;
     }

@@ -1,5 +1,7 @@
 package io.loglane.bench.ingest;
 
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,8 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends pre-built Forward frames over several TCP connections for a fixed time (or a fixed number
@@ -127,7 +128,7 @@ final class ForwardLoad {
                     long due = paceStart + framesSent++ * interval;
                     long wait;
                     while ((wait = due - System.nanoTime()) > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        LockSupport.parkNanos(wait);
                     }
                 }
                 byte[] bytes = frame.bytes();

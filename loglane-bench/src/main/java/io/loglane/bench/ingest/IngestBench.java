@@ -76,6 +76,10 @@ public final class IngestBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (distinctFrames < 1 || connections < 1 || frameEvents < 1 || window < 1 || rate < 0 || seconds <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--distinct-frames, --connections, --frame-events and --window must be >= 1, --rate >= 0, --seconds > 0");
+        }
         PrintStream out = System.out;
         Path work = Files.createTempDirectory("loglane-bench");
         Path overlay = work.resolve("bench.yaml");

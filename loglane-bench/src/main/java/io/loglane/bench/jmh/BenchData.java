@@ -1,5 +1,7 @@
 package io.loglane.bench.jmh;
 
+import java.util.stream.Stream;
+import java.util.Comparator;
 import io.loglane.app.cli.ConfigFiles;
 import io.loglane.bench.ingest.FrameFactory;
 import io.loglane.core.config.ConfigException;
@@ -79,5 +81,17 @@ final class BenchData {
             throws IOException {
         FrameFactory.Frame f = FrameFactory.build(tag, EVENTS, FrameFactory.Mode.PACKED_FORWARD, true, false, seed, records);
         return decodeOnce(limits, f.bytes(), EVENTS).records();
+    }
+
+    /** Deletes a benchmark's temporary directory and everything in it (no-op when absent). */
+    static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

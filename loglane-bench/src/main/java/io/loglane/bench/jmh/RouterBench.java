@@ -1,5 +1,9 @@
 package io.loglane.bench.jmh;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.loglane.stream.local.LocalStream;
 import io.loglane.bench.ingest.FrameFactory;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
@@ -36,11 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Routing: {@link Router#submit} of one decoded Forward batch of {@value BenchData#EVENTS} Docker
  * records, with the lanes and rules of the bundled {@code config/loglane.yaml}: classification of
  * every record (field rule, tag suffix, content detectors), the split into one block per lane,
- * admission and the router's counters. The stream behind it is a {@link DiscardingStream} that
- * accepts every part at once, so no storage cost is included. Score = events/s (one operation =
- * one event).
+ * admission and the router's counters. The stream behind it is the real {@link LocalStream} with
+ * every lane made {@code memory} (an append links the block into a ring), so almost no storage
+ * cost is included. Score = events/s (one operation = one event).
  *
- * <p>The only change to the bundled config: the {@code trace} and {@code error} lanes' rate limits
+ * <p>The other change to the bundled config: the {@code trace} and {@code error} lanes' rate limits
  * (50k events/s) are lifted, or the benchmark would measure rejections after the first burst.
  *
  * <p>Param {@code events}:
@@ -67,18 +71,27 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class RouterBench {
+    /**
+     * No rate limits (they would measure rejections), and every lane {@code memory}: appends then
+     * only link the block into the real stream's in-memory ring, so the router's own work is what
+     * is measured.
+     */
     private static final String UNLIMITED = """
             lanes:
-              trace:
-                rate: {events_per_second: 0}
-              error:
-                rate: {events_per_second: 0}
+              access: {durability: memory}
+              activity: {durability: memory}
+              error: {durability: memory, rate: {events_per_second: 0}}
+              trace: {durability: memory, rate: {events_per_second: 0}}
+              audit: {durability: memory}
+              default: {durability: memory}
             """;
 
     @Param({"tag", "field", "access", "error", "mixed"})
     String events;
 
     private Router router;
+    private LocalStream stream;
+    private Path dir;
     private IngestRequest request;
 
     @Setup(Level.Trial)
@@ -102,7 +115,9 @@ public class RouterBench {
         String tag = events.equals("tag") ? "web.access" : "kube.var.log.containers.web";
         RecordBlock block = BenchData.block(limits, tag, 42, records);
         request = new IngestRequest(new Source("forward", "10.0.0.7:52114"), tag, block, null, System.currentTimeMillis() * 1_000_000L);
-        DiscardingStream stream = new DiscardingStream(config);
+        dir = Files.createTempDirectory("loglane-jmh-router-");
+        stream = new LocalStream(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC());
+        stream.start();
         router = new Router(config, stream, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
         router.start();
         IngestResult r = router.submit(request).join();
@@ -122,8 +137,13 @@ public class RouterBench {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
-        router.close();
+    public void tearDown() throws Exception {
+        try {
+            router.close();
+            stream.close();
+        } finally {
+            BenchData.deleteTree(dir);
+        }
     }
 
     @Benchmark

@@ -137,7 +137,7 @@ public class SegmentAppendBench {
                 stream.close();
             }
         } finally {
-            deleteTree(dir);
+            BenchData.deleteTree(dir);
         }
     }
 
@@ -152,16 +152,5 @@ public class SegmentAppendBench {
     @OperationsPerInvocation(BenchData.EVENTS)
     public AppendResult appendFourThreads(Appender a) {
         return lane.append(a.request(blocks)).join();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

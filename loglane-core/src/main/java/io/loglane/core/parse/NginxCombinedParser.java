@@ -70,7 +70,8 @@ public final class NginxCombinedParser implements RecordParser {
         int re = sc.end(AccessLineScanner.REQUEST);
         if (rs >= 0 && !(re - rs == 1 && b[rs] == '-')) {
             if (sc.escaped(AccessLineScanner.REQUEST)) {
-                splitRequest(unescape(new String(b, rs, re - rs, StandardCharsets.UTF_8)), out);
+                byte[] u = unescape(new String(b, rs, re - rs, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                splitRequest(u, 0, u.length, out); // slices of the unescaped copy
             } else {
                 splitRequest(b, rs, re, out);
             }
@@ -122,7 +123,11 @@ public final class NginxCombinedParser implements RecordParser {
 
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-    /** {@link #splitRequest(String, ParsedFields)} over the unescaped request bytes {@code b[s, e)}, as slices. */
+    /**
+     * Splits the request {@code b[s, e)} ({@code METHOD path PROTOCOL}) into slices; a request not
+     * starting with an upper-case method is left unsplit. Path and protocol split at the last space
+     * when HTTP/ follows it, else the rest is the path (HTTP/0.9 style "GET /").
+     */
     private static void splitRequest(byte[] b, int s, int e, ParsedFields out) {
         int sp1 = -1;
         for (int i = s; i < e; i++) {
@@ -172,28 +177,6 @@ public final class NginxCombinedParser implements RecordParser {
     /** Cheap shape test for routing: true when the bytes are an access line this parser accepts. */
     public static boolean looksLikeAccessLine(AccessLineScanner scanner, byte[] b, int off, int len) {
         return scanner.scan(b, off, len);
-    }
-
-    private static void splitRequest(String request, ParsedFields out) {
-        int sp1 = request.indexOf(' ');
-        if (sp1 <= 0) {
-            return;
-        }
-        int sp2 = request.lastIndexOf(' ');
-        String method = request.substring(0, sp1);
-        for (int i = 0; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (c < 'A' || c > 'Z') {
-                return; // not a method: a garbled request (TLS bytes on a plain port, scanners)
-            }
-        }
-        out.set(METHOD, method);
-        if (sp2 > sp1 && request.startsWith("HTTP/", sp2 + 1)) {
-            out.set(PATH, request.substring(sp1 + 1, sp2));
-            out.set(PROTOCOL, request.substring(sp2 + 1));
-        } else {
-            out.set(PATH, request.substring(sp1 + 1)); // HTTP/0.9 style "GET /"
-        }
     }
 
     private static long digits(byte[] b, int s, int e) {

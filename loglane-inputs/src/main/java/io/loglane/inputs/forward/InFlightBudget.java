@@ -48,10 +48,6 @@ final class InFlightBudget {
         return used.get();
     }
 
-    long limit() {
-        return limit;
-    }
-
     /**
      * Runs {@code wake} once there is room: at once if there is room now, else at the next
      * {@link #release} that brings usage under the limit.

@@ -22,18 +22,20 @@ class ForwardConfigTest {
         assertThat(c.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
         assertThat(c.maxDecompressedBytes()).isEqualTo(64 * 1024 * 1024);
         assertThat(c.maxInFlight()).isEqualTo(64);
+        assertThat(c.maxInFlightBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
     void optionsAreRead() throws Exception {
-        ForwardConfig c = ForwardConfig.from(new InputSpec("forward", "fwd", "0.0.0.0", 0,
-                Map.of("max_frame_bytes", 2048L, "max_in_flight", 8L, "drain_timeout", Duration.ofMillis(100)), ORIGIN));
-        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        ForwardConfig c = ForwardConfig.from(new InputSpec("forward", "fwd", "127.0.0.2", 0,
+                Map.of("max_frame_bytes", 2048L, "max_in_flight", 8L, "max_in_flight_bytes", 4096L, "drain_timeout", Duration.ofMillis(100)), ORIGIN));
+        assertThat(c.bind()).as("a configured address is kept").isEqualTo("127.0.0.2");
         assertThat(c.maxFrameBytes()).isEqualTo(2048);
         assertThat(c.maxDecompressedBytes()).isEqualTo(8192);
         assertThat(c.maxInFlight()).isEqualTo(8);
         assertThat(c.drainTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.maxInFlightBytes()).isEqualTo(4096);
     }
 
     @Test
@@ -43,6 +45,9 @@ class ForwardConfigTest {
                 .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.max_frame_bytes: must be between");
         assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_in_flight", 0L), ORIGIN)))
                 .hasMessageContaining("inputs.fwd.max_in_flight");
+        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_in_flight_bytes", 512L), ORIGIN)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.max_in_flight_bytes: must be between 1024");
         assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("http", "h", null, 0, Map.of(), ORIGIN)))
                 .hasMessageContaining("not a forward input");
     }

@@ -10,19 +10,21 @@ import io.loglane.delivery.SinkException;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
@@ -84,11 +86,11 @@ public final class ArchiveSink implements Sink {
     /** The one flush being converted in the background, yielding the offset after it; or null. */
     /**
      * Flushes handed to the converters, oldest first; their results are taken in this order, so
-     * the durable offset only ever covers whole earlier flushes, whichever finishes first. Up to {@link #MAX_FLUSHES_QUEUED}: while DuckDB converts one
-     * generation the delivery thread stages the next instead of waiting, which keeps both cores
-     * busy; past the limit the delivery thread waits (back-pressure).
+     * the durable offset only ever covers whole earlier flushes, whichever finishes first. Up to
+     * {@link #MAX_FLUSHES_QUEUED}: while DuckDB converts one generation the delivery thread stages
+     * the next instead of waiting; past the limit the delivery thread waits (back-pressure).
      */
-    private final java.util.ArrayDeque<Future<Long>> inFlight = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Future<Long>> inFlight = new ArrayDeque<>();
     static final int MAX_FLUSHES_QUEUED = 2;
     private final ArchiveMaintenance maintenance;
     private final RecordParser parser;
@@ -106,8 +108,8 @@ public final class ArchiveSink implements Sink {
      * cost ~11 % less CPU per row than one DuckDB using both cores, and a second one keeps a core
      * busy while the delivery thread stages.
      */
-    private final java.util.concurrent.ArrayBlockingQueue<ParquetWriter> writers =
-            new java.util.concurrent.ArrayBlockingQueue<>(MAX_FLUSHES_QUEUED);
+    private final ArrayBlockingQueue<ParquetWriter> writers =
+            new ArrayBlockingQueue<>(MAX_FLUSHES_QUEUED);
     private boolean opened;
     /** Offset the engine has committed (what open got, then each flush result once acted upon). */
     private long committed;
