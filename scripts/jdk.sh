@@ -37,4 +37,12 @@ loglane_select_jdk() {
   export JAVA_HOME="$best"
 }
 
-loglane_select_jdk
+loglane_select_jdk || return 1
+
+# JDK 24+ warns on every start when a library (msgpack-java here, Guice inside Maven) uses
+# sun.misc.Unsafe's memory access (JEP 498). JDK 23+ accepts the flag that allows it silently;
+# older JDKs refuse unknown flags, so it is set only where it exists.
+LOGLANE_UNSAFE_OPT=""
+if [ "$(loglane_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+  LOGLANE_UNSAFE_OPT="--sun-misc-unsafe-memory-access=allow"
+fi

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stops {@code up} and {@code check-config} with exit code 2 and a message naming file, line and key.
  */
 class GracefulShutdownIT {
-    /** Exit status of a JVM that ran its shutdown hooks after SIGTERM (128 + 15); loglane has no other way to end. */
-    private static final int SIGTERM_EXIT = 143;
+    /** {@code up} handles SIGTERM itself and exits 0 after a complete drain (not the JVM's 128 + 15). */
+    private static final int SIGTERM_EXIT = 0;
 
     /** The archive would flush only after an hour: anything queryable after SIGTERM was flushed by the shutdown. */
     private static final String OVERLAY = """
@@ -39,6 +39,9 @@ class GracefulShutdownIT {
             memory.session(node, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400), true);
             assertThat(node.sql("SELECT count(*) FROM logs WHERE tag LIKE 'term.%'").get("rows").get(0).get(0).asLong())
                     .as("nothing is in the archive yet").isZero();
+            assertThat(Files.readString(data.resolve("loglane.server.json")))
+                    .as("the running server is recorded for the other commands")
+                    .contains("\"url\":\"http://127.0.0.1:" + node.httpPort + "\"", "\"forwardPort\":" + node.forwardPort);
 
             int exit = node.sigterm(Duration.ofSeconds(90));
             assertThat(exit).as("exit status after a graceful SIGTERM\n" + node.tailOfLog()).isEqualTo(SIGTERM_EXIT);
@@ -47,6 +50,9 @@ class GracefulShutdownIT {
         }
         String log = node.fullLog();
         assertThat(log).contains("loglane: shutting down", "loglane: stopped").doesNotContain("did not drain");
+        assertThat(log.lines().filter(l -> l.contains("loglane: stopped")).findFirst().orElseThrow())
+                .as("log lines carry a timestamp").matches("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}.*");
+        assertThat(data.resolve("loglane.server.json")).as("a clean stop removes its server record").doesNotExist();
 
         assertThat(disk.ackedEvents()).isPositive();
         assertThat(sync.ackedEvents()).isPositive();

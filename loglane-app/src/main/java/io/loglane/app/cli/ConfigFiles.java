@@ -26,16 +26,28 @@ public final class ConfigFiles {
      */
     static List<Path> resolve(List<Path> given, boolean noDefaults) {
         List<Path> files = new ArrayList<>();
+        List<Path> seen = new ArrayList<>();
         if (!noDefaults) {
-            files.add(defaultConfig());
+            addOnce(defaultConfig(), files, seen);
         }
         if (given != null) {
             for (Path p : given) {
-                if (!files.contains(p)) {
-                    files.add(p);
-                }
+                addOnce(p, files, seen);
             }
         }
         return files;
+    }
+
+    /**
+     * Adds {@code p} unless the same file is already listed under another spelling
+     * ({@code config/loglane.yaml} and {@code $LOGLANE_HOME/config/loglane.yaml}): loading a file
+     * twice would apply its layer twice, and {@code check-config} would list it twice.
+     */
+    private static void addOnce(Path p, List<Path> files, List<Path> seen) {
+        Path key = p.toAbsolutePath().normalize();
+        if (!seen.contains(key)) {
+            seen.add(key);
+            files.add(p);
+        }
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code ./loglane lanes}: per lane rate, stored bytes, lag per store, retention and health. */
 @Command(name = "lanes", description = "Show every lane: rate, stream size, delivery lag per store, retention, health.")
 final class LanesCommand implements Callable<Integer> {
-    @Option(names = "--server", description = "Server URL (default ${DEFAULT-VALUE}).", defaultValue = ServerClient.DEFAULT_URL)
+    @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
     @Override

@@ -4,10 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./loglane}: the command line. Exit codes: 0 ok, 1 runtime failure, 2 usage or
+ * {@code ./loglane}: the command line. {@code --help} and {@code --version} work on every subcommand
+ * (inherited). Exit codes: 0 ok, 1 runtime failure, 2 usage or
  * configuration error.
  */
-@Command(name = "loglane", mixinStandardHelpOptions = true, version = "loglane 0.1.0",
+@Command(name = "loglane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "loglane 0.1.0",
         description = "Container log platform: Forward/HTTP ingest, lanes, durable stream, Parquet archive, SQL.",
         subcommands = {UpCommand.class, SqlCommand.class, LanesCommand.class, CheckConfigCommand.class,
                 StreamCommand.class, ConfigReferenceCommand.class})

@@ -38,7 +38,8 @@ final class ResultPrinter {
         }
         JsonNode pending = result.path("notYetQueryable");
         if (!format.equals("json") && pending.isObject() && !pending.isEmpty()) {
-            System.err.println("(not yet in the archive: " + pending + " acknowledged events; POST /api/v1/flush makes them queryable)");
+            System.err.println("(not yet in the archive: " + pending + " acknowledged events;"
+                    + " the archive takes them within archive.flush_age; `./loglane sql --flush` makes them queryable now)");
         }
     }
 

@@ -16,13 +16,14 @@ import java.time.Duration;
  * <p>Thread-safety: safe for concurrent use.
  */
 final class ServerClient {
-    static final String DEFAULT_URL = "http://127.0.0.1:8080";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A client of {@code url}, or of the server {@link ServerLocator} finds when it is null. */
     ServerClient(String url) {
+        url = ServerLocator.resolve(url);
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
     }
 

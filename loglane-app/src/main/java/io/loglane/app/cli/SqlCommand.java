@@ -23,11 +23,14 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The query, e.g. \"SELECT status, count(*) FROM access GROUP BY 1\"")
     String sql;
 
-    @Option(names = "--server", description = "Server URL (default ${DEFAULT-VALUE}).", defaultValue = ServerClient.DEFAULT_URL)
+    @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
     @Option(names = "--data", description = "Query this data directory's archive directly instead of a server.")
     Path data;
+
+    @Option(names = "--flush", description = "Ask the server to make everything acknowledged so far queryable first (POST /api/v1/flush); without it, recent events appear within archive.flush_age.")
+    boolean flush;
 
     @Option(names = "--format", description = "table, csv or json (default ${DEFAULT-VALUE}).", defaultValue = "table")
     String format;
@@ -41,6 +44,10 @@ final class SqlCommand implements Callable<Integer> {
         JsonNode result;
         try {
             if (data != null) {
+                if (flush) {
+                    System.err.println("error: --flush asks a running server; it cannot be combined with --data");
+                    return 2;
+                }
                 LoglaneConfig cfg = ConfigLoader.load(ConfigFiles.resolve(null, false));
                 try (SqlEngine engine = new SqlEngine(data.resolve("archive"), LoglaneNode.laneFields(cfg), cfg.query())) {
                     engine.start();
@@ -48,7 +55,11 @@ final class SqlCommand implements Callable<Integer> {
                     result = new ObjectMapper().valueToTree(r);
                 }
             } else {
-                result = new ServerClient(server).post("api/v1/sql", Map.of("sql", sql));
+                ServerClient client = new ServerClient(server);
+                if (flush) {
+                    client.post("api/v1/flush", Map.of());
+                }
+                result = client.post("api/v1/sql", Map.of("sql", sql));
             }
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
