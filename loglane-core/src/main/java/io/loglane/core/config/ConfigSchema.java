@@ -35,7 +35,7 @@ public final class ConfigSchema {
     /** Every key, in reference order. */
     public static final List<ConfigKey> KEYS = List.of(
             k("server.bind", S, "127.0.0.1", "Address every listener binds unless an input sets its own."),
-            k("server.http_port", ValueType.PORT, "8080", "The one HTTP port: ingest, API, metrics, UI."),
+            k("server.http_port", ValueType.PORT, "8080", "The one HTTP port: ingest, API and metrics (and the web UI, once it exists)."),
             k("server.data_dir", ValueType.PATH, "./data", "Root of the stream, checkpoints and archive."),
             k("server.http_max_body", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted HTTP request body; larger gets 413."),
             k("server.shutdown_grace", ValueType.POSITIVE_DURATION, "30s", "How long SIGTERM waits for inputs to drain and stores to flush."),
