@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * One lane's durable stream: an append-only sequence of record batches addressed by per-record
  * offsets (a batch of n records starting at base offset b holds offsets b … b+n-1).
  *
- * <p>Offsets only grow and are never reused, but they may have gaps: crash recovery of a local
- * lane skips the offsets of records it had to drop and raises the next offset above every
- * consumer checkpoint (see the local stream's FORMAT.md). Readers skip gaps ({@link StreamReader}).
+ * <p>Offsets only grow and are never reused, but they may have gaps: recovery of a local lane (at
+ * start-up, or while running when a reader meets a corrupt batch in a sealed segment) skips the
+ * offsets of records it had to drop, and start-up raises the next offset above every consumer
+ * checkpoint (see the local stream's FORMAT.md). Readers skip gaps ({@link StreamReader}).
  *
  * <h2>Contract</h2>
  * <ul>

@@ -62,6 +62,19 @@ public final class MetricNames {
     public static final String STREAM_END_OFFSET = "loglane.stream.end.offset";
     /** Counter {lane}: fsyncs done (group commit makes this far smaller than appends). */
     public static final String STREAM_FSYNCS = "loglane.stream.fsyncs";
+    /**
+     * Counter {lane}: segments recovered because they held damaged bytes: at start-up, or while
+     * running when a reader met a corrupt batch in a sealed segment (the lane then reads on past it).
+     */
+    public static final String STREAM_REPAIRS = "loglane.stream.repairs";
+    /**
+     * Counter {lane}: records dropped with damaged bytes (while running: exactly the offsets the
+     * repaired segment no longer holds; at start-up: the records the readable headers in the damaged
+     * bytes claim). Their offsets are a gap that delivery passes over.
+     */
+    public static final String STREAM_RECORDS_LOST = "loglane.stream.records.lost";
+    /** Counter {lane}: damaged bytes moved out of segments into {@code .quarantined} files. */
+    public static final String STREAM_BYTES_QUARANTINED = "loglane.stream.quarantined.bytes";
 
     /** Gauge {lane, store}: events in the stream not yet delivered to the store. */
     public static final String DELIVERY_LAG = "loglane.delivery.lag.events";

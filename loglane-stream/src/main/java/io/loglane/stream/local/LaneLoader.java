@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>It does not re-verify CRCs of sealed segments that have a valid index file: the index is
  *       written only after the segment was fsynced, so such a segment was complete on disk. Bit rot
- *       inside one is found by {@link LaneInspector#check} or by a reader (which then fails).</li>
+ *       inside one is found by {@link LaneInspector#check}, or by a reader, which then has the
+ *       running lane recover that segment the same way ({@link LaneLog#repairCorruptSegment}).</li>
  *   <li>It does not repair a batch: one whose base offset (not covered by the CRC) is wrong is
  *       dropped and reported even if its records are intact.</li>
  *   <li>It does not invent a checkpoint: a corrupt checkpoint is treated as absent (the consumer
@@ -74,22 +75,7 @@ public final class LaneLoader {
     private record Plan(long base, Path file, long size, SegmentIndex.Loaded index, SegmentScan.Result scan) {
         long nextOffset() { return scan == null ? index.nextOffset() : scan.nextOffset(); }
 
-        boolean damaged() { return scan != null && !scan.dropped().isEmpty(); }
-
-        /** A run that replaces the whole file: it starts at the segment's name, but not at byte 0. */
-        SegmentScan.Run replacement() {
-            for (SegmentScan.Run r : scan.runs()) {
-                if (r.baseOffset() == base && r != scan.inPlace()) {
-                    return r;
-                }
-            }
-            return null;
-        }
-
-        /** Runs that go to segment files of their own (the replacement included). */
-        List<SegmentScan.Run> movedRuns() {
-            return scan.runs().stream().filter(r -> r != scan.inPlace()).toList();
-        }
+        boolean damaged() { return scan != null && scan.damaged(); }
     }
 
     private final String lane;
@@ -234,7 +220,7 @@ public final class LaneLoader {
                 if (plan.damaged()) {
                     // Files named like the runs this segment hands off are leftovers of a recovery
                     // killed before it cut this segment: they are written again from it below.
-                    for (SegmentScan.Run r : plan.movedRuns()) {
+                    for (SegmentScan.Run r : scan.movedRuns()) {
                         pending.remove(r.baseOffset());
                     }
                 }
@@ -266,37 +252,13 @@ public final class LaneLoader {
         List<Plan> damaged = plans.stream().filter(Plan::damaged).toList();
         boolean deleted = false;
         for (Plan p : damaged) {
-            deleted |= Files.deleteIfExists(LaneFiles.indexFile(dir, p.base()));
+            deleted |= SegmentRepair.deleteIndex(dir, p.base());
         }
         if (deleted) {
             LaneFiles.fsyncDirectory(dir);
         }
         for (Plan p : damaged) {
-            String name = p.file().getFileName().toString();
-            try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.READ)) {
-                for (SegmentScan.Dropped d : p.scan().dropped()) {
-                    String q = null;
-                    if (!d.tornTail()) {
-                        Path qf = LaneFiles.quarantineFile(p.file(), d.position());
-                        LaneFiles.copyAtomically(ch, d.position(), d.length(), qf);
-                        q = qf.getFileName().toString();
-                    }
-                    int implausible = (int) d.headers().stream().filter(h -> !h.plausible()).count();
-                    drops.add(new RecoveryReport.Drop(name, d.position(), d.length(), d.tornTail(), d.reason(),
-                            SegmentScan.offsetRanges(d.headers()), implausible, q));
-                }
-                for (SegmentScan.Run r : p.movedRuns()) {
-                    boolean replacing = r.baseOffset() == p.base();
-                    Path target = LaneFiles.logFile(dir, r.baseOffset());
-                    if (replacing) {
-                        LaneFiles.copyDurably(ch, r.position(), r.length(), LaneFiles.tempFile(target));
-                    } else {
-                        LaneFiles.copyAtomically(ch, r.position(), r.length(), target);
-                    }
-                    created.add(target.getFileName() + (replacing ? " (rewritten)" : "") + " with offsets [" + r.baseOffset()
-                            + ", " + r.nextOffset() + ") from bytes [" + r.position() + ", " + r.end() + ") of " + name);
-                }
-            }
+            SegmentRepair.copyOut(dir, p.file(), p.scan(), false, drops, created);
         }
         Segment gap = null;
         if (plans.isEmpty() || next > end) {
@@ -310,15 +272,7 @@ public final class LaneLoader {
             LaneFiles.fsyncDirectory(dir);
         }
         for (Plan p : damaged) {
-            SegmentScan.Run in = p.scan().inPlace();
-            if (p.replacement() != null) {
-                Files.move(LaneFiles.tempFile(p.file()), p.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.WRITE)) {
-                    ch.truncate(in == null ? 0 : in.length());
-                    ch.force(true);
-                }
-            }
+            SegmentRepair.cut(p.file(), p.scan());
         }
         if (!damaged.isEmpty()) {
             LaneFiles.fsyncDirectory(dir);
@@ -341,17 +295,7 @@ public final class LaneLoader {
                 segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos()));
                 continue;
             }
-            List<Segment> mine = new ArrayList<>();
-            SegmentScan.Run in = p.scan().inPlace();
-            if (in != null) {
-                mine.add(Segment.open(dir, p.base(), in.index(), in.length(), in.nextOffset(), in.maxReceivedAtNanos()));
-            } else if (p.replacement() == null) {
-                // Nothing intact at its start: kept empty, so the lane's start offset stays where it was.
-                mine.add(Segment.open(dir, p.base(), new SegmentIndex(indexIntervalBytes), 0, p.base(), Long.MIN_VALUE));
-            }
-            for (SegmentScan.Run r : p.movedRuns()) {
-                mine.add(Segment.open(dir, r.baseOffset(), r.index(), r.length(), r.nextOffset(), r.maxReceivedAtNanos()));
-            }
+            List<Segment> mine = SegmentRepair.open(dir, p.scan(), indexIntervalBytes);
             List<SegmentScan.Dropped> dropped = p.scan().dropped();
             if (!dropped.isEmpty() && dropped.get(dropped.size() - 1).end() == p.size()) {
                 droppedAfter.put(mine.get(mine.size() - 1), p.file().getFileName().toString());

@@ -56,6 +56,15 @@ import org.slf4j.LoggerFactory;
  * lane exceeds {@code retention.maxBytes}, but never a segment holding offsets at or above the
  * lowest committed checkpoint. The active segment is never deleted.
  *
+ * <h2>Corruption found while running</h2>
+ * Start-up trusts the index of a sealed segment and does not re-read it, so bit rot there is first
+ * met by a reader. The reader then calls {@link #repairCorruptSegment}, which recovers that one
+ * segment as start-up recovery would with its index deleted ({@link SegmentRepair}): the damaged
+ * bytes are quarantined, every intact batch before and after them is kept (those after move to a
+ * segment of their own), and the dropped records' offsets become a gap that readers pass over.
+ * The loss is logged once (WARN) and counted ({@link MetricNames#STREAM_REPAIRS},
+ * {@link MetricNames#STREAM_RECORDS_LOST}, {@link MetricNames#STREAM_BYTES_QUARANTINED}).
+ *
  * <h2>De-duplication</h2>
  * See {@link DedupWindow}; at start-up the window is rebuilt from the headers of the newest
  * batches whose arrival time lies within the window (at most {@code dedupMaxEntries} ids).
@@ -82,6 +91,8 @@ public final class LaneLog implements LaneStream {
     private final Condition dataArrived = dataLock.newCondition();
     private final AtomicInteger waitingReaders = new AtomicInteger();
     private final AtomicInteger appendersInFlight = new AtomicInteger();
+    /** Held for a whole {@link #repairCorruptSegment}: one repair at a time, and close waits for it. */
+    private final ReentrantLock repairLock = new ReentrantLock();
 
     private volatile Segments segments;
     private Segment active;
@@ -89,12 +100,17 @@ public final class LaneLog implements LaneStream {
     private volatile IOException failure;
     private volatile boolean open;
     private volatile RecoveryReport report;
+    /** The segment being repaired (guarded by the append lock): retention leaves it alone. */
+    private Segment repairing;
     private GroupCommitter committer;
     private volatile GroupCommitter.Fsync fsync = Segment::flush;
     private Counter fsyncs;
     private Counter rejectedBackpressure;
     private Counter rejectedInvalid;
     private Counter rejectedStorage;
+    private Counter repairs;
+    private Counter recordsLost;
+    private Counter bytesQuarantined;
 
     /**
      * @param laneDir  this lane's directory (created if missing)
@@ -142,6 +158,13 @@ public final class LaneLog implements LaneStream {
         rejectedBackpressure = rejected(Reason.BACKPRESSURE);
         rejectedInvalid = rejected(Reason.INVALID);
         rejectedStorage = rejected(Reason.STORAGE_ERROR);
+        repairs = Counter.builder(MetricNames.STREAM_REPAIRS).tag(MetricNames.LANE, lane)
+                .description("segments recovered because of damaged bytes, at start-up or while running").register(registry);
+        recordsLost = Counter.builder(MetricNames.STREAM_RECORDS_LOST).tag(MetricNames.LANE, lane)
+                .description("records dropped with damaged bytes").register(registry);
+        bytesQuarantined = Counter.builder(MetricNames.STREAM_BYTES_QUARANTINED).tag(MetricNames.LANE, lane)
+                .description("damaged bytes moved out of segments into .quarantined files").register(registry);
+        countRecoveryLoss(report);
         Gauge.builder(MetricNames.STREAM_BYTES, this, LaneLog::sizeBytes).tag(MetricNames.LANE, lane).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, LaneLog::endOffset).tag(MetricNames.LANE, lane).register(registry);
         if (spec.durability() == Durability.SYNC) {
@@ -253,10 +276,19 @@ public final class LaneLog implements LaneStream {
 
     /** Under the append lock: seals the active segment and starts the next one. */
     private void roll() throws IOException {
+        roll(spec.durability() == Durability.SYNC);
+    }
+
+    /**
+     * Under the append lock: seals the active segment and starts the next one.
+     *
+     * @param sealNow seal on this thread before returning (a sync lane: acks of later batches must
+     *                not overtake unsynced bytes of this segment); else the sealer does it later
+     */
+    private void roll(boolean sealNow) throws IOException {
         Segment old = active;
         Segment next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES);
-        if (spec.durability() == Durability.SYNC) {
-            // Acks of later batches must not overtake unsynced bytes of this segment.
+        if (sealNow) {
             old.seal();
             fsyncs.increment();
         } else {
@@ -322,7 +354,7 @@ public final class LaneLog implements LaneStream {
             long total = segments.totalBytes();
             OptionalLong lowest = checkpoints.lowest();
             for (Segment s : segments.all()) {
-                if (s == active) {
+                if (s == active || s == repairing) {
                     break;
                 }
                 boolean old = maxAgeNanos > 0 && s.maxReceivedAtNanos() < now - maxAgeNanos;
@@ -463,6 +495,132 @@ public final class LaneLog implements LaneStream {
     }
 
     /**
+     * Recovers {@code damaged}, in which a reader met {@code cause}, as start-up recovery would with
+     * its index deleted (see the class doc and {@link SegmentRepair}, whose steps make a process
+     * killed at any point recover to the same result on its next start). The active segment is
+     * first rolled (sealed now), so the repair only ever touches a sealed segment. One repair runs
+     * at a time; appends wait only while the repaired segments are swapped in.
+     *
+     * @return true when {@code damaged} is no longer part of the lane (repaired now, or earlier by
+     *     another reader, or removed by retention): the reader looks its position up again; false
+     *     when the lane is closing or a scan finds every batch of it intact (the reader then fails
+     *     with {@code cause})
+     * @throws IOException when the repair could not be completed (the next start completes it)
+     */
+    boolean repairCorruptSegment(Segment damaged, CorruptBatchException cause) throws IOException {
+        repairLock.lock();
+        try {
+            long endOffset;
+            appendLock.lock();
+            try {
+                if (!open) {
+                    return false;
+                }
+                if (segments.floor(damaged.baseOffset()) != damaged) {
+                    return true;
+                }
+                if (damaged == active) {
+                    roll(true);
+                }
+                repairing = damaged;
+                endOffset = damaged.nextOffset();
+            } finally {
+                appendLock.unlock();
+            }
+            try {
+                return repair(damaged, endOffset, cause);
+            } finally {
+                appendLock.lock();
+                repairing = null;
+                appendLock.unlock();
+            }
+        } finally {
+            repairLock.unlock();
+        }
+    }
+
+    private boolean repair(Segment damaged, long endOffset, CorruptBatchException cause) throws IOException {
+        long base = damaged.baseOffset();
+        SegmentScan.Result scan = SegmentScan.scan(damaged.channel(), base, damaged.size(), INDEX_INTERVAL_BYTES, endOffset);
+        if (!scan.damaged()) {
+            LOG.error("lane {}: {}, yet a scan of {} finds every batch intact; not repaired", spec.name(), cause.getMessage(), damaged);
+            return false;
+        }
+        Path file = damaged.logFile();
+        List<RecoveryReport.Drop> drops = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        if (SegmentRepair.deleteIndex(dir, base)) {
+            LaneFiles.fsyncDirectory(dir);
+        }
+        SegmentRepair.copyOut(dir, file, scan, true, drops, created);
+        LaneFiles.fsyncDirectory(dir);
+        List<Segment> fresh;
+        appendLock.lock();
+        try {
+            if (!open) {
+                throw new IOException("lane " + spec.name() + " closed while repairing " + damaged + "; the next start completes it");
+            }
+            // Lock-free readers must never see the range without a segment (they would take it for a
+            // gap): the moved runs go in first, then the segment at the base offset replaces the old
+            // one in a single put. Only then is the old file closed and cut; a reader still on it
+            // gets ClosedChannelException and looks its position up again.
+            if (scan.replacement() != null) {
+                SegmentRepair.cut(file, scan);
+            }
+            fresh = SegmentRepair.open(dir, scan, INDEX_INTERVAL_BYTES);
+            for (int i = 1; i < fresh.size(); i++) {
+                segments.add(fresh.get(i));
+            }
+            segments.add(fresh.get(0));
+            damaged.close();
+            if (scan.replacement() == null) {
+                SegmentRepair.cut(file, scan);
+            }
+            LaneFiles.fsyncDirectory(dir);
+            for (Segment s : fresh) {
+                s.seal();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        long kept = scan.runs().stream().mapToLong(r -> r.nextOffset() - r.baseOffset()).sum();
+        long lost = endOffset - base - kept;
+        long bytes = drops.stream().mapToLong(RecoveryReport.Drop::bytes).sum();
+        repairs.increment();
+        recordsLost.increment(lost);
+        bytesQuarantined.increment(bytes);
+        List<String> gaps = new ArrayList<>();
+        long prevEnd = -1;
+        for (Segment s : fresh) {
+            if (prevEnd >= 0 && s.baseOffset() > prevEnd) {
+                gaps.add("[" + prevEnd + ", " + s.baseOffset() + ")");
+            }
+            prevEnd = s.nextOffset();
+        }
+        if (prevEnd < endOffset) {
+            gaps.add("[" + prevEnd + ", " + endOffset + ")");
+        }
+        LOG.warn("lane {}: corrupt batch found while reading ({}); recovered {} with loss: {} record(s) lost, OFFSET GAPS {}; {}{}",
+                spec.name(), cause.getMessage(), file.getFileName(), lost, gaps,
+                String.join("; ", drops.stream().map(RecoveryReport.Drop::toString).toList()),
+                created.isEmpty() ? "" : "; NEW SEGMENTS " + created);
+        return true;
+    }
+
+    /** Counts what start-up recovery dropped as damage (not torn tails: those are an interrupted write, not a loss of stored data). */
+    private void countRecoveryLoss(RecoveryReport r) {
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (RecoveryReport.Drop d : r.drops()) {
+            if (!d.tornTail()) {
+                files.add(d.file());
+                recordsLost.increment(d.records());
+                bytesQuarantined.increment(d.bytes());
+            }
+        }
+        repairs.increment(files.size());
+    }
+
+    /**
      * Stops appends, fsyncs, seals the active segment and writes the clean-shutdown marker, which
      * lets the next start skip the tail scan. Idempotent.
      */
@@ -480,6 +638,8 @@ public final class LaneLog implements LaneStream {
         if (committer != null) {
             committer.close();
         }
+        repairLock.lock(); // a repair under way finishes first (it stops at its next step once it sees the lane closed)
+        repairLock.unlock();
         dataLock.lock();
         try {
             dataArrived.signalAll();

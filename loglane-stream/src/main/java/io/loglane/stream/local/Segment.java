@@ -101,8 +101,13 @@ public final class Segment implements AutoCloseable {
 
     /** Byte position of a batch starting at or before {@code offset} (from the sparse index). */
     public long floorPosition(long offset) {
+        return SegmentIndex.position(floorEntry(offset));
+    }
+
+    /** The sparse index entry of a batch starting at or before {@code offset}, packed as {@link SegmentIndex#floorEntry}. */
+    long floorEntry(long offset) {
         long rel = Math.max(0, offset - baseOffset);
-        return index.floorPosition((int) Math.min(Integer.MAX_VALUE, rel));
+        return index.floorEntry((int) Math.min(Integer.MAX_VALUE, rel));
     }
 
     /** Forces written bytes to the device. */
