@@ -53,4 +53,14 @@ public interface LaneStream extends Component {
 
     /** Committed positions of this lane's consumers. */
     ConsumerCheckpoints checkpoints();
+
+    /**
+     * The last append the lane refused for a storage reason of its own (disk full, I/O error,
+     * failed fsync) when no append has been stored since: present exactly while the lane refuses
+     * writes (health checks read it). Back-pressure and invalid input do not count. Empty for lanes
+     * that cannot fail that way (memory).
+     */
+    default java.util.Optional<AppendFailure> lastAppendFailure() {
+        return java.util.Optional.empty();
+    }
 }

@@ -34,7 +34,7 @@ public final class MetricNames {
     public static final String BYTES_ACCEPTED = "loglane.bytes.accepted";
     /**
      * Counter {input, lane, reason}: events refused. Reasons of the router: backpressure,
-     * rate_limited, invalid, storage_error; of an input before routing ({@code lane="none"}): the
+     * rate_limited, invalid, disk_full, storage_error; of an input before routing ({@code lane="none"}): the
      * Forward decoder's invalid entries, and the HTTP input's bad_tag, bad_idempotency_key,
      * body_too_large, malformed_json, empty_body (events are counted only when the body decoded).
      */

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li>It does not invent a checkpoint: a corrupt checkpoint is treated as absent (the consumer
  *       re-reads from the start of the retained stream).</li>
  *   <li>It does not delete data: a segment whose offsets overlap the one before it (which the
- *       writer never produces) is renamed {@code .quarantined}, not removed.</li>
+ *       writer never produces) is renamed {@code .quarantined}, not removed. Only an empty one,
+ *       which holds nothing, is deleted (an earlier version's failed roll left such files).</li>
  * </ul>
  *
  * <p>Thread-safety: not thread-safe; runs once, before the lane accepts appends.
@@ -82,12 +83,15 @@ public final class LaneLoader {
     private final Path dir;
     private final int indexIntervalBytes;
     private final LocalCheckpoints checkpoints;
+    private final ChannelOpener opener;
 
-    public LaneLoader(String lane, Path laneDir, int indexIntervalBytes, LocalCheckpoints checkpoints) {
+    /** @param opener opens the channels of the segments it loads (see {@link ChannelOpener}) */
+    LaneLoader(String lane, Path laneDir, int indexIntervalBytes, LocalCheckpoints checkpoints, ChannelOpener opener) {
         this.lane = lane;
         this.dir = laneDir;
         this.indexIntervalBytes = indexIntervalBytes;
         this.checkpoints = checkpoints;
+        this.opener = opener;
     }
 
     /** Runs the recovery passes. */
@@ -137,7 +141,7 @@ public final class LaneLoader {
 
         // Pass 5: decide what each segment keeps. Nothing is written here except setting aside a
         // segment that overlaps the one before it (a rename a rerun would make just the same).
-        List<Plan> plans = plan(logs, clean, rebuilt, quarantined);
+        List<Plan> plans = plan(logs, clean, leftovers, rebuilt, quarantined);
 
         // Pass 6: the next offset: never below an offset that may have been handed out.
         long end = plans.isEmpty() ? 0 : plans.get(plans.size() - 1).nextOffset();
@@ -182,8 +186,8 @@ public final class LaneLoader {
      * unusable, is scanned ({@link SegmentScan}). Segments keep their place in the offset order
      * even after a damaged one; only a segment starting below the end of the one before is set aside.
      */
-    private List<Plan> plan(TreeMap<Long, Path> logs, boolean clean, List<String> rebuilt, List<String> quarantined)
-            throws IOException {
+    private List<Plan> plan(TreeMap<Long, Path> logs, boolean clean, List<String> leftovers, List<String> rebuilt,
+            List<String> quarantined) throws IOException {
         List<Plan> plans = new ArrayList<>();
         TreeMap<Long, Path> pending = new TreeMap<>(logs);
         Long lastBase = logs.isEmpty() ? null : logs.lastKey();
@@ -192,6 +196,15 @@ public final class LaneLoader {
             Map.Entry<Long, Path> e = pending.pollFirstEntry();
             long base = e.getKey();
             Path logFile = e.getValue();
+            if (base < prevEnd && Files.size(logFile) == 0) {
+                // Holds nothing to lose: an empty file a segment roll created before an earlier
+                // version failed to seal the segment before it (which then took more appends).
+                Files.delete(logFile);
+                Files.deleteIfExists(LaneFiles.indexFile(dir, base));
+                LaneFiles.fsyncDirectory(dir);
+                leftovers.add(logFile.getFileName() + " (empty, inside the offsets of the segment before it)");
+                continue;
+            }
             if (base < prevEnd) {
                 Path q = logFile.resolveSibling(logFile.getFileName() + LaneFiles.QUARANTINE_SUFFIX);
                 Files.move(logFile, q, StandardCopyOption.REPLACE_EXISTING);
@@ -262,7 +275,7 @@ public final class LaneLoader {
         }
         Segment gap = null;
         if (plans.isEmpty() || next > end) {
-            gap = Segment.create(dir, next, indexIntervalBytes);
+            gap = Segment.create(dir, next, indexIntervalBytes, opener);
             if (next > end) {
                 created.add(LaneFiles.logFile(dir, next).getFileName() + " (empty: next offset raised from " + end + " by the "
                         + raisedBy + ")");
@@ -292,10 +305,10 @@ public final class LaneLoader {
         for (Plan p : plans) {
             if (p.scan() == null) {
                 SegmentIndex.Loaded idx = p.index();
-                segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos()));
+                segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos(), opener));
                 continue;
             }
-            List<Segment> mine = SegmentRepair.open(dir, p.scan(), indexIntervalBytes);
+            List<Segment> mine = SegmentRepair.open(dir, p.scan(), indexIntervalBytes, opener);
             List<SegmentScan.Dropped> dropped = p.scan().dropped();
             if (!dropped.isEmpty() && dropped.get(dropped.size() - 1).end() == p.size()) {
                 droppedAfter.put(mine.get(mine.size() - 1), p.file().getFileName().toString());

@@ -5,7 +5,9 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.io.DiskFull;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.AppendFailure;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.LaneStream;
@@ -42,6 +44,17 @@ import org.slf4j.LoggerFactory;
  * {@code FileChannel.write}. A {@code disk} lane is durable once that write returns; a
  * {@code sync} lane hands the append to its {@link GroupCommitter}. Readers see data only up to the
  * durable end, and {@link LaneReader#poll} waits on a condition for it to move.
+ *
+ * <h2>Disk full and other write failures</h2>
+ * A failed write is cut off again ({@link Segment#truncateTo}) and a failed segment roll leaves the
+ * lane as it was: a sync lane seals the full segment (fsync, index) before it creates the next one,
+ * so the same segment takes the next append and the roll is simply tried again; the lane therefore
+ * takes appends again by itself once space returns. Such refusals carry
+ * {@link Reason#DISK_FULL} when the disk or a quota is full ({@link DiskFull}), else
+ * {@link Reason#STORAGE_ERROR}, and are visible in {@link #lastAppendFailure()} until an append is
+ * stored again. Only what breaks a promise is final until a restart: a failed fsync on a sync lane
+ * (its bytes may be gone from the page cache while a later fsync reports success) or a failed
+ * write that cannot be cut off.
  *
  * <h2>Back-pressure</h2>
  * When consumers are registered, the bytes from the lowest committed checkpoint to the end
@@ -98,6 +111,8 @@ public final class LaneLog implements LaneStream {
     private Segment active;
     private volatile long durableEnd;
     private volatile IOException failure;
+    private volatile AppendFailure lastFailure;
+    private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
     private volatile boolean open;
     private volatile RecoveryReport report;
     /** The segment being repaired (guarded by the append lock): retention leaves it alone. */
@@ -108,6 +123,7 @@ public final class LaneLog implements LaneStream {
     private Counter rejectedBackpressure;
     private Counter rejectedInvalid;
     private Counter rejectedStorage;
+    private Counter rejectedDiskFull;
     private Counter repairs;
     private Counter recordsLost;
     private Counter bytesQuarantined;
@@ -140,6 +156,9 @@ public final class LaneLog implements LaneStream {
     /** Replaces how a sync lane's group commit fsyncs the active segment; for tests (hold or fail an fsync). */
     void fsyncHook(GroupCommitter.Fsync hook) { this.fsync = hook; }
 
+    /** Replaces how the lane opens its segment and index files; for tests (a disk that fills up). Call before {@link #start()}. */
+    void storageHook(ChannelOpener hook) { this.opener = hook; }
+
     /** What start-up recovery found; null before {@link #start()}. */
     public RecoveryReport recoveryReport() { return report; }
 
@@ -147,7 +166,7 @@ public final class LaneLog implements LaneStream {
 
     @Override
     public void start() throws IOException {
-        LaneLoader.Loaded loaded = new LaneLoader(spec.name(), dir, INDEX_INTERVAL_BYTES, checkpoints).load();
+        LaneLoader.Loaded loaded = new LaneLoader(spec.name(), dir, INDEX_INTERVAL_BYTES, checkpoints, opener).load();
         segments = loaded.segments();
         report = loaded.report();
         active = segments.last();
@@ -158,6 +177,7 @@ public final class LaneLog implements LaneStream {
         rejectedBackpressure = rejected(Reason.BACKPRESSURE);
         rejectedInvalid = rejected(Reason.INVALID);
         rejectedStorage = rejected(Reason.STORAGE_ERROR);
+        rejectedDiskFull = rejected(Reason.DISK_FULL);
         repairs = Counter.builder(MetricNames.STREAM_REPAIRS).tag(MetricNames.LANE, lane)
                 .description("segments recovered because of damaged bytes, at start-up or while running").register(registry);
         recordsLost = Counter.builder(MetricNames.STREAM_RECORDS_LOST).tag(MetricNames.LANE, lane)
@@ -168,7 +188,13 @@ public final class LaneLog implements LaneStream {
         Gauge.builder(MetricNames.STREAM_BYTES, this, LaneLog::sizeBytes).tag(MetricNames.LANE, lane).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, LaneLog::endOffset).tag(MetricNames.LANE, lane).register(registry);
         if (spec.durability() == Durability.SYNC) {
-            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs, s -> fsync.force(s));
+            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs, s -> {
+                IOException failed = failure;
+                if (failed != null) {
+                    throw failed; // a failed fsync (of a roll) came first: a later one proves nothing
+                }
+                fsync.force(s);
+            });
             committer.start();
         }
         open = true;
@@ -221,10 +247,12 @@ public final class LaneLog implements LaneStream {
         try {
             appendLock.lock();
             try {
-                if (!open || failure != null) {
+                if (!open) {
                     rejectedStorage.increment();
-                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                            "lane " + spec.name() + (failure != null ? " failed: " + failure.getMessage() : " is closed")));
+                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed"));
+                }
+                if (failure != null) {
+                    return refuse(Reason.STORAGE_ERROR, "lane " + spec.name() + " failed (restart to recover): " + failure.getMessage(), failure);
                 }
                 long unconsumed = unconsumedBytes();
                 if (unconsumed >= 0 && unconsumed + batch.length() > settings.maxLaneBytes()) {
@@ -236,9 +264,7 @@ public final class LaneLog implements LaneStream {
                     try {
                         roll();
                     } catch (IOException e) {
-                        rejectedStorage.increment();
-                        return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                                "lane " + spec.name() + ": segment roll failed: " + e.getMessage(), e));
+                        return refuse(e, "segment roll failed");
                     }
                 }
                 long base = active.nextOffset();
@@ -248,11 +274,12 @@ public final class LaneLog implements LaneStream {
                     active.append(batch);
                 } catch (IOException e) {
                     undoFailedWrite(position, base, e);
-                    rejectedStorage.increment();
-                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                            "lane " + spec.name() + ": write failed: " + e.getMessage(), e));
+                    return refuse(e, "write failed");
                 }
                 result = new AppendResult(base, batch.recordCount(), false);
+                if (lastFailure != null) {
+                    lastFailure = null;
+                }
                 if (spec.durability() == Durability.DISK) {
                     durableEnd = active.nextOffset();
                 }
@@ -280,22 +307,72 @@ public final class LaneLog implements LaneStream {
     }
 
     /**
-     * Under the append lock: seals the active segment and starts the next one.
+     * Under the append lock: seals the active segment and starts the next one. When it fails,
+     * nothing has changed (the active segment takes the next append, which tries the roll again),
+     * unless a sync lane's fsync failed: that fails the lane.
      *
-     * @param sealNow seal on this thread before returning (a sync lane: acks of later batches must
-     *                not overtake unsynced bytes of this segment); else the sealer does it later
+     * @param sealNow seal on this thread, before the next segment exists (a sync lane: acks of later
+     *                batches must not overtake unsynced bytes of this segment); else the sealer does
+     *                it later
      */
     private void roll(boolean sealNow) throws IOException {
         Segment old = active;
-        Segment next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES);
         if (sealNow) {
-            old.seal();
-            fsyncs.increment();
-        } else {
+            sealBeforeRoll(old);
+        }
+        Segment next;
+        try {
+            next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES, opener);
+        } catch (IOException e) {
+            if (sealNow) {
+                try {
+                    Files.deleteIfExists(old.indexFile()); // it stays active and grows: the index would be stale
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed); // harmless: start-up finds it stale and rebuilds it
+                }
+            }
+            throw e;
+        }
+        if (!sealNow) {
             sealer.execute(() -> sealQuietly(old));
         }
         segments.add(next);
         active = next;
+    }
+
+    private void sealBeforeRoll(Segment s) throws IOException {
+        try {
+            s.flush();
+        } catch (IOException e) {
+            if (spec.durability() == Durability.SYNC) {
+                failure = e;
+                LOG.error("lane {}: fsync of {} failed; the lane can no longer promise durability and refuses appends until a restart",
+                        spec.name(), s, e);
+            }
+            throw e;
+        }
+        fsyncs.increment();
+        s.writeIndex();
+    }
+
+    /** Under the append lock: the failed future of an append refused because storing it failed with {@code e}. */
+    private CompletableFuture<AppendResult> refuse(IOException e, String what) {
+        // A failed lane stays failed once space returns: that is no disk-full the sender can wait out.
+        Reason reason = failure == null && DiskFull.is(e) ? Reason.DISK_FULL : Reason.STORAGE_ERROR;
+        String message = "lane " + spec.name() + ": " + what + ": " + e.getMessage()
+                + (reason == Reason.DISK_FULL ? " (appends resume once space is freed)" : "");
+        return refuse(reason, message, e);
+    }
+
+    private CompletableFuture<AppendResult> refuse(Reason reason, String message, IOException cause) {
+        (reason == Reason.DISK_FULL ? rejectedDiskFull : rejectedStorage).increment();
+        lastFailure = new AppendFailure(clock.instant(), reason, message);
+        return CompletableFuture.failedFuture(new IngestRejectedException(reason, message, cause));
+    }
+
+    @Override
+    public java.util.Optional<AppendFailure> lastAppendFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
     }
 
     private void sealQuietly(Segment s) {
@@ -567,7 +644,7 @@ public final class LaneLog implements LaneStream {
             if (scan.replacement() != null) {
                 SegmentRepair.cut(file, scan);
             }
-            fresh = SegmentRepair.open(dir, scan, INDEX_INTERVAL_BYTES);
+            fresh = SegmentRepair.open(dir, scan, INDEX_INTERVAL_BYTES, opener);
             for (int i = 1; i < fresh.size(); i++) {
                 segments.add(fresh.get(i));
             }
@@ -687,6 +764,9 @@ public final class LaneLog implements LaneStream {
         }
 
         @Override
-        public void failed(IOException e) { failure = e; }
+        public void failed(IOException e) {
+            failure = e;
+            lastFailure = new AppendFailure(clock.instant(), Reason.STORAGE_ERROR, "lane " + spec.name() + ": fsync failed: " + e.getMessage());
+        }
     }
 }

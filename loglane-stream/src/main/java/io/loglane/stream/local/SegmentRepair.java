@@ -91,17 +91,17 @@ final class SegmentRepair {
      * in-place run (or an empty segment when nothing intact starts the file and nothing replaces
      * it, so the lane's start offset stays put), then the moved runs. Index files are not written.
      */
-    static List<Segment> open(Path dir, SegmentScan.Result scan, int indexIntervalBytes) throws IOException {
+    static List<Segment> open(Path dir, SegmentScan.Result scan, int indexIntervalBytes, ChannelOpener opener) throws IOException {
         List<Segment> out = new ArrayList<>();
         long base = scan.baseOffset();
         SegmentScan.Run in = scan.inPlace();
         if (in != null) {
-            out.add(Segment.open(dir, base, in.index(), in.length(), in.nextOffset(), in.maxReceivedAtNanos()));
+            out.add(Segment.open(dir, base, in.index(), in.length(), in.nextOffset(), in.maxReceivedAtNanos(), opener));
         } else if (scan.replacement() == null) {
-            out.add(Segment.open(dir, base, new SegmentIndex(indexIntervalBytes), 0, base, Long.MIN_VALUE));
+            out.add(Segment.open(dir, base, new SegmentIndex(indexIntervalBytes), 0, base, Long.MIN_VALUE, opener));
         }
         for (SegmentScan.Run r : scan.movedRuns()) {
-            out.add(Segment.open(dir, r.baseOffset(), r.index(), r.length(), r.nextOffset(), r.maxReceivedAtNanos()));
+            out.add(Segment.open(dir, r.baseOffset(), r.index(), r.length(), r.nextOffset(), r.maxReceivedAtNanos(), opener));
         }
         return out;
     }
