@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * may move to the reader's position beyond a gap.
  *
  * <p>On any failure the consumer counts a retry, waits per its {@link Backoff} and starts over from
- * the last committed checkpoint ({@link Sink#open}). A failing store stalls only this consumer:
+ * the last committed checkpoint ({@link Sink#open}). The backoff and {@link #lastError()} reset only
+ * on progress: a committed checkpoint, or nothing left to deliver. A pass that merely did not fail
+ * yet (the sink buffered a batch and its flush was not due) is no recovery: the delays keep growing
+ * through an outage and the lane's health does not flap. A failing store stalls only this consumer:
  * each runs on its own thread, and the stream keeps the data until it is committed (on disk/sync
  * lanes a full stream pushes back on inputs; nothing is deleted).
  *
@@ -44,6 +47,7 @@ public final class DeliveryConsumer implements Component {
     private final LaneStream lane;
     private final Sink sink;
     private final Backoff backoff;
+    private final Sleeper sleeper;
     private final String name;
     private final Counter retries;
     private final Counter delivered;
@@ -55,9 +59,22 @@ public final class DeliveryConsumer implements Component {
 
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
 
+    /** Waits between attempts ({@link Thread#sleep} in production); a seam so tests see the delays without waiting them out. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random) {
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, Thread::sleep);
+    }
+
+    /** @param sleeper waits out each backoff delay */
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
+                            MeterRegistry registry, RandomGenerator random, Sleeper sleeper) {
         this.lane = lane;
+        this.sleeper = sleeper;
         this.sink = sink;
         this.name = sink.store();
         this.backoff = new Backoff(initialBackoff, maxBackoff, random);
@@ -169,7 +186,9 @@ public final class DeliveryConsumer implements Component {
                 committed.set(durable);
                 delivered.increment(durable - before);
             }
-            if (lastError != null && durable >= before) {
+            boolean progress = durable > before
+                    || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
+            if (lastError != null && progress) {
                 lastError = null;
                 backoff.reset();
             }
@@ -201,7 +220,7 @@ public final class DeliveryConsumer implements Component {
 
     private boolean sleep(Duration d) {
         try {
-            Thread.sleep(d);
+            sleeper.sleep(d);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

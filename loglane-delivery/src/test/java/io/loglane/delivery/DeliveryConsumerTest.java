@@ -156,6 +156,78 @@ class DeliveryConsumerTest {
         assertThat(registry.get("loglane.delivery.retries").counter().count()).isEqualTo(4.0);
     }
 
+    /**
+     * A store that buffers batches and writes them out only when its flush is due (two batches
+     * buffered, or forced), as the archive does, and is down for its first {@code outage} store
+     * writes. Every open records whether the consumer was showing an error at that moment.
+     */
+    static final class BufferingStoreWithOutage implements Sink {
+        final List<Boolean> errorShownAtOpen = new ArrayList<>();
+        final List<Long> stored = new ArrayList<>();
+        volatile DeliveryConsumer consumer;
+        private final List<StoredBatch> buffered = new ArrayList<>();
+        private int outage;
+        private long durable;
+
+        BufferingStoreWithOutage(int outage) { this.outage = outage; }
+
+        @Override public String store() { return "test"; }
+
+        @Override
+        public synchronized void open(long committedOffset) {
+            errorShownAtOpen.add(consumer.lastError() != null);
+            buffered.clear();
+            durable = committedOffset;
+        }
+
+        @Override
+        public synchronized void write(StoredBatch batch) { buffered.add(batch); }
+
+        @Override
+        public synchronized long flush(boolean force) throws SinkException {
+            if (buffered.isEmpty() || !force && buffered.size() < 2) {
+                return durable;
+            }
+            if (outage > 0) {
+                outage--;
+                throw new SinkException("store unreachable", true, null);
+            }
+            for (StoredBatch b : buffered) {
+                for (long o = b.baseOffset(); o < b.nextOffset(); o++) stored.add(o);
+                durable = b.nextOffset();
+            }
+            buffered.clear();
+            return durable;
+        }
+
+        @Override public void close() {}
+    }
+
+    @Test
+    void theBackoffGrowsThroughAnOutageAndTheErrorStaysShownUntilDeliveryProgresses() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 4, 5);
+        BufferingStoreWithOutage sink = new BufferingStoreWithOutage(6);
+        List<Duration> delays = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Jitter at its upper bound, so each delay is the backoff's cap.
+        java.util.random.RandomGenerator upper = new java.util.random.RandomGenerator() {
+            @Override public long nextLong() { return 0; }
+            @Override public long nextLong(long bound) { return bound - 1; }
+        };
+        try (DeliveryConsumer c = new DeliveryConsumer(lane, sink, Duration.ofMillis(5), Duration.ofMillis(100), registry, upper,
+                delays::add)) {
+            sink.consumer = c;
+            c.start();
+            c.flush().get(20, TimeUnit.SECONDS);
+            assertThat(c.lastError()).as("cleared once delivery committed").isNull();
+        }
+        assertThat(delays).as("one delay per failed attempt, doubling up to the cap").containsExactly(Duration.ofMillis(5),
+                Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(80), Duration.ofMillis(100));
+        assertThat(sink.errorShownAtOpen).as("the failure stays shown at every retry: health does not flap")
+                .containsExactly(false, true, true, true, true, true, true);
+        assertThat(sink.stored).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 20).boxed().toList());
+    }
+
     @Test
     void aPermanentlyRejectingStoreStallsWithoutSkippingAndResumesWhenItRecovers() throws Exception {
         LaneStream lane = lane();
