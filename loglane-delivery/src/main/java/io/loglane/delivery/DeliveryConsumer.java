@@ -54,7 +54,7 @@ public final class DeliveryConsumer implements Component {
     private final AtomicLong committed = new AtomicLong();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private volatile boolean running;
-    private volatile String lastError;
+    private volatile Exception lastFailure;
     private Thread thread;
 
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
@@ -98,8 +98,14 @@ public final class DeliveryConsumer implements Component {
 
     public double retries() { return retries.count(); }
 
-    /** The last delivery error, or null when the last attempt succeeded. */
-    public String lastError() { return lastError; }
+    /** The last delivery error as text, or null once delivery made progress after it. */
+    public String lastError() {
+        Exception e = lastFailure;
+        return e == null ? null : e.toString();
+    }
+
+    /** The last delivery failure with its causes, or null once delivery made progress after it. */
+    public Exception lastFailure() { return lastFailure; }
 
     @Override
     public void start() throws Exception {
@@ -121,6 +127,10 @@ public final class DeliveryConsumer implements Component {
             return done;
         }
         synchronized (flushRequests) {
+            if (!running) {
+                done.completeExceptionally(new IllegalStateException("consumer closed"));
+                return done;
+            }
             flushRequests.add(new FlushRequest(target, done));
         }
         return done;
@@ -138,7 +148,7 @@ public final class DeliveryConsumer implements Component {
                     return;
                 }
                 retries.increment();
-                lastError = e.toString();
+                lastFailure = e;
                 Duration delay = backoff.nextDelay();
                 boolean permanent = e instanceof SinkException se && !se.retriable();
                 if (permanent) {
@@ -188,8 +198,8 @@ public final class DeliveryConsumer implements Component {
             }
             boolean progress = durable > before
                     || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
-            if (lastError != null && progress) {
-                lastError = null;
+            if (lastFailure != null && progress) {
+                lastFailure = null;
                 backoff.reset();
             }
             completeFlushes(committed.get());

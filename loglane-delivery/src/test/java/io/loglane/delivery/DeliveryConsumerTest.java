@@ -1,6 +1,7 @@
 package io.loglane.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
@@ -60,6 +61,13 @@ class DeliveryConsumerTest {
         FlakySink() { this("test"); }
 
         FlakySink(String name) { this.name = name; }
+
+        /** A store that fails every write until told otherwise. */
+        static FlakySink down(String name) {
+            FlakySink s = new FlakySink(name);
+            s.failuresLeft.set(Integer.MAX_VALUE);
+            return s;
+        }
 
         @Override public String store() { return name; }
 
@@ -204,6 +212,21 @@ class DeliveryConsumerTest {
     }
 
     @Test
+    void aDrainOfAClosedConsumerKeepsTheFailureAsItsCause() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 2, 3);
+        FlakySink broken = FlakySink.down("broken");
+        DeliveryEngine engine = new DeliveryEngine();
+        engine.add(consumer(lane, broken));
+        engine.start();
+        java.util.concurrent.CompletableFuture<Void> waiting = engine.flushAll();
+        engine.close(); // fails the flushes still waiting
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(() -> engine.drain(Duration.ofSeconds(5))).isInstanceOf(DeliveryEngine.DrainException.class)
+                .hasMessageContaining("consumer closed").cause().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void theBackoffGrowsThroughAnOutageAndTheErrorStaysShownUntilDeliveryProgresses() throws Exception {
         LaneStream lane = lane();
         append(lane, 4, 5);
@@ -275,8 +298,7 @@ class DeliveryConsumerTest {
     void oneFailingStoreDoesNotStallAnotherOnTheSameLane() throws Exception {
         LaneStream lane = lane();
         append(lane, 3, 3);
-        FlakySink broken = new FlakySink("broken");
-        broken.failuresLeft.set(Integer.MAX_VALUE);
+        FlakySink broken = FlakySink.down("broken");
         FlakySink healthy = new FlakySink();
         DeliveryEngine engine = new DeliveryEngine();
         engine.add(consumer(lane, broken));
@@ -287,7 +309,10 @@ class DeliveryConsumerTest {
             good.flush().get(10, TimeUnit.SECONDS);
             assertThat(good.committedOffset()).isEqualTo(9);
             assertThat(engine.consumers().get(0).committedOffset()).isZero();
-            assertThat(engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store").isFalse();
+            assertThatThrownBy(() -> engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store and why")
+                    .isInstanceOf(DeliveryEngine.DrainException.class)
+                    .hasMessageContaining("lane l → broken at offset 0, 9 events behind")
+                    .cause().isInstanceOf(SinkException.class).hasMessage("store down");
         }
         assertThat(healthy.durableOffsets).hasSize(9);
     }

@@ -63,6 +63,12 @@ public final class MetricNames {
     /** Counter {lane}: fsyncs done (group commit makes this far smaller than appends). */
     public static final String STREAM_FSYNCS = "loglane.stream.fsyncs";
     /**
+     * Counter {lane}: segment seals (fsync, then the index file) that failed. A sync lane's failed
+     * seal fsync also fails the lane until a restart; a disk lane goes on and its next start scans
+     * the segment.
+     */
+    public static final String STREAM_SEAL_FAILURES = "loglane.stream.seal.failures";
+    /**
      * Counter {lane}: segments recovered because they held damaged bytes: at start-up, or while
      * running when a reader met a corrupt batch in a sealed segment (the lane then reads on past it).
      */

@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ public final class LaneFiles {
             throw e;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(target.getParent());
+        Fsync.directory(target.getParent());
     }
 
     /**
@@ -135,15 +136,4 @@ public final class LaneFiles {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Makes a directory's entries (creates, renames, deletes) durable. */
-    public static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory for fsync; the rename is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -111,7 +112,7 @@ public final class LaneLoader {
         Path marker = dir.resolve(LaneFiles.CLEAN_SHUTDOWN);
         boolean clean = Files.deleteIfExists(marker);
         if (clean) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
 
         // Pass 3: list segments by base offset; an index without its log is an orphan of a
@@ -201,7 +202,7 @@ public final class LaneLoader {
                 // version failed to seal the segment before it (which then took more appends).
                 Files.delete(logFile);
                 Files.deleteIfExists(LaneFiles.indexFile(dir, base));
-                LaneFiles.fsyncDirectory(dir);
+                Fsync.directory(dir);
                 leftovers.add(logFile.getFileName() + " (empty, inside the offsets of the segment before it)");
                 continue;
             }
@@ -209,7 +210,7 @@ public final class LaneLoader {
                 Path q = logFile.resolveSibling(logFile.getFileName() + LaneFiles.QUARANTINE_SUFFIX);
                 Files.move(logFile, q, StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(LaneFiles.indexFile(dir, base));
-                LaneFiles.fsyncDirectory(dir);
+                Fsync.directory(dir);
                 quarantined.add(logFile.getFileName() + " (starts at offset " + base + ", below " + prevEnd
                         + " where the segment before it ends)");
                 continue;
@@ -268,7 +269,7 @@ public final class LaneLoader {
             deleted |= SegmentRepair.deleteIndex(dir, p.base());
         }
         if (deleted) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         for (Plan p : damaged) {
             SegmentRepair.copyOut(dir, p.file(), p.scan(), false, drops, created);
@@ -282,13 +283,13 @@ public final class LaneLoader {
             }
         }
         if (!damaged.isEmpty() || gap != null) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         for (Plan p : damaged) {
             SegmentRepair.cut(p.file(), p.scan());
         }
         if (!damaged.isEmpty()) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         return gap;
     }

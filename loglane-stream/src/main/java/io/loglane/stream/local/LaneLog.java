@@ -6,6 +6,7 @@ import io.loglane.core.config.StreamSettings;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.io.DiskFull;
+import io.loglane.core.io.Fsync;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.AppendRequest;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +126,7 @@ public final class LaneLog implements LaneStream {
     private Counter rejectedInvalid;
     private Counter rejectedStorage;
     private Counter rejectedDiskFull;
+    private Counter sealFailures;
     private Counter repairs;
     private Counter recordsLost;
     private Counter bytesQuarantined;
@@ -178,6 +181,8 @@ public final class LaneLog implements LaneStream {
         rejectedInvalid = rejected(Reason.INVALID);
         rejectedStorage = rejected(Reason.STORAGE_ERROR);
         rejectedDiskFull = rejected(Reason.DISK_FULL);
+        sealFailures = Counter.builder(MetricNames.STREAM_SEAL_FAILURES).tag(MetricNames.LANE, lane)
+                .description("segment seals (fsync + index) that failed").register(registry);
         repairs = Counter.builder(MetricNames.STREAM_REPAIRS).tag(MetricNames.LANE, lane)
                 .description("segments recovered because of damaged bytes, at start-up or while running").register(registry);
         recordsLost = Counter.builder(MetricNames.STREAM_RECORDS_LOST).tag(MetricNames.LANE, lane)
@@ -344,6 +349,7 @@ public final class LaneLog implements LaneStream {
         try {
             s.flush();
         } catch (IOException e) {
+            sealFailures.increment();
             if (spec.durability() == Durability.SYNC) {
                 failure = e;
                 LOG.error("lane {}: fsync of {} failed; the lane can no longer promise durability and refuses appends until a restart",
@@ -352,7 +358,12 @@ public final class LaneLog implements LaneStream {
             throw e;
         }
         fsyncs.increment();
-        s.writeIndex();
+        try {
+            s.writeIndex();
+        } catch (IOException e) {
+            sealFailures.increment();
+            throw e;
+        }
     }
 
     /** Under the append lock: the failed future of an append refused because storing it failed with {@code e}. */
@@ -375,13 +386,21 @@ public final class LaneLog implements LaneStream {
         return java.util.Optional.ofNullable(lastFailure);
     }
 
+    /**
+     * A disk lane's seal on the sealer thread. A failure costs no acknowledged data (a disk lane
+     * promises to survive a process crash, which the written bytes do) but the segment has no index
+     * file and, on an fsync failure, may not survive a power loss: warned and counted, and the next
+     * start scans it.
+     */
     private void sealQuietly(Segment s) {
         try {
             s.seal();
             fsyncs.increment();
+        } catch (ClosedChannelException e) {
+            LOG.debug("sealing {} skipped: closed by retention or shutdown", s); // recovery scans it instead
         } catch (IOException e) {
-            // Closed by retention or shutdown: recovery will scan it instead; nothing is lost.
-            LOG.debug("sealing {} skipped: {}", s, e.toString());
+            sealFailures.increment();
+            LOG.warn("lane {}: sealing {} failed (the next start scans it): {}", spec.name(), s, e.toString());
         }
     }
 
@@ -627,10 +646,10 @@ public final class LaneLog implements LaneStream {
         List<RecoveryReport.Drop> drops = new ArrayList<>();
         List<String> created = new ArrayList<>();
         if (SegmentRepair.deleteIndex(dir, base)) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         SegmentRepair.copyOut(dir, file, scan, true, drops, created);
-        LaneFiles.fsyncDirectory(dir);
+        Fsync.directory(dir);
         List<Segment> fresh;
         appendLock.lock();
         try {
@@ -653,7 +672,7 @@ public final class LaneLog implements LaneStream {
             if (scan.replacement() == null) {
                 SegmentRepair.cut(file, scan);
             }
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
             for (Segment s : fresh) {
                 s.seal();
             }
@@ -737,7 +756,7 @@ public final class LaneLog implements LaneStream {
         }
         if (sealed) {
             Files.write(dir.resolve(LaneFiles.CLEAN_SHUTDOWN), new byte[0]);
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loglane.core.config.Durability;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.telemetry.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +33,11 @@ class FullDiskLaneTest {
     @TempDir Path tmp;
     private final FillingDisk disk = new FillingDisk();
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private LaneLog open(Durability durability) throws Exception {
         LaneLog log = new LaneLog(tmp.resolve("audit"), Lanes.spec("audit", durability), Lanes.settings(SEGMENT_BYTES, 1L << 30),
-                new SimpleMeterRegistry(), Lanes.fixed(), Runnable::run);
+                registry, Lanes.fixed(), Runnable::run);
         log.storageHook(disk);
         log.start();
         return log;
@@ -83,6 +86,7 @@ class FullDiskLaneTest {
                 assertThat(f.message()).contains(FillingDisk.ENOSPC);
                 assertThat(f.at()).isEqualTo(Lanes.T0);
             });
+            assertThat(sealFailures()).as("the failed seal is counted (and logged at WARN)").isPositive();
 
             disk.free();
             for (int i = 0; i < 5; i++) {
@@ -96,6 +100,33 @@ class FullDiskLaneTest {
             assertThat(log.recoveryReport().quarantined()).as("no false quarantine").isEmpty();
             assertThat(log.recoveryReport().lossless()).isTrue();
             assertThat(bases(readAll(log))).as("every acknowledged batch, in order").isEqualTo(stored);
+        }
+    }
+
+    private double sealFailures() {
+        return registry.find(MetricNames.STREAM_SEAL_FAILURES).tag(MetricNames.LANE, "audit").counter().count();
+    }
+
+    /**
+     * A failed fsync may have dropped the written bytes from the page cache while a later fsync
+     * reports success: a sync lane must then ack nothing more, not even once fsyncs work again.
+     */
+    @Test
+    void aFailedFsyncWhenSealingARolledSegmentFailsTheSyncLaneUntilARestart() throws Exception {
+        List<Long> stored = new ArrayList<>();
+        try (LaneLog log = open(Durability.SYNC)) {
+            stored.addAll(fillActiveSegment(log));
+            disk.failFsync = true;
+            assertRefused(log, 7, Reason.STORAGE_ERROR);
+            assertThat(sealFailures()).isEqualTo(1);
+            disk.failFsync = false;
+            assertRefused(log, 7, Reason.STORAGE_ERROR);
+            assertThat(log.lastAppendFailure()).hasValueSatisfying(f -> assertThat(f.message()).contains("restart"));
+        }
+        try (LaneLog log = open(Durability.SYNC)) {
+            assertThat(bases(readAll(log))).as("every acknowledged batch survives").isEqualTo(stored);
+            stored.add(append(log, 8));
+            assertThat(bases(readAll(log))).isEqualTo(stored);
         }
     }
 
