@@ -171,7 +171,7 @@ public final class LaneLoader {
         Map<Segment, String> droppedAfter = open(plans, gapSegment, segments);
         List<RecoveryReport.Gap> gaps = gaps(segments, droppedAfter, gapSegment, end, next, raisedBy);
 
-        RecoveryReport report = new RecoveryReport(lane, clean, segments.count(), leftovers, rebuilt, drops, created, quarantined,
+        RecoveryReport report = new RecoveryReport(lane, clean, logs.isEmpty(), segments.count(), leftovers, rebuilt, drops, created, quarantined,
                 gaps, checkpoints.problems(), segments.first().baseOffset(), segments.last().nextOffset());
         if (report.lossless()) {
             LOG.info("recovered {}", report.summary());
