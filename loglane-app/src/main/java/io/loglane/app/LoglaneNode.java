@@ -182,8 +182,15 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         if (http != null) {
             closeQuietly(http);
         }
-        if (delivery != null && !delivery.drain(config.server().shutdownGrace())) {
-            LOG.warn("loglane: delivery did not drain within {}; the rest is delivered after restart", config.server().shutdownGrace());
+        if (delivery != null) {
+            try {
+                delivery.drain(config.server().shutdownGrace());
+            } catch (DeliveryEngine.DrainException e) {
+                LOG.warn("loglane: {}; the rest is delivered after restart", e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("loglane: interrupted while draining delivery; the rest is delivered after restart");
+            }
         }
         for (int i = started.size() - 1; i >= 0; i--) {
             Component c = started.get(i);

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * may move to the reader's position beyond a gap.
  *
  * <p>On any failure the consumer counts a retry, waits per its {@link Backoff} and starts over from
- * the last committed checkpoint ({@link Sink#open}). A failing store stalls only this consumer:
+ * the last committed checkpoint ({@link Sink#open}). The backoff and {@link #lastError()} reset only
+ * on progress: a committed checkpoint, or nothing left to deliver. A pass that merely did not fail
+ * yet (the sink buffered a batch and its flush was not due) is no recovery: the delays keep growing
+ * through an outage and the lane's health does not flap. A failing store stalls only this consumer:
  * each runs on its own thread, and the stream keeps the data until it is committed (on disk/sync
  * lanes a full stream pushes back on inputs; nothing is deleted).
  *
@@ -44,20 +47,34 @@ public final class DeliveryConsumer implements Component {
     private final LaneStream lane;
     private final Sink sink;
     private final Backoff backoff;
+    private final Sleeper sleeper;
     private final String name;
     private final Counter retries;
     private final Counter delivered;
     private final AtomicLong committed = new AtomicLong();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private volatile boolean running;
-    private volatile String lastError;
+    private volatile Exception lastFailure;
     private Thread thread;
 
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
 
+    /** Waits between attempts ({@link Thread#sleep} in production); a seam so tests see the delays without waiting them out. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random) {
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, Thread::sleep);
+    }
+
+    /** @param sleeper waits out each backoff delay */
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
+                            MeterRegistry registry, RandomGenerator random, Sleeper sleeper) {
         this.lane = lane;
+        this.sleeper = sleeper;
         this.sink = sink;
         this.name = sink.store();
         this.backoff = new Backoff(initialBackoff, maxBackoff, random);
@@ -81,8 +98,14 @@ public final class DeliveryConsumer implements Component {
 
     public double retries() { return retries.count(); }
 
-    /** The last delivery error, or null when the last attempt succeeded. */
-    public String lastError() { return lastError; }
+    /** The last delivery error as text, or null once delivery made progress after it. */
+    public String lastError() {
+        Exception e = lastFailure;
+        return e == null ? null : e.toString();
+    }
+
+    /** The last delivery failure with its causes, or null once delivery made progress after it. */
+    public Exception lastFailure() { return lastFailure; }
 
     @Override
     public void start() throws Exception {
@@ -104,6 +127,10 @@ public final class DeliveryConsumer implements Component {
             return done;
         }
         synchronized (flushRequests) {
+            if (!running) {
+                done.completeExceptionally(new IllegalStateException("consumer closed"));
+                return done;
+            }
             flushRequests.add(new FlushRequest(target, done));
         }
         return done;
@@ -121,7 +148,7 @@ public final class DeliveryConsumer implements Component {
                     return;
                 }
                 retries.increment();
-                lastError = e.toString();
+                lastFailure = e;
                 Duration delay = backoff.nextDelay();
                 boolean permanent = e instanceof SinkException se && !se.retriable();
                 if (permanent) {
@@ -169,8 +196,10 @@ public final class DeliveryConsumer implements Component {
                 committed.set(durable);
                 delivered.increment(durable - before);
             }
-            if (lastError != null && durable >= before) {
-                lastError = null;
+            boolean progress = durable > before
+                    || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
+            if (lastFailure != null && progress) {
+                lastFailure = null;
                 backoff.reset();
             }
             completeFlushes(committed.get());
@@ -201,7 +230,7 @@ public final class DeliveryConsumer implements Component {
 
     private boolean sleep(Duration d) {
         try {
-            Thread.sleep(d);
+            sleeper.sleep(d);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

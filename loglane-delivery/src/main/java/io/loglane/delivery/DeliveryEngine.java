@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * All delivery consumers of a node, one per (lane, store) pair, each with its own thread and
@@ -42,17 +44,38 @@ public final class DeliveryEngine implements Component {
     /**
      * Flushes everything, waiting at most {@code timeout}.
      *
-     * @return true when all consumers committed everything in time
+     * @throws DrainException when a consumer did not commit everything in time; its cause is what
+     *     stopped it (the failure of the flush, or the last delivery failure of a stalled consumer,
+     *     with those of further stalled consumers suppressed)
      */
-    public boolean drain(Duration timeout) {
+    public void drain(Duration timeout) throws DrainException, InterruptedException {
         try {
             flushAll().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new DrainException("delivery drain failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            DrainException d = null;
+            for (DeliveryConsumer c : consumers) {
+                if (c.lag() == 0) {
+                    continue;
+                }
+                Exception cause = c.lastFailure();
+                String what = "lane " + c.lane() + " → " + c.store() + " at offset " + c.committedOffset() + ", " + c.lag()
+                        + " events behind" + (cause == null ? "" : ": " + cause);
+                if (d == null) {
+                    d = new DrainException("delivery did not drain within " + timeout + ": " + what, cause != null ? cause : e);
+                } else if (cause != null) {
+                    d.addSuppressed(cause);
+                }
             }
-            return false;
+            throw d != null ? d : new DrainException("delivery did not drain within " + timeout, e);
+        }
+    }
+
+    /** Delivery could not be drained; the cause says why. */
+    public static final class DrainException extends Exception {
+        DrainException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.loglane.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
@@ -60,6 +61,13 @@ class DeliveryConsumerTest {
         FlakySink() { this("test"); }
 
         FlakySink(String name) { this.name = name; }
+
+        /** A store that fails every write until told otherwise. */
+        static FlakySink down(String name) {
+            FlakySink s = new FlakySink(name);
+            s.failuresLeft.set(Integer.MAX_VALUE);
+            return s;
+        }
 
         @Override public String store() { return name; }
 
@@ -156,6 +164,93 @@ class DeliveryConsumerTest {
         assertThat(registry.get("loglane.delivery.retries").counter().count()).isEqualTo(4.0);
     }
 
+    /**
+     * A store that buffers batches and writes them out only when its flush is due (two batches
+     * buffered, or forced), as the archive does, and is down for its first {@code outage} store
+     * writes. Every open records whether the consumer was showing an error at that moment.
+     */
+    static final class BufferingStoreWithOutage implements Sink {
+        final List<Boolean> errorShownAtOpen = new ArrayList<>();
+        final List<Long> stored = new ArrayList<>();
+        volatile DeliveryConsumer consumer;
+        private final List<StoredBatch> buffered = new ArrayList<>();
+        private int outage;
+        private long durable;
+
+        BufferingStoreWithOutage(int outage) { this.outage = outage; }
+
+        @Override public String store() { return "test"; }
+
+        @Override
+        public synchronized void open(long committedOffset) {
+            errorShownAtOpen.add(consumer.lastError() != null);
+            buffered.clear();
+            durable = committedOffset;
+        }
+
+        @Override
+        public synchronized void write(StoredBatch batch) { buffered.add(batch); }
+
+        @Override
+        public synchronized long flush(boolean force) throws SinkException {
+            if (buffered.isEmpty() || !force && buffered.size() < 2) {
+                return durable;
+            }
+            if (outage > 0) {
+                outage--;
+                throw new SinkException("store unreachable", true, null);
+            }
+            for (StoredBatch b : buffered) {
+                for (long o = b.baseOffset(); o < b.nextOffset(); o++) stored.add(o);
+                durable = b.nextOffset();
+            }
+            buffered.clear();
+            return durable;
+        }
+
+        @Override public void close() {}
+    }
+
+    @Test
+    void aDrainOfAClosedConsumerKeepsTheFailureAsItsCause() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 2, 3);
+        FlakySink broken = FlakySink.down("broken");
+        DeliveryEngine engine = new DeliveryEngine();
+        engine.add(consumer(lane, broken));
+        engine.start();
+        java.util.concurrent.CompletableFuture<Void> waiting = engine.flushAll();
+        engine.close(); // fails the flushes still waiting
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(() -> engine.drain(Duration.ofSeconds(5))).isInstanceOf(DeliveryEngine.DrainException.class)
+                .hasMessageContaining("consumer closed").cause().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theBackoffGrowsThroughAnOutageAndTheErrorStaysShownUntilDeliveryProgresses() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 4, 5);
+        BufferingStoreWithOutage sink = new BufferingStoreWithOutage(6);
+        List<Duration> delays = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Jitter at its upper bound, so each delay is the backoff's cap.
+        java.util.random.RandomGenerator upper = new java.util.random.RandomGenerator() {
+            @Override public long nextLong() { return 0; }
+            @Override public long nextLong(long bound) { return bound - 1; }
+        };
+        try (DeliveryConsumer c = new DeliveryConsumer(lane, sink, Duration.ofMillis(5), Duration.ofMillis(100), registry, upper,
+                delays::add)) {
+            sink.consumer = c;
+            c.start();
+            c.flush().get(20, TimeUnit.SECONDS);
+            assertThat(c.lastError()).as("cleared once delivery committed").isNull();
+        }
+        assertThat(delays).as("one delay per failed attempt, doubling up to the cap").containsExactly(Duration.ofMillis(5),
+                Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(80), Duration.ofMillis(100));
+        assertThat(sink.errorShownAtOpen).as("the failure stays shown at every retry: health does not flap")
+                .containsExactly(false, true, true, true, true, true, true);
+        assertThat(sink.stored).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 20).boxed().toList());
+    }
+
     @Test
     void aPermanentlyRejectingStoreStallsWithoutSkippingAndResumesWhenItRecovers() throws Exception {
         LaneStream lane = lane();
@@ -203,8 +298,7 @@ class DeliveryConsumerTest {
     void oneFailingStoreDoesNotStallAnotherOnTheSameLane() throws Exception {
         LaneStream lane = lane();
         append(lane, 3, 3);
-        FlakySink broken = new FlakySink("broken");
-        broken.failuresLeft.set(Integer.MAX_VALUE);
+        FlakySink broken = FlakySink.down("broken");
         FlakySink healthy = new FlakySink();
         DeliveryEngine engine = new DeliveryEngine();
         engine.add(consumer(lane, broken));
@@ -215,7 +309,10 @@ class DeliveryConsumerTest {
             good.flush().get(10, TimeUnit.SECONDS);
             assertThat(good.committedOffset()).isEqualTo(9);
             assertThat(engine.consumers().get(0).committedOffset()).isZero();
-            assertThat(engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store").isFalse();
+            assertThatThrownBy(() -> engine.drain(Duration.ofMillis(200))).as("drain reports the stalled store and why")
+                    .isInstanceOf(DeliveryEngine.DrainException.class)
+                    .hasMessageContaining("lane l → broken at offset 0, 9 events behind")
+                    .cause().isInstanceOf(SinkException.class).hasMessage("store down");
         }
         assertThat(healthy.durableOffsets).hasSize(9);
     }

@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * One lane's durable stream: an append-only sequence of record batches addressed by per-record
  * offsets (a batch of n records starting at base offset b holds offsets b … b+n-1).
  *
- * <p>Offsets only grow and are never reused, but they may have gaps: crash recovery of a local
- * lane skips the offsets of records it had to drop and raises the next offset above every
- * consumer checkpoint (see the local stream's FORMAT.md). Readers skip gaps ({@link StreamReader}).
+ * <p>Offsets only grow and are never reused, but they may have gaps: recovery of a local lane (at
+ * start-up, or while running when a reader meets a corrupt batch in a sealed segment) skips the
+ * offsets of records it had to drop, and start-up raises the next offset above every consumer
+ * checkpoint (see the local stream's FORMAT.md). Readers skip gaps ({@link StreamReader}).
  *
  * <h2>Contract</h2>
  * <ul>
@@ -52,4 +53,14 @@ public interface LaneStream extends Component {
 
     /** Committed positions of this lane's consumers. */
     ConsumerCheckpoints checkpoints();
+
+    /**
+     * The last append the lane refused for a storage reason of its own (disk full, I/O error,
+     * failed fsync) when no append has been stored since: present exactly while the lane refuses
+     * writes (health checks read it). Back-pressure and invalid input do not count. Empty for lanes
+     * that cannot fail that way (memory).
+     */
+    default java.util.Optional<AppendFailure> lastAppendFailure() {
+        return java.util.Optional.empty();
+    }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>400</td><td>bad tag, bad {@code Idempotency-Key}, empty body, or malformed JSON (naming the first bad line); nothing stored</td></tr>
  *   <tr><td>413</td><td>body over {@code server.http_max_body} (by Content-Length, or while reading a chunked body)</td></tr>
  *   <tr><td>429</td><td>the lane's rate limit; {@code Retry-After} set</td></tr>
- *   <tr><td>503</td><td>a disk/sync lane's stream is full; {@code Retry-After} set</td></tr>
+ *   <tr><td>503</td><td>a disk/sync lane's stream is full, or its disk is ({@code reason: disk_full}); {@code Retry-After} set</td></tr>
  *   <tr><td>500</td><td>the stream could not store the events</td></tr>
  * </table>
  * Every error body is {@code {"error": "...", "reason": "..."}}; each 400/413 is also logged
@@ -157,6 +157,7 @@ final class IngestHandler implements Handler {
                 case BACKPRESSURE -> ctx.status(503).header("Retry-After", "1").json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
                 case RATE_LIMITED -> ctx.status(429).header("Retry-After", "1").json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
                 case INVALID -> ctx.status(400).json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
+                case DISK_FULL -> ctx.status(503).header("Retry-After", "5").json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
                 case STORAGE_ERROR -> ctx.status(500).json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
             }
         } else {

@@ -2,7 +2,8 @@ package io.loglane.core.ingest;
 
 /**
  * Why a request was not accepted. Inputs map {@link Reason#BACKPRESSURE} to TCP back-pressure or
- * HTTP 503 + Retry-After, {@link Reason#INVALID} to a client error, and the rest to 500/close.
+ * HTTP 503 + Retry-After, {@link Reason#DISK_FULL} to HTTP 503 + Retry-After (no ack on Forward: the
+ * peer resends), {@link Reason#INVALID} to a client error, and the rest to 500/close.
  */
 public final class IngestRejectedException extends RuntimeException {
     /** Stable reason codes; they appear as metric labels, keep them lower-case in {@link #label()}. */
@@ -13,6 +14,11 @@ public final class IngestRejectedException extends RuntimeException {
         RATE_LIMITED,
         /** The events themselves are unacceptable (e.g. a record that is not a map). */
         INVALID,
+        /**
+         * The stream's disk is full (ENOSPC or a quota). Nothing was stored; the lane takes appends
+         * again by itself once space returns, so the sender should retry later.
+         */
+        DISK_FULL,
         /** The stream failed to store them (I/O error, shutting down). */
         STORAGE_ERROR;
 

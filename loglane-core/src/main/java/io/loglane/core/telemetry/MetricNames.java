@@ -34,7 +34,7 @@ public final class MetricNames {
     public static final String BYTES_ACCEPTED = "loglane.bytes.accepted";
     /**
      * Counter {input, lane, reason}: events refused. Reasons of the router: backpressure,
-     * rate_limited, invalid, storage_error; of an input before routing ({@code lane="none"}): the
+     * rate_limited, invalid, disk_full, storage_error; of an input before routing ({@code lane="none"}): the
      * Forward decoder's invalid entries, and the HTTP input's bad_tag, bad_idempotency_key,
      * body_too_large, malformed_json, empty_body (events are counted only when the body decoded).
      */
@@ -62,6 +62,25 @@ public final class MetricNames {
     public static final String STREAM_END_OFFSET = "loglane.stream.end.offset";
     /** Counter {lane}: fsyncs done (group commit makes this far smaller than appends). */
     public static final String STREAM_FSYNCS = "loglane.stream.fsyncs";
+    /**
+     * Counter {lane}: segment seals (fsync, then the index file) that failed. A sync lane's failed
+     * seal fsync also fails the lane until a restart; a disk lane goes on and its next start scans
+     * the segment.
+     */
+    public static final String STREAM_SEAL_FAILURES = "loglane.stream.seal.failures";
+    /**
+     * Counter {lane}: segments recovered because they held damaged bytes: at start-up, or while
+     * running when a reader met a corrupt batch in a sealed segment (the lane then reads on past it).
+     */
+    public static final String STREAM_REPAIRS = "loglane.stream.repairs";
+    /**
+     * Counter {lane}: records dropped with damaged bytes (while running: exactly the offsets the
+     * repaired segment no longer holds; at start-up: the records the readable headers in the damaged
+     * bytes claim). Their offsets are a gap that delivery passes over.
+     */
+    public static final String STREAM_RECORDS_LOST = "loglane.stream.records.lost";
+    /** Counter {lane}: damaged bytes moved out of segments into {@code .quarantined} files. */
+    public static final String STREAM_BYTES_QUARANTINED = "loglane.stream.quarantined.bytes";
 
     /** Gauge {lane, store}: events in the stream not yet delivered to the store. */
     public static final String DELIVERY_LAG = "loglane.delivery.lag.events";

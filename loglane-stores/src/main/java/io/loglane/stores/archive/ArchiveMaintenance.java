@@ -1,6 +1,7 @@
 package io.loglane.stores.archive;
 
 import io.loglane.core.config.Retention;
+import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ final class ArchiveMaintenance {
             // Both lines are the operator's (and the crash test's) view of a compaction in progress.
             LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
             writer.merge(files.stream().map(ArchiveFile::path).toList(), hourDir.resolve(name));
-            ParquetWriter.fsyncDir(hourDir);
+            Fsync.directory(hourDir); // the merged file is durable before its sources go
             for (ArchiveFile f : files) {
                 Files.deleteIfExists(f.path());
             }

@@ -3,6 +3,7 @@ package io.loglane.stores.archive;
 import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.io.Fsync;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.Sink;
@@ -111,6 +112,7 @@ public final class ArchiveSink implements Sink {
     private final ArrayBlockingQueue<ParquetWriter> writers =
             new ArrayBlockingQueue<>(MAX_FLUSHES_QUEUED);
     private boolean opened;
+    private volatile DirectorySync directorySync = Fsync::directory;
     /** Offset the engine has committed (what open got, then each flush result once acted upon). */
     private long committed;
     /** Offset after everything in renamed files. */
@@ -158,6 +160,15 @@ public final class ArchiveSink implements Sink {
         this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
     }
+
+    /** How a flush makes its renames durable: {@link Fsync#directory}; a seam so tests can fail it. */
+    @FunctionalInterface
+    interface DirectorySync {
+        void sync(Path dir) throws IOException;
+    }
+
+    /** Replaces the directory fsync of flushes; for tests (a failing fsync must fail the flush). */
+    void directorySyncHook(DirectorySync hook) { this.directorySync = hook; }
 
     @Override
     public String store() { return STORE; }
@@ -292,7 +303,10 @@ public final class ArchiveSink implements Sink {
                 dirs.add(dir);
                 files.increment();
             }
-            dirs.forEach(ParquetWriter::fsyncDir);
+            for (Path dir : dirs) {
+                // The checkpoint is committed after this flush returns: its renames must be durable first.
+                directorySync.sync(dir);
+            }
             done.discard();
             flushes.increment();
             return upTo;

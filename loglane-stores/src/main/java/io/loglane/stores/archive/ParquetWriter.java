@@ -93,15 +93,6 @@ final class ParquetWriter implements AutoCloseable {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Makes renames in {@code dir} durable (Linux honours fsync on a directory). */
-    static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some filesystems refuse a directory fsync; the rename itself is still atomic.
-        }
-    }
-
     @Override
     public void close() throws SQLException { conn.close(); }
 }

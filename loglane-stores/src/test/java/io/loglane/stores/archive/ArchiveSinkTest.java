@@ -88,6 +88,25 @@ class ArchiveSinkTest {
     }
 
     @Test
+    void aFailedDirectoryFsyncFailsTheFlushSoItsOffsetsAreNeverReportedDurable() throws Exception {
+        ArchiveSink s = sink("app");
+        s.open(0);
+        s.directorySyncHook(d -> {
+            throw new IOException("Input/output error");
+        });
+        s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
+        assertThatThrownBy(() -> s.flush(true)).as("the engine commits only what a flush returns")
+                .hasMessageContaining("Input/output error");
+
+        // As the engine does after a failure: reopen at the checkpoint, which never moved, and redeliver.
+        s.directorySyncHook(io.loglane.core.io.Fsync::directory);
+        s.open(0);
+        s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
+        assertThat(s.flush(true)).isEqualTo(3);
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(3L, 3L));
+    }
+
+    @Test
     void rowsRoundTripWithEveryColumn() throws Exception {
         ArchiveSink s = sink("access", new TestParser(), true, null);
         s.open(0);

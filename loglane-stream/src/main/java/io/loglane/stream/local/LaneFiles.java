@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -79,17 +80,32 @@ public final class LaneFiles {
      * directory. A reader sees the old file or the new one, never a mix.
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        writeAtomically(target, bytes, ChannelOpener.DEFAULT);
+    }
+
+    /**
+     * {@link #writeAtomically(Path, byte[])} through {@code opener}. A failed write (a full disk)
+     * removes its temp file, so it holds no space.
+     */
+    static void writeAtomically(Path target, byte[] bytes, ChannelOpener opener) throws IOException {
         Path temp = tempFile(target);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = opener.open(temp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
             ch.force(true);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(target.getParent());
+        Fsync.directory(target.getParent());
     }
 
     /**
@@ -120,15 +136,4 @@ public final class LaneFiles {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Makes a directory's entries (creates, renames, deletes) durable. */
-    public static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory for fsync; the rename is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
 }

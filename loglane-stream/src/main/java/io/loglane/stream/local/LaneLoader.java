@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -43,13 +44,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>It does not re-verify CRCs of sealed segments that have a valid index file: the index is
  *       written only after the segment was fsynced, so such a segment was complete on disk. Bit rot
- *       inside one is found by {@link LaneInspector#check} or by a reader (which then fails).</li>
+ *       inside one is found by {@link LaneInspector#check}, or by a reader, which then has the
+ *       running lane recover that segment the same way ({@link LaneLog#repairCorruptSegment}).</li>
  *   <li>It does not repair a batch: one whose base offset (not covered by the CRC) is wrong is
  *       dropped and reported even if its records are intact.</li>
  *   <li>It does not invent a checkpoint: a corrupt checkpoint is treated as absent (the consumer
  *       re-reads from the start of the retained stream).</li>
  *   <li>It does not delete data: a segment whose offsets overlap the one before it (which the
- *       writer never produces) is renamed {@code .quarantined}, not removed.</li>
+ *       writer never produces) is renamed {@code .quarantined}, not removed. Only an empty one,
+ *       which holds nothing, is deleted (an earlier version's failed roll left such files).</li>
  * </ul>
  *
  * <p>Thread-safety: not thread-safe; runs once, before the lane accepts appends.
@@ -74,34 +77,22 @@ public final class LaneLoader {
     private record Plan(long base, Path file, long size, SegmentIndex.Loaded index, SegmentScan.Result scan) {
         long nextOffset() { return scan == null ? index.nextOffset() : scan.nextOffset(); }
 
-        boolean damaged() { return scan != null && !scan.dropped().isEmpty(); }
-
-        /** A run that replaces the whole file: it starts at the segment's name, but not at byte 0. */
-        SegmentScan.Run replacement() {
-            for (SegmentScan.Run r : scan.runs()) {
-                if (r.baseOffset() == base && r != scan.inPlace()) {
-                    return r;
-                }
-            }
-            return null;
-        }
-
-        /** Runs that go to segment files of their own (the replacement included). */
-        List<SegmentScan.Run> movedRuns() {
-            return scan.runs().stream().filter(r -> r != scan.inPlace()).toList();
-        }
+        boolean damaged() { return scan != null && scan.damaged(); }
     }
 
     private final String lane;
     private final Path dir;
     private final int indexIntervalBytes;
     private final LocalCheckpoints checkpoints;
+    private final ChannelOpener opener;
 
-    public LaneLoader(String lane, Path laneDir, int indexIntervalBytes, LocalCheckpoints checkpoints) {
+    /** @param opener opens the channels of the segments it loads (see {@link ChannelOpener}) */
+    LaneLoader(String lane, Path laneDir, int indexIntervalBytes, LocalCheckpoints checkpoints, ChannelOpener opener) {
         this.lane = lane;
         this.dir = laneDir;
         this.indexIntervalBytes = indexIntervalBytes;
         this.checkpoints = checkpoints;
+        this.opener = opener;
     }
 
     /** Runs the recovery passes. */
@@ -121,7 +112,7 @@ public final class LaneLoader {
         Path marker = dir.resolve(LaneFiles.CLEAN_SHUTDOWN);
         boolean clean = Files.deleteIfExists(marker);
         if (clean) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
 
         // Pass 3: list segments by base offset; an index without its log is an orphan of a
@@ -151,7 +142,7 @@ public final class LaneLoader {
 
         // Pass 5: decide what each segment keeps. Nothing is written here except setting aside a
         // segment that overlaps the one before it (a rename a rerun would make just the same).
-        List<Plan> plans = plan(logs, clean, rebuilt, quarantined);
+        List<Plan> plans = plan(logs, clean, leftovers, rebuilt, quarantined);
 
         // Pass 6: the next offset: never below an offset that may have been handed out.
         long end = plans.isEmpty() ? 0 : plans.get(plans.size() - 1).nextOffset();
@@ -180,7 +171,7 @@ public final class LaneLoader {
         Map<Segment, String> droppedAfter = open(plans, gapSegment, segments);
         List<RecoveryReport.Gap> gaps = gaps(segments, droppedAfter, gapSegment, end, next, raisedBy);
 
-        RecoveryReport report = new RecoveryReport(lane, clean, segments.count(), leftovers, rebuilt, drops, created, quarantined,
+        RecoveryReport report = new RecoveryReport(lane, clean, logs.isEmpty(), segments.count(), leftovers, rebuilt, drops, created, quarantined,
                 gaps, checkpoints.problems(), segments.first().baseOffset(), segments.last().nextOffset());
         if (report.lossless()) {
             LOG.info("recovered {}", report.summary());
@@ -196,8 +187,8 @@ public final class LaneLoader {
      * unusable, is scanned ({@link SegmentScan}). Segments keep their place in the offset order
      * even after a damaged one; only a segment starting below the end of the one before is set aside.
      */
-    private List<Plan> plan(TreeMap<Long, Path> logs, boolean clean, List<String> rebuilt, List<String> quarantined)
-            throws IOException {
+    private List<Plan> plan(TreeMap<Long, Path> logs, boolean clean, List<String> leftovers, List<String> rebuilt,
+            List<String> quarantined) throws IOException {
         List<Plan> plans = new ArrayList<>();
         TreeMap<Long, Path> pending = new TreeMap<>(logs);
         Long lastBase = logs.isEmpty() ? null : logs.lastKey();
@@ -206,11 +197,20 @@ public final class LaneLoader {
             Map.Entry<Long, Path> e = pending.pollFirstEntry();
             long base = e.getKey();
             Path logFile = e.getValue();
+            if (base < prevEnd && Files.size(logFile) == 0) {
+                // Holds nothing to lose: an empty file a segment roll created before an earlier
+                // version failed to seal the segment before it (which then took more appends).
+                Files.delete(logFile);
+                Files.deleteIfExists(LaneFiles.indexFile(dir, base));
+                Fsync.directory(dir);
+                leftovers.add(logFile.getFileName() + " (empty, inside the offsets of the segment before it)");
+                continue;
+            }
             if (base < prevEnd) {
                 Path q = logFile.resolveSibling(logFile.getFileName() + LaneFiles.QUARANTINE_SUFFIX);
                 Files.move(logFile, q, StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(LaneFiles.indexFile(dir, base));
-                LaneFiles.fsyncDirectory(dir);
+                Fsync.directory(dir);
                 quarantined.add(logFile.getFileName() + " (starts at offset " + base + ", below " + prevEnd
                         + " where the segment before it ends)");
                 continue;
@@ -234,7 +234,7 @@ public final class LaneLoader {
                 if (plan.damaged()) {
                     // Files named like the runs this segment hands off are leftovers of a recovery
                     // killed before it cut this segment: they are written again from it below.
-                    for (SegmentScan.Run r : plan.movedRuns()) {
+                    for (SegmentScan.Run r : scan.movedRuns()) {
                         pending.remove(r.baseOffset());
                     }
                 }
@@ -266,62 +266,30 @@ public final class LaneLoader {
         List<Plan> damaged = plans.stream().filter(Plan::damaged).toList();
         boolean deleted = false;
         for (Plan p : damaged) {
-            deleted |= Files.deleteIfExists(LaneFiles.indexFile(dir, p.base()));
+            deleted |= SegmentRepair.deleteIndex(dir, p.base());
         }
         if (deleted) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         for (Plan p : damaged) {
-            String name = p.file().getFileName().toString();
-            try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.READ)) {
-                for (SegmentScan.Dropped d : p.scan().dropped()) {
-                    String q = null;
-                    if (!d.tornTail()) {
-                        Path qf = LaneFiles.quarantineFile(p.file(), d.position());
-                        LaneFiles.copyAtomically(ch, d.position(), d.length(), qf);
-                        q = qf.getFileName().toString();
-                    }
-                    int implausible = (int) d.headers().stream().filter(h -> !h.plausible()).count();
-                    drops.add(new RecoveryReport.Drop(name, d.position(), d.length(), d.tornTail(), d.reason(),
-                            SegmentScan.offsetRanges(d.headers()), implausible, q));
-                }
-                for (SegmentScan.Run r : p.movedRuns()) {
-                    boolean replacing = r.baseOffset() == p.base();
-                    Path target = LaneFiles.logFile(dir, r.baseOffset());
-                    if (replacing) {
-                        LaneFiles.copyDurably(ch, r.position(), r.length(), LaneFiles.tempFile(target));
-                    } else {
-                        LaneFiles.copyAtomically(ch, r.position(), r.length(), target);
-                    }
-                    created.add(target.getFileName() + (replacing ? " (rewritten)" : "") + " with offsets [" + r.baseOffset()
-                            + ", " + r.nextOffset() + ") from bytes [" + r.position() + ", " + r.end() + ") of " + name);
-                }
-            }
+            SegmentRepair.copyOut(dir, p.file(), p.scan(), false, drops, created);
         }
         Segment gap = null;
         if (plans.isEmpty() || next > end) {
-            gap = Segment.create(dir, next, indexIntervalBytes);
+            gap = Segment.create(dir, next, indexIntervalBytes, opener);
             if (next > end) {
                 created.add(LaneFiles.logFile(dir, next).getFileName() + " (empty: next offset raised from " + end + " by the "
                         + raisedBy + ")");
             }
         }
         if (!damaged.isEmpty() || gap != null) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         for (Plan p : damaged) {
-            SegmentScan.Run in = p.scan().inPlace();
-            if (p.replacement() != null) {
-                Files.move(LaneFiles.tempFile(p.file()), p.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.WRITE)) {
-                    ch.truncate(in == null ? 0 : in.length());
-                    ch.force(true);
-                }
-            }
+            SegmentRepair.cut(p.file(), p.scan());
         }
         if (!damaged.isEmpty()) {
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
         return gap;
     }
@@ -338,20 +306,10 @@ public final class LaneLoader {
         for (Plan p : plans) {
             if (p.scan() == null) {
                 SegmentIndex.Loaded idx = p.index();
-                segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos()));
+                segments.add(Segment.open(dir, p.base(), idx.index(), p.size(), idx.nextOffset(), idx.maxReceivedAtNanos(), opener));
                 continue;
             }
-            List<Segment> mine = new ArrayList<>();
-            SegmentScan.Run in = p.scan().inPlace();
-            if (in != null) {
-                mine.add(Segment.open(dir, p.base(), in.index(), in.length(), in.nextOffset(), in.maxReceivedAtNanos()));
-            } else if (p.replacement() == null) {
-                // Nothing intact at its start: kept empty, so the lane's start offset stays where it was.
-                mine.add(Segment.open(dir, p.base(), new SegmentIndex(indexIntervalBytes), 0, p.base(), Long.MIN_VALUE));
-            }
-            for (SegmentScan.Run r : p.movedRuns()) {
-                mine.add(Segment.open(dir, r.baseOffset(), r.index(), r.length(), r.nextOffset(), r.maxReceivedAtNanos()));
-            }
+            List<Segment> mine = SegmentRepair.open(dir, p.scan(), indexIntervalBytes, opener);
             List<SegmentScan.Dropped> dropped = p.scan().dropped();
             if (!dropped.isEmpty() && dropped.get(dropped.size() - 1).end() == p.size()) {
                 droppedAfter.put(mine.get(mine.size() - 1), p.file().getFileName().toString());

@@ -5,7 +5,10 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
+import io.loglane.core.io.DiskFull;
+import io.loglane.core.io.Fsync;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.AppendFailure;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.LaneStream;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +47,17 @@ import org.slf4j.LoggerFactory;
  * {@code sync} lane hands the append to its {@link GroupCommitter}. Readers see data only up to the
  * durable end, and {@link LaneReader#poll} waits on a condition for it to move.
  *
+ * <h2>Disk full and other write failures</h2>
+ * A failed write is cut off again ({@link Segment#truncateTo}) and a failed segment roll leaves the
+ * lane as it was: a sync lane seals the full segment (fsync, index) before it creates the next one,
+ * so the same segment takes the next append and the roll is simply tried again; the lane therefore
+ * takes appends again by itself once space returns. Such refusals carry
+ * {@link Reason#DISK_FULL} when the disk or a quota is full ({@link DiskFull}), else
+ * {@link Reason#STORAGE_ERROR}, and are visible in {@link #lastAppendFailure()} until an append is
+ * stored again. Only what breaks a promise is final until a restart: a failed fsync on a sync lane
+ * (its bytes may be gone from the page cache while a later fsync reports success) or a failed
+ * write that cannot be cut off.
+ *
  * <h2>Back-pressure</h2>
  * When consumers are registered, the bytes from the lowest committed checkpoint to the end
  * (measured with the sparse index, so slightly over-counted) plus the new batch may not exceed
@@ -55,6 +70,15 @@ import org.slf4j.LoggerFactory;
  * {@code retention.maxAge} (by the newest arrival time it holds, against the injected clock) or the
  * lane exceeds {@code retention.maxBytes}, but never a segment holding offsets at or above the
  * lowest committed checkpoint. The active segment is never deleted.
+ *
+ * <h2>Corruption found while running</h2>
+ * Start-up trusts the index of a sealed segment and does not re-read it, so bit rot there is first
+ * met by a reader. The reader then calls {@link #repairCorruptSegment}, which recovers that one
+ * segment as start-up recovery would with its index deleted ({@link SegmentRepair}): the damaged
+ * bytes are quarantined, every intact batch before and after them is kept (those after move to a
+ * segment of their own), and the dropped records' offsets become a gap that readers pass over.
+ * The loss is logged once (WARN) and counted ({@link MetricNames#STREAM_REPAIRS},
+ * {@link MetricNames#STREAM_RECORDS_LOST}, {@link MetricNames#STREAM_BYTES_QUARANTINED}).
  *
  * <h2>De-duplication</h2>
  * See {@link DedupWindow}; at start-up the window is rebuilt from the headers of the newest
@@ -82,19 +106,30 @@ public final class LaneLog implements LaneStream {
     private final Condition dataArrived = dataLock.newCondition();
     private final AtomicInteger waitingReaders = new AtomicInteger();
     private final AtomicInteger appendersInFlight = new AtomicInteger();
+    /** Held for a whole {@link #repairCorruptSegment}: one repair at a time, and close waits for it. */
+    private final ReentrantLock repairLock = new ReentrantLock();
 
     private volatile Segments segments;
     private Segment active;
     private volatile long durableEnd;
     private volatile IOException failure;
+    private volatile AppendFailure lastFailure;
+    private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
     private volatile boolean open;
     private volatile RecoveryReport report;
+    /** The segment being repaired (guarded by the append lock): retention leaves it alone. */
+    private Segment repairing;
     private GroupCommitter committer;
     private volatile GroupCommitter.Fsync fsync = Segment::flush;
     private Counter fsyncs;
     private Counter rejectedBackpressure;
     private Counter rejectedInvalid;
     private Counter rejectedStorage;
+    private Counter rejectedDiskFull;
+    private Counter sealFailures;
+    private Counter repairs;
+    private Counter recordsLost;
+    private Counter bytesQuarantined;
 
     /**
      * @param laneDir  this lane's directory (created if missing)
@@ -124,6 +159,9 @@ public final class LaneLog implements LaneStream {
     /** Replaces how a sync lane's group commit fsyncs the active segment; for tests (hold or fail an fsync). */
     void fsyncHook(GroupCommitter.Fsync hook) { this.fsync = hook; }
 
+    /** Replaces how the lane opens its segment and index files; for tests (a disk that fills up). Call before {@link #start()}. */
+    void storageHook(ChannelOpener hook) { this.opener = hook; }
+
     /** What start-up recovery found; null before {@link #start()}. */
     public RecoveryReport recoveryReport() { return report; }
 
@@ -131,7 +169,7 @@ public final class LaneLog implements LaneStream {
 
     @Override
     public void start() throws IOException {
-        LaneLoader.Loaded loaded = new LaneLoader(spec.name(), dir, INDEX_INTERVAL_BYTES, checkpoints).load();
+        LaneLoader.Loaded loaded = new LaneLoader(spec.name(), dir, INDEX_INTERVAL_BYTES, checkpoints, opener).load();
         segments = loaded.segments();
         report = loaded.report();
         active = segments.last();
@@ -142,10 +180,26 @@ public final class LaneLog implements LaneStream {
         rejectedBackpressure = rejected(Reason.BACKPRESSURE);
         rejectedInvalid = rejected(Reason.INVALID);
         rejectedStorage = rejected(Reason.STORAGE_ERROR);
+        rejectedDiskFull = rejected(Reason.DISK_FULL);
+        sealFailures = Counter.builder(MetricNames.STREAM_SEAL_FAILURES).tag(MetricNames.LANE, lane)
+                .description("segment seals (fsync + index) that failed").register(registry);
+        repairs = Counter.builder(MetricNames.STREAM_REPAIRS).tag(MetricNames.LANE, lane)
+                .description("segments recovered because of damaged bytes, at start-up or while running").register(registry);
+        recordsLost = Counter.builder(MetricNames.STREAM_RECORDS_LOST).tag(MetricNames.LANE, lane)
+                .description("records dropped with damaged bytes").register(registry);
+        bytesQuarantined = Counter.builder(MetricNames.STREAM_BYTES_QUARANTINED).tag(MetricNames.LANE, lane)
+                .description("damaged bytes moved out of segments into .quarantined files").register(registry);
+        countRecoveryLoss(report);
         Gauge.builder(MetricNames.STREAM_BYTES, this, LaneLog::sizeBytes).tag(MetricNames.LANE, lane).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, LaneLog::endOffset).tag(MetricNames.LANE, lane).register(registry);
         if (spec.durability() == Durability.SYNC) {
-            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs, s -> fsync.force(s));
+            committer = new GroupCommitter(lane, new CommitTarget(), settings.syncMaxWait().toNanos(), fsyncs, s -> {
+                IOException failed = failure;
+                if (failed != null) {
+                    throw failed; // a failed fsync (of a roll) came first: a later one proves nothing
+                }
+                fsync.force(s);
+            });
             committer.start();
         }
         open = true;
@@ -198,10 +252,12 @@ public final class LaneLog implements LaneStream {
         try {
             appendLock.lock();
             try {
-                if (!open || failure != null) {
+                if (!open) {
                     rejectedStorage.increment();
-                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                            "lane " + spec.name() + (failure != null ? " failed: " + failure.getMessage() : " is closed")));
+                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed"));
+                }
+                if (failure != null) {
+                    return refuse(Reason.STORAGE_ERROR, "lane " + spec.name() + " failed (restart to recover): " + failure.getMessage(), failure);
                 }
                 long unconsumed = unconsumedBytes();
                 if (unconsumed >= 0 && unconsumed + batch.length() > settings.maxLaneBytes()) {
@@ -213,9 +269,7 @@ public final class LaneLog implements LaneStream {
                     try {
                         roll();
                     } catch (IOException e) {
-                        rejectedStorage.increment();
-                        return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                                "lane " + spec.name() + ": segment roll failed: " + e.getMessage(), e));
+                        return refuse(e, "segment roll failed");
                     }
                 }
                 long base = active.nextOffset();
@@ -225,11 +279,12 @@ public final class LaneLog implements LaneStream {
                     active.append(batch);
                 } catch (IOException e) {
                     undoFailedWrite(position, base, e);
-                    rejectedStorage.increment();
-                    return CompletableFuture.failedFuture(new IngestRejectedException(Reason.STORAGE_ERROR,
-                            "lane " + spec.name() + ": write failed: " + e.getMessage(), e));
+                    return refuse(e, "write failed");
                 }
                 result = new AppendResult(base, batch.recordCount(), false);
+                if (lastFailure != null) {
+                    lastFailure = null;
+                }
                 if (spec.durability() == Durability.DISK) {
                     durableEnd = active.nextOffset();
                 }
@@ -253,26 +308,99 @@ public final class LaneLog implements LaneStream {
 
     /** Under the append lock: seals the active segment and starts the next one. */
     private void roll() throws IOException {
+        roll(spec.durability() == Durability.SYNC);
+    }
+
+    /**
+     * Under the append lock: seals the active segment and starts the next one. When it fails,
+     * nothing has changed (the active segment takes the next append, which tries the roll again),
+     * unless a sync lane's fsync failed: that fails the lane.
+     *
+     * @param sealNow seal on this thread, before the next segment exists (a sync lane: acks of later
+     *                batches must not overtake unsynced bytes of this segment); else the sealer does
+     *                it later
+     */
+    private void roll(boolean sealNow) throws IOException {
         Segment old = active;
-        Segment next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES);
-        if (spec.durability() == Durability.SYNC) {
-            // Acks of later batches must not overtake unsynced bytes of this segment.
-            old.seal();
-            fsyncs.increment();
-        } else {
+        if (sealNow) {
+            sealBeforeRoll(old);
+        }
+        Segment next;
+        try {
+            next = Segment.create(dir, old.nextOffset(), INDEX_INTERVAL_BYTES, opener);
+        } catch (IOException e) {
+            if (sealNow) {
+                try {
+                    Files.deleteIfExists(old.indexFile()); // it stays active and grows: the index would be stale
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed); // harmless: start-up finds it stale and rebuilds it
+                }
+            }
+            throw e;
+        }
+        if (!sealNow) {
             sealer.execute(() -> sealQuietly(old));
         }
         segments.add(next);
         active = next;
     }
 
+    private void sealBeforeRoll(Segment s) throws IOException {
+        try {
+            s.flush();
+        } catch (IOException e) {
+            sealFailures.increment();
+            if (spec.durability() == Durability.SYNC) {
+                failure = e;
+                LOG.error("lane {}: fsync of {} failed; the lane can no longer promise durability and refuses appends until a restart",
+                        spec.name(), s, e);
+            }
+            throw e;
+        }
+        fsyncs.increment();
+        try {
+            s.writeIndex();
+        } catch (IOException e) {
+            sealFailures.increment();
+            throw e;
+        }
+    }
+
+    /** Under the append lock: the failed future of an append refused because storing it failed with {@code e}. */
+    private CompletableFuture<AppendResult> refuse(IOException e, String what) {
+        // A failed lane stays failed once space returns: that is no disk-full the sender can wait out.
+        Reason reason = failure == null && DiskFull.is(e) ? Reason.DISK_FULL : Reason.STORAGE_ERROR;
+        String message = "lane " + spec.name() + ": " + what + ": " + e.getMessage()
+                + (reason == Reason.DISK_FULL ? " (appends resume once space is freed)" : "");
+        return refuse(reason, message, e);
+    }
+
+    private CompletableFuture<AppendResult> refuse(Reason reason, String message, IOException cause) {
+        (reason == Reason.DISK_FULL ? rejectedDiskFull : rejectedStorage).increment();
+        lastFailure = new AppendFailure(clock.instant(), reason, message);
+        return CompletableFuture.failedFuture(new IngestRejectedException(reason, message, cause));
+    }
+
+    @Override
+    public java.util.Optional<AppendFailure> lastAppendFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * A disk lane's seal on the sealer thread. A failure costs no acknowledged data (a disk lane
+     * promises to survive a process crash, which the written bytes do) but the segment has no index
+     * file and, on an fsync failure, may not survive a power loss: warned and counted, and the next
+     * start scans it.
+     */
     private void sealQuietly(Segment s) {
         try {
             s.seal();
             fsyncs.increment();
+        } catch (ClosedChannelException e) {
+            LOG.debug("sealing {} skipped: closed by retention or shutdown", s); // recovery scans it instead
         } catch (IOException e) {
-            // Closed by retention or shutdown: recovery will scan it instead; nothing is lost.
-            LOG.debug("sealing {} skipped: {}", s, e.toString());
+            sealFailures.increment();
+            LOG.warn("lane {}: sealing {} failed (the next start scans it): {}", spec.name(), s, e.toString());
         }
     }
 
@@ -322,7 +450,7 @@ public final class LaneLog implements LaneStream {
             long total = segments.totalBytes();
             OptionalLong lowest = checkpoints.lowest();
             for (Segment s : segments.all()) {
-                if (s == active) {
+                if (s == active || s == repairing) {
                     break;
                 }
                 boolean old = maxAgeNanos > 0 && s.maxReceivedAtNanos() < now - maxAgeNanos;
@@ -463,6 +591,132 @@ public final class LaneLog implements LaneStream {
     }
 
     /**
+     * Recovers {@code damaged}, in which a reader met {@code cause}, as start-up recovery would with
+     * its index deleted (see the class doc and {@link SegmentRepair}, whose steps make a process
+     * killed at any point recover to the same result on its next start). The active segment is
+     * first rolled (sealed now), so the repair only ever touches a sealed segment. One repair runs
+     * at a time; appends wait only while the repaired segments are swapped in.
+     *
+     * @return true when {@code damaged} is no longer part of the lane (repaired now, or earlier by
+     *     another reader, or removed by retention): the reader looks its position up again; false
+     *     when the lane is closing or a scan finds every batch of it intact (the reader then fails
+     *     with {@code cause})
+     * @throws IOException when the repair could not be completed (the next start completes it)
+     */
+    boolean repairCorruptSegment(Segment damaged, CorruptBatchException cause) throws IOException {
+        repairLock.lock();
+        try {
+            long endOffset;
+            appendLock.lock();
+            try {
+                if (!open) {
+                    return false;
+                }
+                if (segments.floor(damaged.baseOffset()) != damaged) {
+                    return true;
+                }
+                if (damaged == active) {
+                    roll(true);
+                }
+                repairing = damaged;
+                endOffset = damaged.nextOffset();
+            } finally {
+                appendLock.unlock();
+            }
+            try {
+                return repair(damaged, endOffset, cause);
+            } finally {
+                appendLock.lock();
+                repairing = null;
+                appendLock.unlock();
+            }
+        } finally {
+            repairLock.unlock();
+        }
+    }
+
+    private boolean repair(Segment damaged, long endOffset, CorruptBatchException cause) throws IOException {
+        long base = damaged.baseOffset();
+        SegmentScan.Result scan = SegmentScan.scan(damaged.channel(), base, damaged.size(), INDEX_INTERVAL_BYTES, endOffset);
+        if (!scan.damaged()) {
+            LOG.error("lane {}: {}, yet a scan of {} finds every batch intact; not repaired", spec.name(), cause.getMessage(), damaged);
+            return false;
+        }
+        Path file = damaged.logFile();
+        List<RecoveryReport.Drop> drops = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        if (SegmentRepair.deleteIndex(dir, base)) {
+            Fsync.directory(dir);
+        }
+        SegmentRepair.copyOut(dir, file, scan, true, drops, created);
+        Fsync.directory(dir);
+        List<Segment> fresh;
+        appendLock.lock();
+        try {
+            if (!open) {
+                throw new IOException("lane " + spec.name() + " closed while repairing " + damaged + "; the next start completes it");
+            }
+            // Lock-free readers must never see the range without a segment (they would take it for a
+            // gap): the moved runs go in first, then the segment at the base offset replaces the old
+            // one in a single put. Only then is the old file closed and cut; a reader still on it
+            // gets ClosedChannelException and looks its position up again.
+            if (scan.replacement() != null) {
+                SegmentRepair.cut(file, scan);
+            }
+            fresh = SegmentRepair.open(dir, scan, INDEX_INTERVAL_BYTES, opener);
+            for (int i = 1; i < fresh.size(); i++) {
+                segments.add(fresh.get(i));
+            }
+            segments.add(fresh.get(0));
+            damaged.close();
+            if (scan.replacement() == null) {
+                SegmentRepair.cut(file, scan);
+            }
+            Fsync.directory(dir);
+            for (Segment s : fresh) {
+                s.seal();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        long kept = scan.runs().stream().mapToLong(r -> r.nextOffset() - r.baseOffset()).sum();
+        long lost = endOffset - base - kept;
+        long bytes = drops.stream().mapToLong(RecoveryReport.Drop::bytes).sum();
+        repairs.increment();
+        recordsLost.increment(lost);
+        bytesQuarantined.increment(bytes);
+        List<String> gaps = new ArrayList<>();
+        long prevEnd = -1;
+        for (Segment s : fresh) {
+            if (prevEnd >= 0 && s.baseOffset() > prevEnd) {
+                gaps.add("[" + prevEnd + ", " + s.baseOffset() + ")");
+            }
+            prevEnd = s.nextOffset();
+        }
+        if (prevEnd < endOffset) {
+            gaps.add("[" + prevEnd + ", " + endOffset + ")");
+        }
+        LOG.warn("lane {}: corrupt batch found while reading ({}); recovered {} with loss: {} record(s) lost, OFFSET GAPS {}; {}{}",
+                spec.name(), cause.getMessage(), file.getFileName(), lost, gaps,
+                String.join("; ", drops.stream().map(RecoveryReport.Drop::toString).toList()),
+                created.isEmpty() ? "" : "; NEW SEGMENTS " + created);
+        return true;
+    }
+
+    /** Counts what start-up recovery dropped as damage (not torn tails: those are an interrupted write, not a loss of stored data). */
+    private void countRecoveryLoss(RecoveryReport r) {
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (RecoveryReport.Drop d : r.drops()) {
+            if (!d.tornTail()) {
+                files.add(d.file());
+                recordsLost.increment(d.records());
+                bytesQuarantined.increment(d.bytes());
+            }
+        }
+        repairs.increment(files.size());
+    }
+
+    /**
      * Stops appends, fsyncs, seals the active segment and writes the clean-shutdown marker, which
      * lets the next start skip the tail scan. Idempotent.
      */
@@ -480,6 +734,8 @@ public final class LaneLog implements LaneStream {
         if (committer != null) {
             committer.close();
         }
+        repairLock.lock(); // a repair under way finishes first (it stops at its next step once it sees the lane closed)
+        repairLock.unlock();
         dataLock.lock();
         try {
             dataArrived.signalAll();
@@ -500,7 +756,7 @@ public final class LaneLog implements LaneStream {
         }
         if (sealed) {
             Files.write(dir.resolve(LaneFiles.CLEAN_SHUTDOWN), new byte[0]);
-            LaneFiles.fsyncDirectory(dir);
+            Fsync.directory(dir);
         }
     }
 
@@ -527,6 +783,9 @@ public final class LaneLog implements LaneStream {
         }
 
         @Override
-        public void failed(IOException e) { failure = e; }
+        public void failed(IOException e) {
+            failure = e;
+            lastFailure = new AppendFailure(clock.instant(), Reason.STORAGE_ERROR, "lane " + spec.name() + ": fsync failed: " + e.getMessage());
+        }
     }
 }

@@ -10,7 +10,14 @@ import java.time.Duration;
 /**
  * Sequential reader of a {@link LaneLog}. Remembers where the next batch starts in its segment, so
  * sequential polls need no index lookup; a seek uses the sparse index and walks forward from the
- * indexed batch. Verifies each batch's CRC before decoding it.
+ * indexed batch. Verifies each batch before decoding it: its CRC, that it lies inside the segment,
+ * and that its base offset (which the CRC does not cover) continues where the batch before it
+ * ended, so a damaged header can never hand out records under wrong offsets.
+ *
+ * <p>A batch failing those checks means the segment changed on disk (start-up trusts the index of
+ * a sealed segment and does not re-check it). The reader then has the lane recover that segment
+ * ({@link LaneLog#repairCorruptSegment}), as start-up recovery would, and reads on past the gap the
+ * dropped records leave.
  *
  * <p>Offsets may have gaps between segments (left by crash recovery, see FORMAT.md): a position in
  * a gap moves to the next segment's base offset and the first batch there is returned; gaps are
@@ -24,6 +31,8 @@ final class LaneReader implements StreamReader {
     private long skipped;
     private Segment hintSegment;
     private long hintFilePos = -1;
+    /** Base offset the batch at {@link #hintFilePos} must have. */
+    private long hintExpected;
     private byte[] buf = new byte[64 * 1024];
 
     LaneReader(LaneLog log, long position) {
@@ -64,12 +73,15 @@ final class LaneReader implements StreamReader {
     private StoredBatch readAt(long offset) throws IOException {
         Segment seg = hintSegment;
         long filePos = hintFilePos;
+        long expected = hintExpected;
         if (seg == null) {
             seg = log.segments().floor(offset);
             if (seg == null) {
                 return null;
             }
-            filePos = seg.floorPosition(offset);
+            long entry = seg.floorEntry(offset);
+            filePos = SegmentIndex.position(entry);
+            expected = seg.baseOffset() + SegmentIndex.relativeOffset(entry);
         }
         try {
             while (true) {
@@ -80,6 +92,7 @@ final class LaneReader implements StreamReader {
                     }
                     seg = next;
                     filePos = 0;
+                    expected = next.baseOffset();
                     if (next.baseOffset() > offset) {
                         // A gap: offsets recovery left without records (see FORMAT.md). Nothing is
                         // there to return, so the position moves past it; an empty segment at the
@@ -88,6 +101,7 @@ final class LaneReader implements StreamReader {
                         position = offset;
                         hintSegment = next;
                         hintFilePos = 0;
+                        hintExpected = offset;
                         if (offset >= log.durableEnd()) {
                             return null;
                         }
@@ -99,8 +113,18 @@ final class LaneReader implements StreamReader {
                 int length = BatchCodec.length(buf, 0);
                 long base = io.loglane.core.event.Bytes.getLong(buf, BatchCodec.OFF_BASE_OFFSET);
                 int count = io.loglane.core.event.Bytes.getInt(buf, BatchCodec.OFF_RECORD_COUNT);
+                if (filePos + length > seg.size()) {
+                    throw new CorruptBatchException("batch of " + length + " bytes runs past the segment's end at byte " + seg.size());
+                }
+                if (base != expected) {
+                    throw new CorruptBatchException("batch has base offset " + base + " where " + expected + " follows");
+                }
+                if (count < 1) {
+                    throw new CorruptBatchException("impossible record count " + count);
+                }
                 if (base + count <= offset) {
                     filePos += length;
+                    expected = base + count;
                     continue;
                 }
                 if (buf.length < length) {
@@ -112,6 +136,7 @@ final class LaneReader implements StreamReader {
                 RecordBlock records = BatchCodec.records(buf, 0, h);
                 hintSegment = seg;
                 hintFilePos = filePos + length;
+                hintExpected = h.nextOffset();
                 return new StoredBatch(h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition());
             }
         } catch (ClosedChannelException e) {
@@ -121,8 +146,13 @@ final class LaneReader implements StreamReader {
             }
             return null;
         } catch (CorruptBatchException e) {
-            throw new CorruptBatchException("lane " + log.lane() + ", " + seg.logFile().getFileName() + " at byte " + filePos
-                    + ": " + e.getMessage());
+            hintSegment = null;
+            CorruptBatchException located = new CorruptBatchException("lane " + log.lane() + ", " + seg.logFile().getFileName()
+                    + " at byte " + filePos + ": " + e.getMessage(), e);
+            if (log.repairCorruptSegment(seg, located)) {
+                return null; // the segment was recovered: look the position up again
+            }
+            throw located;
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
  *
  * @param lane               lane name
  * @param cleanShutdown      whether the clean-shutdown marker was present (tail scan skipped)
+ * @param firstStart         whether the lane directory held no segment yet: no earlier run, so
+ *                           nothing to recover (and no clean-shutdown marker to miss)
  * @param segments           segments loaded
  * @param tempFilesDeleted   leftover temp or orphan files removed (names)
  * @param indexesRebuilt     segments whose index file was missing or unusable, with why
@@ -30,6 +32,7 @@ import java.util.List;
 public record RecoveryReport(
         String lane,
         boolean cleanShutdown,
+        boolean firstStart,
         int segments,
         List<String> tempFilesDeleted,
         List<String> indexesRebuilt,
@@ -136,7 +139,7 @@ public record RecoveryReport(
         StringBuilder sb = new StringBuilder();
         sb.append("lane ").append(lane).append(": ").append(segments).append(" segment(s), offsets ")
                 .append(startOffset).append("..").append(endOffset)
-                .append(cleanShutdown ? ", clean shutdown" : ", unclean shutdown (tail scanned)");
+                .append(cleanShutdown ? ", clean shutdown" : firstStart ? ", first start" : ", unclean shutdown (tail scanned)");
         if (!tempFilesDeleted.isEmpty()) sb.append("; deleted leftovers ").append(tempFilesDeleted);
         if (!indexesRebuilt.isEmpty()) sb.append("; rebuilt indexes ").append(indexesRebuilt);
         for (Drop d : drops) {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * One segment of a lane: the {@code .log} file of batches whose offsets start at
@@ -25,34 +26,36 @@ public final class Segment implements AutoCloseable {
     private final Path dir;
     private final long baseOffset;
     private final FileChannel channel;
+    private final ChannelOpener opener;
     private final SegmentIndex index;
     private volatile long size;
     private volatile long nextOffset;
     private volatile long maxReceivedAtNanos;
 
-    private Segment(Path dir, long baseOffset, FileChannel channel, SegmentIndex index, long size, long nextOffset,
-            long maxReceivedAtNanos) {
+    private Segment(Path dir, long baseOffset, FileChannel channel, ChannelOpener opener, SegmentIndex index, long size,
+            long nextOffset, long maxReceivedAtNanos) {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.channel = channel;
+        this.opener = opener;
         this.index = index;
         this.size = size;
         this.nextOffset = nextOffset;
         this.maxReceivedAtNanos = maxReceivedAtNanos;
     }
 
-    /** Creates a new empty segment file. */
-    public static Segment create(Path dir, long baseOffset, int indexIntervalBytes) throws IOException {
-        FileChannel ch = FileChannel.open(LaneFiles.logFile(dir, baseOffset), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new Segment(dir, baseOffset, ch, new SegmentIndex(indexIntervalBytes), 0, baseOffset, Long.MIN_VALUE);
+    /** Creates a new empty segment file; its channels (also the index file's) come from {@code opener}. */
+    static Segment create(Path dir, long baseOffset, int indexIntervalBytes, ChannelOpener opener) throws IOException {
+        FileChannel ch = opener.open(LaneFiles.logFile(dir, baseOffset), Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return new Segment(dir, baseOffset, ch, opener, new SegmentIndex(indexIntervalBytes), 0, baseOffset, Long.MIN_VALUE);
     }
 
     /** Opens an existing segment whose valid prefix, index and summary were established by {@link LaneLoader}. */
-    public static Segment open(Path dir, long baseOffset, SegmentIndex index, long size, long nextOffset,
-            long maxReceivedAtNanos) throws IOException {
-        FileChannel ch = FileChannel.open(LaneFiles.logFile(dir, baseOffset), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new Segment(dir, baseOffset, ch, index, size, nextOffset, maxReceivedAtNanos);
+    static Segment open(Path dir, long baseOffset, SegmentIndex index, long size, long nextOffset, long maxReceivedAtNanos,
+            ChannelOpener opener) throws IOException {
+        FileChannel ch = opener.open(LaneFiles.logFile(dir, baseOffset), Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return new Segment(dir, baseOffset, ch, opener, index, size, nextOffset, maxReceivedAtNanos);
     }
 
     public long baseOffset() { return baseOffset; }
@@ -101,8 +104,13 @@ public final class Segment implements AutoCloseable {
 
     /** Byte position of a batch starting at or before {@code offset} (from the sparse index). */
     public long floorPosition(long offset) {
+        return SegmentIndex.position(floorEntry(offset));
+    }
+
+    /** The sparse index entry of a batch starting at or before {@code offset}, packed as {@link SegmentIndex#floorEntry}. */
+    long floorEntry(long offset) {
         long rel = Math.max(0, offset - baseOffset);
-        return index.floorPosition((int) Math.min(Integer.MAX_VALUE, rel));
+        return index.floorEntry((int) Math.min(Integer.MAX_VALUE, rel));
     }
 
     /** Forces written bytes to the device. */
@@ -124,7 +132,12 @@ public final class Segment implements AutoCloseable {
      */
     public void seal() throws IOException {
         flush();
-        LaneFiles.writeAtomically(indexFile(), index.toBytes(baseOffset, size, nextOffset, maxReceivedAtNanos));
+        writeIndex();
+    }
+
+    /** The second half of {@link #seal}: writes the index file (atomically); only after a {@link #flush}. */
+    void writeIndex() throws IOException {
+        LaneFiles.writeAtomically(indexFile(), index.toBytes(baseOffset, size, nextOffset, maxReceivedAtNanos), opener);
     }
 
     /** Closes and removes the segment's files (log first, so a crash leaves only an orphan index). */

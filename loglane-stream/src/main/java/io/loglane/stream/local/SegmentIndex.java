@@ -69,6 +69,15 @@ public final class SegmentIndex {
 
     /** Byte position of the last indexed batch starting at or before {@code relativeOffset}; 0 if none. */
     public int floorPosition(int relativeOffset) {
+        return position(floorEntry(relativeOffset));
+    }
+
+    /**
+     * The last entry at or before {@code relativeOffset}, packed as {@code relativeOffset << 32 |
+     * position} (read it with {@link #relativeOffset(long)} and {@link #position(long)}); entry
+     * (0, 0) when there is none: the first batch of a segment starts there.
+     */
+    public long floorEntry(int relativeOffset) {
         int n = size;
         long[] e = entries;
         int lo = 0;
@@ -83,8 +92,14 @@ public final class SegmentIndex {
                 hi = mid - 1;
             }
         }
-        return found < 0 ? 0 : (int) e[found];
+        return found < 0 ? 0 : e[found];
     }
+
+    /** The relative offset of a packed entry. */
+    public static int relativeOffset(long entry) { return (int) (entry >>> 32); }
+
+    /** The byte position of a packed entry. */
+    public static int position(long entry) { return (int) entry; }
 
     public int entryCount() { return size; }
 

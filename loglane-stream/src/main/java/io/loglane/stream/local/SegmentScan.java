@@ -126,6 +126,25 @@ final class SegmentScan {
             return first.position() == 0 && first.baseOffset() == baseOffset ? first : null;
         }
 
+        /** A run that replaces the whole file: it starts at the segment's name, but not at byte 0; or null. */
+        Run replacement() {
+            for (Run r : runs) {
+                if (r.baseOffset() == baseOffset && r != inPlace()) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        /** Runs that go to segment files of their own (the replacement included). */
+        List<Run> movedRuns() {
+            Run in = inPlace();
+            return runs.stream().filter(r -> r != in).toList();
+        }
+
+        /** Whether anything is dropped, i.e. the file must be cut or split. */
+        boolean damaged() { return !dropped.isEmpty(); }
+
         /** Offset after the last kept record, or the segment's name when nothing is kept. */
         long nextOffset() {
             return runs.isEmpty() ? baseOffset : runs.get(runs.size() - 1).nextOffset();
@@ -157,12 +176,21 @@ final class SegmentScan {
 
     private SegmentScan() {}
 
-    /** Scans {@code [0, size)} of a segment named {@code baseOffset}. */
+    /** Scans {@code [0, size)} of a segment named {@code baseOffset} whose end offset is unknown (the tail, or at start-up). */
     static Result scan(FileChannel ch, long baseOffset, long size, int indexIntervalBytes) throws IOException {
+        return scan(ch, baseOffset, size, indexIntervalBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Scans {@code [0, size)} of a segment named {@code baseOffset} whose records all lie below
+     * {@code endOffset} (a sealed segment of a running lane: the next segment starts there). A
+     * batch claiming offsets at or past it is dropped, and no dropped header past it is plausible.
+     */
+    static Result scan(FileChannel ch, long baseOffset, long size, int indexIntervalBytes, long endOffset) throws IOException {
         List<Found> found = new ArrayList<>();
         List<Damage> damage = new ArrayList<>();
         findBatches(ch, size, found, damage);
-        return decide(ch, baseOffset, size, indexIntervalBytes, found, damage);
+        return decide(ch, baseOffset, size, indexIntervalBytes, endOffset, found, damage);
     }
 
     private static void findBatches(FileChannel ch, long size, List<Found> found, List<Damage> damage) throws IOException {
@@ -185,8 +213,8 @@ final class SegmentScan {
         }
     }
 
-    private static Result decide(FileChannel ch, long baseOffset, long size, int indexIntervalBytes, List<Found> found,
-            List<Damage> damage) throws IOException {
+    private static Result decide(FileChannel ch, long baseOffset, long size, int indexIntervalBytes, long endOffset,
+            List<Found> found, List<Damage> damage) throws IOException {
         List<Run> runs = new ArrayList<>();
         List<Dropped> dropped = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
@@ -197,7 +225,10 @@ final class SegmentScan {
             Found f = found.get(i);
             boolean adjacent = f.position() == keptEnd;
             String why = null;
-            if (adjacent) {
+            if (f.nextOffset() > endOffset) {
+                why = "intact batch at byte " + f.position() + " has offsets [" + f.baseOffset() + ", " + f.nextOffset()
+                        + ") past the segment's end offset " + endOffset;
+            } else if (adjacent) {
                 if (f.baseOffset() != expected) {
                     why = "intact batch at byte " + f.position() + " has base offset " + f.baseOffset() + " where " + expected + " follows";
                 }
@@ -232,7 +263,8 @@ final class SegmentScan {
             runs.add(run.build());
         }
         if (keptEnd < size) {
-            dropped.add(droppedRegion(ch, keptEnd, size, size, expected, expected + MAX_OFFSET_JUMP, damage, rejections));
+            long upper = endOffset - expected < MAX_OFFSET_JUMP ? endOffset : expected + MAX_OFFSET_JUMP;
+            dropped.add(droppedRegion(ch, keptEnd, size, size, expected, upper, damage, rejections));
         }
         return new Result(baseOffset, size, runs, dropped);
     }

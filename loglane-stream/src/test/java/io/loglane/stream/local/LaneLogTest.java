@@ -72,6 +72,23 @@ class LaneLogTest {
     }
 
     @Test
+    void onlyARunThatEndedWithoutTheCleanShutdownMarkerIsReportedAsUnclean() throws Exception {
+        try (LaneLog log = Lanes.open(dir, Durability.DISK)) {
+            assertThat(log.recoveryReport().firstStart()).isTrue();
+            assertThat(log.recoveryReport().summary()).contains("first start").doesNotContain("unclean");
+            log.append(Fixtures.request(3, 0)).get(5, TimeUnit.SECONDS);
+        }
+        try (LaneLog log = Lanes.open(dir, Durability.DISK)) {
+            assertThat(log.recoveryReport().firstStart()).isFalse();
+            assertThat(log.recoveryReport().summary()).contains(", clean shutdown").doesNotContain("unclean");
+        }
+        Files.delete(dir.resolve("access").resolve(LaneFiles.CLEAN_SHUTDOWN)); // as after a crash
+        try (LaneLog log = Lanes.open(dir, Durability.DISK)) {
+            assertThat(log.recoveryReport().summary()).contains("unclean shutdown (tail scanned)");
+        }
+    }
+
+    @Test
     void aWaitingReaderWakesWhenABatchArrives() throws Exception {
         try (LaneLog log = Lanes.open(dir, Durability.SYNC); StreamReader r = log.reader(0)) {
             CompletableFuture<StoredBatch> polled = CompletableFuture.supplyAsync(() -> {

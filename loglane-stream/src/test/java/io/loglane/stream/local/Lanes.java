@@ -6,6 +6,7 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.RateLimit;
 import io.loglane.core.config.Retention;
 import io.loglane.core.config.StreamSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,7 +42,11 @@ final class Lanes {
     }
 
     static LaneLog open(Path dir, LaneSpec spec, StreamSettings settings, Clock clock) throws Exception {
-        LaneLog log = new LaneLog(dir.resolve(spec.name()), spec, settings, new SimpleMeterRegistry(), clock, Runnable::run);
+        return open(dir, spec, settings, clock, new SimpleMeterRegistry());
+    }
+
+    static LaneLog open(Path dir, LaneSpec spec, StreamSettings settings, Clock clock, MeterRegistry registry) throws Exception {
+        LaneLog log = new LaneLog(dir.resolve(spec.name()), spec, settings, registry, clock, Runnable::run);
         log.start();
         return log;
     }

@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import static io.loglane.stream.local.LaneContents.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.core.config.Durability;
@@ -43,60 +44,6 @@ class RecoveryTest {
         return bounds(root.resolve("access").resolve(SEG0));
     }
 
-    private static List<Long> bounds(Path seg) throws Exception {
-        List<Long> bounds = new ArrayList<>();
-        try (var ch = java.nio.channels.FileChannel.open(seg)) {
-            BatchScanner s = new BatchScanner(ch, 0, ch.size(), true);
-            while (s.next() instanceof BatchScanner.Batch b) {
-                bounds.add(b.position());
-            }
-            bounds.add(ch.size());
-        }
-        return bounds;
-    }
-
-    private static void copyDir(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(t); else Files.copy(f, t);
-            }
-        }
-    }
-
-    private static List<StoredBatch> readAll(LaneLog log) throws Exception {
-        return readFrom(log, 0);
-    }
-
-    private static List<StoredBatch> readFrom(LaneLog log, long offset) throws Exception {
-        List<StoredBatch> out = new ArrayList<>();
-        try (StreamReader r = log.reader(offset)) {
-            for (StoredBatch b; (b = r.poll(Duration.ZERO)) != null; ) out.add(b);
-        }
-        return out;
-    }
-
-    private static List<Long> bases(List<StoredBatch> batches) {
-        return batches.stream().map(StoredBatch::baseOffset).toList();
-    }
-
-    /** Every batch holds exactly the records written as batch number base/5. */
-    private static void assertIntact(List<StoredBatch> batches) {
-        for (StoredBatch b : batches) {
-            assertThat(b.records().toByteArray()).as("records of the batch at %d", b.baseOffset())
-                    .isEqualTo(Fixtures.block(5, b.baseOffset() / 5).toByteArray());
-        }
-    }
-
-    private static List<Long> offsetsExcept(int batches, int... dropped) {
-        List<Long> out = new ArrayList<>();
-        for (int i = 0; i < batches; i++) {
-            final int n = i;
-            if (Arrays.stream(dropped).noneMatch(d -> d == n)) out.add(5L * i);
-        }
-        return out;
-    }
-
     /** A copy of {@code original} as after a crash: no clean-shutdown marker, the tail's index gone. */
     private Path crashedCopy(Path original, String name) throws Exception {
         Path root = tmp.resolve(name);
@@ -105,27 +52,6 @@ class RecoveryTest {
         Files.deleteIfExists(lane.resolve(LaneFiles.CLEAN_SHUTDOWN));
         Files.deleteIfExists(lane.resolve(LaneFiles.baseName(0) + ".index"));
         return root;
-    }
-
-    private static void flip(Path file, long position) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(position);
-            int b = f.read();
-            f.seek(position);
-            f.write(b ^ 0x04);
-        }
-    }
-
-    private static void cut(Path file, long length) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(length);
-        }
-    }
-
-    private static TreeSet<String> names(Path dir) throws Exception {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-        }
     }
 
     private LaneLog open(Path root) throws Exception {

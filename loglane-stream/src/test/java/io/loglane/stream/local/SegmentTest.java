@@ -12,7 +12,7 @@ class SegmentTest {
     @Test
     void appendedBatchesScanBackInOrderAndTheIndexFindsThem() throws Exception {
         long[] positions = new long[30];
-        try (Segment s = Segment.create(dir, 100, 1)) {
+        try (Segment s = Segment.create(dir, 100, 1, ChannelOpener.DEFAULT)) {
             for (int i = 0; i < 30; i++) {
                 EncodedBatch b = BatchCodec.encode(Fixtures.request(10, i), true);
                 BatchCodec.setBaseOffset(b.bytes(), s.nextOffset());
