@@ -1,6 +1,7 @@
 package io.loglane.delivery;
 
 import io.loglane.core.lifecycle.Component;
+import io.loglane.core.telemetry.FailureStreak;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * each runs on its own thread, and the stream keeps the data until it is committed (on disk/sync
  * lanes a full stream pushes back on inputs; nothing is deleted).
  *
+ * <p>Failures in a row form a {@link #failure() streak} that ends only when the checkpoint moves
+ * (or nothing is left to deliver): a store that takes batches but fails every flush would
+ * otherwise look healthy between its attempts.
+ *
  * <p>Non-retriable sink errors are retried too, with a louder log: the dead-letter lane that will
  * take records a store rejects forever comes with the index store; until then, stalling is the
  * only choice that loses nothing.
@@ -49,15 +55,23 @@ public final class DeliveryConsumer implements Component {
     private final Counter delivered;
     private final AtomicLong committed = new AtomicLong();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
+    private final Clock clock;
     private volatile boolean running;
-    private volatile String lastError;
+    private volatile FailureStreak failure;
     private Thread thread;
 
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
 
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random) {
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, Clock.systemUTC());
+    }
+
+    /** @param clock dates the start of a {@link #failure() failure streak} */
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
+                            MeterRegistry registry, RandomGenerator random, Clock clock) {
         this.lane = lane;
+        this.clock = clock;
         this.sink = sink;
         this.name = sink.store();
         this.backoff = new Backoff(initialBackoff, maxBackoff, random);
@@ -81,8 +95,14 @@ public final class DeliveryConsumer implements Component {
 
     public double retries() { return retries.count(); }
 
-    /** The last delivery error, or null when the last attempt succeeded. */
-    public String lastError() { return lastError; }
+    /** The last delivery error, or null when the consumer is not failing (see {@link #failure()}). */
+    public String lastError() {
+        FailureStreak f = failure;
+        return f == null ? null : f.error();
+    }
+
+    /** The current run of failed attempts, or null when the last one made progress or had nothing to do. */
+    public FailureStreak failure() { return failure; }
 
     @Override
     public void start() throws Exception {
@@ -121,7 +141,7 @@ public final class DeliveryConsumer implements Component {
                     return;
                 }
                 retries.increment();
-                lastError = e.toString();
+                failure = FailureStreak.after(failure, e.toString(), clock.instant());
                 Duration delay = backoff.nextDelay();
                 boolean permanent = e instanceof SinkException se && !se.retriable();
                 if (permanent) {
@@ -169,8 +189,11 @@ public final class DeliveryConsumer implements Component {
                 committed.set(durable);
                 delivered.increment(durable - before);
             }
-            if (lastError != null && durable >= before) {
-                lastError = null;
+            if (failure != null && (durable > before || durable >= lane.endOffset())) {
+                // Progress, or nothing left to deliver, ends the streak; a pass that merely did not
+                // throw does not: the archive flushes in the background, so a write it took says
+                // nothing about whether the next flush will fail again.
+                failure = null;
                 backoff.reset();
             }
             completeFlushes(committed.get());

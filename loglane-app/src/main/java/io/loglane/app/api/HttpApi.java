@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
+import io.loglane.app.health.NodeHealth;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
@@ -30,7 +31,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <table>
  *   <caption>Routes</caption>
- *   <tr><td>GET /healthz</td><td>200 {@code {"status":"ok"}} while serving</td></tr>
+ *   <tr><td>GET /healthz</td><td>liveness: 200 whenever the process serves HTTP, whatever it reports; the body
+ *       ({@link NodeHealth}) says {@code "status": "ok"} or {@code "failing"} and names each failing lane stream and
+ *       store with its reason, and whether the node is ready</td></tr>
+ *   <tr><td>GET /readyz</td><td>readiness: 200 once stream recovery is done and every listener (HTTP, each Forward
+ *       input) is bound; 503 while starting and from the start of shutdown. A failing store does not make a node
+ *       unready: its stream keeps taking events, and no other node would take them better</td></tr>
  *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
  *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}</td></tr>
  *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout</td></tr>
@@ -74,7 +80,8 @@ public final class HttpApi implements Component {
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
         });
-        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/healthz", ctx -> ctx.json(lanes.health()));
+        app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, settings.httpMaxBody(), registry, clock));
         app.post("/api/v1/sql", this::sql);
@@ -90,6 +97,15 @@ public final class HttpApi implements Component {
             }
         });
         app.start(settings.bind(), port);
+    }
+
+    private void ready(Context ctx) {
+        NodeHealth h = lanes.health();
+        if (h.ready()) {
+            ctx.json(Map.of("ready", true, "phase", h.phase()));
+        } else {
+            ctx.status(503).json(ApiError.of("not ready: " + h.phase(), "ready", false, "phase", h.phase()));
+        }
     }
 
     /** The bound port (useful when configured as 0). */
