@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safety: safe for concurrent use.
  */
 final class ForwardMetrics {
-    static final String REQUESTS_FAILED = "loglane.input.requests.failed";
     static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
     static final String BUDGET_PAUSES = "loglane.input.budget.pauses";
     static final String IN_FLIGHT_BYTES = "loglane.input.in_flight.bytes";
@@ -83,7 +82,7 @@ final class ForwardMetrics {
     void protocolError(ForwardProtocolException.Reason reason) { protocolErrors.get(reason).increment(); }
 
     void requestFailed(String reason) {
-        registry.counter(REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
+        registry.counter(MetricNames.REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }
 
     /** The input closed a connection; {@code reason} is {@link #IDLE_TIMEOUT}, {@link #FRAME_TIMEOUT} or a refusal's label. */

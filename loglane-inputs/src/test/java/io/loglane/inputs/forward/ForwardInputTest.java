@@ -221,7 +221,7 @@ class ForwardInputTest {
             assertThat(c.readAck()).isEqualTo("first");
             assertThat(c.closedByServer()).as("no ack for the limited chunk: the connection closes").isTrue();
         }
-        assertThat(registry.get(ForwardMetrics.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
         assertThat(closedBy("rate_limited")).isEqualTo(1);
     }
 
@@ -234,7 +234,7 @@ class ForwardInputTest {
             c.send(frame().array(3).str("t").integer(T).record("a", 1).build()).send(good("fine"));
             assertThat(c.readAck()).as("the peer asked for no ack: nothing to close for").isEqualTo("fine");
         }
-        assertThat(registry.get(ForwardMetrics.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
         assertThat(closedBy("rate_limited")).isZero();
     }
 
