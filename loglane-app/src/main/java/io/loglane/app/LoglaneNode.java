@@ -1,6 +1,10 @@
 package io.loglane.app;
 
 import io.loglane.app.api.HttpApi;
+import io.loglane.app.health.HealthProblem;
+import io.loglane.app.health.HealthRules;
+import io.loglane.app.health.NodeHealth;
+import io.loglane.app.health.NodePhase;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
@@ -16,6 +20,7 @@ import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.local.LocalStream;
 import io.micrometer.core.instrument.Counter;
@@ -40,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * inputs and HTTP) so nothing produces into a part that is not running; {@link #close()} is the
  * graceful shutdown: stop inputs, drain delivery (flush every store), close the rest.
  *
+ * <p>Readiness: the node is {@link NodePhase#STARTING} until stream recovery is done and every
+ * listener is bound (the HTTP port is bound before the Forward inputs, so {@code GET /healthz}
+ * answers while {@code GET /readyz} still says 503), {@link NodePhase#READY} after, and
+ * {@link NodePhase#STOPPING} from the first moment of {@link #close()}.
+ *
  * <p>Thread-safety: start and close from one thread; the status methods are thread-safe.
  */
 public final class LoglaneNode implements Component, LaneStatusSource {
@@ -55,6 +65,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private SqlEngine sql;
     private HttpApi http;
     private final List<ForwardInput> forwardInputs = new ArrayList<>();
+    private volatile NodePhase phase = NodePhase.STARTING;
 
     public LoglaneNode(LoglaneConfig config, Clock clock) {
         this.config = config;
@@ -70,7 +81,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         Path data = config.server().dataDir();
         Files.createDirectories(data);
         stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
-        startComponent(stream);
+        startComponent(stream); // recovers every lane
 
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
@@ -80,7 +91,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 }
                 ArchiveSink sink = archiveSink(lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
-                        Duration.ofSeconds(30), registry, new SplittableRandom()));
+                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
             }
         }
         startComponent(delivery);
@@ -102,6 +113,9 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 forwardInputs.add(input);
                 LOG.info("loglane: forward input '{}' listening on {}:{}", spec.name(), spec.bind(), input.boundPort());
             }
+        }
+        if (phase == NodePhase.STARTING) {
+            phase = NodePhase.READY;
         }
         LOG.info("loglane: ready; data in {}", data.toAbsolutePath());
     }
@@ -146,25 +160,49 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         for (LaneSpec lane : config.lanes().values()) {
             LaneStream ls = stream.lane(lane.name());
             List<LaneStatus.StoreStatus> stores = new ArrayList<>();
-            String health = "ok";
+            long maxLag = 0;
             for (DeliveryConsumer c : delivery.consumers()) {
-                if (!c.lane().equals(lane.name())) {
-                    continue;
-                }
-                stores.add(new LaneStatus.StoreStatus(c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError()));
-                if (c.lastError() != null) {
-                    health = "failing";
-                } else if (c.lag() > 1_000_000 && !health.equals("failing")) {
-                    health = "lagging";
+                if (c.lane().equals(lane.name())) {
+                    stores.add(new LaneStatus.StoreStatus(c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError()));
+                    maxLag = Math.max(maxLag, c.lag());
                 }
             }
+            List<HealthProblem> problems = problems(lane.name());
             double accepted = registry.find(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.LANE, lane.name()).counters()
                     .stream().mapToDouble(Counter::count).sum();
             String retention = (lane.retention().maxAge() == null || lane.retention().maxAge().isZero() ? "forever"
                     : lane.retention().maxAge().toDays() + "d") + " / "
                     + (lane.retention().maxBytes() <= 0 ? "unbounded" : lane.retention().maxBytes() + " B");
             out.add(new LaneStatus(lane.name(), lane.durability().label(), retention, lane.rate().eventsPerSecond(), router.eventsPerSecond(lane.name()),
-                    (long) accepted, ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores, health));
+                    (long) accepted, ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores,
+                    HealthRules.laneHealth(problems, maxLag), problems));
+        }
+        return out;
+    }
+
+    @Override
+    public NodeHealth health() {
+        List<HealthProblem> failing = new ArrayList<>();
+        if (stream != null && delivery != null) {
+            for (String lane : config.lanes().keySet()) {
+                failing.addAll(problems(lane));
+            }
+        }
+        return NodeHealth.of(phase, failing);
+    }
+
+    /** What is failing in {@code lane}: its stream refusing writes, then its stores in delivery order. */
+    private List<HealthProblem> problems(String lane) {
+        List<HealthProblem> out = new ArrayList<>();
+        HealthProblem writes = HealthRules.stream(lane, stream.lane(lane).lastAppendFailure().map(AppendFailure::streak).orElse(null));
+        if (writes != null) {
+            out.add(writes);
+        }
+        for (DeliveryConsumer c : delivery.consumers()) {
+            HealthProblem p = c.lane().equals(lane) ? HealthRules.store(lane, c.store(), c.failure()) : null;
+            if (p != null) {
+                out.add(p);
+            }
         }
         return out;
     }
@@ -175,6 +213,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
      */
     @Override
     public void close() {
+        phase = NodePhase.STOPPING;
         LOG.info("loglane: shutting down");
         for (ForwardInput in : forwardInputs) {
             closeQuietly(in);

@@ -1,6 +1,7 @@
 package io.loglane.delivery;
 
 import io.loglane.core.lifecycle.Component;
+import io.loglane.core.telemetry.FailureStreak;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * each runs on its own thread, and the stream keeps the data until it is committed (on disk/sync
  * lanes a full stream pushes back on inputs; nothing is deleted).
  *
+ * <p>Failures in a row form a {@link #failure() streak} that ends only when the checkpoint moves
+ * (or nothing is left to deliver): a store that takes batches but fails every flush would
+ * otherwise look healthy between its attempts.
+ *
  * <p>Non-retriable sink errors are retried too, with a louder log: the dead-letter lane that will
  * take records a store rejects forever comes with the index store; until then, stalling is the
  * only choice that loses nothing.
@@ -53,7 +59,10 @@ public final class DeliveryConsumer implements Component {
     private final Counter delivered;
     private final AtomicLong committed = new AtomicLong();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
+    private final Clock clock;
     private volatile boolean running;
+    private volatile FailureStreak failure;
+    /** The exception behind {@link #failure}; null exactly when it is. */
     private volatile Exception lastFailure;
     private Thread thread;
 
@@ -67,13 +76,17 @@ public final class DeliveryConsumer implements Component {
 
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random) {
-        this(lane, sink, initialBackoff, maxBackoff, registry, random, Thread::sleep);
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, Clock.systemUTC(), Thread::sleep);
     }
 
-    /** @param sleeper waits out each backoff delay */
+    /**
+     * @param clock   dates the start of a {@link #failure() failure streak}
+     * @param sleeper waits out each backoff delay
+     */
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
-                            MeterRegistry registry, RandomGenerator random, Sleeper sleeper) {
+                            MeterRegistry registry, RandomGenerator random, Clock clock, Sleeper sleeper) {
         this.lane = lane;
+        this.clock = clock;
         this.sleeper = sleeper;
         this.sink = sink;
         this.name = sink.store();
@@ -98,13 +111,16 @@ public final class DeliveryConsumer implements Component {
 
     public double retries() { return retries.count(); }
 
-    /** The last delivery error as text, or null once delivery made progress after it. */
+    /** The last delivery error, or null when the consumer is not failing (see {@link #failure()}). */
     public String lastError() {
-        Exception e = lastFailure;
-        return e == null ? null : e.toString();
+        FailureStreak f = failure;
+        return f == null ? null : f.error();
     }
 
-    /** The last delivery failure with its causes, or null once delivery made progress after it. */
+    /** The current run of failed attempts, or null when the last one made progress or had nothing to do. */
+    public FailureStreak failure() { return failure; }
+
+    /** The exception of the current failure streak, with its causes, or null when not failing. */
     public Exception lastFailure() { return lastFailure; }
 
     @Override
@@ -149,6 +165,7 @@ public final class DeliveryConsumer implements Component {
                 }
                 retries.increment();
                 lastFailure = e;
+                failure = FailureStreak.after(failure, e.toString(), clock.instant());
                 Duration delay = backoff.nextDelay();
                 boolean permanent = e instanceof SinkException se && !se.retriable();
                 if (permanent) {
@@ -198,7 +215,10 @@ public final class DeliveryConsumer implements Component {
             }
             boolean progress = durable > before
                     || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
-            if (lastFailure != null && progress) {
+            if (failure != null && progress) {
+                // A pass that merely did not throw ends nothing: the archive flushes in the
+                // background, so a write it took says nothing about whether the next flush fails.
+                failure = null;
                 lastFailure = null;
                 backoff.reset();
             }

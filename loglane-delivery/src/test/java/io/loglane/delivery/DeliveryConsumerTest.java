@@ -238,7 +238,7 @@ class DeliveryConsumerTest {
             @Override public long nextLong(long bound) { return bound - 1; }
         };
         try (DeliveryConsumer c = new DeliveryConsumer(lane, sink, Duration.ofMillis(5), Duration.ofMillis(100), registry, upper,
-                delays::add)) {
+                Clock.systemUTC(), delays::add)) {
             sink.consumer = c;
             c.start();
             c.flush().get(20, TimeUnit.SECONDS);
@@ -273,6 +273,72 @@ class DeliveryConsumerTest {
             assertThat(c.committedOffset()).isEqualTo(12);
         }
         assertThat(sink.durableOffsets).hasSize(12).doesNotHaveDuplicates();
+    }
+
+    /**
+     * A store that, like the archive, takes every batch into a buffer and writes it out in the
+     * background: the attempt that hands a batch over succeeds, and the write-out fails on the
+     * next call while {@code failing}.
+     */
+    static final class BackgroundFlushSink implements Sink {
+        volatile boolean failing = true;
+        private long taken;
+        private long pending = -1;
+        private long durable;
+
+        @Override public String store() { return "background"; }
+
+        @Override public synchronized void open(long committedOffset) { durable = committedOffset; pending = -1; }
+
+        @Override public synchronized void write(StoredBatch batch) { taken = batch.nextOffset(); }
+
+        @Override
+        public synchronized long flush(boolean force) throws SinkException {
+            if (pending >= 0) {
+                long done = pending;
+                pending = -1;
+                if (failing) {
+                    throw new SinkException("background write failed", true, null);
+                }
+                durable = done;
+            }
+            if (taken > durable) {
+                pending = taken; // written out by the next call
+            }
+            return durable;
+        }
+
+        @Override public void close() {}
+    }
+
+    @Test
+    void aStoreThatTakesBatchesButFailsEveryWriteOutIsOneGrowingStreakOfFailures() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 2, 3);
+        BackgroundFlushSink sink = new BackgroundFlushSink();
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            io.loglane.core.telemetry.FailureStreak first = null;
+            while ((first == null || c.failure() == null || c.failure().failures() < 4) && System.nanoTime() < until) {
+                if (first == null) {
+                    first = c.failure();
+                }
+                assertThat(first == null || c.failure() != null)
+                        .as("a pass that handed a batch over without committing it does not end the streak").isTrue();
+                Thread.sleep(1);
+            }
+            assertThat(c.failure()).isNotNull();
+            assertThat(c.failure().failures()).isGreaterThanOrEqualTo(4);
+            assertThat(c.failure().since()).as("dated by its first failure").isEqualTo(first.since());
+            assertThat(c.lastError()).contains("background write failed");
+
+            sink.failing = false;
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.committedOffset()).isEqualTo(6);
+            assertThat(c.failure()).as("progress ends the streak").isNull();
+            assertThat(c.lastError()).isNull();
+        }
     }
 
     @Test

@@ -90,8 +90,14 @@ final class ChildNode implements AutoCloseable {
         start(List.of());
     }
 
-    /** Starts the child with {@code extraConfigs} layered over this node's configuration files, for this run only. */
+    /** Starts the child with {@code extraConfigs} layered over this node's configuration files, for this run only; waits until it is ready. */
     void start(List<Path> extraConfigs) throws IOException, InterruptedException {
+        launch(extraConfigs);
+        awaitReady();
+    }
+
+    /** Starts the child process and returns at once, before it serves anything. */
+    void launch(List<Path> extraConfigs) throws IOException {
         List<String> args = new ArrayList<>(List.of("up", "--data", data.toString(),
                 "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
         List<Path> all = new ArrayList<>(configs);
@@ -105,13 +111,17 @@ final class ChildNode implements AutoCloseable {
         Files.writeString(log, "\n===== start " + (++starts) + " =====\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         process = pb.start();
+    }
+
+    /** Waits until {@code GET /readyz} answers 200: recovery done, HTTP and Forward listening. */
+    void awaitReady() throws IOException, InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {
                 throw new IOException("loglane exited with " + process.exitValue() + ":\n" + tailOfLog());
             }
             try {
-                if (get("/healthz").statusCode() == 200 && forwardListening()) {
+                if (get("/readyz").statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -122,7 +132,8 @@ final class ChildNode implements AutoCloseable {
         throw new IOException("loglane not ready in 60 s:\n" + tailOfLog());
     }
 
-    private boolean forwardListening() {
+    /** True when a TCP connection to the Forward port is accepted now. */
+    boolean forwardListening() {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", forwardPort)) {
             return true;
         } catch (IOException e) {

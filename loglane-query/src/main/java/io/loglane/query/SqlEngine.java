@@ -117,6 +117,7 @@ public final class SqlEngine implements Component {
      * @throws SqlRejectedException  the statement is not allowed (reason in the message)
      * @throws SqlTimeoutException   it ran past the timeout and was cancelled
      * @throws SqlExecutionException DuckDB failed it (unknown column, bad cast, …)
+     * @throws SqlStorageException   the archive's files could not be listed (I/O error)
      */
     public QueryResult execute(String sql) {
         if (!started) {
@@ -182,7 +183,7 @@ public final class SqlEngine implements Component {
             }
             throw new SqlExecutionException(m, e);
         } catch (IOException e) {
-            throw new SqlExecutionException("cannot list the archive: " + e.getMessage(), e);
+            throw new SqlStorageException("cannot list the archive: " + e, e);
         }
     }
 

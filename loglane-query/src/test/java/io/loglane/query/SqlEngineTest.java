@@ -143,6 +143,19 @@ class SqlEngineTest {
     }
 
     @Test
+    void anArchiveThatCannotBeListedIsAStorageFailureNotAnErrorOfTheQuery() throws Exception {
+        fill();
+        SqlEngine e = engine();
+        Path hourDir = java.nio.file.Files.list(dir.resolve("lane=app")).findFirst().orElseThrow().resolve("hour=23");
+        java.nio.file.Files.writeString(hourDir, "a file where a partition directory belongs");
+        assertThatThrownBy(() -> e.execute("SELECT count(*) FROM access"))
+                .isInstanceOf(SqlStorageException.class).hasMessageStartingWith("cannot list the archive: ")
+                .hasMessageContaining("hour=23");
+        java.nio.file.Files.delete(hourDir);
+        assertThat(e.execute("SELECT count(*) FROM app").rows()).containsExactly(List.of(2L));
+    }
+
+    @Test
     void aSlowQueryIsCancelledAtTheTimeout() throws Exception {
         SqlEngine e = engine(dir, Duration.ofMillis(300), 10);
         assertThatThrownBy(() -> e.execute("SELECT count(*) FROM range(100000000000) a(i) WHERE hash(i) % 7 = 3"))

@@ -5,14 +5,18 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
+import io.loglane.app.health.NodeHealth;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
+import io.loglane.core.telemetry.MetricNames;
+import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.delivery.DeliveryEngine;
 import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
 import io.loglane.query.SqlExecutionException;
 import io.loglane.query.SqlRejectedException;
+import io.loglane.query.SqlStorageException;
 import io.loglane.query.SqlTimeoutException;
 import io.loglane.stores.archive.ArchiveSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP port: ingest, the API and {@code /metrics}. Handlers stay thin; each route's
@@ -30,14 +35,23 @@ import java.util.concurrent.TimeoutException;
  *
  * <table>
  *   <caption>Routes</caption>
- *   <tr><td>GET /healthz</td><td>200 {@code {"status":"ok"}} while serving</td></tr>
+ *   <tr><td>GET /healthz</td><td>liveness: 200 whenever the process serves HTTP, whatever it reports; the body
+ *       ({@link NodeHealth}) says {@code "status": "ok"} or {@code "failing"} and names each failing lane stream and
+ *       store with its reason, and whether the node is ready</td></tr>
+ *   <tr><td>GET /readyz</td><td>readiness: 200 once stream recovery is done and every listener (HTTP, each Forward
+ *       input) is bound; 503 while starting and from the start of shutdown. A failing store does not make a node
+ *       unready: its stream keeps taking events, and no other node would take them better</td></tr>
  *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
  *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}</td></tr>
- *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout</td></tr>
- *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504 if that takes longer than the timeout</td></tr>
+ *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout;
+ *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
+ *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
+ *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
- *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 with the error</td></tr>
+ *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
+ * Every server error (5xx) outside ingest is logged, rate-limited per route and reason, and counted
+ * under {@code loglane.api.errors{route, reason}}; {@link IngestHandler} logs and counts its own refusals.
  *
  * <p>Thread-safety: Jetty serves requests on its own pool; every collaborator is thread-safe.
  */
@@ -52,6 +66,7 @@ public final class HttpApi implements Component {
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final int port;
+    private final RateLimitedLog log;
     private Javalin app;
 
     public HttpApi(ServerSettings settings, int port, Ingest ingest, SqlEngine sql, DeliveryEngine delivery,
@@ -64,6 +79,7 @@ public final class HttpApi implements Component {
         this.lanes = lanes;
         this.registry = registry;
         this.clock = clock;
+        this.log = new RateLimitedLog(LoggerFactory.getLogger(HttpApi.class), clock, Duration.ofSeconds(10));
     }
 
     @Override
@@ -74,7 +90,8 @@ public final class HttpApi implements Component {
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
         });
-        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/healthz", ctx -> ctx.json(lanes.health()));
+        app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, settings.httpMaxBody(), registry, clock));
         app.post("/api/v1/sql", this::sql);
@@ -83,13 +100,22 @@ public final class HttpApi implements Component {
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(ApiError.of(e.getStatus() == 413
                 ? "request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)" : e.getMessage())));
-        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(ApiError.of(e.toString())));
+        app.exception(Exception.class, (e, ctx) -> serverError(ctx, 500, "internal_error", e.toString()));
         app.error(404, ctx -> {
             if (ctx.result() == null) {
                 ctx.json(ApiError.of("no such route: " + ctx.method() + " " + ctx.path()));
             }
         });
         app.start(settings.bind(), port);
+    }
+
+    private void ready(Context ctx) {
+        NodeHealth h = lanes.health();
+        if (h.ready()) {
+            ctx.json(Map.of("ready", true, "phase", h.phase()));
+        } else {
+            ctx.status(503).json(ApiError.of("not ready: " + h.phase(), "ready", false, "phase", h.phase()));
+        }
     }
 
     /** The bound port (useful when configured as 0). */
@@ -117,7 +143,20 @@ public final class HttpApi implements Component {
             ctx.status(408).json(ApiError.of(e.getMessage()));
         } catch (SqlExecutionException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
+        } catch (SqlStorageException e) {
+            serverError(ctx, 503, "archive_unavailable", e.getMessage());
         }
+    }
+
+    /**
+     * Answers a server error {@code {"error": message, "reason": reason}}, logs it (rate-limited
+     * per route and reason) and counts it under {@code loglane.api.errors{route, reason}}.
+     */
+    private void serverError(Context ctx, int status, String reason, String message) {
+        String route = ctx.endpointHandlerPath();
+        registry.counter(MetricNames.API_ERRORS, MetricNames.ROUTE, route, MetricNames.REASON, reason).increment();
+        log.warn(route + " " + reason, "api: " + ctx.method() + " " + route + " answered " + status + " " + reason + ": " + message);
+        ctx.status(status).json(ApiError.of(message, "reason", reason));
     }
 
     /**
@@ -152,7 +191,8 @@ public final class HttpApi implements Component {
             delivery.flushAll().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ctx.json(Map.of("flushed", true, "elapsed_ms", (System.nanoTime() - t0) / 1_000_000));
         } catch (TimeoutException e) {
-            ctx.status(504).json(ApiError.of("flush did not complete within " + FLUSH_TIMEOUT.toSeconds() + " s; a store may be failing (see GET /api/v1/lanes)"));
+            serverError(ctx, 504, "flush_timeout", "flush did not complete within " + FLUSH_TIMEOUT.toSeconds()
+                    + " s; a store may be failing (see GET /healthz)");
         }
     }
 

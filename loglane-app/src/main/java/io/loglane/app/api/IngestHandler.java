@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>503</td><td>a disk/sync lane's stream is full, or its disk is ({@code reason: disk_full}); {@code Retry-After} set</td></tr>
  *   <tr><td>500</td><td>the stream could not store the events</td></tr>
  * </table>
- * Every error body is {@code {"error": "...", "reason": "..."}}; each 400/413 is also logged
- * (rate-limited per reason) and counted ({@link HttpIngestMetrics}).
+ * Every error body is {@code {"error": "...", "reason": "..."}}; every refusal is also logged
+ * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413 before routing, and
+ * 429/503/500 from the router (whose events the router counts too).
  *
  * <p>An {@code Idempotency-Key} header (1–200 printable ASCII characters) acts like a Forward
  * {@code chunk} id: a retried request with the same key and tag within the dedup window is
@@ -111,7 +112,9 @@ final class IngestHandler implements Handler {
             if (err == null) {
                 ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
             } else {
-                reject(ctx, err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err);
+                Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
+                reject(ctx, cause);
+                logFailure(ctx, tag, block.count(), cause);
             }
             return null;
         }));
@@ -151,6 +154,15 @@ final class IngestHandler implements Handler {
         return s.length() > 100 ? b.append('…').toString() : b.toString();
     }
 
+    /** Counts and logs (rate-limited per reason) a request the router refused with {@link #reject}'s status. */
+    private void logFailure(Context ctx, String tag, int events, Throwable err) {
+        String reason = err instanceof IngestRejectedException r ? r.reason().label() : HttpIngestMetrics.INTERNAL_ERROR;
+        metrics.failed(reason);
+        log.warn(reason, "http input: refused a request of " + events + " events from " + ctx.ip() + " to tag '"
+                + loggable(tag) + "' with " + ctx.statusCode() + " " + reason + ": "
+                + (err instanceof IngestRejectedException ? err.getMessage() : err.toString()));
+    }
+
     private static void reject(Context ctx, Throwable err) {
         if (err instanceof IngestRejectedException r) {
             switch (r.reason()) {
@@ -161,7 +173,7 @@ final class IngestHandler implements Handler {
                 case STORAGE_ERROR -> ctx.status(500).json(ApiError.of(r.getMessage(), "reason", r.reason().label()));
             }
         } else {
-            ctx.status(500).json(ApiError.of("ingest failed: " + err));
+            ctx.status(500).json(ApiError.of("ingest failed: " + err, "reason", HttpIngestMetrics.INTERNAL_ERROR));
         }
     }
 

@@ -50,6 +50,8 @@ public final class ConfigSchema {
             k("inputs[forward].max_in_flight_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Record bytes all connections of the input may hold while waiting to be durable; at the limit they stop reading (TCP back-pressure)."),
             k("inputs[forward].drain_timeout", ValueType.POSITIVE_DURATION, "5s", "On shutdown, how long in-flight requests may take to be acknowledged."),
             k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs."),
+            k("inputs[forward].idle_timeout", ValueType.DURATION, "1h", "Close a connection that sent nothing for this long while no frame was begun and no ack was owed (counted: idle_timeout); 0 = never. Long by default: a client that waits for no acks (Docker's fluentd driver) loses the first event it writes into a connection that was closed."),
+            k("inputs[forward].frame_timeout", ValueType.POSITIVE_DURATION, "30s", "Close a connection whose frame is not complete this long after its first byte arrived (a stalled or slowloris sender; counted: frame_timeout). Time in which loglane itself stopped reading does not count."),
 
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
             k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),

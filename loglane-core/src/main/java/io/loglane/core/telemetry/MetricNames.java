@@ -20,6 +20,8 @@ public final class MetricNames {
     public static final String LANE = "lane";
     public static final String STORE = "store";
     public static final String REASON = "reason";
+    /** Tag key of API meters: the route's path pattern, e.g. {@code /api/v1/sql}. */
+    public static final String ROUTE = "route";
 
     /** {@link #LANE} value of events refused before they were routed to a lane (undecodable, bad request). */
     public static final String NO_LANE = "none";
@@ -55,6 +57,14 @@ public final class MetricNames {
     public static final String PROTOCOL_ERRORS = "loglane.protocol.errors";
     /** Gauge {input}: open connections. */
     public static final String CONNECTIONS = "loglane.input.connections";
+    /**
+     * Counter {input, reason}: requests the router refused (a Forward frame, an HTTP request), by
+     * the router's reason. Forward counts no {@code backpressure} here: it retries those itself;
+     * HTTP answers them 503. The router counts the events ({@link #EVENTS_REJECTED}).
+     */
+    public static final String REQUESTS_FAILED = "loglane.input.requests.failed";
+    /** Counter {route, reason}: API requests answered with a server error (5xx), e.g. sql archive_unavailable. */
+    public static final String API_ERRORS = "loglane.api.errors";
 
     /** Gauge {lane}: bytes held by the lane's stream. */
     public static final String STREAM_BYTES = "loglane.stream.size.bytes";

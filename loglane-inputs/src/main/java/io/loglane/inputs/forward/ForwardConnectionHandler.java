@@ -37,12 +37,26 @@ import java.util.function.BooleanSupplier;
  *   <tr><th>Outcome</th><th>Reply</th><th>Connection</th></tr>
  *   <tr><td>Ingest future completes normally</td><td>ack if the frame had {@code chunk}</td><td>kept</td></tr>
  *   <tr><td>frame whose entries were all rejected</td><td>ack if {@code chunk} (a resend would not help)</td><td>kept</td></tr>
- *   <tr><td>{@code BACKPRESSURE}</td><td>none yet: reading pauses and the same request is retried
- *       after a backoff of 5 ms doubling to 1 s, until accepted</td><td>kept, paused</td></tr>
- *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}</td><td>none (the peer resends)</td><td>kept</td></tr>
- *   <tr><td>{@code STORAGE_ERROR}, any other failure</td><td>none</td><td>closed</td></tr>
+ *   <tr><td>{@code BACKPRESSURE}, {@code DISK_FULL}</td><td>none yet: reading pauses and the same request is
+ *       retried after a backoff of 5 ms doubling to 1 s, until accepted (a lane whose disk filled up
+ *       takes appends again by itself once space is freed)</td><td>kept, paused</td></tr>
+ *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}, frame with {@code chunk}</td><td>none</td><td>closed (*)</td></tr>
+ *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}, frame without {@code chunk}</td><td>none (none is expected)</td><td>kept</td></tr>
+ *   <tr><td>{@code STORAGE_ERROR}, any other failure</td><td>none</td><td>closed (*)</td></tr>
  *   <tr><td>{@link ForwardProtocolException}</td><td>none</td><td>closed</td></tr>
+ *   <tr><td>peer stalls mid-frame or stays idle</td><td>none</td><td>closed by {@link ConnectionTimeouts}</td></tr>
  * </table>
+ * (*) Reading stops at once; the connection closes when every request before this one is
+ * answered, so that their acks are still sent (a request after it that is done by then is acked too).
+ *
+ * <p>The protocol has no negative ack, and a sender that asked for one waits for its ack before it
+ * sends on: Fluent Bit's {@code out_forward} blocks on the read (it sets no read timeout unless
+ * {@code net.io_timeout} is configured), fluentd's for {@code ack_response_timeout} (190 s).
+ * Closing the connection is the answer both act on at once: the read fails, and the chunk goes
+ * back to the sender's retry schedule (Fluent Bit: "cannot get ack", retried with its backoff;
+ * fluentd: the chunk is rolled back and retried). A sender that asked for no ack is not reading;
+ * closing would only cost it its next write, so its connection is kept. Closes are counted under
+ * {@code loglane.input.connections.closed{input, reason}}.
  * Acks leave in request order even when futures complete out of order. At most {@code maxInFlight}
  * requests are unacknowledged per connection, and the input's connections together hold at most
  * about {@code max_in_flight_bytes} of records ({@link InFlightBudget}); at either limit reading
@@ -68,6 +82,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private Source source;
     private int backpressured;
     private boolean closed;
+    private boolean closing;
     private boolean waitingForBudget;
 
     /** One submitted request, in arrival order. */
@@ -77,6 +92,8 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean done;
         boolean ack;
         boolean backpressured;
+        /** Set when the connection must close once this request is answered: the label it is counted under. */
+        String closeReason;
 
         Pending(String chunk, long bytes) {
             this.chunk = chunk;
@@ -169,7 +186,13 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             IngestRejectedException.Reason reason = cause instanceof IngestRejectedException r ? r.reason()
                     : IngestRejectedException.Reason.STORAGE_ERROR;
-            if (reason == IngestRejectedException.Reason.BACKPRESSURE && !closed) {
+            boolean waitable = reason == IngestRejectedException.Reason.BACKPRESSURE
+                    || reason == IngestRejectedException.Reason.DISK_FULL;
+            if (waitable && !closed) {
+                if (reason == IngestRejectedException.Reason.DISK_FULL && attempt == 0) {
+                    log.warn("ingest_disk_full", "forward input '" + inputName + "': lane disk full; reading from "
+                            + source.peer() + " pauses and the request is retried until space is freed: " + cause.getMessage());
+                }
                 p.backpressured = true;
                 backpressured++;
                 metrics.backpressureRetry();
@@ -189,15 +212,20 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 metrics.requestFailed(reason.label());
                 log.warn("ingest_" + reason.label(), "forward input '" + inputName + "': request of "
                         + request.records().count() + " events from " + source.peer() + " not accepted ("
-                        + reason.label() + "): " + cause.getMessage() + "; no ack sent, the peer will resend");
+                        + reason.label() + "): " + cause.getMessage() + (p.chunk == null ? "; the peer asked for no ack"
+                        : "; no ack sent, the connection closes so that the peer resends the chunk"));
             }
-            if (reason == IngestRejectedException.Reason.STORAGE_ERROR) {
-                ctx.close();
+            if (reason == IngestRejectedException.Reason.STORAGE_ERROR || p.chunk != null) {
+                p.closeReason = reason.label();
+                closing = true; // read no further frames; close once the requests before this one are answered
             }
         }
         flushAcks(ctx);
         updateReading(ctx);
     }
+
+    /** True while some request of this connection waits for its ack (or for its failure). */
+    boolean acksOwed() { return !pending.isEmpty(); }
 
     /** Marks {@code p} resolved and gives its bytes back: the request no longer holds its records. */
     private void finish(Pending p, boolean ack) {
@@ -206,9 +234,13 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         budget.release(p.bytes);
     }
 
-    /** Sends the acks of finished requests at the head of the queue, in order. */
+    /**
+     * Sends the acks of finished requests at the head of the queue, in order; closes the
+     * connection once a request that must close it is reached.
+     */
     private void flushAcks(ChannelHandlerContext ctx) {
         boolean wrote = false;
+        String closeReason = null;
         while (!pending.isEmpty() && pending.peek().done) {
             Pending p = pending.poll();
             inputInFlight.decrementAndGet();
@@ -216,9 +248,16 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.write(Unpooled.wrappedBuffer(ack(p.chunk)));
                 wrote = true;
             }
+            if (closeReason == null) {
+                closeReason = p.closeReason;
+            }
         }
         if (wrote) {
             ctx.flush();
+        }
+        if (closeReason != null && ctx.channel().isActive()) {
+            metrics.connectionClosedBy(closeReason);
+            ctx.close();
         }
     }
 
@@ -234,7 +273,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void updateReading(ChannelHandlerContext ctx) {
         boolean room = !budget.exhausted();
-        boolean read = !closed && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
+        boolean read = !closed && !closing && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

@@ -82,6 +82,7 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
     private int bodyOff;
     private int bodyLen;
     private boolean failed;
+    private long frames;
 
     /**
      * @param maxFrameBytes          largest frame accepted, in bytes
@@ -137,6 +138,7 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
             return;
         }
         consume(in, m.frameBytes());
+        frames++;
         out.add(m);
         releaseOversizedBuffers();
     }
@@ -158,6 +160,22 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
             scratchPos = 0;
         }
         gzip.release(RETAINED_BYTES);
+    }
+
+    /** Frames decoded so far on this connection. */
+    long framesDecoded() { return frames; }
+
+    /** Bytes received but not yet part of a decoded frame: the start of the next frame, or 0. */
+    int bufferedBytes() { return failed ? 0 : actualReadableBytes(); }
+
+    /**
+     * Gives up on the connection without an error of its own (it is being closed for a timeout):
+     * the frame left unfinished is neither decoded nor reported as {@code truncated}.
+     */
+    void abandon() {
+        failed = true;
+        builder.reset();
+        scratchLen = 0;
     }
 
     @Override

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The Fluent Forward input: a Netty TCP server (NIO transport) on the configured address.
  *
- * <p>Pipeline per connection: {@code decoder} ({@link ForwardDecoder}) then {@code connection}
+ * <p>Pipeline per connection: {@value #TIMEOUTS_STAGE} ({@link ConnectionTimeouts}: {@code idle_timeout},
+ * {@code frame_timeout}), {@code decoder} ({@link ForwardDecoder}), then {@code connection}
  * ({@link ForwardConnectionHandler}). TLS and the HELO/PING/PONG {@code shared_key} handshake are
  * not built yet; they belong in front of {@code decoder} (an {@code SslHandler} named
  * {@value #TLS_STAGE}, then a handshake handler named {@value #HANDSHAKE_STAGE} that removes
@@ -47,6 +48,8 @@ public final class ForwardInput implements Component {
     /** Pipeline slot names reserved for the later TLS and handshake stages. */
     public static final String TLS_STAGE = "tls";
     public static final String HANDSHAKE_STAGE = "handshake";
+    /** Pipeline slot of {@link ConnectionTimeouts}: first, so that it sees every read. */
+    static final String TIMEOUTS_STAGE = "timeouts";
     private static final Logger LOG = LoggerFactory.getLogger(ForwardInput.class);
 
     private final ForwardConfig config;
@@ -112,10 +115,14 @@ public final class ForwardInput implements Component {
             return;
         }
         connections.add(ch);
+        ForwardDecoder decoder = new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes());
+        ForwardConnectionHandler connection = new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
+                config.maxInFlight(), inFlight, budget, () -> accepting);
         ch.pipeline()
-                .addLast("decoder", new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes()))
-                .addLast("connection", new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
-                        config.maxInFlight(), inFlight, budget, () -> accepting));
+                .addLast(TIMEOUTS_STAGE, new ConnectionTimeouts(config.name(), config.idleTimeout(), config.frameTimeout(),
+                        decoder, connection::acksOwed, metrics, log))
+                .addLast("decoder", decoder)
+                .addLast("connection", connection);
     }
 
     /** The port actually bound; -1 before {@link #start()}. */

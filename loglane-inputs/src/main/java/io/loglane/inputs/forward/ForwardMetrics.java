@@ -27,15 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code loglane.input.budget.pauses{input}}: times a connection stopped reading because the
  *       input's in-flight record bytes reached {@code max_in_flight_bytes}</li>
  *   <li>{@code loglane.input.in_flight.bytes{input}}: record bytes waiting to become durable (gauge)</li>
+ *   <li>{@code loglane.input.connections.closed{input, reason}}: connections the input closed for a reason
+ *       other than a protocol error: {@code idle_timeout}, {@code frame_timeout} ({@link ConnectionTimeouts}), or
+ *       the refusal of a request (its reason: {@code storage_error}; {@code rate_limited} and {@code invalid}
+ *       when the frame carried a {@code chunk} the peer waits for)</li>
  * </ul>
  *
  * <p>Thread-safety: safe for concurrent use.
  */
 final class ForwardMetrics {
-    static final String REQUESTS_FAILED = "loglane.input.requests.failed";
     static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
     static final String BUDGET_PAUSES = "loglane.input.budget.pauses";
     static final String IN_FLIGHT_BYTES = "loglane.input.in_flight.bytes";
+    static final String CONNECTIONS_CLOSED = "loglane.input.connections.closed";
+    static final String IDLE_TIMEOUT = "idle_timeout";
+    static final String FRAME_TIMEOUT = "frame_timeout";
 
     private final MeterRegistry registry;
     private final String input;
@@ -60,6 +66,9 @@ final class ForwardMetrics {
                     MetricNames.REASON, r.label()));
         }
         connections = registry.gauge(MetricNames.CONNECTIONS, Tags.of(MetricNames.INPUT, input), new AtomicInteger());
+        for (String timeout : new String[] {IDLE_TIMEOUT, FRAME_TIMEOUT}) {
+            registry.counter(CONNECTIONS_CLOSED, MetricNames.INPUT, input, MetricNames.REASON, timeout); // exposed at 0
+        }
     }
 
     void frame(ForwardMessage m) {
@@ -73,7 +82,12 @@ final class ForwardMetrics {
     void protocolError(ForwardProtocolException.Reason reason) { protocolErrors.get(reason).increment(); }
 
     void requestFailed(String reason) {
-        registry.counter(REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
+        registry.counter(MetricNames.REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
+    }
+
+    /** The input closed a connection; {@code reason} is {@link #IDLE_TIMEOUT}, {@link #FRAME_TIMEOUT} or a refusal's label. */
+    void connectionClosedBy(String reason) {
+        registry.counter(CONNECTIONS_CLOSED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }
 
     void backpressureRetry() { backpressureRetries.increment(); }

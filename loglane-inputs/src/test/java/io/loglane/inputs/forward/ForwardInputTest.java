@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A real ForwardInput on 127.0.0.1 driven by raw sockets. */
 class ForwardInputTest {
     static final Duration NO_ACK_WINDOW = Duration.ofMillis(200);
+    static final ForwardConfig CONFIG = new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, 1L << 20, Duration.ofSeconds(5), 2,
+            ForwardConfig.DEFAULT_IDLE_TIMEOUT, ForwardConfig.DEFAULT_FRAME_TIMEOUT);
 
     SimpleMeterRegistry registry;
     RecordingIngest ingest;
@@ -44,7 +46,7 @@ class ForwardInputTest {
     void start() throws Exception {
         registry = new SimpleMeterRegistry();
         ingest = new RecordingIngest();
-        input = new ForwardInput(new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, 1L << 20, Duration.ofSeconds(5), 2),
+        input = new ForwardInput(CONFIG,
                 ingest, registry, Clock.systemUTC());
         input.start();
     }
@@ -193,16 +195,47 @@ class ForwardInputTest {
         }
     }
 
+    double closedBy(String reason) {
+        var c = registry.find(ForwardMetrics.CONNECTIONS_CLOSED).tags(MetricNames.INPUT, "fwd", MetricNames.REASON, reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /**
+     * The peer waits for this chunk's ack before it sends on, and the protocol has no negative ack:
+     * closing is what makes it resend now (Fluent Bit: "cannot get ack", then its retry schedule)
+     * instead of after its own read timeout, which Fluent Bit does not even set by default.
+     */
     @Test
-    void rateLimitedRequestIsNotAckedAndTheConnectionStays() throws Exception {
-        ingest.behaviour = r -> r.chunkId().equals("forward:limited")
+    void aRateLimitedFrameWithAChunkGetsNoAckAndItsConnectionIsClosedAfterTheAcksBeforeIt() throws Exception {
+        CompletableFuture<IngestResult> first = new CompletableFuture<>();
+        ingest.behaviour = r -> switch (r.chunkId()) {
+            case "forward:first" -> first;
+            case "forward:limited" -> CompletableFuture.failedFuture(
+                    new IngestRejectedException(IngestRejectedException.Reason.RATE_LIMITED, "over rate"));
+            default -> CompletableFuture.completedFuture(new IngestResult(1, 0));
+        };
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("first")).send(good("limited"));
+            await(() -> ingest.requests.size() == 2, "both requests");
+            first.complete(new IngestResult(1, 0));
+            assertThat(c.readAck()).isEqualTo("first");
+            assertThat(c.closedByServer()).as("no ack for the limited chunk: the connection closes").isTrue();
+        }
+        assertThat(registry.get(MetricNames.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(closedBy("rate_limited")).isEqualTo(1);
+    }
+
+    @Test
+    void aRateLimitedFrameWithoutAChunkGetsNoReplyAndTheConnectionStays() throws Exception {
+        ingest.behaviour = r -> r.chunkId() == null
                 ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.RATE_LIMITED, "over rate"))
                 : CompletableFuture.completedFuture(new IngestResult(1, 0));
         try (ForwardClient c = new ForwardClient(input.boundPort())) {
-            c.send(good("limited")).send(good("fine"));
-            assertThat(c.readAck()).isEqualTo("fine");
+            c.send(frame().array(3).str("t").integer(T).record("a", 1).build()).send(good("fine"));
+            assertThat(c.readAck()).as("the peer asked for no ack: nothing to close for").isEqualTo("fine");
         }
-        assertThat(registry.get(ForwardMetrics.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(closedBy("rate_limited")).isZero();
     }
 
     @Test
@@ -213,6 +246,21 @@ class ForwardInputTest {
             c.send(good("lost"));
             assertThat(c.closedByServer()).isTrue();
         }
+        assertThat(closedBy("storage_error")).isEqualTo(1);
+    }
+
+    @Test
+    void aFullDiskPausesReadingAndRetriesUntilSpaceReturnsInsteadOfClosing() throws Exception {
+        AtomicInteger rejectionsLeft = new AtomicInteger(3);
+        ingest.behaviour = r -> rejectionsLeft.getAndDecrement() > 0
+                ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.DISK_FULL, "No space left on device"))
+                : CompletableFuture.completedFuture(new IngestResult(1, 0));
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("D"));
+            assertThat(c.readAck()).as("acked once the lane takes it again").isEqualTo("D");
+        }
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("forward:D", "forward:D", "forward:D", "forward:D");
+        assertThat(closedBy("disk_full")).as("the connection is kept").isZero();
     }
 
     @Test
@@ -275,7 +323,8 @@ class ForwardInputTest {
     void inFlightBytesAreBoundedAcrossConnections() throws Exception {
         // a second input whose connections may together hold 1 KiB of records: one 2 KiB frame exhausts it
         try (ForwardInput small = new ForwardInput(new ForwardConfig("small", "127.0.0.1", 0, 64 * 1024, 64 * 1024, 64, 1024,
-                Duration.ofSeconds(5), 2), ingest, registry, Clock.systemUTC())) {
+                Duration.ofSeconds(5), 2, ForwardConfig.DEFAULT_IDLE_TIMEOUT, ForwardConfig.DEFAULT_FRAME_TIMEOUT), ingest, registry,
+                Clock.systemUTC())) {
             small.start();
             List<CompletableFuture<IngestResult>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
             ingest.behaviour = r -> {

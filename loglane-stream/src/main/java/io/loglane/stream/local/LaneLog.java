@@ -377,7 +377,7 @@ public final class LaneLog implements LaneStream {
 
     private CompletableFuture<AppendResult> refuse(Reason reason, String message, IOException cause) {
         (reason == Reason.DISK_FULL ? rejectedDiskFull : rejectedStorage).increment();
-        lastFailure = new AppendFailure(clock.instant(), reason, message);
+        lastFailure = AppendFailure.after(lastFailure, reason, message, clock.instant());
         return CompletableFuture.failedFuture(new IngestRejectedException(reason, message, cause));
     }
 
@@ -785,7 +785,8 @@ public final class LaneLog implements LaneStream {
         @Override
         public void failed(IOException e) {
             failure = e;
-            lastFailure = new AppendFailure(clock.instant(), Reason.STORAGE_ERROR, "lane " + spec.name() + ": fsync failed: " + e.getMessage());
+            lastFailure = AppendFailure.after(lastFailure, Reason.STORAGE_ERROR, "lane " + spec.name() + ": fsync failed: " + e.getMessage(),
+                    clock.instant());
         }
     }
 }

@@ -84,7 +84,8 @@ class FullDiskLaneTest {
             assertThat(log.lastAppendFailure()).as("a lane refusing every write shows it").hasValueSatisfying(f -> {
                 assertThat(f.reason()).isEqualTo(Reason.DISK_FULL);
                 assertThat(f.message()).contains(FillingDisk.ENOSPC);
-                assertThat(f.at()).isEqualTo(Lanes.T0);
+                assertThat(f.since()).isEqualTo(Lanes.T0);
+                assertThat(f.streak().failures()).as("every refused append in a row").isEqualTo(5);
             });
             assertThat(sealFailures()).as("the failed seal is counted (and logged at WARN)").isPositive();
 
