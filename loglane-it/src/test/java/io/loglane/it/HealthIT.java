@@ -82,6 +82,8 @@ class HealthIT {
             assertThat(node.get("/readyz").statusCode()).as("still ready: the stream keeps taking events").isEqualTo(200);
             String activity = lanesLine(node, "activity");
             assertThat(activity.trim().split("\\s+")[2]).as(activity).isEqualTo("failing");
+            ChildNode.CliRun lanes = ChildNode.run(dir, Duration.ofSeconds(60), "lanes", "--server", "http://127.0.0.1:" + node.httpPort);
+            assertThat(lanes.out()).as("the lanes command says why").containsPattern("(?m)^activity: archive failing since \\S+ \\(\\d+ in a row\\): .*lane=activity");
             assertThat(lanesLine(node, "access").trim().split("\\s+")[2]).isEqualTo("ok");
 
             Files.delete(archiveLaneDir);

@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./loglane lanes}: per lane rate, stored bytes, lag per store, retention and health. */
+/**
+ * {@code ./loglane lanes}: per lane rate, stored bytes, lag per store, retention and health, then one
+ * line per failing part (a lane's stream refusing writes, a store failing delivery) saying why.
+ */
 @Command(name = "lanes", description = "Show every lane: rate, stream size, delivery lag per store, retention, health.")
 final class LanesCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
@@ -35,6 +38,12 @@ final class LanesCommand implements Callable<Integer> {
             System.out.printf("%-10s %-10s %-8s %10.0f %12s %12d  %-24s %s%n", l.get("name").asText(), l.get("durability").asText(),
                     l.get("health").asText(), l.get("eventsPerSecond").asDouble(), human(l.get("storedBytes").asLong()),
                     l.get("streamEnd").asLong(), l.get("retention").asText(), stores.toString().trim());
+        }
+        for (JsonNode l : lanes) {
+            for (JsonNode p : l.path("problems")) {
+                System.out.printf("%s: %s failing since %s (%d in a row): %s%n", l.get("name").asText(), p.path("component").asText(),
+                        p.path("since").asText(), p.path("failures").asInt(), p.path("reason").asText());
+            }
         }
         return 0;
     }
