@@ -15,6 +15,9 @@ final class Classifier {
     private final ContentDetectors detectors = new ContentDetectors();
     private final int[] offs;
     private final int[] lens;
+    private boolean messageKnown;
+    private int messageOff;
+    private int messageLen;
 
     Classifier(LaneRules rules) {
         this.rules = rules;
@@ -28,10 +31,15 @@ final class Classifier {
      */
     int classify(byte[] buf, int off, int len, int tagLane) {
         boolean needContent = tagLane < 0 && !rules.contentRules().isEmpty();
+        messageKnown = false;
         if (rules.fieldRules().isEmpty() && !needContent) {
             return tagLane >= 0 ? tagLane : rules.defaultLane();
         }
         fields.scan(buf, off, len, rules.scanKeys(), offs, lens);
+        int msg = firstFound(rules.messageKeysAt(), rules.levelKeysAt());
+        messageKnown = true;
+        messageOff = msg < 0 ? -1 : offs[msg];
+        messageLen = msg < 0 ? 0 : lens[msg];
         for (LaneRules.FieldRule r : rules.fieldRules()) {
             int vo = offs[r.keyIndex()];
             if (vo < 0) {
@@ -47,20 +55,27 @@ final class Classifier {
             return tagLane;
         }
         if (needContent) {
-            int msg = firstFound(rules.messageKeysAt(), rules.levelKeysAt());
             int lvl = firstFound(rules.levelKeysAt(), offs.length);
-            int mo = msg < 0 ? -1 : offs[msg];
-            int ml = msg < 0 ? 0 : lens[msg];
             int lo = lvl < 0 ? -1 : offs[lvl];
             int ll = lvl < 0 ? 0 : lens[lvl];
             for (LaneRules.ContentRule r : rules.contentRules()) {
-                if (detectors.matches(r.kind(), buf, mo, ml, lo, ll)) {
+                if (detectors.matches(r.kind(), buf, messageOff, messageLen, lo, ll)) {
                     return r.lane();
                 }
             }
         }
         return rules.defaultLane();
     }
+
+    /**
+     * True when the last {@link #classify} call looked the record's message up; then
+     * {@link #messageOffset()} and {@link #messageLength()} locate it (offset -1: no message).
+     */
+    boolean messageKnown() { return messageKnown; }
+
+    int messageOffset() { return messageOff; }
+
+    int messageLength() { return messageLen; }
 
     private int firstFound(int from, int to) {
         for (int i = from; i < to; i++) {

@@ -3,21 +3,27 @@ package io.loglane.router;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.parse.RecordParser;
 
 /**
  * Splits a block into one block per lane, keeping the records' order within each lane and
- * copying each encoded record verbatim. Builders are reused across requests (per thread), and a
- * block whose records all go to one lane is passed on as is, without a copy.
+ * copying each encoded record verbatim but for its event time, which the lane's parser may read
+ * from the message ({@link RecordFinisher}). Builders are reused across requests (per thread), and
+ * a block whose records all go to one lane with their times unchanged is passed on as is, without
+ * a copy.
  *
- * <p>Fast paths that do not decode records at all: the tag names a lane and no record can hold
- * a field a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no
- * content rules and the tag names no lane (everything goes to {@code default}).
+ * <p>Fast paths that do not classify records: the tag names a lane and no record can hold a field
+ * a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no content
+ * rules and the tag names no lane (everything goes to {@code default}). Then the block is passed
+ * on untouched when its lane's parser is {@code none}, else with the times its parser reads
+ * patched into a copy ({@link RecordBlock#withTimes}).
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 final class LaneSplitter {
     private final LaneRules rules;
     private final Classifier classifier;
+    private final RecordFinisher finisher = new RecordFinisher();
     private final RecordBlockBuilder[] builders;
 
     LaneSplitter(LaneRules rules) {
@@ -39,11 +45,14 @@ final class LaneSplitter {
         boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
         if (scanPays && (rules.fieldRules().isEmpty()
                 || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
-            parts[tagLane >= 0 ? tagLane : rules.defaultLane()] = block;
+            int lane = tagLane >= 0 ? tagLane : rules.defaultLane();
+            RecordParser parser = rules.parser(lane);
+            parts[lane] = parser == null ? block : block.withTimes(c -> finisher.eventTime(c, parser, classifier, false));
             return parts;
         }
         int onlyLane = -1;
         boolean single = true;
+        boolean retimed = false;
         try {
             RecordCursor c = block.cursor();
             while (c.next()) {
@@ -53,9 +62,16 @@ final class LaneSplitter {
                 } else if (lane != onlyLane) {
                     single = false;
                 }
-                builder(lane).addEncoded(c);
+                RecordParser parser = rules.parser(lane);
+                if (parser == null) {
+                    builder(lane).addEncoded(c);
+                } else {
+                    long ts = finisher.eventTime(c, parser, classifier, true);
+                    retimed |= ts != c.tsNanos();
+                    builder(lane).addEncoded(c, ts);
+                }
             }
-            if (single && onlyLane >= 0) {
+            if (single && onlyLane >= 0 && !retimed) {
                 parts[onlyLane] = block; // the block as received: no copy
             } else {
                 for (int lane = 0; lane < builders.length; lane++) {

@@ -34,6 +34,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code log_type}) first, then the tag's last dot-separated part, then content rules
  * ({@link ContentDetectors}), then {@code default}. Nothing is dropped for lack of a match.
  *
+ * <h2>Event time</h2>
+ * Once a record's lane is known, the lane's parser reads the record's message
+ * ({@link io.loglane.core.parse.RecordParser#eventTime}): when the message states its own time
+ * (an access line's {@code [time_local]} for {@code nginx_combined}), that becomes the record's
+ * event time, in place of the one the input gave it (the Forward entry time, which for Docker is
+ * the collection time, or the HTTP time field or arrival). The line's own time is preferred
+ * because it is the truth about the event; partitions and queries follow it. Lanes with parser
+ * {@code none} pass records through unread ({@link LaneSplitter}, {@link RecordFinisher}).
+ *
  * <h2>All or nothing</h2>
  * The returned future completes once every lane's part is as durable as that lane demands, with
  * the sum of accepted and de-duplicated events. Before anything is appended, the request is

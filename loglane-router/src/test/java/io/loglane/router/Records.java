@@ -58,4 +58,14 @@ final class Records {
         }
         return out;
     }
+
+    /** The event time of every record in the block, in order. */
+    static List<Long> times(RecordBlock block) {
+        List<Long> out = new ArrayList<>();
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            out.add(c.tsNanos());
+        }
+        return out;
+    }
 }

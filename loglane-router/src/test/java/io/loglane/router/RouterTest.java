@@ -65,6 +65,19 @@ class RouterTest {
         }
     }
 
+    /** Event times of every record the lane got, in order. */
+    private List<Long> times(String lane) {
+        return stream.lane(lane).appended.stream().flatMap(a -> Records.times(a.records()).stream()).toList();
+    }
+
+    /** An access line dated {@code epochSecond} in UTC, written with the given offset (e.g. {@code +0100}). */
+    static String accessLineAt(long epochSecond, String offset, int i) {
+        java.time.ZoneOffset zone = java.time.ZoneOffset.of(offset.substring(0, 3) + ":" + offset.substring(3));
+        String time = java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(epochSecond), zone)
+                .format(java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH));
+        return "10.0.0." + (i % 250) + " - - [" + time + "] \"GET /item/" + i + " HTTP/1.1\" 200 " + i + " \"-\" \"curl/8\"";
+    }
+
     private List<String> logs(String lane) {
         return stream.lane(lane).appended.stream().flatMap(a -> Records.values(a.records(), "log").stream()).toList();
     }
@@ -252,5 +265,63 @@ class RouterTest {
         assertThat(rates).containsKeys("access", "activity", "trace", "error", "audit", "default");
         assertThat(rates.get("activity")).isEqualTo(6 / 10.0);
         assertThat(router.eventsPerSecond("access")).isZero();
+    }
+
+    /** 2026-11-25T06:00:00Z */
+    static final long NOV_25 = 1_795_586_400L;
+
+    @SuppressWarnings("unchecked")
+    private static RecordBlock accessLines(int n, int secondsApart, String offset, String... extraKv) {
+        Map<String, String>[] recs = new Map[n];
+        for (int i = 0; i < n; i++) {
+            recs[i] = rec("log", accessLineAt(NOV_25 + (long) i * secondsApart, offset, i));
+            for (int k = 0; k < extraKv.length; k += 2) {
+                recs[i].put(extraKv[k], extraKv[k + 1]);
+            }
+        }
+        return block(recs);
+    }
+
+    private static List<Long> expectedTimes(int n, int secondsApart) {
+        return java.util.stream.LongStream.range(0, n).map(i -> (NOV_25 + i * secondsApart) * 1_000_000_000L).boxed().toList();
+    }
+
+    @Test
+    void accessLinesSpanningSeventeenMinutesEachGetTheirOwnTimeWhateverDecidesTheirLane() throws Exception {
+        router(null);
+        // 150 lines, 7 s apart (17.4 minutes), all arriving together: before, all shared one arrival-ish time
+        List<Long> expected = expectedTimes(150, 7);
+        await(router.submit(request("web.access", accessLines(150, 7, "+0000"), null)));          // the tag decides
+        await(router.submit(request("docker.abc", accessLines(150, 7, "+0100"), null)));          // the content decides
+        await(router.submit(request("docker.abc", accessLines(150, 7, "-0630", "log_type", "access"), null))); // a field decides
+        assertThat(stream.lane("access").appended).hasSize(3);
+        for (var append : stream.lane("access").appended) {
+            assertThat(Records.times(append.records())).containsExactlyElementsOf(expected).doesNotHaveDuplicates();
+            assertThat(append.records().minTsNanos()).isEqualTo(expected.get(0));
+            assertThat(append.records().maxTsNanos()).isEqualTo(expected.get(149));
+        }
+    }
+
+    @Test
+    void theLineTimeIsReadOnlyInLanesWhoseParserReadsItAndOnlyFromLinesThatStateOne() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log", accessLineAt(NOV_25, "+0000", 1)),
+                rec("log", "2026-11-25 ERROR payment failed"),
+                rec("log", "user 7 liked post 9"));
+        await(router.submit(request("docker.abc", b, null)));
+        assertThat(times("access")).containsExactly(NOV_25 * 1_000_000_000L);
+        assertThat(times("error")).as("no time in the line: the record keeps its own").containsExactly(1_001L);
+        assertThat(times("default")).containsExactly(1_002L);
+
+        RecordBlock inTrace = accessLines(3, 1, "+0000");
+        await(router.submit(request("web.trace", inTrace, null)));
+        assertThat(stream.lane("trace").appended.get(0).records()).as("parser none: passed through untouched").isSameAs(inTrace);
+
+        RecordBlock notAccess = block(rec("log", "not an access line"), rec("message", accessLineAt(NOV_25 + 5, "+0000", 2)));
+        await(router.submit(request("web.access", notAccess, null)));
+        assertThat(Records.times(stream.lane("access").appended.get(1).records()))
+                .as("a record without a line time keeps its own; the message key may be any of log/message/msg")
+                .containsExactly(1_000L, (NOV_25 + 5) * 1_000_000_000L);
     }
 }

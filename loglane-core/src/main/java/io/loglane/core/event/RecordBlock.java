@@ -84,6 +84,36 @@ public final class RecordBlock {
     /** A new cursor over the records, positioned before the first. */
     public RecordCursor cursor() { return new RecordCursor(buf, off, len); }
 
+    /** A record's new event time: given the cursor on a record, its time in nanoseconds since the epoch. */
+    @FunctionalInterface
+    public interface Retimer {
+        long tsNanos(RecordCursor record);
+    }
+
+    /**
+     * This block with each record's event time replaced by {@code retimer}'s answer: this block
+     * itself when no time changes, else a copy with the new times. Records are copied verbatim: the
+     * time is a fixed-size header field, so nothing is re-encoded.
+     */
+    public RecordBlock withTimes(Retimer retimer) {
+        byte[] copy = null;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        RecordCursor c = cursor();
+        while (c.next()) {
+            long ts = retimer.tsNanos(c);
+            if (ts != c.tsNanos()) {
+                if (copy == null) {
+                    copy = toByteArray();
+                }
+                Bytes.putLong(copy, c.encodedStart() - off, ts);
+            }
+            min = Math.min(min, ts);
+            max = Math.max(max, ts);
+        }
+        return copy == null ? this : new RecordBlock(copy, 0, len, count, min, max);
+    }
+
     /** The encoded bytes as a fresh array of exactly {@link #length()} bytes. */
     public byte[] toByteArray() { return Arrays.copyOfRange(buf, off, off + len); }
 

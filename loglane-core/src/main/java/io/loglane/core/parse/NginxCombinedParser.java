@@ -7,7 +7,8 @@ import java.util.List;
  * {@code nginx_combined}: nginx/Apache {@code combined} and {@code common} access lines into typed
  * fields, with an optional trailing request time. A {@code -} stands for a missing value and
  * becomes null. The request line is split into method, path and protocol when it has that shape
- * ({@code "-"} or a garbled request leaves them null, as nginx logs for a bad request).
+ * ({@code "-"} or a garbled request leaves them null, as nginx logs for a bad request). The line's
+ * {@code [time_local]} is the event time ({@link #eventTime}).
  *
  * <p>Scanning is done by {@link AccessLineScanner} over UTF-8 bytes (no regular expression);
  * {@link #parse(byte[], int, int, ParsedFields)} avoids decoding the whole line when the caller
@@ -90,6 +91,26 @@ public final class NginxCombinedParser implements RecordParser {
         }
         return true;
     }
+
+    /**
+     * The line's {@code [time_local]} ({@code 25/Nov/2026:06:00:00 +0000}), read from the start of
+     * the line only ({@link AccessLineScanner#scanTime}): the time is the line's own, whether or
+     * not the rest of the line parses. Whole seconds, as the format has no fraction.
+     */
+    @Override
+    public long eventTime(MessageView message) {
+        if (!message.present()) {
+            return -1;
+        }
+        AccessLineScanner sc = message.accessScanner();
+        if (!sc.scanTime(message.array(), message.offset(), Math.min(message.length(), MAX_TIME_PREFIX))) {
+            return -1;
+        }
+        return EventTimeParser.fromCommonLogTime(message.array(), sc.start(AccessLineScanner.TIME_LOCAL), sc.end(AccessLineScanner.TIME_LOCAL));
+    }
+
+    /** The time must start within this many bytes: it follows three short tokens (address, ident, user). */
+    private static final int MAX_TIME_PREFIX = 1024;
 
     /**
      * {@code digits[.digits]} as a double without a String: with at most 15 digits both the digit

@@ -12,7 +12,8 @@ import java.util.Map;
  *   <li>{@code json}: records are already structured (Forward maps, NDJSON objects); their fields
  *       go to {@code attrs}, so it adds no typed fields either. The name documents intent and
  *       leaves room for a configurable typed field set.</li>
- *   <li>{@code nginx_combined}: see {@link NginxCombinedParser}.</li>
+ *   <li>{@code nginx_combined}: typed access-line fields, and the line's {@code [time_local]} as the
+ *       event time; see {@link NginxCombinedParser}.</li>
  * </ul>
  *
  * <p>Thread-safety: immutable; the parsers are thread-safe.

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.loglane.core.event.Bytes;
+import io.loglane.core.event.EventFields;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.parse.EventTimeParser;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 
@@ -37,16 +39,13 @@ import java.util.Arrays;
  * parsed twice or held as a tree.
  *
  * <h2>Event time</h2>
- * From the top-level field {@code time}, else {@code timestamp}, else {@code ts}, else
- * {@code @timestamp} (the field stays in the record); a null value counts as absent; without one
+ * From the first top-level field of {@link EventFields#TIME_KEYS} ({@code time}, else {@code timestamp},
+ * else {@code ts}, else {@code @timestamp}; the field stays in the record); a null value counts as absent; without one
  * the receive time is used. Units and formats: see {@link EventTimeParser}.
  *
  * <p>Thread-safety: stateless; safe for concurrent use.
  */
 public final class JsonBodyDecoder {
-    /** Time field names in order of preference. */
-    static final String[] TIME_FIELDS = {"time", "timestamp", "ts", "@timestamp"};
-
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final byte[] MAP32 = {(byte) 0xdf, 0, 0, 0, 0};
     private static final byte[] ARRAY32 = {(byte) 0xdd, 0, 0, 0, 0};
@@ -134,7 +133,7 @@ public final class JsonBodyDecoder {
         private void convertObject(JsonParser jp) throws IOException, JsonBodyException {
             int start = written();
             long ts = receivedAtNanos;
-            int tsRank = TIME_FIELDS.length; // lower is preferred
+            int tsRank = EventFields.TIME_KEYS.size(); // lower is preferred
             int pendingRank = -1;            // rank of the top-level field whose value comes next
             open(false);
             while (depth > 0) {
@@ -227,12 +226,7 @@ public final class JsonBodyDecoder {
         }
 
         private static int timeRank(String name) {
-            for (int i = 0; i < TIME_FIELDS.length; i++) {
-                if (TIME_FIELDS[i].equals(name)) {
-                    return i;
-                }
-            }
-            return -1;
+            return EventFields.TIME_KEYS.indexOf(name);
         }
 
         private void open(boolean array) throws IOException {
