@@ -3,32 +3,36 @@ package io.loglane.router;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.parse.MessageView;
 import io.loglane.core.parse.RecordParser;
 
 /**
- * Splits a block into one block per lane, keeping the records' order within each lane and
- * copying each encoded record verbatim but for its event time, which the lane's parser may read
- * from the message ({@link RecordFinisher}). Builders are reused across requests (per thread), and
- * a block whose records all go to one lane with their times unchanged is passed on as is, without
- * a copy.
+ * Splits a block into one block per lane, keeping the records' order within each lane. Each
+ * record is copied verbatim but for what the lane's parser reads from its message
+ * ({@link RecordFinisher}): its event time, and fields lifted from a JSON message (then the record
+ * is re-encoded). Builders are reused across requests (per thread), and a block whose records all
+ * go to one lane unchanged is passed on as is, without a copy.
  *
  * <p>Fast paths that do not classify records: the tag names a lane and no record can hold a field
  * a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no content
  * rules and the tag names no lane (everything goes to {@code default}). Then the block is passed
- * on untouched when its lane's parser is {@code none}, else with the times its parser reads
- * patched into a copy ({@link RecordBlock#withTimes}).
+ * on untouched when its lane's parser is {@code none}; else, while only times change, with the
+ * times patched into one copy of the block ({@link RecordBlock#withTimes}), and only once a record
+ * gets fields lifted, record by record through a builder.
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 final class LaneSplitter {
     private final LaneRules rules;
     private final Classifier classifier;
-    private final RecordFinisher finisher = new RecordFinisher();
+    private final RecordFinisher finisher;
     private final RecordBlockBuilder[] builders;
 
     LaneSplitter(LaneRules rules) {
         this.rules = rules;
-        this.classifier = new Classifier(rules);
+        MessageView message = new MessageView();
+        this.classifier = new Classifier(rules, message);
+        this.finisher = new RecordFinisher(message);
         this.builders = new RecordBlockBuilder[rules.laneCount()];
     }
 
@@ -39,21 +43,21 @@ final class LaneSplitter {
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
-        // The block-wide search for rule field names only pays when its answer can skip
-        // per-record classification: with no tag lane and content rules, every record is
-        // classified anyway (and the classifier finds the fields in the same pass).
-        boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
-        if (scanPays && (rules.fieldRules().isEmpty()
-                || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
-            int lane = tagLane >= 0 ? tagLane : rules.defaultLane();
-            RecordParser parser = rules.parser(lane);
-            parts[lane] = parser == null ? block : block.withTimes(c -> finisher.eventTime(c, parser, classifier, false));
-            return parts;
-        }
-        int onlyLane = -1;
-        boolean single = true;
-        boolean retimed = false;
         try {
+            // The block-wide search for rule field names only pays when its answer can skip
+            // per-record classification: with no tag lane and content rules, every record is
+            // classified anyway (and the classifier finds the fields in the same pass).
+            boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
+            if (scanPays && (rules.fieldRules().isEmpty()
+                    || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
+                int lane = tagLane >= 0 ? tagLane : rules.defaultLane();
+                RecordParser parser = rules.parser(lane);
+                parts[lane] = parser == null ? block : finishAll(block, lane, parser);
+                return parts;
+            }
+            int onlyLane = -1;
+            boolean single = true;
+            boolean changed = false;
             RecordCursor c = block.cursor();
             while (c.next()) {
                 int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
@@ -66,12 +70,12 @@ final class LaneSplitter {
                 if (parser == null) {
                     builder(lane).addEncoded(c);
                 } else {
-                    long ts = finisher.eventTime(c, parser, classifier, true);
-                    retimed |= ts != c.tsNanos();
-                    builder(lane).addEncoded(c, ts);
+                    finisher.read(c, parser, classifier, true);
+                    changed |= finisher.changed(c);
+                    finisher.appendTo(c, builder(lane));
                 }
             }
-            if (single && onlyLane >= 0 && !retimed) {
+            if (single && onlyLane >= 0 && !changed) {
                 parts[onlyLane] = block; // the block as received: no copy
             } else {
                 for (int lane = 0; lane < builders.length; lane++) {
@@ -88,6 +92,26 @@ final class LaneSplitter {
                 }
             }
         }
+    }
+
+    /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */
+    private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {
+        RecordBlock timed = block.withTimes(c -> {
+            finisher.read(c, parser, classifier, false);
+            return finisher.lifted() ? RecordBlock.Retimer.STOP : finisher.tsNanos();
+        });
+        if (timed != null) {
+            return timed;
+        }
+        RecordBlockBuilder b = builder(lane);
+        boolean changed = false;
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            finisher.read(c, parser, classifier, false);
+            changed |= finisher.changed(c);
+            finisher.appendTo(c, b);
+        }
+        return changed ? b.build() : block;
     }
 
     private RecordBlockBuilder builder(int lane) {

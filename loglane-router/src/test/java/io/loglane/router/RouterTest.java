@@ -9,6 +9,8 @@ import io.loglane.core.config.ConfigLoader;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.event.RecordCursor;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
@@ -323,5 +325,90 @@ class RouterTest {
         assertThat(Records.times(stream.lane("access").appended.get(1).records()))
                 .as("a record without a line time keeps its own; the message key may be any of log/message/msg")
                 .containsExactly(1_000L, (NOV_25 + 5) * 1_000_000_000L);
+    }
+
+    /** What Docker's fluentd driver and FireLens send for a JSON application log line. */
+    static final String DOCKER_JSON_LOG = "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.123456789Z\","
+            + "\"user\":\"u-17\",\"amount\":12.5,\"container_name\":\"app-says\",\"tags\":[\"a\",{\"b\":1}]}\n";
+
+    private List<Map<String, String>> records(String lane) {
+        return stream.lane(lane).appended.stream().flatMap(a -> Records.maps(a.records()).stream()).toList();
+    }
+
+    @Test
+    void aDockerDriverJsonLogIsRoutedTimedAndLiftedByItsOwnFields() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log", DOCKER_JSON_LOG, "container_id", "c0ffee", "container_name", "/pay", "source", "stdout"));
+        await(router.submit(request("docker.c0ffee", b, null)));
+        assertThat(times("audit")).as("the object's time field").containsExactly(1_795_586_400_123_456_789L);
+        Map<String, String> stored = records("audit").get(0);
+        assertThat(stored).containsExactly(
+                Map.entry("log", DOCKER_JSON_LOG),          // the original line stays the message
+                Map.entry("container_id", "c0ffee"),
+                Map.entry("container_name", "/pay"),        // the record's own field wins a clash
+                Map.entry("source", "stdout"),
+                Map.entry("level", "error"),
+                Map.entry("log_type", "audit"),
+                Map.entry("time", "2026-11-25T06:00:00.123456789Z"),
+                Map.entry("user", "u-17"),
+                Map.entry("amount", "12.5"),
+                Map.entry("tags", "[\"a\",{\"b\":1}]"));
+    }
+
+    @Test
+    void routingLooksInsideAJsonMessageButTheRecordsOwnFieldsWin() throws Exception {
+        router(null);
+        String farLevel = "{\"msg\":\"" + "x".repeat(600) + "\",\"level\":\"FATAL\"}"; // beyond the text heuristic's reach
+        RecordBlock b = block(
+                rec("log", farLevel),                                                    // level inside → error
+                rec("log", "{\"level\":\"info\",\"log_type\":\"audit\"}", "log_type", "activity"),  // own field wins
+                rec("log", " {\"log_type\":\"audit\"} \n"),                               // whitespace around the object
+                rec("log", "{\"log_type\":\"audit\""),                                   // truncated: not JSON, no lane from it
+                rec("log", "{\"log_type\":\"audit\"} trailing text"));                    // not one object
+        await(router.submit(request("docker.abc", b, null)));
+        assertThat(logs("error")).containsExactly(farLevel);
+        assertThat(records("activity")).singleElement().satisfies(r -> assertThat(r)
+                .containsEntry("log_type", "activity").containsEntry("level", "info"));
+        assertThat(logs("audit")).containsExactly(" {\"log_type\":\"audit\"} \n");
+        assertThat(logs("default")).containsExactly("{\"log_type\":\"audit\"", "{\"log_type\":\"audit\"} trailing text");
+        assertThat(records("default")).allSatisfy(r -> assertThat(r).containsOnlyKeys("log"));
+    }
+
+    @Test
+    void aLaneTheTagNamesLiftsAndTimesJsonMessagesAndLeavesPlainLinesAsTheyCame() throws Exception {
+        router(null);
+        RecordBlockBuilder bb = new RecordBlockBuilder();
+        byte[] meta = Records.msgpack(rec("otlp_trace", "t1"));
+        byte[] plain = Records.msgpack(rec("log", "user 7 liked post 9"));
+        byte[] json = Records.msgpack(rec("message", "{\"log\":\"inner\",\"msg\":\"liked\",\"ts\":1795586400}"));
+        byte[] badTime = Records.msgpack(rec("log", "{\"event\":\"like\",\"time\":\"yesterday\"}"));
+        bb.add(10, plain, 0, plain.length).add(11, json, 0, json.length, meta, 0, meta.length).add(12, badTime, 0, badTime.length);
+        RecordBlock b = bb.build();
+        await(router.submit(request("web.activity", b, null)));
+        RecordBlock stored = stream.lane("activity").appended.get(0).records();
+        assertThat(Records.times(stored)).containsExactly(10L, 1_795_586_400_000_000_000L, 12L);
+        assertThat(Records.maps(stored)).containsExactly(
+                Map.of("log", "user 7 liked post 9"),
+                // "log" would take the message over from "message", so it is not lifted
+                new java.util.LinkedHashMap<>(Map.of("message", "{\"log\":\"inner\",\"msg\":\"liked\",\"ts\":1795586400}", "msg", "liked",
+                        "ts", "1795586400")),
+                new java.util.LinkedHashMap<>(Map.of("log", "{\"event\":\"like\",\"time\":\"yesterday\"}", "event", "like", "time", "yesterday")));
+        RecordCursor c = stored.cursor();
+        c.next();
+        c.next();
+        assertThat(java.util.Arrays.copyOfRange(c.array(), c.metaOffset(), c.metaOffset() + c.metaLength()))
+                .as("the entry's metadata is kept").isEqualTo(meta);
+
+        RecordBlock plainOnly = block(rec("log", "a"), rec("log", "{b}"));
+        await(router.submit(request("web.activity", plainOnly, null)));
+        assertThat(stream.lane("activity").appended.get(1).records()).as("nothing to lift or time: no copy").isSameAs(plainOnly);
+    }
+
+    @Test
+    void aLaneWithParserNoneStoresAJsonMessageAsItCame() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log", DOCKER_JSON_LOG.replace("\"log_type\":\"audit\",", "")));
+        await(router.submit(request("web.trace", b, null)));
+        assertThat(stream.lane("trace").appended.get(0).records()).isSameAs(b);
     }
 }

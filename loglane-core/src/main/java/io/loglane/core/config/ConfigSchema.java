@@ -52,7 +52,7 @@ public final class ConfigSchema {
             k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs."),
 
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
-            k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
+            k("lanes.<name>.parser", ValueType.PARSER, "none", "How the lane reads messages: none (records stored as they came), json (a message holding a JSON object: its fields join the record, its time field is the event time), nginx_combined (typed access-line columns; the line's time is the event time)."),
             k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (the archive; the stream keeps delivered data at most stream.max_age of it); 0 = forever."),
             k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much, in the stream and separately in the archive (whole oldest hour partitions go); 0 = unbounded."),
             k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),

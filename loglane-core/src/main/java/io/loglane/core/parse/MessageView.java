@@ -1,16 +1,23 @@
 package io.loglane.core.parse;
 
 /**
- * A record's message as a parser sees it at routing time: the UTF-8 bytes of the first string
- * of {@link io.loglane.core.event.EventFields#MESSAGE_KEYS}, in place in the record, plus the
+ * A record's message as routing and parsers see it: the UTF-8 bytes of the first string of
+ * {@link io.loglane.core.event.EventFields#MESSAGE_KEYS}, in place in the record, its JSON object
+ * when it holds one ({@link #json()}, decoded at most once per record however many ask), and the
  * scratch parsers need to read it without allocating. One view is reused for every record: the
- * caller {@link #set}s it (or {@link #clear}s it when the record has no message) before asking a
- * parser about the record.
+ * caller {@link #set}s it (or {@link #clear}s it when the record has no message) before asking
+ * about the record.
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 public final class MessageView {
+    private static final int UNKNOWN = 0;
+    private static final int JSON = 1;
+    private static final int NOT_JSON = 2;
+
     private final AccessLineScanner accessScanner = new AccessLineScanner();
+    private final JsonMessage json = new JsonMessage();
+    private int jsonState;
     private byte[] buf;
     private int off = -1;
     private int len;
@@ -20,6 +27,7 @@ public final class MessageView {
         this.buf = b;
         this.off = off;
         this.len = len;
+        this.jsonState = UNKNOWN;
         return this;
     }
 
@@ -28,6 +36,7 @@ public final class MessageView {
         this.buf = null;
         this.off = -1;
         this.len = 0;
+        this.jsonState = NOT_JSON;
         return this;
     }
 
@@ -39,6 +48,18 @@ public final class MessageView {
     public int offset() { return off; }
 
     public int length() { return len; }
+
+    /**
+     * The message's JSON object ({@link JsonMessage}), or null when the message is not one (or
+     * absent). Decoded on the first call for this record; a message that cannot start an object
+     * costs one byte test.
+     */
+    public JsonMessage json() {
+        if (jsonState == UNKNOWN) {
+            jsonState = json.decode(buf, off, len) ? JSON : NOT_JSON;
+        }
+        return jsonState == JSON ? json : null;
+    }
 
     /** A scanner for access lines, reused across records. */
     AccessLineScanner accessScanner() { return accessScanner; }

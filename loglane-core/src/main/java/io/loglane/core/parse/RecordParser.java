@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Reads a record's message for a lane (the lane's {@code parser:}): typed fields, which stores
- * derive their schema from ({@link #fields()}, fixed per parser), and the event's own time, which
- * the router applies when it routes a record to the lane ({@link #eventTime}).
+ * derive their schema from ({@link #fields()}, fixed per parser); and, applied by the router when
+ * it routes a record to the lane, the event's own time ({@link #eventTime}) and fields the message
+ * holds ({@link #liftedFields}).
  *
  * <p>Thread-safety: implementations are stateless or thread-safe; {@link ParsedFields} is per caller.
  */
@@ -40,5 +41,14 @@ public interface RecordParser {
      */
     default long eventTime(MessageView message) {
         return -1;
+    }
+
+    /**
+     * Fields the message holds that the router lifts into the record when it sends the record to a
+     * lane with this parser ({@link JsonMessage#lift}), or null for none (the default). Only the
+     * {@code json} parser lifts: a JSON object's fields.
+     */
+    default JsonMessage liftedFields(MessageView message) {
+        return null;
     }
 }

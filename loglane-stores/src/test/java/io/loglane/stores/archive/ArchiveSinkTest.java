@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.parse.JsonMessage;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.SinkException;
@@ -16,6 +18,7 @@ import io.loglane.stores.archive.TestRecords.Event;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -140,6 +143,36 @@ class ArchiveSinkTest {
                 .containsExactly(List.of(1L));
         assertThat(sql("SELECT column_type FROM (DESCRIBE SELECT ts FROM " + scan("access") + ")"))
                 .containsExactly(List.of("TIMESTAMP_NS"));
+    }
+
+    @Test
+    void aRecordWithItsJsonMessageLiftedKeepsTheLineAsMessageAndTheObjectsFieldsInAttrs() throws Exception {
+        ArchiveSink s = sink("audit");
+        s.open(0);
+        String line = "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.5Z\",\"user\":\"u-17\","
+                + "\"amount\":12.5,\"source\":\"app\",\"ctx\":{\"ids\":[1,2]}}\n";
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("log", line);
+        rec.put("container_name", "/pay");
+        rec.put("source", "stdout");
+        byte[] packed = TestRecords.pack(rec);
+        // the router's mapping of a JSON message (lane parser json), as it stores the record
+        JsonMessage json = new JsonMessage();
+        byte[] lineBytes = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(json.decode(lineBytes, 0, lineBytes.length)).isTrue();
+        int len = json.lift(packed, 0, packed.length);
+        RecordBlock block = new RecordBlockBuilder().add(json.timeNanos(), json.liftedArray(), 0, len).build();
+        s.write(new StoredBatch(0, "docker.c0ffee", TestRecords.RECEIVED_NANOS, block, null, null));
+        assertThat(s.flush(true)).isEqualTo(1);
+
+        assertThat(sql("SELECT epoch_ns(ts), message, container_name, source, attrs::VARCHAR FROM " + scan("audit")))
+                .containsExactly(List.of(nanos("2026-11-25T06:00:00.5Z"), line, "/pay", "stdout",
+                        "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.5Z\",\"user\":\"u-17\","
+                                + "\"amount\":12.5,\"ctx\":{\"ids\":[1,2]}}"));
+        assertThat(sql("SELECT attrs->>'level', CAST(attrs->>'amount' AS DOUBLE), attrs->'ctx'->'ids'->>1 FROM " + scan("audit")))
+                .containsExactly(List.of("error", 12.5, "2"));
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).getParent().toString())
+                .containsExactly("lane=audit/date=2026-11-25/hour=06");
     }
 
     @Test
