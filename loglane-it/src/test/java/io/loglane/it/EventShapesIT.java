@@ -20,7 +20,7 @@ import org.msgpack.core.MessagePack;
  * What the archive holds for each shape of record a new user sends first, through a real node with
  * the bundled lanes: an access line is timed by its own {@code [time_local]} and partitioned by it;
  * a JSON application log inside Docker's {@code log} field is routed, timed and queried by its
- * own fields.
+ * own fields; a structured record without a line keeps its fields once, in {@code attrs}.
  */
 class EventShapesIT {
     @TempDir
@@ -88,5 +88,16 @@ class EventShapesIT {
         assertThat(row.get(5).asText()).as("the original line stays the message").isEqualTo(line);
         assertThat(row.get(6).asText()).isEqualTo("/payments");
         assertThat(row.get(7).asText()).isEqualTo("stdout");
+    }
+
+    @Test
+    void aStructuredRecordWithoutALineHasNoMessageAndItsFieldsOnceInAttrs() throws Exception {
+        HttpResponse<String> r = node.post("/api/v1/ingest/shop.activity",
+                "{\"user\":\"u-17\",\"action\":\"like\",\"post\":9,\"time\":\"2026-11-25T08:00:00Z\"}\n", Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        node.flush();
+        JsonNode rows = node.sql("SELECT message IS NULL, array_to_string(json_keys(attrs), ','), attrs->>'user' "
+                + "FROM activity WHERE tag = 'shop.activity'").get("rows");
+        assertThat(rows.toString()).isEqualTo("[[true,\"user,action,post,time\",\"u-17\"]]");
     }
 }
