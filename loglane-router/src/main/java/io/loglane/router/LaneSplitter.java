@@ -10,8 +10,10 @@ import io.loglane.core.parse.RecordParser;
  * Splits a block into one block per lane, keeping the records' order within each lane. Each
  * record is copied verbatim but for what the lane's parser reads from its message
  * ({@link RecordFinisher}): its event time, and fields lifted from a JSON message (then the record
- * is re-encoded). Builders are reused across requests (per thread), and a block whose records all
- * go to one lane unchanged is passed on as is, without a copy.
+ * is re-encoded). Builders are reused across requests (per thread). A block whose records all go
+ * to one lane is passed on as is when nothing changes, and as one copy with the new times patched
+ * in when only times change ({@link RecordBlock#withTimes}): records are copied one by one only
+ * when they go to several lanes or get fields lifted.
  *
  * <p>Fast paths that do not classify records: the tag names a lane and no record can hold a field
  * a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no content
@@ -27,6 +29,9 @@ final class LaneSplitter {
     private final Classifier classifier;
     private final RecordFinisher finisher;
     private final RecordBlockBuilder[] builders;
+    /** Per record of the block being split, its time in its lane, while nothing is copied yet. */
+    private long[] times = new long[1024];
+    private int retimeIndex;
 
     LaneSplitter(LaneRules rules) {
         this.rules = rules;
@@ -55,36 +60,7 @@ final class LaneSplitter {
                 parts[lane] = parser == null ? block : finishAll(block, lane, parser);
                 return parts;
             }
-            int onlyLane = -1;
-            boolean single = true;
-            boolean changed = false;
-            RecordCursor c = block.cursor();
-            while (c.next()) {
-                int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
-                if (onlyLane < 0) {
-                    onlyLane = lane;
-                } else if (lane != onlyLane) {
-                    single = false;
-                }
-                RecordParser parser = rules.parser(lane);
-                if (parser == null) {
-                    builder(lane).addEncoded(c);
-                } else {
-                    finisher.read(c, parser, classifier, true);
-                    changed |= finisher.changed(c);
-                    finisher.appendTo(c, builder(lane));
-                }
-            }
-            if (single && onlyLane >= 0 && !changed) {
-                parts[onlyLane] = block; // the block as received: no copy
-            } else {
-                for (int lane = 0; lane < builders.length; lane++) {
-                    if (builders[lane] != null && builders[lane].count() > 0) {
-                        parts[lane] = builders[lane].build();
-                    }
-                }
-            }
-            return parts;
+            return splitByRecord(block, tagLane, parts);
         } finally {
             for (RecordBlockBuilder b : builders) {
                 if (b != null) {
@@ -92,6 +68,67 @@ final class LaneSplitter {
                 }
             }
         }
+    }
+
+    /**
+     * Classifies every record and reads it with its lane's parser. While every record so far goes
+     * to one lane and none gets fields lifted, nothing is copied: only the records' times are noted,
+     * and the block is passed on as is, or with its new times patched into one copy. The first
+     * record of a second lane, or the first lifted one, switches to copying records into per-lane
+     * builders (the records before it are replayed from the notes).
+     */
+    private RecordBlock[] splitByRecord(RecordBlock block, int tagLane, RecordBlock[] parts) {
+        if (times.length < block.count()) {
+            times = new long[block.count()];
+        }
+        int onlyLane = -1;
+        boolean retimed = false;
+        boolean building = false;
+        int i = 0;
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
+            RecordParser parser = rules.parser(lane);
+            long ts = c.tsNanos();
+            boolean lifted = false;
+            if (parser != null) {
+                finisher.read(c, parser, classifier, true);
+                ts = finisher.tsNanos();
+                lifted = finisher.lifted();
+            }
+            if (!building && (lifted || (onlyLane >= 0 && lane != onlyLane))) {
+                building = true;
+                RecordCursor r = block.cursor();
+                for (int k = 0; k < i && r.next(); k++) {
+                    builder(onlyLane).addEncoded(r, times[k]);
+                }
+            }
+            if (building) {
+                if (lifted) {
+                    finisher.appendTo(c, builder(lane));
+                } else {
+                    builder(lane).addEncoded(c, ts);
+                }
+            } else {
+                onlyLane = lane;
+                times[i] = ts;
+                retimed |= ts != c.tsNanos();
+            }
+            i++;
+        }
+        if (!building) {
+            if (onlyLane >= 0) {
+                retimeIndex = 0;
+                parts[onlyLane] = retimed ? block.withTimes(r -> times[retimeIndex++]) : block; // as received: no copy
+            }
+            return parts;
+        }
+        for (int lane = 0; lane < builders.length; lane++) {
+            if (builders[lane] != null && builders[lane].count() > 0) {
+                parts[lane] = builders[lane].build();
+            }
+        }
+        return parts;
     }
 
     /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */

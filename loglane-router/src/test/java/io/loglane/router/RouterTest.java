@@ -411,4 +411,21 @@ class RouterTest {
         await(router.submit(request("web.trace", b, null)));
         assertThat(stream.lane("trace").appended.get(0).records()).isSameAs(b);
     }
+
+    @Test
+    void recordsOfOneLaneKeepTheirOrderAndTimesWhenALaterOneIsLifted() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log", "first plain line"),
+                rec("log", "{\"user\":\"u1\",\"time\":1795586400}"),
+                rec("log", "last plain line"));
+        RecordBlock same = block(rec("log", "a"), rec("log", "b"));
+        await(router.submit(request("docker.abc", b, null)));
+        await(router.submit(request("docker.abc", same, null)));
+        assertThat(Records.times(stream.lane("default").appended.get(0).records()))
+                .containsExactly(1_000L, 1_795_586_400_000_000_000L, 1_002L);
+        assertThat(Records.maps(stream.lane("default").appended.get(0).records())).extracting(r -> r.get("user"))
+                .containsExactly(null, "u1", null);
+        assertThat(stream.lane("default").appended.get(1).records()).as("nothing changed: passed on as is").isSameAs(same);
+    }
 }

@@ -40,7 +40,19 @@ public final class AccessLineScanner {
 
     /** Scans {@code b[off, off+len)}; true when it is an access line (a trailing newline is ignored). */
     public boolean scan(byte[] b, int off, int len) {
-        if (!scanTime(b, off, len) || !space() || !quoted(REQUEST) || !space() || !status() || !space() || !bytesField()) {
+        buf = b;
+        pos = off;
+        limit = off + len;
+        while (limit > pos && (b[limit - 1] == '\n' || b[limit - 1] == '\r')) {
+            limit--;
+        }
+        for (int i = 0; i < FIELDS; i++) {
+            start[i] = -1;
+            end[i] = -1;
+            escaped[i] = false;
+        }
+        if (!token(REMOTE_ADDR) || !space() || !token(IDENT) || !space() || !token(REMOTE_USER) || !space()
+                || !bracketed() || !space() || !quoted(REQUEST) || !space() || !status() || !space() || !bytesField()) {
             return false;
         }
         if (pos == limit) {
@@ -56,27 +68,6 @@ public final class AccessLineScanner {
         }
         extras();
         return true;
-    }
-
-    /**
-     * Scans only the start of an access line, up to its time: {@code remote_addr SP ident SP
-     * remote_user SP "[" time_local "]"}. True when that prefix is there; then {@link #TIME_LOCAL}
-     * (and the fields before it) are set, the rest are absent. Cheaper than {@link #scan} when only
-     * the time is wanted.
-     */
-    public boolean scanTime(byte[] b, int off, int len) {
-        buf = b;
-        pos = off;
-        limit = off + len;
-        while (limit > pos && (b[limit - 1] == '\n' || b[limit - 1] == '\r')) {
-            limit--;
-        }
-        for (int i = 0; i < FIELDS; i++) {
-            start[i] = -1;
-            end[i] = -1;
-            escaped[i] = false;
-        }
-        return token(REMOTE_ADDR) && space() && token(IDENT) && space() && token(REMOTE_USER) && space() && bracketed();
     }
 
     /** Start of field {@code f} in the scanned array, or -1 when absent. */

@@ -22,9 +22,9 @@ import java.time.format.DateTimeParseException;
  * <p>Thread-safety: stateless.
  */
 public final class EventTimeParser {
-    private static final long NANOS = 1_000_000_000L;
+    static final long NANOS = 1_000_000_000L;
     /** {@code dd/MMM/yyyy:HH:mm:ss ±hhmm} */
-    private static final int CLF_LENGTH = 26;
+    static final int CLF_LENGTH = 26;
     private static final byte[][] MONTHS = {
             ascii("jan"), ascii("feb"), ascii("mar"), ascii("apr"), ascii("may"), ascii("jun"),
             ascii("jul"), ascii("aug"), ascii("sep"), ascii("oct"), ascii("nov"), ascii("dec")};
@@ -89,35 +89,57 @@ public final class EventTimeParser {
     /**
      * Parses the common log format time {@code b[s, e)}, e.g. {@code 25/Nov/2026:06:00:00 +0100}
      * (nginx {@code $time_local}, Apache {@code %t} without the brackets). Month names are matched
-     * ignoring ASCII case; the day must exist in its month.
-     *
-     * <p>Why by hand: the router reads this for every access line it routes, so it runs on bytes in
-     * place with integer arithmetic only (no String, no formatter, no allocation); that is cheaper
-     * than a per-second cache would be.
+     * ignoring ASCII case; the day must exist in its month. The router reads one per access line:
+     * it goes through {@link CommonLogTimes}, which remembers the last date.
      *
      * @return nanoseconds since the epoch (whole seconds), or -1 if it is not such a time
      */
     public static long fromCommonLogTime(byte[] b, int s, int e) {
-        if (e - s != CLF_LENGTH || b[s + 2] != '/' || b[s + 6] != '/' || b[s + 11] != ':' || b[s + 14] != ':'
-                || b[s + 17] != ':' || b[s + 20] != ' ' || (b[s + 21] != '+' && b[s + 21] != '-')) {
+        if (e - s != CLF_LENGTH) {
             return -1;
+        }
+        long day = commonLogDay(b, s);
+        long clock = commonLogClock(b, s);
+        return day == NO_DAY || clock < 0 || day + clock < 0 ? -1 : (day + clock) * NANOS;
+    }
+
+    /** {@link #commonLogDay}'s answer for a date or offset that is not valid. */
+    static final long NO_DAY = Long.MIN_VALUE;
+
+    /**
+     * The date and offset of the 26-byte common log time at {@code b[s]}: the epoch second at which
+     * that local date began, or {@link #NO_DAY}. By hand, with integer arithmetic only: no String,
+     * no formatter, no allocation.
+     */
+    static long commonLogDay(byte[] b, int s) {
+        if (b[s + 2] != '/' || b[s + 6] != '/' || b[s + 11] != ':' || b[s + 20] != ' ' || (b[s + 21] != '+' && b[s + 21] != '-')) {
+            return NO_DAY;
         }
         int day = digits(b, s, 2);
         int month = month(b, s + 3);
         int year = digits(b, s + 7, 4);
+        int offH = digits(b, s + 22, 2);
+        int offM = digits(b, s + 24, 2);
+        if (day < 1 || month < 1 || year < 0 || offH < 0 || offH > 18 || offM < 0 || offM > 59
+                || day > DAYS_IN_MONTH[month - 1] || (month == 2 && day == 29 && !leap(year))) {
+            return NO_DAY;
+        }
+        long offset = (offH * 3600L + offM * 60L) * (b[s + 21] == '-' ? -1 : 1);
+        return daysFromCivil(year, month, day) * 86_400L - offset;
+    }
+
+    /** The clock {@code HH:mm:ss} of the common log time at {@code b[s]} in seconds of its day, or -1. */
+    static int commonLogClock(byte[] b, int s) {
+        if (b[s + 14] != ':' || b[s + 17] != ':') {
+            return -1;
+        }
         int hour = digits(b, s + 12, 2);
         int minute = digits(b, s + 15, 2);
         int second = digits(b, s + 18, 2);
-        int offH = digits(b, s + 22, 2);
-        int offM = digits(b, s + 24, 2);
-        if (day < 1 || month < 1 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
-                || second > 59 || offH < 0 || offH > 18 || offM < 0 || offM > 59
-                || day > DAYS_IN_MONTH[month - 1] || (month == 2 && day == 29 && !leap(year))) {
+        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return -1;
         }
-        long offset = (offH * 3600L + offM * 60L) * (b[s + 21] == '-' ? -1 : 1);
-        long epochSecond = daysFromCivil(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second - offset;
-        return epochSecond < 0 ? -1 : epochSecond * NANOS;
+        return hour * 3600 + minute * 60 + second;
     }
 
     /** {@code n} ASCII digits at {@code b[p]} as a number, or -1. */

@@ -15,7 +15,7 @@ public final class MessageView {
     private static final int JSON = 1;
     private static final int NOT_JSON = 2;
 
-    private final AccessLineScanner accessScanner = new AccessLineScanner();
+    private final CommonLogTimes commonLogTimes = new CommonLogTimes();
     private final JsonMessage json = new JsonMessage();
     private int jsonState;
     private byte[] buf;
@@ -61,6 +61,6 @@ public final class MessageView {
         return jsonState == JSON ? json : null;
     }
 
-    /** A scanner for access lines, reused across records. */
-    AccessLineScanner accessScanner() { return accessScanner; }
+    /** A reader of access-line times, reused across records (it remembers the last date). */
+    CommonLogTimes commonLogTimes() { return commonLogTimes; }
 }

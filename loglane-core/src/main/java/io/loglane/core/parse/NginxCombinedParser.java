@@ -93,24 +93,34 @@ public final class NginxCombinedParser implements RecordParser {
     }
 
     /**
-     * The line's {@code [time_local]} ({@code 25/Nov/2026:06:00:00 +0000}), read from the start of
-     * the line only ({@link AccessLineScanner#scanTime}): the time is the line's own, whether or
-     * not the rest of the line parses. Whole seconds, as the format has no fraction.
+     * The line's {@code [time_local]} ({@code 25/Nov/2026:06:00:00 +0000}): the line's first
+     * bracketed field, when it follows a space and holds a common log time, whether or not the rest
+     * of the line parses. Whole seconds, as the format has no fraction.
+     *
+     * <p>Why not {@link AccessLineScanner}: the router reads this for every record of an access
+     * lane, and finding the first {@code [} (the address, ident and user before it hold none) is a
+     * third of the cost of scanning the three tokens; {@link CommonLogTimes} then mostly compares the
+     * date with the previous line's.
      */
     @Override
     public long eventTime(MessageView message) {
-        if (!message.present()) {
-            return -1;
+        byte[] b = message.array();
+        int s = message.offset();
+        int end = s + Math.min(message.length(), MAX_TIME_PREFIX);
+        for (int i = s; i < end; i++) {
+            if (b[i] == '[') {
+                int ts = i + 1;
+                int te = ts + TIME_LOCAL_LENGTH;
+                return i > s && b[i - 1] == ' ' && te < s + message.length() && b[te] == ']'
+                        ? message.commonLogTimes().parse(b, ts, te) : -1;
+            }
         }
-        AccessLineScanner sc = message.accessScanner();
-        if (!sc.scanTime(message.array(), message.offset(), Math.min(message.length(), MAX_TIME_PREFIX))) {
-            return -1;
-        }
-        return EventTimeParser.fromCommonLogTime(message.array(), sc.start(AccessLineScanner.TIME_LOCAL), sc.end(AccessLineScanner.TIME_LOCAL));
+        return -1; // also for no message (offset -1: the loop does not run)
     }
 
     /** The time must start within this many bytes: it follows three short tokens (address, ident, user). */
     private static final int MAX_TIME_PREFIX = 1024;
+    private static final int TIME_LOCAL_LENGTH = 26;
 
     /**
      * {@code digits[.digits]} as a double without a String: with at most 15 digits both the digit

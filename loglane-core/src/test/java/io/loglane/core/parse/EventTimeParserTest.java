@@ -58,4 +58,26 @@ class EventTimeParserTest {
             assertThat(clf(s)).as(s).isEqualTo(sec * 1_000_000_000L);
         }
     }
+
+    @Test
+    void theCachingReaderAgreesWithTheParserLineAfterLine() {
+        CommonLogTimes times = new CommonLogTimes();
+        SplittableRandom rnd = new SplittableRandom(11);
+        long sec = 1_795_586_400L;
+        for (int i = 0; i < 20_000; i++) {
+            // mostly the same day and offset as the line before; now and then another day or offset
+            sec += rnd.nextInt(10) == 0 ? rnd.nextLong(-400_000, 400_000) : rnd.nextInt(0, 3);
+            ZoneOffset offset = ZoneOffset.ofHours(rnd.nextInt(20) == 0 ? rnd.nextInt(-12, 13) : 0);
+            byte[] b = ("[" + OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(sec), offset).format(CLF) + "]")
+                    .getBytes(StandardCharsets.US_ASCII);
+            assertThat(times.parse(b, 1, b.length - 1)).isEqualTo(sec * 1_000_000_000L);
+        }
+        byte[] good = "[25/Nov/2026:06:00:00 +0000]".getBytes(StandardCharsets.US_ASCII);
+        assertThat(times.parse(good, 1, good.length - 1)).isEqualTo(1_795_586_400_000_000_000L);
+        for (String bad : new String[] {"25/Nov/2026:06:00:60 +0000", "25/Nov/2026-06:00:00 +0000", "25/Nov/2026:06:00:00_+0000",
+                "25/Nov/2026:06-00:00 +0000", "25/Nov/2026:06:00:00 +000"}) {
+            byte[] b = ("[" + bad + "]").getBytes(StandardCharsets.US_ASCII);
+            assertThat(times.parse(b, 1, b.length - 1)).as("same date as the line before, yet %s", bad).isEqualTo(-1);
+        }
+    }
 }
