@@ -12,8 +12,10 @@ import io.loglane.core.parse.NginxCombinedParser;
  *       critical, crit, panic, emerg, alert or severe; without a level field, such a word among the
  *       first tokens of the message, after timestamps and thread names ({@code 2025-01-01 12:00:00
  *       ERROR …}, {@code [ERROR] …}, {@code ERROR:root:…}, {@code level=error}), or a
- *       {@code "level":"error"} pair near the start of a JSON text message. A non-error level word
- *       met first (INFO, WARN, …) ends the search;</li>
+ *       {@code "level":"error"} pair near the start of a JSON text message (one that does not
+ *       decode whole, e.g. the first part of a long line a logging driver split: a whole JSON
+ *       object's level field is found by the {@link Classifier}). A non-error level word met first
+ *       (INFO, WARN, …) ends the search;</li>
  *   <li>{@code stack_trace}: a Java/JavaScript frame line ({@code \tat pkg.Cls.m(File.java:1)}),
  *       {@code Caused by:}, {@code Exception in thread}, a Python {@code Traceback (most recent call
  *       last):} or {@code File "…", line N} frame, or a Go {@code goroutine N [running]:} header, at
@@ -43,13 +45,14 @@ final class ContentDetectors {
     private final AccessLineScanner scanner = new AccessLineScanner();
 
     /**
-     * True when the detector of {@code kind} recognises the message {@code msg[off, off+len)}
-     * ({@code off} -1 when the record has no message) or the level value {@code level[levelOff, +levelLen)}.
+     * True when the detector of {@code kind} recognises the message {@code b[msgOff, msgOff+msgLen)}
+     * ({@code msgOff} -1 when the record has no message) or the level value
+     * {@code level[levelOff, levelOff+levelLen)} ({@code levelOff} -1 when there is none).
      */
-    boolean matches(MatchRule.ContentKind kind, byte[] b, int msgOff, int msgLen, int levelOff, int levelLen) {
+    boolean matches(MatchRule.ContentKind kind, byte[] b, int msgOff, int msgLen, byte[] level, int levelOff, int levelLen) {
         return switch (kind) {
             case ACCESS_LINE -> msgOff >= 0 && NginxCombinedParser.looksLikeAccessLine(scanner, b, msgOff, Math.min(msgLen, MAX_SCAN));
-            case ERROR_LEVEL -> levelOff >= 0 ? isErrorWord(b, levelOff, levelOff + levelLen)
+            case ERROR_LEVEL -> levelOff >= 0 ? isErrorWord(level, levelOff, levelOff + levelLen)
                     : msgOff >= 0 && errorLevelInMessage(b, msgOff, msgOff + Math.min(msgLen, MAX_SCAN));
             case STACK_TRACE -> msgOff >= 0 && stackTrace(b, msgOff, msgOff + Math.min(msgLen, MAX_SCAN));
         };

@@ -4,6 +4,8 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.config.MatchRule;
 import io.loglane.core.event.EventFields;
+import io.loglane.core.parse.Parsers;
+import io.loglane.core.parse.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,13 +39,17 @@ final class LaneRules {
     private final int levelKeysAt;
     /** Field names as raw bytes, to test cheaply whether a block could contain one. */
     private final byte[][] fieldNames;
+    /** Per lane, its parser; null for {@code none}, whose records pass unread. */
+    private final RecordParser[] parsers;
 
     LaneRules(LoglaneConfig config) {
         names = config.lanes().keySet().toArray(String[]::new);
         int dflt = -1;
         List<String> fields = new ArrayList<>();
+        parsers = new RecordParser[names.length];
         for (int lane = 0; lane < names.length; lane++) {
             LaneSpec spec = config.lane(names[lane]);
+            parsers[lane] = spec.parser().equals(Parsers.NONE) ? null : Parsers.forName(spec.parser());
             if (names[lane].equals(LoglaneConfig.DEFAULT_LANE)) {
                 dflt = lane;
             }
@@ -82,6 +88,12 @@ final class LaneRules {
     String name(int lane) { return names[lane]; }
 
     int defaultLane() { return defaultLane; }
+
+    /**
+     * The lane's parser, whose routing-time reading ({@link RecordParser#eventTime}) applies to
+     * every record sent to the lane; null when the lane's parser is {@code none}.
+     */
+    RecordParser parser(int lane) { return parsers[lane]; }
 
     List<FieldRule> fieldRules() { return fieldRules; }
 

@@ -3,26 +3,41 @@ package io.loglane.router;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.parse.MessageView;
+import io.loglane.core.parse.RecordParser;
 
 /**
- * Splits a block into one block per lane, keeping the records' order within each lane and
- * copying each encoded record verbatim. Builders are reused across requests (per thread), and a
- * block whose records all go to one lane is passed on as is, without a copy.
+ * Splits a block into one block per lane, keeping the records' order within each lane. Each
+ * record is copied verbatim but for what the lane's parser reads from its message
+ * ({@link RecordFinisher}): its event time, and fields lifted from a JSON message (then the record
+ * is re-encoded). Builders are reused across requests (per thread). A block whose records all go
+ * to one lane is passed on as is when nothing changes, and as one copy with the new times patched
+ * in when only times change ({@link RecordBlock#withTimes}): records are copied one by one only
+ * when they go to several lanes or get fields lifted.
  *
- * <p>Fast paths that do not decode records at all: the tag names a lane and no record can hold
- * a field a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no
- * content rules and the tag names no lane (everything goes to {@code default}).
+ * <p>Fast paths that do not classify records: the tag names a lane and no record can hold a field
+ * a field rule names ({@link LaneRules#mayHoldRuleField}); or there are no field and no content
+ * rules and the tag names no lane (everything goes to {@code default}). Then the block is passed
+ * on untouched when its lane's parser is {@code none}; else, while only times change, with the
+ * times patched into one copy of the block ({@link RecordBlock#withTimes}), and only once a record
+ * gets fields lifted, record by record through a builder.
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 final class LaneSplitter {
     private final LaneRules rules;
     private final Classifier classifier;
+    private final RecordFinisher finisher;
     private final RecordBlockBuilder[] builders;
+    /** Per record of the block being split, its time in its lane, while nothing is copied yet. */
+    private long[] times = new long[1024];
+    private int retimeIndex;
 
     LaneSplitter(LaneRules rules) {
         this.rules = rules;
-        this.classifier = new Classifier(rules);
+        MessageView message = new MessageView();
+        this.classifier = new Classifier(rules, message);
+        this.finisher = new RecordFinisher(message);
         this.builders = new RecordBlockBuilder[rules.laneCount()];
     }
 
@@ -33,38 +48,19 @@ final class LaneSplitter {
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
-        // The block-wide search for rule field names only pays when its answer can skip
-        // per-record classification: with no tag lane and content rules, every record is
-        // classified anyway (and the classifier finds the fields in the same pass).
-        boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
-        if (scanPays && (rules.fieldRules().isEmpty()
-                || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
-            parts[tagLane >= 0 ? tagLane : rules.defaultLane()] = block;
-            return parts;
-        }
-        int onlyLane = -1;
-        boolean single = true;
         try {
-            RecordCursor c = block.cursor();
-            while (c.next()) {
-                int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
-                if (onlyLane < 0) {
-                    onlyLane = lane;
-                } else if (lane != onlyLane) {
-                    single = false;
-                }
-                builder(lane).addEncoded(c);
+            // The block-wide search for rule field names only pays when its answer can skip
+            // per-record classification: with no tag lane and content rules, every record is
+            // classified anyway (and the classifier finds the fields in the same pass).
+            boolean scanPays = tagLane >= 0 || rules.contentRules().isEmpty();
+            if (scanPays && (rules.fieldRules().isEmpty()
+                    || !rules.mayHoldRuleField(block.array(), block.offset(), block.length()))) {
+                int lane = tagLane >= 0 ? tagLane : rules.defaultLane();
+                RecordParser parser = rules.parser(lane);
+                parts[lane] = parser == null ? block : finishAll(block, lane, parser);
+                return parts;
             }
-            if (single && onlyLane >= 0) {
-                parts[onlyLane] = block; // the block as received: no copy
-            } else {
-                for (int lane = 0; lane < builders.length; lane++) {
-                    if (builders[lane] != null && builders[lane].count() > 0) {
-                        parts[lane] = builders[lane].build();
-                    }
-                }
-            }
-            return parts;
+            return splitByRecord(block, tagLane, parts);
         } finally {
             for (RecordBlockBuilder b : builders) {
                 if (b != null) {
@@ -72,6 +68,87 @@ final class LaneSplitter {
                 }
             }
         }
+    }
+
+    /**
+     * Classifies every record and reads it with its lane's parser. While every record so far goes
+     * to one lane and none gets fields lifted, nothing is copied: only the records' times are noted,
+     * and the block is passed on as is, or with its new times patched into one copy. The first
+     * record of a second lane, or the first lifted one, switches to copying records into per-lane
+     * builders (the records before it are replayed from the notes).
+     */
+    private RecordBlock[] splitByRecord(RecordBlock block, int tagLane, RecordBlock[] parts) {
+        if (times.length < block.count()) {
+            times = new long[block.count()];
+        }
+        int onlyLane = -1;
+        boolean retimed = false;
+        boolean building = false;
+        int i = 0;
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
+            RecordParser parser = rules.parser(lane);
+            long ts = c.tsNanos();
+            boolean lifted = false;
+            if (parser != null) {
+                finisher.read(c, parser, classifier, true);
+                ts = finisher.tsNanos();
+                lifted = finisher.lifted();
+            }
+            if (!building && (lifted || (onlyLane >= 0 && lane != onlyLane))) {
+                building = true;
+                RecordCursor r = block.cursor();
+                for (int k = 0; k < i && r.next(); k++) {
+                    builder(onlyLane).addEncoded(r, times[k]);
+                }
+            }
+            if (building) {
+                if (lifted) {
+                    finisher.appendTo(c, builder(lane));
+                } else {
+                    builder(lane).addEncoded(c, ts);
+                }
+            } else {
+                onlyLane = lane;
+                times[i] = ts;
+                retimed |= ts != c.tsNanos();
+            }
+            i++;
+        }
+        if (!building) {
+            if (onlyLane >= 0) {
+                retimeIndex = 0;
+                parts[onlyLane] = retimed ? block.withTimes(r -> times[retimeIndex++]) : block; // as received: no copy
+            }
+            return parts;
+        }
+        for (int lane = 0; lane < builders.length; lane++) {
+            if (builders[lane] != null && builders[lane].count() > 0) {
+                parts[lane] = builders[lane].build();
+            }
+        }
+        return parts;
+    }
+
+    /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */
+    private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {
+        RecordBlock timed = block.withTimes(c -> {
+            finisher.read(c, parser, classifier, false);
+            return finisher.lifted() ? RecordBlock.Retimer.STOP : finisher.tsNanos();
+        });
+        if (timed != null) {
+            return timed;
+        }
+        RecordBlockBuilder b = builder(lane);
+        boolean changed = false;
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            finisher.read(c, parser, classifier, false);
+            changed |= finisher.changed(c);
+            finisher.appendTo(c, b);
+        }
+        return changed ? b.build() : block;
     }
 
     private RecordBlockBuilder builder(int lane) {

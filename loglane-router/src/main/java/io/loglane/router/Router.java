@@ -34,6 +34,29 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code log_type}) first, then the tag's last dot-separated part, then content rules
  * ({@link ContentDetectors}), then {@code default}. Nothing is dropped for lack of a match.
  *
+ * <p>Routing looks inside a message that holds a JSON object (Docker's fluentd driver and FireLens
+ * send JSON application logs as {@code {"log": "{\"level\":\"error\",\"log_type\":\"audit\",…}\n"}}):
+ * where the record itself has no field a field rule names, or no level field for the content
+ * rules, the object's field of that name counts ({@link Classifier}). That is independent of the
+ * lanes' parsers, since the lane is what is being decided.
+ *
+ * <h2>What the lane's parser does</h2>
+ * Once a record's lane is known, the lane's parser reads the record's message ({@link RecordFinisher}):
+ * <ul>
+ *   <li>event time ({@link io.loglane.core.parse.RecordParser#eventTime}): when the message states
+ *       its own time (an access line's {@code [time_local]} for {@code nginx_combined}, a JSON
+ *       object's {@code time} field for {@code json}), that becomes the record's event time, in
+ *       place of the one the input gave it (the Forward entry time, which for Docker is the
+ *       collection time; the HTTP time field; the arrival). The message's time is preferred because
+ *       it is the event's own; partitions and queries follow it;</li>
+ *   <li>lifted fields ({@link io.loglane.core.parse.RecordParser#liftedFields}): {@code json} adds
+ *       a JSON object's fields to the record, the record's own fields winning a clash, the
+ *       original line staying the message ({@link io.loglane.core.parse.JsonMessage}).</li>
+ * </ul>
+ * Lanes with parser {@code none} store records as they came, unread. Only records whose message
+ * starts with <code>&#123;</code> are decoded, so plain lines pay a byte test; a JSON object decoded for
+ * routing is not decoded again for the lane.
+ *
  * <h2>All or nothing</h2>
  * The returned future completes once every lane's part is as durable as that lane demands, with
  * the sum of accepted and de-duplicated events. Before anything is appended, the request is

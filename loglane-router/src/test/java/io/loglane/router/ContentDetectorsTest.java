@@ -11,13 +11,13 @@ class ContentDetectorsTest {
 
     private boolean msg(ContentKind kind, String message) {
         byte[] b = ("xx" + message).getBytes(StandardCharsets.UTF_8); // an offset, as in a record
-        return d.matches(kind, b, 2, b.length - 2, -1, 0);
+        return d.matches(kind, b, 2, b.length - 2, b, -1, 0);
     }
 
     private boolean level(String value, String message) {
         byte[] b = (value + message).getBytes(StandardCharsets.UTF_8);
         int vl = value.getBytes(StandardCharsets.UTF_8).length;
-        return d.matches(ContentKind.ERROR_LEVEL, b, vl, b.length - vl, 0, vl);
+        return d.matches(ContentKind.ERROR_LEVEL, b, vl, b.length - vl, b, 0, vl);
     }
 
     @Test
@@ -26,7 +26,7 @@ class ContentDetectorsTest {
                 .isTrue();
         assertThat(msg(ContentKind.ACCESS_LINE, "10.0.0.7 - bob [01/Jun/2025:10:00:00 +0200] \"POST /cgi-bin/x HTTP/1.0\" 500 -")).isTrue();
         assertThat(msg(ContentKind.ACCESS_LINE, "GET /health 200")).isFalse();
-        assertThat(d.matches(ContentKind.ACCESS_LINE, new byte[0], -1, 0, -1, 0)).isFalse();
+        assertThat(d.matches(ContentKind.ACCESS_LINE, new byte[0], -1, 0, null, -1, 0)).isFalse();
     }
 
     @Test

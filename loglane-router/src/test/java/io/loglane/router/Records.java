@@ -58,4 +58,33 @@ final class Records {
         }
         return out;
     }
+
+    /** The event time of every record in the block, in order. */
+    static List<Long> times(RecordBlock block) {
+        List<Long> out = new ArrayList<>();
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            out.add(c.tsNanos());
+        }
+        return out;
+    }
+
+    /** Every record of the block as a map of its keys to their values' JSON text (strings unquoted), in order. */
+    static List<Map<String, String>> maps(RecordBlock block) {
+        List<Map<String, String>> out = new ArrayList<>();
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            try (var u = org.msgpack.core.MessagePack.newDefaultUnpacker(c.array(), c.recordOffset(), c.recordLength())) {
+                Map<String, String> m = new LinkedHashMap<>();
+                for (var e : u.unpackValue().asMapValue().entrySet()) {
+                    m.put(e.getKey().asStringValue().asString(),
+                            e.getValue().isStringValue() ? e.getValue().asStringValue().asString() : e.getValue().toJson());
+                }
+                out.add(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
 }

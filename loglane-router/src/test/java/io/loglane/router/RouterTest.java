@@ -9,6 +9,8 @@ import io.loglane.core.config.ConfigLoader;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.event.RecordCursor;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
@@ -63,6 +65,19 @@ class RouterTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Event times of every record the lane got, in order. */
+    private List<Long> times(String lane) {
+        return stream.lane(lane).appended.stream().flatMap(a -> Records.times(a.records()).stream()).toList();
+    }
+
+    /** An access line dated {@code epochSecond} in UTC, written with the given offset (e.g. {@code +0100}). */
+    static String accessLineAt(long epochSecond, String offset, int i) {
+        java.time.ZoneOffset zone = java.time.ZoneOffset.of(offset.substring(0, 3) + ":" + offset.substring(3));
+        String time = java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(epochSecond), zone)
+                .format(java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH));
+        return "10.0.0." + (i % 250) + " - - [" + time + "] \"GET /item/" + i + " HTTP/1.1\" 200 " + i + " \"-\" \"curl/8\"";
     }
 
     private List<String> logs(String lane) {
@@ -252,5 +267,165 @@ class RouterTest {
         assertThat(rates).containsKeys("access", "activity", "trace", "error", "audit", "default");
         assertThat(rates.get("activity")).isEqualTo(6 / 10.0);
         assertThat(router.eventsPerSecond("access")).isZero();
+    }
+
+    /** 2026-11-25T06:00:00Z */
+    static final long NOV_25 = 1_795_586_400L;
+
+    @SuppressWarnings("unchecked")
+    private static RecordBlock accessLines(int n, int secondsApart, String offset, String... extraKv) {
+        Map<String, String>[] recs = new Map[n];
+        for (int i = 0; i < n; i++) {
+            recs[i] = rec("log", accessLineAt(NOV_25 + (long) i * secondsApart, offset, i));
+            for (int k = 0; k < extraKv.length; k += 2) {
+                recs[i].put(extraKv[k], extraKv[k + 1]);
+            }
+        }
+        return block(recs);
+    }
+
+    private static List<Long> expectedTimes(int n, int secondsApart) {
+        return java.util.stream.LongStream.range(0, n).map(i -> (NOV_25 + i * secondsApart) * 1_000_000_000L).boxed().toList();
+    }
+
+    @Test
+    void accessLinesSpanningSeventeenMinutesEachGetTheirOwnTimeWhateverDecidesTheirLane() throws Exception {
+        router(null);
+        // 150 lines, 7 s apart (17.4 minutes), all arriving together: before, all shared one arrival-ish time
+        List<Long> expected = expectedTimes(150, 7);
+        await(router.submit(request("web.access", accessLines(150, 7, "+0000"), null)));          // the tag decides
+        await(router.submit(request("docker.abc", accessLines(150, 7, "+0100"), null)));          // the content decides
+        await(router.submit(request("docker.abc", accessLines(150, 7, "-0630", "log_type", "access"), null))); // a field decides
+        assertThat(stream.lane("access").appended).hasSize(3);
+        for (var append : stream.lane("access").appended) {
+            assertThat(Records.times(append.records())).containsExactlyElementsOf(expected).doesNotHaveDuplicates();
+            assertThat(append.records().minTsNanos()).isEqualTo(expected.get(0));
+            assertThat(append.records().maxTsNanos()).isEqualTo(expected.get(149));
+        }
+    }
+
+    @Test
+    void theLineTimeIsReadOnlyInLanesWhoseParserReadsItAndOnlyFromLinesThatStateOne() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log", accessLineAt(NOV_25, "+0000", 1)),
+                rec("log", "2026-11-25 ERROR payment failed"),
+                rec("log", "user 7 liked post 9"));
+        await(router.submit(request("docker.abc", b, null)));
+        assertThat(times("access")).containsExactly(NOV_25 * 1_000_000_000L);
+        assertThat(times("error")).as("no time in the line: the record keeps its own").containsExactly(1_001L);
+        assertThat(times("default")).containsExactly(1_002L);
+
+        RecordBlock inTrace = accessLines(3, 1, "+0000");
+        await(router.submit(request("web.trace", inTrace, null)));
+        assertThat(stream.lane("trace").appended.get(0).records()).as("parser none: passed through untouched").isSameAs(inTrace);
+
+        RecordBlock notAccess = block(rec("log", "not an access line"), rec("message", accessLineAt(NOV_25 + 5, "+0000", 2)));
+        await(router.submit(request("web.access", notAccess, null)));
+        assertThat(Records.times(stream.lane("access").appended.get(1).records()))
+                .as("a record without a line time keeps its own; the message key may be any of log/message/msg")
+                .containsExactly(1_000L, (NOV_25 + 5) * 1_000_000_000L);
+    }
+
+    /** What Docker's fluentd driver and FireLens send for a JSON application log line. */
+    static final String DOCKER_JSON_LOG = "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.123456789Z\","
+            + "\"user\":\"u-17\",\"amount\":12.5,\"container_name\":\"app-says\",\"tags\":[\"a\",{\"b\":1}]}\n";
+
+    private List<Map<String, String>> records(String lane) {
+        return stream.lane(lane).appended.stream().flatMap(a -> Records.maps(a.records()).stream()).toList();
+    }
+
+    @Test
+    void aDockerDriverJsonLogIsRoutedTimedAndLiftedByItsOwnFields() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log", DOCKER_JSON_LOG, "container_id", "c0ffee", "container_name", "/pay", "source", "stdout"));
+        await(router.submit(request("docker.c0ffee", b, null)));
+        assertThat(times("audit")).as("the object's time field").containsExactly(1_795_586_400_123_456_789L);
+        Map<String, String> stored = records("audit").get(0);
+        assertThat(stored).containsExactly(
+                Map.entry("log", DOCKER_JSON_LOG),          // the original line stays the message
+                Map.entry("container_id", "c0ffee"),
+                Map.entry("container_name", "/pay"),        // the record's own field wins a clash
+                Map.entry("source", "stdout"),
+                Map.entry("level", "error"),
+                Map.entry("log_type", "audit"),
+                Map.entry("time", "2026-11-25T06:00:00.123456789Z"),
+                Map.entry("user", "u-17"),
+                Map.entry("amount", "12.5"),
+                Map.entry("tags", "[\"a\",{\"b\":1}]"));
+    }
+
+    @Test
+    void routingLooksInsideAJsonMessageButTheRecordsOwnFieldsWin() throws Exception {
+        router(null);
+        String farLevel = "{\"msg\":\"" + "x".repeat(600) + "\",\"level\":\"FATAL\"}"; // beyond the text heuristic's reach
+        RecordBlock b = block(
+                rec("log", farLevel),                                                    // level inside → error
+                rec("log", "{\"level\":\"info\",\"log_type\":\"audit\"}", "log_type", "activity"),  // own field wins
+                rec("log", " {\"log_type\":\"audit\"} \n"),                               // whitespace around the object
+                rec("log", "{\"log_type\":\"audit\""),                                   // truncated: not JSON, no lane from it
+                rec("log", "{\"log_type\":\"audit\"} trailing text"));                    // not one object
+        await(router.submit(request("docker.abc", b, null)));
+        assertThat(logs("error")).containsExactly(farLevel);
+        assertThat(records("activity")).singleElement().satisfies(r -> assertThat(r)
+                .containsEntry("log_type", "activity").containsEntry("level", "info"));
+        assertThat(logs("audit")).containsExactly(" {\"log_type\":\"audit\"} \n");
+        assertThat(logs("default")).containsExactly("{\"log_type\":\"audit\"", "{\"log_type\":\"audit\"} trailing text");
+        assertThat(records("default")).allSatisfy(r -> assertThat(r).containsOnlyKeys("log"));
+    }
+
+    @Test
+    void aLaneTheTagNamesLiftsAndTimesJsonMessagesAndLeavesPlainLinesAsTheyCame() throws Exception {
+        router(null);
+        RecordBlockBuilder bb = new RecordBlockBuilder();
+        byte[] meta = Records.msgpack(rec("otlp_trace", "t1"));
+        byte[] plain = Records.msgpack(rec("log", "user 7 liked post 9"));
+        byte[] json = Records.msgpack(rec("message", "{\"log\":\"inner\",\"msg\":\"liked\",\"ts\":1795586400}"));
+        byte[] badTime = Records.msgpack(rec("log", "{\"event\":\"like\",\"time\":\"yesterday\"}"));
+        bb.add(10, plain, 0, plain.length).add(11, json, 0, json.length, meta, 0, meta.length).add(12, badTime, 0, badTime.length);
+        RecordBlock b = bb.build();
+        await(router.submit(request("web.activity", b, null)));
+        RecordBlock stored = stream.lane("activity").appended.get(0).records();
+        assertThat(Records.times(stored)).containsExactly(10L, 1_795_586_400_000_000_000L, 12L);
+        assertThat(Records.maps(stored)).containsExactly(
+                Map.of("log", "user 7 liked post 9"),
+                // "log" would take the message over from "message", so it is not lifted
+                new java.util.LinkedHashMap<>(Map.of("message", "{\"log\":\"inner\",\"msg\":\"liked\",\"ts\":1795586400}", "msg", "liked",
+                        "ts", "1795586400")),
+                new java.util.LinkedHashMap<>(Map.of("log", "{\"event\":\"like\",\"time\":\"yesterday\"}", "event", "like", "time", "yesterday")));
+        RecordCursor c = stored.cursor();
+        c.next();
+        c.next();
+        assertThat(java.util.Arrays.copyOfRange(c.array(), c.metaOffset(), c.metaOffset() + c.metaLength()))
+                .as("the entry's metadata is kept").isEqualTo(meta);
+
+        RecordBlock plainOnly = block(rec("log", "a"), rec("log", "{b}"));
+        await(router.submit(request("web.activity", plainOnly, null)));
+        assertThat(stream.lane("activity").appended.get(1).records()).as("nothing to lift or time: no copy").isSameAs(plainOnly);
+    }
+
+    @Test
+    void aLaneWithParserNoneStoresAJsonMessageAsItCame() throws Exception {
+        router(null);
+        RecordBlock b = block(rec("log", DOCKER_JSON_LOG.replace("\"log_type\":\"audit\",", "")));
+        await(router.submit(request("web.trace", b, null)));
+        assertThat(stream.lane("trace").appended.get(0).records()).isSameAs(b);
+    }
+
+    @Test
+    void recordsOfOneLaneKeepTheirOrderAndTimesWhenALaterOneIsLifted() throws Exception {
+        router(null);
+        RecordBlock b = block(
+                rec("log", "first plain line"),
+                rec("log", "{\"user\":\"u1\",\"time\":1795586400}"),
+                rec("log", "last plain line"));
+        RecordBlock same = block(rec("log", "a"), rec("log", "b"));
+        await(router.submit(request("docker.abc", b, null)));
+        await(router.submit(request("docker.abc", same, null)));
+        assertThat(Records.times(stream.lane("default").appended.get(0).records()))
+                .containsExactly(1_000L, 1_795_586_400_000_000_000L, 1_002L);
+        assertThat(Records.maps(stream.lane("default").appended.get(0).records())).extracting(r -> r.get("user"))
+                .containsExactly(null, "u1", null);
+        assertThat(stream.lane("default").appended.get(1).records()).as("nothing changed: passed on as is").isSameAs(same);
     }
 }

@@ -36,6 +36,9 @@ public final class FrameFactory {
     private static final String[] NOTES = {"request %d completed: cache refreshed, %d entries loaded from the primary database",
             "order %d accepted: %d ms spent in the payment provider, confirmation mail queued"};
 
+    private static final java.time.format.DateTimeFormatter CURRENT_HOUR =
+            java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH", java.util.Locale.ENGLISH);
+
     /** The Forward protocol mode of a frame. */
     public enum Mode {
         /** {@code [tag, [entry, ...], options]} */
@@ -132,10 +135,15 @@ public final class FrameFactory {
         return new Frame(bytes, chunkAt, events, ndjson);
     }
 
-    /** A Docker record of an nginx combined access line ({@code log}, {@code container_id}, {@code container_name}, {@code source}). */
+    /**
+     * A Docker record of an nginx combined access line ({@code log}, {@code container_id}, {@code container_name}, {@code source}).
+     * The line's time is in the current UTC hour (random minute and second), as live traffic's is: the
+     * router takes it as the event time, so the archive writes the hour being written, as in production.
+     */
     public static Map<String, String> accessRecord(SplittableRandom rnd) {
-        String line = String.format("%d.%d.%d.%d - - [25/Nov/2026:06:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %d \"-\" \"Mozilla/5.0 (X11; Linux x86_64) loadgen/%d\" %.3f",
-                10, rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(60), rnd.nextInt(60),
+        String hour = CURRENT_HOUR.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        String line = String.format("%d.%d.%d.%d - - [%s:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %d \"-\" \"Mozilla/5.0 (X11; Linux x86_64) loadgen/%d\" %.3f",
+                10, rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256), hour, rnd.nextInt(60), rnd.nextInt(60),
                 METHODS[rnd.nextInt(METHODS.length)], PATHS[rnd.nextInt(PATHS.length)], STATUS[rnd.nextInt(STATUS.length)],
                 rnd.nextInt(100_000), rnd.nextInt(10), rnd.nextInt(2000) / 1000.0);
         return docker(line, "/web-" + rnd.nextInt(4));

@@ -54,7 +54,7 @@ public final class ConfigSchema {
             k("inputs[forward].frame_timeout", ValueType.POSITIVE_DURATION, "30s", "Close a connection whose frame is not complete this long after its first byte arrived (a stalled or slowloris sender; counted: frame_timeout). Time in which loglane itself stopped reading does not count."),
 
             k("lanes.<name>.match", ValueType.MATCH_RULES, "", "Rules that send an event to this lane: field/equals, tag_suffix, content (see config/loglane.yaml)."),
-            k("lanes.<name>.parser", ValueType.PARSER, "none", "How messages are parsed into typed fields: none, json, nginx_combined."),
+            k("lanes.<name>.parser", ValueType.PARSER, "none", "How the lane reads messages: none (records stored as they came), json (a message holding a JSON object: its fields join the record, its time field is the event time), nginx_combined (typed access-line columns; the line's time is the event time)."),
             k("lanes.<name>.retention.age", ValueType.DURATION, "30d", "Keep events this long (the archive; the stream keeps delivered data at most stream.max_age of it); 0 = forever."),
             k("lanes.<name>.retention.size", ValueType.SIZE, "0", "Keep at most this much, in the stream and separately in the archive (whole oldest hour partitions go); 0 = unbounded."),
             k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),

@@ -13,6 +13,11 @@ public final class EventFields {
     public static final List<String> MESSAGE_KEYS = List.of("log", "message", "msg");
     /** Keys naming the severity. */
     public static final List<String> LEVEL_KEYS = List.of("level", "severity", "lvl", "loglevel");
+    /**
+     * Keys holding the event time, in order of preference: the HTTP input's top-level fields and
+     * the {@code json} parser's embedded object. Values follow {@link io.loglane.core.parse.EventTimeParser}.
+     */
+    public static final List<String> TIME_KEYS = List.of("time", "timestamp", "ts", "@timestamp");
     /** Explicit lane selector. */
     public static final String LOG_TYPE = "log_type";
     public static final List<String> HOST_KEYS = List.of("host", "hostname");

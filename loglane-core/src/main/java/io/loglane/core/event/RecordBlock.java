@@ -17,6 +17,10 @@ import java.util.Arrays;
  *             rec       byte[recLen]       msgpack map: the record, as received from the wire
  * </pre>
  * Keeping the record as msgpack bytes lets the Forward path copy records without decoding them.
+ * The router may change two things before a record is stored, as its lane's parser reads the
+ * message: {@code tsNanos} (the time the message states) and, for a JSON message, {@code rec}
+ * (the object's fields added after the record's own entries; see
+ * {@link io.loglane.core.parse.JsonMessage}).
  * The format is part of the stream's on-disk format (see loglane-stream FORMAT.md); change it only
  * with a new batch version.
  *
@@ -83,6 +87,44 @@ public final class RecordBlock {
 
     /** A new cursor over the records, positioned before the first. */
     public RecordCursor cursor() { return new RecordCursor(buf, off, len); }
+
+    /** A record's new event time: given the cursor on a record, its time in nanoseconds since the epoch. */
+    @FunctionalInterface
+    public interface Retimer {
+        /** The answer that abandons {@link #withTimes}: the caller needs more than new times. */
+        long STOP = Long.MIN_VALUE;
+
+        long tsNanos(RecordCursor record);
+    }
+
+    /**
+     * This block with each record's event time replaced by {@code retimer}'s answer: this block
+     * itself when no time changes, else a copy with the new times. Records are copied verbatim: the
+     * time is a fixed-size header field, so nothing is re-encoded.
+     *
+     * @return the block with the new times, or null when the retimer answered {@link Retimer#STOP}
+     */
+    public RecordBlock withTimes(Retimer retimer) {
+        byte[] copy = null;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        RecordCursor c = cursor();
+        while (c.next()) {
+            long ts = retimer.tsNanos(c);
+            if (ts == Retimer.STOP) {
+                return null;
+            }
+            if (ts != c.tsNanos()) {
+                if (copy == null) {
+                    copy = toByteArray();
+                }
+                Bytes.putLong(copy, c.encodedStart() - off, ts);
+            }
+            min = Math.min(min, ts);
+            max = Math.max(max, ts);
+        }
+        return copy == null ? this : new RecordBlock(copy, 0, len, count, min, max);
+    }
 
     /** The encoded bytes as a fresh array of exactly {@link #length()} bytes. */
     public byte[] toByteArray() { return Arrays.copyOfRange(buf, off, off + len); }

@@ -51,14 +51,19 @@ public final class RecordBlockBuilder {
 
     /** Appends the record a cursor is positioned on, verbatim. */
     public RecordBlockBuilder addEncoded(RecordCursor c) {
+        return addEncoded(c, c.tsNanos());
+    }
+
+    /** Appends the record a cursor is positioned on, verbatim but for its event time, which becomes {@code tsNanos}. */
+    public RecordBlockBuilder addEncoded(RecordCursor c, long tsNanos) {
         int n = c.encodedLength();
         ensure(n);
         System.arraycopy(c.array(), c.encodedStart(), buf, size, n);
+        Bytes.putLong(buf, size, tsNanos);
         size += n;
         count++;
-        long ts = c.tsNanos();
-        if (ts < min) min = ts;
-        if (ts > max) max = ts;
+        if (tsNanos < min) min = tsNanos;
+        if (tsNanos > max) max = tsNanos;
         return this;
     }
 

@@ -9,10 +9,14 @@ import java.util.Map;
  * {@code parser:} against {@link #names()}.
  * <ul>
  *   <li>{@code none}: a null object; no typed fields, every record "parses".</li>
- *   <li>{@code json}: records are already structured (Forward maps, NDJSON objects); their fields
- *       go to {@code attrs}, so it adds no typed fields either. The name documents intent and
- *       leaves room for a configurable typed field set.</li>
- *   <li>{@code nginx_combined}: see {@link NginxCombinedParser}.</li>
+ *   <li>{@code json}: when the router sends a record to the lane, a message that is a JSON object
+ *       ({@link JsonMessage}: Docker's fluentd driver, FireLens) has its fields lifted into the
+ *       record (so they reach {@code attrs} and every store as the record's own) and its time
+ *       field becomes the event time; the original line stays the message. Other records, and
+ *       records already structured (Forward maps, NDJSON objects), are stored as they are. No
+ *       typed fields: the fields are as many as the applications log, so they live in {@code attrs}.</li>
+ *   <li>{@code nginx_combined}: typed access-line fields, and the line's {@code [time_local]} as the
+ *       event time; see {@link NginxCombinedParser}.</li>
  * </ul>
  *
  * <p>Thread-safety: immutable; the parsers are thread-safe.
@@ -25,8 +29,8 @@ public final class Parsers {
 
     static {
         Map<String, RecordParser> m = new LinkedHashMap<>();
-        m.put(NONE, new NoFieldsParser(NONE));
-        m.put(JSON, new NoFieldsParser(JSON));
+        m.put(NONE, new NoFieldsParser(NONE, false));
+        m.put(JSON, new NoFieldsParser(JSON, true));
         m.put(NginxCombinedParser.NAME, new NginxCombinedParser());
         BY_NAME = java.util.Collections.unmodifiableMap(m);
     }
@@ -49,8 +53,11 @@ public final class Parsers {
         return p;
     }
 
-    /** A parser with no typed fields. */
-    private record NoFieldsParser(String name) implements RecordParser {
+    /**
+     * A parser with no typed fields; {@code readsJson}: it reads a message's JSON object (its time,
+     * its fields to lift), else nothing.
+     */
+    private record NoFieldsParser(String name, boolean readsJson) implements RecordParser {
         @Override
         public List<FieldDef> fields() { return List.of(); }
 
@@ -58,6 +65,17 @@ public final class Parsers {
         public boolean parse(CharSequence message, ParsedFields out) {
             out.clear();
             return true;
+        }
+
+        @Override
+        public long eventTime(MessageView message) {
+            JsonMessage json = liftedFields(message);
+            return json == null ? -1 : json.timeNanos();
+        }
+
+        @Override
+        public JsonMessage liftedFields(MessageView message) {
+            return readsJson ? message.json() : null;
         }
     }
 }

@@ -3,8 +3,10 @@ package io.loglane.core.parse;
 import java.util.List;
 
 /**
- * Turns a record's message into typed fields (a lane's {@code parser:}). The set of fields is
- * fixed per parser, so stores can derive a schema from {@link #fields()}.
+ * Reads a record's message for a lane (the lane's {@code parser:}): typed fields, which stores
+ * derive their schema from ({@link #fields()}, fixed per parser); and, applied by the router when
+ * it routes a record to the lane, the event's own time ({@link #eventTime}) and fields the message
+ * holds ({@link #liftedFields}).
  *
  * <p>Thread-safety: implementations are stateless or thread-safe; {@link ParsedFields} is per caller.
  */
@@ -29,5 +31,24 @@ public interface RecordParser {
      */
     default boolean parse(byte[] b, int off, int len, ParsedFields out) {
         return parse(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8), out);
+    }
+
+    /**
+     * The event time the message states, in nanoseconds since the epoch, or -1 when it states none
+     * this parser reads (the default). The router sets the time of every record it sends to a lane
+     * with this parser from it, before the record is stored: archive partitions, queries and every
+     * later store follow the event's own time rather than its arrival or collection time.
+     */
+    default long eventTime(MessageView message) {
+        return -1;
+    }
+
+    /**
+     * Fields the message holds that the router lifts into the record when it sends the record to a
+     * lane with this parser ({@link JsonMessage#lift}), or null for none (the default). Only the
+     * {@code json} parser lifts: a JSON object's fields.
+     */
+    default JsonMessage liftedFields(MessageView message) {
+        return null;
     }
 }

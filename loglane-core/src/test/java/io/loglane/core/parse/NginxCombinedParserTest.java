@@ -138,4 +138,18 @@ class NginxCombinedParserTest {
                     .as(text).isEqualTo(Double.parseDouble(text));
         }
     }
+
+    @Test
+    void theEventTimeIsTheLinesTimeLocalEvenWhenTheRestOfTheLineDoesNotParse() {
+        MessageView m = new MessageView();
+        byte[] line = "203.0.113.9 - - [25/Nov/2026:07:00:01 +0100] \"GET / HTTP/1.1\" 200 5\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.eventTime(m.set(line, 0, line.length))).isEqualTo(1_795_586_401_000_000_000L);
+        byte[] cut = "203.0.113.9 - - [25/Nov/2026:06:00:01 +0000] garbage".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.eventTime(m.set(cut, 0, cut.length))).isEqualTo(1_795_586_401_000_000_000L);
+        byte[] other = "2026-11-25 06:00:01 INFO started".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.eventTime(m.set(other, 0, other.length))).isEqualTo(-1);
+        byte[] badTime = "203.0.113.9 - - [yesterday] \"GET / HTTP/1.1\" 200 5".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.eventTime(m.set(badTime, 0, badTime.length))).isEqualTo(-1);
+        assertThat(parser.eventTime(m.clear())).isEqualTo(-1);
+    }
 }

@@ -25,6 +25,24 @@ class ParsersTest {
     }
 
     @Test
+    void jsonReadsAJsonObjectMessagesTimeAndFieldsAndNoneReadsNothing() {
+        byte[] line = "{\"time\":1795586400,\"level\":\"error\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MessageView m = new MessageView().set(line, 0, line.length);
+        RecordParser json = Parsers.forName("json");
+        assertThat(json.eventTime(m)).isEqualTo(1_795_586_400_000_000_000L);
+        assertThat(json.liftedFields(m)).isNotNull();
+        assertThat(json.liftedFields(m).timeNanos()).isEqualTo(1_795_586_400_000_000_000L);
+        RecordParser none = Parsers.forName("none");
+        assertThat(none.eventTime(m)).isEqualTo(-1);
+        assertThat(none.liftedFields(m)).isNull();
+        byte[] plain = "plain line".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        m.set(plain, 0, plain.length);
+        assertThat(json.eventTime(m)).isEqualTo(-1);
+        assertThat(json.liftedFields(m)).isNull();
+        assertThat(json.liftedFields(m.clear())).isNull();
+    }
+
+    @Test
     void unknownNamesFail() {
         assertThatThrownBy(() -> Parsers.forName("xml"))
                 .isInstanceOf(IllegalArgumentException.class)

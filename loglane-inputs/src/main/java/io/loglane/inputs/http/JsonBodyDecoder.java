@@ -4,15 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import io.loglane.core.event.Bytes;
+import io.loglane.core.event.EventFields;
+import io.loglane.core.event.JsonToMsgpack;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePacker;
-
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -28,28 +24,18 @@ import java.util.Arrays;
  * field that is not a time) throws {@link JsonBodyException} naming the 1-based line and, for an
  * array, the 1-based element; no partial block is ever returned. An empty body gives an empty block.
  *
- * <h2>Conversion</h2>
- * Each object is streamed from Jackson's {@link JsonParser} into msgpack with {@link MessagePacker}:
- * strings stay strings, integers are msgpack integers (beyond 64 bits they are kept as their decimal
- * string), other numbers are float64, nested objects and arrays are preserved, key order is kept.
- * Map and array headers are written in their 32-bit form and their counts patched once known: valid
- * msgpack that every reader accepts, at the cost of 4 bytes per container, so no object is ever
- * parsed twice or held as a tree.
- *
- * <h2>Event time</h2>
- * From the top-level field {@code time}, else {@code timestamp}, else {@code ts}, else
- * {@code @timestamp} (the field stays in the record); a null value counts as absent; without one
- * the receive time is used. Units and formats: see {@link EventTimeParser}.
+ * <h2>Conversion and event time</h2>
+ * Each object becomes one msgpack record by {@link JsonToMsgpack} (the mapping shared with JSON
+ * embedded in messages). The event time is its first top-level field of
+ * {@link EventFields#TIME_KEYS} ({@code time}, else {@code timestamp}, else {@code ts}, else
+ * {@code @timestamp}; the field stays in the record); a null value counts as absent; without one
+ * the receive time is used. The conversion is strict: a preferred time field that holds no time
+ * refuses the body. Units and formats: see {@link io.loglane.core.parse.EventTimeParser}.
  *
  * <p>Thread-safety: stateless; safe for concurrent use.
  */
 public final class JsonBodyDecoder {
-    /** Time field names in order of preference. */
-    static final String[] TIME_FIELDS = {"time", "timestamp", "ts", "@timestamp"};
-
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final byte[] MAP32 = {(byte) 0xdf, 0, 0, 0, 0};
-    private static final byte[] ARRAY32 = {(byte) 0xdd, 0, 0, 0, 0};
 
     private JsonBodyDecoder() {}
 
@@ -74,18 +60,8 @@ public final class JsonBodyDecoder {
 
     /** The state of one decode call. */
     private static final class Conversion {
-        private final PackOutput out;
-        private final MessagePacker packer;
+        private final JsonToMsgpack converter;
         private final long receivedAtNanos;
-        // open containers: header position, entry count, whether an array
-        private int[] openPos = new int[8];
-        private int[] openCount = new int[8];
-        private boolean[] openArray = new boolean[8];
-        private int depth;
-        // headers to patch once the output is flushed
-        private int[] patchPos = new int[64];
-        private int[] patchCount = new int[64];
-        private int patches;
         // finished records
         private int[] recStart = new int[64];
         private int[] recEnd = new int[64];
@@ -94,8 +70,7 @@ public final class JsonBodyDecoder {
         private int element; // 1-based array element being converted; 0 for NDJSON
 
         Conversion(int len, long receivedAtNanos) {
-            this.out = new PackOutput(Math.max(256, len + len / 4));
-            this.packer = MessagePack.newDefaultPacker(out);
+            this.converter = new JsonToMsgpack(len + len / 4);
             this.receivedAtNanos = receivedAtNanos;
         }
 
@@ -132,131 +107,14 @@ public final class JsonBodyDecoder {
 
         /** Converts the object whose START_OBJECT is the current token into one record. */
         private void convertObject(JsonParser jp) throws IOException, JsonBodyException {
-            int start = written();
-            long ts = receivedAtNanos;
-            int tsRank = TIME_FIELDS.length; // lower is preferred
-            int pendingRank = -1;            // rank of the top-level field whose value comes next
-            open(false);
-            while (depth > 0) {
-                JsonToken t = jp.nextToken();
-                if (t == JsonToken.FIELD_NAME) {
-                    String name = jp.currentName();
-                    openCount[depth - 1]++;
-                    pendingRank = depth == 1 ? timeRank(name) : -1;
-                    packer.packString(name);
-                    continue;
-                }
-                if (openArray[depth - 1] && t != JsonToken.END_ARRAY) {
-                    openCount[depth - 1]++;
-                }
-                int valueRank = pendingRank;
-                boolean timeValue = valueRank >= 0 && valueRank < tsRank;
-                pendingRank = -1;
-                switch (t) {
-                    case START_OBJECT -> {
-                        if (timeValue) {
-                            throw error(jp, "time field is an object, not a time");
-                        }
-                        open(false);
-                    }
-                    case START_ARRAY -> {
-                        if (timeValue) {
-                            throw error(jp, "time field is an array, not a time");
-                        }
-                        open(true);
-                    }
-                    case END_OBJECT, END_ARRAY -> close();
-                    case VALUE_STRING -> {
-                        String s = jp.getText();
-                        if (timeValue) {
-                            ts = time(jp, EventTimeParser.fromString(s), s);
-                            tsRank = valueRank;
-                        }
-                        packer.packString(s);
-                    }
-                    case VALUE_NUMBER_INT -> {
-                        switch (jp.getNumberType()) {
-                            case INT, LONG -> {
-                                long v = jp.getLongValue();
-                                if (timeValue) {
-                                    ts = time(jp, EventTimeParser.fromLong(v), jp.getText());
-                                    tsRank = valueRank;
-                                }
-                                packer.packLong(v);
-                            }
-                            default -> {
-                                BigInteger v = jp.getBigIntegerValue();
-                                if (timeValue) {
-                                    throw error(jp, "time " + v + " is out of range");
-                                }
-                                if (v.signum() >= 0 && v.bitLength() <= 64) {
-                                    packer.packBigInteger(v);
-                                } else {
-                                    packer.packString(v.toString());
-                                }
-                            }
-                        }
-                    }
-                    case VALUE_NUMBER_FLOAT -> {
-                        double v = jp.getDoubleValue();
-                        if (timeValue) {
-                            ts = time(jp, EventTimeParser.fromNumber(v), jp.getText());
-                            tsRank = valueRank;
-                        }
-                        packer.packDouble(v);
-                    }
-                    case VALUE_TRUE, VALUE_FALSE -> {
-                        if (timeValue) {
-                            throw error(jp, "time field is a boolean, not a time");
-                        }
-                        packer.packBoolean(t == JsonToken.VALUE_TRUE);
-                    }
-                    case VALUE_NULL -> packer.packNil();
-                    default -> throw error(jp, "unexpected " + describe(t));
-                }
+            int start = converter.written();
+            long ts;
+            try {
+                ts = converter.convertObject(jp, true);
+            } catch (JsonToMsgpack.BadTimeException e) {
+                throw error(jp, e.getMessage());
             }
-            addRecord(start, written(), ts);
-        }
-
-        private long time(JsonParser jp, long nanos, String text) throws IOException, JsonBodyException {
-            if (nanos < 0) {
-                throw error(jp, "field '" + jp.currentName() + "' is not a time: '" + text
-                        + "' (use ISO-8601 or epoch seconds/milliseconds/microseconds/nanoseconds)");
-            }
-            return nanos;
-        }
-
-        private static int timeRank(String name) {
-            for (int i = 0; i < TIME_FIELDS.length; i++) {
-                if (TIME_FIELDS[i].equals(name)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private void open(boolean array) throws IOException {
-            if (depth == openPos.length) {
-                openPos = Arrays.copyOf(openPos, depth * 2);
-                openCount = Arrays.copyOf(openCount, depth * 2);
-                openArray = Arrays.copyOf(openArray, depth * 2);
-            }
-            openPos[depth] = written();
-            openCount[depth] = 0;
-            openArray[depth] = array;
-            depth++;
-            packer.writePayload(array ? ARRAY32 : MAP32);
-        }
-
-        private void close() {
-            depth--;
-            if (patches == patchPos.length) {
-                patchPos = Arrays.copyOf(patchPos, patches * 2);
-                patchCount = Arrays.copyOf(patchCount, patches * 2);
-            }
-            patchPos[patches] = openPos[depth];
-            patchCount[patches] = openCount[depth];
-            patches++;
+            addRecord(start, converter.written(), ts < 0 ? receivedAtNanos : ts);
         }
 
         private void addRecord(int start, int end, long ts) {
@@ -275,24 +133,12 @@ public final class JsonBodyDecoder {
             if (records == 0) {
                 return RecordBlock.EMPTY;
             }
-            packer.flush();
-            byte[] buf = out.array();
-            for (int i = 0; i < patches; i++) {
-                Bytes.putInt(buf, patchPos[i] + 1, patchCount[i]);
-            }
-            RecordBlockBuilder b = new RecordBlockBuilder(out.size() + 16 * records);
+            byte[] buf = converter.finish();
+            RecordBlockBuilder b = new RecordBlockBuilder(converter.written() + 16 * records);
             for (int i = 0; i < records; i++) {
                 b.add(recTs[i], buf, recStart[i], recEnd[i] - recStart[i]);
             }
             return b.build();
-        }
-
-        private int written() {
-            long n = packer.getTotalWrittenBytes();
-            if (n > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("body too large to convert");
-            }
-            return (int) n;
         }
 
         private JsonBodyException error(JsonParser jp, String reason) {
@@ -311,12 +157,5 @@ public final class JsonBodyDecoder {
                 default -> String.valueOf(t);
             };
         }
-    }
-
-    /** A byte sink whose array the patches write into. */
-    private static final class PackOutput extends ByteArrayOutputStream {
-        PackOutput(int size) { super(size); }
-
-        byte[] array() { return buf; }
     }
 }

@@ -29,8 +29,10 @@ import org.msgpack.value.ValueType;
  *   s  source                m  message   a  attrs (object, {@code _meta} = metadata map; absent when empty)
  *   r  received_at, µs       f0…fn  typed parser fields (see {@link #typedFields()})
  * </pre>
- * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string, else the whole
- * record as JSON. Fields that became columns are left out of {@code attrs}. Binary and msgpack
+ * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string. A structured
+ * record without one has no message ({@code m} absent: NULL): its fields are stored once, in
+ * {@code attrs}, where SQL finds every field of every record, line or not (a record that is not a
+ * map at all is its own message, as JSON). Fields that became columns are left out of {@code attrs}. Binary and msgpack
  * extension values become base64 strings; nested maps and arrays keep their shape; invalid UTF-8
  * is replaced, so a staging file is always valid JSON.
  *
@@ -160,7 +162,8 @@ final class RowEncoder {
         if (msg >= 0) {
             g.writeFieldName(M);
             writeString(g, msg);
-        } else {
+        } else if (!isMap) {
+            // Not a map (inputs pass only maps; kept for bytes of other provenance): nothing else holds it.
             scratch.reset();
             try (JsonGenerator sg = json.createGenerator(scratch)) {
                 writeValue(sg, buf, recOff, c.recordLength());

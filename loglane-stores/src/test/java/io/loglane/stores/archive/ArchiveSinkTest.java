@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.parse.JsonMessage;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.SinkException;
@@ -16,6 +18,7 @@ import io.loglane.stores.archive.TestRecords.Event;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,7 +124,7 @@ class ArchiveSinkTest {
         r0.put("nested", nested);
         r0.put("blob", new byte[] {1, 2, 3});
         r0.put("status", "999"); // parsed message wins; the record field stays in attrs
-        Map<String, Object> r1 = new LinkedHashMap<>(); // no message key: the record itself is the message
+        Map<String, Object> r1 = new LinkedHashMap<>(); // no message key: no message; fields in typed columns and attrs
         r1.put("status", "503");
         r1.put("request_time", 2);
         r1.put("method", 7);
@@ -148,9 +151,7 @@ class ArchiveSinkTest {
                 "GET /api/items 200 0.125",
                 "{\"nested\":{\"k\":[1,\"two\",{\"three\":3.5}]},\"blob\":\"AQID\",\"status\":\"999\",\"_meta\":{\"ecs_task_arn\":\"arn:1\"}}",
                 TestRecords.RECEIVED_NANOS / 1000, "GET", "/api/items", 200L, 0.125);
-        assertThat(rows.get(1)).containsExactly(ts0 + 1, "access", "app.access", null, null, null, null,
-                "{\"status\":\"503\",\"request_time\":2,\"method\":7,\"user\":\"ünïcode\",\"a_key_longer_than_thirty_one_bytes\":1,\""
-                        + "k".repeat(70) + "\":2,\"ключ\":\"v\"}",
+        assertThat(rows.get(1)).containsExactly(ts0 + 1, "access", "app.access", null, null, null, null, null,
                 "{\"user\":\"ünïcode\",\"a_key_longer_than_thirty_one_bytes\":1,\"" + "k".repeat(70) + "\":2,\"ключ\":\"v\"}",
                 TestRecords.RECEIVED_NANOS / 1000, "7", null, 503L, 2.0);
         assertThat(rows.get(2)).containsExactly(ts0 + 2, "access", "app.access", null, null, null, null, "free text",
@@ -159,6 +160,58 @@ class ArchiveSinkTest {
                 .containsExactly(List.of(1L));
         assertThat(sql("SELECT column_type FROM (DESCRIBE SELECT ts FROM " + scan("access") + ")"))
                 .containsExactly(List.of("TIMESTAMP_NS"));
+    }
+
+    @Test
+    void aRecordWithItsJsonMessageLiftedKeepsTheLineAsMessageAndTheObjectsFieldsInAttrs() throws Exception {
+        ArchiveSink s = sink("audit");
+        s.open(0);
+        String line = "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.5Z\",\"user\":\"u-17\","
+                + "\"amount\":12.5,\"source\":\"app\",\"ctx\":{\"ids\":[1,2]}}\n";
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("log", line);
+        rec.put("container_name", "/pay");
+        rec.put("source", "stdout");
+        byte[] packed = TestRecords.pack(rec);
+        // the router's mapping of a JSON message (lane parser json), as it stores the record
+        JsonMessage json = new JsonMessage();
+        byte[] lineBytes = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(json.decode(lineBytes, 0, lineBytes.length)).isTrue();
+        int len = json.lift(packed, 0, packed.length);
+        RecordBlock block = new RecordBlockBuilder().add(json.timeNanos(), json.liftedArray(), 0, len).build();
+        s.write(new StoredBatch(0, "docker.c0ffee", TestRecords.RECEIVED_NANOS, block, null, null));
+        assertThat(s.flush(true)).isEqualTo(1);
+
+        assertThat(sql("SELECT epoch_ns(ts), message, container_name, source, attrs::VARCHAR FROM " + scan("audit")))
+                .containsExactly(List.of(nanos("2026-11-25T06:00:00.5Z"), line, "/pay", "stdout",
+                        "{\"level\":\"error\",\"log_type\":\"audit\",\"time\":\"2026-11-25T06:00:00.5Z\",\"user\":\"u-17\","
+                                + "\"amount\":12.5,\"ctx\":{\"ids\":[1,2]}}"));
+        assertThat(sql("SELECT attrs->>'level', CAST(attrs->>'amount' AS DOUBLE), attrs->'ctx'->'ids'->>1 FROM " + scan("audit")))
+                .containsExactly(List.of("error", 12.5, "2"));
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).getParent().toString())
+                .containsExactly("lane=audit/date=2026-11-25/hour=06");
+    }
+
+    @Test
+    void aStructuredRecordWithoutAMessageLineIsStoredOnceInAttrsWithANullMessage() throws Exception {
+        ArchiveSink s = sink("activity");
+        s.open(0);
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("user", "u-17");
+        rec.put("action", "like");
+        rec.put("post", 9);
+        rec.put("container_name", "/shop");
+        rec.put("ctx", Map.of("ids", List.of(1, 2)));
+        Map<String, Object> withLine = new LinkedHashMap<>(rec);
+        withLine.put("msg", "u-17 liked 9");
+        s.write(batch(0, "app.activity", List.of(new Event(1, rec), new Event(2, withLine))));
+        assertThat(s.flush(true)).isEqualTo(2);
+
+        assertThat(sql("SELECT message, container_name, attrs::VARCHAR FROM " + scan("activity") + " ORDER BY ts")).containsExactly(
+                java.util.Arrays.asList(null, "/shop", "{\"user\":\"u-17\",\"action\":\"like\",\"post\":9,\"ctx\":{\"ids\":[1,2]}}"),
+                List.of("u-17 liked 9", "/shop", "{\"user\":\"u-17\",\"action\":\"like\",\"post\":9,\"ctx\":{\"ids\":[1,2]}}"));
+        assertThat(sql("SELECT count(*) FROM " + scan("activity") + " WHERE attrs->>'action' = 'like'"))
+                .as("the same SQL finds a field whether or not the record has a line").containsExactly(List.of(2L));
     }
 
     @Test

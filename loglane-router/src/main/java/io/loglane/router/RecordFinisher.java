@@ -1,0 +1,81 @@
+package io.loglane.router;
+
+import io.loglane.core.event.EventFields;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.event.RecordCursor;
+import io.loglane.core.event.RecordFields;
+import io.loglane.core.parse.JsonMessage;
+import io.loglane.core.parse.MessageView;
+import io.loglane.core.parse.RecordParser;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a routed record with its lane's parser, before the record is stored: the record's event
+ * time becomes the one its message states ({@link RecordParser#eventTime}), and fields its message
+ * holds are lifted into it ({@link RecordParser#liftedFields}, {@link JsonMessage#lift}). The
+ * message is the one the {@link Classifier} already found for the record (with its JSON object if
+ * routing decoded it), else it is looked up here (first string of {@link EventFields#MESSAGE_KEYS}).
+ *
+ * <p>Use: {@link #read} a record, then ask {@link #tsNanos()} and {@link #lifted()}, or
+ * {@link #appendTo} a builder.
+ *
+ * <p>Thread-safety: not thread-safe; one per thread.
+ */
+final class RecordFinisher {
+    private static final byte[][] MESSAGE_KEYS = EventFields.MESSAGE_KEYS.stream()
+            .map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+
+    private final RecordFields fields = new RecordFields();
+    private final MessageView message;
+    private long ts;
+    private JsonMessage liftFrom;
+    private int liftedLength;
+
+    /** @param message the view shared with the {@link Classifier} */
+    RecordFinisher(MessageView message) {
+        this.message = message;
+    }
+
+    /**
+     * Reads the record under {@code c} as its lane's {@code parser} does.
+     *
+     * @param classified true when {@code classifier} has just classified this very record
+     */
+    void read(RecordCursor c, RecordParser parser, Classifier classifier, boolean classified) {
+        if (!(classified && classifier.messageKnown())) {
+            lookUpMessage(c);
+        }
+        long t = parser.eventTime(message);
+        ts = t >= 0 ? t : c.tsNanos();
+        liftFrom = parser.liftedFields(message);
+        liftedLength = liftFrom == null ? -1 : liftFrom.lift(c.array(), c.recordOffset(), c.recordLength());
+    }
+
+    /** The record's event time in its lane: the time its message states, else its own. */
+    long tsNanos() { return ts; }
+
+    /** True when the record gets fields lifted: it must be re-encoded ({@link #appendTo}), not patched. */
+    boolean lifted() { return liftedLength >= 0; }
+
+    /** True when the record is stored other than it came: another time, or fields lifted. */
+    boolean changed(RecordCursor c) { return lifted() || ts != c.tsNanos(); }
+
+    /** Appends the record as read (the last {@link #read}, of the record under {@code c}) to {@code out}. */
+    void appendTo(RecordCursor c, RecordBlockBuilder out) {
+        if (lifted()) {
+            out.add(ts, liftFrom.liftedArray(), 0, liftedLength, c.array(), c.metaOffset(), c.metaLength());
+        } else {
+            out.addEncoded(c, ts);
+        }
+    }
+
+    private void lookUpMessage(RecordCursor c) {
+        for (byte[] key : MESSAGE_KEYS) {
+            if (fields.find(c.array(), c.recordOffset(), c.recordLength(), key)) {
+                message.set(c.array(), fields.valueOffset(), fields.valueLength());
+                return;
+            }
+        }
+        message.clear();
+    }
+}
