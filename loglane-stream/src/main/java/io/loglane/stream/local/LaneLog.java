@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;

@@ -13,6 +13,7 @@ import io.loglane.stream.ConsumerCheckpoints;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.io.ChannelOpener;
 import io.loglane.stream.local.DedupWindow;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryLaneStream implements LaneStream {
     /** Offsets reserved per write of the reservation file: 2^32 (at a million events a second, one write an hour). */
     static final long RESERVATION_BLOCK = 1L << 32;
+    /** The lane's one file in its directory: the offset reservation ({@link OffsetReservation}). */
+    public static final String RESERVATION_FILE = "memory.hwm";
 
     private final LaneSpec spec;
     private final Path laneDir;
@@ -84,6 +87,7 @@ public final class MemoryLaneStream implements LaneStream {
     private long endOffset;
     private long bytes;
     private boolean open;
+    private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
 
     /** A batch in the ring and the input it came from, for counting it if it is dropped. */
     private record Held(StoredBatch batch, String input) {}
@@ -110,9 +114,12 @@ public final class MemoryLaneStream implements LaneStream {
     @Override
     public Durability durability() { return Durability.MEMORY; }
 
+    /** Replaces how the lane opens its reservation file; for tests (a disk that fills up). Call before {@link #start()}. */
+    void storageHook(ChannelOpener hook) { this.opener = hook; }
+
     @Override
     public void start() throws IOException {
-        OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock);
+        OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock, opener);
         long start = r.limit();
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
