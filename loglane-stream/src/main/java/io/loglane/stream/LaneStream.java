@@ -49,6 +49,18 @@ public interface LaneStream extends Component {
 
     CompletableFuture<AppendResult> append(AppendRequest request);
 
+    /**
+     * Admission: whether the lane has room for an append of about {@code bytes} now, answered by the
+     * lane from its own accounting. False exactly when a disk/sync lane's data not yet committed by
+     * every registered consumer, plus {@code bytes}, exceeds {@code maxLaneBytes} ({@link #append}
+     * would refuse with {@code BACKPRESSURE}); a memory lane always has room (it drops its oldest
+     * batches instead). Callers pass the batch's uncompressed size, which bounds what it takes
+     * stored. An answer, not a reservation: a concurrent append can take the room, and the append
+     * itself decides. The router asks every target lane before appending any part of a request.
+     * Cheap while a lane is far from its limit; safe to call concurrently with appends.
+     */
+    boolean hasRoomFor(long bytes);
+
     /** A reader positioned at {@code offset} (clamped to {@link #startOffset()} if older). */
     StreamReader reader(long offset) throws IOException;
 

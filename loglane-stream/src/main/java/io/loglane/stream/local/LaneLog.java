@@ -261,7 +261,7 @@ public final class LaneLog implements LaneStream {
                     return refuse(Reason.STORAGE_ERROR, "lane " + spec.name() + " failed (restart to recover): " + failure.getMessage(), failure);
                 }
                 long unconsumed = unconsumedBytes();
-                if (unconsumed >= 0 && unconsumed + batch.length() > settings.maxLaneBytes()) {
+                if (!fits(unconsumed, batch.length())) {
                     rejectedBackpressure.increment();
                     return CompletableFuture.failedFuture(new IngestRejectedException(Reason.BACKPRESSURE, "lane " + spec.name()
                             + " holds " + unconsumed + " unconsumed bytes (limit " + settings.maxLaneBytes() + ")"));
@@ -412,6 +412,29 @@ public final class LaneLog implements LaneStream {
             failure = cause;
             LOG.error("lane {}: write failed and could not be undone; refusing further appends", spec.name(), e);
         }
+    }
+
+    /**
+     * Admission by the same rule {@link #append} applies (see Back-pressure in the class comment).
+     * The lane's total size bounds what is unconsumed, so only a lane near its limit takes the
+     * append lock to count exactly.
+     */
+    @Override
+    public boolean hasRoomFor(long bytes) {
+        if (sizeBytes() + bytes <= settings.maxLaneBytes()) {
+            return true;
+        }
+        appendLock.lock();
+        try {
+            return !open || fits(unconsumedBytes(), bytes); // a closed lane refuses for another reason, in append
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Whether {@code bytes} more fit beside {@code unconsumed} ({@link #unconsumedBytes()}). */
+    private boolean fits(long unconsumed, long bytes) {
+        return unconsumed < 0 || unconsumed + bytes <= settings.maxLaneBytes();
     }
 
     /** Bytes from the lowest checkpoint to the end; -1 when no consumer is registered. */

@@ -206,6 +206,10 @@ public final class MemoryLaneStream implements LaneStream {
         }
     }
 
+    /** Always: a full memory lane drops its oldest batches instead of refusing. */
+    @Override
+    public boolean hasRoomFor(long bytes) { return true; }
+
     @Override
     public StreamReader reader(long offset) {
         return new Reader(Math.max(offset, startOffset()));

@@ -17,12 +17,15 @@ class LaneLogContractTest {
         return new LaneFixture() {
             @Override
             public LaneStream open(Path dir, ChannelOpener storage) throws Exception {
-                LaneLog log = new LaneLog(dir.resolve("contract"), Lanes.spec("contract", durability), Lanes.settings(),
-                        new SimpleMeterRegistry(), Clock.systemUTC(), Runnable::run);
+                LaneLog log = new LaneLog(dir.resolve("contract"), Lanes.spec("contract", durability),
+                        Lanes.settings(8 * 1024, LaneFixture.MAX_LANE_BYTES), new SimpleMeterRegistry(), Clock.systemUTC(), Runnable::run);
                 log.storageHook(storage);
                 log.start();
                 return log;
             }
+
+            @Override
+            public boolean pushesBack() { return true; }
 
             @Override
             public boolean keepsRecordsAcrossRestart() { return true; }

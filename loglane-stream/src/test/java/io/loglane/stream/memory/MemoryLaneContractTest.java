@@ -35,6 +35,9 @@ class MemoryLaneContractTest {
         }
 
         @Override
+        public boolean pushesBack() { return false; }
+
+        @Override
         public boolean keepsRecordsAcrossRestart() { return false; }
     };
 

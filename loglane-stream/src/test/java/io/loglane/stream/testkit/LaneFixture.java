@@ -19,6 +19,15 @@ public interface LaneFixture {
      */
     LaneStream open(Path dir, ChannelOpener storage) throws Exception;
 
+    /**
+     * True when a full lane refuses appends ({@code BACKPRESSURE}: disk, sync), with
+     * {@code maxLaneBytes} of {@link #MAX_LANE_BYTES}; false when it drops its oldest (memory).
+     */
+    boolean pushesBack();
+
+    /** The {@code maxLaneBytes} a lane that {@link #pushesBack()} is opened with: small, so tests fill it quickly. */
+    long MAX_LANE_BYTES = 64 * 1024;
+
     /** True when records survive a clean restart (disk, sync); false when a restart loses them (memory). */
     boolean keepsRecordsAcrossRestart();
 }

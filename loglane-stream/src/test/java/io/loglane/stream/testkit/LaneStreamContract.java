@@ -85,6 +85,15 @@ public abstract class LaneStreamContract {
         throw new AssertionError("the append was stored, not refused");
     }
 
+    private static Reason refusalOrNull(CompletableFuture<AppendResult> f) throws Exception {
+        try {
+            f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return ((IngestRejectedException) e.getCause()).reason();
+        }
+    }
+
     /** Appends without throwing: a refusal must come through the future (the router counts it there). */
     static CompletableFuture<AppendResult> appendAsync(LaneStream lane, AppendRequest r) {
         AtomicReference<CompletableFuture<AppendResult>> f = new AtomicReference<>();
@@ -124,6 +133,37 @@ public abstract class LaneStreamContract {
         append(lane, Fixtures.request(10, 0));
         append(lane, Fixtures.request(10, 1));
         assertThat(readAll(lane, start + 13)).extracting(StoredBatch::baseOffset).containsExactly(start + 10);
+    }
+
+    @Test
+    void admissionAnswersFromTheLanesOwnCountAndACommitFreesRoom() throws Exception {
+        LaneStream lane = open();
+        lane.checkpoints().register("slow");
+        AppendRequest r = Fixtures.request(10, 0);
+        long size = r.records().length();
+        assertThat(lane.hasRoomFor(size)).isTrue();
+        int appended = 0;
+        int limit = (int) (4 * LaneFixture.MAX_LANE_BYTES / size); // bounded: the lane is full long before
+        while (lane.hasRoomFor(size) && appended < limit) {
+            append(lane, Fixtures.request(10, appended)); // room means the append is taken
+            appended++;
+        }
+        if (!fixture().pushesBack()) {
+            assertThat(appended).as("a lane that drops its oldest always has room").isEqualTo(limit);
+            return;
+        }
+        assertThat(lane.hasRoomFor(size)).as("full before %d appends", limit).isFalse();
+        // The caller passes the uncompressed size, an upper bound: a few more stored batches may still fit.
+        Reason refused = null;
+        for (int i = 0; i < limit && refused == null; i++) {
+            CompletableFuture<AppendResult> f = appendAsync(lane, Fixtures.request(10, appended + i));
+            refused = refusalOrNull(f);
+        }
+        assertThat(refused).isEqualTo(Reason.BACKPRESSURE);
+        assertThat(lane.hasRoomFor(size)).isFalse();
+        lane.checkpoints().commit("slow", lane.endOffset());
+        assertThat(lane.hasRoomFor(size)).as("committed data no longer counts").isTrue();
+        append(lane, Fixtures.request(10, 0));
     }
 
     @Test
