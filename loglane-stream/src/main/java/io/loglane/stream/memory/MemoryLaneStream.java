@@ -14,14 +14,14 @@ import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
 import io.loglane.stream.io.ChannelOpener;
-import io.loglane.stream.local.DedupWindow;
+import io.loglane.stream.dedup.DedupWindow;
+import io.loglane.stream.dedup.Deduplicator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,7 +74,7 @@ public final class MemoryLaneStream implements LaneStream {
     private final StreamSettings settings;
     private final MeterRegistry registry;
     private final Clock clock;
-    private final DedupWindow dedup;
+    private final Deduplicator dedup;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Held> ring = new ArrayDeque<>();
@@ -105,7 +105,7 @@ public final class MemoryLaneStream implements LaneStream {
         this.settings = settings;
         this.registry = registry;
         this.clock = clock;
-        this.dedup = new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries());
+        this.dedup = new Deduplicator(new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries()), clock);
     }
 
     @Override
@@ -136,34 +136,14 @@ public final class MemoryLaneStream implements LaneStream {
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest request) {
-        if (request.records() == null || request.records().count() <= 0) {
-            return CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.INVALID,
-                    "lane " + spec.name() + ": a batch needs at least one record"));
-        }
-        String chunk = request.chunkId();
-        if (chunk == null) {
-            return CompletableFuture.completedFuture(store(request));
-        }
-        CompletableFuture<AppendResult> mine = new CompletableFuture<>();
-        DedupWindow.Decision d = dedup.begin(chunk, nowNanos(), mine);
-        if (d instanceof DedupWindow.Decision.Duplicate dup) {
-            return CompletableFuture.completedFuture(dup.result());
-        }
-        if (d instanceof DedupWindow.Decision.Wait w) {
-            return w.first().thenApply(r -> new AppendResult(r.baseOffset(), r.count(), true));
-        }
-        try {
-            AppendResult r = store(request);
-            dedup.stored(chunk, r, nowNanos());
-            mine.complete(r);
-        } catch (RuntimeException e) {
-            dedup.failed(chunk);
-            mine.completeExceptionally(e);
-        }
-        return mine;
+        return dedup.append(request, r -> CompletableFuture.completedFuture(store(r)));
     }
 
+    /** Stores the batch or throws {@link IngestRejectedException} (the {@link Deduplicator} turns it into a failed future). */
     private AppendResult store(AppendRequest request) {
+        if (request.records() == null || request.records().count() <= 0) {
+            throw new IngestRejectedException(IngestRejectedException.Reason.INVALID, "lane " + spec.name() + ": a batch needs at least one record");
+        }
         int size = request.records().length();
         lock.lock();
         try {
@@ -263,11 +243,6 @@ public final class MemoryLaneStream implements LaneStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    private long nowNanos() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /**

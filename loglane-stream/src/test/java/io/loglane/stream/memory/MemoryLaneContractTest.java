@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
 
 /** The stream contract suites against a memory lane. */
 class MemoryLaneContractTest {
@@ -44,16 +42,6 @@ class MemoryLaneContractTest {
     @Nested
     class Lane extends LaneStreamContract {
         @Override protected LaneFixture fixture() { return LANE; }
-
-        @Override
-        @Test
-        @Disabled("issue 11 step 3: the memory lane throws a storage refusal from append() instead of failing its future")
-        protected void anAppendTheStorageRefusesFailsItsFutureAndTakesNoOffset() {}
-
-        @Override
-        @Test
-        @Disabled("issue 11 step 3: a resend waiting on a failed first copy fails with it on the memory lane (the disk lane stores it)")
-        protected void aResendWaitingOnAFirstCopyThatFailsIsStoredInsteadOfFailing() {}
     }
 
     @Nested

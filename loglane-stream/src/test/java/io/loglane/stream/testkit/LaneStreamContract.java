@@ -226,7 +226,7 @@ public abstract class LaneStreamContract {
     }
 
     @Test
-    protected void anAppendTheStorageRefusesFailsItsFutureAndTakesNoOffset() throws Exception {
+    void anAppendTheStorageRefusesFailsItsFutureAndTakesNoOffset() throws Exception {
         LaneStream lane = open();
         long end = lane.endOffset();
         disk.fill();
@@ -250,7 +250,7 @@ public abstract class LaneStreamContract {
     }
 
     @Test
-    protected void aResendWaitingOnAFirstCopyThatFailsIsStoredInsteadOfFailing() throws Exception {
+    void aResendWaitingOnAFirstCopyThatFailsIsStoredInsteadOfFailing() throws Exception {
         LaneStream lane = open();
         FillingDisk.Hold hold = disk.holdNextWrite();
         ExecutorService appender = Executors.newSingleThreadExecutor();
