@@ -27,8 +27,17 @@ import io.loglane.stream.StoredBatch;
  * <p>Thread-safety: called from one delivery thread only.
  */
 public interface Sink extends AutoCloseable {
-    /** Store name as used in a lane's {@code to:} list, e.g. {@code archive}. */
+    /** The store's kind as used in a lane's {@code to:} list, e.g. {@code archive}. */
     String store();
+
+    /**
+     * The store instance this sink writes the lane to: unique among the lane's consumers, it names
+     * the consumer's checkpoint (and its metrics), so two stores of one kind on one lane (two
+     * archives) each keep their own. The default instance of a kind is named after the kind, which
+     * keeps the checkpoints written before instances existed (named by kind) valid with no
+     * migration. Must be a valid checkpoint name (letters, digits, {@code _.-}).
+     */
+    default String instance() { return store(); }
 
     void open(long committedOffset) throws Exception;
 
