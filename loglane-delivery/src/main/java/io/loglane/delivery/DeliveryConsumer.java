@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one lane to one store: read from the committed checkpoint → {@link Sink#write} →
+ * Delivers one lane to one store instance: read from the committed checkpoint → {@link Sink#write} →
  * {@link Sink#flush} → commit the checkpoint the sink reports durable. At least once, made exact
  * by the sink's idempotence by offset; nothing is ever skipped. Offset gaps (left by crash
  * recovery, never reused) are passed over: once everything written is durable, the checkpoint
@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>Non-retriable sink errors are retried too, with a louder log: the dead-letter lane that will
  * take records a store rejects forever comes with the index store; until then, stalling is the
  * only choice that loses nothing.
+ *
+ * <p>The checkpoint, the metrics' {@code store} label and the thread are named by the sink's
+ * {@link Sink#instance() instance}, so two stores of one kind on one lane never share a
+ * checkpoint (the default instance is named after its kind: {@code archive}).
  *
  * <p>Thread-safety: {@link #start()}, {@link #close()} and {@link #flush()} may be called from any
  * thread; the loop runs on its own thread.
@@ -89,7 +93,7 @@ public final class DeliveryConsumer implements Component {
         this.clock = clock;
         this.sleeper = sleeper;
         this.sink = sink;
-        this.name = sink.store();
+        this.name = sink.instance();
         this.backoff = new Backoff(initialBackoff, maxBackoff, random);
         Tags tags = Tags.of(MetricNames.LANE, lane.lane(), MetricNames.STORE, name);
         this.retries = Counter.builder(MetricNames.DELIVERY_RETRIES).tags(tags)
@@ -102,7 +106,11 @@ public final class DeliveryConsumer implements Component {
 
     public String lane() { return lane.lane(); }
 
-    public String store() { return name; }
+    /** The store's kind ({@link Sink#store()}), e.g. {@code archive}. */
+    public String store() { return sink.store(); }
+
+    /** The store instance ({@link Sink#instance()}): the name of this consumer's checkpoint. */
+    public String instance() { return name; }
 
     /** Events appended to the lane but not yet committed by this consumer. */
     public long lag() { return Math.max(0, lane.endOffset() - committed.get()); }

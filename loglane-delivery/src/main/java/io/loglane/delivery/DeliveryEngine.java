@@ -60,7 +60,7 @@ public final class DeliveryEngine implements Component {
                     continue;
                 }
                 Exception cause = c.lastFailure();
-                String what = "lane " + c.lane() + " → " + c.store() + " at offset " + c.committedOffset() + ", " + c.lag()
+                String what = "lane " + c.lane() + " → " + c.instance() + " at offset " + c.committedOffset() + ", " + c.lag()
                         + " events behind" + (cause == null ? "" : ": " + cause);
                 if (d == null) {
                     d = new DrainException("delivery did not drain within " + timeout + ": " + what, cause != null ? cause : e);

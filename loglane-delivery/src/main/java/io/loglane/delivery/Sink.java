@@ -8,20 +8,36 @@ import io.loglane.stream.StoredBatch;
  *
  * <h2>Protocol</h2>
  * <ol>
- *   <li>{@link #open(long)} with the committed checkpoint: the sink discards any state past it
- *       (buffered rows, or files a crash left behind) so redelivery from there is exact.</li>
+ *   <li>{@link #open(long)} with the committed checkpoint: the sink discards what it buffered and
+ *       makes redelivery from there exact: records past the checkpoint that the store already holds
+ *       (flushed but never committed, or left by a crash) are either removed now or skipped when
+ *       they are delivered again, so each offset is stored once.</li>
  *   <li>{@link #write} for each batch in offset order; the sink may buffer.</li>
  *   <li>{@link #flush(boolean)} after each poll: the sink makes due data durable in the store and
  *       returns the offset through which everything is durable there; the engine commits it.</li>
  * </ol>
- * Writes must be idempotent by offset: delivering the same offsets twice leaves one copy.
- * On any exception the engine backs off and starts over at step 1 with the last commit.
+ * Writes must be idempotent by offset: delivering the same offsets twice leaves one copy, also
+ * when a lost checkpoint makes the engine start over below what the store holds. {@link #flush}
+ * never returns less than the offset passed to {@link #open}. On any exception the engine backs
+ * off and starts over at step 1 with the last commit.
+ *
+ * <p>Every store runs the contract suite {@code io.loglane.delivery.testkit.SinkContract} (this
+ * module's test-jar).
  *
  * <p>Thread-safety: called from one delivery thread only.
  */
 public interface Sink extends AutoCloseable {
-    /** Store name as used in a lane's {@code to:} list, e.g. {@code archive}. */
+    /** The store's kind as used in a lane's {@code to:} list, e.g. {@code archive}. */
     String store();
+
+    /**
+     * The store instance this sink writes the lane to: unique among the lane's consumers, it names
+     * the consumer's checkpoint (and its metrics), so two stores of one kind on one lane (two
+     * archives) each keep their own. The default instance of a kind is named after the kind, which
+     * keeps the checkpoints written before instances existed (named by kind) valid with no
+     * migration. Must be a valid checkpoint name (letters, digits, {@code _.-}).
+     */
+    default String instance() { return store(); }
 
     void open(long committedOffset) throws Exception;
 

@@ -57,10 +57,17 @@ class DeliveryConsumerTest {
         private final List<StoredBatch> buffered = new ArrayList<>();
         private long durable;
         private final String name;
+        private final String instance;
 
         FlakySink() { this("test"); }
 
-        FlakySink(String name) { this.name = name; }
+        FlakySink(String name) { this(name, name); }
+
+        /** A store of kind {@code name} written as instance {@code instance}. */
+        FlakySink(String name, String instance) {
+            this.name = name;
+            this.instance = instance;
+        }
 
         /** A store that fails every write until told otherwise. */
         static FlakySink down(String name) {
@@ -70,6 +77,8 @@ class DeliveryConsumerTest {
         }
 
         @Override public String store() { return name; }
+
+        @Override public String instance() { return instance; }
 
         @Override
         public synchronized void open(long committedOffset) {
@@ -358,6 +367,45 @@ class DeliveryConsumerTest {
         }
         assertThat(second.opens).containsExactly(20L);
         assertThat(second.durableOffsets).containsExactlyElementsOf(java.util.stream.LongStream.range(20, 30).boxed().toList());
+    }
+
+    @Test
+    void twoStoresOfOneKindOnALaneKeepTheirOwnCheckpoints() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 3, 3);
+        FlakySink hot = new FlakySink("archive", "archive");
+        FlakySink cold = new FlakySink("archive", "archive-cold");
+        cold.failuresLeft.set(Integer.MAX_VALUE);
+        DeliveryEngine engine = new DeliveryEngine();
+        engine.add(consumer(lane, hot));
+        engine.add(consumer(lane, cold));
+        try (engine) {
+            engine.start();
+            engine.consumers().get(0).flush().get(10, TimeUnit.SECONDS);
+            // Named by kind, the cold archive would share the hot one's checkpoint and, on its next
+            // open, skip the 9 events it never stored.
+            assertThat(lane.checkpoints().all()).containsEntry("archive", 9L).containsEntry("archive-cold", 0L);
+            assertThat(engine.consumers().get(1).instance()).isEqualTo("archive-cold");
+            assertThat(engine.consumers().get(1).store()).isEqualTo("archive");
+        }
+        assertThat(cold.opens).containsOnly(0L);
+        assertThat(cold.durableOffsets).isEmpty();
+    }
+
+    @Test
+    void theDefaultInstanceKeepsTheCheckpointWrittenUnderItsKindsName() throws Exception {
+        LaneStream lane = lane();
+        append(lane, 3, 3);
+        lane.checkpoints().register("archive"); // as a version without instances left it
+        lane.checkpoints().commit("archive", 6);
+        FlakySink sink = new FlakySink("archive");
+        assertThat(sink.instance()).isEqualTo("archive");
+        try (DeliveryConsumer c = consumer(lane, sink)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(sink.opens).first().isEqualTo(6L);
+        assertThat(sink.durableOffsets).containsExactly(6L, 7L, 8L);
     }
 
     @Test

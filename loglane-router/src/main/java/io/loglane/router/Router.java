@@ -1,6 +1,5 @@
 package io.loglane.router;
 
-import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
@@ -60,11 +59,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>All or nothing</h2>
  * The returned future completes once every lane's part is as durable as that lane demands, with
  * the sum of accepted and de-duplicated events. Before anything is appended, the request is
- * rejected whole when any target disk/sync lane looks full ({@link LaneCapacity};
- * {@code BACKPRESSURE}) or any target lane's rate limit refuses its part ({@code RATE_LIMITED};
+ * rejected whole when any target lane has no room for its part ({@link LaneStream#hasRoomFor}, the
+ * lane's own admission: only disk/sync lanes refuse; {@code BACKPRESSURE}) or any target lane's rate limit refuses its part ({@code RATE_LIMITED};
  * tokens already taken from other lanes are given back). Remaining corner case: a lane may still
- * refuse its part after the check (another request filled it in between, or the estimate was
- * optimistic) while other lanes stored theirs. The future then fails (BACKPRESSURE preferred over
+ * refuse its part after the check (another request filled it in between) while other lanes stored theirs. The future then fails (BACKPRESSURE preferred over
  * other reasons) and the sender retries the request; parts stored on disk/sync lanes are stored
  * again unless the request carries a chunk id, which every lane de-duplicates.
  *
@@ -77,32 +75,27 @@ import java.util.concurrent.atomic.AtomicReference;
  * builders, msgpack reader) is kept in a thread-local of this instance.
  */
 public final class Router implements Ingest, Component {
-    private final LoglaneConfig config;
     private final Stream stream;
     private final LaneRules rules;
     private final RouterMeters meters;
     private final TokenBucket[] buckets;
     private final LaneRate[] rates;
-    private final Durability[] durability;
     private final ThreadLocal<LaneSplitter> splitters;
     private volatile LaneStream[] lanes;
     private volatile boolean closed;
 
     public Router(LoglaneConfig config, Stream stream, MeterRegistry registry, Clock clock) {
-        this.config = config;
         this.stream = stream;
         this.rules = new LaneRules(config);
         int n = rules.laneCount();
         String[] names = new String[n];
         this.buckets = new TokenBucket[n];
         this.rates = new LaneRate[n];
-        this.durability = new Durability[n];
         for (int i = 0; i < n; i++) {
             names[i] = rules.name(i);
             LaneSpec spec = config.lane(names[i]);
             buckets[i] = spec.rate().unlimited() ? null : new TokenBucket(spec.rate(), clock);
             rates[i] = new LaneRate(clock);
-            durability[i] = spec.durability();
         }
         this.meters = new RouterMeters(registry, names);
         this.splitters = ThreadLocal.withInitial(() -> new LaneSplitter(rules));
@@ -149,8 +142,7 @@ public final class Router implements Ingest, Component {
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));
         }
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i] != null && durability[i] != Durability.MEMORY
-                    && LaneCapacity.wouldOverflow(targets[i], config.stream().maxLaneBytes(), parts[i].length())) {
+            if (parts[i] != null && !targets[i].hasRoomFor(parts[i].length())) {
                 return reject(parts, m, Reason.BACKPRESSURE, "lane " + rules.name(i) + " is full (undelivered data at stream.max_lane_size)");
             }
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Test double of the stream: lanes keep their appends in memory, de-duplicate chunk ids, and can
- * be told to fail, to hold their futures until released, or to report a size.
+ * be told to fail, to hold their futures until released, or to have no room.
  */
 final class InMemoryStream implements Stream {
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
@@ -56,7 +56,8 @@ final class InMemoryStream implements Stream {
         volatile RuntimeException failWith;
         volatile boolean hold;
         final List<Runnable> held = new ArrayList<>();
-        volatile long sizeBytes;
+        /** What {@link #hasRoomFor} answers. */
+        volatile boolean room = true;
         private long end;
 
         Lane(String name, Durability durability) {
@@ -97,7 +98,8 @@ final class InMemoryStream implements Stream {
         @Override public StreamReader reader(long offset) { throw new UnsupportedOperationException("not needed by router tests"); }
         @Override public long startOffset() { return 0; }
         @Override public synchronized long endOffset() { return end; }
-        @Override public long sizeBytes() { return sizeBytes; }
+        @Override public long sizeBytes() { return 0; }
+        @Override public boolean hasRoomFor(long bytes) { return room; }
 
         @Override
         public ConsumerCheckpoints checkpoints() {

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Committed read positions of a lane's consumers (one per store). A checkpoint is the offset
+ * Committed read positions of a lane's consumers (one per store instance, named by it: two
+ * archives on one lane are two consumers). A checkpoint is the offset
  * after the last record the consumer has durably delivered. Commits are atomic (temp file,
  * fsync, rename, fsync of the directory); a torn or corrupt checkpoint file is reported and
  * treated as absent (redelivery from the start of the retained stream, which idempotent stores

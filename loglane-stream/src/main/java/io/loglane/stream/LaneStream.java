@@ -17,19 +17,29 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #append} assigns offsets in call order and returns a future that completes once the
- *       batch is as durable as {@link #durability()} demands. It fails with
+ *       batch is as durable as {@link #durability()} demands. Every refusal comes through the
+ *       future ({@link io.loglane.core.ingest.IngestRejectedException}: {@code INVALID} for an empty
+ *       batch, {@code DISK_FULL} or {@code STORAGE_ERROR} when storing failed); {@code append}
+ *       itself does not throw, and a refused append takes no offset. It fails with
  *       {@link io.loglane.core.ingest.IngestRejectedException} (reason {@code BACKPRESSURE}) when a
  *       disk/sync lane holds {@code maxLaneBytes} of data some consumer has not yet committed; it
  *       never deletes unconsumed data on such lanes. A memory lane instead drops its oldest batches
  *       and counts them.</li>
  *   <li>An append whose {@code chunkId} was stored within the dedup window completes with
- *       {@link AppendResult#duplicate()} true and stores nothing.</li>
+ *       {@link AppendResult#duplicate()} true, the first copy's offsets, and stores nothing. Only a
+ *       stored append records its id: after a refused one the resend is stored; a resend arriving
+ *       while the first copy is still being stored waits for it and, if that copy fails, is stored
+ *       itself. Lanes that keep their records across a restart (disk, sync) keep the window too.</li>
+ *   <li>Offsets never repeat, also across restarts and crashes (a memory lane, which loses its
+ *       records at a restart, continues above every offset it handed out).</li>
  *   <li>Readers see a batch only after its append is durable per the lane's durability.</li>
  *   <li>Retention removes whole segments older than the lane's age or beyond its size, but on
  *       disk/sync lanes never past the lowest committed checkpoint of a registered consumer.</li>
  * </ul>
  *
  * <p>Implementations: the local segmented log and a memory ring now; Kafka (topic per lane) later.
+ * Each runs the contract suites {@code io.loglane.stream.testkit.LaneStreamContract} and
+ * {@code StreamReaderContract} (this module's test-jar) through a small {@code LaneFixture}.
  * Thread-safety: safe for concurrent appenders and readers.
  */
 public interface LaneStream extends Component {
@@ -38,6 +48,18 @@ public interface LaneStream extends Component {
     Durability durability();
 
     CompletableFuture<AppendResult> append(AppendRequest request);
+
+    /**
+     * Admission: whether the lane has room for an append of about {@code bytes} now, answered by the
+     * lane from its own accounting. False exactly when a disk/sync lane's data not yet committed by
+     * every registered consumer, plus {@code bytes}, exceeds {@code maxLaneBytes} ({@link #append}
+     * would refuse with {@code BACKPRESSURE}); a memory lane always has room (it drops its oldest
+     * batches instead). Callers pass the batch's uncompressed size, which bounds what it takes
+     * stored. An answer, not a reservation: a concurrent append can take the room, and the append
+     * itself decides. The router asks every target lane before appending any part of a request.
+     * Cheap while a lane is far from its limit; safe to call concurrently with appends.
+     */
+    boolean hasRoomFor(long bytes);
 
     /** A reader positioned at {@code offset} (clamped to {@link #startOffset()} if older). */
     StreamReader reader(long offset) throws IOException;

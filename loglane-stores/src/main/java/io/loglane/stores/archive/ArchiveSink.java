@@ -73,6 +73,7 @@ public final class ArchiveSink implements Sink {
     public static final String STORE = "archive";
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveSink.class);
 
+    private final String instance;
     private final String lane;
     private final ArchiveSettings settings;
     private final Retention retention;
@@ -125,8 +126,19 @@ public final class ArchiveSink implements Sink {
     private long firstStagedAtMillis;
     private long lastMaintenanceMillis;
 
+    /** The default archive instance ({@link #STORE}) of {@code lane}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
             boolean compact, MeterRegistry registry, Clock clock) {
+        this(STORE, lane, parserOrNull, settings, retention, compact, registry, clock);
+    }
+
+    /**
+     * @param instance the archive instance ({@link #instance()}): names the delivery checkpoint, so
+     *                 two archives on one lane need two names; {@link #STORE} for the default one
+     */
+    public ArchiveSink(String instance, String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
+            boolean compact, MeterRegistry registry, Clock clock) {
+        this.instance = java.util.Objects.requireNonNull(instance, "instance");
         ArchiveLayout.checkLane(lane);
         if (settings == null || settings.dir() == null) {
             throw new IllegalArgumentException("archive settings need a dir");
@@ -172,6 +184,9 @@ public final class ArchiveSink implements Sink {
 
     @Override
     public String store() { return STORE; }
+
+    @Override
+    public String instance() { return instance; }
 
     public String lane() { return lane; }
 

@@ -1,6 +1,6 @@
 package io.loglane.stream.local;
 
-import io.loglane.core.io.Fsync;
+import io.loglane.stream.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  *   &lt;lane&gt;/&lt;segment&gt;.log.quarantined   a whole segment recovery could not place in the offset order; never read
  *   &lt;lane&gt;/.clean-shutdown              written after a clean close; lets start-up skip the tail scan
  *   &lt;lane&gt;/checkpoints/&lt;consumer&gt;.ckpt  consumer checkpoint
- *   &lt;lane&gt;/memory.hwm                  a memory lane's offset reservation (its only file; see FORMAT.md)
+ *   &lt;lane&gt;/memory.hwm                  a memory lane's offset reservation (its only file; named by MemoryLaneStream, see FORMAT.md)
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -27,12 +27,11 @@ import java.nio.file.StandardOpenOption;
 public final class LaneFiles {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
-    public static final String TEMP_SUFFIX = ".tmp";
+    public static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
     public static final String QUARANTINE_SUFFIX = ".quarantined";
     public static final String CLEAN_SHUTDOWN = ".clean-shutdown";
     public static final String CHECKPOINT_DIR = "checkpoints";
     public static final String CHECKPOINT_SUFFIX = ".ckpt";
-    public static final String MEMORY_HWM = "memory.hwm";
 
     private LaneFiles() {}
 
@@ -46,15 +45,6 @@ public final class LaneFiles {
 
     public static Path indexFile(Path laneDir, long baseOffset) {
         return laneDir.resolve(baseName(baseOffset) + INDEX_SUFFIX);
-    }
-
-    /** The offset reservation of a memory lane whose directory is {@code laneDir}. */
-    public static Path memoryHighWaterMark(Path laneDir) {
-        return laneDir.resolve(MEMORY_HWM);
-    }
-
-    public static Path tempFile(Path target) {
-        return target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
     }
 
     /** Where recovery keeps the bytes it dropped from {@code logFile} at byte {@code position}. */
@@ -73,39 +63,6 @@ public final class LaneFiles {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /**
-     * Writes {@code bytes} to {@code target} atomically: temp file, fsync, rename, fsync of the
-     * directory. A reader sees the old file or the new one, never a mix.
-     */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        writeAtomically(target, bytes, ChannelOpener.DEFAULT);
-    }
-
-    /**
-     * {@link #writeAtomically(Path, byte[])} through {@code opener}. A failed write (a full disk)
-     * removes its temp file, so it holds no space.
-     */
-    static void writeAtomically(Path target, byte[] bytes, ChannelOpener opener) throws IOException {
-        Path temp = tempFile(target);
-        try (FileChannel ch = opener.open(temp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(target.getParent());
     }
 
     /**
@@ -131,7 +88,7 @@ public final class LaneFiles {
 
     /** {@link #copyDurably} to a temp file, then renamed over {@code target}; the directory is not fsynced. */
     public static void copyAtomically(FileChannel source, long position, long length, Path target) throws IOException {
-        Path temp = tempFile(target);
+        Path temp = AtomicFiles.tempFile(target);
         copyDurably(source, position, length, temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
 import io.loglane.core.io.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

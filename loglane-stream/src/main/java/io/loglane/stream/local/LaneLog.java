@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
 import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
@@ -13,6 +14,8 @@ import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.dedup.DedupWindow;
+import io.loglane.stream.dedup.Deduplicator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * {@link MetricNames#STREAM_RECORDS_LOST}, {@link MetricNames#STREAM_BYTES_QUARANTINED}).
  *
  * <h2>De-duplication</h2>
- * See {@link DedupWindow}; at start-up the window is rebuilt from the headers of the newest
+ * By the shared {@link Deduplicator}; at start-up its window is rebuilt from the headers of the newest
  * batches whose arrival time lies within the window (at most {@code dedupMaxEntries} ids).
  *
  * <p>Thread-safety: safe for concurrent appenders, readers and retention.
@@ -99,7 +102,7 @@ public final class LaneLog implements LaneStream {
     private final Executor sealer;
     private final boolean compress;
     private final LocalCheckpoints checkpoints;
-    private final DedupWindow dedup;
+    private final Deduplicator dedup;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock dataLock = new ReentrantLock();
@@ -147,7 +150,7 @@ public final class LaneLog implements LaneStream {
         this.sealer = sealer;
         this.compress = true;
         this.checkpoints = new LocalCheckpoints(laneDir, this::startOffset, this::endOffset);
-        this.dedup = new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries());
+        this.dedup = new Deduplicator(new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries()), clock);
     }
 
     @Override
@@ -212,31 +215,7 @@ public final class LaneLog implements LaneStream {
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest request) {
-        String chunk = request.chunkId();
-        if (chunk == null) {
-            return store(request);
-        }
-        CompletableFuture<AppendResult> mine = new CompletableFuture<>();
-        DedupWindow.Decision d = dedup.begin(chunk, nowNanos(), mine);
-        if (d instanceof DedupWindow.Decision.Duplicate dup) {
-            return CompletableFuture.completedFuture(dup.result());
-        }
-        if (d instanceof DedupWindow.Decision.Wait wait) {
-            // The first copy decides: a duplicate if it was stored, another attempt if it failed.
-            return wait.first().handle((r, e) -> e == null
-                    ? CompletableFuture.completedFuture(new AppendResult(r.baseOffset(), r.count(), true))
-                    : append(request)).thenCompose(f -> f);
-        }
-        store(request).whenComplete((r, e) -> {
-            if (e == null) {
-                dedup.stored(chunk, r, nowNanos());
-                mine.complete(r);
-            } else {
-                dedup.failed(chunk);
-                mine.completeExceptionally(e);
-            }
-        });
-        return mine;
+        return dedup.append(request, this::store);
     }
 
     private CompletableFuture<AppendResult> store(AppendRequest request) {
@@ -260,7 +239,7 @@ public final class LaneLog implements LaneStream {
                     return refuse(Reason.STORAGE_ERROR, "lane " + spec.name() + " failed (restart to recover): " + failure.getMessage(), failure);
                 }
                 long unconsumed = unconsumedBytes();
-                if (unconsumed >= 0 && unconsumed + batch.length() > settings.maxLaneBytes()) {
+                if (!fits(unconsumed, batch.length())) {
                     rejectedBackpressure.increment();
                     return CompletableFuture.failedFuture(new IngestRejectedException(Reason.BACKPRESSURE, "lane " + spec.name()
                             + " holds " + unconsumed + " unconsumed bytes (limit " + settings.maxLaneBytes() + ")"));
@@ -413,6 +392,29 @@ public final class LaneLog implements LaneStream {
         }
     }
 
+    /**
+     * Admission by the same rule {@link #append} applies (see Back-pressure in the class comment).
+     * The lane's total size bounds what is unconsumed, so only a lane near its limit takes the
+     * append lock to count exactly.
+     */
+    @Override
+    public boolean hasRoomFor(long bytes) {
+        if (sizeBytes() + bytes <= settings.maxLaneBytes()) {
+            return true;
+        }
+        appendLock.lock();
+        try {
+            return !open || fits(unconsumedBytes(), bytes); // a closed lane refuses for another reason, in append
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Whether {@code bytes} more fit beside {@code unconsumed} ({@link #unconsumedBytes()}). */
+    private boolean fits(long unconsumed, long bytes) {
+        return unconsumed < 0 || unconsumed + bytes <= settings.maxLaneBytes();
+    }
+
     /** Bytes from the lowest checkpoint to the end; -1 when no consumer is registered. */
     private long unconsumedBytes() {
         OptionalLong lowest = checkpoints.lowest();
@@ -555,13 +557,14 @@ public final class LaneLog implements LaneStream {
 
     /** Re-reads chunk ids from the newest batches within the dedup window (see {@link DedupWindow}). */
     private void rebuildDedupWindow() throws IOException {
-        if (dedup.maxEntries() <= 0 || dedup.windowNanos() <= 0) {
+        DedupWindow window = dedup.window();
+        if (window.maxEntries() <= 0 || window.windowNanos() <= 0) {
             return;
         }
-        long cutoff = nowNanos() - dedup.windowNanos();
+        long cutoff = nowNanos() - window.windowNanos();
         Deque<BatchHeader> found = new ArrayDeque<>();
         List<Segment> all = segments.all();
-        for (int i = all.size() - 1; i >= 0 && found.size() < dedup.maxEntries(); i--) {
+        for (int i = all.size() - 1; i >= 0 && found.size() < window.maxEntries(); i--) {
             Segment s = all.get(i);
             if (s.size() == 0) {
                 continue; // e.g. the empty segment recovery starts after a gap: older ones still count
@@ -578,15 +581,15 @@ public final class LaneLog implements LaneStream {
                     }
                 }
             }
-            for (int j = inSegment.size() - 1; j >= 0 && found.size() < dedup.maxEntries(); j--) {
+            for (int j = inSegment.size() - 1; j >= 0 && found.size() < window.maxEntries(); j--) {
                 found.addFirst(inSegment.get(j));
             }
         }
         for (BatchHeader h : found) {
-            dedup.seed(h.chunkId(), h.baseOffset(), h.recordCount(), h.receivedAtNanos());
+            window.seed(h.chunkId(), h.baseOffset(), h.recordCount(), h.receivedAtNanos());
         }
         if (!found.isEmpty()) {
-            LOG.info("lane {}: dedup window rebuilt with {} chunk id(s)", spec.name(), dedup.size());
+            LOG.info("lane {}: dedup window rebuilt with {} chunk id(s)", spec.name(), window.size());
         }
     }
 

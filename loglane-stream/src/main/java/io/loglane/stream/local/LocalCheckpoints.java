@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.AtomicFiles;
 import io.loglane.stream.ConsumerCheckpoints;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -124,7 +125,7 @@ public final class LocalCheckpoints implements ConsumerCheckpoints {
     }
 
     private void write(String consumer, long offset) throws IOException {
-        LaneFiles.writeAtomically(dir.resolve(consumer + LaneFiles.CHECKPOINT_SUFFIX), CheckpointFile.encode(consumer, offset));
+        AtomicFiles.writeAtomically(dir.resolve(consumer + LaneFiles.CHECKPOINT_SUFFIX), CheckpointFile.encode(consumer, offset));
         committed.put(consumer, offset);
     }
 

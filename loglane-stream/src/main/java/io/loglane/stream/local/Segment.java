@@ -1,5 +1,7 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
+import io.loglane.stream.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -137,7 +139,7 @@ public final class Segment implements AutoCloseable {
 
     /** The second half of {@link #seal}: writes the index file (atomically); only after a {@link #flush}. */
     void writeIndex() throws IOException {
-        LaneFiles.writeAtomically(indexFile(), index.toBytes(baseOffset, size, nextOffset, maxReceivedAtNanos), opener);
+        AtomicFiles.writeAtomically(indexFile(), index.toBytes(baseOffset, size, nextOffset, maxReceivedAtNanos), opener);
     }
 
     /** Closes and removes the segment's files (log first, so a crash leaves only an orphan index). */

@@ -1,5 +1,7 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
+import io.loglane.stream.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ final class SegmentRepair {
                 boolean replacing = r.baseOffset() == scan.baseOffset();
                 Path target = LaneFiles.logFile(dir, r.baseOffset());
                 if (replacing) {
-                    LaneFiles.copyDurably(ch, r.position(), r.length(), LaneFiles.tempFile(target));
+                    LaneFiles.copyDurably(ch, r.position(), r.length(), AtomicFiles.tempFile(target));
                 } else {
                     LaneFiles.copyAtomically(ch, r.position(), r.length(), target);
                 }
@@ -77,7 +79,7 @@ final class SegmentRepair {
     static void cut(Path file, SegmentScan.Result scan) throws IOException {
         SegmentScan.Run in = scan.inPlace();
         if (scan.replacement() != null) {
-            Files.move(LaneFiles.tempFile(file), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(AtomicFiles.tempFile(file), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } else {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(in == null ? 0 : in.length());

@@ -13,14 +13,15 @@ import io.loglane.stream.ConsumerCheckpoints;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
-import io.loglane.stream.local.DedupWindow;
+import io.loglane.stream.io.ChannelOpener;
+import io.loglane.stream.dedup.DedupWindow;
+import io.loglane.stream.dedup.Deduplicator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,6 +65,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryLaneStream implements LaneStream {
     /** Offsets reserved per write of the reservation file: 2^32 (at a million events a second, one write an hour). */
     static final long RESERVATION_BLOCK = 1L << 32;
+    /** The lane's one file in its directory: the offset reservation ({@link OffsetReservation}). */
+    public static final String RESERVATION_FILE = "memory.hwm";
 
     private final LaneSpec spec;
     private final Path laneDir;
@@ -71,7 +74,7 @@ public final class MemoryLaneStream implements LaneStream {
     private final StreamSettings settings;
     private final MeterRegistry registry;
     private final Clock clock;
-    private final DedupWindow dedup;
+    private final Deduplicator dedup;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Held> ring = new ArrayDeque<>();
@@ -84,6 +87,7 @@ public final class MemoryLaneStream implements LaneStream {
     private long endOffset;
     private long bytes;
     private boolean open;
+    private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
 
     /** A batch in the ring and the input it came from, for counting it if it is dropped. */
     private record Held(StoredBatch batch, String input) {}
@@ -101,7 +105,7 @@ public final class MemoryLaneStream implements LaneStream {
         this.settings = settings;
         this.registry = registry;
         this.clock = clock;
-        this.dedup = new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries());
+        this.dedup = new Deduplicator(new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries()), clock);
     }
 
     @Override
@@ -110,9 +114,12 @@ public final class MemoryLaneStream implements LaneStream {
     @Override
     public Durability durability() { return Durability.MEMORY; }
 
+    /** Replaces how the lane opens its reservation file; for tests (a disk that fills up). Call before {@link #start()}. */
+    void storageHook(ChannelOpener hook) { this.opener = hook; }
+
     @Override
     public void start() throws IOException {
-        OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock);
+        OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock, opener);
         long start = r.limit();
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
@@ -129,34 +136,14 @@ public final class MemoryLaneStream implements LaneStream {
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest request) {
-        if (request.records() == null || request.records().count() <= 0) {
-            return CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.INVALID,
-                    "lane " + spec.name() + ": a batch needs at least one record"));
-        }
-        String chunk = request.chunkId();
-        if (chunk == null) {
-            return CompletableFuture.completedFuture(store(request));
-        }
-        CompletableFuture<AppendResult> mine = new CompletableFuture<>();
-        DedupWindow.Decision d = dedup.begin(chunk, nowNanos(), mine);
-        if (d instanceof DedupWindow.Decision.Duplicate dup) {
-            return CompletableFuture.completedFuture(dup.result());
-        }
-        if (d instanceof DedupWindow.Decision.Wait w) {
-            return w.first().thenApply(r -> new AppendResult(r.baseOffset(), r.count(), true));
-        }
-        try {
-            AppendResult r = store(request);
-            dedup.stored(chunk, r, nowNanos());
-            mine.complete(r);
-        } catch (RuntimeException e) {
-            dedup.failed(chunk);
-            mine.completeExceptionally(e);
-        }
-        return mine;
+        return dedup.append(request, r -> CompletableFuture.completedFuture(store(r)));
     }
 
+    /** Stores the batch or throws {@link IngestRejectedException} (the {@link Deduplicator} turns it into a failed future). */
     private AppendResult store(AppendRequest request) {
+        if (request.records() == null || request.records().count() <= 0) {
+            throw new IngestRejectedException(IngestRejectedException.Reason.INVALID, "lane " + spec.name() + ": a batch needs at least one record");
+        }
         int size = request.records().length();
         lock.lock();
         try {
@@ -198,6 +185,10 @@ public final class MemoryLaneStream implements LaneStream {
                     "lane " + spec.name() + ": cannot reserve offsets: " + e.getMessage(), e);
         }
     }
+
+    /** Always: a full memory lane drops its oldest batches instead of refusing. */
+    @Override
+    public boolean hasRoomFor(long bytes) { return true; }
 
     @Override
     public StreamReader reader(long offset) {
@@ -252,11 +243,6 @@ public final class MemoryLaneStream implements LaneStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    private long nowNanos() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /**

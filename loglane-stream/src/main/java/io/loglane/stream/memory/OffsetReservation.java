@@ -1,7 +1,9 @@
 package io.loglane.stream.memory;
 
+import io.loglane.stream.io.AtomicFiles;
 import io.loglane.core.event.Bytes;
-import io.loglane.stream.local.LaneFiles;
+import io.loglane.stream.io.AtomicFiles;
+import io.loglane.stream.io.ChannelOpener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,11 +36,13 @@ final class OffsetReservation {
 
     private final Path file;
     private final long block;
+    private final ChannelOpener opener;
     private long limit;
 
-    private OffsetReservation(Path file, long block, long limit) {
+    private OffsetReservation(Path file, long block, ChannelOpener opener, long limit) {
         this.file = file;
         this.block = block;
+        this.opener = opener;
         this.limit = limit;
     }
 
@@ -46,23 +50,24 @@ final class OffsetReservation {
      * Reads the stored limit of the lane in {@code laneDir} (created if missing), or 0 when there is
      * no file yet (the lane's first start).
      *
+     * @param opener opens the file it writes ({@link ChannelOpener#DEFAULT}; tests pass a failing disk)
      * @throws IOException when the file is unreadable, torn or corrupt: starting over at 0 would
      *     reuse offsets the stores already hold, so the lane must not start
      */
-    static OffsetReservation open(Path laneDir, long block) throws IOException {
+    static OffsetReservation open(Path laneDir, long block, ChannelOpener opener) throws IOException {
         if (block <= 0) {
             throw new IllegalArgumentException("reservation block must be positive: " + block);
         }
         Files.createDirectories(laneDir);
-        Path file = LaneFiles.memoryHighWaterMark(laneDir);
-        Files.deleteIfExists(LaneFiles.tempFile(file)); // an interrupted write; the old file is intact
+        Path file = laneDir.resolve(MemoryLaneStream.RESERVATION_FILE);
+        Files.deleteIfExists(AtomicFiles.tempFile(file)); // an interrupted write; the old file is intact
         long stored;
         try {
             stored = decode(Files.readAllBytes(file), file);
         } catch (NoSuchFileException e) {
             stored = 0;
         }
-        return new OffsetReservation(file, block, stored);
+        return new OffsetReservation(file, block, opener, stored);
     }
 
     /** Every offset handed out so far is below this (as stored on disk). */
@@ -79,7 +84,7 @@ final class OffsetReservation {
             return false;
         }
         long next = Math.addExact(end, block);
-        LaneFiles.writeAtomically(file, encode(next));
+        AtomicFiles.writeAtomically(file, encode(next), opener);
         limit = next; // only once durable: a failed write leaves the old, still valid limit
         return true;
     }
@@ -93,7 +98,7 @@ final class OffsetReservation {
             throw new IllegalStateException("end offset " + end + " was never reserved (limit " + limit + ")");
         }
         if (end != limit) {
-            LaneFiles.writeAtomically(file, encode(end));
+            AtomicFiles.writeAtomically(file, encode(end), opener);
             limit = end;
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.event.RecordBlock;
 import io.loglane.stream.AppendRequest;
+import io.loglane.stream.testkit.Fixtures;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

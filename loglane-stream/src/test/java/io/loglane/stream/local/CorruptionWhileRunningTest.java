@@ -8,6 +8,7 @@ import io.loglane.core.config.StreamSettings;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.testkit.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

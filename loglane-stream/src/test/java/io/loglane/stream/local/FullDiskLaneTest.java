@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.testkit.FillingDisk;
 import static io.loglane.stream.local.LaneContents.bases;
 import static io.loglane.stream.local.LaneContents.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import io.loglane.core.config.Durability;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stream.testkit.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.testkit.Fixtures;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import io.loglane.core.config.Retention;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendResult;
+import io.loglane.stream.testkit.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

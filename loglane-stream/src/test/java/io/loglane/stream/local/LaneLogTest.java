@@ -6,6 +6,7 @@ import io.loglane.core.config.Durability;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.testkit.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

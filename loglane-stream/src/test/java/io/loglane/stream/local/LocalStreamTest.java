@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Durability;
+import io.loglane.stream.testkit.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class LocalStreamTest {
             assertThatThrownBy(() -> s.lane("nope")).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Files.exists(dir.resolve("audit").resolve(LaneFiles.CLEAN_SHUTDOWN))).isTrue();
-        assertThat(Files.exists(dir.resolve("trace").resolve(LaneFiles.MEMORY_HWM))).as("the memory lane's offset reservation").isTrue();
+        assertThat(Files.exists(dir.resolve("trace").resolve(io.loglane.stream.memory.MemoryLaneStream.RESERVATION_FILE))).as("the memory lane's offset reservation").isTrue();
         try (LocalStream s = new LocalStream(dir, lanes, Lanes.settings(), new SimpleMeterRegistry(), Lanes.fixed())) {
             s.start();
             assertThat(s.lane("trace").append(Fixtures.request(3, 0)).join().baseOffset())

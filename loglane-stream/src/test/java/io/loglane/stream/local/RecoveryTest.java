@@ -7,6 +7,7 @@ import io.loglane.core.config.Durability;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
+import io.loglane.stream.testkit.Fixtures;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

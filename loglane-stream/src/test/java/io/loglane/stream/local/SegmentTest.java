@@ -1,7 +1,9 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.io.ChannelOpener;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.stream.testkit.Fixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

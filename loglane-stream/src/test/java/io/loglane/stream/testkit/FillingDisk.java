@@ -1,5 +1,6 @@
-package io.loglane.stream.local;
+package io.loglane.stream.testkit;
 
+import io.loglane.stream.io.ChannelOpener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -10,28 +11,68 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A disk with little free space, for {@link LaneLog#storageHook}: real files, but every channel it
+ * A disk with little free space, for a lane's storage hook ({@code LaneLog}, {@code MemoryLaneStream}):
+ * real files, but every channel it
  * opens draws the bytes by which a write grows its file from one shared budget. A write that does
  * not fit writes what fits and the next fails with the OS's ENOSPC message, as a full filesystem
  * does; truncating gives the bytes back. {@link #fill()} and {@link #free()} stand for another
  * program filling the disk and deleting its file. {@link #failFsync} makes every fsync fail.
+ * {@link #holdNextWrite()} makes the next write wait, then fail: an append caught in the middle of
+ * a slow, failing write.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
-final class FillingDisk implements ChannelOpener {
-    static final String ENOSPC = "No space left on device";
+public final class FillingDisk implements ChannelOpener {
+    public static final String ENOSPC = "No space left on device";
 
     private final AtomicLong available = new AtomicLong(Long.MAX_VALUE);
-    volatile boolean failFsync;
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+    public volatile boolean failFsync;
+
+    /**
+     * A write held by {@link #holdNextWrite()}: {@link #reached} opens when a write waits in it,
+     * {@link #release()} lets that write fail with ENOSPC.
+     */
+    public record Hold(CountDownLatch reached, CountDownLatch released) {
+        public void release() { released.countDown(); }
+    }
 
     /** No byte left. */
-    void fill() { available.set(0); }
+    public void fill() { available.set(0); }
 
     /** Space again. */
-    void free() { available.set(Long.MAX_VALUE); }
+    public void free() { available.set(Long.MAX_VALUE); }
+
+    /** The next write (of any file this disk opened) waits until the hold is released, then fails with ENOSPC. */
+    public Hold holdNextWrite() {
+        Hold h = new Hold(new CountDownLatch(1), new CountDownLatch(1));
+        hold.set(h);
+        return h;
+    }
+
+    /** Waits in a pending {@link Hold} and fails, if one is pending. */
+    private void waitIfHeld() throws IOException {
+        Hold h = hold.getAndSet(null);
+        if (h == null) {
+            return;
+        }
+        h.reached.countDown();
+        try {
+            if (!h.released.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("held write never released (test bug)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while held", e);
+        }
+        throw new IOException(ENOSPC);
+    }
 
     @Override
     public FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException {
@@ -60,6 +101,7 @@ final class FillingDisk implements ChannelOpener {
 
         /** How many of {@code src}'s bytes fit at {@code position}; throws when none does. */
         private int fitting(ByteBuffer src, long position) throws IOException {
+            waitIfHeld();
             long growth = Math.max(0, position + src.remaining() - file.size());
             long granted = take(growth);
             int fits = (int) (src.remaining() - (growth - granted));

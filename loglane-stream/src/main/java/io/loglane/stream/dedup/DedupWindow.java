@@ -1,4 +1,4 @@
-package io.loglane.stream.local;
+package io.loglane.stream.dedup;
 
 import io.loglane.stream.AppendResult;
 import java.util.HashMap;
@@ -16,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link Decision.Wait} with the first's future and report a duplicate when it succeeds (or retry
  * when it failed), so an id is never stored twice.
  *
- * <p>On a disk/sync lane the window survives a restart because chunk ids are in the batch headers:
- * {@link LaneLog} re-reads the headers of the newest batches at start-up and {@link #seed}s them.
+ * <p>Lanes use it through {@link Deduplicator}, which drives {@link #begin}, {@link #stored} and
+ * {@link #failed}. On a disk/sync lane the window survives a restart because chunk ids are in the
+ * batch headers: the local lane re-reads the headers of the newest batches at start-up and
+ * {@link #seed}s them.
  *
  * <p>Thread-safety: safe for concurrent use (one monitor; the critical sections are map operations).
  */

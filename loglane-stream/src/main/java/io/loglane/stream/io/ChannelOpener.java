@@ -1,4 +1,4 @@
-package io.loglane.stream.local;
+package io.loglane.stream.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,14 +7,15 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Opens the channels a lane writes its segment and index files through: {@link FileChannel#open}
- * in production. A seam so tests can run a real lane on a filesystem that fills up or fails an
- * fsync (the way {@link LaneLog}'s fsync hook lets them hold or fail a group commit).
+ * Opens the channels a lane writes its files through (a disk lane's segments and indexes, a memory
+ * lane's offset reservation): {@link FileChannel#open} in production. A seam so tests can run a
+ * real lane on a filesystem that fills up, fails an fsync or holds a write (the stream testkit's
+ * {@code FillingDisk}).
  *
  * <p>Thread-safety: implementations must be safe for concurrent use.
  */
 @FunctionalInterface
-interface ChannelOpener {
+public interface ChannelOpener {
     ChannelOpener DEFAULT = FileChannel::open;
 
     FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException;

@@ -1,4 +1,4 @@
-package io.loglane.stream.local;
+package io.loglane.stream.testkit;
 
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;

@@ -1,0 +1,52 @@
+package io.loglane.stores.archive;
+
+import io.loglane.core.config.ArchiveSettings;
+import io.loglane.core.config.Retention;
+import io.loglane.delivery.Sink;
+import io.loglane.delivery.testkit.SinkContract;
+import io.loglane.stream.StoredBatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@link Sink} contract suite against the Parquet archive (rows identify their offset by message, "line-&lt;offset&gt;"). */
+class ArchiveSinkContractTest extends SinkContract {
+    private static final String LANE = "app";
+
+    @Override
+    protected Sink newSink(Path dir) {
+        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2,
+                Duration.ofSeconds(30));
+        return new ArchiveSink(LANE, null, settings, new Retention(Duration.ZERO, 0), true, new SimpleMeterRegistry(),
+                new MutableClock(Instant.parse("2026-03-01T12:00:00Z")));
+    }
+
+    @Override
+    protected StoredBatch batch(long baseOffset, int n) {
+        return TestRecords.lines(baseOffset, n, "2026-03-01T11:00:00Z");
+    }
+
+    @Override
+    protected List<Long> storedOffsets(Path dir) throws Exception {
+        List<Long> out = new ArrayList<>();
+        if (!Files.exists(dir.resolve("lane=" + LANE))) {
+            return out;
+        }
+        String scan = "read_parquet('" + new ArchiveLayout(dir).laneGlob(LANE) + "', hive_partitioning=false, union_by_name=true)";
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT message FROM " + scan)) {
+            while (rs.next()) {
+                out.add(Long.parseLong(rs.getString(1).substring("line-".length())));
+            }
+        }
+        return out;
+    }
+}
