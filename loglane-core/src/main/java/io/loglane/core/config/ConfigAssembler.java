@@ -72,6 +72,15 @@ final class ConfigAssembler {
                     }
                 }
             }
+            long frame = (Long) options.get("max_frame_bytes");
+            ConfigLayers.Setting inflated = v.get("inputs[forward].max_decompressed_bytes");
+            if (inflated == null) {
+                options.put("max_decompressed_bytes", ConfigSchema.forwardMaxDecompressed(frame));
+            } else if ((Long) inflated.value() < frame) {
+                ConfigOrigin o = inflated.origin();
+                errors.add(new ConfigException(o.file(), o.line(), "inputs." + in.name() + ".max_decompressed_bytes",
+                        "must be at least max_frame_bytes (" + Sizes.format(frame) + "), got " + Sizes.format((Long) inflated.value())));
+            }
             String where = bind + ":" + port;
             String clash = listeners.putIfAbsent(where, "inputs." + in.name());
             if (port != 0 && clash != null) {

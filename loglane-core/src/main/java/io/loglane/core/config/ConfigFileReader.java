@@ -70,7 +70,7 @@ final class ConfigFileReader {
             ConfigKey key = ConfigSchema.key(schemaPath);
             Node value = t.getValueNode();
             if (key != null) {
-                Object v = guard(value, display, () -> key.type().read(value));
+                Object v = guard(value, display, () -> key.read(value));
                 if (v != null) {
                     into.put(schemaPath, new ConfigLayers.Setting(v, origin(value)));
                 }
@@ -133,7 +133,7 @@ final class ConfigFileReader {
                 }
                 ConfigKey fk = key;
                 Node value = t.getValueNode();
-                Object v = guard(value, display + "." + k, () -> fk.type().read(value));
+                Object v = guard(value, display + "." + k, () -> fk.read(value));
                 if (v != null) {
                     values.put(key.path(), new ConfigLayers.Setting(v, origin(value)));
                 }

@@ -33,7 +33,7 @@ public final class ConfigReference {
                         .append("| key | type | default | description |\n")
                         .append("|---|---|---|---|\n");
             }
-            sb.append("| `").append(k.path()).append("` | ").append(k.type().label().replace("|", "\\|")).append(" | ")
+            sb.append("| `").append(k.path()).append("` | ").append(k.typeLabel().replace("|", "\\|")).append(" | ")
                     .append(k.defaultText() == null ? "—" : k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`")
                     .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
         }

@@ -31,6 +31,8 @@ public final class ConfigSchema {
     public static final List<String> RESERVED_LANE_NAMES = List.of("logs");
 
     private static final ValueType S = ValueType.STRING;
+    private static final long KIB = 1L << 10;
+    private static final long GIB = 1L << 30;
 
     /** Every key, in reference order. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -44,12 +46,12 @@ public final class ConfigSchema {
             k("inputs[].name", S, null, "Unique name, the `input` metric label; defaults to the type. A later file's input with the same name replaces the earlier one."),
             k("inputs[forward].bind", S, null, "Listen address; defaults to server.bind."),
             k("inputs[forward].port", ValueType.PORT, "24224", "Listen port of the Forward input."),
-            k("inputs[forward].max_frame_bytes", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted Forward frame; a larger one closes the connection."),
-            k("inputs[forward].max_decompressed_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Largest gzip-decompressed payload of one CompressedPackedForward frame; more closes the connection."),
-            k("inputs[forward].max_in_flight", ValueType.COUNT, "64", "Unacknowledged requests per connection before reading pauses (TCP back-pressure)."),
-            k("inputs[forward].max_in_flight_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Record bytes all connections of the input may hold while waiting to be durable; at the limit they stop reading (TCP back-pressure)."),
+            k("inputs[forward].max_frame_bytes", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted Forward frame; a larger one closes the connection.", KIB, GIB),
+            k("inputs[forward].max_decompressed_bytes", ValueType.POSITIVE_SIZE, null, "Largest gzip-decompressed payload of one CompressedPackedForward frame; more closes the connection. Defaults to 4 × max_frame_bytes, at most 1GiB; never below max_frame_bytes.", KIB, GIB),
+            k("inputs[forward].max_in_flight", ValueType.COUNT, "64", "Unacknowledged requests per connection before reading pauses (TCP back-pressure).", 1, 65_536),
+            k("inputs[forward].max_in_flight_bytes", ValueType.POSITIVE_SIZE, "64MiB", "Record bytes all connections of the input may hold while waiting to be durable; at the limit they stop reading (TCP back-pressure).", KIB, GIB),
             k("inputs[forward].drain_timeout", ValueType.POSITIVE_DURATION, "5s", "On shutdown, how long in-flight requests may take to be acknowledged."),
-            k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs."),
+            k("inputs[forward].worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs.", 1, 256),
             k("inputs[forward].idle_timeout", ValueType.DURATION, "1h", "Close a connection that sent nothing for this long while no frame was begun and no ack was owed (counted: idle_timeout); 0 = never. Long by default: a client that waits for no acks (Docker's fluentd driver) loses the first event it writes into a connection that was closed."),
             k("inputs[forward].frame_timeout", ValueType.POSITIVE_DURATION, "30s", "Close a connection whose frame is not complete this long after its first byte arrived (a stalled or slowloris sender; counted: frame_timeout). Time in which loglane itself stopped reading does not count."),
 
@@ -115,7 +117,19 @@ public final class ConfigSchema {
         return k.defaultValue();
     }
 
+    /**
+     * The derived default of {@code inputs[forward].max_decompressed_bytes}: a gzip body may
+     * inflate to 4 × the frame, but never past the key's 1 GiB bound.
+     */
+    public static long forwardMaxDecompressed(long maxFrameBytes) {
+        return Math.min(GIB, 4 * maxFrameBytes);
+    }
+
     private static ConfigKey k(String path, ValueType type, String dflt, String doc) {
         return new ConfigKey(path, type, dflt, doc);
+    }
+
+    private static ConfigKey k(String path, ValueType type, String dflt, String doc, long min, long max) {
+        return new ConfigKey(path, type, dflt, doc, new ConfigKey.Bounds(min, max));
     }
 }

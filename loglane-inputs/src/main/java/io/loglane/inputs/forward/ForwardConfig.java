@@ -1,10 +1,10 @@
 package io.loglane.inputs.forward;
 
-import io.loglane.core.config.ConfigException;
-import io.loglane.core.config.ConfigOrigin;
+import io.loglane.core.config.ConfigSchema;
 import io.loglane.core.config.InputSpec;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Validated settings of one Forward input.
@@ -12,39 +12,30 @@ import java.time.Duration;
  * @param name                 the {@code input} metric label and {@link io.loglane.core.ingest.Source#input()}
  * @param bind                 listen address (default {@code 127.0.0.1})
  * @param port                 listen port; 0 picks an ephemeral port (see {@link ForwardInput#boundPort()})
- * @param maxFrameBytes        largest frame accepted ({@code max_frame_bytes}, default 16 MiB); a
- *                             larger one closes the connection with {@code frame_too_large}
- * @param maxDecompressedBytes largest inflated gzip body ({@code max_decompressed_bytes}, default 4 x max_frame_bytes, at most 1 GiB)
- * @param maxInFlight          unacknowledged requests per connection before reading pauses
- *                             ({@code max_in_flight}, default 64)
+ * @param maxFrameBytes        largest frame accepted ({@code max_frame_bytes}); a larger one closes
+ *                             the connection with {@code frame_too_large}
+ * @param maxDecompressedBytes largest inflated gzip body ({@code max_decompressed_bytes})
+ * @param maxInFlight          unacknowledged requests per connection before reading pauses ({@code max_in_flight})
  * @param maxInFlightBytes     record bytes all connections of the input hold while waiting to be durable
- *                             before reading pauses ({@code max_in_flight_bytes}, default 64 MiB)
- * @param drainTimeout         how long {@link ForwardInput#close()} waits for in-flight requests
- *                             ({@code drain_timeout}, default 5 s)
- * @param workerThreads        event-loop threads ({@code worker_threads}, default: available processors)
+ *                             before reading pauses ({@code max_in_flight_bytes})
+ * @param drainTimeout         how long {@link ForwardInput#close()} waits for in-flight requests ({@code drain_timeout})
+ * @param workerThreads        event-loop threads ({@code worker_threads})
  * @param idleTimeout          a connection that sent nothing for this long, with no frame begun and no
- *                             ack owed, is closed ({@code idle_timeout}, default 1 h; zero: never)
+ *                             ack owed, is closed ({@code idle_timeout}; zero: never)
  * @param frameTimeout         a frame must be complete this long after its first byte arrived, or its
- *                             connection is closed ({@code frame_timeout}, default 30 s)
+ *                             connection is closed ({@code frame_timeout})
+ *
+ * <p>Every key's bounds and default are declared once, in {@link ConfigSchema}; the loader checks
+ * them, so {@code check-config} refuses what this record would. Its constructor only guards
+ * against programming errors.
  *
  * <p>Thread-safety: immutable.
  */
 public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
                             int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads,
                             Duration idleTimeout, Duration frameTimeout) {
-    public static final String DEFAULT_BIND = "127.0.0.1";
-    public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
-    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * Long: a client that does not wait for acks (Docker's fluentd driver by default) does not
-     * notice a closed connection until its next write, which the network then drops; so closing
-     * an idle connection costs such a client its first event after the pause.
-     */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
-    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
-    private static final long MAX_BYTES = 1L << 30;
+    /** Schema prefix of this input type's keys. */
+    private static final String KEYS = "inputs[forward].";
 
     public ForwardConfig {
         if (name == null || name.isBlank()) {
@@ -85,63 +76,40 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
                 drainTimeout, workerThreads, idle, frame);
     }
 
-    /** Defaults for everything but the name and the address, for tests and embedding. */
+    /** The schema's defaults for everything but the name and the address, for tests and embedding. */
     public static ForwardConfig of(String name, String bind, int port) {
-        return new ForwardConfig(name, bind, port, DEFAULT_MAX_FRAME_BYTES, 4 * DEFAULT_MAX_FRAME_BYTES,
-                DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_DRAIN_TIMEOUT, Runtime.getRuntime().availableProcessors(),
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_FRAME_TIMEOUT);
+        return from(new InputSpec("forward", name, bind, port, Map.of(), null));
     }
 
     /**
-     * Builds the config of a {@code type: forward} input.
+     * The config of a {@code type: forward} input. The loader has validated every option against
+     * {@link ConfigSchema} and filled in the defaults; an option missing from a hand-built spec
+     * takes the same schema default, so there is one default per key.
      *
-     * @throws ConfigException naming the input's file, line and the offending key
+     * @throws IllegalArgumentException when {@code spec} is not a forward input
      */
-    public static ForwardConfig from(InputSpec spec) throws ConfigException {
-        ConfigOrigin o = spec.origin() == null ? new ConfigOrigin("<none>", 0) : spec.origin();
-        String prefix = "inputs." + spec.name() + ".";
+    public static ForwardConfig from(InputSpec spec) {
         if (!"forward".equals(spec.type())) {
-            throw new ConfigException(o.file(), o.line(), prefix + "type", "not a forward input: " + spec.type());
+            throw new IllegalArgumentException("not a forward input: " + spec.type());
         }
-        long frame = bytes(spec, o, prefix, "max_frame_bytes", DEFAULT_MAX_FRAME_BYTES, 1024);
-        long inflated = bytes(spec, o, prefix, "max_decompressed_bytes", Math.min(MAX_BYTES, 4 * frame), frame);
-        long inFlight = spec.longOption("max_in_flight", DEFAULT_MAX_IN_FLIGHT);
-        if (inFlight < 1 || inFlight > 65536) {
-            throw new ConfigException(o.file(), o.line(), prefix + "max_in_flight", "must be in 1..65536, got " + inFlight);
-        }
-        long inFlightBytes = bytes(spec, o, prefix, "max_in_flight_bytes", DEFAULT_MAX_IN_FLIGHT_BYTES, 1024);
-        Duration drainTimeout = duration(spec, "drain_timeout", DEFAULT_DRAIN_TIMEOUT);
-        Duration idleTimeout = duration(spec, "idle_timeout", DEFAULT_IDLE_TIMEOUT);
-        Duration frameTimeout = duration(spec, "frame_timeout", DEFAULT_FRAME_TIMEOUT);
-        if (idleTimeout.isNegative()) {
-            throw new ConfigException(o.file(), o.line(), prefix + "idle_timeout", "must not be negative, got " + idleTimeout);
-        }
-        if (frameTimeout.isNegative() || frameTimeout.isZero()) {
-            throw new ConfigException(o.file(), o.line(), prefix + "frame_timeout", "must be positive, got " + frameTimeout);
-        }
-        long workers = spec.longOption("worker_threads", Runtime.getRuntime().availableProcessors());
-        if (workers < 1 || workers > 256) {
-            throw new ConfigException(o.file(), o.line(), prefix + "worker_threads", "must be in 1..256, got " + workers);
-        }
-        if (spec.port() < 0 || spec.port() > 65535) {
-            throw new ConfigException(o.file(), o.line(), prefix + "port", "must be in 0..65535, got " + spec.port());
-        }
-        String bind = spec.bind() == null || spec.bind().isBlank() ? DEFAULT_BIND : spec.bind();
-        return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) inFlight,
-                inFlightBytes, drainTimeout, (int) workers, idleTimeout, frameTimeout);
+        long frame = option(spec, "max_frame_bytes");
+        long inflated = spec.options().containsKey("max_decompressed_bytes")
+                ? option(spec, "max_decompressed_bytes") : ConfigSchema.forwardMaxDecompressed(frame);
+        long workers = spec.options().containsKey("worker_threads")
+                ? option(spec, "worker_threads") : Runtime.getRuntime().availableProcessors();
+        String bind = spec.bind() == null || spec.bind().isBlank() ? (String) ConfigSchema.key("server.bind").defaultValue() : spec.bind();
+        return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) (long) option(spec, "max_in_flight"),
+                option(spec, "max_in_flight_bytes"), option(spec, "drain_timeout"), (int) workers,
+                option(spec, "idle_timeout"), option(spec, "frame_timeout"));
     }
 
-    /** A duration option as the loader parsed it (validated against the schema), or {@code dflt}. */
-    private static Duration duration(InputSpec spec, String key, Duration dflt) {
-        return spec.options().get(key) instanceof Duration d ? d : dflt;
-    }
-
-    private static long bytes(InputSpec spec, ConfigOrigin o, String prefix, String key, long dflt, long min)
-            throws ConfigException {
-        long v = spec.longOption(key, dflt);
-        if (v < min || v > MAX_BYTES) {
-            throw new ConfigException(o.file(), o.line(), prefix + key, "must be between " + min + " and " + MAX_BYTES + " bytes, got " + v);
+    /** The option as the loader parsed it, else the schema's default (integers widened to long). */
+    @SuppressWarnings("unchecked")
+    private static <T> T option(InputSpec spec, String key) {
+        Object v = spec.options().get(key);
+        if (v == null) {
+            v = ConfigSchema.key(KEYS + key).defaultValue();
         }
-        return v;
+        return (T) (v instanceof Integer i ? Long.valueOf(i) : v);
     }
 }

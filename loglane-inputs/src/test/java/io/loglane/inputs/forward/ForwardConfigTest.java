@@ -31,6 +31,22 @@ class ForwardConfigTest {
     }
 
     @Test
+    void theLoaderAndForwardConfigAgreeOnEveryDefault() throws Exception {
+        String bare = "inputs:\n  - type: forward\nlanes:\n  default: {}\n";
+        ForwardConfig loaded = ForwardConfig.from(ConfigLoader.load(new ConfigSource("bare.yaml", bare)).inputs().get(0));
+        assertThat(loaded).isEqualTo(ForwardConfig.of("forward", "127.0.0.1", 24224));
+        for (String frame : new String[] {"16MiB", "32MiB", "512MiB"}) {
+            String yaml = "inputs:\n  - type: forward\n    max_frame_bytes: " + frame + "\nlanes:\n  default: {}\n";
+            ForwardConfig fromFile = ForwardConfig.from(ConfigLoader.load(new ConfigSource("f.yaml", yaml)).inputs().get(0));
+            ForwardConfig alone = ForwardConfig.from(new InputSpec("forward", "forward", null, 24224,
+                    Map.of("max_frame_bytes", io.loglane.core.config.Sizes.parse(frame)), ORIGIN));
+            assertThat(fromFile).as(frame).isEqualTo(alone);
+            assertThat(fromFile.maxDecompressedBytes()).as("derived: 4 x max_frame_bytes, at most 1 GiB")
+                    .isEqualTo((int) Math.min(1L << 30, 4 * io.loglane.core.config.Sizes.parse(frame)));
+        }
+    }
+
+    @Test
     void timeoutsComeFromTheConfigFileWithTheSchemaDefaultsAndChecks() throws Exception {
         String yaml = """
                 inputs:
@@ -50,16 +66,13 @@ class ForwardConfigTest {
         assertThat(quick.idleTimeout()).as("0: idle connections stay").isZero();
         assertThat(quick.frameTimeout()).isEqualTo(Duration.ofMillis(250));
         ForwardConfig plain = ForwardConfig.from(inputs.get(1));
-        assertThat(plain.idleTimeout()).isEqualTo(ForwardConfig.DEFAULT_IDLE_TIMEOUT);
-        assertThat(plain.frameTimeout()).isEqualTo(ForwardConfig.DEFAULT_FRAME_TIMEOUT);
+        assertThat(plain.idleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(plain.frameTimeout()).isEqualTo(Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> ConfigLoader.load(new ConfigSource("bad.yaml", yaml.replace("frame_timeout: 250ms", "frame_timeout: 0s"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("bad.yaml:6: inputs[0].frame_timeout: must be greater than 0");
-        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("frame_timeout", Duration.ZERO), ORIGIN)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.frame_timeout: must be positive");
-        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("idle_timeout", Duration.ofSeconds(-1)), ORIGIN)))
-                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.idle_timeout: must not be negative");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigSource("bad.yaml", yaml.replace("idle_timeout: 0s", "idle_timeout: -1s"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("bad.yaml:5: inputs[0].idle_timeout: ");
     }
 
     @Test
@@ -76,14 +89,19 @@ class ForwardConfigTest {
 
     @Test
     void badValuesNameFileLineAndKey() {
-        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_frame_bytes", 10L), ORIGIN)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.max_frame_bytes: must be between");
-        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_in_flight", 0L), ORIGIN)))
-                .hasMessageContaining("inputs.fwd.max_in_flight");
-        assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("forward", "fwd", null, 0, Map.of("max_in_flight_bytes", 512L), ORIGIN)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("loglane.yaml:12: inputs.fwd.max_in_flight_bytes: must be between 1024");
+        String[][] cases = {
+                {"max_frame_bytes: 10", "inputs[0].max_frame_bytes: must be between 1KiB and 1GiB, got 10"},
+                {"max_frame_bytes: 2GiB", "inputs[0].max_frame_bytes: must be between 1KiB and 1GiB, got 2GiB"},
+                {"max_in_flight: 70000", "inputs[0].max_in_flight: must be between 1 and 65536, got 70000"},
+                {"max_in_flight_bytes: 512", "inputs[0].max_in_flight_bytes: must be between 1KiB and 1GiB, got 512"},
+                {"worker_threads: 257", "inputs[0].worker_threads: must be between 1 and 256, got 257"},
+                {"max_decompressed_bytes: 1MiB", "inputs.forward.max_decompressed_bytes: must be at least max_frame_bytes (16MiB), got 1MiB"},
+        };
+        for (String[] c : cases) {
+            String yaml = "inputs:\n  - type: forward\n    " + c[0] + "\nlanes:\n  default: {}\n";
+            assertThat(ConfigLoader.check(new ConfigSource("f.yaml", yaml))).as(c[0])
+                    .extracting(ConfigException::getMessage).containsExactly("f.yaml:3: " + c[1]);
+        }
         assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("http", "h", null, 0, Map.of(), ORIGIN)))
                 .hasMessageContaining("not a forward input");
     }

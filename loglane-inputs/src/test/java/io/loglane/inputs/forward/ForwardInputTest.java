@@ -35,8 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A real ForwardInput on 127.0.0.1 driven by raw sockets. */
 class ForwardInputTest {
     static final Duration NO_ACK_WINDOW = Duration.ofMillis(200);
+    /** The schema's defaults (timeouts among them), with small limits. */
+    static final ForwardConfig DEFAULTS = ForwardConfig.of("fwd", "127.0.0.1", 0);
     static final ForwardConfig CONFIG = new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, 1L << 20, Duration.ofSeconds(5), 2,
-            ForwardConfig.DEFAULT_IDLE_TIMEOUT, ForwardConfig.DEFAULT_FRAME_TIMEOUT);
+            DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout());
 
     SimpleMeterRegistry registry;
     RecordingIngest ingest;
@@ -323,7 +325,7 @@ class ForwardInputTest {
     void inFlightBytesAreBoundedAcrossConnections() throws Exception {
         // a second input whose connections may together hold 1 KiB of records: one 2 KiB frame exhausts it
         try (ForwardInput small = new ForwardInput(new ForwardConfig("small", "127.0.0.1", 0, 64 * 1024, 64 * 1024, 64, 1024,
-                Duration.ofSeconds(5), 2, ForwardConfig.DEFAULT_IDLE_TIMEOUT, ForwardConfig.DEFAULT_FRAME_TIMEOUT), ingest, registry,
+                Duration.ofSeconds(5), 2, DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout()), ingest, registry,
                 Clock.systemUTC())) {
             small.start();
             List<CompletableFuture<IngestResult>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
