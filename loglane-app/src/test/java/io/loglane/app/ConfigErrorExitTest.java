@@ -71,4 +71,19 @@ class ConfigErrorExitTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("config error: " + missing + ":1: (file): cannot read");
     }
+
+    @Test
+    void aBadCommandLineValueIsAConfigErrorNamingTheFlag(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        Cli.Run r = Cli.run("up", "--no-defaults", "--config", BUNDLED, "--data", data.toString(),
+                "--http-port", "99999", "--forward-port", "0");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("config error: (command line): --http-port: must be between 0 and 65535, got 99999");
+        assertThat(data).as("nothing was started").doesNotExist();
+
+        Cli.Run clash = Cli.run("up", "--no-defaults", "--config", BUNDLED, "--data", data.toString(),
+                "--http-port", "18123", "--forward-port", "18123");
+        assertThat(clash.exitCode()).as(clash.err()).isEqualTo(2);
+        assertThat(clash.err()).contains("config error: (command line): --forward-port: port 18123 on 127.0.0.1 is already used by server.http_port");
+    }
 }

@@ -3,9 +3,8 @@ package io.loglane.app.cli;
 import io.loglane.app.LoglaneNode;
 import io.loglane.core.config.ConfigException;
 import io.loglane.core.config.ConfigLoader;
-import io.loglane.core.config.InputSpec;
+import io.loglane.core.config.CommandLineFlag;
 import io.loglane.core.config.LoglaneConfig;
-import io.loglane.core.config.ServerSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,9 @@ import picocli.CommandLine.Option;
  * {@code ./loglane up}: runs everything until SIGTERM/SIGINT, then shuts down gracefully (stop
  * inputs, drain delivery, flush stores, close) and exits 0. A second signal during that drain
  * exits at once (130): what is acknowledged on disk/sync lanes is delivered after the restart.
- * Exit status: 2 on a config error (every error is listed; nothing started), 1 when start-up fails
+ * {@code --data}, {@code --http-port} and {@code --forward-port} are the last configuration layer
+ * ({@link CommandLineFlag}): validated like a file's values, errors naming {@code (command line)}
+ * and the flag. Exit status: 2 on a config error (every error is listed; nothing started), 1 when start-up fails
  * (one line naming the cause, the stack only when the cause is not an I/O or bind problem).
  * Once every listener is bound, the server's URL is recorded in {@code <data_dir>/}{@value
  * ServerStateFile#NAME} so that the other commands find it.
@@ -38,19 +39,21 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-defaults", description = "Do not load the bundled config/loglane.yaml first.")
     boolean noDefaults;
 
-    @Option(names = "--data", description = "Data directory (default: server.data_dir, ./data).")
-    Path data;
+    // Text, not typed options: each is validated by its key's declaration, like a value in a file.
+    @Option(names = "--data", description = "Data directory (sets server.data_dir; default ./data).")
+    String data;
 
-    @Option(names = "--http-port", description = "HTTP port (default 8080).")
-    Integer httpPort;
+    @Option(names = "--http-port", description = "HTTP port (sets server.http_port; default 8080).")
+    String httpPort;
 
-    @Option(names = "--forward-port", description = "Forward input port (default 24224).")
-    Integer forwardPort;
+    @Option(names = "--forward-port", description = "Port of every Forward input (sets their port; default 24224).")
+    String forwardPort;
 
     @Override
     public Integer call() throws Exception {
         List<Path> files = ConfigFiles.resolve(configs, noDefaults);
-        List<ConfigException> errors = ConfigLoader.check(files);
+        List<CommandLineFlag> flags = flags();
+        List<ConfigException> errors = ConfigLoader.check(files, flags);
         if (!errors.isEmpty()) {
             for (ConfigException e : errors) {
                 System.err.println("config error: " + e.getMessage());
@@ -58,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
             System.err.println(errors.size() + " config error(s); nothing started (`./loglane check-config` checks files alone)");
             return 2;
         }
-        LoglaneConfig cfg = override(ConfigLoader.load(files), data, httpPort, forwardPort);
+        LoglaneConfig cfg = ConfigLoader.load(files, flags);
         LoglaneNode node = new LoglaneNode(cfg, Clock.systemUTC());
         Path dataDir = cfg.server().dataDir();
         AtomicBoolean closed = new AtomicBoolean();
@@ -122,25 +125,18 @@ final class UpCommand implements Callable<Integer> {
         return false;
     }
 
-    /** Applies command-line overrides on top of the layered configuration. */
-    static LoglaneConfig override(LoglaneConfig cfg, Path data, Integer httpPort, Integer forwardPort) {
-        ServerSettings s = cfg.server();
-        Path dataDir = data != null ? data : s.dataDir();
-        ServerSettings server = new ServerSettings(s.bind(), httpPort != null ? httpPort : s.httpPort(), dataDir,
-                s.httpMaxBody(), s.shutdownGrace());
-        List<InputSpec> inputs = new ArrayList<>();
-        for (InputSpec in : cfg.inputs()) {
-            if (forwardPort != null && in.type().equals("forward")) {
-                in = new InputSpec(in.type(), in.name(), in.bind(), forwardPort, in.options(), in.origin());
-            }
-            inputs.add(in);
+    /** The flags given, as the last configuration layer. */
+    private List<CommandLineFlag> flags() {
+        List<CommandLineFlag> out = new ArrayList<>();
+        if (data != null) {
+            out.add(new CommandLineFlag("--data", "server.data_dir", data));
         }
-        var archive = cfg.archive();
-        if (data != null && archive.dir().startsWith(s.dataDir())) {
-            archive = new io.loglane.core.config.ArchiveSettings(dataDir.resolve(s.dataDir().relativize(archive.dir())),
-                    archive.flushRows(), archive.flushBytes(), archive.flushAge(), archive.compactAfter(), archive.compactMinFiles(),
-                    archive.maintenanceInterval());
+        if (httpPort != null) {
+            out.add(new CommandLineFlag("--http-port", "server.http_port", httpPort));
         }
-        return new LoglaneConfig(server, inputs, cfg.lanes(), cfg.stream(), archive, cfg.query());
+        if (forwardPort != null) {
+            out.add(new CommandLineFlag("--forward-port", "inputs[forward].port", forwardPort));
+        }
+        return out;
     }
 }

@@ -77,8 +77,7 @@ final class ConfigAssembler {
             if (inflated == null) {
                 options.put("max_decompressed_bytes", ConfigSchema.forwardMaxDecompressed(frame));
             } else if ((Long) inflated.value() < frame) {
-                ConfigOrigin o = inflated.origin();
-                errors.add(new ConfigException(o.file(), o.line(), "inputs." + in.name() + ".max_decompressed_bytes",
+                errors.add(inflated.origin().error("inputs." + in.name() + ".max_decompressed_bytes",
                         "must be at least max_frame_bytes (" + Sizes.format(frame) + "), got " + Sizes.format((Long) inflated.value())));
             }
             String where = bind + ":" + port;
@@ -86,7 +85,7 @@ final class ConfigAssembler {
             if (port != 0 && clash != null) {
                 ConfigLayers.Setting ps = v.get("inputs[forward].port");
                 ConfigOrigin o = ps != null ? ps.origin() : in.origin();
-                errors.add(new ConfigException(o.file(), o.line(), "inputs." + in.name() + ".port",
+                errors.add(o.error("inputs." + in.name() + ".port",
                         "port " + port + " on " + bind + " is already used by " + clash));
             }
             out.add(new InputSpec(in.type(), in.name(), bind, port, options, in.origin()));

@@ -16,7 +16,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Loads and validates loglane configuration files.
  *
  * <p>Files are layered in order (see {@link ConfigLayers} for the exact rules): later files add
- * inputs (same {@code name} replaces), override lanes key by key, and override settings. Every key
+ * inputs (same {@code name} replaces), override lanes key by key, and override settings; command-line
+ * flags ({@link CommandLineFlag}) are the last layer. Every key
  * is declared in {@link ConfigSchema}, which also supplies the defaults. YAML is composed to nodes
  * (not bound to objects) so that every error can name the file, the 1-based line and the dotted
  * key, e.g. {@code config/loglane.yaml:42: lanes.access.retention.age: bad duration "3x" (use e.g. 90d, 12h, 30s)}.
@@ -32,24 +33,38 @@ public final class ConfigLoader {
      * @throws ConfigException the first problem found (use {@link #check(List)} for all of them)
      */
     public static LoglaneConfig load(List<Path> files) throws ConfigException {
+        return load(files, List.of());
+    }
+
+    /**
+     * Loads the layered files with {@code flags} layered last.
+     *
+     * @throws ConfigException the first problem found (use {@link #check(List, List)} for all of them)
+     */
+    public static LoglaneConfig load(List<Path> files, List<CommandLineFlag> flags) throws ConfigException {
         List<ConfigException> readErrors = new ArrayList<>();
         List<ConfigSource> sources = read(files, readErrors);
         if (!readErrors.isEmpty()) {
             throw readErrors.get(0);
         }
-        return orThrow(run(sources));
+        return orThrow(run(sources, flags));
     }
 
     /** Loads layered YAML texts; for tests and for configuration not stored in files. */
     public static LoglaneConfig load(ConfigSource... sources) throws ConfigException {
-        return orThrow(run(Arrays.asList(sources)));
+        return orThrow(run(Arrays.asList(sources), List.of()));
     }
 
     /** Every problem in the layered files, in file and line order; empty when they are valid. */
     public static List<ConfigException> check(List<Path> files) {
+        return check(files, List.of());
+    }
+
+    /** Every problem in the layered files and the command-line flags layered over them. */
+    public static List<ConfigException> check(List<Path> files, List<CommandLineFlag> flags) {
         List<ConfigException> readErrors = new ArrayList<>();
         List<ConfigSource> sources = read(files, readErrors);
-        Result r = run(sources);
+        Result r = run(sources, flags);
         List<ConfigException> all = new ArrayList<>(readErrors);
         all.addAll(r.errors());
         return all;
@@ -57,12 +72,12 @@ public final class ConfigLoader {
 
     /** Every problem in the layered texts. */
     public static List<ConfigException> check(ConfigSource... sources) {
-        return run(Arrays.asList(sources)).errors();
+        return run(Arrays.asList(sources), List.of()).errors();
     }
 
     private record Result(LoglaneConfig config, List<ConfigException> errors) {}
 
-    private static Result run(List<ConfigSource> sources) {
+    private static Result run(List<ConfigSource> sources, List<CommandLineFlag> flags) {
         List<ConfigException> errors = new ArrayList<>();
         ConfigLayers layers = new ConfigLayers();
         for (ConfigSource source : sources) {
@@ -72,6 +87,7 @@ public final class ConfigLoader {
                 new ConfigFileReader(source.name(), layers, errors).apply(root);
             }
         }
+        new CommandLineLayer(layers, errors).apply(flags);
         if (sources.isEmpty()) {
             errors.add(new ConfigException("(no file)", 1, "(config)", "no configuration file given"));
         }

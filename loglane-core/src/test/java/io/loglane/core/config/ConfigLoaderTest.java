@@ -306,4 +306,40 @@ class ConfigLoaderTest {
         LoglaneConfig c = ConfigLoader.load(new ConfigSource("a.yaml", MINIMAL), new ConfigSource("empty.yaml", "# nothing\n"));
         assertThat(c.lanes()).containsOnlyKeys("default");
     }
+
+    @Test
+    void commandLineFlagsAreTheLastLayer(@TempDir Path dir) throws Exception {
+        String yaml = """
+                server: {data_dir: /srv/loglane, http_port: 9000}
+                inputs:
+                  - type: forward
+                    name: a
+                    port: 24224
+                    max_frame_bytes: 1MiB
+                  - type: forward
+                    name: b
+                    port: 24225
+                  - type: http
+                lanes: {default: {}}
+                """;
+        List<CommandLineFlag> flags = List.of(
+                new CommandLineFlag("--data", "server.data_dir", "/tmp/elsewhere"),
+                new CommandLineFlag("--http-port", "server.http_port", "0"),
+                new CommandLineFlag("--forward-port", "inputs[forward].port", "0"));
+        List<Path> file = List.of(Files.writeString(dir.resolve("f.yaml"), yaml));
+        LoglaneConfig c = ConfigLoader.load(file, flags);
+        assertThat(c.server().dataDir()).isEqualTo(Path.of("/tmp/elsewhere"));
+        assertThat(c.archive().dir()).as("derived from the data dir").isEqualTo(Path.of("/tmp/elsewhere/archive"));
+        assertThat(c.server().httpPort()).isZero();
+        assertThat(c.inputs()).extracting(InputSpec::name, InputSpec::port).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", 0), org.assertj.core.groups.Tuple.tuple("b", 0),
+                org.assertj.core.groups.Tuple.tuple("http", 0));
+        assertThat(c.inputs().get(0).longOption("max_frame_bytes", 0)).as("the rest of the input stays").isEqualTo(1L << 20);
+
+        assertThat(ConfigLoader.check(file, List.of(new CommandLineFlag("--http-port", "server.http_port", "http"))))
+                .extracting(ConfigException::getMessage).containsExactly("(command line): --http-port: bad integer \"http\"");
+        assertThat(ConfigLoader.check(file, List.of(new CommandLineFlag("--forward-port", "inputs[forward].port", "9000"))))
+                .extracting(ConfigException::getMessage).containsOnly(
+                        "(command line): --forward-port: port 9000 on 127.0.0.1 is already used by server.http_port");
+    }
 }
