@@ -15,7 +15,9 @@ import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
 import io.loglane.delivery.DeliveryEngine;
-import io.loglane.inputs.forward.ForwardConfig;
+import io.loglane.app.api.HttpInputType;
+import io.loglane.core.lifecycle.Input;
+import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
@@ -64,7 +66,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private Router router;
     private SqlEngine sql;
     private HttpApi http;
-    private final List<ForwardInput> forwardInputs = new ArrayList<>();
+    private final List<Input> inputs = new ArrayList<>();
     private volatile NodePhase phase = NodePhase.STARTING;
 
     public LoglaneNode(LoglaneConfig config, Clock clock) {
@@ -102,17 +104,21 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         sql = new SqlEngine(config.archive().dir(), laneFields(config), config.query());
         startComponent(sql);
 
-        http = new HttpApi(config.server(), config.server().httpPort(), router, sql, delivery, this, registry, clock);
+        InputContext context = new InputContext(router, registry, clock);
+        String httpInput = null;
+        for (InputSpec spec : config.inputs()) {
+            inputs.add(InputTypes.BUILT_IN.build(spec, context));
+            if (spec.type().equals(HttpInputType.TYPE)) {
+                httpInput = spec.name();
+            }
+        }
+        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, delivery, this, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
 
-        for (InputSpec spec : config.inputs()) {
-            if (spec.type().equals("forward")) {
-                ForwardInput input = new ForwardInput(ForwardConfig.from(spec), router, registry, clock);
-                startComponent(input);
-                forwardInputs.add(input);
-                LOG.info("loglane: forward input '{}' listening on {}:{}", spec.name(), spec.bind(), input.boundPort());
-            }
+        for (Input input : inputs) {
+            input.start(); // closed by close(), before delivery drains, whether or not all of them started
+            LOG.info("loglane: input '{}' listening on {}", input.name(), input.describe());
         }
         if (phase == NodePhase.STARTING) {
             phase = NodePhase.READY;
@@ -129,7 +135,19 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public int httpPort() { return http.port(); }
 
     /** The port of the first Forward input, or -1. */
-    public int forwardPort() { return forwardInputs.isEmpty() ? -1 : forwardInputs.getFirst().boundPort(); }
+    public int forwardPort() {
+        for (Input in : inputs) {
+            if (in instanceof ForwardInput f) {
+                return f.boundPort();
+            }
+        }
+        return -1;
+    }
+
+    /** The ports every input with a listener of its own bound, in {@code inputs:} order. */
+    public List<Integer> inputPorts() {
+        return inputs.stream().map(Input::boundPort).filter(p -> p >= 0).toList();
+    }
 
     public PrometheusMeterRegistry registry() { return registry; }
 
@@ -215,7 +233,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public void close() {
         phase = NodePhase.STOPPING;
         LOG.info("loglane: shutting down");
-        for (ForwardInput in : forwardInputs) {
+        for (Input in : inputs) {
             closeQuietly(in);
         }
         if (http != null) {
@@ -233,7 +251,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         }
         for (int i = started.size() - 1; i >= 0; i--) {
             Component c = started.get(i);
-            if (c instanceof ForwardInput || c == http) {
+            if (c == http) {
                 continue;
             }
             closeQuietly(c);

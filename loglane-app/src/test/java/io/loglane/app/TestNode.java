@@ -52,7 +52,25 @@ final class TestNode implements AutoCloseable {
                 """.formatted(dir.resolve("data"));
         LoglaneConfig config = ConfigLoader.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
                 new ConfigSource("test-base.yaml", base), new ConfigSource("test-overlay.yaml", overlay));
-        TestNode t = new TestNode(config);
+        return started(new TestNode(config));
+    }
+
+    /**
+     * Starts a node on {@code yaml} alone (not the bundled file, so only the inputs it lists),
+     * with a {@code default} lane, data in {@code dir/data} and an ephemeral HTTP port.
+     */
+    static TestNode startWithout(Path dir, String yaml) throws Exception {
+        String base = """
+                server:
+                  data_dir: "%s"
+                  http_port: 0
+                lanes:
+                  default: {}
+                """.formatted(dir.resolve("data"));
+        return started(new TestNode(ConfigLoader.load(new ConfigSource("test-base.yaml", base), new ConfigSource("test.yaml", yaml))));
+    }
+
+    private static TestNode started(TestNode t) throws Exception {
         try {
             t.node.start();
         } catch (Exception e) {

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       input) is bound; 503 while starting and from the start of shutdown. A failing store does not make a node
  *       unready: its stream keeps taking events, and no other node would take them better</td></tr>
  *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
- *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}</td></tr>
+ *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}; 404 when {@code inputs:} lists no
+ *       {@code type: http} input</td></tr>
  *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
@@ -60,6 +61,7 @@ public final class HttpApi implements Component {
 
     private final ServerSettings settings;
     private final Ingest ingest;
+    private final String ingestInput;
     private final SqlEngine sql;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
@@ -69,11 +71,16 @@ public final class HttpApi implements Component {
     private final RateLimitedLog log;
     private Javalin app;
 
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, SqlEngine sql, DeliveryEngine delivery,
+    /**
+     * @param ingestInput name of the {@code type: http} input, whose metric label ingest counts under;
+     *                    null when {@code inputs:} lists none, and then the ingest route answers 404
+     */
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, String ingestInput, SqlEngine sql, DeliveryEngine delivery,
                    LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
+        this.ingestInput = ingestInput;
         this.sql = sql;
         this.delivery = delivery;
         this.lanes = lanes;
@@ -93,7 +100,12 @@ public final class HttpApi implements Component {
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-        app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, settings.httpMaxBody(), registry, clock));
+        if (ingestInput != null) {
+            app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, ingestInput, settings.httpMaxBody(), registry, clock));
+        } else {
+            app.post("/api/v1/ingest/{tag}", ctx -> ctx.status(404).json(ApiError.of(
+                    "no http input is configured: add `- type: http` to inputs:")));
+        }
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));

@@ -46,24 +46,28 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: stateless apart from thread-safe meters and log.
  */
 final class IngestHandler implements Handler {
-    static final String INPUT = "http";
     static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,255}");
     /** Printable ASCII, so the key is safe to store, log and compare byte for byte. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,200}");
 
     private final Ingest ingest;
+    private final String input;
     private final long maxBody;
     private final Clock clock;
     private final HttpIngestMetrics metrics;
     private final RateLimitedLog log;
 
-    /** @param maxBody largest accepted body ({@code server.http_max_body}) */
-    IngestHandler(Ingest ingest, long maxBody, MeterRegistry registry, Clock clock) {
+    /**
+     * @param input   the http input's name: its metric label and {@link Source#input()}
+     * @param maxBody largest accepted body ({@code server.http_max_body})
+     */
+    IngestHandler(Ingest ingest, String input, long maxBody, MeterRegistry registry, Clock clock) {
         this.ingest = ingest;
+        this.input = input;
         this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 16);
         this.clock = clock;
-        this.metrics = new HttpIngestMetrics(registry, INPUT);
+        this.metrics = new HttpIngestMetrics(registry, input);
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IngestHandler.class), clock, Duration.ofSeconds(10));
     }
 
@@ -107,7 +111,7 @@ final class IngestHandler implements Handler {
             return;
         }
         metrics.received(block.count(), 0);
-        IngestRequest req = new IngestRequest(new Source(INPUT, ctx.ip()), tag, block, ChunkIds.http(tag, key), now);
+        IngestRequest req = new IngestRequest(new Source(input, ctx.ip()), tag, block, ChunkIds.http(tag, key), now);
         ctx.future(() -> ingest.submit(req).handle((res, err) -> {
             if (err == null) {
                 ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));

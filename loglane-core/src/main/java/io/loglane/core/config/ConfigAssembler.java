@@ -55,7 +55,13 @@ final class ConfigAssembler {
         for (ConfigLayers.InputLayer in : layers.inputs.values()) {
             Map<String, ConfigLayers.Setting> v = in.values();
             if ("http".equals(in.type())) {
-                // The HTTP input is the ingest endpoint of the one HTTP server: no listener of its own.
+                // The HTTP input is the ingest endpoint of the one HTTP server: no listener of its own,
+                // so a second one would have nothing to serve.
+                String first = listeners.putIfAbsent("(http ingest)", "inputs." + in.name());
+                if (first != null) {
+                    errors.add(in.origin().error("inputs." + in.name() + ".type", "only one http input may be declared "
+                            + "(it is POST /api/v1/ingest/{tag} on server.http_port); " + first + " is one already"));
+                }
                 out.add(new InputSpec(in.type(), in.name(), server.bind(), server.httpPort(), Map.of(), in.origin()));
                 continue;
             }

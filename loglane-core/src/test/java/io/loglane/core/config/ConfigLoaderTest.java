@@ -342,4 +342,12 @@ class ConfigLoaderTest {
                 .extracting(ConfigException::getMessage).containsOnly(
                         "(command line): --forward-port: port 9000 on 127.0.0.1 is already used by server.http_port");
     }
+
+    @Test
+    void thereIsAtMostOneHttpInput() {
+        String yaml = "inputs:\n  - type: http\n  - type: http\n    name: web\nlanes: {default: {}}\n";
+        assertThat(ConfigLoader.check(new ConfigSource("h.yaml", yaml))).extracting(ConfigException::getMessage)
+                .containsExactly("h.yaml:3: inputs.web.type: only one http input may be declared "
+                        + "(it is POST /api/v1/ingest/{tag} on server.http_port); inputs.http is one already");
+    }
 }

@@ -1,7 +1,7 @@
 package io.loglane.inputs.forward;
 
 import io.loglane.core.ingest.Ingest;
-import io.loglane.core.lifecycle.Component;
+import io.loglane.core.lifecycle.Input;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safety: {@link #start()} and {@link #close()} are called by one owner thread;
  * {@link #boundPort()} may be read from any thread after start.
  */
-public final class ForwardInput implements Component {
+public final class ForwardInput implements Input {
     /** Pipeline slot names reserved for the later TLS and handshake stages. */
     public static final String TLS_STAGE = "tls";
     public static final String HANDSHAKE_STAGE = "handshake";
@@ -126,7 +126,14 @@ public final class ForwardInput implements Component {
     }
 
     /** The port actually bound; -1 before {@link #start()}. */
+    @Override
     public int boundPort() { return boundPort; }
+
+    @Override
+    public String name() { return config.name(); }
+
+    @Override
+    public String describe() { return config.bind() + ":" + boundPort; }
 
     public ForwardConfig config() { return config; }
 

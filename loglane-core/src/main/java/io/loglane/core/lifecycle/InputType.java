@@ -1,0 +1,24 @@
+package io.loglane.core.lifecycle;
+
+import io.loglane.core.config.InputSpec;
+
+/**
+ * One kind of input ({@code type: forward}, {@code type: http}, later {@code tail}): builds a
+ * {@link Input} from a validated {@code inputs:} entry. Its config keys, with their bounds and
+ * defaults, are declared in {@link io.loglane.core.config.ConfigSchema} under
+ * {@code inputs[<type>].}; the loader has checked every one before {@link #build} runs, so
+ * building does not validate again.
+ *
+ * <p>Thread-safety: stateless; {@link #build} may be called for several entries.
+ */
+public interface InputType {
+    /** The {@code type:} value this builds. */
+    String type();
+
+    /**
+     * A new, not yet started input for {@code spec}.
+     *
+     * @param spec an entry whose {@link InputSpec#type()} is {@link #type()}
+     */
+    Input build(InputSpec spec, InputContext context);
+}
