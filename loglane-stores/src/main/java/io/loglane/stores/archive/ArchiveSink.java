@@ -60,10 +60,10 @@ import java.util.concurrent.Future;
  * file per hour bucket, {@link StagedRowWriter}); a due flush hands the staged generation to a
  * background thread where DuckDB reads it through a Java table function ({@link StagedRows}) into
  * {@code COPY … TO parquet}, while the delivery thread stages the next ones (at most {@link #MAX_FLUSHES_QUEUED} flushes queued; one more due flush waits for the oldest). A non-forced flush
- * therefore reports its offsets on a later call; {@code flush(true)} waits. Measured on the
- * 2-core build machine, shared with other builds (2 M access-like records, flushRows 250 k,
- * warmed up): 0.95–1.17 M rows/s end to end on 2 cores, 0.51–0.57 M rows/s pinned to one core;
- * DuckDB's Java Appender alone took 0.3–0.5 M rows/s before any Parquet was written.
+ * therefore reports its offsets on a later call; {@code flush(true)} waits. Measured for the
+ * conversion alone (loglane-bench {@code ConvertHarness}, 500 k access rows, thread CPU): the table
+ * function 1.7–1.9 CPU-µs per row against 3.5–3.9 for NDJSON + {@code read_json}, 6–8 for DuckDB's
+ * Java Appender and 5–6 for rows INSERTed into a DuckDB table before the COPY.
  *
  * <p>Thread-safety: not thread-safe; one delivery thread (the {@link io.loglane.delivery.Sink} contract).
  * The internal converter threads own the Parquet writers only while flushes are in flight; every
