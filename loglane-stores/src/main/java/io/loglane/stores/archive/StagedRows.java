@@ -44,7 +44,7 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
     private static final int READ_BYTES = 1 << 20;
 
     private final FieldType[] typed;
-    private Path source;
+    private volatile Path source; // volatile: DuckDB may call back on a thread of its own
     private Cursor open;
 
     StagedRows(List<FieldDef> typedFields) {
