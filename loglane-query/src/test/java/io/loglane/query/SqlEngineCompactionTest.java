@@ -121,7 +121,7 @@ class SqlEngineCompactionTest {
                         Files.delete(source);
                     }
                     for (Path source : sources) {
-                        Path tmp = ArchiveLayout.tempFor(source);
+                        Path tmp = hidden(source);
                         Files.copy(spare.resolve(source.getFileName()), tmp);
                         Files.move(tmp, source, StandardCopyOption.ATOMIC_MOVE);
                     }
@@ -156,13 +156,18 @@ class SqlEngineCompactionTest {
     /** Writes the merged file the way compaction does: into a temp file, then renamed into place. */
     private void merge(List<Path> from, long first, long last) throws Exception {
         Path target = hour.resolve(ArchiveLayout.fileName(first, last));
-        Path tmp = ArchiveLayout.tempFor(target);
+        Path tmp = hidden(target);
         String list = from.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", ", "[", "]"));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT * FROM read_parquet(" + list + ", union_by_name=true, hive_partitioning=false)) TO '"
                     + tmp + "' (FORMAT parquet)");
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A temporary name as the local storage uses them: hidden, so never listed. */
+    private static Path hidden(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
     }
 
     private List<Path> parquetFiles() throws Exception {
