@@ -58,6 +58,8 @@ final class LaneViews {
     /** What the last complete refresh listed, and the storage version it listed (-1: unknown). */
     private Listing last;
     private long lastVersion = -1;
+    /** The storage version the latest listing was taken at, whether or not its views were installed. */
+    private long listedVersion = -1;
 
     LaneViews(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields) {
         this.storage = storage;
@@ -78,6 +80,17 @@ final class LaneViews {
     record Listing(Map<String, List<String>> files) {
         Listing {
             files = Map.copyOf(files);
+        }
+    }
+
+    /**
+     * A view or a query failed on a listed file that is gone. If nothing was put or deleted
+     * through the storage since the latest listing, someone else changed it: the storage's kept
+     * listing is stale and is read again. Otherwise the next refresh lists the change anyway.
+     */
+    synchronized void stale() throws IOException {
+        if (storage.version() == listedVersion) {
+            storage.refresh();
         }
     }
 
@@ -107,6 +120,7 @@ final class LaneViews {
         if (version >= 0 && version == lastVersion && last != null) {
             return last; // nothing was put or deleted since: the views are current
         }
+        listedVersion = version;
         Map<String, List<ArchiveStorage.StoredObject>> byLane = new TreeMap<>();
         for (String lane : configured.keySet()) {
             byLane.put(lane, new ArrayList<>());

@@ -111,6 +111,7 @@ public final class SqlEngine implements Component {
                 if (attempt >= VANISHED_FILE_ATTEMPTS || !vanishedFile(e)) {
                     throw e;
                 }
+                views.stale();
             }
         }
         canceller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -190,6 +191,7 @@ public final class SqlEngine implements Component {
             }
             try {
                 if (!lastAttempt && (vanishedFile(e) || (listing != null && views.anyGone(listing)))) {
+                    views.stale();
                     return null;
                 }
             } catch (IOException io) {

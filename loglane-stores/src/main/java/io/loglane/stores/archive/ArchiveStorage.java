@@ -93,4 +93,11 @@ public interface ArchiveStorage {
     default long version() {
         return -1;
     }
+
+    /**
+     * Forgets any listing kept in memory, so the next {@link #list} reads the storage: readers call
+     * it when an object a listing gave them is gone and {@link #version()} did not change (someone
+     * else changed the storage). A no-op for storages that keep nothing.
+     */
+    default void refresh() throws IOException {}
 }

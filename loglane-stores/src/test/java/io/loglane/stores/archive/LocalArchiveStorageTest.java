@@ -26,11 +26,6 @@ class LocalArchiveStorageTest extends ArchiveStorageContract {
         });
     }
 
-    @Override
-    protected byte[] read(ArchiveStorage s, String key) throws IOException {
-        return Files.readAllBytes(Path.of(s.location(key)));
-    }
-
     @Test
     void aPutFsyncsItsDirectoryAndEveryDirectoryItCreatedInItsParent() throws Exception {
         put(A, "a");
