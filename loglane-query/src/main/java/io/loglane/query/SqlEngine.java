@@ -189,13 +189,18 @@ public final class SqlEngine implements Component {
             if (m.startsWith("Permission Error")) {
                 throw new SqlRejectedException("outside the archive: " + m, e);
             }
+            boolean vanished;
             try {
-                if (!lastAttempt && (vanishedFile(e) || (listing != null && views.anyGone(listing)))) {
-                    views.stale();
-                    return null;
+                vanished = !lastAttempt && (vanishedFile(e) || (listing != null && views.anyGone(listing)));
+                if (vanished) {
+                    views.stale(); // may list the archive again
                 }
             } catch (IOException io) {
-                e.addSuppressed(io);
+                io.addSuppressed(e);
+                throw new SqlStorageException("cannot list the archive: " + io, io);
+            }
+            if (vanished) {
+                return null;
             }
             throw new SqlExecutionException(m, e);
         } catch (IOException e) {
