@@ -3,7 +3,6 @@ package io.loglane.stores.archive;
 import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
-import io.loglane.core.io.Fsync;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.Sink;
@@ -31,9 +30,11 @@ import java.util.concurrent.Future;
 /**
  * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
  * event-time hour and written, on flush, as one zstd Parquet file per touched hour partition:
- * {@code <dir>/lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first>-<last>.parquet}, named by the
- * inclusive offset range of the flush, written to {@code .<name>.tmp}, fsynced and renamed
- * (layout, columns and recovery rules: FORMAT.md in this package).
+ * {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first>-<last>.parquet}, named by the
+ * inclusive offset range of the flush, written to a temporary file and published with an atomic,
+ * durable {@link ArchiveStorage#put} (layout, columns and recovery rules: FORMAT.md in this
+ * package). Every file operation (publish, compaction's replace, retention's and recovery's
+ * deletes, listings) goes through the sink's {@link ArchiveStorage}.
  *
  * <h2>Delivery protocol</h2>
  * <ul>
@@ -80,7 +81,7 @@ public final class ArchiveSink implements Sink {
     private final Retention retention;
     private final boolean compact;
     private final Clock clock;
-    private final ArchiveLayout layout;
+    private final ArchiveStorage storage;
     private final RowEncoder encoder;
     private final Path stagingRoot;
     private final ExecutorService converter;
@@ -114,7 +115,6 @@ public final class ArchiveSink implements Sink {
     private final ArrayBlockingQueue<ParquetWriter> writers =
             new ArrayBlockingQueue<>(MAX_FLUSHES_QUEUED);
     private boolean opened;
-    private volatile DirectorySync directorySync = Fsync::directory;
     /** Offset the engine has committed (what open got, then each flush result once acted upon). */
     private long committed;
     /** Offset after everything in renamed files. */
@@ -127,22 +127,34 @@ public final class ArchiveSink implements Sink {
     private long firstStagedAtMillis;
     private long lastMaintenanceMillis;
 
-    /** The default archive instance ({@link #STORE}) of {@code lane}. */
+    /** The default archive instance ({@link #STORE}) of {@code lane}, on the local directory {@code settings.dir()}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
             boolean compact, MeterRegistry registry, Clock clock) {
-        this(STORE, lane, parserOrNull, settings, retention, compact, registry, clock);
+        this(lane, parserOrNull, settings, retention, compact, registry, clock,
+                settings == null || settings.dir() == null ? null : new LocalArchiveStorage(settings.dir()));
+    }
+
+    /** The default archive instance ({@link #STORE}) of {@code lane} on {@code storage}. */
+    public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
+            boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
+        this(STORE, lane, parserOrNull, settings, retention, compact, registry, clock, storage);
     }
 
     /**
      * @param instance the archive instance ({@link #instance()}): names the delivery checkpoint, so
      *                 two archives on one lane need two names; {@link #STORE} for the default one
+     * @param storage  where every file goes (published, listed, deleted); {@code settings.dir()} still
+     *                 holds the staging files, which are local scratch
      */
     public ArchiveSink(String instance, String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
-            boolean compact, MeterRegistry registry, Clock clock) {
+            boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
         this.instance = java.util.Objects.requireNonNull(instance, "instance");
         ArchiveLayout.checkLane(lane);
         if (settings == null || settings.dir() == null) {
             throw new IllegalArgumentException("archive settings need a dir");
+        }
+        if (storage == null) {
+            throw new IllegalArgumentException("no archive storage");
         }
         if (settings.flushRows() <= 0 || settings.flushBytes() <= 0 || settings.flushAge() == null
                 || settings.flushAge().isNegative() || settings.compactAfter() == null
@@ -155,16 +167,16 @@ public final class ArchiveSink implements Sink {
         this.retention = retention;
         this.compact = compact;
         this.clock = clock;
-        this.layout = new ArchiveLayout(settings.dir());
+        this.storage = storage;
         this.encoder = new RowEncoder(parserOrNull);
-        this.stagingRoot = layout.root().resolve(".staging").resolve(lane);
+        this.stagingRoot = settings.dir().toAbsolutePath().normalize().resolve(".staging").resolve(lane);
         this.staging = new StagingBuffer(stagingRoot.resolve("0"));
         this.converter = Executors.newFixedThreadPool(MAX_FLUSHES_QUEUED, r -> {
             Thread t = new Thread(r, "archive-flush-" + lane);
             t.setDaemon(true);
             return t;
         });
-        this.maintenance = new ArchiveMaintenance(layout, lane, clock);
+        this.maintenance = new ArchiveMaintenance(storage, lane, clock);
         this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(MetricNames.ARCHIVE_COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
@@ -173,15 +185,6 @@ public final class ArchiveSink implements Sink {
         this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
     }
-
-    /** How a flush makes its renames durable: {@link Fsync#directory}; a seam so tests can fail it. */
-    @FunctionalInterface
-    interface DirectorySync {
-        void sync(Path dir) throws IOException;
-    }
-
-    /** Replaces the directory fsync of flushes; for tests (a failing fsync must fail the flush). */
-    void directorySyncHook(DirectorySync hook) { this.directorySync = hook; }
 
     @Override
     public String store() { return STORE; }
@@ -306,23 +309,20 @@ public final class ArchiveSink implements Sink {
         staging = new StagingBuffer(stagingRoot.resolve(Long.toString(++stagingGeneration)));
         resetStaged();
         inFlight.addLast(converter.submit(() -> {
-            Set<Path> dirs = new HashSet<>();
             for (Map.Entry<Long, StagingBuffer.Part> e : parts.entrySet()) {
-                Path dir = layout.partitionDir(lane, e.getKey());
+                String key = ArchiveLayout.partitionPrefix(lane, e.getKey()) + name;
+                Path tmp = storage.newTempFile(key);
                 ParquetWriter w = writers.take(); // one is free: at most MAX_FLUSHES_QUEUED flushes run
                 try {
-                    w.writeStaged(e.getValue().file, dir.resolve(name));
+                    w.writeStaged(e.getValue().file, tmp);
                 } finally {
                     if (!writers.offer(w)) {
                         w.close(); // open() replaced the writers after an interrupted wait: this one is surplus
                     }
                 }
-                dirs.add(dir);
+                // Atomic and durable on return: the checkpoint is committed after this flush returns.
+                storage.put(tmp, key);
                 files.increment();
-            }
-            for (Path dir : dirs) {
-                // The checkpoint is committed after this flush returns: its renames must be durable first.
-                directorySync.sync(dir);
             }
             done.discard();
             flushes.increment();

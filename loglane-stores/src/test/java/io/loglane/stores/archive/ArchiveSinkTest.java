@@ -94,17 +94,23 @@ class ArchiveSinkTest {
 
     @Test
     void aFailedDirectoryFsyncFailsTheFlushSoItsOffsetsAreNeverReportedDurable() throws Exception {
-        ArchiveSink s = sink("app");
-        s.open(0);
-        s.directorySyncHook(d -> {
-            throw new IOException("Input/output error");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        LocalArchiveStorage storage = new LocalArchiveStorage(dir, d -> {
+            if (failing.get()) {
+                throw new IOException("Input/output error");
+            }
+            io.loglane.core.io.Fsync.directory(d);
         });
+        ArchiveSink s = new ArchiveSink("app", null, settings(1_000_000), null, true, registry, clock, storage);
+        sinks.add(s);
+        s.open(0);
+        failing.set(true);
         s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
         assertThatThrownBy(() -> s.flush(true)).as("the engine commits only what a flush returns")
                 .hasMessageContaining("Input/output error");
 
         // As the engine does after a failure: reopen at the checkpoint, which never moved, and redeliver.
-        s.directorySyncHook(io.loglane.core.io.Fsync::directory);
+        failing.set(false);
         s.open(0);
         s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
         assertThat(s.flush(true)).isEqualTo(3);
@@ -458,14 +464,15 @@ class ArchiveSinkTest {
         s.write(lines(6, 3, "2026-03-01T08:20:00Z"));
         s.flush(true);
         Path hour = dir.resolve("lane=app/date=2026-03-01/hour=08");
-        List<Path> sources = ArchiveLayout.partitionFiles(hour).stream().map(ArchiveFile::path).toList();
+        List<Path> sources = parquetFiles();
         // Crash right after the compacted file was renamed in, before its sources were deleted.
         try (ParquetWriter w = new ParquetWriter("app", List.of())) {
             w.merge(sources.subList(0, 2), hour.resolve(ArchiveLayout.fileName(0, 5)));
         }
         assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(15L)); // the glob reads 6 rows twice
-        assertThat(new ArchiveLayout(dir).liveFiles("app")).as("what readers read").extracting(p -> p.getFileName().toString())
-                .containsExactly("00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");
+        assertThat(ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), "app")).as("what readers read").containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000005.parquet",
+                "lane=app/date=2026-03-01/hour=08/00000000000000000006-00000000000000000008.parquet");
         s.open(9);
         assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
                 "00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");
