@@ -9,6 +9,7 @@ import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
@@ -70,8 +71,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Metrics: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
  * {input, lane} and {@code EVENTS_REJECTED}, {@code BYTES_REJECTED} {input, lane, reason}, counted
  * per lane part once its append completes; counters are cached ({@link RouterMeters}). Each append
- * carries the request's input, so a memory lane can count what it drops per input, and the
- * request's source position, which each lane stores with its part. The per-source ledger is kept
+ * carries the request's source's ledger entry, so a memory lane can count what it drops per input
+ * and per source, and the request's source position, which each lane stores with its part. The per-source ledger is kept
  * by the inputs ({@link #sources()}), which see each request's final outcome.
  *
  * <p>Thread-safety: {@link #submit} is safe for concurrent use; per-thread scratch (splitter,
@@ -176,6 +177,7 @@ public final class Router implements Ingest, Component {
             }
         }
         Pending pending = new Pending(count);
+        SourceTally source = sources.tally(request.source(), request.tag()); // only a memory lane's drops are counted here
         for (int i = 0; i < parts.length; i++) {
             RecordBlock part = parts[i];
             if (part == null) {
@@ -184,7 +186,7 @@ public final class Router implements Ingest, Component {
             CompletableFuture<AppendResult> f;
             try {
                 f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(),
-                        request.sourcePosition(), request.source().input()));
+                        request.sourcePosition(), source));
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }

@@ -105,6 +105,8 @@ class RouterTest {
         assertThat(logs("audit")).containsExactly(ACCESS);
         assertThat(logs("error")).containsExactly(ACCESS, "plain");
         assertThat(stream.lane("audit").appended.get(0).input()).as("each append names its input").isEqualTo("forward");
+        assertThat(stream.lane("audit").appended.get(0).source()).as("and carries its source's ledger entry, for a memory lane's drops")
+                .isSameAs(router.sources().tally(new Source("forward", "127.0.0.1"), "web-1.error"));
     }
 
     @Test
