@@ -88,8 +88,9 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
-    /** The ledger entry of {@link #source} and the tag of the last frame, kept because a connection mostly sends one tag. */
+    /** The ledger entry of {@link #source} and the last frame's tag, kept because a connection mostly sends one tag. */
     private SourceTally tally;
+    private String tallyTag;
     private int backpressured;
     private boolean closed;
     private boolean closing;
@@ -156,8 +157,9 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             log.warn("bad_entry", "forward input '" + inputName + "': " + m.rejectedEntries()
                     + " invalid entries (bad time, record not a map) rejected from " + source.peer() + " tag " + m.tag());
         }
-        if (tally == null || !tally.tag().equals(m.tag())) {
+        if (tally == null || !tallyTag.equals(m.tag())) {
             tally = ingest.sources().tally(source, m.tag());
+            tallyTag = m.tag();
         }
         long now = nowNanos();
         tally.received(m.records().count() + m.rejectedEntries(), now);
