@@ -127,7 +127,7 @@ final class UpCommand implements Callable<Integer> {
         ServerSettings s = cfg.server();
         Path dataDir = data != null ? data : s.dataDir();
         ServerSettings server = new ServerSettings(s.bind(), httpPort != null ? httpPort : s.httpPort(), dataDir,
-                s.httpMaxBody(), s.shutdownGrace());
+                s.httpMaxBody(), s.shutdownGrace(), s.maxTrackedSources());
         List<InputSpec> inputs = new ArrayList<>();
         for (InputSpec in : cfg.inputs()) {
             if (forwardPort != null && in.type().equals("forward")) {
