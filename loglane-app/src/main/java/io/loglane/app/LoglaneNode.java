@@ -22,6 +22,9 @@ import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.archive.CachedArchiveStorage;
+import io.loglane.stores.archive.LocalArchiveStorage;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.local.LocalStream;
@@ -85,13 +88,15 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
         startComponent(stream); // recovers every lane
 
+        // One storage for every archive writer and the SQL engine: queries list from its memory.
+        ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(config.archive().dir()));
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
                 if (!store.equals("archive")) {
                     throw new IllegalStateException("lane " + lane.name() + ": no store named " + store);
                 }
-                ArchiveSink sink = archiveSink(lane, config, registry, clock);
+                ArchiveSink sink = archiveSink(lane, config, registry, clock, archive);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
                         Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
             }
@@ -101,7 +106,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         router = new Router(config, stream, registry, clock);
         startComponent(router);
 
-        sql = new SqlEngine(config.archive().dir(), laneFields(config), config.query());
+        sql = new SqlEngine(archive, laneFields(config), config.query());
         startComponent(sql);
 
         InputContext context = new InputContext(router, registry, clock);
@@ -154,8 +159,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public DeliveryEngine delivery() { return delivery; }
 
     /** The archive store of one lane, as configured: its parser's columns, retention and {@code compact} key. */
-    static ArchiveSink archiveSink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
-        return new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(), lane.compact(), registry, clock);
+    static ArchiveSink archiveSink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
+        return new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(), lane.compact(), registry, clock, storage);
     }
 
     static RecordParser parser(LaneSpec lane) {

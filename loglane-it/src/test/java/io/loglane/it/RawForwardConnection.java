@@ -20,7 +20,12 @@ final class RawForwardConnection implements AutoCloseable {
     private final MessageUnpacker acks;
 
     RawForwardConnection(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** Connects from {@code localHost}, e.g. {@code 127.0.0.2} (any 127.x address is loopback), to appear as another peer. */
+    RawForwardConnection(int port, String localHost) throws IOException {
+        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localHost), 0);
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         acks = MessagePack.newDefaultUnpacker(in);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and counted like a 400 is, and a query the archive cannot answer because its files cannot be
  * listed is a 503 {@code archive_unavailable}, logged and counted, not a 400 blaming the query.
  * The faults are real: a lane over its rate, a directory where the lane's next segment file must
- * go, a file where a partition directory belongs.
+ * go, a directory entry the archive's listing cannot examine.
  */
 class ServerErrorsIT {
     private static final String OVERLAY = """
@@ -93,10 +93,19 @@ class ServerErrorsIT {
 
     @Test
     void aQueryOverAnArchiveThatCannotBeListedIs503ArchiveUnavailableLoggedAndCounted() throws Exception {
-        Path dateDir = dir.resolve("data").resolve("archive").resolve("lane=audit").resolve("date=2026-01-01");
-        Files.createDirectories(dateDir);
-        Path notADirectory = Files.writeString(dateDir.resolve("hour=00"), "a file where a partition directory belongs");
         String query = ChildNode.JSON.writeValueAsString(Map.of("sql", "SELECT count(*) FROM logs"));
+        assertThat(node.post("/api/v1/ingest/errors.audit", "{\"message\":\"kept\"}\n", Map.of()).statusCode()).isEqualTo(202);
+        node.flush();
+        assertThat(node.post("/api/v1/sql", query, Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(200);
+        // The node lists the archive from memory; it reads the directory again when a query finds a
+        // listed file gone behind its back. That listing then meets an entry it cannot examine: a
+        // symbolic link to itself (ELOOP; permissions cannot fail a listing as root).
+        Path archive = dir.resolve("data").resolve("archive");
+        Path dateDir = Files.createDirectories(archive.resolve("lane=audit").resolve("date=2026-01-01"));
+        Path loop = Files.createSymbolicLink(dateDir.resolve("hour=00"), Path.of("hour=00"));
+        try (var files = Files.walk(archive.resolve("lane=audit"))) {
+            Files.delete(files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow());
+        }
         try {
             long from = node.logLength();
             HttpResponse<String> r = node.post("/api/v1/sql", query, Map.of("Content-Type", "application/json"));
@@ -107,7 +116,7 @@ class ServerErrorsIT {
             assertLogged(from, "api: POST /api/v1/sql answered 503 archive_unavailable: cannot list the archive");
             assertThat(metric("loglane_api_errors_total", "route", "/api/v1/sql", "reason", "archive_unavailable")).isEqualTo(1);
         } finally {
-            Files.delete(notADirectory);
+            Files.delete(loop);
         }
         assertThat(node.post("/api/v1/sql", query, Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(200);
     }

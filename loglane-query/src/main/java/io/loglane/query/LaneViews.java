@@ -6,11 +6,9 @@ import static io.loglane.stores.archive.ArchiveSchema.literal;
 import io.loglane.core.config.LaneNames;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.stores.archive.ArchiveLayout;
+import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.ArchiveSchema;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,16 +27,18 @@ import java.util.TreeSet;
  *
  * <h2>Which files a view reads</h2>
  * A lane's view reads an explicit list of files, {@link ArchiveLayout#liveFiles}, not a glob: a
- * compaction renames its merged file into the partition before it deletes the sources (and a
+ * compaction puts its merged file into the partition before it deletes the sources (and a
  * crash can leave both until the next start), and a glob would then read every row of those
  * sources twice. The list leaves out every file whose offset range another file of its partition
  * covers, the rule the archive's recovery applies (FORMAT.md, "Reading"). {@link #refresh} runs
- * before every query: it lists each lane again (a directory walk, no file is opened) and replaces
- * the views whose list changed, then {@code logs}. A file listed but deleted before the query reads
- * it fails the query with "No such file", and {@link SqlEngine} runs it again on a new listing.
+ * before every query: it takes one listing of the {@link ArchiveStorage} (from memory when the
+ * storage is a {@link io.loglane.stores.archive.CachedArchiveStorage}; nothing at all when its
+ * {@link ArchiveStorage#version()} did not change since the last refresh) and replaces the views
+ * whose list changed, then {@code logs}. A file listed but deleted before the query reads it fails
+ * the query with "No such file", and {@link SqlEngine} runs it again on a new listing.
  *
  * <p>A lane without files (DuckDB refuses an empty file list) is an empty view with the lane's
- * columns. Lanes found on disk but not configured get views too (with the base columns when empty).
+ * columns. Lanes with files in the archive but not configured get views too.
  *
  * <p>Thread-safety: {@link #refresh} is synchronized, so listings are installed in the order they
  * were taken and a query never binds an older list than the one its own refresh took; views are
@@ -47,17 +47,22 @@ import java.util.TreeSet;
 final class LaneViews {
     static final String LOGS = "logs";
 
-    private final ArchiveLayout layout;
+    private final ArchiveStorage storage;
     private final Map<String, List<FieldDef>> configured;
-    /** The file list each lane's view reads now; absent = no view yet, or its replacement failed. */
-    private final Map<String, List<Path>> installed = new HashMap<>();
+    /** The file list (keys) each lane's view reads now; absent = no view yet, or its replacement failed. */
+    private final Map<String, List<String>> installed = new HashMap<>();
     /** Each lane view's columns ("name type"), as DuckDB's catalog holds them. */
     private final Map<String, List<String>> columns = new HashMap<>();
     /** The lanes {@code logs} unites, or null when it must be (re)created. */
     private Set<String> logsLanes;
+    /** What the last complete refresh listed, and the storage version it listed (-1: unknown). */
+    private Listing last;
+    private long lastVersion = -1;
+    /** The storage version the latest listing was taken at, whether or not its views were installed. */
+    private long listedVersion = -1;
 
-    LaneViews(ArchiveLayout layout, Map<String, List<FieldDef>> laneFields) {
-        this.layout = layout;
+    LaneViews(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields) {
+        this.storage = storage;
         for (String lane : laneFields.keySet()) {
             ArchiveLayout.checkLane(lane);
             if (lane.equalsIgnoreCase(LOGS)) {
@@ -70,17 +75,35 @@ final class LaneViews {
     /**
      * The files one {@link #refresh} listed, per lane.
      *
-     * @param files lane → the files its view was given (immutable)
+     * @param files lane → the keys of the files its view was given (immutable)
      */
-    record Listing(Map<String, List<Path>> files) {
+    record Listing(Map<String, List<String>> files) {
         Listing {
             files = Map.copyOf(files);
         }
+    }
 
-        /** Whether a listed file no longer exists: a query that failed may have failed on it. */
-        boolean anyGone() {
-            return files.values().stream().flatMap(List::stream).anyMatch(p -> !Files.exists(p));
+    /**
+     * A view or a query failed on a listed file that is gone. If nothing was put or deleted
+     * through the storage since the latest listing, someone else changed it: the storage's kept
+     * listing is stale and is read again. Otherwise the next refresh lists the change anyway.
+     */
+    synchronized void stale() throws IOException {
+        if (storage.version() == listedVersion) {
+            storage.refresh();
         }
+    }
+
+    /** Whether a file of {@code listing} no longer exists: a query that failed may have failed on it. */
+    boolean anyGone(Listing listing) throws IOException {
+        for (List<String> keys : listing.files().values()) {
+            for (String key : keys) {
+                if (!storage.exists(key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -93,14 +116,28 @@ final class LaneViews {
      *                      (the next call creates it again)
      */
     synchronized Listing refresh(Connection conn) throws SQLException, IOException {
-        Set<String> lanes = new TreeSet<>(configured.keySet());
-        lanes.addAll(discovered());
-        Map<String, List<Path>> listed = new TreeMap<>();
-        for (String lane : lanes) {
-            listed.put(lane, layout.liveFiles(lane));
+        long version = storage.version();
+        if (version >= 0 && version == lastVersion && last != null) {
+            return last; // nothing was put or deleted since: the views are current
+        }
+        listedVersion = version;
+        Map<String, List<ArchiveStorage.StoredObject>> byLane = new TreeMap<>();
+        for (String lane : configured.keySet()) {
+            byLane.put(lane, new ArrayList<>());
+        }
+        for (ArchiveStorage.StoredObject o : storage.list("")) {
+            String lane = ArchiveLayout.laneOf(o.key());
+            if (lane != null && LaneNames.isValid(lane) && !lane.equalsIgnoreCase(LOGS)) {
+                byLane.computeIfAbsent(lane, l -> new ArrayList<>()).add(o);
+            }
+        }
+        Set<String> lanes = new TreeSet<>(byLane.keySet());
+        Map<String, List<String>> listed = new TreeMap<>();
+        for (Map.Entry<String, List<ArchiveStorage.StoredObject>> e : byLane.entrySet()) {
+            listed.put(e.getKey(), ArchiveLayout.liveFiles(e.getValue()));
         }
         try (Statement s = conn.createStatement()) {
-            for (Map.Entry<String, List<Path>> e : listed.entrySet()) {
+            for (Map.Entry<String, List<String>> e : listed.entrySet()) {
                 String lane = e.getKey();
                 if (e.getValue().equals(installed.get(lane))) {
                     continue;
@@ -119,7 +156,9 @@ final class LaneViews {
                 logsLanes = lanes;
             }
         }
-        return new Listing(listed);
+        last = new Listing(listed);
+        lastVersion = version;
+        return last;
     }
 
     /** A view's columns from the catalog (no file is read: views store their bound columns). */
@@ -137,13 +176,13 @@ final class LaneViews {
         return out;
     }
 
-    private String laneQuery(String lane, List<Path> files) {
+    private String laneQuery(String lane, List<String> files) {
         if (files.isEmpty()) {
             return emptyQuery(configured.getOrDefault(lane, List.of()));
         }
         StringBuilder b = new StringBuilder("SELECT * FROM read_parquet([");
         for (int i = 0; i < files.size(); i++) {
-            b.append(i > 0 ? ", " : "").append(literal(files.get(i).toString()));
+            b.append(i > 0 ? ", " : "").append(literal(storage.location(files.get(i))));
         }
         // hive_partitioning off: lane/date/hour come from the files' own columns, not the path.
         return b.append("], hive_partitioning=false, union_by_name=true)").toString();
@@ -170,21 +209,5 @@ final class LaneViews {
             b.append("NULL::").append(cols.get(i).duckType()).append(" AS ").append(ident(cols.get(i).name()));
         }
         return b.append(" WHERE false").toString();
-    }
-
-    private Set<String> discovered() throws IOException {
-        Set<String> out = new TreeSet<>();
-        if (!Files.isDirectory(layout.root())) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root(), "lane=*")) {
-            for (Path p : ds) {
-                String lane = p.getFileName().toString().substring("lane=".length());
-                if (LaneNames.isValid(lane) && !lane.equalsIgnoreCase(LOGS)) {
-                    out.add(lane);
-                }
-            }
-        }
-        return out;
     }
 }

@@ -3,7 +3,8 @@ package io.loglane.query;
 import io.loglane.core.config.QuerySettings;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.core.parse.FieldDef;
-import io.loglane.stores.archive.ArchiveLayout;
+import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.archive.LocalArchiveStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,8 +29,8 @@ import org.duckdb.DuckDBConnection;
  * plus {@code logs} (see {@link LaneViews}).
  *
  * <h2>Exactly once</h2>
- * Before every query each lane's view is pointed at the lane's live files, listed anew
- * ({@link io.loglane.stores.archive.ArchiveLayout#liveFiles}): files another file of their
+ * Before every query each lane's view is pointed at the lane's live files, listed anew through the
+ * {@link ArchiveStorage} ({@link io.loglane.stores.archive.ArchiveLayout#liveFiles}): files another file of their
  * partition covers, as the sources of a compaction are once its merged file is renamed in, are
  * not read, so no row is counted twice. A query that fails because a listed file was deleted
  * meanwhile (compaction, retention) runs again on a new listing, up to five times in all.
@@ -53,7 +54,7 @@ import org.duckdb.DuckDBConnection;
  * on its own connection duplicated from the shared database.
  */
 public final class SqlEngine implements Component {
-    private final ArchiveLayout layout;
+    private final ArchiveStorage storage;
     private final QuerySettings settings;
     private final LaneViews views;
     private final StatementGate gate;
@@ -63,14 +64,23 @@ public final class SqlEngine implements Component {
 
     private static final int VANISHED_FILE_ATTEMPTS = 5;
 
+    /** SQL over the archive in a local directory, listed on every query (another process may write it). */
     public SqlEngine(Path archiveDir, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
+        this(new LocalArchiveStorage(archiveDir), laneFields, settings);
+    }
+
+    /**
+     * SQL over the archive in {@code storage}; give the node's {@link io.loglane.stores.archive.CachedArchiveStorage},
+     * shared with the archive sinks, so that queries list from memory.
+     */
+    public SqlEngine(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
         if (settings == null || settings.timeout() == null || settings.timeout().isNegative()
                 || settings.timeout().isZero() || settings.maxRows() <= 0) {
             throw new IllegalArgumentException("bad query settings: " + settings);
         }
-        this.layout = new ArchiveLayout(archiveDir);
+        this.storage = storage;
         this.settings = settings;
-        this.views = new LaneViews(layout, Map.copyOf(laneFields));
+        this.views = new LaneViews(storage, Map.copyOf(laneFields));
         this.gate = new StatementGate(laneFields.keySet());
     }
 
@@ -83,7 +93,7 @@ public final class SqlEngine implements Component {
         props.setProperty("jdbc_stream_results", "true"); // fetch lazily: a row limit must not materialize everything
         db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", props);
         try (Statement s = db.createStatement()) {
-            s.execute("SET allowed_directories=[" + io.loglane.stores.archive.ArchiveSchema.literal(layout.root() + "/") + "]");
+            s.execute("SET allowed_directories=[" + io.loglane.stores.archive.ArchiveSchema.literal(storage.location("") + "/") + "]");
             s.execute("SET enable_external_access=false");
             s.execute("SET autoinstall_known_extensions=false");
             s.execute("SET autoload_known_extensions=false");
@@ -101,6 +111,7 @@ public final class SqlEngine implements Component {
                 if (attempt >= VANISHED_FILE_ATTEMPTS || !vanishedFile(e)) {
                     throw e;
                 }
+                views.stale();
             }
         }
         canceller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -178,7 +189,17 @@ public final class SqlEngine implements Component {
             if (m.startsWith("Permission Error")) {
                 throw new SqlRejectedException("outside the archive: " + m, e);
             }
-            if (!lastAttempt && (vanishedFile(e) || (listing != null && listing.anyGone()))) {
+            boolean vanished;
+            try {
+                vanished = !lastAttempt && (vanishedFile(e) || (listing != null && views.anyGone(listing)));
+                if (vanished) {
+                    views.stale(); // may list the archive again
+                }
+            } catch (IOException io) {
+                io.addSuppressed(e);
+                throw new SqlStorageException("cannot list the archive: " + io, io);
+            }
+            if (vanished) {
                 return null;
             }
             throw new SqlExecutionException(m, e);

@@ -26,15 +26,20 @@ final class ArchiveFixture {
         ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
         try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
             sink.open(base);
-            RecordBlockBuilder b = new RecordBlockBuilder();
-            long t0 = T0.getEpochSecond() * 1_000_000_000L + T0.getNano();
-            for (int i = 0; i < n; i++) {
-                byte[] rec = pack(lane + "-" + (base + i), fields);
-                b.add(t0 + i * 1_000_000_000L, rec, 0, rec.length);
-            }
-            sink.write(new StoredBatch(base, "tag." + lane, t0, b.build(), null, null));
+            sink.write(batch(lane, base, n, fields));
             sink.flush(true);
         }
+    }
+
+    /** A stored batch of {@code n} records of a lane at offsets from {@code base}, one second apart from {@link #T0}. */
+    static StoredBatch batch(String lane, long base, int n, Map<String, Object> fields) throws IOException {
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        long t0 = T0.getEpochSecond() * 1_000_000_000L + T0.getNano();
+        for (int i = 0; i < n; i++) {
+            byte[] rec = pack(lane + "-" + (base + i), fields);
+            b.add(t0 + i * 1_000_000_000L, rec, 0, rec.length);
+        }
+        return new StoredBatch(base, "tag." + lane, t0, b.build(), null, null);
     }
 
     private static byte[] pack(String log, Map<String, Object> fields) throws IOException {

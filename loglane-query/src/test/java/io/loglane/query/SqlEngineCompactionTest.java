@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.core.config.QuerySettings;
 import io.loglane.stores.archive.ArchiveLayout;
+import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.archive.CachedArchiveStorage;
+import io.loglane.stores.archive.LocalArchiveStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Queries over a partition in the states a compaction passes through (FORMAT.md, "Compaction"):
@@ -101,13 +105,19 @@ class SqlEngineCompactionTest {
     }
 
     /**
-     * A compaction cycle runs over and over while queries run: merged file renamed in, sources
-     * deleted, sources put back, merged file deleted. The partition holds every row exactly once
-     * (by coverage) at every instant, so each answer is exact, or the query fails because files
-     * kept vanishing under it; never a wrong count.
+     * A compaction cycle runs over and over while queries run: merged file put in, sources
+     * deleted, sources put back, merged file deleted, all through the storage as the archive does.
+     * The partition holds every row exactly once (by coverage) at every instant, so each answer is
+     * exact, or the query fails because files kept vanishing under it; never a wrong count. Run
+     * with the engine listing the directory on every query, and with the node's wiring: engine and
+     * writer sharing one in-memory listing.
      */
-    @Test
-    void queriesRacingCompactionsNeverCountARowTwice() throws Exception {
+    @ParameterizedTest(name = "cached listing: {0}")
+    @ValueSource(booleans = {false, true})
+    void queriesRacingCompactionsNeverCountARowTwice(boolean cached) throws Exception {
+        ArchiveStorage storage = cached ? new CachedArchiveStorage(new LocalArchiveStorage(dir)) : new LocalArchiveStorage(dir);
+        SqlEngine e = cached ? new SqlEngine(storage, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100)) : engine;
+        e.start();
         Path spare = Files.createDirectories(dir.resolve("spare"));
         for (Path source : sources) {
             Files.copy(source, spare.resolve(source.getFileName()));
@@ -116,19 +126,19 @@ class SqlEngineCompactionTest {
         Thread compactor = Thread.ofPlatform().name("compactor").start(() -> {
             try {
                 while (!stop.get()) {
-                    merge(sources, 0, 8);
+                    merge(storage, sources, 0, 8);
                     for (Path source : sources) {
-                        Files.delete(source);
+                        storage.delete(key(source));
                     }
                     for (Path source : sources) {
-                        Path tmp = ArchiveLayout.tempFor(source);
+                        Path tmp = storage.newTempFile(key(source));
                         Files.copy(spare.resolve(source.getFileName()), tmp);
-                        Files.move(tmp, source, StandardCopyOption.ATOMIC_MOVE);
+                        storage.put(tmp, key(source));
                     }
-                    Files.delete(hour.resolve(ArchiveLayout.fileName(0, 8)));
+                    storage.delete(HOUR + "/" + ArchiveLayout.fileName(0, 8));
                 }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
             }
         });
         List<Object> answers = new ArrayList<>();
@@ -137,11 +147,11 @@ class SqlEngineCompactionTest {
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < until) {
                 try {
-                    answers.add(engine.execute(ROWS).rows().getFirst());
-                } catch (SqlExecutionException e) {
+                    answers.add(e.execute(ROWS).rows().getFirst());
+                } catch (SqlExecutionException ex) {
                     // after five attempts; the last message is DuckDB's for a vanished file (its JDBC
                     // driver says "Invalid result set" when the first rows could not be streamed)
-                    assertThat(e.getMessage()).as("only vanished files may fail a query")
+                    assertThat(ex.getMessage()).as("only vanished files may fail a query")
                             .containsAnyOf("No such file", "Cannot open file", "No files found", "Invalid result set");
                     failed++;
                 }
@@ -149,20 +159,32 @@ class SqlEngineCompactionTest {
         } finally {
             stop.set(true);
             compactor.join();
+            if (e != engine) {
+                e.close();
+            }
         }
         assertThat(answers).as("%d queries failed on vanished files", failed).hasSizeGreaterThan(10).containsOnly(List.of(9L, 9L));
     }
 
-    /** Writes the merged file the way compaction does: into a temp file, then renamed into place. */
+    private String key(Path file) {
+        return dir.relativize(file).toString();
+    }
+
+    /** Writes the merged file behind the engine's back, the way compaction does: into a temp file, then renamed into place. */
     private void merge(List<Path> from, long first, long last) throws Exception {
-        Path target = hour.resolve(ArchiveLayout.fileName(first, last));
-        Path tmp = ArchiveLayout.tempFor(target);
+        merge(new LocalArchiveStorage(dir), from, first, last);
+    }
+
+    /** Writes the merged file through {@code storage}, as compaction does. */
+    private void merge(ArchiveStorage storage, List<Path> from, long first, long last) throws Exception {
+        String key = HOUR + "/" + ArchiveLayout.fileName(first, last);
+        Path tmp = storage.newTempFile(key);
         String list = from.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", ", "[", "]"));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT * FROM read_parquet(" + list + ", union_by_name=true, hive_partitioning=false)) TO '"
                     + tmp + "' (FORMAT parquet)");
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        storage.put(tmp, key);
     }
 
     private List<Path> parquetFiles() throws Exception {

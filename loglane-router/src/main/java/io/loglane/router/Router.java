@@ -8,6 +8,8 @@ import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
@@ -69,7 +71,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Metrics: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
  * {input, lane} and {@code EVENTS_REJECTED}, {@code BYTES_REJECTED} {input, lane, reason}, counted
  * per lane part once its append completes; counters are cached ({@link RouterMeters}). Each append
- * carries the request's input, so a memory lane can count what it drops per input.
+ * carries the request's source's ledger entry, so a memory lane can count what it drops per input
+ * and per source, and the request's source position, which each lane stores with its part. The per-source ledger is kept
+ * by the inputs ({@link #sources()}), which see each request's final outcome.
  *
  * <p>Thread-safety: {@link #submit} is safe for concurrent use; per-thread scratch (splitter,
  * builders, msgpack reader) is kept in a thread-local of this instance.
@@ -78,6 +82,7 @@ public final class Router implements Ingest, Component {
     private final Stream stream;
     private final LaneRules rules;
     private final RouterMeters meters;
+    private final SourceLedger sources;
     private final TokenBucket[] buckets;
     private final LaneRate[] rates;
     private final ThreadLocal<LaneSplitter> splitters;
@@ -98,6 +103,7 @@ public final class Router implements Ingest, Component {
             rates[i] = new LaneRate(clock);
         }
         this.meters = new RouterMeters(registry, names);
+        this.sources = new SourceLedger(registry, config.server().maxTrackedSources());
         this.splitters = ThreadLocal.withInitial(() -> new LaneSplitter(rules));
     }
 
@@ -120,6 +126,10 @@ public final class Router implements Ingest, Component {
     public void close() {
         closed = true;
     }
+
+    /** The ledger of {@code server.max_tracked_sources} sources; the inputs count in it, the router only holds it. */
+    @Override
+    public SourceLedger sources() { return sources; }
 
     @Override
     public CompletableFuture<IngestResult> submit(IngestRequest request) {
@@ -167,6 +177,7 @@ public final class Router implements Ingest, Component {
             }
         }
         Pending pending = new Pending(count);
+        SourceTally source = sources.tally(request.source(), request.tag()); // only a memory lane's drops are counted here
         for (int i = 0; i < parts.length; i++) {
             RecordBlock part = parts[i];
             if (part == null) {
@@ -174,8 +185,8 @@ public final class Router implements Ingest, Component {
             }
             CompletableFuture<AppendResult> f;
             try {
-                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(), null,
-                        request.source().input()));
+                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(),
+                        request.sourcePosition(), source));
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }

@@ -48,7 +48,7 @@ class RouterTest {
     }
 
     private static IngestRequest request(String tag, RecordBlock records, String chunk) {
-        return new IngestRequest(new Source("forward", "127.0.0.1:5000"), tag, records, chunk, 1L);
+        return new IngestRequest(new Source("forward", "127.0.0.1"), tag, records, chunk, 1L, null);
     }
 
     private static IngestResult await(CompletableFuture<IngestResult> f) throws Exception {
@@ -105,6 +105,20 @@ class RouterTest {
         assertThat(logs("audit")).containsExactly(ACCESS);
         assertThat(logs("error")).containsExactly(ACCESS, "plain");
         assertThat(stream.lane("audit").appended.get(0).input()).as("each append names its input").isEqualTo("forward");
+        assertThat(stream.lane("audit").appended.get(0).source()).as("and carries its source's ledger entry, for a memory lane's drops")
+                .isSameAs(router.sources().tally(new Source("forward", "127.0.0.1"), "web-1.error"));
+    }
+
+    @Test
+    void eachLanePartCarriesTheRequestsSourcePosition() throws Exception {
+        router(null);
+        byte[] position = {1, 2, 3, 4};
+        RecordBlock b = block(rec("log_type", "audit", "log", "a"), rec("log", "b"));
+        await(router.submit(new IngestRequest(new Source("tail", "/var/log/app.log:42"), "app", b, null, 1L, position)));
+        assertThat(stream.lane("audit").appended.getFirst().sourcePosition()).containsExactly(1, 2, 3, 4);
+        assertThat(stream.lane("default").appended.getFirst().sourcePosition()).containsExactly(1, 2, 3, 4);
+        await(router.submit(request("app", block(rec("log", "c")), null)));
+        assertThat(stream.lane("default").appended.getLast().sourcePosition()).as("none for Forward/HTTP").isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.loglane.stream;
 
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.SourceTally;
 
 /**
  * A batch to append to one lane.
@@ -10,21 +11,23 @@ import io.loglane.core.event.RecordBlock;
  * @param receivedAtNanos arrival time, nanoseconds since the epoch
  * @param chunkId         producer chunk id for de-duplication; null when absent
  * @param sourcePosition  opaque position in the source this batch ends at (a file tail's offset),
- *                        stored with the batch; null when not applicable
- * @param input           the input the batch came from (the {@code input} metric label), so a memory
- *                        lane can count what it drops per input; not stored
+ *                        stored with the batch; null when not applicable (Forward, HTTP)
+ * @param source          the completeness-ledger entry of the source the batch came from, so a
+ *                        memory lane can count what it drops per input ({@link #input()}) and per
+ *                        source; not stored. Null for appends that come from no input (tools, tests).
  */
 public record AppendRequest(String tag, RecordBlock records, long receivedAtNanos, String chunkId, byte[] sourcePosition,
-                            String input) {
-    /** {@link #input} of appends that come from no input (tools, tests). */
+                            SourceTally source) {
+    /** {@link #input()} of appends that come from no input (tools, tests). */
     public static final String NO_INPUT = "none";
-
-    public AppendRequest {
-        java.util.Objects.requireNonNull(input, "input (use NO_INPUT)");
-    }
 
     /** An append from no input ({@link #NO_INPUT}). */
     public AppendRequest(String tag, RecordBlock records, long receivedAtNanos, String chunkId, byte[] sourcePosition) {
-        this(tag, records, receivedAtNanos, chunkId, sourcePosition, NO_INPUT);
+        this(tag, records, receivedAtNanos, chunkId, sourcePosition, null);
+    }
+
+    /** The input the batch came from (the {@code input} metric label), or {@link #NO_INPUT}. */
+    public String input() {
+        return source == null ? NO_INPUT : source.source().input();
     }
 }

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
+ *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
  * Every server error (5xx) outside ingest is logged, rate-limited per route and reason, and counted
@@ -109,6 +110,7 @@ public final class HttpApi implements Component {
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
+        app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(ApiError.of(e.getStatus() == 413
                 ? "request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)" : e.getMessage())));

@@ -8,6 +8,7 @@ import io.loglane.core.ingest.Ingest;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.inputs.http.JsonBodyDecoder;
 import io.loglane.inputs.http.JsonBodyException;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * Every error body is {@code {"error": "...", "reason": "..."}}; every refusal is also logged
  * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413 before routing, and
  * 429/503/500 from the router (whose events the router counts too).
+ *
+ * <p>Completeness ledger ({@link io.loglane.core.ingest.SourceLedger}): the source is the client's
+ * address ({@code ctx.ip()}, the host; a proxy's when behind one) with the tag. A decoded request
+ * counts its events as received, then as accepted and de-duplicated, or as rejected under the
+ * router's reason. A request refused before its body decoded (400, 413) has no events to count
+ * (a bad_tag one not even a tag); it shows in the per-input meters only. HTTP has no source position.
  *
  * <p>An {@code Idempotency-Key} header (1–200 printable ASCII characters) acts like a Forward
  * {@code chunk} id: a retried request with the same key and tag within the dedup window is
@@ -111,14 +118,18 @@ final class IngestHandler implements Handler {
             return;
         }
         metrics.received(block.count(), 0);
-        IngestRequest req = new IngestRequest(new Source(input, ctx.ip()), tag, block, ChunkIds.http(tag, key), now);
+        Source source = new Source(input, ctx.ip());
+        SourceTally tally = ingest.sources().tally(source, tag);
+        tally.received(block.count(), now);
+        IngestRequest req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
         ctx.future(() -> ingest.submit(req).handle((res, err) -> {
             if (err == null) {
+                tally.settled(res);
                 ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
             } else {
                 Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
                 reject(ctx, cause);
-                logFailure(ctx, tag, block.count(), cause);
+                tally.rejected(logFailure(ctx, tag, block.count(), cause), block.count());
             }
             return null;
         }));
@@ -158,13 +169,17 @@ final class IngestHandler implements Handler {
         return s.length() > 100 ? b.append('…').toString() : b.toString();
     }
 
-    /** Counts and logs (rate-limited per reason) a request the router refused with {@link #reject}'s status. */
-    private void logFailure(Context ctx, String tag, int events, Throwable err) {
+    /**
+     * Counts and logs (rate-limited per reason) a request the router refused with {@link #reject}'s
+     * status; returns the reason's label.
+     */
+    private String logFailure(Context ctx, String tag, int events, Throwable err) {
         String reason = err instanceof IngestRejectedException r ? r.reason().label() : HttpIngestMetrics.INTERNAL_ERROR;
         metrics.failed(reason);
         log.warn(reason, "http input: refused a request of " + events + " events from " + ctx.ip() + " to tag '"
                 + loggable(tag) + "' with " + ctx.statusCode() + " " + reason + ": "
                 + (err instanceof IngestRejectedException ? err.getMessage() : err.toString()));
+        return reason;
     }
 
     private static void reject(Context ctx, Throwable err) {

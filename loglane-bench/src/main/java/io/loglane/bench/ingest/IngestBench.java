@@ -164,6 +164,8 @@ public final class IngestBench implements Callable<Integer> {
                     count / total, r.bytes() / total / 1e6, ms(r.percentileMillis(50)), ms(r.percentileMillis(99)), cores, server.peakRssMiB());
             out.printf(Locale.ROOT, "  acked %d events in %.1f s; all %d queryable after %.1f s%s%n", r.events(), acked, count, total,
                     count == r.events() ? "" : "  (MISMATCH: acked " + r.events() + ")");
+            // CPU time per event does not depend on what else the machine runs (events/s does)
+            out.printf(Locale.ROOT, "  server CPU %.2f µs per event (%.1f CPU-s in all)%n", cores * total * 1e6 / count, cores * total);
             long archive = sizeOf(data.resolve("archive").resolve("lane=access"));
             double perEventNdjson = frames.stream().mapToLong(FrameFactory.Frame::ndjsonBytes).sum()
                     / (double) frames.stream().mapToInt(FrameFactory.Frame::events).sum();

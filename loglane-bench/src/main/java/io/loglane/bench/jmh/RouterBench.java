@@ -114,7 +114,7 @@ public class RouterBench {
         };
         String tag = events.equals("tag") ? "web.access" : "kube.var.log.containers.web";
         RecordBlock block = BenchData.block(limits, tag, 42, records);
-        request = new IngestRequest(new Source("forward", "10.0.0.7:52114"), tag, block, null, System.currentTimeMillis() * 1_000_000L);
+        request = new IngestRequest(new Source("forward", "10.0.0.7"), tag, block, null, System.currentTimeMillis() * 1_000_000L, null);
         dir = Files.createTempDirectory("loglane-jmh-router-");
         stream = new LocalStream(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC());
         stream.start();

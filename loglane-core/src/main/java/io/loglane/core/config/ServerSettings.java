@@ -10,5 +10,8 @@ import java.nio.file.Path;
  * @param dataDir       root of the stream, checkpoints and archive (default {@code ./data})
  * @param httpMaxBody   largest accepted HTTP request body in bytes (default 16 MiB); larger → 413
  * @param shutdownGrace how long SIGTERM waits for drain and flush
+ * @param maxTrackedSources sources the completeness ledger counts one by one (default 1000); the rest
+ *                      share their input's {@code other} bucket
  */
-public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace) {}
+public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace,
+                             int maxTrackedSources) {}

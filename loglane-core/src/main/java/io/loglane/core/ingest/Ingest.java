@@ -14,8 +14,16 @@ import java.util.concurrent.CompletableFuture;
  * all accepted or the future fails; a failed request may have stored a prefix only on lanes whose
  * durability is {@code memory}.
  *
+ * <p>Inputs also keep the completeness ledger of their sources in {@link #sources()}: what each
+ * source sent, once per frame or request, and the final outcome of each request (see
+ * {@link SourceTally}). The router cannot count that itself: it sees every attempt of a request
+ * an input retries under back-pressure, and nothing of what an input refuses before routing.
+ *
  * <p>Thread-safety: implementations are safe for concurrent use by many connections.
  */
 public interface Ingest {
     CompletableFuture<IngestResult> submit(IngestRequest request);
+
+    /** The per-source completeness ledger inputs count in; one per process. */
+    SourceLedger sources();
 }

@@ -5,8 +5,10 @@ package io.loglane.core.telemetry;
  * {@code loglane_events_received_total}) and their tag keys. Dashboards, alerts and the UI rely on
  * these names: extend, do not rename.
  *
- * <p>Together the event counters form the completeness ledger: per input/peer/tag,
- * received = accepted + rejected + deduplicated (+ dropped later by a memory lane). Events and
+ * <p>Together the event counters form the completeness ledger: per input (and lane),
+ * received = accepted + rejected + deduplicated (+ dropped later by a memory lane); per source
+ * (input, peer host, tag) the {@code loglane.source.*} counters ({@link io.loglane.core.ingest.SourceLedger})
+ * keep the same balance from the sender's side. Events and
  * their bytes are counted in pairs under the same tags, always through {@link LedgerCounters} so
  * every meter of one name has the same tag keys (Prometheus refuses to export a meter whose tag
  * keys differ from an earlier one of the same name). Meters carry no base unit: the unit is in the
@@ -20,6 +22,10 @@ public final class MetricNames {
     public static final String LANE = "lane";
     public static final String STORE = "store";
     public static final String REASON = "reason";
+    /** Tag key of per-source meters: the sender's host ({@link io.loglane.core.ingest.Source#peer()}). */
+    public static final String PEER = "peer";
+    /** Tag key of per-source meters: the events' tag. */
+    public static final String TAG = "tag";
     /** Tag key of API meters: the route's path pattern, e.g. {@code /api/v1/sql}. */
     public static final String ROUTE = "route";
 
@@ -98,6 +104,35 @@ public final class MetricNames {
     public static final String DELIVERY_RETRIES = "loglane.delivery.retries";
     /** Counter {lane, store}: events whose delivery was committed. */
     public static final String DELIVERY_DELIVERED = "loglane.delivery.delivered.events";
+
+    /**
+     * {@link #PEER} and {@link #TAG} value of the per-input bucket that counts every source beyond
+     * {@code server.max_tracked_sources} ({@link io.loglane.core.ingest.SourceLedger}).
+     */
+    public static final String OTHER_SOURCES = "other";
+    /**
+     * Counter {input, peer, tag}: events a source sent, counted by its input once per decoded
+     * frame or request (a Forward request retried under back-pressure is counted once), including
+     * entries the input refused before routing.
+     */
+    public static final String SOURCE_EVENTS_RECEIVED = "loglane.source.events.received";
+    /** Counter {input, peer, tag}: events of the source's acknowledged requests that were stored. */
+    public static final String SOURCE_EVENTS_ACCEPTED = "loglane.source.events.accepted";
+    /** Counter {input, peer, tag}: events of the source's acknowledged requests that were already stored (resent chunks). */
+    public static final String SOURCE_EVENTS_DEDUPLICATED = "loglane.source.events.deduplicated";
+    /**
+     * Counter {input, peer, tag, reason}: events the source sent that were not acknowledged, by
+     * the final reason (a Forward request waiting out back-pressure is counted once it is accepted
+     * or given up, not per retry): the router's reasons and the input's own refusals
+     * ({@link #EVENTS_REJECTED}). The sender has to resend them.
+     */
+    public static final String SOURCE_EVENTS_REJECTED = "loglane.source.events.rejected";
+    /** Counter {input, peer, tag, reason}: events of the source lost after acknowledgement (overflow: a memory lane's buffer was full). */
+    public static final String SOURCE_EVENTS_DROPPED = "loglane.source.events.dropped";
+    /** Gauge {input, peer, tag}: when the source's last batch arrived, seconds since the epoch. */
+    public static final String SOURCE_LAST_SEEN = "loglane.source.last.seen.seconds";
+    /** Gauge: sources with their own ledger entry (at most {@code server.max_tracked_sources}; the rest count as {@link #OTHER_SOURCES}). */
+    public static final String SOURCES_TRACKED = "loglane.sources.tracked";
 
     /** Counter {lane}: Parquet flushes. */
     public static final String ARCHIVE_FLUSHES = "loglane.archive.flushes";

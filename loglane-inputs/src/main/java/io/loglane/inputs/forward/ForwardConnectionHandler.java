@@ -6,6 +6,7 @@ import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -62,6 +63,13 @@ import java.util.function.BooleanSupplier;
  * about {@code max_in_flight_bytes} of records ({@link InFlightBudget}); at either limit reading
  * pauses (TCP back-pressure), so nothing queues without bound.
  *
+ * <h2>Completeness ledger</h2>
+ * The connection's source is the peer's host ({@link Source#ofAddress}); per frame, the tally of
+ * (source, tag) in {@link Ingest#sources()} counts the frame's entries as received and its invalid
+ * entries as rejected, and once the request is settled, its accepted and de-duplicated events, or
+ * all its events as rejected under the reason it was finally refused (a request waiting out
+ * back-pressure counts once, when it is accepted or the connection closes).
+ *
  * <p>Thread-safety: confined to the channel's event loop; future callbacks hop onto it.
  */
 final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -80,6 +88,9 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
+    /** The ledger entry of {@link #source} and the last frame's tag, kept because a connection mostly sends one tag. */
+    private SourceTally tally;
+    private String tallyTag;
     private int backpressured;
     private boolean closed;
     private boolean closing;
@@ -89,15 +100,17 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final class Pending {
         final String chunk;
         final long bytes;
+        final SourceTally tally;
         boolean done;
         boolean ack;
         boolean backpressured;
         /** Set when the connection must close once this request is answered: the label it is counted under. */
         String closeReason;
 
-        Pending(String chunk, long bytes) {
+        Pending(String chunk, long bytes, SourceTally tally) {
             this.chunk = chunk;
             this.bytes = bytes;
+            this.tally = tally;
         }
     }
 
@@ -121,7 +134,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        source = new Source(inputName, String.valueOf(ctx.channel().remoteAddress()));
+        source = Source.ofAddress(inputName, ctx.channel().remoteAddress());
         metrics.connectionOpened();
         super.channelActive(ctx);
     }
@@ -144,7 +157,14 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             log.warn("bad_entry", "forward input '" + inputName + "': " + m.rejectedEntries()
                     + " invalid entries (bad time, record not a map) rejected from " + source.peer() + " tag " + m.tag());
         }
-        Pending p = new Pending(m.options().chunk(), m.records().length());
+        if (tally == null || !tallyTag.equals(m.tag())) {
+            tally = ingest.sources().tally(source, m.tag());
+            tallyTag = m.tag();
+        }
+        long now = nowNanos();
+        tally.received(m.records().count() + m.rejectedEntries(), now);
+        tally.rejected(IngestRejectedException.Reason.INVALID.label(), m.rejectedEntries());
+        Pending p = new Pending(m.options().chunk(), m.records().length(), tally);
         pending.add(p);
         inputInFlight.incrementAndGet();
         budget.acquire(p.bytes);
@@ -153,7 +173,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
             flushAcks(ctx);
             return;
         }
-        IngestRequest request = new IngestRequest(source, m.tag(), m.records(), ChunkIds.forward(p.chunk), nowNanos());
+        IngestRequest request = new IngestRequest(source, m.tag(), m.records(), ChunkIds.forward(p.chunk), now, null);
         updateReading(ctx);
         submit(ctx, p, request, 0);
     }
@@ -167,7 +187,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         f.whenComplete((r, e) -> {
             try {
-                ctx.executor().execute(() -> completed(ctx, p, request, attempt, e));
+                ctx.executor().execute(() -> completed(ctx, p, request, attempt, r, e));
             } catch (RejectedExecutionException shutDown) {
                 inputInFlight.decrementAndGet(); // the event loop is gone; no ack can be sent anyway
                 budget.release(p.bytes);
@@ -175,12 +195,14 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void completed(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt, Throwable error) {
+    private void completed(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt, IngestResult result,
+                           Throwable error) {
         if (p.backpressured) {
             p.backpressured = false;
             backpressured--;
         }
         if (error == null) {
+            p.tally.settled(result);
             finish(p, true);
         } else {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -199,7 +221,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 long delay = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt, 20));
                 ctx.executor().schedule(() -> {
                     if (closed) {
-                        completed(ctx, p, request, attempt + 1, cause); // resolves the slot without an ack
+                        completed(ctx, p, request, attempt + 1, null, cause); // resolves the slot without an ack
                     } else {
                         submit(ctx, p, request, attempt + 1);
                     }
@@ -207,6 +229,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 updateReading(ctx);
                 return;
             }
+            p.tally.rejected(reason.label(), request.records().count()); // the final outcome: not acked
             finish(p, false);
             if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
                 metrics.requestFailed(reason.label());

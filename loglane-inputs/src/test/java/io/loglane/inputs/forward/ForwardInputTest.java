@@ -3,6 +3,7 @@ package io.loglane.inputs.forward;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.ingest.SourceStatus;
 import io.loglane.core.telemetry.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +69,11 @@ class ForwardInputTest {
         return c == null ? 0 : c.count();
     }
 
+    /** The ledger entry of tag {@code tag} from this host. */
+    SourceStatus source(String tag) {
+        return ingest.sources.statuses().stream().filter(s -> s.tag().equals(tag)).findFirst().orElseThrow();
+    }
+
     static void await(BooleanSupplier cond, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
@@ -89,7 +95,8 @@ class ForwardInputTest {
         assertThat(r.tag()).isEqualTo("app");
         assertThat(r.chunkId()).as("the dedup id, in the forward namespace (the ack echoes c1)").isEqualTo("forward:c1");
         assertThat(r.source().input()).isEqualTo("fwd");
-        assertThat(r.source().peer()).contains("127.0.0.1");
+        assertThat(r.source().peer()).as("the host, not host:port").isEqualTo("127.0.0.1");
+        assertThat(r.sourcePosition()).as("a Forward connection has no source position").isNull();
         assertThat(Events.of(r.records())).containsExactly(ev(T, 7, REC_A));
         assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(1);
         assertThat(registry.get(MetricNames.BYTES_RECEIVED).counter().count()).isEqualTo(good("c1").length);
@@ -173,6 +180,10 @@ class ForwardInputTest {
                 .as("the two bad entries' bytes")
                 .isEqualTo(frame().array(2).str("noon").record("x", 0).array(2).integer(T).integer(5).build().length);
         assertThat(registry.get(MetricNames.EVENTS_RECEIVED).counter().count()).isEqualTo(4);
+        SourceStatus t = source("t");
+        assertThat(List.of(t.input(), t.peer(), t.received(), t.accepted(), t.rejected())).containsExactly(
+                "fwd", "127.0.0.1", 3L, 1L, java.util.Map.of("invalid", 2L));
+        assertThat(List.of(source("app").received(), source("app").accepted())).containsExactly(1L, 1L);
     }
 
     @Test
@@ -225,6 +236,8 @@ class ForwardInputTest {
         }
         assertThat(registry.get(MetricNames.REQUESTS_FAILED).tags(MetricNames.REASON, "rate_limited").counter().count()).isEqualTo(1);
         assertThat(closedBy("rate_limited")).isEqualTo(1);
+        assertThat(source("app").rejected()).as("the ledger counts the refused frame's event").containsExactly(java.util.Map.entry("rate_limited", 1L));
+        assertThat(List.of(source("app").received(), source("app").accepted(), source("app").pending())).containsExactly(2L, 1L, 0L);
     }
 
     @Test
@@ -292,6 +305,10 @@ class ForwardInputTest {
         assertThat(ingest.requests).extracting(IngestRequest::chunkId).containsExactly("forward:A", "forward:A", "forward:A", "forward:A", "forward:B");
         assertThat(ingest.requests.get(3).records()).isSameAs(ingest.requests.get(0).records());
         assertThat(retries.count()).isEqualTo(3);
+        SourceStatus app = source("app");
+        assertThat(List.of(app.received(), app.accepted(), app.pending())).as("a retried request counts once, as its final outcome")
+                .containsExactly(2L, 2L, 0L);
+        assertThat(app.rejected()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.loglane.stores.archive;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -8,16 +7,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A committed Parquet file and the inclusive stream offset range its name declares. */
-record ArchiveFile(Path path, long firstOffset, long lastOffset) {
+/** A committed Parquet file (its storage key) and the inclusive stream offset range its name declares. */
+record ArchiveFile(String key, long firstOffset, long lastOffset) {
     /** Widest range first among equal first offsets, so a covering file is met before the files it covers. */
     private static final Comparator<ArchiveFile> SWEEP = Comparator.comparingLong(ArchiveFile::firstOffset)
             .thenComparing(Comparator.comparingLong(ArchiveFile::lastOffset).reversed())
-            .thenComparing(ArchiveFile::path);
+            .thenComparing(ArchiveFile::key);
 
     /** True if this file's range contains {@code other}'s range and is not the same file. */
     boolean covers(ArchiveFile other) {
-        return !path.equals(other.path) && firstOffset <= other.firstOffset && lastOffset >= other.lastOffset;
+        return !key.equals(other.key) && firstOffset <= other.firstOffset && lastOffset >= other.lastOffset;
     }
 
     /**

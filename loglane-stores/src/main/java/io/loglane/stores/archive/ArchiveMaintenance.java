@@ -1,10 +1,7 @@
 package io.loglane.stores.archive;
 
 import io.loglane.core.config.Retention;
-import io.loglane.core.io.Fsync;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -45,15 +42,17 @@ final class ArchiveMaintenance {
      */
     record RetentionResult(int byAge, int bySize, long bytesLeft) {}
 
-    /** One hour partition and the bytes of its files. */
-    private record Partition(Path dir, long bucket, long bytes) {}
+    /** One hour partition: its key prefix, hour bucket and objects. */
+    private record Partition(String prefix, long bucket, List<ArchiveStorage.StoredObject> objects) {
+        long bytes() { return objects.stream().mapToLong(ArchiveStorage.StoredObject::size).sum(); }
+    }
 
-    private final ArchiveLayout layout;
+    private final ArchiveStorage storage;
     private final String lane;
     private final Clock clock;
 
-    ArchiveMaintenance(ArchiveLayout layout, String lane, Clock clock) {
-        this.layout = layout;
+    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock) {
+        this.storage = storage;
         this.lane = lane;
         this.clock = clock;
     }
@@ -72,43 +71,32 @@ final class ArchiveMaintenance {
      * are returned as {@link Recovery#covered()}: redelivery must skip the rows they hold.
      */
     Recovery recover(long committed) throws IOException {
-        int deleted = 0;
+        int deleted = storage.deleteTemporary(ArchiveLayout.lanePrefix(lane)); // pass 1
         Map<Long, List<ArchiveFile>> straddling = new HashMap<>();
-        for (Path hourDir : layout.hourDirs(lane)) {
+        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
             List<ArchiveFile> files = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(hourDir)) {
-                for (Path p : ds) {
-                    if (ArchiveLayout.isTemp(p)) {
-                        Files.deleteIfExists(p); // pass 1
-                        deleted++;
-                        continue;
-                    }
-                    ArchiveFile f = ArchiveLayout.parseFile(p);
-                    if (f == null) {
-                        continue; // not ours: leave foreign files alone
-                    }
-                    if (f.firstOffset() >= committed) {
-                        Files.deleteIfExists(p); // pass 2
-                        deleted++;
-                    } else {
-                        files.add(f);
-                    }
+            for (ArchiveFile f : e.getValue()) {
+                if (f.firstOffset() >= committed) {
+                    storage.delete(f.key()); // pass 2
+                    deleted++;
+                } else {
+                    files.add(f);
                 }
             }
             List<ArchiveFile> kept = new ArrayList<>();
             Set<ArchiveFile> covered = ArchiveFile.covered(files); // the rule readers apply too (ArchiveLayout.liveFiles)
             for (ArchiveFile f : files) { // pass 3
                 if (covered.contains(f)) {
-                    Files.deleteIfExists(f.path());
+                    storage.delete(f.key());
                     deleted++;
                 } else {
                     kept.add(f);
                 }
             }
-            Long bucket = ArchiveLayout.bucketOf(hourDir);
+            long bucket = ArchiveLayout.bucketOf(e.getKey());
             for (ArchiveFile f : kept) {
-                if (f.lastOffset() >= committed && bucket != null) {
-                    straddling.computeIfAbsent(bucket, b -> new ArrayList<>()).add(f);
+                if (f.lastOffset() >= committed) {
+                    straddling.computeIfAbsent(bucket, k -> new ArrayList<>()).add(f);
                 }
             }
         }
@@ -126,25 +114,27 @@ final class ArchiveMaintenance {
     int compact(ParquetWriter writer, long committed, Duration after, int minFiles) throws IOException, SQLException {
         Instant now = clock.instant();
         int done = 0;
-        for (Path hourDir : layout.hourDirs(lane)) {
-            Long bucket = ArchiveLayout.bucketOf(hourDir);
-            if (bucket == null || ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
+        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+            long bucket = ArchiveLayout.bucketOf(e.getKey());
+            if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
                 continue;
             }
-            List<ArchiveFile> files = ArchiveLayout.partitionFiles(hourDir).stream().filter(f -> f.lastOffset() < committed).toList();
+            List<ArchiveFile> files = e.getValue().stream().filter(f -> f.lastOffset() < committed).toList();
             if (files.size() < Math.max(2, minFiles)) {
                 continue;
             }
             long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
             long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
             String name = ArchiveLayout.fileName(first, last);
-            Path partition = layout.laneDir(lane).relativize(hourDir);
+            String partition = e.getKey().substring(ArchiveLayout.lanePrefix(lane).length(), e.getKey().length() - 1);
             // Both lines are the operator's (and the crash test's) view of a compaction in progress.
             LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
-            writer.merge(files.stream().map(ArchiveFile::path).toList(), hourDir.resolve(name));
-            Fsync.directory(hourDir); // the merged file is durable before its sources go
+            String key = e.getKey() + name;
+            Path tmp = storage.newTempFile(key);
+            writer.merge(files.stream().map(f -> Path.of(storage.location(f.key()))).toList(), tmp);
+            storage.put(tmp, key); // durable before its sources go
             for (ArchiveFile f : files) {
-                Files.deleteIfExists(f.path());
+                storage.delete(f.key());
             }
             LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
             done++;
@@ -161,7 +151,7 @@ final class ArchiveMaintenance {
      *       rows staged for them, or the current hour); if only those are left the lane stays over
      *       its size.</li>
      * </ol>
-     * Then empty date directories are deleted.
+     * The storage removes the directories a deleted partition leaves empty.
      *
      * @param inUse hour buckets that size retention must not delete
      */
@@ -174,22 +164,17 @@ final class ArchiveMaintenance {
         Instant cutoff = byAge ? clock.instant().minus(retention.maxAge()) : null;
         int agedOut = 0;
         List<Partition> kept = new ArrayList<>();
-        for (Path hourDir : layout.hourDirs(lane)) {
-            Long bucket = ArchiveLayout.bucketOf(hourDir);
-            if (bucket == null) {
-                continue; // not ours
-            }
-            if (cutoff != null && !ArchiveLayout.bucketStart(bucket + 1).isAfter(cutoff)) {
-                deleteTree(hourDir);
+        for (Partition p : partitions()) {
+            if (cutoff != null && !ArchiveLayout.bucketStart(p.bucket() + 1).isAfter(cutoff)) {
+                delete(p);
                 agedOut++;
             } else if (bySize) {
-                kept.add(new Partition(hourDir, bucket, bytes(hourDir)));
+                kept.add(p);
             }
         }
         int sizedOut = 0;
         long total = kept.stream().mapToLong(Partition::bytes).sum();
         if (bySize && total > retention.maxBytes()) {
-            kept.sort(Comparator.comparingLong(Partition::bucket));
             long newest = kept.getLast().bucket();
             for (Partition p : kept) {
                 if (total <= retention.maxBytes()) {
@@ -198,41 +183,35 @@ final class ArchiveMaintenance {
                 if (p.bucket() == newest || inUse.contains(p.bucket())) {
                     continue;
                 }
-                deleteTree(p.dir());
+                delete(p);
                 total -= p.bytes();
                 sizedOut++;
-            }
-        }
-        for (Path dateDir : ArchiveLayout.sortedChildren(layout.laneDir(lane), "date=*")) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dateDir)) {
-                if (!ds.iterator().hasNext()) {
-                    Files.deleteIfExists(dateDir);
-                }
             }
         }
         return new RetentionResult(agedOut, sizedOut, total);
     }
 
-    /** Bytes of the files in one partition directory (what deleting it frees). */
-    private static long bytes(Path hourDir) throws IOException {
-        long sum = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(hourDir)) {
-            for (Path p : ds) {
-                if (Files.isRegularFile(p)) {
-                    sum += Files.size(p);
-                }
+    /** The lane's hour partitions, oldest first, with every object under each (foreign ones too: retention deletes them). */
+    private List<Partition> partitions() throws IOException {
+        Map<String, List<ArchiveStorage.StoredObject>> byPrefix = new HashMap<>();
+        for (ArchiveStorage.StoredObject o : storage.list(ArchiveLayout.lanePrefix(lane))) {
+            byPrefix.computeIfAbsent(ArchiveLayout.partitionOf(o.key()), k -> new ArrayList<>()).add(o);
+        }
+        List<Partition> out = new ArrayList<>();
+        for (Map.Entry<String, List<ArchiveStorage.StoredObject>> e : byPrefix.entrySet()) {
+            Long bucket = ArchiveLayout.bucketOf(e.getKey());
+            if (bucket != null) { // else not ours
+                out.add(new Partition(e.getKey(), bucket, e.getValue()));
             }
         }
-        return sum;
+        out.sort(Comparator.comparingLong(Partition::bucket));
+        return out;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        // Parquet files first, so a concurrent query's glob sees the partition shrink, never a torn file.
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-            }
+    /** Deletes a whole partition; the storage removes the directories it empties. */
+    private void delete(Partition p) throws IOException {
+        for (ArchiveStorage.StoredObject o : p.objects()) {
+            storage.delete(o.key());
         }
-        Files.deleteIfExists(dir);
     }
 }

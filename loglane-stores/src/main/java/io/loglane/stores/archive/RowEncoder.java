@@ -11,6 +11,7 @@ import io.loglane.core.parse.ParsedFields;
 import io.loglane.core.parse.RecordParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -22,28 +23,29 @@ import org.msgpack.core.buffer.ArrayBufferInput;
 import org.msgpack.value.ValueType;
 
 /**
- * Turns one stored record (msgpack map + optional metadata map) into one staging row: a JSON
- * object with short keys that {@link ParquetWriter} maps onto the archive columns:
+ * Turns one stored record (msgpack map + optional metadata map) into one staged row: the values of
+ * {@link StagedRows}' columns, in its order, through a {@link StagedRowWriter}:
  * <pre>
- *   t  event time, ns        g  tag       h  host        ci container_id   cn container_name
- *   s  source                m  message   a  attrs (object, {@code _meta} = metadata map; absent when empty)
- *   r  received_at, µs       f0…fn  typed parser fields (see {@link #typedFields()})
+ *   t  event time, ns        r  received_at, µs     g  tag       m  message     h  host
+ *   ci container_id          cn container_name      s  source    f0…fn  typed parser fields (see {@link #typedFields()})
+ *   a  attrs (JSON object text, {@code _meta} = metadata map; NULL when empty)
  * </pre>
  * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string. A structured
- * record without one has no message ({@code m} absent: NULL): its fields are stored once, in
+ * record without one has no message (NULL): its fields are stored once, in
  * {@code attrs}, where SQL finds every field of every record, line or not (a record that is not a
  * map at all is its own message, as JSON). Fields that became columns are left out of {@code attrs}. Binary and msgpack
  * extension values become base64 strings; nested maps and arrays keep their shape; invalid UTF-8
- * is replaced, so a staging file is always valid JSON.
+ * is replaced, so every staged string is valid UTF-8 and {@code attrs} valid JSON.
  *
- * <p>The unpacker, the per-field position arrays and the parsed-field holder are reused across
- * records: the only per-record allocations are map keys and, with a parser, the message string.
+ * <p>The unpacker, the per-field position arrays, the parsed-field holder and the JSON writer
+ * for {@code attrs} are reused across records: the only per-record allocations are map keys
+ * missing from the key cache and, with a parser, values that need a conversion.
  *
  * <p>Thread-safety: not thread-safe; one encoder per sink.
  */
 final class RowEncoder {
     private static final int MAX_DEPTH = 64;
-    /** Larger records are refused as invalid: their JSON row could exceed what DuckDB reads in one object. */
+    /** Larger records are refused as invalid: one staged row is held whole in memory when it is read back. */
     static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
     private final RecordParser parser;
@@ -51,29 +53,20 @@ final class RowEncoder {
     private final int[] typedIndex;
     private final FieldDef[] typedDefs;
     private final ParsedFields parsed;
-    private final SerializedString[] typedKeys;
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
     private final ArrayBufferInput valueInput = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker valueUnpacker = MessagePack.newDefaultUnpacker(valueInput);
-    private final JsonFactory json = new JsonFactory();
-    private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
+    /** Holds one attrs object (or a non-map record's JSON) at a time; the generator writes into it. */
+    private final Scratch scratch = new Scratch();
+    private JsonGenerator json;
 
     // Per-record field table, grown on demand and reused.
     private String[] keys = new String[32];
     /** The same keys pre-encoded for the JSON writer. */
     private SerializedString[] keyNames = new SerializedString[32];
     private final KeyCache keyCache = new KeyCache();
-    private static final SerializedString T = new SerializedString("t");
-    private static final SerializedString G = new SerializedString("g");
-    private static final SerializedString R = new SerializedString("r");
-    private static final SerializedString M = new SerializedString("m");
-    private static final SerializedString A = new SerializedString("a");
-    private static final SerializedString H = new SerializedString("h");
-    private static final SerializedString CI = new SerializedString("ci");
-    private static final SerializedString CN = new SerializedString("cn");
-    private static final SerializedString S = new SerializedString("s");
     private int[] valStart = new int[32];
     private int[] valEnd = new int[32];
     private ValueType[] valType = new ValueType[32];
@@ -91,13 +84,26 @@ final class RowEncoder {
         this.typedDefs = typed.toArray(FieldDef[]::new);
         this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
         this.parsed = new ParsedFields(all.size());
-        this.typedKeys = new SerializedString[typedDefs.length];
-        for (int k = 0; k < typedKeys.length; k++) {
-            typedKeys[k] = new SerializedString("f" + k);
+        this.json = newGenerator();
+    }
+
+    private JsonGenerator newGenerator() {
+        scratch.reset();
+        try {
+            JsonGenerator g = new JsonFactory().createGenerator(scratch);
+            g.setRootValueSeparator(null); // one value at a time, taken out after each
+            return g;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a generator over memory does no I/O
         }
     }
 
-    /** The typed columns, in the order of the staging keys {@code f0…fn}. */
+    /** A byte buffer whose content is read in place. */
+    private static final class Scratch extends ByteArrayOutputStream {
+        byte[] array() { return buf; }
+    }
+
+    /** The typed columns, in the order of the staged columns {@code f0…fn}. */
     List<FieldDef> typedFields() { return List.of(typedDefs); }
 
     /**
@@ -129,16 +135,21 @@ final class RowEncoder {
         return unpacker.getTotalReadBytes() == len;
     }
 
-    /** Writes one staging row for the record under the cursor. The record must have passed {@link #validate}. */
-    void encode(RecordCursor c, String tag, long receivedAtMicros, JsonGenerator g) throws IOException {
+    /** Writes one staged row for the record under the cursor. The record must have passed {@link #validate}. */
+    void encode(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, StagedRowWriter out) throws IOException {
+        try {
+            encodeRow(c, tagUtf8, receivedAtMicros, out);
+        } catch (IOException | RuntimeException e) {
+            json = newGenerator(); // it may be inside a half-written value; the next row starts clean
+            throw e;
+        }
+    }
+
+    private void encodeRow(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, StagedRowWriter out) throws IOException {
         buf = c.array();
-        g.writeStartObject();
-        g.writeFieldName(T);
-        g.writeNumber(c.tsNanos());
-        g.writeFieldName(G);
-        g.writeString(tag);
-        g.writeFieldName(R);
-        g.writeNumber(receivedAtMicros);
+        out.putLong(c.tsNanos());
+        out.putLong(receivedAtMicros);
+        out.putValidUtf8(tagUtf8);
 
         int recOff = c.recordOffset();
         reset(unpacker, input, buf, recOff, c.recordLength());
@@ -160,51 +171,62 @@ final class RowEncoder {
 
         int msg = isMap ? firstString(EventFields.MESSAGE_KEYS) : -1;
         if (msg >= 0) {
-            g.writeFieldName(M);
-            writeString(g, msg);
-        } else if (!isMap) {
+            putString(out, msg);
+        } else if (isMap) {
+            out.putNull();
+        } else {
             // Not a map (inputs pass only maps; kept for bytes of other provenance): nothing else holds it.
-            scratch.reset();
-            try (JsonGenerator sg = json.createGenerator(scratch)) {
-                writeValue(sg, buf, recOff, c.recordLength());
-            }
-            g.writeFieldName(M);
-            g.writeUTF8String(scratch.toByteArray(), 0, scratch.size());
+            writeValue(json, buf, recOff, c.recordLength());
+            putJson(out);
         }
         if (isMap) {
-            column(g, H, firstString(EventFields.HOST_KEYS));
-            column(g, CI, stringField(EventFields.CONTAINER_ID));
-            column(g, CN, stringField(EventFields.CONTAINER_NAME));
-            column(g, S, stringField(EventFields.SOURCE));
+            putString(out, firstString(EventFields.HOST_KEYS));
+            putString(out, stringField(EventFields.CONTAINER_ID));
+            putString(out, stringField(EventFields.CONTAINER_NAME));
+            putString(out, stringField(EventFields.SOURCE));
+        } else {
+            for (int k = 0; k < 4; k++) {
+                out.putNull();
+            }
         }
-        if (typedDefs.length > 0) {
-            typed(g, msg);
-        }
+        typed(out, msg);
 
         boolean meta = c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength());
         boolean rest = meta;
         for (int i = 0; i < n && !rest; i++) {
             rest = !consumed[i];
         }
-        if (rest) { // absent when empty: the conversion reads a missing "a" as '{}' without parsing one per row
-            g.writeFieldName(A);
-            g.writeStartObject();
-            for (int i = 0; i < n; i++) {
-                if (!consumed[i]) {
-                    g.writeFieldName(keyNames[i]);
-                    writeValue(g, buf, valStart[i], valEnd[i] - valStart[i]);
-                }
-            }
-            if (meta) {
-                g.writeFieldName("_meta");
-                writeValue(g, buf, c.metaOffset(), c.metaLength());
-            }
-            g.writeEndObject();
+        if (!rest) { // NULL when empty: the conversion reads it as '{}' without parsing one per row
+            out.putNull();
+            return;
         }
-        g.writeEndObject();
+        json.writeStartObject();
+        for (int i = 0; i < n; i++) {
+            if (!consumed[i]) {
+                json.writeFieldName(keyNames[i]);
+                writeValue(json, buf, valStart[i], valEnd[i] - valStart[i]);
+            }
+        }
+        if (meta) {
+            json.writeFieldName("_meta");
+            writeValue(json, buf, c.metaOffset(), c.metaLength());
+        }
+        json.writeEndObject();
+        putJson(out);
     }
 
-    private void typed(JsonGenerator g, int msg) throws IOException {
+    /** Moves the JSON value just written into {@link #scratch} to {@code out}. */
+    private void putJson(StagedRowWriter out) throws IOException {
+        json.flush();
+        out.putValidUtf8(scratch.array(), 0, scratch.size());
+        scratch.reset();
+    }
+
+    /** Writes the typed columns: from the parsed message when the parser matches, else from record fields. */
+    private void typed(StagedRowWriter out, int msg) throws IOException {
+        if (typedDefs.length == 0) {
+            return;
+        }
         boolean matched = false;
         if (msg >= 0) {
             parsed.clear();
@@ -214,7 +236,7 @@ final class RowEncoder {
         for (int k = 0; k < typedDefs.length; k++) {
             Object v;
             if (matched) {
-                if (writeDirect(g, k)) {
+                if (putDirect(out, k)) {
                     continue;
                 }
                 v = convert(parsed.get(typedIndex[k]), typedDefs[k].type());
@@ -225,15 +247,34 @@ final class RowEncoder {
                     consumed[i] = true;
                 }
             }
-            if (v == null) {
-                continue;
-            }
-            g.writeFieldName(typedKeys[k]);
             switch (v) {
-                case Long l -> g.writeNumber(l);
-                case Double d -> writeDouble(g, d);
-                default -> g.writeString(v.toString());
+                case null -> putAbsent(out, typedDefs[k].type());
+                case Long l -> putLong(out, l);
+                case Double d -> putDouble(out, d);
+                default -> out.putString(v.toString());
             }
+        }
+    }
+
+    private static void putAbsent(StagedRowWriter out, FieldType type) throws IOException {
+        if (type == FieldType.STRING) {
+            out.putNull();
+        } else {
+            out.putPresent(false);
+        }
+    }
+
+    private static void putLong(StagedRowWriter out, long v) throws IOException {
+        out.putPresent(true);
+        out.putLong(v);
+    }
+
+    private static void putDouble(StagedRowWriter out, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            out.putPresent(true);
+            out.putDouble(d);
+        } else {
+            out.putPresent(false); // stored as NULL, as JSON (which has no NaN/Infinity) always did
         }
     }
 
@@ -241,7 +282,7 @@ final class RowEncoder {
      * Writes parsed field {@code k} straight from its slice or primitive when its form already fits
      * the column: no String or box per field on the hot path. False when it needs {@link #convert}.
      */
-    private boolean writeDirect(JsonGenerator g, int k) throws IOException {
+    private boolean putDirect(StagedRowWriter out, int k) throws IOException {
         int i = typedIndex[k];
         FieldType type = typedDefs[k].type();
         switch (parsed.form(i)) {
@@ -249,22 +290,19 @@ final class RowEncoder {
                 if (type != FieldType.STRING) {
                     return false;
                 }
-                g.writeFieldName(typedKeys[k]);
-                writeUtf8(g, parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
+                out.putUtf8(parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
             }
             case LONG -> {
                 if (type != FieldType.LONG) {
                     return false;
                 }
-                g.writeFieldName(typedKeys[k]);
-                g.writeNumber(parsed.longAt(i));
+                putLong(out, parsed.longAt(i));
             }
             case DOUBLE -> {
                 if (type != FieldType.DOUBLE) {
                     return false;
                 }
-                g.writeFieldName(typedKeys[k]);
-                writeDouble(g, parsed.doubleAt(i));
+                putDouble(out, parsed.doubleAt(i));
             }
             default -> {
                 return false;
@@ -273,11 +311,11 @@ final class RowEncoder {
         return true;
     }
 
-    private static void writeDouble(JsonGenerator g, double d) throws IOException {
+    private static void writeJsonDouble(JsonGenerator g, double d) throws IOException {
         if (Double.isFinite(d)) {
             g.writeNumber(d);
         } else {
-            g.writeNull(); // JSON has no NaN/Infinity; DuckDB would refuse the staging file
+            g.writeNull(); // JSON has no NaN/Infinity
         }
     }
 
@@ -330,11 +368,14 @@ final class RowEncoder {
         };
     }
 
-    private void column(JsonGenerator g, SerializedString key, int i) throws IOException {
-        if (i >= 0) {
-            g.writeFieldName(key);
-            writeString(g, i);
+    /** Writes string field {@code i}, or NULL when {@code i < 0}. */
+    private void putString(StagedRowWriter out, int i) throws IOException {
+        if (i < 0) {
+            out.putNull();
+            return;
         }
+        int len = stringLen(i);
+        out.putUtf8(buf, valEnd[i] - len, len);
     }
 
     private int firstString(List<String> names) {
@@ -376,11 +417,6 @@ final class RowEncoder {
     private String stringAt(int i) throws IOException {
         int len = stringLen(i);
         return new String(buf, valEnd[i] - len, len, StandardCharsets.UTF_8);
-    }
-
-    private void writeString(JsonGenerator g, int i) throws IOException {
-        int len = stringLen(i);
-        writeUtf8(g, buf, valEnd[i] - len, len);
     }
 
     /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */
@@ -430,7 +466,7 @@ final class RowEncoder {
                     g.writeNumber(u.unpackLong());
                 }
             }
-            case FLOAT -> writeDouble(g, u.unpackDouble());
+            case FLOAT -> writeJsonDouble(g, u.unpackDouble());
             case STRING -> {
                 // Copy straight from the record bytes: no String unless the text is non-ASCII.
                 int len = u.unpackRawStringHeader();

@@ -1,11 +1,6 @@
 package io.loglane.stores.archive;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -14,40 +9,38 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Rows waiting for the next flush, one newline-delimited JSON file per event-time hour bucket
- * under a private staging directory (never under a {@code lane=} directory, so never queried).
- * Staging on disk keeps the heap flat however large a flush gets, and DuckDB's parallel JSON
- * reader turns it into Parquet faster than its Java Appender takes rows (measured, see the
- * module's benchmark notes in {@link ArchiveSink}).
+ * Rows waiting for the next flush, one binary staging file per event-time hour bucket (rows as
+ * {@link StagedRowWriter} writes them) under a private staging directory (never under a
+ * {@code lane=} directory, so never queried). Staging on disk keeps the heap flat however large a
+ * flush gets (a flush may stage 128 MiB, and three generations can be alive); the converter hands
+ * the file to DuckDB through {@link StagedRows}, which measured faster than DuckDB's JSON reader,
+ * its Java Appender, or rows INSERTed into a DuckDB table (see {@code ConvertHarness} in loglane-bench).
  *
  * <p>Thread-safety: not thread-safe.
  */
 final class StagingBuffer implements AutoCloseable {
-    private static final int BUFFER_BYTES = 64 * 1024;
-
     /** One hour bucket's staging file. */
     static final class Part {
         final long bucket;
         final Path file;
-        final JsonGenerator gen;
+        final StagedRowWriter out;
         long rows;
 
-        Part(long bucket, Path file, JsonGenerator gen) {
+        Part(long bucket, Path file, StagedRowWriter out) {
             this.bucket = bucket;
             this.file = file;
-            this.gen = gen;
+            this.out = out;
         }
     }
 
     private final Path dir;
-    private final JsonFactory json = new JsonFactory();
     private final TreeMap<Long, Part> parts = new TreeMap<>();
     private Part last;
     private long rows;
 
     StagingBuffer(Path dir) { this.dir = dir; }
 
-    /** The generator for an hour bucket, creating its file on first use. Consecutive rows mostly share a bucket. */
+    /** The writer for an hour bucket, creating its file on first use. Consecutive rows mostly share a bucket. */
     Part part(long bucket) throws IOException {
         if (last != null && last.bucket == bucket) {
             return last;
@@ -55,11 +48,8 @@ final class StagingBuffer implements AutoCloseable {
         Part p = parts.get(bucket);
         if (p == null) {
             Files.createDirectories(dir);
-            Path file = dir.resolve(bucket + ".ndjson");
-            OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES);
-            JsonGenerator gen = json.createGenerator(os);
-            gen.setRootValueSeparator(new SerializedString("\n"));
-            p = new Part(bucket, file, gen);
+            Path file = dir.resolve(bucket + ".rows");
+            p = new Part(bucket, file, new StagedRowWriter(Files.newOutputStream(file)));
             parts.put(bucket, p);
         }
         last = p;
@@ -81,7 +71,7 @@ final class StagingBuffer implements AutoCloseable {
     /** Closes every staging file so its content is complete; returns the parts by bucket. */
     Map<Long, Part> finish() throws IOException {
         for (Part p : parts.values()) {
-            p.gen.close();
+            p.out.close();
         }
         return parts;
     }
@@ -91,7 +81,7 @@ final class StagingBuffer implements AutoCloseable {
         IOException first = null;
         for (Part p : parts.values()) {
             try {
-                p.gen.close();
+                p.out.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }

@@ -2,7 +2,6 @@ package io.loglane.stores.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ArchiveFileTest {
     private static ArchiveFile file(long first, long last) {
-        return new ArchiveFile(Path.of(ArchiveLayout.fileName(first, last)), first, last);
+        return new ArchiveFile(ArchiveLayout.fileName(first, last), first, last);
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,17 +94,23 @@ class ArchiveSinkTest {
 
     @Test
     void aFailedDirectoryFsyncFailsTheFlushSoItsOffsetsAreNeverReportedDurable() throws Exception {
-        ArchiveSink s = sink("app");
-        s.open(0);
-        s.directorySyncHook(d -> {
-            throw new IOException("Input/output error");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        LocalArchiveStorage storage = new LocalArchiveStorage(dir, d -> {
+            if (failing.get()) {
+                throw new IOException("Input/output error");
+            }
+            io.loglane.core.io.Fsync.directory(d);
         });
+        ArchiveSink s = new ArchiveSink("app", null, settings(1_000_000), null, true, registry, clock, storage);
+        sinks.add(s);
+        s.open(0);
+        failing.set(true);
         s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
         assertThatThrownBy(() -> s.flush(true)).as("the engine commits only what a flush returns")
                 .hasMessageContaining("Input/output error");
 
         // As the engine does after a failure: reopen at the checkpoint, which never moved, and redeliver.
-        s.directorySyncHook(io.loglane.core.io.Fsync::directory);
+        failing.set(false);
         s.open(0);
         s.write(lines(0, 3, "2026-03-01T11:00:00Z"));
         assertThat(s.flush(true)).isEqualTo(3);
@@ -160,6 +168,43 @@ class ArchiveSinkTest {
                 .containsExactly(List.of(1L));
         assertThat(sql("SELECT column_type FROM (DESCRIBE SELECT ts FROM " + scan("access") + ")"))
                 .containsExactly(List.of("TIMESTAMP_NS"));
+    }
+
+    @Test
+    void largeValuesInvalidUtf8AndNonFiniteNumbersSurviveStaging() throws Exception {
+        ArchiveSink s = sink("access", new TestParser(), true, null);
+        s.open(0);
+        long ts0 = nanos("2026-03-01T10:00:00Z");
+        String big = "x".repeat(3 << 20); // larger than the staging writer's buffer and the reader's window
+        Map<String, Object> large = new LinkedHashMap<>();
+        large.put("log", big);
+        large.put("extra", "y".repeat(200_000));
+        Map<String, Object> nan = new LinkedHashMap<>();
+        nan.put("request_time", Double.NaN);
+        nan.put("inf", Double.POSITIVE_INFINITY);
+        s.write(batch(0, "app.access", List.of(new Event(ts0, large), new Event(ts0 + 1, nan))));
+        // "f", an invalid byte, "o": stored with the replacement character, the file stays readable
+        byte[] invalid;
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(1);
+            p.packString("log");
+            p.packRawStringHeader(3);
+            p.writePayload(new byte[] {'f', (byte) 0xFF, 'o'});
+            invalid = p.toByteArray();
+        }
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        b.add(ts0 + 2, invalid, 0, invalid.length, null, 0, 0);
+        s.write(new StoredBatch(2, "app.access", TestRecords.RECEIVED_NANOS, b.build(), null, null));
+        s.write(lines(3, 5000, "2026-03-01T10:05:00Z")); // more rows than one DuckDB chunk
+        assertThat(s.flush(true)).isEqualTo(5003);
+
+        List<List<Object>> rows = sql("SELECT length(message), attrs::VARCHAR, request_time FROM " + scan("access")
+                + " WHERE epoch_ns(ts) < " + (ts0 + 3) + " ORDER BY ts");
+        assertThat(rows.get(0)).containsExactly((long) big.length(), "{\"extra\":\"" + "y".repeat(200_000) + "\"}", null);
+        assertThat(rows.get(1)).containsExactly(null, "{\"inf\":null}", null);
+        assertThat(sql("SELECT message FROM " + scan("access") + " WHERE epoch_ns(ts) = " + (ts0 + 2)))
+                .containsExactly(List.of("f\uFFFDo"));
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("access"))).containsExactly(List.of(5003L, 5002L)); // one message is NULL
     }
 
     @Test
@@ -419,14 +464,15 @@ class ArchiveSinkTest {
         s.write(lines(6, 3, "2026-03-01T08:20:00Z"));
         s.flush(true);
         Path hour = dir.resolve("lane=app/date=2026-03-01/hour=08");
-        List<Path> sources = ArchiveLayout.partitionFiles(hour).stream().map(ArchiveFile::path).toList();
+        List<Path> sources = parquetFiles();
         // Crash right after the compacted file was renamed in, before its sources were deleted.
         try (ParquetWriter w = new ParquetWriter("app", List.of())) {
             w.merge(sources.subList(0, 2), hour.resolve(ArchiveLayout.fileName(0, 5)));
         }
         assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(15L)); // the glob reads 6 rows twice
-        assertThat(new ArchiveLayout(dir).liveFiles("app")).as("what readers read").extracting(p -> p.getFileName().toString())
-                .containsExactly("00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");
+        assertThat(ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), "app")).as("what readers read").containsExactly(
+                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000005.parquet",
+                "lane=app/date=2026-03-01/hour=08/00000000000000000006-00000000000000000008.parquet");
         s.open(9);
         assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
                 "00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");

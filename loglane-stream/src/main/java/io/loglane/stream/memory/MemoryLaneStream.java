@@ -5,6 +5,7 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.LedgerCounters;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
@@ -37,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * released at the commit. When a new batch does not fit, the oldest batches are evicted; the
  * records of them some consumer had not committed yet are lost and counted as
  * {@code loglane.events.dropped} and {@code loglane.bytes.dropped} {input, lane, reason=overflow},
- * under the input each batch came from (bytes in proportion to the records lost); a reader that
+ * under the input each batch came from (bytes in proportion to the records lost), and in the
+ * batch's source's ledger entry ({@code loglane.source.events.dropped}, {@link AppendRequest#source()}); a reader that
  * had not reached them counts them in {@link StreamReader#skipped()}. With no consumer
  * registered nothing is waiting for the records, so eviction is not counted as a drop.
  *
@@ -67,6 +69,8 @@ public final class MemoryLaneStream implements LaneStream {
     static final long RESERVATION_BLOCK = 1L << 32;
     /** The lane's one file in its directory: the offset reservation ({@link OffsetReservation}). */
     public static final String RESERVATION_FILE = "memory.hwm";
+    /** Reason label of events lost because the ring was full. */
+    static final String OVERFLOW = "overflow";
 
     private final LaneSpec spec;
     private final Path laneDir;
@@ -89,8 +93,8 @@ public final class MemoryLaneStream implements LaneStream {
     private boolean open;
     private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
 
-    /** A batch in the ring and the input it came from, for counting it if it is dropped. */
-    private record Held(StoredBatch batch, String input) {}
+    /** A batch in the ring and the input and source it came from (null: none), for counting it if it is dropped. */
+    private record Held(StoredBatch batch, String input, SourceTally source) {}
 
     /** @param laneDir this lane's directory under the stream directory; holds only the offset reservation */
     public MemoryLaneStream(Path laneDir, LaneSpec spec, StreamSettings settings, MeterRegistry registry, Clock clock) {
@@ -160,13 +164,16 @@ public final class MemoryLaneStream implements LaneStream {
                 startOffset = b.nextOffset();
                 long lost = b.nextOffset() - Math.max(b.baseOffset(), needed);
                 if (lost > 0) {
-                    dropped.computeIfAbsent(old.input(), in -> LedgerCounters.dropped(registry, in, spec.name(), "overflow"))
+                    dropped.computeIfAbsent(old.input(), in -> LedgerCounters.dropped(registry, in, spec.name(), OVERFLOW))
                             .add(lost, records.length() * lost / records.count());
+                    if (old.source() != null) {
+                        old.source().dropped(OVERFLOW, lost);
+                    }
                 }
             }
             StoredBatch b = new StoredBatch(endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
                     request.sourcePosition());
-            ring.addLast(new Held(b, request.input()));
+            ring.addLast(new Held(b, request.input(), request.source()));
             bytes += size;
             endOffset = b.nextOffset();
             arrived.signalAll();

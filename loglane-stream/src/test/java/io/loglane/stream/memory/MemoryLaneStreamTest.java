@@ -9,7 +9,11 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.RateLimit;
 import io.loglane.core.config.Retention;
 import io.loglane.core.config.StreamSettings;
+import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.StreamReader;
@@ -21,19 +25,31 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MemoryLaneStreamTest {
-    private static AppendRequest req(int n, String chunk) {
-        return req(n, chunk, AppendRequest.NO_INPUT);
-    }
+    /** The ledger the batches of {@link #req(int, String, String)} come from: one source per input. */
+    private final SourceLedger sources = new SourceLedger(new SimpleMeterRegistry(), 10);
 
-    private static AppendRequest req(int n, String chunk, String input) {
+    private static RecordBlock block(int n) {
         RecordBlockBuilder b = new RecordBlockBuilder();
         byte[] rec = new byte[100];
         for (int i = 0; i < n; i++) b.add(i, rec, 0, rec.length);
-        return new AppendRequest("t", b.build(), 1, chunk, null, input);
+        return b.build();
+    }
+
+    private static AppendRequest req(int n, String chunk) {
+        return new AppendRequest("t", block(n), 1, chunk, null);
+    }
+
+    private AppendRequest req(int n, String chunk, String input) {
+        return new AppendRequest("t", block(n), 1, chunk, null, source(input));
+    }
+
+    private SourceTally source(String input) {
+        return sources.tally(new Source(input, "10.0.0.1"), "t");
     }
 
     @TempDir Path dir;
@@ -70,6 +86,8 @@ class MemoryLaneStreamTest {
             double httpDropped = dropped(reg, MetricNames.EVENTS_DROPPED, "http");
             assertThat(10 + httpDropped).as("all drops, by input, add up to what the lane lost").isEqualTo(lane.startOffset());
             assertThat(dropped(reg, MetricNames.BYTES_DROPPED, "http")).isEqualTo(httpDropped / 10 * batchBytes);
+            assertThat(source("forward").status().dropped()).as("and by source").containsExactly(Map.entry("overflow", 10L));
+            assertThat(source("http").status().dropped()).containsExactly(Map.entry("overflow", (long) httpDropped));
         }
     }
 

@@ -1,0 +1,91 @@
+package io.loglane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /api/v1/sources} and {@code ./loglane sources} against a node in this JVM: HTTP
+ * requests are counted under the client's host and their tag, each request's final outcome
+ * (accepted, de-duplicated, rejected by reason), and sources beyond {@code server.max_tracked_sources}
+ * share the input's {@code other} entry.
+ */
+class SourcesCommandTest {
+    @TempDir
+    Path dir;
+    private TestNode t;
+
+    @AfterEach
+    void stop() {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private HttpResponse<String> ingest(String tag, int events, String key) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < events; i++) {
+            body.append("{\"message\":\"event ").append(i).append("\"}\n");
+        }
+        return t.post("/api/v1/ingest/" + tag, body.toString(), key == null ? Map.of() : Map.of("Idempotency-Key", key));
+    }
+
+    private JsonNode source(JsonNode answer, String tag) {
+        for (JsonNode s : answer.get("sources")) {
+            if (s.get("tag").asText().equals(tag)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no source with tag " + tag + " in " + answer);
+    }
+
+    @Test
+    void theApiAndTheCommandShowEachSourcesOutcomes() throws Exception {
+        t = TestNode.start(dir, """
+                server:
+                  max_tracked_sources: 2
+                lanes:
+                  error:
+                    rate: {events_per_second: 1, burst: 2}
+                """);
+        assertThat(ingest("web.audit", 3, "k1").statusCode()).isEqualTo(202);
+        assertThat(ingest("web.audit", 3, "k1").statusCode()).as("a retry with the same key").isEqualTo(202);
+        assertThat(ingest("web.error", 2, null).statusCode()).isEqualTo(202);
+        assertThat(ingest("web.error", 5, null).statusCode()).as("over the lane's rate").isEqualTo(429);
+        assertThat(ingest("third.tag", 4, null).statusCode()).as("beyond the cap of two").isEqualTo(202);
+
+        JsonNode answer = TestNode.json(t.get("/api/v1/sources"));
+        assertThat(answer.get("tracked").asInt()).isEqualTo(2);
+        assertThat(answer.get("maxTrackedSources").asInt()).isEqualTo(2);
+        JsonNode audit = source(answer, "web.audit");
+        assertThat(List.of(audit.get("input").asText(), audit.get("peer").asText())).containsExactly("http", "127.0.0.1");
+        assertThat(List.of(audit.get("received").asLong(), audit.get("accepted").asLong(), audit.get("deduplicated").asLong(),
+                audit.get("pending").asLong())).containsExactly(6L, 3L, 3L, 0L);
+        assertThat(audit.get("lastSeen").asText()).isEqualTo(t.clock.instant().toString());
+        JsonNode error = source(answer, "web.error");
+        assertThat(List.of(error.get("received").asLong(), error.get("accepted").asLong())).containsExactly(7L, 2L);
+        assertThat(error.get("rejected").get("rate_limited").asLong()).isEqualTo(5);
+        JsonNode other = source(answer, "other");
+        assertThat(List.of(other.get("peer").asText(), other.get("received").asLong(), other.get("accepted").asLong()))
+                .containsExactly("other", 4L, 4L);
+
+        Cli.Run r = Cli.run("sources", "--server", t.url());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0).split("\\s+")).containsExactly("INPUT", "PEER", "TAG", "RECEIVED", "ACCEPTED", "DEDUP", "REJECTED",
+                "DROPPED", "PENDING", "LAST", "SEEN");
+        assertThat(lines.get(1).split("\\s+")).containsExactly("http", "127.0.0.1", "web.audit", "6", "3", "3", "0", "0", "0",
+                t.clock.instant().toString());
+        assertThat(lines.get(2).split("\\s+")).startsWith("http", "127.0.0.1", "web.error", "7", "2", "0", "5", "0", "0");
+        assertThat(lines.get(3).split("\\s+")).startsWith("http", "other", "other", "4", "4", "0", "0", "0", "0");
+        assertThat(lines).contains("http 127.0.0.1 web.error: rejected rate_limited 5");
+        assertThat(lines.getLast()).startsWith("2 of at most 2 sources tracked");
+    }
+}
