@@ -128,7 +128,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         if (phase == NodePhase.STARTING) {
             phase = NodePhase.READY;
         }
-        LOG.info("loglane: ready; data in {}", data.toAbsolutePath());
+        LOG.info("loglane: ready; data in {}", data.toAbsolutePath().normalize());
     }
 
     private void startComponent(Component c) throws Exception {
