@@ -42,13 +42,18 @@ public final class ArchiveSchema {
     /** All columns of a lane whose parser yields {@code fields} (empty for none). */
     public static List<Column> columns(List<FieldDef> fields) {
         List<Column> out = new ArrayList<>(BASE);
-        for (FieldDef f : fields) {
-            if (BASE.stream().anyMatch(c -> c.name().equals(f.name()))) {
-                continue; // a parser field can never shadow an event column
-            }
+        for (FieldDef f : typedFields(fields)) {
             out.add(new Column(f.name(), duckType(f.type())));
         }
         return out;
+    }
+
+    /**
+     * The typed columns of a lane whose parser yields {@code fields}, in order: the parser's fields
+     * less any that would shadow an event column (a parser field can never do that).
+     */
+    public static List<FieldDef> typedFields(List<FieldDef> fields) {
+        return fields.stream().filter(f -> BASE.stream().noneMatch(c -> c.name().equals(f.name()))).toList();
     }
 
     /** Double-quotes an SQL identifier. */

@@ -24,12 +24,8 @@ import org.msgpack.value.ValueType;
 
 /**
  * Turns one stored record (msgpack map + optional metadata map) into one staged row: the values of
- * {@link StagedRows}' columns, in its order, through a {@link StagedRowWriter}:
- * <pre>
- *   t  event time, ns        r  received_at, µs     g  tag       m  message     h  host
- *   ci container_id          cn container_name      s  source    f0…fn  typed parser fields (see {@link #typedFields()})
- *   a  attrs (JSON object text, {@code _meta} = metadata map; NULL when empty)
- * </pre>
+ * the staged columns in the order {@link StagedColumns} declares, through a {@link StagedRowWriter}
+ * ({@code attrs} is a JSON object, {@code _meta} = metadata map; NULL when empty).
  * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string. A structured
  * record without one has no message (NULL): its fields are stored once, in
  * {@code attrs}, where SQL finds every field of every record, line or not (a record that is not a
@@ -77,10 +73,7 @@ final class RowEncoder {
     RowEncoder(RecordParser parser) {
         this.parser = parser;
         List<FieldDef> all = parser == null ? List.of() : parser.fields();
-        List<FieldDef> typed = parser == null ? List.of() : ArchiveSchema.columns(all).stream()
-                .skip(ArchiveSchema.BASE.size())
-                .map(c -> all.stream().filter(f -> f.name().equals(c.name())).findFirst().orElseThrow())
-                .toList();
+        List<FieldDef> typed = ArchiveSchema.typedFields(all);
         this.typedDefs = typed.toArray(FieldDef[]::new);
         this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
         this.parsed = new ParsedFields(all.size());
