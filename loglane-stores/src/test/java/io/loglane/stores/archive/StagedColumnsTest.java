@@ -2,6 +2,7 @@ package io.loglane.stores.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,12 @@ class StagedColumnsTest {
             }
         }
         assertThat(got).containsExactlyElementsOf(ArchiveSchema.columns(new TestParser().fields()));
+    }
+
+    @Test
+    void baseColumnsAreTheRecordViewsEventColumns() {
+        assertThat(ArchiveSchema.BASE).extracting(ArchiveSchema.Column::name)
+                .containsExactlyElementsOf(RecordView.EVENT_COLUMNS);
     }
 
     @Test
