@@ -1,5 +1,6 @@
 package io.loglane.stores.archive;
 
+import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.core.parse.FieldType;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ public final class ArchiveSchema {
     /** A column name and its DuckDB type. */
     public record Column(String name, String duckType) {}
 
-    /** Fixed columns in file order. {@code ts} keeps nanoseconds; {@code attrs} is JSON text. */
+    /** Fixed columns in file order, named as {@link RecordView#EVENT_COLUMNS}. {@code ts} keeps nanoseconds; {@code attrs} is JSON text. */
     public static final List<Column> BASE = List.of(
             new Column("ts", "TIMESTAMP_NS"),
             new Column("lane", "VARCHAR"),
@@ -42,14 +43,14 @@ public final class ArchiveSchema {
     /** All columns of a lane whose parser yields {@code fields} (empty for none). */
     public static List<Column> columns(List<FieldDef> fields) {
         List<Column> out = new ArrayList<>(BASE);
-        for (FieldDef f : fields) {
-            if (BASE.stream().anyMatch(c -> c.name().equals(f.name()))) {
-                continue; // a parser field can never shadow an event column
-            }
+        for (FieldDef f : typedFields(fields)) {
             out.add(new Column(f.name(), duckType(f.type())));
         }
         return out;
     }
+
+    /** The typed columns of a lane whose parser yields {@code fields}: {@link RecordView#typedFields(List)}. */
+    public static List<FieldDef> typedFields(List<FieldDef> fields) { return RecordView.typedFields(fields); }
 
     /** Double-quotes an SQL identifier. */
     public static String ident(String name) { return '"' + name.replace("\"", "\"\"") + '"'; }

@@ -2,9 +2,8 @@ package io.loglane.stores.archive;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import io.loglane.core.event.EventFields;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.core.parse.FieldType;
 import io.loglane.core.parse.ParsedFields;
@@ -13,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
@@ -24,22 +22,16 @@ import org.msgpack.value.ValueType;
 
 /**
  * Turns one stored record (msgpack map + optional metadata map) into one staged row: the values of
- * {@link StagedRows}' columns, in its order, through a {@link StagedRowWriter}:
- * <pre>
- *   t  event time, ns        r  received_at, µs     g  tag       m  message     h  host
- *   ci container_id          cn container_name      s  source    f0…fn  typed parser fields (see {@link #typedFields()})
- *   a  attrs (JSON object text, {@code _meta} = metadata map; NULL when empty)
- * </pre>
- * The message is the first of {@link EventFields#MESSAGE_KEYS} holding a string. A structured
- * record without one has no message (NULL): its fields are stored once, in
- * {@code attrs}, where SQL finds every field of every record, line or not (a record that is not a
- * map at all is its own message, as JSON). Fields that became columns are left out of {@code attrs}. Binary and msgpack
- * extension values become base64 strings; nested maps and arrays keep their shape; invalid UTF-8
- * is replaced, so every staged string is valid UTF-8 and {@code attrs} valid JSON.
+ * the staged columns in the order {@link StagedColumns} declares, through a {@link StagedRowWriter}
+ * ({@code attrs} is a JSON object, {@code _meta} = metadata map; NULL when empty).
+ * Which field becomes which column is {@link RecordView}'s mapping (message, host, container_*,
+ * source, the lane's typed fields); the fields it leaves are {@code attrs}. A record that is not a
+ * map at all is its own message, as JSON. Binary and msgpack extension values become base64
+ * strings; nested maps and arrays keep their shape; invalid UTF-8 is replaced, so every staged
+ * string is valid UTF-8 and {@code attrs} valid JSON.
  *
- * <p>The unpacker, the per-field position arrays, the parsed-field holder and the JSON writer
- * for {@code attrs} are reused across records: the only per-record allocations are map keys
- * missing from the key cache and, with a parser, values that need a conversion.
+ * <p>The view, the unpackers and the JSON writer for {@code attrs} are reused across records: the
+ * only per-record allocations are those of {@link RecordView} and the values that need a conversion.
  *
  * <p>Thread-safety: not thread-safe; one encoder per sink.
  */
@@ -48,11 +40,7 @@ final class RowEncoder {
     /** Larger records are refused as invalid: one staged row is held whole in memory when it is read back. */
     static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-    private final RecordParser parser;
-    /** Typed columns: positions in {@code parser.fields()} that do not collide with event columns. */
-    private final int[] typedIndex;
-    private final FieldDef[] typedDefs;
-    private final ParsedFields parsed;
+    private final RecordView view;
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
@@ -61,29 +49,10 @@ final class RowEncoder {
     /** Holds one attrs object (or a non-map record's JSON) at a time; the generator writes into it. */
     private final Scratch scratch = new Scratch();
     private JsonGenerator json;
-
-    // Per-record field table, grown on demand and reused.
-    private String[] keys = new String[32];
-    /** The same keys pre-encoded for the JSON writer. */
-    private SerializedString[] keyNames = new SerializedString[32];
-    private final KeyCache keyCache = new KeyCache();
-    private int[] valStart = new int[32];
-    private int[] valEnd = new int[32];
-    private ValueType[] valType = new ValueType[32];
-    private boolean[] consumed = new boolean[32];
-    private int n;
     private byte[] buf;
 
     RowEncoder(RecordParser parser) {
-        this.parser = parser;
-        List<FieldDef> all = parser == null ? List.of() : parser.fields();
-        List<FieldDef> typed = parser == null ? List.of() : ArchiveSchema.columns(all).stream()
-                .skip(ArchiveSchema.BASE.size())
-                .map(c -> all.stream().filter(f -> f.name().equals(c.name())).findFirst().orElseThrow())
-                .toList();
-        this.typedDefs = typed.toArray(FieldDef[]::new);
-        this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
-        this.parsed = new ParsedFields(all.size());
+        this.view = new RecordView(parser);
         this.json = newGenerator();
     }
 
@@ -104,7 +73,7 @@ final class RowEncoder {
     }
 
     /** The typed columns, in the order of the staged columns {@code f0…fn}. */
-    List<FieldDef> typedFields() { return List.of(typedDefs); }
+    List<FieldDef> typedFields() { return view.typedFields(); }
 
     /**
      * Checks that a record's msgpack bytes are one whole value each (record and metadata), so a
@@ -152,24 +121,8 @@ final class RowEncoder {
         out.putValidUtf8(tagUtf8);
 
         int recOff = c.recordOffset();
-        reset(unpacker, input, buf, recOff, c.recordLength());
-        boolean isMap = unpacker.getNextFormat().getValueType() == ValueType.MAP;
-        n = 0;
-        if (isMap) {
-            int size = unpacker.unpackMapHeader();
-            ensure(size);
-            for (int i = 0; i < size; i++) {
-                readKey(unpacker, recOff, i);
-                valStart[i] = recOff + (int) unpacker.getTotalReadBytes();
-                valType[i] = unpacker.getNextFormat().getValueType();
-                unpacker.skipValue();
-                valEnd[i] = recOff + (int) unpacker.getTotalReadBytes();
-                consumed[i] = false;
-            }
-            n = size;
-        }
-
-        int msg = isMap ? firstString(EventFields.MESSAGE_KEYS) : -1;
+        boolean isMap = view.read(buf, recOff, c.recordLength());
+        int msg = view.message();
         if (msg >= 0) {
             putString(out, msg);
         } else if (isMap) {
@@ -179,32 +132,26 @@ final class RowEncoder {
             writeValue(json, buf, recOff, c.recordLength());
             putJson(out);
         }
-        if (isMap) {
-            putString(out, firstString(EventFields.HOST_KEYS));
-            putString(out, stringField(EventFields.CONTAINER_ID));
-            putString(out, stringField(EventFields.CONTAINER_NAME));
-            putString(out, stringField(EventFields.SOURCE));
-        } else {
-            for (int k = 0; k < 4; k++) {
-                out.putNull();
-            }
-        }
-        typed(out, msg);
+        putString(out, view.host());
+        putString(out, view.containerId());
+        putString(out, view.containerName());
+        putString(out, view.source());
+        typed(out);
 
         boolean meta = c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength());
         boolean rest = meta;
-        for (int i = 0; i < n && !rest; i++) {
-            rest = !consumed[i];
+        for (int i = 0, n = view.fieldCount(); i < n && !rest; i++) {
+            rest = !view.consumed(i);
         }
         if (!rest) { // NULL when empty: the conversion reads it as '{}' without parsing one per row
             out.putNull();
             return;
         }
         json.writeStartObject();
-        for (int i = 0; i < n; i++) {
-            if (!consumed[i]) {
-                json.writeFieldName(keyNames[i]);
-                writeValue(json, buf, valStart[i], valEnd[i] - valStart[i]);
+        for (int i = 0, n = view.fieldCount(); i < n; i++) {
+            if (!view.consumed(i)) {
+                json.writeFieldName(view.keyName(i));
+                writeValue(json, buf, view.valueStart(i), view.valueEnd(i) - view.valueStart(i));
             }
         }
         if (meta) {
@@ -223,32 +170,24 @@ final class RowEncoder {
     }
 
     /** Writes the typed columns: from the parsed message when the parser matches, else from record fields. */
-    private void typed(StagedRowWriter out, int msg) throws IOException {
-        if (typedDefs.length == 0) {
+    private void typed(StagedRowWriter out) throws IOException {
+        int count = view.typedCount();
+        if (count == 0) {
             return;
         }
-        boolean matched = false;
-        if (msg >= 0) {
-            parsed.clear();
-            int len = stringLen(msg);
-            matched = parser.parse(buf, valEnd[msg] - len, len, parsed);
-        }
-        for (int k = 0; k < typedDefs.length; k++) {
+        boolean matched = view.messageMatched();
+        for (int k = 0; k < count; k++) {
             Object v;
             if (matched) {
                 if (putDirect(out, k)) {
                     continue;
                 }
-                v = convert(parsed.get(typedIndex[k]), typedDefs[k].type());
+                v = RecordView.convert(view.parsed().get(view.typedIndex(k)), view.typedType(k));
             } else {
-                int i = field(typedDefs[k].name());
-                v = i < 0 ? null : convert(recordValue(i), typedDefs[k].type());
-                if (v != null) {
-                    consumed[i] = true;
-                }
+                v = view.recordTyped(k);
             }
             switch (v) {
-                case null -> putAbsent(out, typedDefs[k].type());
+                case null -> putAbsent(out, view.typedType(k));
                 case Long l -> putLong(out, l);
                 case Double d -> putDouble(out, d);
                 default -> out.putString(v.toString());
@@ -283,8 +222,9 @@ final class RowEncoder {
      * the column: no String or box per field on the hot path. False when it needs {@link #convert}.
      */
     private boolean putDirect(StagedRowWriter out, int k) throws IOException {
-        int i = typedIndex[k];
-        FieldType type = typedDefs[k].type();
+        int i = view.typedIndex(k);
+        FieldType type = view.typedType(k);
+        ParsedFields parsed = view.parsed();
         switch (parsed.form(i)) {
             case UTF8 -> {
                 if (type != FieldType.STRING) {
@@ -319,104 +259,14 @@ final class RowEncoder {
         }
     }
 
-    /** Converts a parser or record value to a column's type; null when not convertible. */
-    static Object convert(Object v, FieldType type) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            return switch (type) {
-                case STRING -> v instanceof byte[] ? null : v.toString();
-                case LONG -> switch (v) {
-                    case Long l -> l;
-                    case Integer i -> (long) i;
-                    case Double d -> d == Math.rint(d) && Math.abs(d) < 9.0e18 ? (long) (double) d : null;
-                    case Number num -> num.longValue();
-                    case String s -> Long.parseLong(s.trim());
-                    default -> null;
-                };
-                case DOUBLE -> switch (v) {
-                    case Number num -> num.doubleValue();
-                    case String s -> Double.parseDouble(s.trim());
-                    default -> null;
-                };
-            };
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** A scalar record field as a Java value (String, Long, Double, Boolean); null for maps/arrays/nil. */
-    private Object recordValue(int i) throws IOException {
-        return switch (valType[i]) {
-            case STRING -> stringAt(i);
-            case INTEGER -> {
-                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-                MessageFormat f = valueUnpacker.getNextFormat();
-                yield f == MessageFormat.UINT64 ? (Object) valueUnpacker.unpackBigInteger().doubleValue()
-                        : (Object) valueUnpacker.unpackLong();
-            }
-            case FLOAT -> {
-                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-                yield valueUnpacker.unpackDouble();
-            }
-            case BOOLEAN -> {
-                reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-                yield valueUnpacker.unpackBoolean();
-            }
-            default -> null;
-        };
-    }
-
-    /** Writes string field {@code i}, or NULL when {@code i < 0}. */
+    /** Writes string field {@code i} of the view, or NULL when {@code i < 0}. */
     private void putString(StagedRowWriter out, int i) throws IOException {
         if (i < 0) {
             out.putNull();
             return;
         }
-        int len = stringLen(i);
-        out.putUtf8(buf, valEnd[i] - len, len);
-    }
-
-    private int firstString(List<String> names) {
-        for (String name : names) {
-            int i = stringField(name);
-            if (i >= 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Index of the first field named {@code name} holding a string, marked consumed; else -1. */
-    private int stringField(String name) {
-        for (int i = 0; i < n; i++) {
-            if (valType[i] == ValueType.STRING && !consumed[i] && keys[i].equals(name)) {
-                consumed[i] = true;
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private int field(String name) {
-        for (int i = 0; i < n; i++) {
-            if (!consumed[i] && keys[i].equals(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Payload of string field i: its bytes end where the value ends. */
-    private int stringLen(int i) throws IOException {
-        reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-        return valueUnpacker.unpackRawStringHeader();
-    }
-
-    private String stringAt(int i) throws IOException {
-        int len = stringLen(i);
-        return new String(buf, valEnd[i] - len, len, StandardCharsets.UTF_8);
+        int len = view.stringLength(i);
+        out.putUtf8(buf, view.valueEnd(i) - len, len);
     }
 
     /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */
@@ -506,42 +356,8 @@ final class RowEncoder {
         return u.getNextFormat().getValueType() == ValueType.STRING ? u.unpackString() : u.unpackValue().toJson();
     }
 
-    /** Reads key {@code i} of the map at {@code recOff}: string keys through {@link #keyCache}, others as their JSON text. */
-    private void readKey(MessageUnpacker u, int recOff, int i) throws IOException {
-        MessageFormat f = u.getNextFormat();
-        if (f.getValueType() == ValueType.STRING) {
-            int start = recOff + (int) u.getTotalReadBytes();
-            u.skipValue();
-            int end = recOff + (int) u.getTotalReadBytes();
-            int header = switch (f) {
-                case STR8 -> 2;
-                case STR16 -> 3;
-                case STR32 -> 5;
-                default -> 1; // FIXSTR
-            };
-            SerializedString k = keyCache.get(buf, start + header, end - start - header);
-            keys[i] = k.getValue();
-            keyNames[i] = k;
-        } else {
-            keys[i] = u.unpackValue().toJson();
-            keyNames[i] = new SerializedString(keys[i]);
-        }
-    }
-
-    private void reset(MessageUnpacker u, ArrayBufferInput in, byte[] b, int off, int len) throws IOException {
+    private static void reset(MessageUnpacker u, ArrayBufferInput in, byte[] b, int off, int len) throws IOException {
         in.reset(b, off, len);
         u.reset(in);
-    }
-
-    private void ensure(int size) {
-        if (size > keys.length) {
-            int cap = Math.max(size, keys.length * 2);
-            keys = Arrays.copyOf(keys, cap);
-            keyNames = Arrays.copyOf(keyNames, cap);
-            valStart = Arrays.copyOf(valStart, cap);
-            valEnd = Arrays.copyOf(valEnd, cap);
-            valType = Arrays.copyOf(valType, cap);
-            consumed = Arrays.copyOf(consumed, cap);
-        }
     }
 }

@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Appends staged rows to a staging file in the binary row form {@link StagedRowReader} reads
+ * Appends staged rows to a staging file in the binary row form {@link StagedRows} reads
  * back: values in the column order of {@link StagedColumns}, each a little-endian {@code long}
  * ({@code t}, {@code r}), a string ({@code int} byte length, -1 for NULL, then UTF-8 bytes), or a
  * typed value (one presence byte, then 8 bytes for BIGINT/DOUBLE or a string). Strings are always

@@ -1,8 +1,5 @@
 package io.loglane.stores.archive;
 
-import static io.loglane.stores.archive.ArchiveSchema.ident;
-import static io.loglane.stores.archive.ArchiveSchema.literal;
-
 import io.loglane.core.parse.FieldDef;
 import io.loglane.core.parse.FieldType;
 import java.io.IOException;
@@ -25,12 +22,8 @@ import org.duckdb.DuckDBWritableVector;
 /**
  * The staged-row layout and the DuckDB table function that reads a staging file back, chunk by
  * chunk, into DuckDB's vectors: the Parquet writer's input without a text format in between.
- * Staged columns, in file order (written by {@link RowEncoder} through {@link StagedRowWriter}):
- * <pre>
- *   t  event time, ns (long)     r  received_at, µs (long)    g  tag     m  message    h  host
- *   ci container_id   cn container_name   s  source   f0…fn  typed parser fields   a  attrs (JSON text, NULL = {})
- * </pre>
- * {@link #select} maps them onto the archive's columns ({@link ArchiveSchema}).
+ * The layout of a staged row is declared in {@link StagedColumns} (written by {@link RowEncoder}
+ * through {@link StagedRowWriter}); {@link #select} maps it onto the archive's columns.
  *
  * <p>Thread-safety: the function runs on the thread that executes the COPY (DuckDB runs with one
  * thread); {@link #source} is set by that same thread before the COPY.
@@ -40,7 +33,19 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
     static final String FUNCTION = "loglane_staged_rows";
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final String[] LEADING_STRINGS = {"g", "m", "h", "ci", "cn", "s"};
+    /** Staged keys of the leading strings (after the two longs {@code t}, {@code r}). */
+    private static final String[] LEADING_STRINGS = StagedColumns.LEADING.stream()
+            .filter(c -> c.kind() == StagedColumns.Kind.STRING).map(StagedColumns.Staged::key).toArray(String[]::new);
+    private static final String[] LEADING_LONGS = StagedColumns.LEADING.stream()
+            .filter(c -> c.kind() == StagedColumns.Kind.LONG).map(StagedColumns.Staged::key).toArray(String[]::new);
+
+    static {
+        // The cursor reads the longs first, then the strings: the declared order must match it.
+        if (LEADING_LONGS.length != 2 || StagedColumns.LEADING.get(0).kind() != StagedColumns.Kind.LONG
+                || StagedColumns.LEADING.get(1).kind() != StagedColumns.Kind.LONG) {
+            throw new ExceptionInInitializerError("staged layout must start with the two longs t and r");
+        }
+    }
     private static final int READ_BYTES = 1 << 20;
 
     private final FieldType[] typed;
@@ -53,13 +58,7 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
 
     /** The SELECT that turns {@link #FUNCTION}'s output into the archive's columns for {@code lane}. */
     static String select(String lane, List<FieldDef> typedFields) {
-        StringBuilder sel = new StringBuilder("SELECT make_timestamp_ns(t) AS ts, ").append(literal(lane))
-                .append(" AS lane, g AS tag, h AS host, ci AS container_id, cn AS container_name, s AS source,"
-                        + " m AS message, coalesce(a, '{}')::JSON AS attrs, make_timestamp(r) AS received_at");
-        for (int k = 0; k < typedFields.size(); k++) {
-            sel.append(", f").append(k).append(" AS ").append(ident(typedFields.get(k).name()));
-        }
-        return sel.append(" FROM ").append(FUNCTION).append("()").toString();
+        return StagedColumns.select(lane, typedFields, FUNCTION);
     }
 
     /** The staging file the next call of the function reads. */
@@ -75,19 +74,20 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
 
     @Override
     public Object bind(DuckDBTableFunctionBindInfo info) {
-        info.addResultColumn("t", DuckDBColumnType.BIGINT);
-        info.addResultColumn("r", DuckDBColumnType.BIGINT);
+        for (String l : LEADING_LONGS) {
+            info.addResultColumn(l, DuckDBColumnType.BIGINT);
+        }
         for (String s : LEADING_STRINGS) {
             info.addResultColumn(s, DuckDBColumnType.VARCHAR);
         }
         for (int k = 0; k < typed.length; k++) {
-            info.addResultColumn("f" + k, switch (typed[k]) {
+            info.addResultColumn(StagedColumns.typedKey(k), switch (typed[k]) {
                 case STRING -> DuckDBColumnType.VARCHAR;
                 case LONG -> DuckDBColumnType.BIGINT;
                 case DOUBLE -> DuckDBColumnType.DOUBLE;
             });
         }
-        info.addResultColumn("a", DuckDBColumnType.VARCHAR);
+        info.addResultColumn(StagedColumns.ATTRS.key(), DuckDBColumnType.VARCHAR);
         return null;
     }
 

@@ -1,4 +1,4 @@
-package io.loglane.stores.archive;
+package io.loglane.core.event;
 
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.nio.charset.StandardCharsets;
@@ -11,18 +11,18 @@ import java.util.Arrays;
  * writer. Direct-mapped and bounded ({@value #SLOTS} entries): a new key replaces the one in its
  * slot, so records with ever-new keys cost what they did before, never unbounded memory.
  *
- * <p>Thread-safety: not thread-safe; one per encoder.
+ * <p>Thread-safety: not thread-safe; one per {@link RecordView}.
  */
-final class KeyCache {
-    static final int SLOTS = 256;
+public final class KeyCache {
+    public static final int SLOTS = 256;
     /** Longer keys are decoded each time: they are rare and would pin more memory. */
-    static final int MAX_KEY_BYTES = 64;
+    public static final int MAX_KEY_BYTES = 64;
 
     private final byte[][] bytes = new byte[SLOTS][];
     private final SerializedString[] keys = new SerializedString[SLOTS];
 
     /** The key whose UTF-8 bytes are {@code b[off, off+len)}. */
-    SerializedString get(byte[] b, int off, int len) {
+    public SerializedString get(byte[] b, int off, int len) {
         if (len > MAX_KEY_BYTES) {
             return new SerializedString(new String(b, off, len, StandardCharsets.UTF_8));
         }
