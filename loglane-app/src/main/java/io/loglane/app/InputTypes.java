@@ -1,6 +1,7 @@
 package io.loglane.app;
 
 import io.loglane.app.api.HttpInputType;
+import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
@@ -12,8 +13,9 @@ import java.util.Map;
 
 /**
  * The registry of input types the node can build, by {@code type:} value. Adding an input type is
- * writing its {@link InputType} and registering it in {@link #BUILT_IN} (its keys go into
- * {@link io.loglane.core.config.ConfigSchema}; a test checks both lists name the same types).
+ * writing its {@link InputType} and registering it in {@link #BUILT_IN}, and registering its
+ * {@link InputType#keys()} in {@link io.loglane.core.config.ConfigSchema#INPUTS} (a test checks
+ * both lists hold the same types).
  *
  * <p>Thread-safety: immutable.
  */
@@ -30,6 +32,9 @@ public final class InputTypes {
             }
         }
     }
+
+    /** The configuration side of every registered type, in registration order. */
+    public List<InputKeys> keys() { return byType.values().stream().map(InputType::keys).toList(); }
 
     /** The registered type names. */
     public List<String> types() { return List.copyOf(byType.keySet()); }

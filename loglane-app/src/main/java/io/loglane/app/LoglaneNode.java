@@ -15,13 +15,13 @@ import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
 import io.loglane.delivery.DeliveryEngine;
+import io.loglane.delivery.Sink;
 import io.loglane.app.api.HttpInputType;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
-import io.loglane.stores.archive.ArchiveSink;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
@@ -29,7 +29,6 @@ import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.local.LocalStream;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -90,13 +89,11 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
         ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(config.archive().dir()));
+        StoreTypes stores = StoreTypes.builtIn(archive);
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
-                if (!store.equals("archive")) {
-                    throw new IllegalStateException("lane " + lane.name() + ": no store named " + store);
-                }
-                ArchiveSink sink = archiveSink(lane, config, registry, clock, archive);
+                Sink sink = stores.sink(store, lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
                         Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
             }
@@ -157,11 +154,6 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public PrometheusMeterRegistry registry() { return registry; }
 
     public DeliveryEngine delivery() { return delivery; }
-
-    /** The archive store of one lane, as configured: its parser's columns, retention and {@code compact} key. */
-    static ArchiveSink archiveSink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
-        return new ArchiveSink(lane.name(), parser(lane), config.archive(), lane.retention(), lane.compact(), registry, clock, storage);
-    }
 
     static RecordParser parser(LaneSpec lane) {
         return Parsers.forName(lane.parser());

@@ -17,6 +17,8 @@ class InputsFromConfigTest {
     @Test
     void everyDeclaredInputTypeIsRegistered() {
         assertThat(InputTypes.BUILT_IN.types()).containsExactlyElementsOf(ConfigSchema.INPUT_TYPES);
+        assertThat(InputTypes.BUILT_IN.keys()).as("each type's keys are the ones the loader validates")
+                .containsExactlyElementsOf(ConfigSchema.INPUTS);
     }
 
     @Test

@@ -45,8 +45,8 @@ class LaneCompactionWiringTest {
         LoglaneConfig config = ConfigLoader.load(new ConfigSource("wiring.yaml", yaml));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         for (String lane : List.of("default", "ledger")) {
-            try (ArchiveSink sink = LoglaneNode.archiveSink(config.lane(lane), config, new SimpleMeterRegistry(), clock,
-                    new io.loglane.stores.archive.LocalArchiveStorage(config.archive().dir()))) {
+            try (ArchiveSink sink = new ArchiveStoreType(new io.loglane.stores.archive.LocalArchiveStorage(config.archive().dir()))
+                    .sink(config.lane(lane), config, new SimpleMeterRegistry(), clock)) {
                 sink.open(0);
                 for (int i = 0; i < 3; i++) { // three files in hour 10, closed for an hour by the clock
                     sink.write(batch(i * 2L, 2));

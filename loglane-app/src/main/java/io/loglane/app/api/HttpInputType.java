@@ -1,5 +1,7 @@
 package io.loglane.app.api;
 
+import io.loglane.core.config.HttpKeys;
+import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
@@ -18,6 +20,9 @@ public final class HttpInputType implements InputType {
 
     @Override
     public String type() { return TYPE; }
+
+    @Override
+    public InputKeys keys() { return HttpKeys.INSTANCE; }
 
     @Override
     public Input build(InputSpec spec, InputContext context) {

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Internal: turns the layered values into the typed {@link LoglaneConfig}, filling every unset key
@@ -53,45 +55,50 @@ final class ConfigAssembler {
         Map<String, String> listeners = new HashMap<>();
         listeners.put(server.bind() + ":" + server.httpPort(), "server.http_port");
         for (ConfigLayers.InputLayer in : layers.inputs.values()) {
+            InputKeys type = ConfigSchema.inputKeys(in.type());
+            String prefix = "inputs[" + in.type() + "].";
             Map<String, ConfigLayers.Setting> v = in.values();
-            if ("http".equals(in.type())) {
-                // The HTTP input is the ingest endpoint of the one HTTP server: no listener of its own,
-                // so a second one would have nothing to serve.
-                String first = listeners.putIfAbsent("(http ingest)", "inputs." + in.name());
-                if (first != null) {
-                    errors.add(in.origin().error("inputs." + in.name() + ".type", "only one http input may be declared "
-                            + "(it is POST /api/v1/ingest/{tag} on server.http_port); " + first + " is one already"));
+            String portKey = type.portKey();
+            Map<String, Object> options = new LinkedHashMap<>();
+            Set<String> written = new HashSet<>();
+            // every key of the type but its listener is an option, its default filled in from the schema
+            for (ConfigKey key : type.keys()) {
+                String k = key.path().substring(prefix.length());
+                if (k.equals("bind") || k.equals(portKey)) {
+                    continue;
                 }
-                out.add(new InputSpec(in.type(), in.name(), server.bind(), server.httpPort(), Map.of(), in.origin()));
+                ConfigLayers.Setting s = v.get(key.path());
+                Object val = s != null ? s.value() : key.defaultValue();
+                if (s != null) {
+                    written.add(k);
+                }
+                if (val != null) {
+                    options.put(k, val);
+                }
+            }
+            type.complete(options, written, (k, message) -> {
+                ConfigLayers.Setting s = v.get(prefix + k);
+                errors.add((s != null ? s.origin() : in.origin()).error("inputs." + in.name() + "." + k, message));
+            });
+            if (portKey == null) {
+                // served on the one HTTP server: no listener of its own, so a second one would have nothing to serve
+                String first = listeners.putIfAbsent("(" + in.type() + " on server.http_port)", "inputs." + in.name());
+                if (first != null) {
+                    errors.add(in.origin().error("inputs." + in.name() + ".type", "only one " + in.type()
+                            + " input may be declared (it is served on server.http_port); " + first + " is one already"));
+                }
+                out.add(new InputSpec(in.type(), in.name(), server.bind(), server.httpPort(), options, in.origin()));
                 continue;
             }
-            String bind = v.containsKey("inputs[forward].bind") ? (String) v.get("inputs[forward].bind").value() : server.bind();
-            int port = value(v, "inputs[forward].port");
-            Map<String, Object> options = new LinkedHashMap<>();
-            // every other declared key of a forward input is an option, its default filled in from the schema
-            for (ConfigKey key : ConfigSchema.KEYS) {
-                String k = key.path();
-                if (k.startsWith("inputs[forward].") && !k.endsWith(".bind") && !k.endsWith(".port")) {
-                    Object val = v.containsKey(k) ? v.get(k).value() : key.defaultValue();
-                    if (val != null) {
-                        options.put(k.substring("inputs[forward].".length()), val);
-                    }
-                }
-            }
-            long frame = (Long) options.get("max_frame_bytes");
-            ConfigLayers.Setting inflated = v.get("inputs[forward].max_decompressed_bytes");
-            if (inflated == null) {
-                options.put("max_decompressed_bytes", ConfigSchema.forwardMaxDecompressed(frame));
-            } else if ((Long) inflated.value() < frame) {
-                errors.add(inflated.origin().error("inputs." + in.name() + ".max_decompressed_bytes",
-                        "must be at least max_frame_bytes (" + Sizes.format(frame) + "), got " + Sizes.format((Long) inflated.value())));
-            }
+            ConfigLayers.Setting bindSetting = v.get(prefix + "bind");
+            String bind = bindSetting != null ? (String) bindSetting.value() : server.bind();
+            ConfigLayers.Setting ps = v.get(prefix + portKey);
+            int port = (Integer) (ps != null ? ps.value() : ConfigSchema.defaultOf(prefix + portKey));
             String where = bind + ":" + port;
             String clash = listeners.putIfAbsent(where, "inputs." + in.name());
             if (port != 0 && clash != null) {
-                ConfigLayers.Setting ps = v.get("inputs[forward].port");
                 ConfigOrigin o = ps != null ? ps.origin() : in.origin();
-                errors.add(o.error("inputs." + in.name() + ".port",
+                errors.add(o.error("inputs." + in.name() + "." + portKey,
                         "port " + port + " on " + bind + " is already used by " + clash));
             }
             out.add(new InputSpec(in.type(), in.name(), bind, port, options, in.origin()));

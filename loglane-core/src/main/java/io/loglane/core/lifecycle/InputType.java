@@ -1,19 +1,23 @@
 package io.loglane.core.lifecycle;
 
+import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 
 /**
  * One kind of input ({@code type: forward}, {@code type: http}, later {@code tail}): builds a
  * {@link Input} from a validated {@code inputs:} entry. Its config keys, with their bounds and
- * defaults, are declared in {@link io.loglane.core.config.ConfigSchema} under
- * {@code inputs[<type>].}; the loader has checked every one before {@link #build} runs, so
- * building does not validate again.
+ * defaults, its listener and its derived defaults are its {@link #keys()}, which
+ * {@link io.loglane.core.config.ConfigSchema#INPUTS} registers; the loader has checked every key
+ * before {@link #build} runs, so building does not validate again.
  *
  * <p>Thread-safety: stateless; {@link #build} may be called for several entries.
  */
 public interface InputType {
     /** The {@code type:} value this builds. */
     String type();
+
+    /** The configuration side of this type: the same instance {@link io.loglane.core.config.ConfigSchema#INPUTS} lists. */
+    InputKeys keys();
 
     /**
      * A new, not yet started input for {@code spec}.

@@ -348,6 +348,6 @@ class ConfigLoaderTest {
         String yaml = "inputs:\n  - type: http\n  - type: http\n    name: web\nlanes: {default: {}}\n";
         assertThat(ConfigLoader.check(new ConfigSource("h.yaml", yaml))).extracting(ConfigException::getMessage)
                 .containsExactly("h.yaml:3: inputs.web.type: only one http input may be declared "
-                        + "(it is POST /api/v1/ingest/{tag} on server.http_port); inputs.http is one already");
+                        + "(it is served on server.http_port); inputs.http is one already");
     }
 }

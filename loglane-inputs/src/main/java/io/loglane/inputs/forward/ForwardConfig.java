@@ -1,6 +1,7 @@
 package io.loglane.inputs.forward;
 
 import io.loglane.core.config.ConfigSchema;
+import io.loglane.core.config.ForwardKeys;
 import io.loglane.core.config.InputSpec;
 
 import java.time.Duration;
@@ -94,7 +95,7 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         }
         long frame = option(spec, "max_frame_bytes");
         long inflated = spec.options().containsKey("max_decompressed_bytes")
-                ? option(spec, "max_decompressed_bytes") : ConfigSchema.forwardMaxDecompressed(frame);
+                ? option(spec, "max_decompressed_bytes") : ForwardKeys.maxDecompressed(frame);
         long workers = spec.options().containsKey("worker_threads")
                 ? option(spec, "worker_threads") : Runtime.getRuntime().availableProcessors();
         String bind = spec.bind() == null || spec.bind().isBlank() ? (String) ConfigSchema.key("server.bind").defaultValue() : spec.bind();

@@ -1,5 +1,7 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.core.config.ForwardKeys;
+import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
@@ -15,6 +17,9 @@ public final class ForwardInputType implements InputType {
 
     @Override
     public String type() { return TYPE; }
+
+    @Override
+    public InputKeys keys() { return ForwardKeys.INSTANCE; }
 
     @Override
     public Input build(InputSpec spec, InputContext context) {

@@ -1,0 +1,24 @@
+package io.loglane.core.config;
+
+import java.util.List;
+
+/**
+ * The keys of a {@code type: http} input: none of its own; it is the ingest endpoint of the one
+ * HTTP server ({@code POST /api/v1/ingest/{tag}} on {@code server.http_port}), so at most one is declared.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class HttpKeys implements InputKeys {
+    /** The one instance. */
+    public static final HttpKeys INSTANCE = new HttpKeys();
+
+    private HttpKeys() {}
+
+    @Override public String type() { return "http"; }
+
+    @Override public String summary() { return "http (POST /api/v1/ingest/{tag} on server.http_port)"; }
+
+    @Override public List<ConfigKey> keys() { return List.of(); }
+
+    @Override public String portKey() { return null; }
+}

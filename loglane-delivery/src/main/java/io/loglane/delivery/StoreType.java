@@ -1,0 +1,24 @@
+package io.loglane.delivery;
+
+import io.loglane.core.config.LaneSpec;
+import io.loglane.core.config.LoglaneConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+
+/**
+ * One kind of store a lane may name in {@code to:} (today {@code archive}; later an index or an
+ * object store): builds the {@link Sink} that writes one lane to it. The node builds a consumer
+ * per (lane, store) pair from the registered types; the loader has already refused a {@code to:}
+ * naming no declared destination, so {@link #sink} does not validate again. Resources a kind shares
+ * across lanes (the archive's storage, which the SQL engine reads too) are given to the type when
+ * the node creates it.
+ *
+ * <p>Thread-safety: {@link #sink} is called from the node's start-up thread.
+ */
+public interface StoreType {
+    /** The name lanes list in {@code to:}. */
+    String name();
+
+    /** A new, not yet opened sink writing {@code lane} to this store. */
+    Sink sink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock);
+}
