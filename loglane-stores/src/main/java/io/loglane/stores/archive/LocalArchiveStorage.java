@@ -151,45 +151,57 @@ public final class LocalArchiveStorage implements ArchiveStorage {
     private record Entry(Path path, BasicFileAttributes attrs) {}
 
     /**
-     * The entries of one directory as one consistent read: read again while the directory's
-     * modification time changed during the read, or an entry vanished before it could be
-     * examined (both mean a rename or delete raced the read; bounded, then the last read is taken).
-     * Hidden names (temporary files, the sink's staging directory) are never objects.
+     * The entries of one directory, read until two reads in a row agree (same names, nothing
+     * vanished while examined, the directory's modification time unchanged), at most
+     * {@value #STABLE_LISTING_ATTEMPTS} times; the answer is the union of every read.
+     *
+     * <p>Why not one read: POSIX leaves it unspecified whether a read of a directory returns an
+     * entry renamed into it or deleted from it during the read, so one read racing a compaction's
+     * put of the merged file and its delete of a source can miss both. The modification time alone
+     * does not tell (its granularity is the kernel's coarse clock, a few milliseconds). A name
+     * listed that is gone by the time it is read is safe (readers run again on a new listing); a
+     * name missing is not, hence the union. Hidden names (temporary files, the sink's staging
+     * directory) are never objects.
      */
     private static List<Entry> stableEntries(Path dir) throws IOException {
-        List<Entry> entries = new ArrayList<>();
+        java.util.Map<String, Entry> union = new java.util.LinkedHashMap<>();
+        java.util.Set<String> previous = null;
         for (int attempt = 0; attempt < STABLE_LISTING_ATTEMPTS; attempt++) {
             FileTime before = modified(dir);
             if (before == null) {
-                return List.of();
+                break;
             }
-            entries.clear();
+            java.util.Set<String> names = new java.util.HashSet<>();
             boolean vanished = false;
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 // Examine entries relative to the open directory (fstatat) where the platform
                 // allows: measured 2–3× cheaper than a stat of each full path.
                 SecureDirectoryStream<Path> sds = ds instanceof SecureDirectoryStream<Path> x ? x : null;
                 for (Path p : ds) {
-                    if (p.getFileName().toString().startsWith(".")) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(".")) {
                         continue;
                     }
                     try {
                         BasicFileAttributes a = sds != null
                                 ? sds.getFileAttributeView(p.getFileName(), BasicFileAttributeView.class).readAttributes()
                                 : Files.readAttributes(p, BasicFileAttributes.class);
-                        entries.add(new Entry(p, a));
+                        union.put(name, new Entry(p, a));
+                        names.add(name);
                     } catch (NoSuchFileException e) {
                         vanished = true;
                     }
                 }
             } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
-                return List.of(); // deleted (or replaced) meanwhile
+                break; // deleted (or replaced) meanwhile
             }
-            if (!vanished && before.equals(modified(dir))) {
+            boolean stable = !vanished && before.equals(modified(dir));
+            if (stable && names.equals(previous)) {
                 break;
             }
+            previous = stable ? names : null;
         }
-        return entries;
+        return new ArrayList<>(union.values());
     }
 
     private static FileTime modified(Path dir) throws IOException {
