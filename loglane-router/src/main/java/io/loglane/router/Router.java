@@ -14,7 +14,7 @@ import io.loglane.core.lifecycle.Component;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.Stream;
+import io.loglane.stream.LaneStreams;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -79,7 +79,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * builders, msgpack reader) is kept in a thread-local of this instance.
  */
 public final class Router implements Ingest, Component {
-    private final Stream stream;
+    private final LaneStreams stream;
     private final LaneRules rules;
     private final RouterMeters meters;
     private final SourceLedger sources;
@@ -89,7 +89,7 @@ public final class Router implements Ingest, Component {
     private volatile LaneStream[] lanes;
     private volatile boolean closed;
 
-    public Router(LoglaneConfig config, Stream stream, MeterRegistry registry, Clock clock) {
+    public Router(LoglaneConfig config, LaneStreams stream, MeterRegistry registry, Clock clock) {
         this.stream = stream;
         this.rules = new LaneRules(config);
         int n = rules.laneCount();

@@ -6,7 +6,7 @@ import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.ConsumerCheckpoints;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.Stream;
+import io.loglane.stream.LaneStreams;
 import io.loglane.stream.StreamReader;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Test double of the stream: lanes keep their appends in memory, de-duplicate chunk ids, and can
  * be told to fail, to hold their futures until released, or to have no room.
  */
-final class InMemoryStream implements Stream {
+final class InMemoryStream implements LaneStreams {
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
 
     InMemoryStream(LoglaneConfig config) {

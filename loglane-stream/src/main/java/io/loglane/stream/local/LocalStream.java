@@ -5,7 +5,7 @@ import io.loglane.core.config.LaneNames;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.Stream;
+import io.loglane.stream.LaneStreams;
 import io.loglane.stream.memory.MemoryLaneStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: safe for concurrent use after {@link #start()}.
  */
-public final class LocalStream implements Stream {
+public final class LocalStream implements LaneStreams {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStream.class);
     /** Default period of the retention task. */
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofSeconds(30);
