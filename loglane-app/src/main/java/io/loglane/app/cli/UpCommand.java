@@ -100,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
      */
     private static void reportStartFailure(Exception e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null) { // Throwable.getCause() is null, never itself, at the end
             root = root.getCause();
         }
         String what = e.getMessage() != null ? e.getMessage() : e.toString();
@@ -115,11 +115,8 @@ final class UpCommand implements Callable<Integer> {
 
     private static boolean isBindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException || t.getClass().getSimpleName().contains("BindException")) {
+            if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;
