@@ -62,6 +62,13 @@ class CliFirstHourTest {
     }
 
     @Test
+    void sqlRefusesFlushWithDataBecauseOnlyARunningServerCanFlush(@TempDir Path dir) {
+        Cli.Run r = Cli.run("sql", "--flush", "--data", dir.toString(), "SELECT 1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--flush asks a running server", "--data");
+    }
+
+    @Test
     void sqlWithFlushSeesWhatWasJustAcknowledged(@TempDir Path dir) throws Exception {
         try (TestNode t = TestNode.start(dir, "")) { // the archive flushes only on request
             var r = t.post("/api/v1/ingest/first.activity", "{\"message\":\"a\"}\n{\"message\":\"b\"}\n", Map.of());
