@@ -1,12 +1,12 @@
 package io.loglane.app;
 
-import io.loglane.app.api.HttpInputType;
 import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
 import io.loglane.inputs.forward.ForwardInputType;
+import io.loglane.inputs.http.HttpInputType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

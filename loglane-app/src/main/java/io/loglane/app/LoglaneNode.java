@@ -16,10 +16,10 @@ import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
 import io.loglane.delivery.DeliveryEngine;
 import io.loglane.delivery.Sink;
-import io.loglane.app.api.HttpInputType;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.forward.ForwardInput;
+import io.loglane.inputs.http.HttpInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
@@ -107,11 +107,12 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         startComponent(sql);
 
         InputContext context = new InputContext(router, registry, clock);
-        String httpInput = null;
+        HttpInput httpInput = null;
         for (InputSpec spec : config.inputs()) {
-            inputs.add(InputTypes.BUILT_IN.build(spec, context));
-            if (spec.type().equals(HttpInputType.TYPE)) {
-                httpInput = spec.name();
+            Input input = InputTypes.BUILT_IN.build(spec, context);
+            inputs.add(input);
+            if (input instanceof HttpInput h) {
+                httpInput = h;
             }
         }
         http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, delivery, this, registry, clock);

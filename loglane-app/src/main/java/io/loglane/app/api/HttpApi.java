@@ -12,6 +12,8 @@ import io.loglane.core.lifecycle.Component;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.delivery.DeliveryEngine;
+import io.loglane.inputs.http.ApiError;
+import io.loglane.inputs.http.HttpInput;
 import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
 import io.loglane.query.SqlExecutionException;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *       input) is bound; 503 while starting and from the start of shutdown. A failing store does not make a node
  *       unready: its stream keeps taking events, and no other node would take them better</td></tr>
  *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
- *   <tr><td>POST /api/v1/ingest/{tag}</td><td>see {@link IngestHandler}; 404 when {@code inputs:} lists no
+ *   <tr><td>POST /api/v1/ingest/{tag}</td><td>the http input's {@link HttpInput#handler}; 404 when {@code inputs:} lists no
  *       {@code type: http} input</td></tr>
  *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
  * Every server error (5xx) outside ingest is logged, rate-limited per route and reason, and counted
- * under {@code loglane.api.errors{route, reason}}; {@link IngestHandler} logs and counts its own refusals.
+ * under {@code loglane.api.errors{route, reason}}; the http input logs and counts its own refusals.
  *
  * <p>Thread-safety: Jetty serves requests on its own pool; every collaborator is thread-safe.
  */
@@ -62,7 +64,7 @@ public final class HttpApi implements Component {
 
     private final ServerSettings settings;
     private final Ingest ingest;
-    private final String ingestInput;
+    private final HttpInput ingestInput;
     private final SqlEngine sql;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
@@ -73,10 +75,10 @@ public final class HttpApi implements Component {
     private Javalin app;
 
     /**
-     * @param ingestInput name of the {@code type: http} input, whose metric label ingest counts under;
+     * @param ingestInput the {@code type: http} input, whose handler serves the ingest route;
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, String ingestInput, SqlEngine sql, DeliveryEngine delivery,
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, DeliveryEngine delivery,
                    LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
@@ -102,7 +104,7 @@ public final class HttpApi implements Component {
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         if (ingestInput != null) {
-            app.post("/api/v1/ingest/{tag}", new IngestHandler(ingest, ingestInput, settings.httpMaxBody(), registry, clock));
+            app.post("/api/v1/ingest/{tag}", ingestInput.handler(settings.httpMaxBody()));
         } else {
             app.post("/api/v1/ingest/{tag}", ctx -> ctx.status(404).json(ApiError.of(
                     "no http input is configured: add `- type: http` to inputs:")));

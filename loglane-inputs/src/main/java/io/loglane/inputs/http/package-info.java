@@ -1,5 +1,7 @@
 /**
- * Decoding of HTTP ingest bodies (NDJSON or a JSON array of objects) into record blocks. The HTTP
- * server itself lives in the app module.
+ * The HTTP ingest input ({@code type: http}): {@link io.loglane.inputs.http.HttpInput} with its
+ * route handler ({@code POST /api/v1/ingest/{tag}}), its refusals and meters, and the body decoder
+ * (NDJSON or a JSON array of objects into record blocks). The node's one HTTP server (the app
+ * module) registers the handler; this package owns everything the input does.
  */
 package io.loglane.inputs.http;

@@ -1,4 +1,4 @@
-package io.loglane.app.api;
+package io.loglane.inputs.http;
 
 /**
  * Why the HTTP input refused a request before handing it to the router, with the status it answers

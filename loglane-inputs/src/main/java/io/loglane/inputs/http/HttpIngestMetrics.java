@@ -1,4 +1,4 @@
-package io.loglane.app.api;
+package io.loglane.inputs.http;
 
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.telemetry.LedgerCounters;

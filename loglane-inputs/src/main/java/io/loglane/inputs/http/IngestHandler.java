@@ -1,4 +1,4 @@
-package io.loglane.app.api;
+package io.loglane.inputs.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -12,7 +12,6 @@ import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.inputs.http.JsonBodyDecoder;
 import io.loglane.inputs.http.JsonBodyException;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,12 +68,12 @@ final class IngestHandler implements Handler {
      * @param input   the http input's name: its metric label and {@link Source#input()}
      * @param maxBody largest accepted body ({@code server.http_max_body})
      */
-    IngestHandler(Ingest ingest, String input, long maxBody, MeterRegistry registry, Clock clock) {
+    IngestHandler(Ingest ingest, String input, long maxBody, HttpIngestMetrics metrics, Clock clock) {
         this.ingest = ingest;
         this.input = input;
         this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 16);
         this.clock = clock;
-        this.metrics = new HttpIngestMetrics(registry, input);
+        this.metrics = metrics;
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IngestHandler.class), clock, Duration.ofSeconds(10));
     }
 

@@ -1,0 +1,49 @@
+package io.loglane.inputs.http;
+
+import io.javalin.http.Handler;
+import io.loglane.core.lifecycle.Input;
+import io.loglane.core.lifecycle.InputContext;
+
+/**
+ * The declared {@code type: http} input: {@code POST /api/v1/ingest/{tag}} served by the one HTTP
+ * server of the node, which routes the path to {@link #handler}. It has no listener of its own;
+ * its meters are registered when it is built, so they show at 0 before the first request.
+ *
+ * <p>Thread-safety: {@link #start()} and {@link #close()} from the owner thread; the handler is
+ * called from the server's request threads.
+ */
+public final class HttpInput implements Input {
+    private final String name;
+    private final String address;
+    private final InputContext context;
+    private final HttpIngestMetrics metrics;
+
+    /** @param address the HTTP server's {@code bind:port}, for {@link #describe()} */
+    HttpInput(String name, String address, InputContext context) {
+        this.name = name;
+        this.address = address;
+        this.context = context;
+        this.metrics = new HttpIngestMetrics(context.registry(), name);
+    }
+
+    /**
+     * The ingest route's handler, for the HTTP server to register once.
+     *
+     * @param maxBody the server's body limit ({@code server.http_max_body})
+     */
+    public Handler handler(long maxBody) {
+        return new IngestHandler(context.ingest(), name, maxBody, metrics, context.clock());
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public String describe() { return "POST /api/v1/ingest/{tag} on the HTTP port (" + address + ")"; }
+}
