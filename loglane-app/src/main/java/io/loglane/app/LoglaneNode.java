@@ -88,7 +88,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         startComponent(stream); // recovers every lane
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
-        ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(config.archive().dir()));
+        ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
         StoreTypes stores = StoreTypes.builtIn(archive);
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {

@@ -1,11 +1,11 @@
 package io.loglane.app.api;
 
-import io.loglane.core.config.HttpKeys;
 import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
+import io.loglane.inputs.http.HttpKeys;
 
 /**
  * {@code type: http}: {@code POST /api/v1/ingest/{tag}} on the one HTTP port. It has no listener

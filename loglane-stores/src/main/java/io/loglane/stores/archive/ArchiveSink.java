@@ -1,6 +1,5 @@
 package io.loglane.stores.archive;
 
-import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.parse.RecordParser;

@@ -6,7 +6,6 @@ import static io.loglane.stores.archive.TestRecords.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
