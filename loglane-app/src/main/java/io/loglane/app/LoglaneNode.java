@@ -178,7 +178,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             long maxLag = 0;
             for (DeliveryConsumer c : delivery.consumers()) {
                 if (c.lane().equals(lane.name())) {
-                    stores.add(new LaneStatus.StoreStatus(c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError()));
+                    stores.add(LaneStatus.StoreStatus.of(c));
                     maxLag = Math.max(maxLag, c.lag());
                 }
             }
@@ -214,7 +214,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             out.add(writes);
         }
         for (DeliveryConsumer c : delivery.consumers()) {
-            HealthProblem p = c.lane().equals(lane) ? HealthRules.store(lane, c.store(), c.failure()) : null;
+            HealthProblem p = c.lane().equals(lane) ? HealthRules.store(lane, c.instance(), c.failure()) : null;
             if (p != null) {
                 out.add(p);
             }
