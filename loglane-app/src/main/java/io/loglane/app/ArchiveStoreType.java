@@ -36,6 +36,6 @@ final class ArchiveStoreType implements StoreType {
     @Override
     public ArchiveSink sink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
         return new ArchiveSink(lane.name(), LoglaneNode.parser(lane), settings(config), lane.retention(),
-                lane.compact(), registry, clock, storage);
+                ArchiveKeys.compact(lane), registry, clock, storage);
     }
 }

@@ -10,6 +10,7 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.config.MatchRule;
 import io.loglane.core.config.RateLimit;
+import io.loglane.stores.archive.ArchiveKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class BundledConfigTest {
     @Test
     void bundledConfigCompactsEveryLaneButAudit() throws Exception {
         LoglaneConfig c = Components.LOADER.load(List.of(BUNDLED));
-        assertThat(c.lanes().values()).allSatisfy(l -> assertThat(l.compact()).as(l.name()).isEqualTo(!l.name().equals("audit")));
+        assertThat(c.lanes().values()).allSatisfy(l -> assertThat(ArchiveKeys.compact(l)).as(l.name()).isEqualTo(!l.name().equals("audit")));
         assertThat(ArchiveStoreType.settings(c).maintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
     }
 

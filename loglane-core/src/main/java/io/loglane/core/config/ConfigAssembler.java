@@ -136,8 +136,22 @@ final class ConfigAssembler {
                     rate,
                     value(v, "lanes.<name>.durability"),
                     value(v, "lanes.<name>.to"),
-                    value(v, "lanes.<name>.compact"),
+                    storeOptions(v),
                     e.getValue().origin));
+        }
+        return out;
+    }
+
+    /** The lane's value of every store's lane key, else its fixed default; keys with neither are left out. */
+    private Map<String, Object> storeOptions(Map<String, ConfigLayers.Setting> laneValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (StoreKeys store : schema.stores()) {
+            for (ConfigKey key : store.laneKeys()) {
+                Object v = value(laneValues, key.path());
+                if (v != null) {
+                    out.put(key.path().substring(ConfigCatalog.LANE_KEYS.length()), v);
+                }
+            }
         }
         return out;
     }

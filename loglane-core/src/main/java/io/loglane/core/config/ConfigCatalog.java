@@ -16,6 +16,9 @@ import java.util.Set;
  * <p>Thread-safety: immutable.
  */
 public record ConfigCatalog(List<InputKeys> inputs, List<StoreKeys> stores) {
+    /** Where a store's lane keys live. */
+    static final String LANE_KEYS = "lanes.<name>.";
+
     public ConfigCatalog {
         inputs = List.copyOf(inputs);
         stores = List.copyOf(stores);
@@ -38,6 +41,11 @@ public record ConfigCatalog(List<InputKeys> inputs, List<StoreKeys> stores) {
             for (ConfigKey k : s.keys()) {
                 if (!k.path().startsWith(s.name() + ".")) {
                     throw new IllegalArgumentException("store " + s.name() + " declares key " + k.path() + " outside its section");
+                }
+            }
+            for (ConfigKey k : s.laneKeys()) {
+                if (!k.path().startsWith(LANE_KEYS)) {
+                    throw new IllegalArgumentException("store " + s.name() + " declares lane key " + k.path() + " outside " + LANE_KEYS);
                 }
             }
         }

@@ -44,7 +44,7 @@ public final class ConfigSchema {
         this.byPath = Map.copyOf(m);
     }
 
-    /** Every key, in reference order: server, each input type's, lanes, stream, each store type's, query. */
+    /** Every key, in reference order: server, each input type's, lanes (then each store type's lane keys), stream, each store type's, query. */
     public List<ConfigKey> keys() { return keys; }
 
     /** The key declared at {@code path} (in schema form, e.g. {@code lanes.<name>.parser}), or null. */
@@ -94,8 +94,11 @@ public final class ConfigSchema {
                 k("lanes.<name>.durability", ValueType.DURABILITY, "disk", "When an event is acknowledged: memory (at once), disk (written), sync (fsynced)."),
                 // the first registered store (the archive) unless the lane says otherwise
                 new ConfigKey("lanes.<name>.to", ValueType.DESTINATIONS, stores.isEmpty() ? "" : stores.get(0), "Stores the lane is delivered to.",
-                        null, new ConfigKey.Choices("destination", stores)),
-                k("lanes.<name>.compact", ValueType.BOOLEAN, "true", "Merge the archive's small files of closed hours; false keeps every file exactly as flushed (audit)."),
+                        null, new ConfigKey.Choices("destination", stores))));
+        for (StoreKeys store : catalog.stores()) {
+            out.addAll(store.laneKeys());
+        }
+        out.addAll(List.of(
                 k("stream.segment_size", ValueType.POSITIVE_SIZE, "64MiB", "Roll a stream segment file at this size."),
                 k("stream.max_lane_size", ValueType.POSITIVE_SIZE, "2GiB", "Most undelivered data a lane's stream holds; past it disk/sync lanes push back, memory lanes drop the oldest."),
                 k("stream.dedup_window", ValueType.DURATION, "1h", "How long a stored Forward chunk id is remembered, across restarts."),

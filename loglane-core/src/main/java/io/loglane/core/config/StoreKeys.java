@@ -16,4 +16,10 @@ public interface StoreKeys {
 
     /** The section's keys, each path {@code <name>.<key>}, in reference order. */
     List<ConfigKey> keys();
+
+    /**
+     * Keys each lane may set for this store, each path {@code lanes.<name>.<key>}; the loader layers
+     * them like any lane key and hands them over as {@link LaneSpec#storeOptions()}. None by default.
+     */
+    default List<ConfigKey> laneKeys() { return List.of(); }
 }

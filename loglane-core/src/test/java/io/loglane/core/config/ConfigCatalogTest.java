@@ -30,6 +30,21 @@ class ConfigCatalogTest {
     }
 
     @Test
+    void aStoresLaneKeyLayersLikeAnyLaneKeyAndReachesTheLaneAsAStoreOption() throws Exception {
+        String base = "lanes:\n  default: {}\n  ledger:\n    sealed: true\n    durability: sync\n";
+        String over = "lanes:\n  ledger:\n    durability: disk\n";
+        LoglaneConfig c = TestCatalog.LOADER.load(new ConfigSource("base.yaml", base), new ConfigSource("over.yaml", over));
+        assertThat(c.lane("ledger").<Boolean>storeOption("sealed")).isTrue();
+        assertThat(c.lane("default").<Boolean>storeOption("sealed")).as("the key's default").isFalse();
+        assertThat(TestCatalog.LOADER.check(new ConfigSource("c.yaml", "lanes:\n  default:\n    sealed: maybe\n")))
+                .extracting(ConfigException::getMessage)
+                .containsExactly("c.yaml:3: lanes.default.sealed: must be true or false, got \"maybe\"");
+        List<String> laneKeys = TestCatalog.LOADER.schema().keys().stream().map(ConfigKey::path)
+                .filter(p -> p.startsWith("lanes.")).toList();
+        assertThat(laneKeys).as("after the shared lane keys").endsWith("lanes.<name>.to", "lanes.<name>.sealed");
+    }
+
+    @Test
     void aTypeMayDeclareKeysOnlyInItsOwnPlaceAndOnlyOnce() {
         StoreKeys stray = new StoreKeys() {
             @Override public String name() { return "stray"; }

@@ -6,7 +6,7 @@ import java.util.List;
  * A small catalog of made-up component types for the loader's own tests, so that core is tested
  * without knowing any real input or store: {@code tcp}, an input with a listener of its own and a
  * bounded size key; {@code web}, an input served on {@code server.http_port}; and {@code vault}, a
- * store with a section of two keys.
+ * store with a section of two keys and one lane key ({@code sealed}).
  */
 final class TestCatalog {
     static final InputKeys TCP = new InputKeys() {
@@ -43,6 +43,10 @@ final class TestCatalog {
         @Override public String name() { return "vault"; }
 
         @Override public List<ConfigKey> keys() { return keys; }
+
+        @Override public List<ConfigKey> laneKeys() {
+            return List.of(new ConfigKey("lanes.<name>.sealed", ValueType.BOOLEAN, "false", "Whether the vault seals the lane's files."));
+        }
     };
 
     static final ConfigCatalog CATALOG = new ConfigCatalog(List.of(TCP, WEB), List.of(VAULT));

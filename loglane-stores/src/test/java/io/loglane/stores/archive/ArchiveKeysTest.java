@@ -52,9 +52,9 @@ class ArchiveKeysTest {
                     compact: true
                 """;
         LoglaneConfig c = LOADER.load(new ConfigSource("base.yaml", base), new ConfigSource("over.yaml", over));
-        assertThat(c.lane("default").compact()).isTrue();
-        assertThat(c.lane("ledger").compact()).isFalse();
-        assertThat(c.lane("billing").compact()).isTrue();
+        assertThat(ArchiveKeys.compact(c.lane("default"))).isTrue();
+        assertThat(ArchiveKeys.compact(c.lane("ledger"))).isFalse();
+        assertThat(ArchiveKeys.compact(c.lane("billing"))).isTrue();
         assertThat(settings(c).maintenanceInterval()).isEqualTo(Duration.ofMillis(250));
     }
 
