@@ -13,9 +13,8 @@ import java.util.Map;
 
 /**
  * The registry of input types the node can build, by {@code type:} value. Adding an input type is
- * writing its {@link InputType} and registering it in {@link #BUILT_IN}, and registering its
- * {@link InputType#keys()} in {@link io.loglane.core.config.ConfigSchema#INPUTS} (a test checks
- * both lists hold the same types).
+ * writing its {@link InputType} (with its {@link InputKeys}) and registering it in {@link #BUILT_IN};
+ * {@link Components#CATALOG} hands its keys to the loader.
  *
  * <p>Thread-safety: immutable.
  */

@@ -1,6 +1,7 @@
 package io.loglane.app;
 
 import io.loglane.app.health.HealthProblem;
+import io.loglane.delivery.DeliveryConsumer;
 import java.util.List;
 
 /**
@@ -15,13 +16,27 @@ import java.util.List;
  * @param streamStart    oldest offset held
  * @param streamEnd      next offset
  * @param storedBytes    bytes held by the stream
- * @param stores         per destination: committed offset, lag, retries, last error
+ * @param stores         per store instance the lane is delivered to: its kind, committed offset, lag, retries, last error
  * @param health         {@code ok}, {@code lagging} or {@code failing}, by {@link io.loglane.app.health.HealthRules}
  * @param problems       why it is failing: its stream refusing writes, stores failing (empty when not failing)
  */
 public record LaneStatus(String name, String durability, String retention, double rateLimit, double eventsPerSecond,
                          long acceptedTotal, long streamStart, long streamEnd, long storedBytes, List<StoreStatus> stores,
                          String health, List<HealthProblem> problems) {
-    /** Delivery state of one (lane, store) consumer. */
-    public record StoreStatus(String store, long committed, long lag, double retries, String lastError) {}
+    /**
+     * Delivery state of one (lane, store instance) consumer.
+     *
+     * @param store    the store's kind, as {@code to:} names it; the field kept from before instances
+     *                 were shown (scripts read it), always equal to {@code kind}
+     * @param instance the store instance: what the consumer's checkpoint and metrics are named by; the
+     *                 default instance of a kind is named after it ({@code archive})
+     * @param kind     the store's kind, e.g. {@code archive}
+     */
+    public record StoreStatus(String store, String instance, String kind, long committed, long lag, double retries,
+                              String lastError) {
+        /** The state of {@code c} now. */
+        static StoreStatus of(DeliveryConsumer c) {
+            return new StoreStatus(c.store(), c.instance(), c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError());
+        }
+    }
 }

@@ -88,7 +88,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         startComponent(stream); // recovers every lane
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
-        ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(config.archive().dir()));
+        ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
         StoreTypes stores = StoreTypes.builtIn(archive);
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
@@ -179,7 +179,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             long maxLag = 0;
             for (DeliveryConsumer c : delivery.consumers()) {
                 if (c.lane().equals(lane.name())) {
-                    stores.add(new LaneStatus.StoreStatus(c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError()));
+                    stores.add(LaneStatus.StoreStatus.of(c));
                     maxLag = Math.max(maxLag, c.lag());
                 }
             }
@@ -215,7 +215,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             out.add(writes);
         }
         for (DeliveryConsumer c : delivery.consumers()) {
-            HealthProblem p = c.lane().equals(lane) ? HealthRules.store(lane, c.store(), c.failure()) : null;
+            HealthProblem p = c.lane().equals(lane) ? HealthRules.store(lane, c.instance(), c.failure()) : null;
             if (p != null) {
                 out.add(p);
             }

@@ -2,8 +2,10 @@ package io.loglane.app;
 
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
+import io.loglane.core.config.StoreKeys;
 import io.loglane.delivery.Sink;
 import io.loglane.delivery.StoreType;
+import io.loglane.stores.archive.ArchiveKeys;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -13,9 +15,11 @@ import java.util.Map;
 
 /**
  * The registry of store types the node can deliver to, by the name lanes list in {@code to:}.
- * Adding a store type is writing its {@link StoreType}, registering it in {@link #builtIn} and
- * adding its name to {@link io.loglane.core.config.ConfigSchema#DESTINATIONS} (a test checks both
- * name the same stores).
+ * Adding a store type is writing its {@link StoreType} (with its {@link StoreKeys}), registering it
+ * in {@link #builtIn} and its keys in {@link #BUILT_IN_KEYS}, from which {@link Components#CATALOG}
+ * tells the loader its section and name. The keys are listed apart because the types are built
+ * over the node's shared resources (the archive's storage) while the loader runs before any exist;
+ * {@link #builtIn} refuses a type whose keys are not listed.
  *
  * <p>Thread-safety: immutable.
  */
@@ -30,10 +34,20 @@ final class StoreTypes {
         }
     }
 
+    /** The configuration side of every type {@link #builtIn} registers, in the same order. */
+    static final List<StoreKeys> BUILT_IN_KEYS = List.of(ArchiveKeys.INSTANCE);
+
     /** Every store type of this build, over the node's shared resources. */
     static StoreTypes builtIn(ArchiveStorage archive) {
-        return new StoreTypes(List.of(new ArchiveStoreType(archive)));
+        StoreTypes types = new StoreTypes(List.of(new ArchiveStoreType(archive)));
+        if (!types.keys().equals(BUILT_IN_KEYS)) {
+            throw new IllegalStateException("store types " + types.names() + " are not the ones whose keys the loader knows");
+        }
+        return types;
     }
+
+    /** The configuration side of every registered type, in registration order. */
+    List<StoreKeys> keys() { return byName.values().stream().map(StoreType::keys).toList(); }
 
     /** The registered store names. */
     List<String> names() { return List.copyOf(byName.keySet()); }

@@ -59,4 +59,20 @@ class CheckConfigMatchesUpTest {
             assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
         }
     }
+
+    @Test
+    void aStoreKeyErrorNamesFileLineAndKeyInCheckConfigAndUpAlike(@TempDir Path dir) throws Exception {
+        // the archive's keys are declared by the archive store type, not by core: still file, line and key
+        Path file = Files.writeString(dir.resolve("archive.yaml"), "archive:\n  flush_age: 30s\n  flush_rows: 0\n");
+        String expected = file + ":3: archive.flush_rows: must be between 1 and " + Integer.MAX_VALUE + ", got 0";
+        Cli.Run check = Cli.run("check-config", "--no-defaults", BUNDLED, file.toString());
+        assertThat(check.exitCode()).as(check.err()).isEqualTo(2);
+        assertThat(check.err().lines()).containsExactly(expected, "1 error(s)");
+
+        Cli.Run up = Cli.run("up", "--no-defaults", "--config", BUNDLED, "--config", file.toString(),
+                "--data", dir.resolve("data").toString(), "--http-port", "0", "--forward-port", "0");
+        assertThat(up.exitCode()).as(up.err()).isEqualTo(2);
+        assertThat(up.err()).contains("config error: " + expected);
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
 }

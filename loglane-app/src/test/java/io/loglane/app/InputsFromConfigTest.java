@@ -2,7 +2,6 @@ package io.loglane.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loglane.core.config.ConfigSchema;
 import io.loglane.core.telemetry.MetricNames;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -16,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class InputsFromConfigTest {
     @Test
     void everyDeclaredInputTypeIsRegistered() {
-        assertThat(InputTypes.BUILT_IN.types()).containsExactlyElementsOf(ConfigSchema.INPUT_TYPES);
-        assertThat(InputTypes.BUILT_IN.keys()).as("each type's keys are the ones the loader validates")
-                .containsExactlyElementsOf(ConfigSchema.INPUTS);
+        assertThat(Components.LOADER.schema().inputTypes()).containsExactlyElementsOf(InputTypes.BUILT_IN.types());
+        assertThat(Components.CATALOG.inputs()).as("each type's keys are the ones the loader validates")
+                .containsExactlyElementsOf(InputTypes.BUILT_IN.keys());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.loglane.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loglane.core.config.ConfigLoader;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlockBuilder;
@@ -42,10 +41,10 @@ class LaneCompactionWiringTest {
                   compact_after: 1m
                   compact_min_files: 2
                 """.formatted(dir.resolve("archive"));
-        LoglaneConfig config = ConfigLoader.load(new ConfigSource("wiring.yaml", yaml));
+        LoglaneConfig config = Components.LOADER.load(new ConfigSource("wiring.yaml", yaml));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         for (String lane : List.of("default", "ledger")) {
-            try (ArchiveSink sink = new ArchiveStoreType(new io.loglane.stores.archive.LocalArchiveStorage(config.archive().dir()))
+            try (ArchiveSink sink = new ArchiveStoreType(new io.loglane.stores.archive.LocalArchiveStorage(ArchiveStoreType.settings(config).dir()))
                     .sink(config.lane(lane), config, new SimpleMeterRegistry(), clock)) {
                 sink.open(0);
                 for (int i = 0; i < 3; i++) { // three files in hour 10, closed for an hour by the clock

@@ -77,6 +77,8 @@ class LanesStatusTest {
             assertThat(l.get("health").asText()).as(l.toString()).isEqualTo("ok");
             assertThat(l.get("stores")).as(l.toString()).hasSize(1);
             assertThat(l.get("stores").get(0).get("store").asText()).isEqualTo("archive");
+            assertThat(l.get("stores").get(0).get("instance").asText()).as("the default instance is named after its kind").isEqualTo("archive");
+            assertThat(l.get("stores").get(0).get("kind").asText()).isEqualTo("archive");
             assertThat(l.get("stores").get(0).get("lag").isNumber()).isTrue();
         }
 

@@ -2,7 +2,6 @@ package io.loglane.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loglane.core.config.ConfigSchema;
 import io.loglane.stores.archive.LocalArchiveStorage;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreTypesTest {
     @Test
     void everyDestinationIsRegistered(@TempDir Path dir) {
-        assertThat(StoreTypes.builtIn(new LocalArchiveStorage(dir)).names())
-                .containsExactlyElementsOf(ConfigSchema.DESTINATIONS);
+        StoreTypes types = StoreTypes.builtIn(new LocalArchiveStorage(dir));
+        assertThat(Components.LOADER.schema().destinations()).containsExactlyElementsOf(types.names());
+        assertThat(Components.CATALOG.stores()).as("each type's keys are the ones the loader validates")
+                .containsExactlyElementsOf(types.keys());
     }
 }

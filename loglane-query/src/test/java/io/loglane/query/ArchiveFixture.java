@@ -1,6 +1,6 @@
 package io.loglane.query;
 
-import io.loglane.core.config.ArchiveSettings;
+import io.loglane.stores.archive.ArchiveSettings;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.stores.archive.ArchiveSink;

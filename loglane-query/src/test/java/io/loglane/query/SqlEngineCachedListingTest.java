@@ -2,7 +2,7 @@ package io.loglane.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loglane.core.config.ArchiveSettings;
+import io.loglane.stores.archive.ArchiveSettings;
 import io.loglane.core.config.QuerySettings;
 import io.loglane.core.config.Retention;
 import io.loglane.stores.archive.ArchiveSink;

@@ -5,6 +5,7 @@ import static io.loglane.router.Records.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loglane.core.config.ConfigCatalog;
 import io.loglane.core.config.ConfigLoader;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
@@ -17,6 +18,9 @@ import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.inputs.forward.ForwardKeys;
+import io.loglane.inputs.http.HttpKeys;
+import io.loglane.stores.archive.ArchiveKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,9 @@ import org.junit.jupiter.api.Test;
 
 class RouterTest {
     static final Path BUNDLED = Path.of("..", "config", "loglane.yaml");
+    /** The types the bundled file uses (the application registers the same ones). */
+    static final ConfigLoader LOADER = new ConfigLoader(new ConfigCatalog(
+            List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE), List.of(ArchiveKeys.INSTANCE)));
     static final String ACCESS = "203.0.113.9 - - [01/Jun/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12 \"-\" \"curl/8\"";
     static final String JAVA_TRACE = "java.lang.NullPointerException\n\tat com.example.A.b(A.java:1)";
 
@@ -40,7 +47,7 @@ class RouterTest {
 
     private Router router(String overlay) throws Exception {
         ConfigSource base = new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED));
-        LoglaneConfig config = overlay == null ? ConfigLoader.load(base) : ConfigLoader.load(base, new ConfigSource("overlay.yaml", overlay));
+        LoglaneConfig config = overlay == null ? LOADER.load(base) : LOADER.load(base, new ConfigSource("overlay.yaml", overlay));
         stream = new InMemoryStream(config);
         router = new Router(config, stream, registry, clock);
         router.start();
@@ -264,8 +271,8 @@ class RouterTest {
 
     @Test
     void aLaneMissingFromTheStreamFailsStart() throws Exception {
-        LoglaneConfig config = ConfigLoader.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)));
-        LoglaneConfig smaller = ConfigLoader.load(new ConfigSource("s.yaml", "lanes: {default: {}}"));
+        LoglaneConfig config = LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)));
+        LoglaneConfig smaller = LOADER.load(new ConfigSource("s.yaml", "lanes: {default: {}}"));
         Router r = new Router(config, new InMemoryStream(smaller), registry, clock);
         assertThatThrownBy(r::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access");
     }

@@ -1,5 +1,6 @@
 package io.loglane.app.cli;
 
+import io.loglane.app.Components;
 import io.loglane.core.config.ConfigReference;
 import picocli.CommandLine.Command;
 
@@ -8,6 +9,6 @@ import picocli.CommandLine.Command;
 final class ConfigReferenceCommand implements Runnable {
     @Override
     public void run() {
-        System.out.print(ConfigReference.markdown());
+        System.out.print(ConfigReference.markdown(Components.LOADER.schema()));
     }
 }

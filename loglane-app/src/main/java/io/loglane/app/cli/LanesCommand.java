@@ -24,11 +24,11 @@ final class LanesCommand implements Callable<Integer> {
             return 1;
         }
         System.out.printf("%-10s %-10s %-8s %10s %12s %12s  %-24s %s%n", "LANE", "DURABILITY", "HEALTH", "EVENTS/S",
-                "STORED", "END OFFSET", "RETENTION", "DELIVERY (store: lag, retries)");
+                "STORED", "END OFFSET", "RETENTION", "DELIVERY (store instance: lag, retries)");
         for (JsonNode l : lanes) {
             StringBuilder stores = new StringBuilder();
             for (JsonNode s : l.get("stores")) {
-                stores.append(s.get("store").asText()).append(": lag ").append(s.get("lag").asLong())
+                stores.append(storeName(s)).append(": lag ").append(s.get("lag").asLong())
                         .append(", retries ").append((long) s.get("retries").asDouble());
                 if (s.hasNonNull("lastError")) {
                     stores.append(" (").append(s.get("lastError").asText()).append(')');
@@ -46,6 +46,13 @@ final class LanesCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The instance, with its kind when the name does not say it ({@code cold (archive)}). */
+    static String storeName(JsonNode store) {
+        String instance = store.get("instance").asText();
+        String kind = store.get("kind").asText();
+        return instance.equals(kind) ? instance : instance + " (" + kind + ")";
     }
 
     static String human(long bytes) {

@@ -7,7 +7,7 @@ import io.loglane.core.telemetry.FailureStreak;
  *
  * @param lane      the lane
  * @param component {@value #STREAM} when the lane's stream fails to store appends (inputs get
- *                  {@code storage_error}), else the store whose delivery fails (e.g. {@code archive})
+ *                  {@code storage_error}), else the store instance whose delivery fails (e.g. {@code archive})
  * @param reason    the latest error
  * @param failures  attempts that failed in a row
  * @param since     when the first of them failed, ISO-8601 UTC

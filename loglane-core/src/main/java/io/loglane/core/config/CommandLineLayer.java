@@ -11,17 +11,19 @@ import java.util.List;
  * <p>Thread-safety: not thread-safe; one per load.
  */
 final class CommandLineLayer {
+    private final ConfigSchema schema;
     private final ConfigLayers layers;
     private final List<ConfigException> errors;
 
-    CommandLineLayer(ConfigLayers layers, List<ConfigException> errors) {
+    CommandLineLayer(ConfigSchema schema, ConfigLayers layers, List<ConfigException> errors) {
+        this.schema = schema;
         this.layers = layers;
         this.errors = errors;
     }
 
     void apply(List<CommandLineFlag> flags) {
         for (CommandLineFlag flag : flags) {
-            ConfigKey key = ConfigSchema.key(flag.key());
+            ConfigKey key = schema.key(flag.key());
             if (key == null) {
                 throw new IllegalArgumentException("flag " + flag.flag() + " sets undeclared key " + flag.key());
             }

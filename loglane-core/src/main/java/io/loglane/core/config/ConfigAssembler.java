@@ -1,6 +1,5 @@
 package io.loglane.core.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,15 +12,18 @@ import java.util.Set;
 /**
  * Internal: turns the layered values into the typed {@link LoglaneConfig}, filling every unset key
  * from its {@link ConfigSchema} default and checking what only the whole can tell (the
- * {@code default} lane exists, listeners do not share a port).
+ * {@code default} lane exists, listeners do not share a port). Input and store types get their
+ * values as an {@link InputSpec} or {@link StoreSpec}; nothing here is specific to one type.
  *
  * <p>Thread-safety: not thread-safe; one per load.
  */
 final class ConfigAssembler {
+    private final ConfigSchema schema;
     private final ConfigLayers layers;
     private final List<ConfigException> errors;
 
-    ConfigAssembler(ConfigLayers layers, List<ConfigException> errors) {
+    ConfigAssembler(ConfigSchema schema, ConfigLayers layers, List<ConfigException> errors) {
+        this.schema = schema;
         this.layers = layers;
         this.errors = errors;
     }
@@ -37,17 +39,28 @@ final class ConfigAssembler {
                 get("stream.segment_size"), get("stream.max_lane_size"), get("stream.dedup_window"),
                 get("stream.dedup_max_entries"), get("stream.sync_max_wait"), get("stream.memory_lane_size"),
                 get("stream.max_age"));
-        Path archiveDir = get("archive.dir");
-        ArchiveSettings archive = new ArchiveSettings(
-                archiveDir != null ? archiveDir : server.dataDir().resolve("archive"),
-                get("archive.flush_rows"), get("archive.flush_size"), get("archive.flush_age"),
-                get("archive.compact_after"), get("archive.compact_min_files"), get("archive.maintenance_interval"));
+        Map<String, StoreSpec> stores = new LinkedHashMap<>();
+        for (StoreKeys store : schema.stores()) {
+            stores.put(store.name(), store(store));
+        }
         QuerySettings query = new QuerySettings(get("query.timeout"), get("query.max_rows"));
         if (!lanes.containsKey(LoglaneConfig.DEFAULT_LANE)) {
             errors.add(new ConfigException(layers.lastFile, 1, "lanes." + LoglaneConfig.DEFAULT_LANE,
                     "the default lane is required after layering (layer your file over config/loglane.yaml, or declare it)"));
         }
-        return errors.isEmpty() ? new LoglaneConfig(server, inputs, lanes, stream, archive, query) : null;
+        return errors.isEmpty() ? new LoglaneConfig(server, inputs, lanes, stream, stores, query) : null;
+    }
+
+    /** The store's section: each key's layered value, else its fixed default; keys with neither are left out. */
+    private StoreSpec store(StoreKeys store) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (ConfigKey key : store.keys()) {
+            Object v = get(key.path());
+            if (v != null) {
+                options.put(key.path().substring(store.name().length() + 1), v);
+            }
+        }
+        return new StoreSpec(store.name(), options);
     }
 
     private List<InputSpec> inputs(ServerSettings server) {
@@ -55,7 +68,7 @@ final class ConfigAssembler {
         Map<String, String> listeners = new HashMap<>();
         listeners.put(server.bind() + ":" + server.httpPort(), "server.http_port");
         for (ConfigLayers.InputLayer in : layers.inputs.values()) {
-            InputKeys type = ConfigSchema.inputKeys(in.type());
+            InputKeys type = schema.inputKeys(in.type());
             String prefix = "inputs[" + in.type() + "].";
             Map<String, ConfigLayers.Setting> v = in.values();
             String portKey = type.portKey();
@@ -93,7 +106,7 @@ final class ConfigAssembler {
             ConfigLayers.Setting bindSetting = v.get(prefix + "bind");
             String bind = bindSetting != null ? (String) bindSetting.value() : server.bind();
             ConfigLayers.Setting ps = v.get(prefix + portKey);
-            int port = (Integer) (ps != null ? ps.value() : ConfigSchema.defaultOf(prefix + portKey));
+            int port = (Integer) (ps != null ? ps.value() : schema.defaultOf(prefix + portKey));
             String where = bind + ":" + port;
             String clash = listeners.putIfAbsent(where, "inputs." + in.name());
             if (port != 0 && clash != null) {
@@ -123,8 +136,22 @@ final class ConfigAssembler {
                     rate,
                     value(v, "lanes.<name>.durability"),
                     value(v, "lanes.<name>.to"),
-                    value(v, "lanes.<name>.compact"),
+                    storeOptions(v),
                     e.getValue().origin));
+        }
+        return out;
+    }
+
+    /** The lane's value of every store's lane key, else its fixed default; keys with neither are left out. */
+    private Map<String, Object> storeOptions(Map<String, ConfigLayers.Setting> laneValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (StoreKeys store : schema.stores()) {
+            for (ConfigKey key : store.laneKeys()) {
+                Object v = value(laneValues, key.path());
+                if (v != null) {
+                    out.put(key.path().substring(ConfigCatalog.LANE_KEYS.length()), v);
+                }
+            }
         }
         return out;
     }
@@ -134,8 +161,8 @@ final class ConfigAssembler {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T value(Map<String, ConfigLayers.Setting> values, String path) {
+    private <T> T value(Map<String, ConfigLayers.Setting> values, String path) {
         ConfigLayers.Setting s = values.get(path);
-        return (T) (s != null ? s.value() : ConfigSchema.defaultOf(path));
+        return (T) (s != null ? s.value() : schema.defaultOf(path));
     }
 }

@@ -13,18 +13,20 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Internal: applies one composed YAML document to {@link ConfigLayers}, validating every key and
- * value against {@link ConfigSchema}. Each problem becomes a {@link ConfigException} naming the
+ * value against the build's {@link ConfigSchema}. Each problem becomes a {@link ConfigException} naming the
  * file, the 1-based line and the dotted key; reading goes on after an error so that
  * {@code check-config} reports them all.
  *
  * <p>Thread-safety: not thread-safe; one per file.
  */
 final class ConfigFileReader {
+    private final ConfigSchema schema;
     private final String file;
     private final ConfigLayers layers;
     private final List<ConfigException> errors;
 
-    ConfigFileReader(String file, ConfigLayers layers, List<ConfigException> errors) {
+    ConfigFileReader(ConfigSchema schema, String file, ConfigLayers layers, List<ConfigException> errors) {
+        this.schema = schema;
         this.file = file;
         this.layers = layers;
         this.errors = errors;
@@ -43,16 +45,19 @@ final class ConfigFileReader {
             String section = YamlNodes.key(t);
             Node value = t.getValueNode();
             switch (section) {
-                case "server", "stream", "archive", "query" -> {
+                case "inputs" -> readInputs(value);
+                case "lanes" -> readLanes(value);
+                default -> {
+                    if (!schema.sections().contains(section)) {
+                        error(t.getKeyNode(), section, "unknown section (known: " + String.join(", ", schema.sections()) + ")");
+                        continue;
+                    }
+                    // server, stream, query and each store type's section: plain settings
                     MappingNode m = guard(value, section, () -> YamlNodes.mapping(value));
                     if (m != null) {
                         readKeys(m, section, section, layers.settings);
                     }
                 }
-                case "inputs" -> readInputs(value);
-                case "lanes" -> readLanes(value);
-                default -> error(t.getKeyNode(), section,
-                        "unknown section (known: " + String.join(", ", ConfigSchema.SECTIONS) + ")");
             }
         }
     }
@@ -67,14 +72,14 @@ final class ConfigFileReader {
             String k = YamlNodes.key(t);
             String schemaPath = schemaPrefix + "." + k;
             String display = displayPrefix + "." + k;
-            ConfigKey key = ConfigSchema.key(schemaPath);
+            ConfigKey key = schema.key(schemaPath);
             Node value = t.getValueNode();
             if (key != null) {
                 Object v = guard(value, display, () -> key.read(value));
                 if (v != null) {
                     into.put(schemaPath, new ConfigLayers.Setting(v, origin(value)));
                 }
-            } else if (ConfigSchema.isSection(schemaPath)) {
+            } else if (schema.isSection(schemaPath)) {
                 MappingNode sub = guard(value, display, () -> YamlNodes.mapping(value));
                 if (sub != null) {
                     readKeys(sub, schemaPath, display, into);
@@ -110,20 +115,21 @@ final class ConfigFileReader {
                 }
             }
             if (typeNode == null) {
-                error(item, display + ".type", "required (known: " + String.join(", ", ConfigSchema.INPUT_TYPES) + ")");
+                error(item, display + ".type", "required (known: " + String.join(", ", schema.inputTypes()) + ")");
                 continue;
             }
             Node tn = typeNode;
-            String type = (String) guard(tn, display + ".type", () -> ValueType.INPUT_TYPE.read(tn));
+            ConfigKey typeKey = schema.key("inputs[].type");
+            String type = (String) guard(tn, display + ".type", () -> typeKey.read(tn));
             if (type == null) {
                 continue;
             }
             Map<String, ConfigLayers.Setting> values = new java.util.LinkedHashMap<>();
             for (NodeTuple t : m.getValue()) {
                 String k = YamlNodes.key(t);
-                ConfigKey key = ConfigSchema.key("inputs[]." + k);
+                ConfigKey key = schema.key("inputs[]." + k);
                 if (key == null) {
-                    key = ConfigSchema.key("inputs[" + type + "]." + k);
+                    key = schema.key("inputs[" + type + "]." + k);
                 }
                 if (key == null) {
                     List<String> known = new ArrayList<>(knownBelow("inputs[]"));
@@ -187,10 +193,10 @@ final class ConfigFileReader {
         return guard(node, key, () -> YamlNodes.entries(YamlNodes.mapping(node)));
     }
 
-    private static List<String> knownBelow(String schemaPrefix) {
+    private List<String> knownBelow(String schemaPrefix) {
         List<String> out = new ArrayList<>();
         String p = schemaPrefix + ".";
-        for (ConfigKey k : ConfigSchema.KEYS) {
+        for (ConfigKey k : schema.keys()) {
             if (k.path().startsWith(p)) {
                 String rest = k.path().substring(p.length());
                 int dot = rest.indexOf('.');

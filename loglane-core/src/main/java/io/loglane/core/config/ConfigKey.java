@@ -1,5 +1,6 @@
 package io.loglane.core.config;
 
+import java.util.List;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -14,10 +15,15 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *                    value; null when there is no fixed default (required, or derived — the doc says how)
  * @param doc         one-sentence description for the configuration reference
  * @param bounds      inclusive limits of a numeric or size value beyond what {@code type} checks; null for none
+ * @param choices     the names a value (or each item of a list value) must be one of; null for any
  */
-public record ConfigKey(String path, ValueType type, String defaultText, String doc, Bounds bounds) {
+public record ConfigKey(String path, ValueType type, String defaultText, String doc, Bounds bounds, Choices choices) {
     public ConfigKey(String path, ValueType type, String defaultText, String doc) {
-        this(path, type, defaultText, doc, null);
+        this(path, type, defaultText, doc, null, null);
+    }
+
+    public ConfigKey(String path, ValueType type, String defaultText, String doc, Bounds bounds) {
+        this(path, type, defaultText, doc, bounds, null);
     }
 
     /** The parsed default, or null when {@link #defaultText()} is null. */
@@ -37,12 +43,35 @@ public record ConfigKey(String path, ValueType type, String defaultText, String 
      */
     Object parseText(String text) {
         Object v = type.parseText(text);
+        if (choices != null) {
+            for (Object name : v instanceof List<?> l ? l : List.of(v)) {
+                choices.check((String) name);
+            }
+        }
         return bounds == null ? v : bounds.check(type, v);
     }
 
-    /** Reads a YAML node, checking the bounds. */
+    /** Reads a YAML node, checking the bounds and the choices (a list's bad item is reported at its own node). */
     Object read(Node node) {
         Object v = type.read(node);
+        if (choices != null) {
+            if (v instanceof List<?> names) {
+                List<Node> items = YamlNodes.items(node);
+                for (int i = 0; i < names.size(); i++) {
+                    try {
+                        choices.check((String) names.get(i));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigValueException(items.get(i), "[" + i + "]", e.getMessage());
+                    }
+                }
+            } else {
+                try {
+                    choices.check((String) v);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigValueException(node, "", e.getMessage());
+                }
+            }
+        }
         if (bounds == null) {
             return v;
         }
@@ -50,6 +79,27 @@ public record ConfigKey(String path, ValueType type, String defaultText, String 
             return bounds.check(type, v);
         } catch (IllegalArgumentException e) {
             throw new ConfigValueException(node, "", e.getMessage());
+        }
+    }
+
+    /**
+     * The names a value may take when they depend on what is registered (input types, store
+     * names), so the key's {@link ValueType} cannot know them.
+     *
+     * @param noun  what a name is, for errors: {@code unknown <noun> "x" (known: a, b)}
+     * @param names the accepted names
+     *
+     * <p>Thread-safety: immutable.
+     */
+    public record Choices(String noun, List<String> names) {
+        public Choices {
+            names = List.copyOf(names);
+        }
+
+        void check(String name) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("unknown " + noun + " \"" + name + "\" (known: " + String.join(", ", names) + ")");
+            }
         }
     }
 

@@ -13,26 +13,36 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Loads and validates loglane configuration files.
+ * Loads and validates loglane configuration files against the keys of one build: the ones every
+ * stage shares and those of the input and store types in its {@link ConfigCatalog}. There is one
+ * way to get a loader, {@code new ConfigLoader(catalog)}; the application builds the catalog from
+ * the types it registers, so {@code check-config} and {@code up} validate with the same loader.
  *
  * <p>Files are layered in order (see {@link ConfigLayers} for the exact rules): later files add
  * inputs (same {@code name} replaces), override lanes key by key, and override settings; command-line
  * flags ({@link CommandLineFlag}) are the last layer. Every key
- * is declared in {@link ConfigSchema}, which also supplies the defaults. YAML is composed to nodes
+ * is declared in the {@link ConfigSchema} built from the catalog, which also supplies the defaults. YAML is composed to nodes
  * (not bound to objects) so that every error can name the file, the 1-based line and the dotted
  * key, e.g. {@code config/loglane.yaml:42: lanes.access.retention.age: bad duration "3x" (use e.g. 90d, 12h, 30s)}.
  *
- * <p>Thread-safety: stateless; each call works on its own data.
+ * <p>Thread-safety: immutable; each call works on its own data.
  */
 public final class ConfigLoader {
-    private ConfigLoader() {}
+    private final ConfigSchema schema;
+
+    public ConfigLoader(ConfigCatalog catalog) {
+        this.schema = new ConfigSchema(catalog);
+    }
+
+    /** Every key this loader accepts, for the configuration reference. */
+    public ConfigSchema schema() { return schema; }
 
     /**
      * Loads the layered files.
      *
      * @throws ConfigException the first problem found (use {@link #check(List)} for all of them)
      */
-    public static LoglaneConfig load(List<Path> files) throws ConfigException {
+    public LoglaneConfig load(List<Path> files) throws ConfigException {
         return load(files, List.of());
     }
 
@@ -41,7 +51,7 @@ public final class ConfigLoader {
      *
      * @throws ConfigException the first problem found (use {@link #check(List, List)} for all of them)
      */
-    public static LoglaneConfig load(List<Path> files, List<CommandLineFlag> flags) throws ConfigException {
+    public LoglaneConfig load(List<Path> files, List<CommandLineFlag> flags) throws ConfigException {
         List<ConfigException> readErrors = new ArrayList<>();
         List<ConfigSource> sources = read(files, readErrors);
         if (!readErrors.isEmpty()) {
@@ -51,17 +61,17 @@ public final class ConfigLoader {
     }
 
     /** Loads layered YAML texts; for tests and for configuration not stored in files. */
-    public static LoglaneConfig load(ConfigSource... sources) throws ConfigException {
+    public LoglaneConfig load(ConfigSource... sources) throws ConfigException {
         return orThrow(run(Arrays.asList(sources), List.of()));
     }
 
     /** Every problem in the layered files, in file and line order; empty when they are valid. */
-    public static List<ConfigException> check(List<Path> files) {
+    public List<ConfigException> check(List<Path> files) {
         return check(files, List.of());
     }
 
     /** Every problem in the layered files and the command-line flags layered over them. */
-    public static List<ConfigException> check(List<Path> files, List<CommandLineFlag> flags) {
+    public List<ConfigException> check(List<Path> files, List<CommandLineFlag> flags) {
         List<ConfigException> readErrors = new ArrayList<>();
         List<ConfigSource> sources = read(files, readErrors);
         Result r = run(sources, flags);
@@ -71,30 +81,30 @@ public final class ConfigLoader {
     }
 
     /** Every problem in the layered texts. */
-    public static List<ConfigException> check(ConfigSource... sources) {
+    public List<ConfigException> check(ConfigSource... sources) {
         return run(Arrays.asList(sources), List.of()).errors();
     }
 
     private record Result(LoglaneConfig config, List<ConfigException> errors) {}
 
-    private static Result run(List<ConfigSource> sources, List<CommandLineFlag> flags) {
+    private Result run(List<ConfigSource> sources, List<CommandLineFlag> flags) {
         List<ConfigException> errors = new ArrayList<>();
         ConfigLayers layers = new ConfigLayers();
         for (ConfigSource source : sources) {
             int before = errors.size();
             Node root = compose(source, errors);
             if (errors.size() == before) {
-                new ConfigFileReader(source.name(), layers, errors).apply(root);
+                new ConfigFileReader(schema, source.name(), layers, errors).apply(root);
             }
         }
-        new CommandLineLayer(layers, errors).apply(flags);
+        new CommandLineLayer(schema, layers, errors).apply(flags);
         if (sources.isEmpty()) {
             errors.add(new ConfigException("(no file)", 1, "(config)", "no configuration file given"));
         }
         if (!errors.isEmpty()) {
             return new Result(null, List.copyOf(errors));
         }
-        LoglaneConfig config = new ConfigAssembler(layers, errors).assemble();
+        LoglaneConfig config = new ConfigAssembler(schema, layers, errors).assemble();
         return new Result(config, List.copyOf(errors));
     }
 

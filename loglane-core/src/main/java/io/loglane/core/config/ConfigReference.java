@@ -1,8 +1,9 @@
 package io.loglane.core.config;
 
 /**
- * Renders the configuration reference from {@link ConfigSchema}, so the documentation can never
- * disagree with what the loader accepts.
+ * Renders the configuration reference from a {@link ConfigSchema} (the build's shared keys and the
+ * keys of its registered input and store types), so the documentation can never disagree with what
+ * the loader accepts.
  *
  * <p>Thread-safety: stateless.
  */
@@ -10,7 +11,7 @@ public final class ConfigReference {
     private ConfigReference() {}
 
     /** A Markdown document: one table per section, a row per key (key, type, default, description). */
-    public static String markdown() {
+    public static String markdown(ConfigSchema schema) {
         StringBuilder sb = new StringBuilder();
         sb.append("# loglane configuration reference\n\n")
                 .append("Generated from the key table in `io.loglane.core.config.ConfigSchema`. ")
@@ -23,9 +24,9 @@ public final class ConfigReference {
                 .append("` (").append(LaneNames.RULE).append("), not `")
                 .append(String.join("`, `", ConfigSchema.RESERVED_LANE_NAMES))
                 .append("`; a `default` lane must exist. Destinations: `")
-                .append(String.join("`, `", ConfigSchema.DESTINATIONS)).append("`.\n");
+                .append(String.join("`, `", schema.destinations())).append("`.\n");
         String section = null;
-        for (ConfigKey k : ConfigSchema.KEYS) {
+        for (ConfigKey k : schema.keys()) {
             String s = sectionOf(k.path());
             if (!s.equals(section)) {
                 section = s;

@@ -8,29 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * The table of every configuration key (Kafka {@code LogConfig} / Fluent Bit {@code config_map}
- * style): the loader validates against it, takes defaults from it, and {@link ConfigReference}
- * renders it. Adding a key means adding one row here and reading it in {@link ConfigAssembler}; an
- * input type's keys come from its {@link InputKeys} in {@link #INPUTS}.
+ * style) of one build: the keys every stage shares, declared here, plus the keys of each input and
+ * store type of its {@link ConfigCatalog}. The loader validates against it, takes defaults from it,
+ * and {@link ConfigReference} renders it. Adding a shared key means adding one row here and reading
+ * it in {@link ConfigAssembler}; an input or store type's keys come from its {@link InputKeys} or
+ * {@link StoreKeys}.
  *
  * <p>Thread-safety: immutable.
  */
 public final class ConfigSchema {
-    private ConfigSchema() {}
-
-    /** Destination (store) names a lane may list in {@code to:}; later stores add their name here. */
-    public static final List<String> DESTINATIONS = List.of("archive");
-
-    /**
-     * The registered input types, in reference order; their keys are the {@code inputs[<type>].}
-     * rows of {@link #KEYS}. Adding an input type's configuration is adding its {@link InputKeys} here.
-     */
-    public static final List<InputKeys> INPUTS = List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE);
-
-    /** Known input types. */
-    public static final List<String> INPUT_TYPES = INPUTS.stream().map(InputKeys::type).toList();
-
-    /** Top-level sections. */
-    public static final List<String> SECTIONS = List.of("server", "inputs", "lanes", "stream", "archive", "query");
+    /** The sections core declares; each store type adds its own, named after it. */
+    static final List<String> CORE_SECTIONS = List.of("server", "inputs", "lanes", "stream", "query");
 
     /** Input names are metric labels. */
     public static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -40,21 +28,60 @@ public final class ConfigSchema {
 
     private static final ValueType S = ValueType.STRING;
 
-    /** Every key, in reference order: settings, then each registered input type's keys, then lanes and the rest. */
-    public static final List<ConfigKey> KEYS = assemble();
+    private final ConfigCatalog catalog;
+    private final List<ConfigKey> keys;
+    private final Map<String, ConfigKey> byPath;
 
-    private static List<ConfigKey> assemble() {
+    public ConfigSchema(ConfigCatalog catalog) {
+        this.catalog = catalog;
+        this.keys = assemble(catalog);
+        Map<String, ConfigKey> m = new LinkedHashMap<>();
+        for (ConfigKey key : keys) {
+            if (m.put(key.path(), key) != null) {
+                throw new IllegalArgumentException("key " + key.path() + " declared twice");
+            }
+        }
+        this.byPath = Map.copyOf(m);
+    }
+
+    /** Every key, in reference order: server, each input type's, lanes (then each store type's lane keys), stream, each store type's, query. */
+    public List<ConfigKey> keys() { return keys; }
+
+    /** The key declared at {@code path} (in schema form, e.g. {@code lanes.<name>.parser}), or null. */
+    public ConfigKey key(String path) { return byPath.get(path); }
+
+    /** Top-level sections, in reference order. */
+    public List<String> sections() {
+        List<String> out = new ArrayList<>(CORE_SECTIONS.subList(0, CORE_SECTIONS.size() - 1));
+        out.addAll(destinations());
+        out.add(CORE_SECTIONS.get(CORE_SECTIONS.size() - 1));
+        return out;
+    }
+
+    /** Known input types. */
+    public List<String> inputTypes() { return catalog.inputs().stream().map(InputKeys::type).toList(); }
+
+    /** Destination (store) names a lane may list in {@code to:}. */
+    public List<String> destinations() { return catalog.stores().stream().map(StoreKeys::name).toList(); }
+
+    /** The registered store types. */
+    List<StoreKeys> stores() { return catalog.stores(); }
+
+    private static List<ConfigKey> assemble(ConfigCatalog catalog) {
+        List<String> types = catalog.inputs().stream().map(InputKeys::type).toList();
+        List<String> stores = catalog.stores().stream().map(StoreKeys::name).toList();
         List<ConfigKey> out = new ArrayList<>(List.of(
-                k("server.bind", S, "127.0.0.1", "Address every listener binds unless an input sets its own."),
+                k("server.bind", S, ServerSettings.DEFAULT_BIND, "Address every listener binds unless an input sets its own."),
                 k("server.http_port", ValueType.PORT, "8080", "The one HTTP port: ingest, API and metrics (and the web UI, once it exists)."),
                 k("server.data_dir", ValueType.PATH, "./data", "Root of the stream, checkpoints and archive."),
                 k("server.http_max_body", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted HTTP request body; larger gets 413."),
                 k("server.shutdown_grace", ValueType.POSITIVE_DURATION, "30s", "How long SIGTERM waits for inputs to drain and stores to flush."),
                 k("server.max_tracked_sources", ValueType.COUNT, "1000", "Sources (input, peer host, tag) the completeness ledger counts one by one (loglane_source_* metrics, ./loglane sources); every further source is counted in its input's peer=\"other\", tag=\"other\" bucket. Each costs a few Prometheus series.")));
-        out.add(k("inputs[].type", ValueType.INPUT_TYPE, null, "Required: " + typeSummaries() + "."));
+        out.add(new ConfigKey("inputs[].type", ValueType.INPUT_TYPE, null, "Required: " + typeSummaries(catalog) + ".",
+                null, new ConfigKey.Choices("input type", types)));
         out.addAll(List.of(
                 k("inputs[].name", S, null, "Unique name, the `input` metric label; defaults to the type. A later file's input with the same name replaces the earlier one.")));
-        for (InputKeys type : INPUTS) {
+        for (InputKeys type : catalog.inputs()) {
             out.addAll(type.keys());
         }
         out.addAll(List.of(
@@ -65,49 +92,45 @@ public final class ConfigSchema {
                 k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),
                 k("lanes.<name>.rate.burst", ValueType.NON_NEGATIVE_LONG, "0", "Token-bucket size in events; 0 = one second of events_per_second."),
                 k("lanes.<name>.durability", ValueType.DURABILITY, "disk", "When an event is acknowledged: memory (at once), disk (written), sync (fsynced)."),
-                k("lanes.<name>.to", ValueType.DESTINATIONS, "archive", "Stores the lane is delivered to."),
-                k("lanes.<name>.compact", ValueType.BOOLEAN, "true", "Merge the archive's small files of closed hours; false keeps every file exactly as flushed (audit)."),
+                // the first registered store (the archive) unless the lane says otherwise
+                new ConfigKey("lanes.<name>.to", ValueType.DESTINATIONS, stores.isEmpty() ? "" : stores.get(0), "Stores the lane is delivered to.",
+                        null, new ConfigKey.Choices("destination", stores))));
+        for (StoreKeys store : catalog.stores()) {
+            out.addAll(store.laneKeys());
+        }
+        out.addAll(List.of(
                 k("stream.segment_size", ValueType.POSITIVE_SIZE, "64MiB", "Roll a stream segment file at this size."),
                 k("stream.max_lane_size", ValueType.POSITIVE_SIZE, "2GiB", "Most undelivered data a lane's stream holds; past it disk/sync lanes push back, memory lanes drop the oldest."),
                 k("stream.dedup_window", ValueType.DURATION, "1h", "How long a stored Forward chunk id is remembered, across restarts."),
                 k("stream.dedup_max_entries", ValueType.COUNT, "100000", "Most chunk ids remembered per lane."),
                 k("stream.sync_max_wait", ValueType.DURATION, "2ms", "Group commit: the longest an fsync waits for more writers to join."),
                 k("stream.memory_lane_size", ValueType.POSITIVE_SIZE, "64MiB", "Buffer of a memory lane."),
-                k("stream.max_age", ValueType.DURATION, "7d", "Longest a delivered stream segment is kept when the lane's retention is longer (the archive keeps the events); never below dedup_window; 0 = the lane's retention. Undelivered data is never deleted from disk/sync lanes."),
-                k("archive.dir", ValueType.PATH, null, "Archive root; defaults to <server.data_dir>/archive."),
-                k("archive.flush_rows", ValueType.COUNT, "500000", "Flush a lane's buffer to Parquet at this many rows."),
-                k("archive.flush_size", ValueType.POSITIVE_SIZE, "128MiB", "… or at this many buffered bytes."),
-                k("archive.flush_age", ValueType.POSITIVE_DURATION, "30s", "… or when the oldest buffered row is this old."),
-                k("archive.compact_after", ValueType.POSITIVE_DURATION, "10m", "Compact an hour partition's small files once the hour has been closed this long."),
-                k("archive.compact_min_files", ValueType.COUNT, "4", "Compact only partitions with at least this many files."),
-                k("archive.maintenance_interval", ValueType.POSITIVE_DURATION, "30s", "How often each lane's archive runs compaction and retention (age and size)."),
+                k("stream.max_age", ValueType.DURATION, "7d", "Longest a delivered stream segment is kept when the lane's retention is longer (the archive keeps the events); never below dedup_window; 0 = the lane's retention. Undelivered data is never deleted from disk/sync lanes.")));
+        for (StoreKeys store : catalog.stores()) {
+            out.addAll(store.keys());
+        }
+        out.addAll(List.of(
                 k("query.timeout", ValueType.POSITIVE_DURATION, "30s", "Longest a SQL query runs before it is cancelled."),
                 k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated.")));
-        return List.copyOf(out);
+        List<ConfigKey> all = List.copyOf(out);
+        for (ConfigKey k : all) {
+            if (k.defaultText() != null) {
+                k.defaultValue(); // a type's default its own key would refuse fails the build's schema, not a user's file
+            }
+        }
+        return all;
     }
 
     /** {@code a, b or c} of the types' summaries. */
-    private static String typeSummaries() {
-        List<String> s = INPUTS.stream().map(InputKeys::summary).toList();
-        return s.size() == 1 ? s.get(0) : String.join(", ", s.subList(0, s.size() - 1)) + " or " + s.get(s.size() - 1);
+    private static String typeSummaries(ConfigCatalog catalog) {
+        List<String> s = catalog.inputs().stream().map(InputKeys::summary).toList();
+        return s.isEmpty() ? "(none registered)" : s.size() == 1 ? s.get(0)
+                : String.join(", ", s.subList(0, s.size() - 1)) + " or " + s.get(s.size() - 1);
     }
-
-    private static final Map<String, ConfigKey> BY_PATH;
-
-    static {
-        Map<String, ConfigKey> m = new LinkedHashMap<>();
-        for (ConfigKey key : KEYS) {
-            m.put(key.path(), key);
-        }
-        BY_PATH = Map.copyOf(m);
-    }
-
-    /** The key declared at {@code path} (in schema form, e.g. {@code lanes.<name>.parser}), or null. */
-    public static ConfigKey key(String path) { return BY_PATH.get(path); }
 
     /** The registered input type named {@code type}; the reader accepts no other. */
-    static InputKeys inputKeys(String type) {
-        for (InputKeys t : INPUTS) {
+    InputKeys inputKeys(String type) {
+        for (InputKeys t : catalog.inputs()) {
             if (t.type().equals(type)) {
                 return t;
             }
@@ -116,9 +139,9 @@ public final class ConfigSchema {
     }
 
     /** True if some key lies below {@code prefix} (e.g. {@code lanes.<name>.retention}). */
-    static boolean isSection(String prefix) {
+    boolean isSection(String prefix) {
         String p = prefix + ".";
-        for (ConfigKey k : KEYS) {
+        for (ConfigKey k : keys) {
             if (k.path().startsWith(p)) {
                 return true;
             }
@@ -127,8 +150,8 @@ public final class ConfigSchema {
     }
 
     /** The default of a key that has one. */
-    static Object defaultOf(String path) {
-        ConfigKey k = BY_PATH.get(path);
+    Object defaultOf(String path) {
+        ConfigKey k = byPath.get(path);
         if (k == null) {
             throw new IllegalArgumentException("undeclared key " + path);
         }
@@ -137,9 +160,5 @@ public final class ConfigSchema {
 
     private static ConfigKey k(String path, ValueType type, String dflt, String doc) {
         return new ConfigKey(path, type, dflt, doc);
-    }
-
-    private static ConfigKey k(String path, ValueType type, String dflt, String doc, long min, long max) {
-        return new ConfigKey(path, type, dflt, doc, new ConfigKey.Bounds(min, max));
     }
 }

@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * The configuration side of one input type: the keys an {@code inputs:} item of that type may
  * carry (with their bounds and defaults), its listener fact for the port-clash check, and the
- * derived defaults and cross-key checks only the type knows. {@link ConfigSchema} assembles its
- * {@code inputs[<type>].} rows, and {@link ConfigReference} its reference table, from these; the
+ * derived defaults and cross-key checks only the type knows. The {@link ConfigSchema} of a
+ * {@link ConfigCatalog} listing the type assembles its {@code inputs[<type>].} rows, and {@link ConfigReference} its reference table, from these; the
  * loader's assembler has no type-specific code.
  *
  * <p>Thread-safety: implementations are immutable.

@@ -3,7 +3,7 @@ package io.loglane.core.config;
 import java.util.Map;
 
 /**
- * One entry of {@code inputs:}. Known types now: {@code forward} and {@code http}; the type's own
+ * One entry of {@code inputs:}, of one of the types the loader's {@link ConfigCatalog} registers; the type's own
  * keys are validated by the loader and kept in {@code options} as parsed values (sizes as Long
  * bytes, durations as {@link java.time.Duration}).
  *

@@ -1,6 +1,7 @@
 package io.loglane.core.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A lane's requirements ({@code lanes.<name>:}).
@@ -13,8 +14,9 @@ import java.util.List;
  * @param rate       admission limit; {@link RateLimit#UNLIMITED} when absent
  * @param durability when an event counts as acknowledged
  * @param to         destinations (store names, e.g. {@code archive})
- * @param compact    whether the archive merges the small files of closed hours; false keeps every
- *                   file exactly as it was flushed (the audit lane)
+ * @param storeOptions the lane's values of the keys store types declare for lanes
+ *                   ({@link StoreKeys#laneKeys()}, e.g. the archive's {@code compact}), by key relative
+ *                   to the lane; each set or defaulted by the loader, absent in a hand-built spec
  * @param origin     where the lane was (last) declared
  */
 public record LaneSpec(
@@ -25,16 +27,23 @@ public record LaneSpec(
         RateLimit rate,
         Durability durability,
         List<String> to,
-        boolean compact,
+        Map<String, Object> storeOptions,
         ConfigOrigin origin) {
     public LaneSpec {
         match = List.copyOf(match);
         to = List.copyOf(to);
+        storeOptions = Map.copyOf(storeOptions);
     }
 
-    /** A lane with the default {@code compact: true}. */
+    /** A lane with no store options: each store uses its lane keys' defaults. */
     public LaneSpec(String name, List<MatchRule> match, String parser, Retention retention, RateLimit rate,
                     Durability durability, List<String> to, ConfigOrigin origin) {
-        this(name, match, parser, retention, rate, durability, to, true, origin);
+        this(name, match, parser, retention, rate, durability, to, Map.of(), origin);
+    }
+
+    /** The lane's value of a store's lane key ({@code compact}), or null when the spec has none. */
+    @SuppressWarnings("unchecked")
+    public <T> T storeOption(String key) {
+        return (T) storeOptions.get(key);
     }
 }

@@ -14,4 +14,7 @@ import java.nio.file.Path;
  *                      share their input's {@code other} bucket
  */
 public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace,
-                             int maxTrackedSources) {}
+                             int maxTrackedSources) {
+    /** The default of {@code server.bind}: loopback only, so a new node is not reachable from other hosts by accident. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+}

@@ -4,7 +4,6 @@ import io.loglane.core.parse.Parsers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -110,34 +109,19 @@ public enum ValueType {
             return s;
         }
     },
+    /** One of the registered input types; the key's {@link ConfigKey.Choices} names them. */
     INPUT_TYPE("input type") {
-        @Override Object parseText(String s) {
-            if (!ConfigSchema.INPUT_TYPES.contains(s)) {
-                throw new IllegalArgumentException("unknown input type \"" + s + "\" (known: " + String.join(", ", ConfigSchema.INPUT_TYPES) + ")");
-            }
-            return s;
-        }
+        @Override Object parseText(String s) { return STRING.parseText(s); }
     },
-    /** A list of destination (store) names, each one of {@link ConfigSchema#DESTINATIONS}. */
+    /** A list of destination (store) names; the key's {@link ConfigKey.Choices} names the registered ones. */
     DESTINATIONS("list of destinations") {
-        @Override Object read(Node node) {
-            List<String> names = YamlNodes.strings(node);
-            List<Node> items = YamlNodes.items(node);
-            for (int i = 0; i < names.size(); i++) {
-                try {
-                    checkDestination(names.get(i));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigValueException(items.get(i), "[" + i + "]", e.getMessage());
-                }
-            }
-            return List.copyOf(names);
-        }
+        @Override Object read(Node node) { return List.copyOf(YamlNodes.strings(node)); }
 
         @Override Object parseText(String s) {
             List<String> out = new ArrayList<>();
             for (String part : s.split(",")) {
                 if (!part.isBlank()) {
-                    out.add(checkDestination(part.trim()));
+                    out.add(part.trim());
                 }
             }
             return List.copyOf(out);
@@ -173,7 +157,7 @@ public enum ValueType {
     }
 
     /**
-     * Parses a textual value (a scalar or a default from {@link ConfigSchema}).
+     * Parses a textual value (a scalar, a flag or a key's default).
      *
      * @throws IllegalArgumentException naming what is wrong
      */
@@ -190,13 +174,5 @@ public enum ValueType {
             throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + v);
         }
         return v;
-    }
-
-    private static String checkDestination(String name) {
-        if (!ConfigSchema.DESTINATIONS.contains(name)) {
-            throw new IllegalArgumentException("unknown destination \"" + name + "\" (known: "
-                    + String.join(", ", ConfigSchema.DESTINATIONS) + ")");
-        }
-        return name.toLowerCase(Locale.ROOT);
     }
 }

@@ -7,7 +7,7 @@ import io.loglane.core.config.InputSpec;
  * One kind of input ({@code type: forward}, {@code type: http}, later {@code tail}): builds a
  * {@link Input} from a validated {@code inputs:} entry. Its config keys, with their bounds and
  * defaults, its listener and its derived defaults are its {@link #keys()}, which
- * {@link io.loglane.core.config.ConfigSchema#INPUTS} registers; the loader has checked every key
+ * the application puts in the {@link io.loglane.core.config.ConfigCatalog} it loads with; the loader has checked every key
  * before {@link #build} runs, so building does not validate again.
  *
  * <p>Thread-safety: stateless; {@link #build} may be called for several entries.
@@ -16,7 +16,7 @@ public interface InputType {
     /** The {@code type:} value this builds. */
     String type();
 
-    /** The configuration side of this type: the same instance {@link io.loglane.core.config.ConfigSchema#INPUTS} lists. */
+    /** The configuration side of this type, which the application's {@link io.loglane.core.config.ConfigCatalog} lists. */
     InputKeys keys();
 
     /**

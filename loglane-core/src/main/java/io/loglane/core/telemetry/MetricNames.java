@@ -3,7 +3,8 @@ package io.loglane.core.telemetry;
 /**
  * Fixed Micrometer meter names (Prometheus renders {@code loglane.events.received} as
  * {@code loglane_events_received_total}) and their tag keys. Dashboards, alerts and the UI rely on
- * these names: extend, do not rename.
+ * these names: extend, do not rename. A store's own meters are named beside it (the archive's in
+ * {@code io.loglane.stores.archive.ArchiveMetrics}).
  *
  * <p>Together the event counters form the completeness ledger: per input (and lane),
  * received = accepted + rejected + deduplicated (+ dropped later by a memory lane); per source
@@ -133,13 +134,4 @@ public final class MetricNames {
     public static final String SOURCE_LAST_SEEN = "loglane.source.last.seen.seconds";
     /** Gauge: sources with their own ledger entry (at most {@code server.max_tracked_sources}; the rest count as {@link #OTHER_SOURCES}). */
     public static final String SOURCES_TRACKED = "loglane.sources.tracked";
-
-    /** Counter {lane}: Parquet flushes. */
-    public static final String ARCHIVE_FLUSHES = "loglane.archive.flushes";
-    /** Counter {lane}: Parquet files written (including compaction output). */
-    public static final String ARCHIVE_FILES = "loglane.archive.files.written";
-    /** Counter {lane}: compactions done. */
-    public static final String ARCHIVE_COMPACTIONS = "loglane.archive.compactions";
-    /** Counter {lane, reason}: archive hour partitions deleted by retention (reason age or size). */
-    public static final String ARCHIVE_PARTITIONS_DELETED = "loglane.archive.partitions.deleted";
 }

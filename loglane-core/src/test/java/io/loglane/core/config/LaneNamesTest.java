@@ -27,7 +27,7 @@ class LaneNamesTest {
     @MethodSource("badNames")
     void aNameBreakingTheRuleIsAConfigErrorNamingFileLineAndKey(String name) {
         String yaml = "lanes:\n  default: {}\n  \"" + name + "\":\n    durability: disk\n";
-        List<ConfigException> errors = ConfigLoader.check(new ConfigSource("lanes.yaml", yaml));
+        List<ConfigException> errors = TestCatalog.LOADER.check(new ConfigSource("lanes.yaml", yaml));
         assertThat(errors).hasSize(1);
         ConfigException e = errors.get(0);
         assertThat(e.file()).isEqualTo("lanes.yaml");
@@ -41,7 +41,7 @@ class LaneNamesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("goodNames")
     void aNameFollowingTheRuleLoadsAndPassesTheDefensiveCheck(String name) throws Exception {
-        LoglaneConfig c = ConfigLoader.load(new ConfigSource("lanes.yaml", "lanes:\n  default: {}\n  " + name + ": {}\n"));
+        LoglaneConfig c = TestCatalog.LOADER.load(new ConfigSource("lanes.yaml", "lanes:\n  default: {}\n  " + name + ": {}\n"));
         assertThat(c.lanes()).containsKey(name);
         assertThat(LaneNames.check(name)).isEqualTo(name);
     }

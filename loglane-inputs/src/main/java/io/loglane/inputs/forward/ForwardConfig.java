@@ -1,8 +1,7 @@
 package io.loglane.inputs.forward;
 
-import io.loglane.core.config.ConfigSchema;
-import io.loglane.core.config.ForwardKeys;
 import io.loglane.core.config.InputSpec;
+import io.loglane.core.config.ServerSettings;
 
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,7 @@ import java.util.Map;
  * @param frameTimeout         a frame must be complete this long after its first byte arrived, or its
  *                             connection is closed ({@code frame_timeout})
  *
- * <p>Every key's bounds and default are declared once, in {@link ConfigSchema}; the loader checks
+ * <p>Every key's bounds and default are declared once, in {@link ForwardKeys}; the loader checks
  * them, so {@code check-config} refuses what this record would. Its constructor only guards
  * against programming errors.
  *
@@ -35,9 +34,6 @@ import java.util.Map;
 public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
                             int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads,
                             Duration idleTimeout, Duration frameTimeout) {
-    /** Schema prefix of this input type's keys. */
-    private static final String KEYS = "inputs[forward].";
-
     public ForwardConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
@@ -84,8 +80,8 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
 
     /**
      * The config of a {@code type: forward} input. The loader has validated every option against
-     * {@link ConfigSchema} and filled in the defaults; an option missing from a hand-built spec
-     * takes the same schema default, so there is one default per key.
+     * {@link ForwardKeys} and filled in the defaults; an option missing from a hand-built spec
+     * takes the same declared default, so there is one default per key.
      *
      * @throws IllegalArgumentException when {@code spec} is not a forward input
      */
@@ -98,18 +94,18 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
                 ? option(spec, "max_decompressed_bytes") : ForwardKeys.maxDecompressed(frame);
         long workers = spec.options().containsKey("worker_threads")
                 ? option(spec, "worker_threads") : Runtime.getRuntime().availableProcessors();
-        String bind = spec.bind() == null || spec.bind().isBlank() ? (String) ConfigSchema.key("server.bind").defaultValue() : spec.bind();
+        String bind = spec.bind() == null || spec.bind().isBlank() ? ServerSettings.DEFAULT_BIND : spec.bind();
         return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) (long) option(spec, "max_in_flight"),
                 option(spec, "max_in_flight_bytes"), option(spec, "drain_timeout"), (int) workers,
                 option(spec, "idle_timeout"), option(spec, "frame_timeout"));
     }
 
-    /** The option as the loader parsed it, else the schema's default (integers widened to long). */
+    /** The option as the loader parsed it, else the key's declared default (integers widened to long). */
     @SuppressWarnings("unchecked")
     private static <T> T option(InputSpec spec, String key) {
         Object v = spec.options().get(key);
         if (v == null) {
-            v = ConfigSchema.key(KEYS + key).defaultValue();
+            v = ForwardKeys.key(key).defaultValue();
         }
         return (T) (v instanceof Integer i ? Long.valueOf(i) : v);
     }

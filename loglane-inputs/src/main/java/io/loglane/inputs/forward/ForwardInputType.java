@@ -1,6 +1,5 @@
 package io.loglane.inputs.forward;
 
-import io.loglane.core.config.ForwardKeys;
 import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;

@@ -1,6 +1,5 @@
 package io.loglane.inputs.http;
 
-import io.loglane.core.config.HttpKeys;
 import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;

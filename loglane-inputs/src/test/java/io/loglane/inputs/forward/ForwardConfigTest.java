@@ -1,5 +1,6 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.core.config.ConfigCatalog;
 import io.loglane.core.config.ConfigException;
 import io.loglane.core.config.ConfigLoader;
 import io.loglane.core.config.ConfigSource;
@@ -8,6 +9,7 @@ import io.loglane.core.config.InputSpec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ForwardConfigTest {
     static final ConfigOrigin ORIGIN = new ConfigOrigin("loglane.yaml", 12);
+    /** A loader that knows only this input type: its keys need nothing else. */
+    static final ConfigLoader LOADER = new ConfigLoader(new ConfigCatalog(List.of(ForwardKeys.INSTANCE), List.of()));
 
     @Test
     void defaultsFromAMinimalSpec() throws Exception {
@@ -33,11 +37,11 @@ class ForwardConfigTest {
     @Test
     void theLoaderAndForwardConfigAgreeOnEveryDefault() throws Exception {
         String bare = "inputs:\n  - type: forward\nlanes:\n  default: {}\n";
-        ForwardConfig loaded = ForwardConfig.from(ConfigLoader.load(new ConfigSource("bare.yaml", bare)).inputs().get(0));
+        ForwardConfig loaded = ForwardConfig.from(LOADER.load(new ConfigSource("bare.yaml", bare)).inputs().get(0));
         assertThat(loaded).isEqualTo(ForwardConfig.of("forward", "127.0.0.1", 24224));
         for (String frame : new String[] {"16MiB", "32MiB", "512MiB"}) {
             String yaml = "inputs:\n  - type: forward\n    max_frame_bytes: " + frame + "\nlanes:\n  default: {}\n";
-            ForwardConfig fromFile = ForwardConfig.from(ConfigLoader.load(new ConfigSource("f.yaml", yaml)).inputs().get(0));
+            ForwardConfig fromFile = ForwardConfig.from(LOADER.load(new ConfigSource("f.yaml", yaml)).inputs().get(0));
             ForwardConfig alone = ForwardConfig.from(new InputSpec("forward", "forward", null, 24224,
                     Map.of("max_frame_bytes", io.loglane.core.config.Sizes.parse(frame)), ORIGIN));
             assertThat(fromFile).as(frame).isEqualTo(alone);
@@ -61,7 +65,7 @@ class ForwardConfigTest {
                 lanes:
                   default: {}
                 """;
-        var inputs = ConfigLoader.load(new ConfigSource("in.yaml", yaml)).inputs();
+        var inputs = LOADER.load(new ConfigSource("in.yaml", yaml)).inputs();
         ForwardConfig quick = ForwardConfig.from(inputs.get(0));
         assertThat(quick.idleTimeout()).as("0: idle connections stay").isZero();
         assertThat(quick.frameTimeout()).isEqualTo(Duration.ofMillis(250));
@@ -69,9 +73,9 @@ class ForwardConfigTest {
         assertThat(plain.idleTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(plain.frameTimeout()).isEqualTo(Duration.ofSeconds(30));
 
-        assertThatThrownBy(() -> ConfigLoader.load(new ConfigSource("bad.yaml", yaml.replace("frame_timeout: 250ms", "frame_timeout: 0s"))))
+        assertThatThrownBy(() -> LOADER.load(new ConfigSource("bad.yaml", yaml.replace("frame_timeout: 250ms", "frame_timeout: 0s"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("bad.yaml:6: inputs[0].frame_timeout: must be greater than 0");
-        assertThatThrownBy(() -> ConfigLoader.load(new ConfigSource("bad.yaml", yaml.replace("idle_timeout: 0s", "idle_timeout: -1s"))))
+        assertThatThrownBy(() -> LOADER.load(new ConfigSource("bad.yaml", yaml.replace("idle_timeout: 0s", "idle_timeout: -1s"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("bad.yaml:5: inputs[0].idle_timeout: ");
     }
 
@@ -99,7 +103,7 @@ class ForwardConfigTest {
         };
         for (String[] c : cases) {
             String yaml = "inputs:\n  - type: forward\n    " + c[0] + "\nlanes:\n  default: {}\n";
-            assertThat(ConfigLoader.check(new ConfigSource("f.yaml", yaml))).as(c[0])
+            assertThat(LOADER.check(new ConfigSource("f.yaml", yaml))).as(c[0])
                     .extracting(ConfigException::getMessage).containsExactly("f.yaml:3: " + c[1]);
         }
         assertThatThrownBy(() -> ForwardConfig.from(new InputSpec("http", "h", null, 0, Map.of(), ORIGIN)))

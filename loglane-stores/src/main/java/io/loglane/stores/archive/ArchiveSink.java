@@ -1,6 +1,5 @@
 package io.loglane.stores.archive;
 
-import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.parse.RecordParser;
@@ -177,12 +176,12 @@ public final class ArchiveSink implements Sink {
             return t;
         });
         this.maintenance = new ArchiveMaintenance(storage, lane, clock);
-        this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
-        this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
-        this.compactions = Counter.builder(MetricNames.ARCHIVE_COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
-        this.agedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+        this.flushes = Counter.builder(ArchiveMetrics.FLUSHES).tag(MetricNames.LANE, lane).register(registry);
+        this.files = Counter.builder(ArchiveMetrics.FILES).tag(MetricNames.LANE, lane).register(registry);
+        this.compactions = Counter.builder(ArchiveMetrics.COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
+        this.agedOut = Counter.builder(ArchiveMetrics.PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "age").register(registry);
-        this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
+        this.sizedOut = Counter.builder(ArchiveMetrics.PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
     }
 

@@ -1,6 +1,5 @@
 package io.loglane.stores.archive;
 
-import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.delivery.Sink;
 import io.loglane.delivery.testkit.SinkContract;

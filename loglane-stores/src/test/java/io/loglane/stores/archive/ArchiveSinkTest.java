@@ -6,7 +6,6 @@ import static io.loglane.stores.archive.TestRecords.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.loglane.core.config.ArchiveSettings;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
@@ -276,8 +275,8 @@ class ArchiveSinkTest {
                 "lane=app/date=2026-03-02/hour=00/00000000000000000100-00000000000000000103.parquet");
         assertThat(sql("SELECT message FROM read_parquet('" + dir + "/lane=app/date=2026-03-01/hour=23/*.parquet') ORDER BY ts"))
                 .containsExactly(List.of("c"), List.of("a"));
-        assertThat(registry.counter(MetricNames.ARCHIVE_FILES, MetricNames.LANE, "app").count()).isEqualTo(3.0);
-        assertThat(registry.counter(MetricNames.ARCHIVE_FLUSHES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
+        assertThat(registry.counter(ArchiveMetrics.FILES, MetricNames.LANE, "app").count()).isEqualTo(3.0);
+        assertThat(registry.counter(ArchiveMetrics.FLUSHES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
     }
 
     @Test
@@ -421,7 +420,7 @@ class ArchiveSinkTest {
         assertThat(s.compactNow()).isZero();
         assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
                 .containsExactly(List.of(50L, 50L, "line-0"));
-        assertThat(registry.counter(MetricNames.ARCHIVE_COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(2.0);
+        assertThat(registry.counter(ArchiveMetrics.COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(2.0);
         // A restart at the committed offset keeps the compacted files.
         s.open(50);
         assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(50L));
@@ -533,9 +532,9 @@ class ArchiveSinkTest {
                 "date=2026-03-01/hour=08", "date=2026-03-01/hour=09", "date=2026-03-01/hour=10");
         assertThat(sql("SELECT min(message), count(*) FROM " + scan("app"))).containsExactly(List.of("line-20", 30L));
         assertThat(s.enforceRetention()).as("within the limit now").isZero();
-        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+        assertThat(registry.counter(ArchiveMetrics.PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
                 .isEqualTo(2.0);
-        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "age").count())
+        assertThat(registry.counter(ArchiveMetrics.PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "age").count())
                 .isZero();
     }
 
@@ -554,7 +553,7 @@ class ArchiveSinkTest {
         assertThat(s.flush(false)).isEqualTo(10);
         assertThat(partitions("app")).containsExactly(
                 "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
-        assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
+        assertThat(registry.counter(ArchiveMetrics.PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
                 .isEqualTo(2.0);
         assertThat(s.flush(true)).isEqualTo(11);
         assertThat(sql("SELECT message FROM " + scan("app") + " WHERE ts < '2026-03-01 08:00:00' ORDER BY ts"))

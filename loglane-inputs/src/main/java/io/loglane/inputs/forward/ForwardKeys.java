@@ -1,12 +1,17 @@
-package io.loglane.core.config;
+package io.loglane.inputs.forward;
 
+import io.loglane.core.config.ConfigKey;
+import io.loglane.core.config.InputKeys;
+import io.loglane.core.config.Sizes;
+import io.loglane.core.config.ValueType;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The keys of a {@code type: forward} input (Fluent Forward over TCP), its own listener, and the
- * derived default of {@code max_decompressed_bytes}.
+ * derived default of {@code max_decompressed_bytes}: the one declaration of each key's bounds and
+ * default, which the loader checks and {@link ForwardConfig} reads.
  *
  * <p>Thread-safety: immutable.
  */
@@ -37,6 +42,16 @@ public final class ForwardKeys implements InputKeys {
     @Override public String summary() { return "forward (Fluent Forward over TCP)"; }
 
     @Override public List<ConfigKey> keys() { return KEYS; }
+
+    /** The key {@code inputs[forward].<name>}. */
+    static ConfigKey key(String name) {
+        for (ConfigKey k : KEYS) {
+            if (k.path().equals(P + name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("undeclared key " + P + name);
+    }
 
     @Override public String portKey() { return "port"; }
 

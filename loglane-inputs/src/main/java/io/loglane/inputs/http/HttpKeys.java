@@ -1,5 +1,7 @@
-package io.loglane.core.config;
+package io.loglane.inputs.http;
 
+import io.loglane.core.config.ConfigKey;
+import io.loglane.core.config.InputKeys;
 import java.util.List;
 
 /**

@@ -1,0 +1,49 @@
+package io.loglane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loglane.core.config.ConfigSource;
+import io.loglane.core.config.LoglaneConfig;
+import io.loglane.delivery.DeliveryConsumer;
+import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stream.memory.MemoryLaneStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A lane's status names each store it is delivered to by instance and kind: two archives on one
+ * lane are told apart ({@code GET /api/v1/lanes} and {@code ./loglane lanes}), while the field
+ * {@code store} keeps carrying the kind it always did.
+ */
+class StoreStatusTest {
+    @Test
+    void aSecondArchiveInstanceIsShownByItsNameAndKind(@TempDir Path dir) throws Exception {
+        LoglaneConfig config = Components.LOADER.load(new ConfigSource("c.yaml",
+                "server: {data_dir: \"" + dir + "\"}\nlanes: {default: {durability: memory}}\n"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MemoryLaneStream lane = new MemoryLaneStream(dir.resolve("stream/default"), config.lane("default"), config.stream(),
+                registry, Clock.systemUTC());
+        ArchiveSink cold = new ArchiveSink("cold", "default", null, ArchiveStoreType.settings(config), config.lane("default").retention(),
+                true, registry, Clock.systemUTC(), new LocalArchiveStorage(dir.resolve("cold")));
+        try (DeliveryConsumer consumer = new DeliveryConsumer(lane, cold, Duration.ofMillis(5), Duration.ofMillis(50), registry,
+                new SplittableRandom(1))) {
+            LaneStatus.StoreStatus status = LaneStatus.StoreStatus.of(consumer);
+            assertThat(status.instance()).isEqualTo("cold");
+            assertThat(status.kind()).isEqualTo("archive");
+            assertThat(status.store()).as("the field scripts already read keeps the kind").isEqualTo("archive");
+
+            JsonNode json = new ObjectMapper().valueToTree(status);
+            assertThat(json.get("instance").asText()).isEqualTo("cold");
+            assertThat(json.get("kind").asText()).isEqualTo("archive");
+            assertThat(json.get("store").asText()).isEqualTo("archive");
+        }
+    }
+}
