@@ -1,0 +1,42 @@
+package io.loglane.search.filter;
+
+import java.util.List;
+
+/**
+ * The parsed form of a filter pattern: one node per pattern kind, chosen by the pattern's first
+ * character that is not whitespace (<code>&#123;</code> JSON, {@code [} space-delimited,
+ * {@code %} regex, anything else terms). Values only: matching is {@link FilterMatcher}'s job.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public sealed interface PatternNode {
+
+    /** The empty pattern, a blank one, and {@code " "} (CloudWatch's "match everything"). */
+    record MatchAll() implements PatternNode {}
+
+    /**
+     * Unstructured terms, in the order written. An event matches when it holds every
+     * {@link Term.Role#REQUIRED} term, none of the {@link Term.Role#EXCLUDED} ones, and at least
+     * one {@link Term.Role#OPTIONAL} one; but optional terms count only when the pattern has
+     * nothing else ({@link #optionalIgnored()}).
+     */
+    record Terms(List<Term> terms) implements PatternNode {
+        public Terms {
+            terms = List.copyOf(terms);
+        }
+
+        /** CloudWatch ignores {@code ?} terms written beside plain or excluded ones. */
+        public boolean optionalIgnored() {
+            return terms.stream().anyMatch(t -> t.role() != Term.Role.OPTIONAL);
+        }
+    }
+
+    /**
+     * One term: {@code text} is searched for as a case-sensitive substring of the message.
+     * {@code position} is where it was written, for messages.
+     */
+    record Term(String text, Role role, boolean quoted, int position) {
+        /** What the term's prefix made of it: none, {@code -} or {@code ?}. */
+        public enum Role { REQUIRED, EXCLUDED, OPTIONAL }
+    }
+}

@@ -1,0 +1,33 @@
+/**
+ * CloudWatch Logs filter patterns: parser ({@link io.loglane.search.filter.FilterPattern},
+ * {@link io.loglane.search.filter.PatternNode}) and matcher
+ * ({@link io.loglane.search.filter.FilterMatcher}). The rules are those of
+ * {@code shared/FILTER-PATTERNS.md}, with its sources; this page states what loglane does,
+ * marking rules that are derived or choices where AWS's documentation is ambiguous.
+ *
+ * <h2>Kinds and limits</h2>
+ * The first character that is not whitespace picks the kind: <code>&#123;</code> JSON, {@code [}
+ * space-delimited, {@code %} regex, anything else terms (derived). The empty pattern, a blank one
+ * and the pattern {@code " "} match every event. At most 1024 characters. Everything is case
+ * sensitive.
+ *
+ * <h2>What is matched</h2>
+ * Records are read through {@link io.loglane.core.event.RecordView}, the mapping every store uses.
+ * Terms, standalone regexes and space-delimited patterns read the record's <em>message</em> (the
+ * first of {@code log}, {@code message}, {@code msg} holding a string); a record without one reads
+ * as the empty text. A raw line given on its own (filter-test) is the record
+ * {@code {"message": line}} with a JSON object's fields lifted as the {@code json} parser lifts them.
+ *
+ * <h2>Terms</h2>
+ * A term matches a case-sensitive substring of the message, with no word boundary (S4:
+ * {@code ERROR} matches {@code ERRORCODE}); several terms must all occur, in any order.
+ * {@code "…"} is an exact phrase ({@code \"} and {@code \\} escape inside it). Unquoted terms hold
+ * only ASCII letters, digits and {@code _} (choice: a non-ASCII letter must be quoted, as for JSON
+ * values); anything else is refused with {@code Invalid character(s) in term '…'} naming the run of
+ * bad characters and its index. {@code -term} excludes; an exclusions-only pattern matches every
+ * event lacking them. {@code ?term}s match when any one occurs, but are ignored when the pattern
+ * also has plain <em>or excluded</em> terms (ambiguity 3: {@code ?ERROR -WARN} is {@code -WARN}, as
+ * the rule is written). {@code " "} matches everything only as the whole pattern; beside other
+ * terms it is a literal one-space phrase (choice).
+ */
+package io.loglane.search.filter;
