@@ -22,6 +22,7 @@ public final class FilterMatcher {
         this.test = switch (pattern.node()) {
             case PatternNode.MatchAll all -> (view, m) -> true;
             case PatternNode.Terms terms -> new TermsTest(terms);
+            case PatternNode.Regex regex -> new RegexTest(regex);
         };
     }
 

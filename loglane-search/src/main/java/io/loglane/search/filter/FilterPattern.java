@@ -38,9 +38,19 @@ public final class FilterPattern {
             return new FilterPattern(text, new PatternNode.MatchAll());
         }
         PatternNode node = switch (s.peek()) {
+            case '%' -> wholeRegex(s);
             default -> TermsParser.parse(s);
         };
         return new FilterPattern(text, node);
+    }
+
+    private static PatternNode.Regex wholeRegex(PatternScanner s) {
+        PatternNode.Regex regex = RegexSyntax.read(s);
+        s.skipSpace();
+        if (!s.atEnd()) {
+            throw s.error("Unexpected text after the regex");
+        }
+        return regex;
     }
 
     /** The pattern as written. */

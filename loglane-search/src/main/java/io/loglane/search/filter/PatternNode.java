@@ -32,6 +32,13 @@ public sealed interface PatternNode {
     }
 
     /**
+     * A {@code %regex%}: {@code source} as written (with its {@code %}s), compiled to RE2 after the
+     * checks of the allowed subset. As a whole pattern it searches the message; as a JSON or
+     * space-delimited value, the value.
+     */
+    record Regex(String source, com.google.re2j.Pattern compiled, int position) implements PatternNode {}
+
+    /**
      * One term: {@code text} is searched for as a case-sensitive substring of the message.
      * {@code position} is where it was written, for messages.
      */

@@ -29,5 +29,13 @@
  * also has plain <em>or excluded</em> terms (ambiguity 3: {@code ?ERROR -WARN} is {@code -WARN}, as
  * the rule is written). {@code " "} matches everything only as the whole pattern; beside other
  * terms it is a literal one-space phrase (choice).
+ *
+ * <h2>Regular expressions</h2>
+ * {@code %regex%}, the whole pattern or a JSON / space-delimited value, is checked against AWS's
+ * subset (see {@code RegexSyntax}: no {@code ( )}, no other symbols, no multi-byte characters;
+ * the space and {@code :} are allowed, ambiguity 7) and runs on RE2/J in linear time. Matching is a
+ * search, so {@code %127\.0\.0\.[1-9]%} also matches {@code 127.0.0.10} and {@code %a{3,5}%}
+ * six {@code a}s (ambiguity 2: the documentation's "only" claims do not hold for a search);
+ * {@code ^}/{@code $} anchor at the start/end of the message, or of the value.
  */
 package io.loglane.search.filter;

@@ -7,12 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Unstructured terms (FILTER-PATTERNS.md §0, §1 and ambiguities 3, 8): every example as a row. */
-class TermsPatternTest {
+class TermsPatternTest extends PatternTableTest {
 
     static Stream<Arguments> examples() {
         return Stream.of(
@@ -62,40 +60,19 @@ class TermsPatternTest {
                 row("\"größe\"", "Feldgröße überschritten", true));
     }
 
-    private static Arguments row(String pattern, String event, boolean expected) {
-        return Arguments.of(pattern, event, expected);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0} on {1} -> {2}")
-    @MethodSource("examples")
-    void matchesAsDocumented(String pattern, String event, boolean expected) {
-        assertThat(FilterPattern.compile(pattern).matcher().matches(event)).isEqualTo(expected);
-    }
-
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("ERROR (foo)", "Invalid character(s) in term '('", 6),
-                Arguments.of("foo:bar", "Invalid character(s) in term ':'", 3),
-                Arguments.of("a,b", "Invalid character(s) in term ','", 1),
-                Arguments.of("a`b", "Invalid character(s) in term '`'", 1),
-                Arguments.of("ok a\\b", "Invalid character(s) in term '\\'", 4),
-                Arguments.of("user-1", "Invalid character(s) in term '-'", 4),
-                Arguments.of("x größe", "Invalid character(s) in term 'öß'", 4),
-                Arguments.of("\"a\"b", "Invalid character(s) in term 'b'", 3),
-                Arguments.of("ERROR -", "Missing term after '-'", 6),
-                Arguments.of("? x", "Missing term after '?'", 0),
-                Arguments.of("\"open", "Unterminated quoted string", 0));
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("invalid")
-    void invalidPatternsNameTheCharacterAndPosition(String pattern, String reason, int position) {
-        assertThatThrownBy(() -> FilterPattern.compile(pattern))
-                .isInstanceOfSatisfying(FilterPatternException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(reason);
-                    assertThat(e.position()).isEqualTo(position);
-                    assertThat(e.getMessage()).isEqualTo(reason + " at index " + position);
-                });
+                error("ERROR (foo)", "Invalid character(s) in term '('", 6),
+                error("foo:bar", "Invalid character(s) in term ':'", 3),
+                error("a,b", "Invalid character(s) in term ','", 1),
+                error("a`b", "Invalid character(s) in term '`'", 1),
+                error("ok a\\b", "Invalid character(s) in term '\\'", 4),
+                error("user-1", "Invalid character(s) in term '-'", 4),
+                error("x größe", "Invalid character(s) in term 'öß'", 4),
+                error("\"a\"b", "Invalid character(s) in term 'b'", 3),
+                error("ERROR -", "Missing term after '-'", 6),
+                error("? x", "Missing term after '?'", 0),
+                error("\"open", "Unterminated quoted string", 0));
     }
 
     @Test
