@@ -23,6 +23,7 @@ public final class FilterMatcher {
             case PatternNode.MatchAll all -> (view, m) -> true;
             case PatternNode.Terms terms -> new TermsTest(terms);
             case PatternNode.Regex regex -> new RegexTest(regex);
+            case PatternNode.JsonPattern json -> new JsonTest(json);
         };
     }
 

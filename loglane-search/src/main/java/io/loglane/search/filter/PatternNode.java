@@ -31,6 +31,9 @@ public sealed interface PatternNode {
         }
     }
 
+    /** A JSON pattern <code>&#123; … &#125;</code>, tested against the record's fields ({@link FilterMatcher}). */
+    record JsonPattern(JsonExpr expr) implements PatternNode {}
+
     /**
      * A {@code %regex%}: {@code source} as written (with its {@code %}s), compiled to RE2 after the
      * checks of the allowed subset. As a whole pattern it searches the message; as a JSON or

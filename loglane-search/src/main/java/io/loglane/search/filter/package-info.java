@@ -37,5 +37,19 @@
  * search, so {@code %127\.0\.0\.[1-9]%} also matches {@code 127.0.0.10} and {@code %a{3,5}%}
  * six {@code a}s (ambiguity 2: the documentation's "only" claims do not hold for a search);
  * {@code ^}/{@code $} anchor at the start/end of the message, or of the value.
+ *
+ * <h2>JSON patterns</h2>
+ * The JSON event of a record is its row as every store holds it ({@code JsonEvent}): the columns
+ * {@code message}, {@code host}, {@code container_id}, {@code container_name}, {@code source} under
+ * those names, the lane's typed fields (an access line's {@code $.status}), and the {@code attrs}
+ * fields by their keys, nested values kept (in a {@code json}-parser lane these include a JSON
+ * message's fields). Only a record with fields of its own (an {@code attrs} field or a typed value)
+ * is a JSON event; a plain line is not, and no JSON pattern matches it, {@code NOT EXISTS} included
+ * (derived). JSON after a text prefix is not a JSON event (ambiguity 4). Conditions follow
+ * {@code ConditionCheck} (ambiguity 5): {@code !=} on a missing property is false; {@code = *}
+ * is false on null; {@code IS TRUE} holds for the boolean only; a number literal compares
+ * numerically with numbers and with strings that are numbers ({@code "400"}). A wildcard selector
+ * holds when any value it reaches satisfies the condition. Unquoted values may hold letters,
+ * digits and {@code _ - . * : / +} (ambiguity 6).
  */
 package io.loglane.search.filter;
