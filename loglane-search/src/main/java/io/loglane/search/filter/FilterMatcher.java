@@ -24,6 +24,7 @@ public final class FilterMatcher {
             case PatternNode.Terms terms -> new TermsTest(terms);
             case PatternNode.Regex regex -> new RegexTest(regex);
             case PatternNode.JsonPattern json -> new JsonTest(json);
+            case PatternNode.SpaceDelimited space -> new SpaceTest(space);
         };
     }
 

@@ -40,6 +40,7 @@ public final class FilterPattern {
         PatternNode node = switch (s.peek()) {
             case '%' -> wholeRegex(s);
             case '{' -> new PatternNode.JsonPattern(JsonPatternParser.parse(s));
+            case '[' -> SpacePatternParser.parse(s);
             default -> TermsParser.parse(s);
         };
         return new FilterPattern(text, node);

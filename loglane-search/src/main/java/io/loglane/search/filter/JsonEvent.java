@@ -46,29 +46,9 @@ final class JsonEvent {
     private boolean matched;
     private final int[] columns = new int[COLUMNS.size()];
 
-    // values reached by a selector so far, and by its next step
+    // values reached by a selector so far, and by its next step: msgpack ranges, or start = -1-k for typed field k
     private Ranges found = new Ranges();
     private Ranges next = new Ranges();
-
-    /**
-     * Values as ranges of the record's bytes (a msgpack value each), or {@code start = -1-k} for
-     * typed field k; grown on demand, reused.
-     */
-    private static final class Ranges {
-        int[] start = new int[8];
-        int[] end = new int[8];
-        int count;
-
-        void add(int s, int e) {
-            if (count == start.length) {
-                start = Arrays.copyOf(start, count * 2);
-                end = Arrays.copyOf(end, count * 2);
-            }
-            start[count] = s;
-            end[count] = e;
-            count++;
-        }
-    }
 
     void reset(RecordView v) {
         view = v;

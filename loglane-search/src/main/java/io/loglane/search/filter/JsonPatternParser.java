@@ -41,24 +41,11 @@ final class JsonPatternParser {
     }
 
     private JsonExpr or() {
-        return chain("||", this::and, JsonExpr.Or::new);
+        return s.chain("||", this::and, JsonExpr.Or::new);
     }
 
     private JsonExpr and() {
-        return chain("&&", this::primary, JsonExpr.And::new);
-    }
-
-    /** {@code operand (symbol operand)*}, grouped to the left. */
-    private JsonExpr chain(String symbol, java.util.function.Supplier<JsonExpr> operand,
-            java.util.function.BinaryOperator<JsonExpr> join) {
-        JsonExpr left = operand.get();
-        while (true) {
-            s.skipSpace();
-            if (!s.accept(symbol)) {
-                return left;
-            }
-            left = join.apply(left, operand.get());
-        }
+        return s.chain("&&", this::primary, JsonExpr.And::new);
     }
 
     private JsonExpr primary() {

@@ -14,10 +14,10 @@ import java.io.IOException;
 final class JsonTest implements RecordTest {
     private final JsonEvent event = new JsonEvent();
     private final Scalar scalar = new Scalar();
-    private final Node root;
+    private final ConditionTree.Node root;
 
     JsonTest(PatternNode.JsonPattern pattern) {
-        this.root = compile(pattern.expr());
+        this.root = ConditionTree.compile(pattern.expr(), Cond::new);
     }
 
     @Override
@@ -26,35 +26,7 @@ final class JsonTest implements RecordTest {
         return root.eval() && event.structured();
     }
 
-    private Node compile(JsonExpr e) {
-        return switch (e) {
-            case JsonExpr.And a -> new Junction(true, compile(a.left()), compile(a.right()));
-            case JsonExpr.Or o -> new Junction(false, compile(o.left()), compile(o.right()));
-            case JsonExpr.Condition c -> new Cond(c);
-        };
-    }
-
-    private abstract static class Node {
-        abstract boolean eval() throws IOException;
-    }
-
-    /** {@code &&} or {@code ||}, short-circuiting. */
-    private static final class Junction extends Node {
-        private final boolean and;
-        private final Node left;
-        private final Node right;
-
-        Junction(boolean and, Node left, Node right) {
-            this.and = and;
-            this.left = left;
-            this.right = right;
-        }
-
-        @Override
-        boolean eval() throws IOException { return and ? left.eval() && right.eval() : left.eval() || right.eval(); }
-    }
-
-    private final class Cond extends Node {
+    private final class Cond implements ConditionTree.Node {
         private final Selector selector;
         private final byte[][] keys;
         private final ConditionCheck check;
@@ -67,7 +39,7 @@ final class JsonTest implements RecordTest {
         }
 
         @Override
-        boolean eval() throws IOException {
+        public boolean eval() throws IOException {
             int n = event.resolve(selector, keys);
             if (check.op() == JsonExpr.Op.NOT_EXISTS) {
                 return n == 0;

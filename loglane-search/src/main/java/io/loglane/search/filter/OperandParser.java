@@ -44,6 +44,13 @@ final class OperandParser {
         return null;
     }
 
+    /** Whether a comparison operator comes next (after whitespace); consumes only the whitespace. */
+    boolean peekOperator() {
+        s.skipSpace();
+        char c = s.peek();
+        return c == '=' || c == '<' || c == '>' || (c == '!' && s.peek(1) == '=');
+    }
+
     /** The value after {@code op}. */
     Operand operand(JsonExpr.Op op) {
         s.skipSpace();

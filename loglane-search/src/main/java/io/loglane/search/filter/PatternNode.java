@@ -35,6 +35,33 @@ public sealed interface PatternNode {
     record JsonPattern(JsonExpr expr) implements PatternNode {}
 
     /**
+     * A space-delimited pattern {@code [ip, user, ..., status = 4*, bytes > 1000]}: slots matched in
+     * order against the message's fields.
+     */
+    record SpaceDelimited(List<Slot> slots) implements PatternNode {
+        public SpaceDelimited {
+            slots = List.copyOf(slots);
+        }
+
+        /** Whether a {@code ...} lets the field count differ from the slot count. */
+        public boolean hasEllipsis() {
+            return slots.stream().anyMatch(s -> s instanceof Ellipsis);
+        }
+    }
+
+    /** One place in a space-delimited pattern. */
+    sealed interface Slot {}
+
+    /** {@code ...}: any number of fields, none included. */
+    record Ellipsis(int position) implements Slot {}
+
+    /**
+     * A named field; {@code condition} (null: any value) tests it, in the form of a JSON pattern's
+     * body whose selectors are the one-step {@code name}.
+     */
+    record Field(String name, JsonExpr condition, int position) implements Slot {}
+
+    /**
      * A {@code %regex%}: {@code source} as written (with its {@code %}s), compiled to RE2 after the
      * checks of the allowed subset. As a whole pattern it searches the message; as a JSON or
      * space-delimited value, the value.

@@ -1,5 +1,8 @@
 package io.loglane.search.filter;
 
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+
 /**
  * A cursor over a pattern's text shared by the parsers of each pattern kind: position, whitespace,
  * double-quoted strings, and errors that carry the position.
@@ -68,6 +71,22 @@ final class PatternScanner {
             sb.append(c);
         }
         throw error("Unterminated quoted string", start);
+    }
+
+    /**
+     * {@code operand (symbol operand)*}, grouped to the left: how JSON and space-delimited patterns
+     * read {@code &&} and {@code ||} ({@code &&} binds tighter when its chain is the operand of
+     * the {@code ||} chain).
+     */
+    JsonExpr chain(String symbol, Supplier<JsonExpr> operand, BinaryOperator<JsonExpr> join) {
+        JsonExpr left = operand.get();
+        while (true) {
+            skipSpace();
+            if (!accept(symbol)) {
+                return left;
+            }
+            left = join.apply(left, operand.get());
+        }
     }
 
     FilterPatternException error(String reason) { return new FilterPatternException(reason, pos); }

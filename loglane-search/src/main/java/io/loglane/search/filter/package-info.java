@@ -51,5 +51,14 @@
  * numerically with numbers and with strings that are numbers ({@code "400"}). A wildcard selector
  * holds when any value it reaches satisfies the condition. Unquoted values may hold letters,
  * digits and {@code _ - . * : / +} (ambiguity 6).
+ *
+ * <h2>Space-delimited patterns</h2>
+ * {@code [ip, user, ..., status = 4*, bytes > 1000]} matches the message's fields in order
+ * ({@code MessageFields}: whitespace runs separate, ambiguity 10; {@code "…"} and {@code […]} are
+ * one field without their quotes or brackets). Without {@code ...} the field count must equal the
+ * slot count (ambiguity 1: S4's explicit rule, so {@code [w1=ERROR, w2]} does not match
+ * {@code ERROR WARN message}; add {@code ...} for "and the rest"). Conditions as in JSON patterns;
+ * {@code &&}/{@code ||} join conditions on the slot's own field only (ambiguity 9: a condition on
+ * another field inside a slot is refused). A field that is not a number fails {@code < > <= >=}.
  */
 package io.loglane.search.filter;
