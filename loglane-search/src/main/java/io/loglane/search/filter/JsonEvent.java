@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.msgpack.core.MessageFormat;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
-import org.msgpack.value.ValueType;
 
 /**
  * A record as the JSON event a JSON pattern reads: the record's row as every store holds it
@@ -29,16 +24,14 @@ import org.msgpack.value.ValueType;
  * beyond its message and where it came from: an {@code attrs} field or a typed field with a value.
  * A plain text line (message plus collector fields) is not, and no JSON pattern matches it, not
  * even {@code NOT EXISTS} (derived: "a JSON pattern never matches a non-JSON event").
- * Property lookups read the record's msgpack bytes in place: no allocation per record, except
- * typed values a parser gives as objects.
+ * Property lookups read the record's msgpack bytes in place ({@link MsgpackReader}): no
+ * allocation per record, except typed values a parser gives as objects.
  *
  * <p>Thread-safety: not thread-safe; one per matcher, {@linkplain #reset reset} per record.
  */
 final class JsonEvent {
     private static final List<String> COLUMNS = List.of("message", "host", "container_id", "container_name", "source");
 
-    private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
-    private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
     private RecordView view;
     private RecordView namesOf;
     private String[] typedNames = new String[0];
@@ -94,7 +87,7 @@ final class JsonEvent {
             next.count = 0;
             for (int c = 0; c < found.count; c++) {
                 if (found.start[c] >= 0) {
-                    child(found.start[c], found.end[c], steps.get(s), keys[s]);
+                    child(found.start[c], steps.get(s), keys[s]);
                 }
             }
             Ranges t = found;
@@ -105,34 +98,12 @@ final class JsonEvent {
     }
 
     /** Loads value {@code i} of the last {@link #resolve} into {@code out}. */
-    void load(int i, Scalar out) throws IOException {
+    void load(int i, Scalar out) {
         int start = found.start[i];
-        int end = found.end[i];
         if (start < 0) {
             loadTyped(-1 - start, out);
-            return;
-        }
-        byte[] b = view.array();
-        input.reset(b, start, end - start);
-        unpacker.reset(input);
-        MessageFormat f = unpacker.getNextFormat();
-        switch (f.getValueType()) {
-            case STRING -> {
-                int len = unpacker.unpackRawStringHeader();
-                out.string(b, end - len, len);
-            }
-            case INTEGER -> {
-                if (f == MessageFormat.UINT64) {
-                    out.ofDouble(unpacker.unpackBigInteger().doubleValue());
-                } else {
-                    out.ofLong(unpacker.unpackLong());
-                }
-            }
-            case FLOAT -> out.ofDouble(unpacker.unpackDouble());
-            case BOOLEAN -> out.ofBoolean(unpacker.unpackBoolean());
-            case NIL -> out.of(Scalar.Kind.NULL);
-            case MAP, ARRAY -> out.of(Scalar.Kind.CONTAINER);
-            default -> out.of(Scalar.Kind.OTHER);
+        } else {
+            MsgpackReader.load(view.array(), start, found.end[i], out);
         }
     }
 
@@ -182,51 +153,37 @@ final class JsonEvent {
     }
 
     /** Adds to the next candidates the children of the value {@code [s, e)} that {@code step} reaches. */
-    private void child(int s, int e, Selector.Step step, byte[] key) throws IOException {
+    private void child(int s, Selector.Step step, byte[] key) {
         byte[] b = view.array();
-        input.reset(b, s, e - s);
-        unpacker.reset(input);
-        ValueType type = unpacker.getNextFormat().getValueType();
-        if (type == ValueType.MAP && !(step instanceof Selector.Index)) {
-            int n = unpacker.unpackMapHeader();
-            for (int j = 0; j < n; j++) {
-                boolean hit = step instanceof Selector.Any;
-                MessageFormat f = unpacker.getNextFormat();
-                int ks = s + (int) unpacker.getTotalReadBytes();
-                unpacker.skipValue();
-                if (!hit && f.getValueType() == ValueType.STRING) {
-                    // the key's payload follows its header, whose size the format gives: compared in place
-                    int ke = s + (int) unpacker.getTotalReadBytes();
-                    int at = ks + switch (f) {
-                        case STR8 -> 2;
-                        case STR16 -> 3;
-                        case STR32 -> 5;
-                        default -> 1; // FIXSTR
-                    };
-                    hit = ke - at == key.length && Arrays.equals(b, at, ke, key, 0, key.length);
-                }
-                int vs = s + (int) unpacker.getTotalReadBytes();
-                unpacker.skipValue();
-                if (hit) {
-                    next.add(vs, s + (int) unpacker.getTotalReadBytes());
-                    if (!(step instanceof Selector.Any)) {
+        boolean any = step instanceof Selector.Any;
+        if (MsgpackReader.isMap(b, s) && !(step instanceof Selector.Index)) {
+            for (int j = 0, n = MsgpackReader.size(b, s), p = MsgpackReader.firstChild(b, s); j < n; j++) {
+                int keyEnd = MsgpackReader.skip(b, p);
+                int valueEnd = MsgpackReader.skip(b, keyEnd);
+                if (any || (MsgpackReader.isString(b, p) && keyEquals(b, p + MsgpackReader.stringHeader(b, p), keyEnd, key))) {
+                    next.add(keyEnd, valueEnd);
+                    if (!any) {
                         return;
                     }
                 }
+                p = valueEnd;
             }
-        } else if (type == ValueType.ARRAY && !(step instanceof Selector.Key)) {
-            int n = unpacker.unpackArrayHeader();
-            for (int j = 0; j < n; j++) {
-                int vs = s + (int) unpacker.getTotalReadBytes();
-                unpacker.skipValue();
-                if (step instanceof Selector.Any || ((Selector.Index) step).index() == j) {
-                    next.add(vs, s + (int) unpacker.getTotalReadBytes());
-                    if (!(step instanceof Selector.Any)) {
+        } else if (MsgpackReader.isArray(b, s) && !(step instanceof Selector.Key)) {
+            for (int j = 0, n = MsgpackReader.size(b, s), p = MsgpackReader.firstChild(b, s); j < n; j++) {
+                int valueEnd = MsgpackReader.skip(b, p);
+                if (any || ((Selector.Index) step).index() == j) {
+                    next.add(p, valueEnd);
+                    if (!any) {
                         return;
                     }
                 }
+                p = valueEnd;
             }
         }
+    }
+
+    private static boolean keyEquals(byte[] b, int from, int to, byte[] key) {
+        return to - from == key.length && Arrays.equals(b, from, to, key, 0, key.length);
     }
 
     private boolean column(int i) {

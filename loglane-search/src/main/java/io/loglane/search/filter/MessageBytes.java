@@ -1,7 +1,6 @@
 package io.loglane.search.filter;
 
 import io.loglane.core.event.RecordView;
-import java.io.IOException;
 
 /**
  * Where a record's message lies in its bytes: the text that terms, standalone regexes and
@@ -16,15 +15,16 @@ final class MessageBytes {
     int offset;
     int length;
 
-    MessageBytes of(RecordView view) throws IOException {
+    MessageBytes of(RecordView view) {
         int m = view.message();
         array = view.array();
         if (m < 0) {
             offset = 0;
             length = 0;
         } else {
-            length = view.stringLength(m);
-            offset = view.valueEnd(m) - length;
+            // the header read by hand: RecordView.stringLength's unpacker reset allocates per call
+            offset = view.valueStart(m) + MsgpackReader.stringHeader(array, view.valueStart(m));
+            length = view.valueEnd(m) - offset;
         }
         return this;
     }
