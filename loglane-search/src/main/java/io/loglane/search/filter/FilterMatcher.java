@@ -1,0 +1,57 @@
+package io.loglane.search.filter;
+
+import io.loglane.core.event.RecordView;
+import java.io.IOException;
+
+/**
+ * Tests records against one {@link FilterPattern}. Records are read through {@link RecordView},
+ * the mapping every store uses, so a pattern matches the same events in the live tail, the index
+ * and SQL over the archive. The common paths (terms, JSON conditions on scalar fields,
+ * space-delimited fields) allocate nothing per record: one matcher is reused for every record.
+ *
+ * <p>Thread-safety: not thread-safe (it holds scratch buffers); one per thread.
+ */
+public final class FilterMatcher {
+    private final FilterPattern pattern;
+    private final RecordTest test;
+    private final MessageBytes message = new MessageBytes();
+    private LineRecord lines;
+
+    FilterMatcher(FilterPattern pattern) {
+        this.pattern = pattern;
+        this.test = switch (pattern.node()) {
+            case PatternNode.MatchAll all -> (view, m) -> true;
+            case PatternNode.Terms terms -> new TermsTest(terms);
+            case PatternNode.Regex regex -> new RegexTest(regex);
+            case PatternNode.JsonPattern json -> new JsonTest(json);
+            case PatternNode.SpaceDelimited space -> new SpaceTest(space);
+        };
+    }
+
+    public FilterPattern pattern() { return pattern; }
+
+    /**
+     * Whether the record {@code view} last {@linkplain RecordView#read read} matches.
+     *
+     * @throws IOException when the record's bytes are not valid msgpack (stored records are)
+     */
+    public boolean matches(RecordView view) throws IOException {
+        return test.test(view, message.of(view));
+    }
+
+    /**
+     * Whether a raw log line matches, read as the {@code json} parser reads a line that arrives as
+     * a message (a JSON object's fields become the event's fields): what AWS's TestMetricFilter
+     * and {@code loglane filter-test} answer. Allocates; not for the hot path.
+     */
+    public boolean matches(String line) {
+        if (lines == null) {
+            lines = new LineRecord();
+        }
+        try {
+            return matches(lines.read(line));
+        } catch (IOException e) {
+            throw new IllegalStateException("a record built from a line is valid msgpack", e);
+        }
+    }
+}
