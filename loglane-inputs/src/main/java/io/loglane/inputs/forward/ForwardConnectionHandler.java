@@ -73,6 +73,11 @@ import java.util.function.BooleanSupplier;
  * <p>Thread-safety: confined to the channel's event loop; future callbacks hop onto it.
  */
 final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
+    /** User event: the input paused, resumed or began draining; decide again whether to read. */
+    static final Object READING_CHANGED = new Object() {
+        @Override
+        public String toString() { return "READING_CHANGED"; }
+    };
     private static final long FIRST_BACKOFF_MILLIS = 5;
     private static final long MAX_BACKOFF_MILLIS = 1000;
 
@@ -84,7 +89,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxInFlight;
     private final AtomicInteger inputInFlight;
     private final InFlightBudget budget;
-    private final BooleanSupplier accepting;
+    private final BooleanSupplier takesEvents;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
@@ -117,10 +122,10 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param inputInFlight counter shared by the input's connections, for the drain on close
      * @param budget        record bytes held by the input's connections, shared by them
-     * @param accepting     false once the input is closing: reading then stays paused
+     * @param takesEvents   false while the input is paused or draining: reading then stays off
      */
     ForwardConnectionHandler(String inputName, Ingest ingest, ForwardMetrics metrics, RateLimitedLog log, Clock clock,
-                             int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier accepting) {
+                             int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier takesEvents) {
         this.inputName = inputName;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -129,7 +134,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         this.maxInFlight = maxInFlight;
         this.inputInFlight = inputInFlight;
         this.budget = budget;
-        this.accepting = accepting;
+        this.takesEvents = takesEvents;
     }
 
     @Override
@@ -144,6 +149,15 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         metrics.connectionClosed();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == READING_CHANGED) {
+            updateReading(ctx);
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     @Override
@@ -296,7 +310,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void updateReading(ChannelHandlerContext ctx) {
         boolean room = !budget.exhausted();
-        boolean read = !closed && !closing && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
+        boolean read = !closed && !closing && takesEvents.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
