@@ -30,7 +30,7 @@ import java.time.Duration;
  * <p>Thread-safety: {@link #start()}, {@link #drain} and {@link #close()} from one owner thread;
  * {@link #pause()}, {@link #resume()}, {@link #paused()} and {@link #describe()} from any thread.
  */
-public interface Input extends Component {
+public interface Input extends Component, Pausable {
     /** The entry's {@code name}: the {@code input} metric label. */
     String name();
 
@@ -41,9 +41,11 @@ public interface Input extends Component {
     default int boundPort() { return -1; }
 
     /** Stops taking new events, keeping connections and answering what was taken; idempotent. */
+    @Override
     void pause();
 
     /** Takes new events again after {@link #pause()}; does nothing once {@link #drain} began. */
+    @Override
     void resume();
 
     /** True between {@link #pause()} and {@link #resume()}, and from {@link #drain} on. */

@@ -3,6 +3,7 @@ package io.loglane.inputs.forward;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.telemetry.RateLimitedLog;
+import io.loglane.inputs.admission.BackPressure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -62,6 +63,7 @@ public final class ForwardInput implements Input {
     private final RateLimitedLog log;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final InFlightBudget budget;
+    private final BackPressure backPressure;
     private final ChannelGroup connections = new DefaultChannelGroup("forward-connections", GlobalEventExecutor.INSTANCE);
     /** False from {@link #drain} on: no new connection, no more reading. */
     private volatile boolean accepting = true;
@@ -80,6 +82,7 @@ public final class ForwardInput implements Input {
         this.budget = new InFlightBudget(config.maxInFlightBytes());
         this.metrics = new ForwardMetrics(registry, config.name(), budget);
         this.log = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
+        this.backPressure = new BackPressure(ForwardInputType.TYPE, config.name(), ingest, registry, log);
     }
 
     @Override
@@ -123,7 +126,7 @@ public final class ForwardInput implements Input {
         connections.add(ch);
         ForwardDecoder decoder = new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes());
         ForwardConnectionHandler connection = new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
-                config.maxInFlight(), inFlight, budget, this::takesEvents);
+                config.maxInFlight(), inFlight, budget, this::takesEvents, backPressure);
         // a connection opened while paused waits unread; a pause() racing with this sees the channel in the group
         ch.config().setAutoRead(takesEvents());
         ch.pipeline()

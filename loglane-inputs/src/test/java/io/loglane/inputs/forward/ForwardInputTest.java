@@ -282,7 +282,7 @@ class ForwardInputTest {
             }
             return CompletableFuture.completedFuture(new IngestResult(1, 0));
         };
-        var retries = registry.get(ForwardMetrics.BACKPRESSURE_RETRIES).counter();
+        var retries = registry.get(io.loglane.inputs.admission.BackPressure.RETRIES).counter();
         try (ForwardClient c = new ForwardClient(input.boundPort())) {
             c.send(good("A"));
             await(() -> retries.count() >= 1, "first back-pressure rejection");
