@@ -13,8 +13,8 @@ import java.time.Duration;
  *       (a Forward connection stops being read, so TCP pushes back; HTTP answers 503 with
  *       {@code Retry-After}), and requests already taken are still answered. Events the input had
  *       already read when paused may still be handed on. {@link #resume()} takes events again.
- *       Both are idempotent, from any thread, and cheap (no I/O wait); used for back-pressure that
- *       concerns the whole input and by the node (shutdown, every lane refusing for a full disk).</li>
+ *       Both are idempotent, from any thread, and cheap (no I/O wait); the node uses them at
+ *       shutdown and to stop every input at once ({@code LoglaneNode.pauseInputs()}).</li>
  *   <li>{@link #drain} stops taking events for good (as {@link #pause()}, and stops accepting new
  *       connections; {@link #resume()} no longer resumes) and waits until every request already
  *       taken is answered (acked, or refused), at most {@code timeout} and at most the input's own
