@@ -131,11 +131,18 @@ final class IngestHandler implements Handler {
             refusePaused(ctx, tag); // paused while this body was read
             return;
         }
-        metrics.received(block.count(), 0);
-        Source source = new Source(input, ctx.ip());
-        SourceTally tally = ingest.sources().tally(source, tag);
-        tally.received(block.count(), now);
-        IngestRequest req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
+        SourceTally tally;
+        IngestRequest req;
+        try {
+            metrics.received(block.count(), 0);
+            Source source = new Source(input, ctx.ip());
+            tally = ingest.sources().tally(source, tag);
+            tally.received(block.count(), now);
+            req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
+        } catch (RuntimeException e) {
+            owner.answered(); // taken but never submitted: a drain must not wait for it
+            throw e;
+        }
         ctx.future(() -> submit(req).handle((res, err) -> {
             try {
                 if (err == null) {

@@ -44,8 +44,14 @@ class HttpInputTest {
         }
 
         @Override
-        public SourceLedger sources() { return sources; }
+        public SourceLedger sources() {
+            if (ledgerBroken) {
+                throw new IllegalStateException("ledger broken");
+            }
+            return sources;
+        }
     };
+    private volatile boolean ledgerBroken;
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpInput input;
     private Javalin server;
@@ -140,5 +146,13 @@ class HttpInputTest {
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(failed(HttpIngestMetrics.INTERNAL_ERROR)).isEqualTo(1);
         assertThat(input.drain(Duration.ofSeconds(5))).as("nothing left in flight").isTrue();
+    }
+
+    @Test
+    void aRequestThatFailsAfterBeingTakenButBeforeTheRouterDoesNotHoldUpTheDrain() throws Exception {
+        ledgerBroken = true;
+        assertThat(post("app").get().statusCode()).isEqualTo(500);
+        assertThat(submitted).isEmpty();
+        assertThat(input.drain(Duration.ofMillis(50))).as("nothing left in flight").isTrue();
     }
 }
