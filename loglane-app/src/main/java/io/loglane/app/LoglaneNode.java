@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * One loglane process: builds every component from a validated {@link LoglaneConfig} and runs
  * them. Start order follows the pipeline backwards (stream → stores/delivery → router → query →
  * inputs and HTTP) so nothing produces into a part that is not running; {@link #close()} is the
- * graceful shutdown: stop inputs, drain delivery (flush every store), close the rest.
+ * graceful shutdown: pause every input, drain and close them, drain delivery (flush every store),
+ * close the rest. {@link #pauseInputs()} and {@link #resumeInputs()} stop and restart every input
+ * taking events while the node runs (connections kept).
  *
  * <p>Readiness: the node is {@link NodePhase#STARTING} until stream recovery is done and every
  * listener is bound (the HTTP port is bound before the Forward inputs, so {@code GET /healthz}
@@ -223,14 +225,31 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         return out;
     }
 
+    /** Every input stops taking new events (connections kept, taken requests still answered); idempotent. */
+    public void pauseInputs() {
+        for (Input in : inputs) {
+            in.pause();
+        }
+    }
+
+    /** Every input takes events again after {@link #pauseInputs()}; not once shutdown began. */
+    public void resumeInputs() {
+        for (Input in : inputs) {
+            in.resume();
+        }
+    }
+
     /**
-     * Graceful shutdown: stop inputs first (in-flight acks finish), then drain delivery within
+     * Graceful shutdown: pause every input at once, let each drain (what it took is answered)
+     * within {@code server.shutdown_grace}, close them, then drain delivery within
      * {@code server.shutdown_grace}, then close everything in reverse start order.
      */
     @Override
     public void close() {
         phase = NodePhase.STOPPING;
         LOG.info("loglane: shutting down");
+        pauseInputs();
+        drainInputs(config.server().shutdownGrace());
         for (Input in : inputs) {
             closeQuietly(in);
         }
@@ -256,6 +275,22 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         }
         started.clear();
         LOG.info("loglane: stopped");
+    }
+
+    /** Drains every input within one shared deadline; an input that does not finish in time is closed anyway. */
+    private void drainInputs(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Input in : inputs) {
+            try {
+                in.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // logs what it leaves unanswered
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("loglane: interrupted while draining input '{}'", in.name());
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("loglane: error draining input '{}': {}", in.name(), e.toString());
+            }
+        }
     }
 
     private static void closeQuietly(Component c) {

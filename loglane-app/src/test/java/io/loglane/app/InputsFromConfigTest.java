@@ -1,15 +1,20 @@
 package io.loglane.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.telemetry.MetricNames;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
 
 /** The node builds exactly the inputs {@code inputs:} lists, each from its registered type, and stops every one. */
 class InputsFromConfigTest {
@@ -59,6 +64,38 @@ class InputsFromConfigTest {
             } catch (ConnectException expected) {
                 // closed, as it must be
             }
+        }
+    }
+
+    @Test
+    void pauseInputsStopsEveryInputKeepingItsConnectionsUntilResumeInputs(@TempDir Path dir) throws Exception {
+        try (TestNode t = TestNode.start(dir, "");
+             Socket forward = new Socket("127.0.0.1", t.node.forwardPort())) {
+            forward.setSoTimeout(10_000);
+            MessageUnpacker acks = MessagePack.newDefaultUnpacker(forward.getInputStream());
+            t.node.pauseInputs();
+            HttpResponse<String> refused = t.post("/api/v1/ingest/app", "{\"log\":\"hi\"}\n", Map.of());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            forward.getOutputStream().write(messageWithChunk("app", "c1"));
+            forward.setSoTimeout(300);
+            assertThatThrownBy(acks::unpackValue).as("the paused Forward input does not read the frame")
+                    .isInstanceOf(SocketTimeoutException.class);
+
+            t.node.resumeInputs();
+            forward.setSoTimeout(10_000);
+            assertThat(acks.unpackValue().toString()).as("the same connection, read once resumed").isEqualTo("{\"ack\":\"c1\"}");
+            assertThat(t.post("/api/v1/ingest/app", "{\"log\":\"hi\"}\n", Map.of()).statusCode()).isEqualTo(202);
+        }
+    }
+
+    /** A Forward Message-mode frame {@code [tag, time, {"log": "x"}, {"chunk": chunk}]}. */
+    private static byte[] messageWithChunk(String tag, String chunk) throws java.io.IOException {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packArrayHeader(4).packString(tag).packLong(System.currentTimeMillis() / 1000)
+                    .packMapHeader(1).packString("log").packString("x")
+                    .packMapHeader(1).packString("chunk").packString(chunk);
+            return p.toByteArray();
         }
     }
 }

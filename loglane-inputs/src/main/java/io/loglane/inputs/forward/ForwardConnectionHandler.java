@@ -7,7 +7,12 @@ import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceTally;
+import io.loglane.core.lifecycle.Pausable;
 import io.loglane.core.telemetry.RateLimitedLog;
+import io.loglane.inputs.admission.BackPressure;
+import io.loglane.inputs.admission.Settled;
+import io.loglane.inputs.admission.SourceBackPressure;
+import io.loglane.inputs.admission.SourceThread;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,10 +26,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -39,7 +41,7 @@ import java.util.function.BooleanSupplier;
  *   <tr><td>Ingest future completes normally</td><td>ack if the frame had {@code chunk}</td><td>kept</td></tr>
  *   <tr><td>frame whose entries were all rejected</td><td>ack if {@code chunk} (a resend would not help)</td><td>kept</td></tr>
  *   <tr><td>{@code BACKPRESSURE}, {@code DISK_FULL}</td><td>none yet: reading pauses and the same request is
- *       retried after a backoff of 5 ms doubling to 1 s, until accepted (a lane whose disk filled up
+ *       retried after a backoff, until accepted ({@link BackPressure}; a lane whose disk filled up
  *       takes appends again by itself once space is freed)</td><td>kept, paused</td></tr>
  *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}, frame with {@code chunk}</td><td>none</td><td>closed (*)</td></tr>
  *   <tr><td>{@code RATE_LIMITED}, {@code INVALID}, frame without {@code chunk}</td><td>none (none is expected)</td><td>kept</td></tr>
@@ -72,10 +74,12 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Thread-safety: confined to the channel's event loop; future callbacks hop onto it.
  */
-final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
-    private static final long FIRST_BACKOFF_MILLIS = 5;
-    private static final long MAX_BACKOFF_MILLIS = 1000;
-
+final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implements Pausable {
+    /** User event: the input paused, resumed or began draining; decide again whether to read. */
+    static final Object READING_CHANGED = new Object() {
+        @Override
+        public String toString() { return "READING_CHANGED"; }
+    };
     private final String inputName;
     private final Ingest ingest;
     private final ForwardMetrics metrics;
@@ -84,14 +88,17 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxInFlight;
     private final AtomicInteger inputInFlight;
     private final InFlightBudget budget;
-    private final BooleanSupplier accepting;
+    private final BooleanSupplier takesEvents;
+    private final BackPressure backPressure;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
+    private ChannelHandlerContext ctx;
+    /** This connection's waits; reading pauses while one of its requests waits out a full stream or disk. */
+    private SourceBackPressure waits;
     /** The ledger entry of {@link #source} and the last frame's tag, kept because a connection mostly sends one tag. */
     private SourceTally tally;
     private String tallyTag;
-    private int backpressured;
     private boolean closed;
     private boolean closing;
     private boolean waitingForBudget;
@@ -103,7 +110,6 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         final SourceTally tally;
         boolean done;
         boolean ack;
-        boolean backpressured;
         /** Set when the connection must close once this request is answered: the label it is counted under. */
         String closeReason;
 
@@ -117,10 +123,12 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param inputInFlight counter shared by the input's connections, for the drain on close
      * @param budget        record bytes held by the input's connections, shared by them
-     * @param accepting     false once the input is closing: reading then stays paused
+     * @param takesEvents   false while the input is paused or draining: reading then stays off
+     * @param backPressure  the input's wait for a full stream or disk
      */
     ForwardConnectionHandler(String inputName, Ingest ingest, ForwardMetrics metrics, RateLimitedLog log, Clock clock,
-                             int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier accepting) {
+                             int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier takesEvents,
+                             BackPressure backPressure) {
         this.inputName = inputName;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -129,12 +137,15 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         this.maxInFlight = maxInFlight;
         this.inputInFlight = inputInFlight;
         this.budget = budget;
-        this.accepting = accepting;
+        this.takesEvents = takesEvents;
+        this.backPressure = backPressure;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         source = Source.ofAddress(inputName, ctx.channel().remoteAddress());
+        this.ctx = ctx;
+        waits = backPressure.source(source.peer(), this, () -> !closed, SourceThread.of(ctx.executor()));
         metrics.connectionOpened();
         super.channelActive(ctx);
     }
@@ -144,6 +155,15 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         metrics.connectionClosed();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == READING_CHANGED) {
+            updateReading(ctx);
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     @Override
@@ -175,60 +195,39 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         IngestRequest request = new IngestRequest(source, m.tag(), m.records(), ChunkIds.forward(p.chunk), now, null);
         updateReading(ctx);
-        submit(ctx, p, request, 0);
+        submit(ctx, p, request);
     }
 
-    private void submit(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt) {
-        CompletableFuture<IngestResult> f;
-        try {
-            f = ingest.submit(request);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((r, e) -> {
-            try {
-                ctx.executor().execute(() -> completed(ctx, p, request, attempt, r, e));
-            } catch (RejectedExecutionException shutDown) {
+    private void submit(ChannelHandlerContext ctx, Pending p, IngestRequest request) {
+        waits.submit(request, new Settled() {
+            @Override
+            public void settled(IngestResult result, Throwable error) {
+                completed(ctx, p, request, result, error);
+            }
+
+            @Override
+            public void abandoned() {
                 inputInFlight.decrementAndGet(); // the event loop is gone; no ack can be sent anyway
                 budget.release(p.bytes);
             }
         });
     }
 
-    private void completed(ChannelHandlerContext ctx, Pending p, IngestRequest request, int attempt, IngestResult result,
-                           Throwable error) {
-        if (p.backpressured) {
-            p.backpressured = false;
-            backpressured--;
-        }
-        if (error == null) {
+    /** {@link BackPressure} pauses this connection while one of its requests waits: reading stops. */
+    @Override
+    public void pause() { updateReading(ctx); }
+
+    @Override
+    public void resume() { updateReading(ctx); }
+
+    /** The request's final outcome (after any back-pressure wait), on the event loop. */
+    private void completed(ChannelHandlerContext ctx, Pending p, IngestRequest request, IngestResult result, Throwable cause) {
+        if (cause == null) {
             p.tally.settled(result);
             finish(p, true);
         } else {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             IngestRejectedException.Reason reason = cause instanceof IngestRejectedException r ? r.reason()
                     : IngestRejectedException.Reason.STORAGE_ERROR;
-            boolean waitable = reason == IngestRejectedException.Reason.BACKPRESSURE
-                    || reason == IngestRejectedException.Reason.DISK_FULL;
-            if (waitable && !closed) {
-                if (reason == IngestRejectedException.Reason.DISK_FULL && attempt == 0) {
-                    log.warn("ingest_disk_full", "forward input '" + inputName + "': lane disk full; reading from "
-                            + source.peer() + " pauses and the request is retried until space is freed: " + cause.getMessage());
-                }
-                p.backpressured = true;
-                backpressured++;
-                metrics.backpressureRetry();
-                long delay = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt, 20));
-                ctx.executor().schedule(() -> {
-                    if (closed) {
-                        completed(ctx, p, request, attempt + 1, null, cause); // resolves the slot without an ack
-                    } else {
-                        submit(ctx, p, request, attempt + 1);
-                    }
-                }, delay, TimeUnit.MILLISECONDS);
-                updateReading(ctx);
-                return;
-            }
             p.tally.rejected(reason.label(), request.records().count()); // the final outcome: not acked
             finish(p, false);
             if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
@@ -296,7 +295,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void updateReading(ChannelHandlerContext ctx) {
         boolean room = !budget.exhausted();
-        boolean read = !closed && !closing && accepting.getAsBoolean() && backpressured == 0 && pending.size() < maxInFlight && room;
+        boolean read = !closed && !closing && takesEvents.getAsBoolean() && waits.waiting() == 0 && pending.size() < maxInFlight && room;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

@@ -3,6 +3,7 @@ package io.loglane.inputs.forward;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.telemetry.RateLimitedLog;
+import io.loglane.inputs.admission.BackPressure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -37,12 +38,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #TLS_STAGE}, then a handshake handler named {@value #HANDSHAKE_STAGE} that removes
  * itself once authenticated), see {@link #initConnection}.
  *
- * <p>Lifecycle: {@link #start()} binds (port 0 picks one, see {@link #boundPort()}); {@link #close()}
- * stops accepting, stops reading from open connections, waits up to {@code drain_timeout} for
- * in-flight requests to complete and their acks to be written, then closes every connection.
+ * <p>Lifecycle ({@link Input}): {@link #start()} binds (port 0 picks one, see {@link #boundPort()});
+ * {@link #pause()} stops reading (autoRead off) on every connection, and on connections opened
+ * while paused, keeping them open, and {@link #resume()} lets each read again as far as its own
+ * limits allow; {@link #drain} stops accepting, stops reading from open connections and waits up
+ * to {@code drain_timeout} (or the caller's timeout, if shorter) for in-flight requests to
+ * complete and their acks to be written; {@link #close()} then closes every connection.
  *
- * <p>Thread-safety: {@link #start()} and {@link #close()} are called by one owner thread;
- * {@link #boundPort()} may be read from any thread after start.
+ * <p>Thread-safety: {@link #start()}, {@link #drain} and {@link #close()} are called by one owner
+ * thread; {@link #pause()}, {@link #resume()} and {@link #boundPort()} from any thread.
  */
 public final class ForwardInput implements Input {
     /** Pipeline slot names reserved for the later TLS and handshake stages. */
@@ -59,12 +63,16 @@ public final class ForwardInput implements Input {
     private final RateLimitedLog log;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final InFlightBudget budget;
+    private final BackPressure backPressure;
     private final ChannelGroup connections = new DefaultChannelGroup("forward-connections", GlobalEventExecutor.INSTANCE);
+    /** False from {@link #drain} on: no new connection, no more reading. */
     private volatile boolean accepting = true;
+    private volatile boolean paused;
     private volatile int boundPort = -1;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
+    private boolean drained;
     private boolean closed;
 
     public ForwardInput(ForwardConfig config, Ingest ingest, MeterRegistry registry, Clock clock) {
@@ -74,6 +82,7 @@ public final class ForwardInput implements Input {
         this.budget = new InFlightBudget(config.maxInFlightBytes());
         this.metrics = new ForwardMetrics(registry, config.name(), budget);
         this.log = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
+        this.backPressure = new BackPressure(ForwardInputType.TYPE, config.name(), ingest, registry, log);
     }
 
     @Override
@@ -117,7 +126,9 @@ public final class ForwardInput implements Input {
         connections.add(ch);
         ForwardDecoder decoder = new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes());
         ForwardConnectionHandler connection = new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
-                config.maxInFlight(), inFlight, budget, () -> accepting);
+                config.maxInFlight(), inFlight, budget, this::takesEvents, backPressure);
+        // a connection opened while paused waits unread; a pause() racing with this sees the channel in the group
+        ch.config().setAutoRead(takesEvents());
         ch.pipeline()
                 .addLast(TIMEOUTS_STAGE, new ConnectionTimeouts(config.name(), config.idleTimeout(), config.frameTimeout(),
                         decoder, connection::acksOwed, metrics, log))
@@ -137,27 +148,77 @@ public final class ForwardInput implements Input {
 
     public ForwardConfig config() { return config; }
 
+    private boolean takesEvents() { return accepting && !paused; }
+
+    @Override
+    public void pause() {
+        paused = true;
+        readingChanged();
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        readingChanged();
+    }
+
+    /**
+     * Makes every connection re-decide whether it reads, on its event loop (it may be held back by
+     * its own limits too). Stopping also turns reading off at once from here (thread-safe), so no
+     * further read starts; the re-decision then closes the race with a handler that decided to
+     * read just before the flag changed.
+     */
+    private void readingChanged() {
+        boolean stop = !takesEvents();
+        for (Channel c : connections) {
+            if (stop) {
+                c.config().setAutoRead(false);
+            }
+            c.pipeline().fireUserEventTriggered(ForwardConnectionHandler.READING_CHANGED);
+        }
+    }
+
+    @Override
+    public boolean paused() { return !takesEvents(); }
+
+    /**
+     * Stops accepting connections and reading, then waits for in-flight requests to be answered,
+     * at most the shorter of {@code timeout} and {@code drain_timeout}. Connections stay open so
+     * that the acks are written; {@link #close()} closes them.
+     */
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        drained = true;
+        accepting = false;
+        if (server == null) {
+            return true;
+        }
+        readingChanged();
+        server.close().sync();
+        Duration bound = timeout.compareTo(config.drainTimeout()) < 0 ? timeout : config.drainTimeout();
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("forward input '{}': {} requests still unanswered after draining for {}; closing drops them without their acks",
+                    config.name(), inFlight.get(), bound);
+            return false;
+        }
+        return true;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (closed) {
             return;
         }
         closed = true;
-        accepting = false;
         try {
+            if (!drained) {
+                drain(config.drainTimeout());
+            }
             if (server != null) {
-                server.close().sync();
-                for (Channel c : connections) {
-                    c.config().setAutoRead(false);
-                }
-                long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-                while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                if (inFlight.get() > 0) {
-                    LOG.warn("forward input '{}': {} requests still in flight after {}; closing without their acks",
-                            config.name(), inFlight.get(), config.drainTimeout());
-                }
                 connections.close().await(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         } finally {

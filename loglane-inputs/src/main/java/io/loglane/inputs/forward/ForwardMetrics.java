@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code loglane.input.connections{input}}: open connections (gauge)</li>
  *   <li>{@code loglane.input.requests.failed{input, reason}}: requests the router refused with a reason
  *       other than back-pressure (not acked; the peer resends). Input-local: the router counts the events.</li>
- *   <li>{@code loglane.input.backpressure.retries{input}}: requests retried after a back-pressure rejection</li>
+ *   <li>{@code loglane.input.backpressure.retries{input}}: see {@link io.loglane.inputs.admission.BackPressure}</li>
  *   <li>{@code loglane.input.budget.pauses{input}}: times a connection stopped reading because the
  *       input's in-flight record bytes reached {@code max_in_flight_bytes}</li>
  *   <li>{@code loglane.input.in_flight.bytes{input}}: record bytes waiting to become durable (gauge)</li>
@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safety: safe for concurrent use.
  */
 final class ForwardMetrics {
-    static final String BACKPRESSURE_RETRIES = "loglane.input.backpressure.retries";
     static final String BUDGET_PAUSES = "loglane.input.budget.pauses";
     static final String IN_FLIGHT_BYTES = "loglane.input.in_flight.bytes";
     static final String CONNECTIONS_CLOSED = "loglane.input.connections.closed";
@@ -47,7 +46,6 @@ final class ForwardMetrics {
     private final String input;
     private final LedgerCounters received;
     private final LedgerCounters entriesRejected;
-    private final Counter backpressureRetries;
     private final Counter budgetPauses;
     private final Map<ForwardProtocolException.Reason, Counter> protocolErrors =
             new EnumMap<>(ForwardProtocolException.Reason.class);
@@ -58,7 +56,6 @@ final class ForwardMetrics {
         this.input = input;
         received = LedgerCounters.received(registry, input);
         entriesRejected = LedgerCounters.rejected(registry, input, MetricNames.NO_LANE, IngestRejectedException.Reason.INVALID.label());
-        backpressureRetries = registry.counter(BACKPRESSURE_RETRIES, MetricNames.INPUT, input);
         budgetPauses = registry.counter(BUDGET_PAUSES, MetricNames.INPUT, input);
         registry.gauge(IN_FLIGHT_BYTES, Tags.of(MetricNames.INPUT, input), budget, InFlightBudget::used);
         for (ForwardProtocolException.Reason r : ForwardProtocolException.Reason.values()) {
@@ -89,8 +86,6 @@ final class ForwardMetrics {
     void connectionClosedBy(String reason) {
         registry.counter(CONNECTIONS_CLOSED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }
-
-    void backpressureRetry() { backpressureRetries.increment(); }
 
     void budgetPause() { budgetPauses.increment(); }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  *       {@code loglane.events.rejected}, {@code loglane.bytes.rejected} {input, lane="none", reason}
  *       (the body's bytes; its events only when it was decoded)</li>
  *   <li>{@code loglane.input.requests.failed} {input, reason}: requests the router refused (429, 503,
- *       500), one per request, by the router's reason; {@code internal_error} for any other failure</li>
+ *       500), one per request, by the router's reason; {@code internal_error} for any other failure;
+ *       {@code paused} for those refused (503) while the input was paused or draining</li>
  * </ul>
  * Events the router accepts or refuses are counted by the router.
  *
@@ -28,6 +29,8 @@ import java.util.Map;
 final class HttpIngestMetrics {
     /** Reason of a request that failed for anything but a refusal of the router. */
     static final String INTERNAL_ERROR = "internal_error";
+    /** Reason of a request refused because the input was paused or draining. */
+    static final String PAUSED = "paused";
 
     private final LedgerCounters received;
     private final Map<HttpRefusal, LedgerCounters> rejected = new EnumMap<>(HttpRefusal.class);
@@ -46,13 +49,14 @@ final class HttpIngestMetrics {
             failures.add(r.label());
         }
         failures.add(INTERNAL_ERROR);
+        failures.add(PAUSED);
         for (String reason : failures) {
             requestsFailed.put(reason, Counter.builder(MetricNames.REQUESTS_FAILED).tag(MetricNames.INPUT, input)
                     .tag(MetricNames.REASON, reason).register(registry));
         }
     }
 
-    /** A request the router refused, or that failed otherwise ({@link #INTERNAL_ERROR}). */
+    /** A request the router refused, that failed otherwise ({@link #INTERNAL_ERROR}), or that came while paused ({@link #PAUSED}). */
     void failed(String reason) { requestsFailed.get(reason).increment(); }
 
     /** A request body of {@code bytes} bytes arrived; {@code events} of them decoded (0 before decoding). */

@@ -7,6 +7,7 @@ import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
@@ -32,11 +34,14 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>413</td><td>body over {@code server.http_max_body} (by Content-Length, or while reading a chunked body)</td></tr>
  *   <tr><td>429</td><td>the lane's rate limit; {@code Retry-After} set</td></tr>
  *   <tr><td>503</td><td>a disk/sync lane's stream is full, or its disk is ({@code reason: disk_full}); {@code Retry-After} set</td></tr>
+ *   <tr><td>503</td><td>the input is paused or draining ({@code reason: paused}), answered before the body is read;
+ *       {@code Retry-After} set</td></tr>
  *   <tr><td>500</td><td>the stream could not store the events</td></tr>
  * </table>
  * Every error body is {@code {"error": "...", "reason": "..."}}; every refusal is also logged
- * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413 before routing, and
- * 429/503/500 from the router (whose events the router counts too).
+ * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413 before routing,
+ * 503 {@code paused} as a failed request, and 429/503/500 from the router (whose events the router
+ * counts too).
  *
  * <p>Completeness ledger ({@link io.loglane.core.ingest.SourceLedger}): the source is the client's
  * address ({@code ctx.ip()}, the host; a proxy's when behind one) with the tag. A decoded request
@@ -57,6 +62,7 @@ final class IngestHandler implements Handler {
     /** Printable ASCII, so the key is safe to store, log and compare byte for byte. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,200}");
 
+    private final HttpInput owner;
     private final Ingest ingest;
     private final String input;
     private final long maxBody;
@@ -65,12 +71,13 @@ final class IngestHandler implements Handler {
     private final RateLimitedLog log;
 
     /**
-     * @param input   the http input's name: its metric label and {@link Source#input()}
+     * @param owner   the http input: whether it takes requests, and its name (metric label and {@link Source#input()})
      * @param maxBody largest accepted body ({@code server.http_max_body})
      */
-    IngestHandler(Ingest ingest, String input, long maxBody, HttpIngestMetrics metrics, Clock clock) {
+    IngestHandler(HttpInput owner, Ingest ingest, long maxBody, HttpIngestMetrics metrics, Clock clock) {
+        this.owner = owner;
         this.ingest = ingest;
-        this.input = input;
+        this.input = owner.name();
         this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 16);
         this.clock = clock;
         this.metrics = metrics;
@@ -83,6 +90,10 @@ final class IngestHandler implements Handler {
     @Override
     public void handle(Context ctx) throws IOException {
         String tag = ctx.pathParam("tag");
+        if (owner.paused()) {
+            refusePaused(ctx, tag);
+            return;
+        }
         Body body = readBody(ctx);
         metrics.received(0, body.size());
         if (body.bytes() == null) {
@@ -116,22 +127,56 @@ final class IngestHandler implements Handler {
                     "empty body: send NDJSON (one JSON object per line) or a JSON array of objects");
             return;
         }
-        metrics.received(block.count(), 0);
-        Source source = new Source(input, ctx.ip());
-        SourceTally tally = ingest.sources().tally(source, tag);
-        tally.received(block.count(), now);
-        IngestRequest req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
-        ctx.future(() -> ingest.submit(req).handle((res, err) -> {
-            if (err == null) {
-                tally.settled(res);
-                ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
-            } else {
-                Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
-                reject(ctx, cause);
-                tally.rejected(logFailure(ctx, tag, block.count(), cause), block.count());
+        if (!owner.tryTake()) {
+            refusePaused(ctx, tag); // paused while this body was read
+            return;
+        }
+        SourceTally tally;
+        IngestRequest req;
+        try {
+            metrics.received(block.count(), 0);
+            Source source = new Source(input, ctx.ip());
+            tally = ingest.sources().tally(source, tag);
+            tally.received(block.count(), now);
+            req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
+        } catch (RuntimeException e) {
+            owner.answered(); // taken but never submitted: a drain must not wait for it
+            throw e;
+        }
+        ctx.future(() -> submit(req).handle((res, err) -> {
+            try {
+                if (err == null) {
+                    tally.settled(res);
+                    ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
+                } else {
+                    Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
+                    reject(ctx, cause);
+                    tally.rejected(logFailure(ctx, tag, block.count(), cause), block.count());
+                }
+            } finally {
+                owner.answered();
             }
             return null;
         }));
+    }
+
+    /** The router's future; a router that throws instead is a failed future, so the request is still answered. */
+    private CompletableFuture<IngestResult> submit(IngestRequest req) {
+        try {
+            return ingest.submit(req);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** 503 {@code paused}: the input takes no requests now (paused, or the node is shutting down). */
+    private void refusePaused(Context ctx, String tag) {
+        metrics.failed(HttpIngestMetrics.PAUSED);
+        String why = owner.draining() ? "is shutting down" : "is paused";
+        log.warn(HttpIngestMetrics.PAUSED, "http input '" + input + "': refused a request from " + ctx.ip() + " to tag '"
+                + loggable(tag) + "' with 503: the input " + why);
+        ctx.status(503).header("Retry-After", "1").json(ApiError.of("http input '" + input + "' " + why
+                + ": retry later", "reason", HttpIngestMetrics.PAUSED));
     }
 
     /**

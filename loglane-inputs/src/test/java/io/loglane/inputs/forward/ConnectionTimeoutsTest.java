@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.loglane.inputs.forward.ForwardInputTest.await;
+import static io.loglane.inputs.Await.await;
 import static io.loglane.inputs.forward.ForwardInputTest.good;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.loglane.inputs.forward.ForwardInputTest.await;
+import static io.loglane.inputs.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Fluency Java client (a real third-party Forward implementation) against a real ForwardInput. */

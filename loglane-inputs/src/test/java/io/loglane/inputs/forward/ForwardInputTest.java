@@ -23,9 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static io.loglane.inputs.Await.await;
 import static io.loglane.inputs.forward.Events.ev;
 import static io.loglane.inputs.forward.ForwardDecoderTest.REC_A;
 import static io.loglane.inputs.forward.ForwardDecoderTest.REC_B;
@@ -72,16 +72,6 @@ class ForwardInputTest {
     /** The ledger entry of tag {@code tag} from this host. */
     SourceStatus source(String tag) {
         return ingest.sources.statuses().stream().filter(s -> s.tag().equals(tag)).findFirst().orElseThrow();
-    }
-
-    static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
     }
 
     @Test
@@ -292,7 +282,7 @@ class ForwardInputTest {
             }
             return CompletableFuture.completedFuture(new IngestResult(1, 0));
         };
-        var retries = registry.get(ForwardMetrics.BACKPRESSURE_RETRIES).counter();
+        var retries = registry.get(io.loglane.inputs.admission.BackPressure.RETRIES).counter();
         try (ForwardClient c = new ForwardClient(input.boundPort())) {
             c.send(good("A"));
             await(() -> retries.count() >= 1, "first back-pressure rejection");
@@ -446,6 +436,108 @@ class ForwardInputTest {
             closer.join(10_000);
             assertThat(closer.isAlive()).isFalse();
             assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void pauseStopsReadingEveryConnectionWithoutClosingItAndResumeTakesWhatWaited() throws Exception {
+        try (ForwardClient before = new ForwardClient(input.boundPort())) {
+            before.send(good("first"));
+            assertThat(before.readAck()).isEqualTo("first");
+            input.pause();
+            assertThat(input.paused()).isTrue();
+            before.send(good("waits"));
+            try (ForwardClient opened = new ForwardClient(input.boundPort())) {
+                opened.send(good("opened-while-paused"));
+                assertThat(before.silentFor(NO_ACK_WINDOW)).as("open, unread, unacked").isTrue();
+                assertThat(opened.silentFor(NO_ACK_WINDOW)).as("a connection opened while paused is accepted and not read").isTrue();
+                assertThat(ingest.requests).as("nothing taken while paused").hasSize(1);
+
+                input.resume();
+                assertThat(before.readAck()).as("the same connection, read again").isEqualTo("waits");
+                assertThat(opened.readAck()).isEqualTo("opened-while-paused");
+            }
+        }
+        assertThat(ingest.requests).extracting(IngestRequest::chunkId)
+                .containsExactlyInAnyOrder("forward:first", "forward:waits", "forward:opened-while-paused");
+        assertThat(closedBy("idle_timeout") + closedBy("frame_timeout")).isZero();
+    }
+
+    @Test
+    void resumeKeepsAConnectionHeldBackByItsOwnLimitsPaused() throws Exception {
+        CompletableFuture<IngestResult> held = new CompletableFuture<>();
+        ingest.behaviour = r -> r.chunkId().equals("forward:c0") ? held : CompletableFuture.completedFuture(new IngestResult(1, 0));
+        AtomicInteger rejections = new AtomicInteger(1_000_000);
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("c0"));
+            await(() -> ingest.requests.size() == 1, "c0");
+            ingest.behaviour = r -> rejections.get() > 0 && r.chunkId().equals("forward:c1")
+                    ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.BACKPRESSURE, "full"))
+                    : CompletableFuture.completedFuture(new IngestResult(1, 0));
+            c.send(good("c1"));
+            await(() -> ingest.requests.size() >= 2, "c1 refused for back-pressure");
+            input.pause();
+            input.resume();
+            c.send(good("c2"));
+            assertThat(c.silentFor(NO_ACK_WINDOW)).isTrue();
+            assertThat(ingest.requests).as("c1 is still pushed back: resume() does not read c2").extracting(IngestRequest::chunkId)
+                    .doesNotContain("forward:c2");
+            rejections.set(0);
+            held.complete(new IngestResult(1, 0));
+            assertThat(List.of(c.readAck(), c.readAck(), c.readAck())).containsExactly("c0", "c1", "c2");
+        }
+    }
+
+    @Test
+    void drainWaitsForTakenRequestsKeepsTheirConnectionsForTheAcksAndRefusesNewConnections() throws Exception {
+        CompletableFuture<IngestResult> held = new CompletableFuture<>();
+        ingest.behaviour = r -> held;
+        int port = input.boundPort();
+        try (ForwardClient c = new ForwardClient(port)) {
+            c.send(good("last"));
+            await(() -> ingest.requests.size() == 1, "the request");
+            CompletableFuture<Boolean> drained = new CompletableFuture<>();
+            Thread drainer = Thread.ofPlatform().start(() -> {
+                try {
+                    drained.complete(input.drain(Duration.ofSeconds(30)));
+                } catch (Throwable e) {
+                    drained.completeExceptionally(e);
+                }
+            });
+            await(() -> refusesConnections(port), "the listener to close");
+            c.send(good("after-drain"));
+            assertThat(c.silentFor(NO_ACK_WINDOW)).isTrue();
+            assertThat(drained).as("drain waits for the taken request").isNotDone();
+            input.resume();
+            assertThat(input.paused()).as("resume() does not undo a drain").isTrue();
+
+            held.complete(new IngestResult(1, 0));
+            assertThat(c.readAck()).isEqualTo("last");
+            assertThat(drained.get(10, TimeUnit.SECONDS)).isTrue();
+            drainer.join(10_000);
+            assertThat(c.silentFor(NO_ACK_WINDOW)).as("still open until close(); the frame after the drain is not read").isTrue();
+            assertThat(ingest.requests).hasSize(1);
+            input.close();
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void drainEndsAtTheCallersTimeoutWhenARequestIsNeverAnswered() throws Exception {
+        ingest.behaviour = r -> new CompletableFuture<>();
+        try (ForwardClient c = new ForwardClient(input.boundPort())) {
+            c.send(good("stuck"));
+            await(() -> ingest.requests.size() == 1, "the request");
+            assertThat(input.drain(Duration.ofMillis(50))).as("CONFIG's drain_timeout is 5 s; the caller's 50 ms bound wins").isFalse();
+        }
+    }
+
+    static boolean refusesConnections(int port) {
+        try {
+            new java.net.Socket("127.0.0.1", port).close();
+            return false;
+        } catch (java.io.IOException refused) {
+            return true;
         }
     }
 }
