@@ -7,6 +7,7 @@ import io.loglane.delivery.Sink;
 import io.loglane.delivery.StoreType;
 import io.loglane.stores.archive.ArchiveKeys;
 import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.index.IndexKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -35,11 +36,11 @@ final class StoreTypes {
     }
 
     /** The configuration side of every type {@link #builtIn} registers, in the same order. */
-    static final List<StoreKeys> BUILT_IN_KEYS = List.of(ArchiveKeys.INSTANCE);
+    static final List<StoreKeys> BUILT_IN_KEYS = List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE);
 
     /** Every store type of this build, over the node's shared resources. */
     static StoreTypes builtIn(ArchiveStorage archive) {
-        StoreTypes types = new StoreTypes(List.of(new ArchiveStoreType(archive)));
+        StoreTypes types = new StoreTypes(List.of(new ArchiveStoreType(archive), new IndexStoreType()));
         if (!types.keys().equals(BUILT_IN_KEYS)) {
             throw new IllegalStateException("store types " + types.names() + " are not the ones whose keys the loader knows");
         }
