@@ -167,11 +167,12 @@ class CrashRecoveryIT {
         return fs;
     }
 
-    private interface IoAction {
+    /** An action whose failure a crash test expects (the node is killed under it). */
+    interface IoAction {
         void run() throws Exception;
     }
 
-    private static void quietly(IoAction a) {
+    static void quietly(IoAction a) {
         try {
             a.run();
         } catch (Exception e) {
