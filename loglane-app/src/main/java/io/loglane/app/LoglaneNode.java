@@ -25,6 +25,10 @@ import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stores.index.IndexKeys;
+import io.loglane.stores.index.IndexLayout;
+import io.loglane.stores.index.IndexSearch;
+import io.loglane.stores.index.OpenIndexSinks;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.local.LocalStream;
@@ -91,7 +95,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
         ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
-        StoreTypes stores = StoreTypes.builtIn(archive);
+        OpenIndexSinks indexSinks = new OpenIndexSinks();
+        StoreTypes stores = StoreTypes.builtIn(archive, indexSinks);
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
@@ -117,7 +122,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 httpInput = h;
             }
         }
-        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, delivery, this, registry, clock);
+        IndexSearch search = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
+        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, search, delivery, this, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
 
@@ -160,6 +166,18 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
     static RecordParser parser(LaneSpec lane) {
         return Parsers.forName(lane.parser());
+    }
+
+    /** Typed fields of every lane delivered to the index, which fix the types of a search's fields. */
+    static Map<String, List<FieldDef>> indexedLaneFields(LoglaneConfig config) {
+        Map<String, List<FieldDef>> m = new LinkedHashMap<>();
+        for (LaneSpec lane : config.lanes().values()) {
+            if (lane.to().contains(IndexKeys.NAME)) {
+                RecordParser p = parser(lane);
+                m.put(lane.name(), p == null ? List.of() : io.loglane.core.event.RecordView.typedFields(p.fields()));
+            }
+        }
+        return m;
     }
 
     /** Typed columns of every lane, for the SQL views of lanes with no files yet. */

@@ -21,6 +21,7 @@ import io.loglane.query.SqlRejectedException;
 import io.loglane.query.SqlStorageException;
 import io.loglane.query.SqlTimeoutException;
 import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stores.index.IndexSearch;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
+ *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
@@ -66,6 +68,8 @@ public final class HttpApi implements Component {
     private final Ingest ingest;
     private final HttpInput ingestInput;
     private final SqlEngine sql;
+    /** Null when the node has no index search (tests of other routes). */
+    private final SearchHandler search;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
     private final PrometheusMeterRegistry registry;
@@ -78,13 +82,14 @@ public final class HttpApi implements Component {
      * @param ingestInput the {@code type: http} input, whose handler serves the ingest route;
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, DeliveryEngine delivery,
-                   LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, IndexSearch search,
+                   DeliveryEngine delivery, LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
         this.ingestInput = ingestInput;
         this.sql = sql;
+        this.search = search == null ? null : new SearchHandler(search, clock);
         this.delivery = delivery;
         this.lanes = lanes;
         this.registry = registry;
@@ -111,6 +116,9 @@ public final class HttpApi implements Component {
         }
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
+        if (search != null) {
+            app.get("/api/v1/search", search::handle);
+        }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.

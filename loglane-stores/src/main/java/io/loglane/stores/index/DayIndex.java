@@ -17,7 +17,7 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * One lane's Lucene index of one UTC day, open for writing: its {@link IndexWriter} (index sorted
- * on {@code ts} descending, so newest-first searches stop early) and a {@link SearcherManager}
+ * on {@code ts} then {@code _offset} descending, so newest-first searches stop early) and a {@link SearcherManager}
  * over it for near-real-time search. Each commit records, in its user data, {@link #NEXT_OFFSET}:
  * the stream offset after the last batch written before it, so every document of the commit has an
  * offset below it (the sink's redelivery rule, FORMAT.md "Idempotence").
@@ -32,6 +32,9 @@ final class DayIndex implements AutoCloseable {
     /** Commit user-data key: the on-disk format version of FORMAT.md. */
     static final String FORMAT_VERSION = "loglane.format";
     static final String VERSION = "1";
+    /** Newest first, ties by offset (newest first too): a search sorted the same way stops after its top N. */
+    static final Sort INDEX_SORT = new Sort(new SortField(IndexFields.TS, SortField.Type.LONG, true),
+            new SortField(IndexFields.OFFSET, SortField.Type.LONG, true));
 
     private final Directory dir;
     private final IndexWriter writer;
@@ -46,7 +49,7 @@ final class DayIndex implements AutoCloseable {
         try {
             IndexWriterConfig cfg = new IndexWriterConfig(analyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setIndexSort(new Sort(new SortField(IndexFields.TS, SortField.Type.LONG, true)))
+                    .setIndexSort(INDEX_SORT)
                     .setRAMBufferSizeMB(ramBufferBytes / (1024.0 * 1024.0))
                     .setCommitOnClose(false); // only what flush commits is durable; close drops the rest
             w = new IndexWriter(dir, cfg);
@@ -93,11 +96,15 @@ final class DayIndex implements AutoCloseable {
     /** Whether documents were added since the last commit. */
     boolean dirty() { return dirty; }
 
-    /** Makes everything added durable (fsync), recording {@code nextOffset} in the commit. */
+    /**
+     * Makes everything added durable (fsync), recording {@code nextOffset} in the commit, and
+     * searchable at once (what {@code POST /api/v1/flush} promises, without waiting for the refresh thread).
+     */
     void commit(long nextOffset) throws IOException {
         writer.setLiveCommitData(Map.of(NEXT_OFFSET, Long.toString(nextOffset), FORMAT_VERSION, VERSION).entrySet());
         writer.commit();
         dirty = false;
+        searchers.maybeRefreshBlocking();
     }
 
     /** Reopens the searchers if documents were added since the last reopen. */

@@ -1,0 +1,128 @@
+package io.loglane.app.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.loglane.core.config.Durations;
+import io.loglane.inputs.http.ApiError;
+import io.loglane.stores.index.IndexSearch;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.IndexSearcher;
+
+/**
+ * {@code GET /api/v1/search?q=&lane=&from=&to=&limit=&cursor=}: Lucene query syntax over one
+ * lane's index ({@link IndexSearch}), newest first.
+ *
+ * <table>
+ *   <caption>Parameters and statuses</caption>
+ *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index</td></tr>
+ *   <tr><td>q</td><td>Lucene syntax; empty = everything; 400 {@code bad_query} naming line and column, or when a
+ *       wildcard expands to too many terms</td></tr>
+ *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
+ *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
+ *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
+ *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
+ * </table>
+ * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
+ * "next_cursor", "syntax": "lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
+ * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
+ *
+ * <p>Thread-safety: thread-safe (the search is).
+ */
+final class SearchHandler {
+    private static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+    private static final int DEFAULT_LIMIT = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IndexSearch search;
+    private final Clock clock;
+
+    SearchHandler(IndexSearch search, Clock clock) {
+        this.search = search;
+        this.clock = clock;
+    }
+
+    void handle(Context ctx) throws IOException {
+        String lane = ctx.queryParam("lane");
+        if (lane == null || lane.isBlank()) {
+            ctx.status(400).json(ApiError.of("lane is required"));
+            return;
+        }
+        IndexSearch.Request request;
+        try {
+            long now = clock.millis();
+            long to = time(ctx.queryParam("to"), now, now);
+            long from = time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis());
+            String limit = ctx.queryParam("limit");
+            String cursor = ctx.queryParam("cursor");
+            request = new IndexSearch.Request(lane, ctx.queryParam("q"), from, to,
+                    limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
+                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+            return;
+        }
+        IndexSearch.Result r;
+        try {
+            r = search.search(request);
+        } catch (ParseException e) {
+            ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "lucene"));
+            return;
+        } catch (IndexSearcher.TooManyClauses e) {
+            ctx.status(400).json(ApiError.of("bad_query: a wildcard or range expands to too many terms; narrow it", "syntax", "lucene"));
+            return;
+        } catch (IllegalArgumentException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+            return;
+        }
+        ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+    }
+
+    private static ObjectNode answer(IndexSearch.Request q, IndexSearch.Result r) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("total", r.total());
+        out.put("total_relation", r.totalExact() ? "eq" : "gte");
+        ArrayNode hits = out.putArray("hits");
+        for (IndexSearch.Hit h : r.hits()) {
+            ObjectNode o = hits.addObject();
+            o.put("offset", h.offset());
+            o.put("ts", h.ts().toString());
+            o.put("lane", q.lane());
+            o.put("tag", h.tag());
+            o.put("message", h.message());
+            o.set("record", JSON.readTree(h.recordJson()));
+        }
+        out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
+        out.put("syntax", "lucene");
+        out.put("lane", q.lane());
+        out.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
+        out.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
+        ObjectNode store = out.putArray("stores").addObject();
+        store.put("store", "index");
+        store.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
+        store.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
+        out.put("complete", r.totalExact() && r.nextCursor() == null);
+        return out;
+    }
+
+    /** ISO-8601, epoch millis, or a duration before {@code now}; {@code absent} when not given. */
+    static long time(String text, long now, long absent) {
+        if (text == null || text.isBlank()) {
+            return absent;
+        }
+        String t = text.trim();
+        if (t.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(t);
+        }
+        if (Character.isDigit(t.charAt(0)) && Character.isLetter(t.charAt(t.length() - 1)) && !t.contains("-") && !t.contains(":")) {
+            return now - Durations.parse(t).toMillis();
+        }
+        return Instant.parse(t).toEpochMilli();
+    }
+}

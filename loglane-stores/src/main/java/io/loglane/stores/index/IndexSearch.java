@@ -1,0 +1,222 @@
+package io.loglane.stores.index;
+
+import io.loglane.core.parse.FieldDef;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * Searches a lane's day indices in a time range, newest first: a Lucene-syntax query
+ * ({@link LaneQueryParser}), the top {@code limit} hits by {@code ts} descending then offset
+ * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
+ * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
+ * lane's sink has open are read near-real-time; others at their last commit.
+ *
+ * <p>Thread-safety: thread-safe; each search opens (and closes) what it reads.
+ */
+public final class IndexSearch {
+    /** Most hits one page returns. */
+    public static final int MAX_LIMIT = 10_000;
+    /** The index sort: Lucene stops collecting once it has the top N, and counts the rest only up to its threshold. */
+    private static final Sort NEWEST_FIRST = DayIndex.INDEX_SORT;
+
+    private final IndexLayout layout;
+    private final OpenIndexSinks sinks;
+    private final Map<String, List<FieldDef>> laneFields;
+
+    /** @param laneFields each indexed lane's typed fields (its parser's), which fix the query's field types */
+    public IndexSearch(IndexLayout layout, OpenIndexSinks sinks, Map<String, List<FieldDef>> laneFields) {
+        this.layout = layout;
+        this.sinks = sinks;
+        this.laneFields = Map.copyOf(laneFields);
+    }
+
+    /** Where a page ended: the last hit's event time and offset. */
+    public record Cursor(long tsNanos, long offset) {
+        /** The text form {@code <tsNanos>:<offset>}. */
+        @Override public String toString() { return tsNanos + ":" + offset; }
+
+        /** Parses {@link #toString()}'s form; IllegalArgumentException when it is not one. */
+        public static Cursor parse(String s) {
+            int colon = s.indexOf(':');
+            try {
+                return new Cursor(Long.parseLong(s.substring(0, colon)), Long.parseLong(s.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("bad cursor '" + s + "': expected the next_cursor of an earlier answer");
+            }
+        }
+    }
+
+    /** A search: {@code fromMillis} inclusive, {@code toMillis} exclusive, epoch milliseconds; {@code after} null for the first page. */
+    public record Request(String lane, String query, long fromMillis, long toMillis, int limit, Cursor after) {}
+
+    /** One matching record: its stream offset, event time, tag, message (or null) and record as JSON text. */
+    public record Hit(long offset, Instant ts, String tag, String message, String recordJson) {}
+
+    /**
+     * @param total      matches in the range (all pages)
+     * @param totalExact whether {@code total} is exact; else it is a lower bound
+     * @param hits       this page, newest first
+     * @param nextCursor where the next page starts, or null when this page is the last
+     */
+    public record Result(long total, boolean totalExact, List<Hit> hits, Cursor nextCursor) {}
+
+    /** Whether {@code lane} is indexed (has typed fields declared here). */
+    public boolean indexes(String lane) { return laneFields.containsKey(lane); }
+
+    /**
+     * @throws ParseException           the query is not valid Lucene syntax (the message names the position)
+     * @throws IllegalArgumentException the lane is not indexed, or the limit or range is out of bounds
+     */
+    public Result search(Request r) throws ParseException, IOException {
+        List<FieldDef> fields = laneFields.get(r.lane());
+        if (fields == null) {
+            throw new IllegalArgumentException("lane " + r.lane() + " is not delivered to the index (to: has no index)");
+        }
+        if (r.limit() < 1 || r.limit() > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
+        }
+        if (r.toMillis() <= r.fromMillis()) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        Query user = new LaneQueryParser(fields).parseQuery(r.query());
+        long loNanos = Math.multiplyExact(r.fromMillis(), 1_000_000L);
+        long hiNanos = Math.multiplyExact(r.toMillis(), 1_000_000L) - 1;
+        Query q = new BooleanQuery.Builder().add(user, BooleanClause.Occur.MUST)
+                .add(LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), BooleanClause.Occur.FILTER).build();
+
+        LocalDate first = day(r.fromMillis());
+        LocalDate last = day(r.toMillis() - 1);
+        if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
+            last = day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)); // newer days hold nothing past the cursor
+        }
+        List<Hit> hits = new ArrayList<>();
+        long total = 0;
+        boolean exact = true;
+        for (LocalDate day : layout.days(r.lane()).reversed()) {
+            if (day.isBefore(first) || day.isAfter(last)) {
+                continue;
+            }
+            try (DaySearcher s = open(r.lane(), day)) {
+                if (s == null) {
+                    continue;
+                }
+                int want = r.limit() - hits.size();
+                // The cursor's own document ties on (ts, offset) and then comes after it only by a
+                // higher doc id: the highest one there is leaves it out.
+                FieldDoc after = r.after() == null ? null : new FieldDoc(s.searcher.getIndexReader().maxDoc() - 1, Float.NaN,
+                        new Object[] {r.after().tsNanos(), r.after().offset()});
+                TopFieldDocs top = after == null
+                        ? s.searcher.search(q, Math.max(want, 1), NEWEST_FIRST)
+                        : (TopFieldDocs) s.searcher.searchAfter(after, q, Math.max(want, 1), NEWEST_FIRST);
+                total += top.totalHits.value();
+                exact &= top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
+                for (int i = 0; i < top.scoreDocs.length && hits.size() < r.limit(); i++) {
+                    hits.add(hit(s.searcher, top.scoreDocs[i]));
+                }
+            }
+        }
+        if (r.after() != null) {
+            exact = false; // counted past the cursor only: the answer states it as a lower bound of the whole range
+        }
+        Cursor next = hits.size() == r.limit() && total > hits.size()
+                ? new Cursor(hits.getLast().ts().getEpochSecond() * 1_000_000_000L + hits.getLast().ts().getNano(), hits.getLast().offset())
+                : null;
+        return new Result(total, exact, hits, next);
+    }
+
+    private static LocalDate day(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    private static Hit hit(IndexSearcher s, ScoreDoc sd) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+        LeafReader leaf = ctx.reader();
+        int doc = sd.doc - ctx.docBase;
+        Object[] sortValues = ((FieldDoc) sd).fields;
+        long ts = (Long) sortValues[0];
+        long offset = (Long) sortValues[1];
+        String tag = null;
+        SortedDocValues tags = leaf.getSortedDocValues(IndexFields.TAG);
+        if (tags != null && tags.advanceExact(doc)) {
+            tag = tags.lookupOrd(tags.ordValue()).utf8ToString();
+        }
+        String message = null;
+        BinaryDocValues messages = leaf.getBinaryDocValues(IndexFields.MESSAGE);
+        if (messages != null && messages.advanceExact(doc)) {
+            message = messages.binaryValue().utf8ToString();
+        }
+        BytesRef source = leaf.storedFields().document(doc).getBinaryValue(IndexFields.SOURCE);
+        String json;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(source.bytes, source.offset, source.length)) {
+            json = u.unpackValue().toJson();
+        }
+        return new Hit(offset, Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)),
+                tag, message, json);
+    }
+
+    /** A searcher over one day: the sink's near-real-time one while it has the day open, else the last commit. */
+    private DaySearcher open(String lane, LocalDate day) throws IOException {
+        IndexSink sink = sinks.get(lane);
+        SearcherManager m = sink == null ? null : sink.searchers(day);
+        if (m != null) {
+            try {
+                IndexSearcher s = m.acquire();
+                return new DaySearcher(s, () -> m.release(s));
+            } catch (AlreadyClosedException closedMeanwhile) {
+                // the sink rolled the day back or deleted it: read its last commit
+            }
+        }
+        FSDirectory dir = FSDirectory.open(layout.dayDir(lane, day));
+        if (!DirectoryReader.indexExists(dir)) {
+            dir.close();
+            return null;
+        }
+        DirectoryReader reader = DirectoryReader.open(dir);
+        return new DaySearcher(new IndexSearcher(reader), () -> {
+            try {
+                reader.close();
+            } finally {
+                dir.close();
+            }
+        });
+    }
+
+    private interface IoCloser {
+        void close() throws IOException;
+    }
+
+    /** A day's searcher and how to give it back. */
+    private record DaySearcher(IndexSearcher searcher, IoCloser closer) implements AutoCloseable {
+        @Override
+        public void close() throws IOException { closer.close(); }
+    }
+}

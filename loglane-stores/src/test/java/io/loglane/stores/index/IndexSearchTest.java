@@ -1,0 +1,140 @@
+package io.loglane.stores.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loglane.core.config.Retention;
+import io.loglane.core.event.RecordView;
+import io.loglane.stores.archive.MutableClock;
+import io.loglane.stores.archive.TestParser;
+import io.loglane.stores.archive.TestRecords;
+import io.loglane.stores.archive.TestRecords.Event;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lucene-syntax search over a lane's day indices: field types, time range, order, paging, totals, near-real-time. */
+@Timeout(60)
+class IndexSearchTest {
+    private static final String LANE = "access";
+    private static final long ALL_FROM = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
+    private static final long ALL_TO = Instant.parse("2026-04-01T00:00:00Z").toEpochMilli();
+
+    @TempDir Path dir;
+    private IndexSink sink;
+    private IndexSearch search;
+
+    @BeforeEach
+    void index() throws Exception {
+        sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), new Retention(Duration.ZERO, 0),
+                new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
+        OpenIndexSinks sinks = new OpenIndexSinks();
+        sinks.add(sink);
+        search = new IndexSearch(new IndexLayout(dir), sinks, Map.of(LANE, RecordView.typedFields(new TestParser().fields())));
+        sink.open(0);
+        sink.write(TestRecords.batch(0, "web", List.of(
+                ev("2026-03-01T10:00:00Z", "GET /api/users 503 0.250", 1),
+                ev("2026-03-01T11:00:00Z", "POST /api/orders 500 1.500", 2),
+                ev("2026-03-01T12:00:00Z", "GET /login 200 0.010", 3),
+                ev("2026-03-02T09:00:00Z", "GET /API/x 404 0.020", 4),
+                ev("2026-03-02T10:00:00Z", "IllegalArgumentException: bad thing", 5))));
+        sink.flush(true);
+    }
+
+    private static Event ev(String iso, String line, int attempt) {
+        return new Event(TestRecords.nanos(iso), Map.of("log", line, "attempt", attempt));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        sink.close();
+    }
+
+    private IndexSearch.Result run(String q, long from, long to, int limit, IndexSearch.Cursor after) throws Exception {
+        return search.search(new IndexSearch.Request(LANE, q, from, to, limit, after));
+    }
+
+    private List<Long> offsets(String q) throws Exception {
+        return run(q, ALL_FROM, ALL_TO, 100, null).hits().stream().map(IndexSearch.Hit::offset).toList();
+    }
+
+    @Test
+    void fieldsAreQueriedWithTheirTypes() throws Exception {
+        assertThat(offsets("status:[500 TO 599] AND method:GET")).containsExactly(0L);
+        assertThat(offsets("status:[500 TO 599]")).containsExactly(1L, 0L);
+        assertThat(offsets("status:{500 TO 599]")).as("exclusive lower bound").containsExactly(0L);
+        assertThat(offsets("status:500")).containsExactly(1L);
+        assertThat(offsets("request_time:[1 TO *]")).containsExactly(1L);
+        assertThat(offsets("path:/api*")).as("keywords are case-sensitive").containsExactly(1L, 0L);
+        assertThat(offsets("path:/API*")).containsExactly(3L);
+        assertThat(offsets("attrs.attempt:[2 TO 3]")).as("numeric attrs by range").containsExactly(2L, 1L);
+        assertThat(offsets("illegalargumentexception")).as("bare words search the message").containsExactly(4L);
+        assertThat(offsets("\"bad thing\"")).containsExactly(4L);
+        assertThat(offsets("-get")).as("a lone negation means everything else").containsExactly(4L, 1L);
+        assertThat(offsets("")).containsExactly(4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void theTimeRangeSelectsDaysAndHitsAndHitsComeNewestFirst() throws Exception {
+        IndexSearch.Result r = run("", Instant.parse("2026-03-01T11:00:00Z").toEpochMilli(),
+                Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 100, null);
+        assertThat(r.hits()).extracting(IndexSearch.Hit::offset).as("to is exclusive").containsExactly(3L, 2L, 1L);
+        assertThat(r.total()).isEqualTo(3);
+        assertThat(r.totalExact()).isTrue();
+        assertThat(r.nextCursor()).isNull();
+        IndexSearch.Hit h = r.hits().get(0);
+        assertThat(h.ts()).isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
+        assertThat(h.tag()).isEqualTo("web");
+        assertThat(h.message()).isEqualTo("GET /API/x 404 0.020");
+        assertThat(h.recordJson()).contains("\"attempt\":4");
+    }
+
+    @Test
+    void pagesWithTheCursorCoverEveryHitOnceAcrossDays() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        IndexSearch.Cursor cursor = null;
+        int pages = 0;
+        do {
+            IndexSearch.Result r = run("", ALL_FROM, ALL_TO, 2, cursor);
+            r.hits().forEach(h -> seen.add(h.offset()));
+            cursor = r.nextCursor();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertThat(seen).containsExactly(4L, 3L, 2L, 1L, 0L);
+        assertThat(new HashSet<>(seen)).hasSize(5);
+        assertThat(IndexSearch.Cursor.parse(new IndexSearch.Cursor(5, 7).toString())).isEqualTo(new IndexSearch.Cursor(5, 7));
+    }
+
+    @Test
+    void uncommittedRecordsAreFoundNearRealTime() throws Exception {
+        sink.write(TestRecords.batch(5, "web", List.of(ev("2026-03-02T11:00:00Z", "GET /fresh 200 0.001", 6))));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<Long> found = List.of();
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            found = offsets("path:/fresh");
+            Thread.sleep(20);
+        }
+        assertThat(found).containsExactly(5L);
+    }
+
+    @Test
+    void badQueriesAndRequestsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> offsets("status:[500 TO")).isInstanceOf(ParseException.class).hasMessageContaining("column");
+        assertThatThrownBy(() -> offsets("status:abc")).isInstanceOf(ParseException.class).hasMessageContaining("status");
+        assertThatThrownBy(() -> search.search(new IndexSearch.Request("other", "", ALL_FROM, ALL_TO, 10, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not delivered to the index");
+        assertThatThrownBy(() -> run("", ALL_TO, ALL_FROM, 10, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IndexSearch.Cursor.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
