@@ -50,6 +50,12 @@ class SearchApiTest {
                     + "&cursor=" + q(cursor)));
             assertThat(next.get("hits").get(0).get("message").asText()).isEqualTo("db timeout after 30s");
 
+            JsonNode hist = TestNode.json(t.get("/api/v1/histogram?lane=error&interval=1s&q=" + q("timeout")
+                    + "&from=2026-03-01T10:00:00Z&to=2026-03-01T10:00:03Z"));
+            assertThat(hist.get("interval_ms").asLong()).isEqualTo(1000);
+            assertThat(hist.get("buckets")).extracting(b -> b.get("count").asLong()).containsExactly(0L, 1L, 1L);
+            assertThat(hist.get("buckets").get(1).get("start").asText()).isEqualTo("2026-03-01T10:00:01Z");
+
             var bad = t.get("/api/v1/search?lane=error&q=" + q("status:[500 TO") + range);
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(TestNode.json(bad).get("error").asText()).contains("bad_query", "column");

@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
+ *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
@@ -118,6 +119,7 @@ public final class HttpApi implements Component {
         app.post("/api/v1/flush", this::flush);
         if (search != null) {
             app.get("/api/v1/search", search::handle);
+            app.get("/api/v1/histogram", search::histogram);
         }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));

@@ -33,6 +33,10 @@ import org.apache.lucene.search.IndexSearcher;
  * "next_cursor", "syntax": "lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
  * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
  *
+ * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, from and to, and
+ * {@code interval} (a duration, default chosen for ≤ 120 buckets): 200 {@code {"interval_ms",
+ * "buckets": [{"start", "count"}], "total", "complete": true}}; 400 as above, or over 1000 buckets.
+ *
  * <p>Thread-safety: thread-safe (the search is).
  */
 final class SearchHandler {
@@ -48,40 +52,89 @@ final class SearchHandler {
         this.clock = clock;
     }
 
-    void handle(Context ctx) throws IOException {
-        String lane = ctx.queryParam("lane");
-        if (lane == null || lane.isBlank()) {
-            ctx.status(400).json(ApiError.of("lane is required"));
+    /** {@code GET /api/v1/histogram?lane=&q=&from=&to=&interval=}: match counts per interval (a duration; default automatic). */
+    void histogram(Context ctx) throws IOException {
+        Range range;
+        long interval;
+        try {
+            range = range(ctx);
+            String i = ctx.queryParam("interval");
+            interval = i == null || i.isBlank() ? 0 : Durations.parse(i.trim()).toMillis();
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
             return;
         }
+        IndexSearch.Histogram h = run(ctx, () -> search.histogram(range.lane, ctx.queryParam("q"), range.from, range.to, interval));
+        if (h == null) {
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("lane", range.lane);
+        out.put("from", Instant.ofEpochMilli(range.from).toString());
+        out.put("to", Instant.ofEpochMilli(range.to).toString());
+        out.put("interval_ms", h.intervalMillis());
+        long total = 0;
+        ArrayNode buckets = out.putArray("buckets");
+        for (int i = 0; i < h.counts().length; i++) {
+            ObjectNode b = buckets.addObject();
+            b.put("start", Instant.ofEpochMilli(h.fromMillis() + i * h.intervalMillis()).toString());
+            b.put("count", h.counts()[i]);
+            total += h.counts()[i];
+        }
+        out.put("total", total);
+        out.put("syntax", "lucene");
+        out.put("complete", true);
+        ctx.contentType("application/json").result(JSON.writeValueAsString(out));
+    }
+
+    void handle(Context ctx) throws IOException {
         IndexSearch.Request request;
         try {
-            long now = clock.millis();
-            long to = time(ctx.queryParam("to"), now, now);
-            long from = time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis());
+            Range range = range(ctx);
             String limit = ctx.queryParam("limit");
             String cursor = ctx.queryParam("cursor");
-            request = new IndexSearch.Request(lane, ctx.queryParam("q"), from, to,
+            request = new IndexSearch.Request(range.lane, ctx.queryParam("q"), range.from, range.to,
                     limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
                     cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
             return;
         }
-        IndexSearch.Result r;
+        IndexSearch.Result r = run(ctx, () -> search.search(request));
+        if (r != null) {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+        }
+    }
+
+    /** The lane and time range every search route takes. */
+    private record Range(String lane, long from, long to) {}
+
+    private Range range(Context ctx) {
+        String lane = ctx.queryParam("lane");
+        if (lane == null || lane.isBlank()) {
+            throw new IllegalArgumentException("lane is required");
+        }
+        long now = clock.millis();
+        long to = time(ctx.queryParam("to"), now, now);
+        return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
+    }
+
+    private interface SearchCall<T> {
+        T run() throws ParseException, IOException;
+    }
+
+    /** Runs a search; on a refused query or request answers 400 and returns null. */
+    private static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
         try {
-            r = search.search(request);
+            return call.run();
         } catch (ParseException e) {
             ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "lucene"));
-            return;
         } catch (IndexSearcher.TooManyClauses e) {
             ctx.status(400).json(ApiError.of("bad_query: a wildcard or range expands to too many terms; narrow it", "syntax", "lucene"));
-            return;
         } catch (IllegalArgumentException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
-            return;
         }
-        ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+        return null;
     }
 
     private static ObjectNode answer(IndexSearch.Request q, IndexSearch.Result r) throws IOException {

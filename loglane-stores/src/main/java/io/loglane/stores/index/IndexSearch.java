@@ -37,7 +37,8 @@ import org.msgpack.core.MessageUnpacker;
  * ({@link LaneQueryParser}), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
  * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
- * lane's sink has open are read near-real-time; others at their last commit.
+ * lane's sink has open are read near-real-time; others at their last commit. Also counts matches
+ * per interval of event time ({@link #histogram}, from doc values).
  *
  * <p>Thread-safety: thread-safe; each search opens (and closes) what it reads.
  */
@@ -96,22 +97,10 @@ public final class IndexSearch {
      * @throws IllegalArgumentException the lane is not indexed, or the limit or range is out of bounds
      */
     public Result search(Request r) throws ParseException, IOException {
-        List<FieldDef> fields = laneFields.get(r.lane());
-        if (fields == null) {
-            throw new IllegalArgumentException("lane " + r.lane() + " is not delivered to the index (to: has no index)");
-        }
         if (r.limit() < 1 || r.limit() > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
         }
-        if (r.toMillis() <= r.fromMillis()) {
-            throw new IllegalArgumentException("empty time range: from must be before to");
-        }
-        Query user = new LaneQueryParser(fields).parseQuery(r.query());
-        long loNanos = Math.multiplyExact(r.fromMillis(), 1_000_000L);
-        long hiNanos = Math.multiplyExact(r.toMillis(), 1_000_000L) - 1;
-        Query q = new BooleanQuery.Builder().add(user, BooleanClause.Occur.MUST)
-                .add(LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), BooleanClause.Occur.FILTER).build();
-
+        Query q = query(r.lane(), r.query(), r.fromMillis(), r.toMillis());
         LocalDate first = day(r.fromMillis());
         LocalDate last = day(r.toMillis() - 1);
         if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
@@ -150,6 +139,59 @@ public final class IndexSearch {
                 ? new Cursor(hits.getLast().ts().getEpochSecond() * 1_000_000_000L + hits.getLast().ts().getNano(), hits.getLast().offset())
                 : null;
         return new Result(total, exact, hits, next);
+    }
+
+    /**
+     * Match counts per interval of event time over {@code [fromMillis, toMillis)}.
+     *
+     * @param intervalMillis bucket width; 0 chooses one ({@link DateHistogram#autoInterval})
+     * @throws ParseException           the query is not valid Lucene syntax
+     * @throws IllegalArgumentException the lane is not indexed, the range is empty, or the interval gives too many buckets
+     */
+    public Histogram histogram(String lane, String query, long fromMillis, long toMillis, long intervalMillis)
+            throws ParseException, IOException {
+        Query q = query(lane, query, fromMillis, toMillis);
+        long interval = intervalMillis > 0 ? intervalMillis : DateHistogram.autoInterval(toMillis - fromMillis);
+        long buckets = Math.ceilDiv(toMillis - fromMillis, interval);
+        if (buckets > DateHistogram.MAX_BUCKETS) {
+            throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most "
+                    + DateHistogram.MAX_BUCKETS);
+        }
+        DateHistogram manager = new DateHistogram(fromMillis, interval, (int) buckets);
+        long[] counts = new long[(int) buckets];
+        for (LocalDate day : layout.days(lane)) {
+            if (day.isBefore(day(fromMillis)) || day.isAfter(day(toMillis - 1))) {
+                continue;
+            }
+            try (DaySearcher s = open(lane, day)) {
+                if (s != null) {
+                    long[] c = s.searcher.search(q, manager);
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] += c[i];
+                    }
+                }
+            }
+        }
+        return new Histogram(fromMillis, interval, counts);
+    }
+
+    /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}. */
+    public record Histogram(long fromMillis, long intervalMillis, long[] counts) {}
+
+    /** The lane's query in the time range; validates the lane and the range. */
+    private Query query(String lane, String query, long fromMillis, long toMillis) throws ParseException {
+        List<FieldDef> fields = laneFields.get(lane);
+        if (fields == null) {
+            throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
+        }
+        if (toMillis <= fromMillis) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        Query user = new LaneQueryParser(fields).parseQuery(query);
+        long loNanos = Math.multiplyExact(fromMillis, 1_000_000L);
+        long hiNanos = Math.multiplyExact(toMillis, 1_000_000L) - 1;
+        return new BooleanQuery.Builder().add(user, BooleanClause.Occur.MUST)
+                .add(LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), BooleanClause.Occur.FILTER).build();
     }
 
     private static LocalDate day(long millis) {

@@ -129,6 +129,26 @@ class IndexSearchTest {
     }
 
     @Test
+    void theHistogramCountsMatchesPerIntervalOfEventTime() throws Exception {
+        long from = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-02T11:00:00Z").toEpochMilli();
+        IndexSearch.Histogram h = search.histogram(LANE, "", from, to, Duration.ofHours(1).toMillis());
+        assertThat(h.counts()).hasSize(25);
+        assertThat(h.counts()[0]).isEqualTo(1); // 10:00
+        assertThat(h.counts()[1]).isEqualTo(1); // 11:00
+        assertThat(h.counts()[2]).isEqualTo(1); // 12:00
+        assertThat(h.counts()[23]).isEqualTo(1); // 09:00 next day
+        assertThat(h.counts()[24]).isEqualTo(1); // 10:00 next day
+        assertThat(java.util.Arrays.stream(h.counts()).sum()).isEqualTo(5);
+        assertThat(search.histogram(LANE, "method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
+                .containsExactly(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        IndexSearch.Histogram auto = search.histogram(LANE, "", from, to, 0);
+        assertThat(auto.intervalMillis()).as("25 hours in at most 120 buckets").isEqualTo(Duration.ofMinutes(30).toMillis());
+        assertThat(java.util.Arrays.stream(auto.counts()).sum()).isEqualTo(5);
+        assertThatThrownBy(() -> search.histogram(LANE, "", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void badQueriesAndRequestsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> offsets("status:[500 TO")).isInstanceOf(ParseException.class).hasMessageContaining("column");
         assertThatThrownBy(() -> offsets("status:abc")).isInstanceOf(ParseException.class).hasMessageContaining("status");
