@@ -3,6 +3,8 @@ package io.loglane.it;
 import static io.loglane.it.CrashRecoveryIT.quietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loglane.stores.index.IndexFields;
 import io.loglane.stores.index.IndexLayout;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The index store end to end in a child node (the bundled config: the error lane goes to the
- * index): an event sent over HTTP is in the committed index within a bounded wait, and after
+ * index): an event sent over HTTP is in the committed index, and found by the search API before any
+ * flush, within a bounded wait; and after
  * kill -9 at several points (mid-batch, mid-flush) and a restart, every acknowledged event of a
  * Forward client (chunk acks) and an HTTP client (idempotency keys) is in the index exactly once.
  * The test reads the day indices' last commits itself, from outside the node.
@@ -52,6 +55,7 @@ class IndexCrashIT {
               refresh_interval: 200ms
               commit_interval: 300ms
             """;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Executor CLIENTS = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("client-", 0).factory());
 
     private static Path overlay(Path dir) throws IOException {
@@ -81,6 +85,22 @@ class IndexCrashIT {
                 Thread.sleep(100);
             }
             assertThat(found).as("the committed index answers within 20 s (commit_interval 300ms); log: %s", node.tailOfLog()).isEqualTo(1);
+
+            // The search API finds an event near-real-time, before any flush (refresh_interval 200ms).
+            r = node.post("/api/v1/ingest/app.error", "{\"log\":\"second failure E_TIMEOUT_XY\"}\n", Map.of());
+            assertThat(r.statusCode()).isEqualTo(202);
+            String url = "/api/v1/search?lane=error&from=0&q=e_timeout_xy";
+            JsonNode answer = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                answer = JSON.readTree(node.get(url).body());
+                if (answer.path("total").asLong() > 0) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(answer.path("total").asLong()).as("found through the API: %s", answer).isEqualTo(1);
+            assertThat(answer.get("hits").get(0).get("message").asText()).isEqualTo("second failure E_TIMEOUT_XY");
         }
     }
 

@@ -42,6 +42,8 @@ final class DayIndex implements AutoCloseable {
     /** Offset after the last batch written before this index's last commit (0 for a new index). */
     private final long committedNext;
     private boolean dirty;
+    /** Clock millis of the last add, set by the sink (which owns the clock). */
+    long lastWriteMillis;
 
     DayIndex(Path path, long ramBufferBytes) throws IOException {
         this.dir = FSDirectory.open(path);

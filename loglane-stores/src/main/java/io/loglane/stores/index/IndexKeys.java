@@ -26,7 +26,7 @@ public final class IndexKeys implements StoreKeys {
                     "How often new documents become searchable (near-real-time reopen); at most 1s keeps search within a second of the ack."),
             new ConfigKey(P + "commit_interval", ValueType.POSITIVE_DURATION, "10s",
                     "How often a lane's index commits (fsync) and its delivery checkpoint moves; a crash replays at most this much from the stream."),
-            new ConfigKey(P + "ram_buffer", ValueType.POSITIVE_SIZE, "64MiB", "Indexing buffer of each lane's day being written before Lucene flushes a segment."),
+            new ConfigKey(P + "ram_buffer", ValueType.POSITIVE_SIZE, "16MiB", "Indexing buffer of each open day index of a lane, before Lucene flushes a segment (commits flush it too)."),
             new ConfigKey(P + "maintenance_interval", ValueType.POSITIVE_DURATION, "1m", "How often each lane's index applies retention (whole days, by age then size)."));
 
     private IndexKeys() {}

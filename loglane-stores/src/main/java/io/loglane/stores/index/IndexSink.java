@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * A refresh thread reopens the searchers of open days every {@link IndexSettings#refreshInterval()},
  * so a written record is searchable within that time, committed or not.
  *
- * <p>Open day indices stay open until close (or open, or retention); late events reopen old days.
+ * <p>A day index stays open while written to; one idle for {@link #IDLE_CLOSE} is closed at the
+ * next commit (never the newest), and a late event reopens it.
  *
  * <p>Thread-safety: the {@link Sink} methods from one delivery thread; {@link #searchers} from any
  * thread. {@link #lock} guards the map of open days against the refresh thread and searchers.
@@ -72,7 +74,9 @@ public final class IndexSink implements Sink {
     private final List<IndexableField> doc = new ArrayList<>();
     private final Object lock = new Object();
     /** Open day indices by epoch day; guarded by {@link #lock} for changes, read freely by the delivery thread. */
-    private final Map<Long, DayIndex> days = new TreeMap<>();
+    private final TreeMap<Long, DayIndex> days = new TreeMap<>();
+    /** A day index not written to for this long is closed at the next commit (unless it is the newest). */
+    static final Duration IDLE_CLOSE = Duration.ofMinutes(5);
     private final ScheduledExecutorService refresher;
     private final Counter commits;
     private final Counter documents;
@@ -137,9 +141,11 @@ public final class IndexSink implements Sink {
         byte[] tag = batch.tag().getBytes(StandardCharsets.UTF_8);
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
         long offset = batch.baseOffset();
+        long now = clock.millis();
         RecordCursor c = batch.records().cursor();
         while (c.next()) {
             DayIndex day = day(IndexLayout.epochDay(c.tsNanos()));
+            day.lastWriteMillis = now;
             try {
                 mapper.map(c, offset, tag, receivedMicros, doc); // reads the batch's bytes only: any failure is the record's
             } catch (IOException | RuntimeException e) {
@@ -177,6 +183,7 @@ public final class IndexSink implements Sink {
             commits.increment();
             durable = next;
             firstUncommittedMillis = -1;
+            closeIdleDays();
         }
         if (!force && clock.millis() - lastMaintenanceMillis >= settings.maintenanceInterval().toMillis()) {
             lastMaintenanceMillis = clock.millis();
@@ -207,6 +214,28 @@ public final class IndexSink implements Sink {
             }
         }
         return d;
+    }
+
+    /**
+     * Closes the (just committed) indices of days not written to for {@link #IDLE_CLOSE}, but never
+     * the newest open day: a late event reopens its day; an idle writer only holds memory and files.
+     */
+    private void closeIdleDays() throws IOException {
+        long now = clock.millis();
+        List<DayIndex> idle = new ArrayList<>();
+        synchronized (lock) {
+            Long newest = days.isEmpty() ? null : days.lastKey();
+            days.entrySet().removeIf(e -> {
+                boolean close = !e.getKey().equals(newest) && now - e.getValue().lastWriteMillis >= IDLE_CLOSE.toMillis();
+                if (close) {
+                    idle.add(e.getValue());
+                }
+                return close;
+            });
+        }
+        for (DayIndex d : idle) {
+            d.close(); // committed: nothing is dropped
+        }
     }
 
     /** Reopens the searchers of every open day (the refresh thread). */

@@ -194,6 +194,23 @@ class IndexSinkTest {
     }
 
     @Test
+    void aDayNotWrittenToForAWhileIsClosedAtACommitAndALateEventReopensIt() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        LocalDate old = LocalDate.parse("2026-02-27");
+        sink.write(TestRecords.batch(0, "t", List.of(at("2026-02-27T10:00:00Z", record("log", "a")), at("2026-03-01T10:00:00Z", record("log", "b")))));
+        sink.flush(true);
+        assertThat(sink.searchers(old)).isNotNull();
+        clock.advance(IndexSink.IDLE_CLOSE.plusSeconds(1));
+        sink.write(TestRecords.batch(2, "t", List.of(at("2026-03-01T10:00:01Z", record("log", "c")))));
+        sink.flush(true);
+        assertThat(sink.searchers(old)).as("idle: closed").isNull();
+        assertThat(sink.searchers(DAY)).as("the newest stays open").isNotNull();
+        sink.write(TestRecords.batch(3, "t", List.of(at("2026-02-27T10:00:01Z", record("log", "late")))));
+        assertThat(sink.flush(true)).isEqualTo(4);
+        assertThat(CommittedIndex.offsets(dir, LANE)).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+    }
+
+    @Test
     void retentionBySizeDropsTheOldestDaysButNeverTheNewest() throws Exception {
         open(new Retention(Duration.ZERO, 1));
         sink.write(TestRecords.batch(0, "t", List.of(
