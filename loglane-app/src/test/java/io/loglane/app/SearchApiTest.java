@@ -50,11 +50,20 @@ class SearchApiTest {
                     + "&cursor=" + q(cursor)));
             assertThat(next.get("hits").get(0).get("message").asText()).isEqualTo("db timeout after 30s");
 
-            JsonNode hist = TestNode.json(t.get("/api/v1/histogram?lane=error&interval=1s&q=" + q("timeout")
+            JsonNode hist = TestNode.json(t.get("/api/v1/histogram?lane=error&interval=1s&q=" + q("message:timeout")
                     + "&from=2026-03-01T10:00:00Z&to=2026-03-01T10:00:03Z"));
             assertThat(hist.get("interval_ms").asLong()).isEqualTo(1000);
             assertThat(hist.get("buckets")).extracting(b -> b.get("count").asLong()).containsExactly(0L, 1L, 1L);
             assertThat(hist.get("buckets").get(1).get("start").asText()).isEqualTo("2026-03-01T10:00:01Z");
+
+            JsonNode filter = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("CARD_DEC -timeout") + range));
+            assertThat(filter.get("syntax").asText()).as("plain terms are a filter pattern").isEqualTo("filter");
+            assertThat(filter.get("hits")).extracting(h -> h.get("message").asText()).containsExactly("payment failed E_CARD_DECLINED");
+            JsonNode lucene = TestNode.json(t.get("/api/v1/search?lane=error&syntax=lucene&q=" + q("CARD_DEC") + range));
+            assertThat(lucene.get("total").asLong()).as("as Lucene words, a part of a word matches nothing").isZero();
+            var badFilter = t.get("/api/v1/search?lane=error&q=" + q("{ $.a = ") + range);
+            assertThat(badFilter.statusCode()).isEqualTo(400);
+            assertThat(TestNode.json(badFilter).get("position").isNumber()).isTrue();
 
             var bad = t.get("/api/v1/search?lane=error&q=" + q("status:[500 TO") + range);
             assertThat(bad.statusCode()).isEqualTo(400);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.loglane.core.config.Durations;
 import io.loglane.inputs.http.ApiError;
+import io.loglane.search.filter.FilterPatternException;
 import io.loglane.stores.index.IndexSearch;
+import io.loglane.stores.index.SearchSyntax;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,25 +18,26 @@ import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
- * {@code GET /api/v1/search?q=&lane=&from=&to=&limit=&cursor=}: Lucene query syntax over one
- * lane's index ({@link IndexSearch}), newest first.
+ * {@code GET /api/v1/search?q=&syntax=&lane=&from=&to=&limit=&cursor=}: a CloudWatch filter
+ * pattern or a Lucene query over one lane's index ({@link IndexSearch}), newest first.
  *
  * <table>
  *   <caption>Parameters and statuses</caption>
  *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index</td></tr>
- *   <tr><td>q</td><td>Lucene syntax; empty = everything; 400 {@code bad_query} naming line and column, or when a
- *       wildcard expands to too many terms</td></tr>
+ *   <tr><td>q</td><td>empty = everything; 400 {@code bad_query} naming the position (filter: {@code position},
+ *       0-based; Lucene: line and column), or when a wildcard expands to too many terms</td></tr>
+ *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
  *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
  *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
  *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
  *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
  * </table>
  * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
- * "next_cursor", "syntax": "lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
+ * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
  * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
  *
  * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, from and to, and
- * {@code interval} (a duration, default chosen for ≤ 120 buckets): 200 {@code {"interval_ms",
+ * {@code interval} (a duration, default chosen for ≤ 120 buckets), Lucene syntax only (400 for a filter pattern): 200 {@code {"interval_ms",
  * "buckets": [{"start", "count"}], "total", "complete": true}}; 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
@@ -60,6 +63,12 @@ final class SearchHandler {
             range = range(ctx);
             String i = ctx.queryParam("interval");
             interval = i == null || i.isBlank() ? 0 : Durations.parse(i.trim()).toMillis();
+            String q = ctx.queryParam("q");
+            String syntax = ctx.queryParam("syntax");
+            if (q != null && !q.isBlank()
+                    && (syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax)) == SearchSyntax.FILTER) {
+                throw new IllegalArgumentException("the histogram takes Lucene syntax only (filter patterns are not counted per interval yet)");
+            }
         } catch (IllegalArgumentException | DateTimeParseException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
             return;
@@ -93,7 +102,10 @@ final class SearchHandler {
             Range range = range(ctx);
             String limit = ctx.queryParam("limit");
             String cursor = ctx.queryParam("cursor");
-            request = new IndexSearch.Request(range.lane, ctx.queryParam("q"), range.from, range.to,
+            String q = ctx.queryParam("q");
+            String syntax = ctx.queryParam("syntax");
+            request = new IndexSearch.Request(range.lane, q,
+                    syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
                     limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
                     cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
         } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -131,6 +143,8 @@ final class SearchHandler {
             ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "lucene"));
         } catch (IndexSearcher.TooManyClauses e) {
             ctx.status(400).json(ApiError.of("bad_query: a wildcard or range expands to too many terms; narrow it", "syntax", "lucene"));
+        } catch (FilterPatternException e) {
+            ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "filter", "position", e.position()));
         } catch (IllegalArgumentException e) {
             ctx.status(400).json(ApiError.of(e.getMessage()));
         }
@@ -152,7 +166,7 @@ final class SearchHandler {
             o.set("record", JSON.readTree(h.recordJson()));
         }
         out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
-        out.put("syntax", "lucene");
+        out.put("syntax", q.syntax().label());
         out.put("lane", q.lane());
         out.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
         out.put("to", Instant.ofEpochMilli(q.toMillis()).toString());

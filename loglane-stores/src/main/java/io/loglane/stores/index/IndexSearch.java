@@ -1,6 +1,10 @@
 package io.loglane.stores.index;
 
+import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
+import io.loglane.search.filter.FilterMatcher;
+import io.loglane.search.filter.FilterPattern;
+import io.loglane.search.filter.FilterPatternException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
@@ -15,6 +20,7 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -34,7 +40,8 @@ import org.msgpack.core.MessageUnpacker;
 
 /**
  * Searches a lane's day indices in a time range, newest first: a Lucene-syntax query
- * ({@link LaneQueryParser}), the top {@code limit} hits by {@code ts} descending then offset
+ * ({@link LaneQueryParser}) or a CloudWatch filter pattern (trigram candidates verified by the
+ * pattern's matcher), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
  * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
  * lane's sink has open are read near-real-time; others at their last commit. Also counts matches
@@ -76,7 +83,7 @@ public final class IndexSearch {
     }
 
     /** A search: {@code fromMillis} inclusive, {@code toMillis} exclusive, epoch milliseconds; {@code after} null for the first page. */
-    public record Request(String lane, String query, long fromMillis, long toMillis, int limit, Cursor after) {}
+    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, Cursor after) {}
 
     /** One matching record: its stream offset, event time, tag, message (or null) and record as JSON text. */
     public record Hit(long offset, Instant ts, String tag, String message, String recordJson) {}
@@ -94,34 +101,27 @@ public final class IndexSearch {
 
     /**
      * @throws ParseException           the query is not valid Lucene syntax (the message names the position)
+     * @throws FilterPatternException   the query is not a valid filter pattern (with the position)
      * @throws IllegalArgumentException the lane is not indexed, or the limit or range is out of bounds
      */
     public Result search(Request r) throws ParseException, IOException {
         if (r.limit() < 1 || r.limit() > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
         }
-        Query q = query(r.lane(), r.query(), r.fromMillis(), r.toMillis());
-        LocalDate first = day(r.fromMillis());
-        LocalDate last = day(r.toMillis() - 1);
-        if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
-            last = day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)); // newer days hold nothing past the cursor
+        if (r.syntax() == SearchSyntax.FILTER) {
+            return filterSearch(r);
         }
+        Query q = query(r.lane(), r.query(), r.fromMillis(), r.toMillis());
         List<Hit> hits = new ArrayList<>();
         long total = 0;
         boolean exact = true;
-        for (LocalDate day : layout.days(r.lane()).reversed()) {
-            if (day.isBefore(first) || day.isAfter(last)) {
-                continue;
-            }
+        for (LocalDate day : daysNewestFirst(r)) {
             try (DaySearcher s = open(r.lane(), day)) {
                 if (s == null) {
                     continue;
                 }
                 int want = r.limit() - hits.size();
-                // The cursor's own document ties on (ts, offset) and then comes after it only by a
-                // higher doc id: the highest one there is leaves it out.
-                FieldDoc after = r.after() == null ? null : new FieldDoc(s.searcher.getIndexReader().maxDoc() - 1, Float.NaN,
-                        new Object[] {r.after().tsNanos(), r.after().offset()});
+                FieldDoc after = after(s, r.after());
                 TopFieldDocs top = after == null
                         ? s.searcher.search(q, Math.max(want, 1), NEWEST_FIRST)
                         : (TopFieldDocs) s.searcher.searchAfter(after, q, Math.max(want, 1), NEWEST_FIRST);
@@ -135,11 +135,100 @@ public final class IndexSearch {
         if (r.after() != null) {
             exact = false; // counted past the cursor only: the answer states it as a lower bound of the whole range
         }
-        Cursor next = hits.size() == r.limit() && total > hits.size()
-                ? new Cursor(hits.getLast().ts().getEpochSecond() * 1_000_000_000L + hits.getLast().ts().getNano(), hits.getLast().offset())
-                : null;
+        Cursor next = hits.size() == r.limit() && total > hits.size() ? cursorOf(hits.getLast()) : null;
         return new Result(total, exact, hits, next);
     }
+
+    /** The days of the request's range (up to its cursor's day) that have an index, newest first. */
+    private List<LocalDate> daysNewestFirst(Request r) {
+        LocalDate first = day(r.fromMillis());
+        LocalDate last = day(r.toMillis() - 1);
+        if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
+            last = day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)); // newer days hold nothing past the cursor
+        }
+        List<LocalDate> out = new ArrayList<>();
+        for (LocalDate day : layout.days(r.lane()).reversed()) {
+            if (!day.isBefore(first) && !day.isAfter(last)) {
+                out.add(day);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The search_after point of {@code cursor} in one day's searcher. The cursor's own document
+     * ties on (ts, offset) and then comes after it only by a higher doc id: the highest one there
+     * is leaves it out.
+     */
+    private static FieldDoc after(DaySearcher s, Cursor cursor) {
+        return cursor == null ? null : new FieldDoc(s.searcher.getIndexReader().maxDoc() - 1, Float.NaN,
+                new Object[] {cursor.tsNanos(), cursor.offset()});
+    }
+
+    private static Cursor cursorOf(Hit h) {
+        return new Cursor(h.ts().getEpochSecond() * 1_000_000_000L + h.ts().getNano(), h.offset());
+    }
+
+    /**
+     * A filter-pattern search: candidates from the message trigrams ({@link FilterCandidates}),
+     * newest first, each verified by the pattern's matcher against its stored record, until the
+     * page is full and one more match is seen, or {@link #MAX_VERIFIED} candidates were read.
+     * The total is exact only when every candidate of the range was verified; else it is the
+     * matches seen, a lower bound.
+     *
+     * @throws FilterPatternException the pattern is not valid (with the position)
+     */
+    private Result filterSearch(Request r) throws IOException {
+        FilterPattern pattern = FilterPattern.compile(r.query());
+        Query q = inRange(r.lane(), FilterCandidates.of(pattern.node()), r.fromMillis(), r.toMillis());
+        FilterMatcher matcher = pattern.matcher();
+        RecordView view = new RecordView(null);
+        List<Hit> hits = new ArrayList<>();
+        long matches = 0;
+        long verified = 0;
+        boolean complete = true;
+        scan:
+        for (LocalDate day : daysNewestFirst(r)) {
+            try (DaySearcher s = open(r.lane(), day)) {
+                if (s == null) {
+                    continue;
+                }
+                StoredFields stored = s.searcher.getIndexReader().storedFields();
+                FieldDoc after = after(s, r.after());
+                while (true) {
+                    TopFieldDocs page = after == null ? s.searcher.search(q, FILTER_PAGE, NEWEST_FIRST)
+                            : (TopFieldDocs) s.searcher.searchAfter(after, q, FILTER_PAGE, NEWEST_FIRST);
+                    for (ScoreDoc sd : page.scoreDocs) {
+                        if (verified++ >= MAX_VERIFIED) {
+                            complete = false;
+                            break scan;
+                        }
+                        BytesRef source = stored.document(sd.doc, Set.of(IndexFields.SOURCE)).getBinaryValue(IndexFields.SOURCE);
+                        view.read(source.bytes, source.offset, source.length);
+                        if (matcher.matches(view)) {
+                            matches++;
+                            if (hits.size() == r.limit()) {
+                                complete = false; // one more exists: a next page
+                                break scan;
+                            }
+                            hits.add(hit(s.searcher, sd));
+                        }
+                    }
+                    if (page.scoreDocs.length < FILTER_PAGE) {
+                        break;
+                    }
+                    after = (FieldDoc) page.scoreDocs[page.scoreDocs.length - 1];
+                }
+            }
+        }
+        boolean exact = complete && r.after() == null;
+        Cursor next = complete || hits.isEmpty() ? null : cursorOf(hits.getLast());
+        return new Result(matches, exact, hits, next);
+    }
+
+    /** Candidates read per page of a filter search, and the most one search verifies. */
+    static final int FILTER_PAGE = 1000;
+    static final int MAX_VERIFIED = 200_000;
 
     /**
      * Match counts per interval of event time over {@code [fromMillis, toMillis)}.
@@ -184,13 +273,20 @@ public final class IndexSearch {
         if (fields == null) {
             throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
         }
+        return inRange(lane, new LaneQueryParser(fields).parseQuery(query), fromMillis, toMillis);
+    }
+
+    /** {@code q} restricted to {@code [fromMillis, toMillis)}; validates the lane and the range. */
+    private Query inRange(String lane, Query q, long fromMillis, long toMillis) {
+        if (!laneFields.containsKey(lane)) {
+            throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
+        }
         if (toMillis <= fromMillis) {
             throw new IllegalArgumentException("empty time range: from must be before to");
         }
-        Query user = new LaneQueryParser(fields).parseQuery(query);
         long loNanos = Math.multiplyExact(fromMillis, 1_000_000L);
         long hiNanos = Math.multiplyExact(toMillis, 1_000_000L) - 1;
-        return new BooleanQuery.Builder().add(user, BooleanClause.Occur.MUST)
+        return new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
                 .add(LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), BooleanClause.Occur.FILTER).build();
     }
 

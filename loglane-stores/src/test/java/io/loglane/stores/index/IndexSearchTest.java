@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordView;
+import io.loglane.search.filter.FilterPattern;
 import io.loglane.stores.archive.MutableClock;
 import io.loglane.stores.archive.TestParser;
 import io.loglane.stores.archive.TestRecords;
@@ -62,7 +63,7 @@ class IndexSearchTest {
     }
 
     private IndexSearch.Result run(String q, long from, long to, int limit, IndexSearch.Cursor after) throws Exception {
-        return search.search(new IndexSearch.Request(LANE, q, from, to, limit, after));
+        return search.search(new IndexSearch.Request(LANE, q, SearchSyntax.LUCENE, from, to, limit, after));
     }
 
     private List<Long> offsets(String q) throws Exception {
@@ -128,6 +129,54 @@ class IndexSearchTest {
         assertThat(found).containsExactly(5L);
     }
 
+    private List<Long> filter(String pattern, int limit) throws Exception {
+        List<Long> out = new ArrayList<>();
+        IndexSearch.Cursor cursor = null;
+        do {
+            IndexSearch.Result r = search.search(new IndexSearch.Request(LANE, pattern, SearchSyntax.FILTER, ALL_FROM, ALL_TO, limit, cursor));
+            r.hits().forEach(h -> out.add(h.offset()));
+            cursor = r.nextCursor();
+        } while (cursor != null && out.size() < 100);
+        return out;
+    }
+
+    @Test
+    void filterPatternsMatchCaseSensitiveSubstringsVerifiedAgainstTheRecord() throws Exception {
+        assertThat(filter("Exception", 10)).as("a term is a substring: IllegalArgumentException").containsExactly(4L);
+        assertThat(filter("exception", 10)).as("case-sensitive").isEmpty();
+        assertThat(filter("GET -login", 10)).containsExactly(3L, 0L);
+        assertThat(filter("\"/api\"", 10)).as("quoted: any characters").containsExactly(1L, 0L);
+        assertThat(filter("?login ?orders", 10)).containsExactly(2L, 1L);
+        assertThat(filter("GE", 10)).as("a term shorter than a trigram is verified on every candidate").containsExactly(3L, 2L, 0L);
+        assertThat(filter("{ $.attempt >= 4 }", 10)).as("a JSON pattern tests the record's fields").containsExactly(4L, 3L);
+        assertThat(filter("", 2)).as("pages of two through the cursor").containsExactly(4L, 3L, 2L, 1L, 0L);
+        IndexSearch.Result first = search.search(new IndexSearch.Request(LANE, "GET", SearchSyntax.FILTER, ALL_FROM, ALL_TO, 1, null));
+        assertThat(first.totalExact()).as("more pages: the total is a lower bound").isFalse();
+        IndexSearch.Result all = search.search(new IndexSearch.Request(LANE, "GET", SearchSyntax.FILTER, ALL_FROM, ALL_TO, 10, null));
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.totalExact()).isTrue();
+        assertThatThrownBy(() -> filter("{ $.a = ", 10)).isInstanceOf(io.loglane.search.filter.FilterPatternException.class);
+
+        java.time.LocalDate day2 = java.time.LocalDate.parse("2026-03-02");
+        assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("Exception").node())))
+                .as("the trigrams narrow the candidates before verification").containsExactly(4L);
+        assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("?API ?bad").node())))
+                .containsExactly(4L, 3L);
+    }
+
+    @Test
+    void theSyntaxIsDetectedFromTheQuery() {
+        assertThat(SearchSyntax.detect("ERROR -timeout")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("{ $.status >= 500 && $.path = \"/api/*\" }")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("[ip, user, ..., status = 5*]")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("\"took: 5s\"")).as("a colon inside quotes names no field").isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("status:[500 TO 599] AND method:POST")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.detect("error OR warn")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.detect("-path:/health")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.of("Filter")).isEqualTo(SearchSyntax.FILTER);
+        assertThatThrownBy(() -> SearchSyntax.of("sql")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void theHistogramCountsMatchesPerIntervalOfEventTime() throws Exception {
         long from = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
@@ -152,7 +201,7 @@ class IndexSearchTest {
     void badQueriesAndRequestsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> offsets("status:[500 TO")).isInstanceOf(ParseException.class).hasMessageContaining("column");
         assertThatThrownBy(() -> offsets("status:abc")).isInstanceOf(ParseException.class).hasMessageContaining("status");
-        assertThatThrownBy(() -> search.search(new IndexSearch.Request("other", "", ALL_FROM, ALL_TO, 10, null)))
+        assertThatThrownBy(() -> search.search(new IndexSearch.Request("other", "", SearchSyntax.LUCENE, ALL_FROM, ALL_TO, 10, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not delivered to the index");
         assertThatThrownBy(() -> run("", ALL_TO, ALL_FROM, 10, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IndexSearch.Cursor.parse("nope")).isInstanceOf(IllegalArgumentException.class);
