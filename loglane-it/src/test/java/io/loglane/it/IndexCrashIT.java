@@ -89,7 +89,7 @@ class IndexCrashIT {
             // The search API finds an event near-real-time, before any flush (refresh_interval 200ms).
             r = node.post("/api/v1/ingest/app.error", "{\"log\":\"second failure E_TIMEOUT_XY\"}\n", Map.of());
             assertThat(r.statusCode()).isEqualTo(202);
-            String url = "/api/v1/search?lane=error&from=0&q=e_timeout_xy";
+            String url = "/api/v1/search?lane=error&from=0&q=TIMEOUT_XY"; // a filter term: a case-sensitive substring
             JsonNode answer = null;
             deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {
