@@ -8,8 +8,10 @@ import io.loglane.core.parse.ParsedFields;
 import io.loglane.core.parse.RecordParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.DoublePoint;
@@ -40,8 +42,8 @@ import org.msgpack.core.buffer.ArrayBufferInput;
  * field's schema per index, and one key holds a string in one record and a number in the next; one
  * name per type can never clash. A key that occurs twice in one record is indexed once (the first).
  *
- * <p>The fields every document has are built once and refilled per record; only keyword strings,
- * the message's word text and attrs fields are allocated per record.
+ * <p>The fields every document has are built once and refilled per record, and attrs field names
+ * are cached per key; keyword and attrs fields and the message's word text are allocated per record.
  *
  * <p>Thread-safety: not thread-safe; one per sink.
  */
@@ -63,6 +65,10 @@ final class DocumentMapper {
     private final BytesRef sourceBytes = new BytesRef();
     private final StoredField sourceField = new StoredField(IndexFields.SOURCE, sourceBytes);
     private final Set<String> attrsSeen = new HashSet<>();
+    /** Field names per attrs key ({keyword, long, double}): no name is built per record for keys seen before. */
+    private final Map<String, String[]> attrsNames = new HashMap<>();
+    /** Keys whose names are cached at most; past it (a record of random keys) names are built each time. */
+    static final int MAX_CACHED_KEYS = 10_000;
     private final ArrayBufferInput valueInput = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker valueUnpacker = MessagePack.newDefaultUnpacker(valueInput);
 
@@ -215,7 +221,7 @@ final class DocumentMapper {
             if (view.consumed(i) || !attrsSeen.add(view.key(i))) {
                 continue;
             }
-            String key = view.key(i);
+            String[] names = attrsNames(view.key(i));
             int start = view.valueStart(i);
             valueInput.reset(buf, start, view.valueEnd(i) - start);
             valueUnpacker.reset(valueInput);
@@ -223,23 +229,34 @@ final class DocumentMapper {
             switch (f.getValueType()) {
                 case STRING -> {
                     int len = view.stringLength(i);
-                    keyword(doc, IndexFields.ATTRS_KEYWORD + key, buf, view.valueEnd(i) - len, len);
+                    keyword(doc, names[0], buf, view.valueEnd(i) - len, len);
                 }
                 case BOOLEAN -> {
                     byte[] b = valueUnpacker.unpackBoolean() ? TRUE : FALSE;
-                    keyword(doc, IndexFields.ATTRS_KEYWORD + key, b, 0, b.length);
+                    keyword(doc, names[0], b, 0, b.length);
                 }
                 case INTEGER -> {
                     if (f == MessageFormat.UINT64) {
-                        doubleField(doc, IndexFields.ATTRS_DOUBLE + key, valueUnpacker.unpackBigInteger().doubleValue());
+                        doubleField(doc, names[2], valueUnpacker.unpackBigInteger().doubleValue());
                     } else {
-                        longField(doc, IndexFields.ATTRS_LONG + key, valueUnpacker.unpackLong());
+                        longField(doc, names[1], valueUnpacker.unpackLong());
                     }
                 }
-                case FLOAT -> doubleField(doc, IndexFields.ATTRS_DOUBLE + key, valueUnpacker.unpackDouble());
+                case FLOAT -> doubleField(doc, names[2], valueUnpacker.unpackDouble());
                 default -> { }
             }
         }
+    }
+
+    private String[] attrsNames(String key) {
+        String[] names = attrsNames.get(key);
+        if (names == null) {
+            names = new String[] {IndexFields.ATTRS_KEYWORD + key, IndexFields.ATTRS_LONG + key, IndexFields.ATTRS_DOUBLE + key};
+            if (attrsNames.size() < MAX_CACHED_KEYS) {
+                attrsNames.put(key, names);
+            }
+        }
+        return names;
     }
 
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
