@@ -241,12 +241,15 @@ public final class IndexSearch {
             throws ParseException, IOException {
         Query q = query(lane, query, fromMillis, toMillis);
         long interval = intervalMillis > 0 ? intervalMillis : DateHistogram.autoInterval(toMillis - fromMillis);
-        long buckets = Math.ceilDiv(toMillis - fromMillis, interval);
+        // Buckets start at multiples of the interval (UTC), so bars line up across queries; the
+        // first may begin before `from`, and counts only matches inside the range.
+        long start = Math.floorDiv(fromMillis, interval) * interval;
+        long buckets = Math.ceilDiv(toMillis - start, interval);
         if (buckets > DateHistogram.MAX_BUCKETS) {
             throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most "
                     + DateHistogram.MAX_BUCKETS);
         }
-        DateHistogram manager = new DateHistogram(fromMillis, interval, (int) buckets);
+        DateHistogram manager = new DateHistogram(start, interval, (int) buckets);
         long[] counts = new long[(int) buckets];
         for (LocalDate day : layout.days(lane)) {
             if (day.isBefore(day(fromMillis)) || day.isAfter(day(toMillis - 1))) {
@@ -261,10 +264,10 @@ public final class IndexSearch {
                 }
             }
         }
-        return new Histogram(fromMillis, interval, counts);
+        return new Histogram(start, interval, counts);
     }
 
-    /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}. */
+    /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}; {@code fromMillis} is a multiple of the interval. */
     public record Histogram(long fromMillis, long intervalMillis, long[] counts) {}
 
     /** The lane's query in the time range; validates the lane and the range. */

@@ -195,6 +195,9 @@ class IndexSearchTest {
         assertThat(auto.intervalMillis()).as("25 hours in at most 120 buckets").isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(java.util.Arrays.stream(auto.counts()).sum()).isEqualTo(5);
         assertThatThrownBy(() -> search.histogram(LANE, "", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
+        IndexSearch.Histogram aligned = search.histogram(LANE, "", from + 60_000, to, Duration.ofHours(1).toMillis());
+        assertThat(aligned.fromMillis()).as("buckets start on the interval").isEqualTo(from);
+        assertThat(aligned.counts()[0]).as("10:00 lies before the range").isZero();
     }
 
     @Test
