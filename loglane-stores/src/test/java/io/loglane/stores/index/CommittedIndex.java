@@ -8,10 +8,11 @@ import java.util.List;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 
@@ -54,9 +55,8 @@ final class CommittedIndex {
     /** The offsets of the documents {@code s} finds for {@code q}, in index order. */
     static List<Long> hits(IndexSearcher s, Query q) throws IOException {
         List<Long> out = new ArrayList<>();
-        StoredFields unused = s.getIndexReader().storedFields();
-        for (ScoreDoc sd : s.search(q, 10_000, org.apache.lucene.search.Sort.INDEXORDER).scoreDocs) {
-            LeafReaderContext leaf = s.getIndexReader().leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(sd.doc, s.getIndexReader().leaves()));
+        for (ScoreDoc sd : s.search(q, 10_000, Sort.INDEXORDER).scoreDocs) {
+            LeafReaderContext leaf = s.getIndexReader().leaves().get(ReaderUtil.subIndex(sd.doc, s.getIndexReader().leaves()));
             NumericDocValues v = leaf.reader().getNumericDocValues(IndexFields.OFFSET);
             v.advanceExact(sd.doc - leaf.docBase);
             out.add(v.longValue());
