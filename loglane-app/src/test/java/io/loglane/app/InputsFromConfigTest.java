@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class InputsFromConfigTest {
     @Test
     void everyDeclaredInputTypeIsRegistered() {
-        assertThat(Components.LOADER.schema().inputTypes()).containsExactlyElementsOf(InputTypes.BUILT_IN.types());
-        assertThat(Components.CATALOG.inputs()).as("each type's keys are the ones the loader validates")
+        assertThat(RegisteredTypes.LOADER.schema().inputTypes()).containsExactlyElementsOf(InputTypes.BUILT_IN.types());
+        assertThat(RegisteredTypes.CATALOG.inputs()).as("each type's keys are the ones the loader validates")
                 .containsExactlyElementsOf(InputTypes.BUILT_IN.keys());
     }
 
