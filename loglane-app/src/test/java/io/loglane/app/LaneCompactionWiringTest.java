@@ -41,7 +41,7 @@ class LaneCompactionWiringTest {
                   compact_after: 1m
                   compact_min_files: 2
                 """.formatted(dir.resolve("archive"));
-        LoglaneConfig config = Components.LOADER.load(new ConfigSource("wiring.yaml", yaml));
+        LoglaneConfig config = RegisteredTypes.LOADER.load(new ConfigSource("wiring.yaml", yaml));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         for (String lane : List.of("default", "ledger")) {
             try (ArchiveSink sink = new ArchiveStoreType(new io.loglane.stores.archive.LocalArchiveStorage(ArchiveStoreType.settings(config).dir()))

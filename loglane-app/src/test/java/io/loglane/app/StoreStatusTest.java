@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreStatusTest {
     @Test
     void aSecondArchiveInstanceIsShownByItsNameAndKind(@TempDir Path dir) throws Exception {
-        LoglaneConfig config = Components.LOADER.load(new ConfigSource("c.yaml",
+        LoglaneConfig config = RegisteredTypes.LOADER.load(new ConfigSource("c.yaml",
                 "server: {data_dir: \"" + dir + "\"}\nlanes: {default: {durability: memory}}\n"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MemoryLaneStream lane = new MemoryLaneStream(dir.resolve("stream/default"), config.lane("default"), config.stream(),
