@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The file-level work on one lane's partitions that is not the write path: crash recovery,
  * compaction of closed hours, and retention. Recovery rules are in FORMAT.md.
  *
- * <p>Thread-safety: not thread-safe; driven by the sink's delivery thread.
+ * <p>Thread-safety: not thread-safe; driven by the sink's one maintenance thread ({@link MaintenanceRunner}),
+ * concurrently with the flushes that put new files.
  */
 final class ArchiveMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveMaintenance.class);
@@ -105,41 +107,65 @@ final class ArchiveMaintenance {
 
     /**
      * Merges the small committed files of each hour that closed at least {@code after} ago.
-     * Only files entirely below {@code committed} take part, so a later {@link #recover} can never
-     * find a compacted file straddling the commit point. Order: write the merged file (temp +
-     * rename), then delete the sources; a crash in between is resolved by recovery pass 3.
+     * Only live files (not covered by another file of the partition) entirely below
+     * {@code committed} take part, so a later {@link #recover} can never find a compacted file
+     * straddling the commit point, and a covered file left behind (a failed delete) is never merged
+     * a second time. Order: write the merged file (temp + rename), then delete the sources; a
+     * crash in between is resolved by recovery pass 3. Runs concurrently with flushes: a flush
+     * only ever adds files at or past {@code committed}, which this never selects, names or covers.
+     * The Parquet writer is opened for the first partition that needs one and closed at the end.
      *
+     * @param stop checked between partitions: the sink is closing
      * @return number of partitions compacted
      */
-    int compact(ParquetWriter writer, long committed, Duration after, int minFiles) throws IOException, SQLException {
+    int compact(long committed, Duration after, int minFiles, BooleanSupplier stop) throws IOException, SQLException {
         Instant now = clock.instant();
         int done = 0;
-        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
-            long bucket = ArchiveLayout.bucketOf(e.getKey());
-            if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
-                continue;
+        ParquetWriter writer = null;
+        try {
+            for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+                long bucket = ArchiveLayout.bucketOf(e.getKey());
+                if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
+                    continue;
+                }
+                Set<ArchiveFile> covered = ArchiveFile.covered(e.getValue());
+                List<ArchiveFile> files = e.getValue().stream()
+                        .filter(f -> f.lastOffset() < committed && !covered.contains(f)).toList();
+                if (files.size() < Math.max(2, minFiles)) {
+                    continue;
+                }
+                if (stop.getAsBoolean()) {
+                    break;
+                }
+                if (writer == null) {
+                    writer = new ParquetWriter(lane, List.of()); // merging reads Parquet: no typed staging columns
+                }
+                compactPartition(writer, e.getKey(), files);
+                done++;
             }
-            List<ArchiveFile> files = e.getValue().stream().filter(f -> f.lastOffset() < committed).toList();
-            if (files.size() < Math.max(2, minFiles)) {
-                continue;
+        } finally {
+            if (writer != null) {
+                writer.close();
             }
-            long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
-            long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
-            String name = ArchiveLayout.fileName(first, last);
-            String partition = e.getKey().substring(ArchiveLayout.lanePrefix(lane).length(), e.getKey().length() - 1);
-            // Both lines are the operator's (and the crash test's) view of a compaction in progress.
-            LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
-            String key = e.getKey() + name;
-            Path tmp = storage.newTempFile(key);
-            writer.merge(files.stream().map(f -> Path.of(storage.location(f.key()))).toList(), tmp);
-            storage.put(tmp, key); // durable before its sources go
-            for (ArchiveFile f : files) {
-                storage.delete(f.key());
-            }
-            LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
-            done++;
         }
         return done;
+    }
+
+    private void compactPartition(ParquetWriter writer, String prefix, List<ArchiveFile> files) throws IOException, SQLException {
+        long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
+        long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
+        String name = ArchiveLayout.fileName(first, last);
+        String partition = prefix.substring(ArchiveLayout.lanePrefix(lane).length(), prefix.length() - 1);
+        // Both lines are the operator's (and the crash test's) view of a compaction in progress.
+        LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
+        String key = prefix + name;
+        Path tmp = storage.newTempFile(key);
+        writer.merge(files.stream().map(f -> Path.of(storage.location(f.key()))).toList(), tmp);
+        storage.put(tmp, key); // durable before its sources go
+        for (ArchiveFile f : files) {
+            storage.delete(f.key());
+        }
+        LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
     }
 
     /**

@@ -409,6 +409,7 @@ class ArchiveSinkTest {
         // ago (≥ compactAfter 10 min) while hour 11 only just closed: the periodic maintenance of
         // this flush compacts hour 10 alone.
         assertThat(s.flush(false)).isEqualTo(50);
+        s.awaitMaintenance(); // the pass runs on the maintenance thread
         assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
                 "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000044.parquet",
@@ -493,6 +494,7 @@ class ArchiveSinkTest {
         assertThat(sql("SELECT message FROM " + scan("app") + " ORDER BY ts")).containsExactly(List.of("line-2"), List.of("line-3"));
         clock.advance(Duration.ofDays(2));
         s.flush(false); // the periodic maintenance applies retention too
+        s.awaitMaintenance();
         assertThat(parquetFiles()).isEmpty();
     }
 
@@ -552,6 +554,7 @@ class ArchiveSinkTest {
         s.write(lines(10, 1, "2026-03-01T07:30:00Z")); // staged: hour 07 is being written
         // The periodic maintenance of the next flush applies size retention on its own.
         assertThat(s.flush(false)).isEqualTo(10);
+        s.awaitMaintenance();
         assertThat(partitions("app")).containsExactly(
                 "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
         assertThat(registry.counter(MetricNames.ARCHIVE_PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
@@ -579,6 +582,7 @@ class ArchiveSinkTest {
             s.flush(true);
         }
         assertThat(s.flush(false)).isEqualTo(40); // committed 40; maintenance compacts hour 08 alone
+        s.awaitMaintenance();
         assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
                 "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000029.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
@@ -597,6 +601,7 @@ class ArchiveSinkTest {
         again.write(lines(40, 5, "2026-03-01T08:30:00Z"));
         assertThat(again.flush(true)).isEqualTo(45);
         assertThat(again.flush(false)).isEqualTo(45); // acted on 45: its maintenance compacts hour 08
+        again.awaitMaintenance();
         assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
                 "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000044.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
