@@ -52,11 +52,25 @@ final class ArchiveMaintenance {
     private final ArchiveStorage storage;
     private final String lane;
     private final Clock clock;
+    private final SymlinkManifests manifests;
+    private final Duration grace;
+    /**
+     * Covered files no manifest lists any more, by key, with when they were retired: deleted by
+     * the first compaction pass at least {@link #grace} later, so an outside reader holding the
+     * manifest that still listed them finds them. In memory only: recovery deletes covered files at once.
+     */
+    private final Map<String, Instant> retired = new HashMap<>();
 
-    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock) {
+    /**
+     * @param grace how long a compaction's sources outlive the manifest replacement that dropped them
+     *              (the sink passes {@code archive.maintenance_interval})
+     */
+    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock, SymlinkManifests manifests, Duration grace) {
         this.storage = storage;
         this.lane = lane;
         this.clock = clock;
+        this.manifests = manifests;
+        this.grace = grace;
     }
 
     /**
@@ -66,7 +80,8 @@ final class ArchiveMaintenance {
      *   <li>delete files whose first offset is ≥ {@code committed}: flushed but never committed,
      *       they will be rewritten by redelivery (possibly with other boundaries);</li>
      *   <li>in each partition, delete files whose offset range another file covers: the sources
-     *       of a compaction that renamed its output but did not finish deleting them.</li>
+     *       of a compaction that renamed its output but did not finish deleting them;</li>
+     *   <li>make every manifest of the lane match what is left ({@link SymlinkManifests#rebuild}).</li>
      * </ol>
      * Recovery never deletes a committed file that no other file covers. Files kept whose range
      * reaches past {@code committed} (only possible when the checkpoint went back behind the archive)
@@ -74,6 +89,8 @@ final class ArchiveMaintenance {
      */
     Recovery recover(long committed) throws IOException {
         int deleted = storage.deleteTemporary(ArchiveLayout.lanePrefix(lane)); // pass 1
+        storage.deleteTemporary(SymlinkManifests.ROOT + ArchiveLayout.lanePrefix(lane));
+        retired.clear(); // pass 3 deletes every covered file
         Map<Long, List<ArchiveFile>> straddling = new HashMap<>();
         for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
             List<ArchiveFile> files = new ArrayList<>();
@@ -102,6 +119,7 @@ final class ArchiveMaintenance {
                 }
             }
         }
+        manifests.rebuild(); // pass 4
         return new Recovery(deleted, straddling.isEmpty() ? CoveredOffsets.NONE : new CoveredOffsets(straddling));
     }
 
@@ -110,8 +128,10 @@ final class ArchiveMaintenance {
      * Only live files (not covered by another file of the partition) entirely below
      * {@code committed} take part, so a later {@link #recover} can never find a compacted file
      * straddling the commit point, and a covered file left behind (a failed delete) is never merged
-     * a second time. Order: write the merged file (temp + rename), then delete the sources; a
-     * crash in between is resolved by recovery pass 3. Runs concurrently with flushes: a flush
+     * a second time. Order: write the merged file (temp + rename), replace the partition's
+     * manifest (which lists the merged file instead of its sources from then on), and retire the
+     * sources: they are deleted by the first pass at least the grace later; a crash in between is
+     * resolved by recovery passes 3 and 4. Runs concurrently with flushes: a flush
      * only ever adds files at or past {@code committed}, which this never selects, names or covers.
      * The Parquet writer is opened for the first partition that needs one and closed at the end.
      *
@@ -124,11 +144,12 @@ final class ArchiveMaintenance {
         ParquetWriter writer = null;
         try {
             for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+                Set<ArchiveFile> covered = ArchiveFile.covered(e.getValue());
+                deleteRetired(e.getKey(), covered, now);
                 long bucket = ArchiveLayout.bucketOf(e.getKey());
                 if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
                     continue;
                 }
-                Set<ArchiveFile> covered = ArchiveFile.covered(e.getValue());
                 List<ArchiveFile> files = e.getValue().stream()
                         .filter(f -> f.lastOffset() < committed && !covered.contains(f)).toList();
                 if (files.size() < Math.max(2, minFiles)) {
@@ -162,10 +183,36 @@ final class ArchiveMaintenance {
         Path tmp = storage.newTempFile(key);
         writer.merge(files.stream().map(f -> Path.of(storage.location(f.key()))).toList(), tmp);
         storage.put(tmp, key); // durable before its sources go
+        manifests.update(prefix); // the merged file in, its sources out, in one replacement
+        Instant now = clock.instant();
         for (ArchiveFile f : files) {
-            storage.delete(f.key());
+            retired.put(f.key(), now);
         }
         LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
+    }
+
+    /**
+     * Deletes the covered files of one partition retired at least the grace ago. A covered file
+     * that was never retired (left by a pass that failed after its put) is first dropped from the
+     * manifest and retired now.
+     */
+    private void deleteRetired(String prefix, Set<ArchiveFile> covered, Instant now) throws IOException {
+        boolean unlisted = false;
+        for (ArchiveFile f : covered) {
+            Instant at = retired.get(f.key());
+            if (at == null) {
+                unlisted = true;
+            } else if (!at.plus(grace).isAfter(now)) {
+                storage.delete(f.key());
+                retired.remove(f.key());
+            }
+        }
+        if (unlisted) {
+            manifests.update(prefix);
+            for (ArchiveFile f : covered) {
+                retired.putIfAbsent(f.key(), now);
+            }
+        }
     }
 
     /**
@@ -234,10 +281,17 @@ final class ArchiveMaintenance {
         return out;
     }
 
-    /** Deletes a whole partition; the storage removes the directories it empties. */
+    /**
+     * Deletes a whole partition: its manifest first (outside readers stop reading it), then the
+     * objects listed, then the manifest is written again from a new listing, in case a flush put
+     * a file into the partition meanwhile. The storage removes the directories it empties.
+     */
     private void delete(Partition p) throws IOException {
+        manifests.remove(p.prefix());
         for (ArchiveStorage.StoredObject o : p.objects()) {
             storage.delete(o.key());
+            retired.remove(o.key());
         }
+        manifests.update(p.prefix());
     }
 }

@@ -34,7 +34,9 @@ import java.util.concurrent.Future;
  * inclusive offset range of the flush, written to a temporary file and published with an atomic,
  * durable {@link ArchiveStorage#put} (layout, columns and recovery rules: FORMAT.md in this
  * package). Every file operation (publish, compaction's replace, retention's and recovery's
- * deletes, listings) goes through the sink's {@link ArchiveStorage}.
+ * deletes, listings) goes through the sink's {@link ArchiveStorage}, and each is followed by the
+ * replacement of the partition's symlink manifest ({@link SymlinkManifests}), which outside readers
+ * (Athena, Trino, DuckDB) read so as never to count a compaction's rows twice.
  *
  * <h2>Delivery protocol</h2>
  * <ul>
@@ -118,6 +120,7 @@ public final class ArchiveSink implements Sink {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     static final int MAX_FLUSHES_QUEUED = 2;
     private final ArchiveMaintenance maintenance;
+    private final SymlinkManifests manifests;
     private final MaintenanceRunner maintenanceThread;
     private final RecordParser parser;
     private final Counter flushes;
@@ -201,7 +204,8 @@ public final class ArchiveSink implements Sink {
             t.setDaemon(true);
             return t;
         });
-        this.maintenance = new ArchiveMaintenance(storage, lane, clock);
+        this.manifests = new SymlinkManifests(storage, lane);
+        this.maintenance = new ArchiveMaintenance(storage, lane, clock, manifests, settings.maintenanceInterval());
         this.maintenanceThread = new MaintenanceRunner(lane);
         this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
@@ -350,6 +354,7 @@ public final class ArchiveSink implements Sink {
                 // Atomic and durable on return: the checkpoint is committed after this flush returns.
                 storage.put(tmp, key);
                 files.increment();
+                manifests.update(ArchiveLayout.partitionOf(key)); // before the offset counts as durable
             }
             done.discard();
             flushes.increment();

@@ -64,5 +64,8 @@ final class GatedStorage implements ArchiveStorage {
     public boolean exists(String key) throws IOException { return delegate.exists(key); }
 
     @Override
+    public byte[] read(String key) throws IOException { return delegate.read(key); }
+
+    @Override
     public String location(String key) { return delegate.location(key); }
 }
