@@ -52,25 +52,29 @@ final class ArchiveMaintenance {
     private final ArchiveStorage storage;
     private final String lane;
     private final Clock clock;
+    /** The lane's manifests: this class and the flushes ({@link #published}) are their only writers. */
     private final SymlinkManifests manifests;
-    private final Duration grace;
     /**
      * Covered files no manifest lists any more, by key, with when they were retired: deleted by
-     * the first compaction pass at least {@link #grace} later, so an outside reader holding the
+     * the first compaction pass at least its grace later, so an outside reader holding the
      * manifest that still listed them finds them. In memory only: recovery deletes covered files at once.
      */
     private final Map<String, Instant> retired = new HashMap<>();
 
-    /**
-     * @param grace how long a compaction's sources outlive the manifest replacement that dropped them
-     *              (the sink passes {@code archive.maintenance_interval})
-     */
-    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock, SymlinkManifests manifests, Duration grace) {
+    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock) {
         this.storage = storage;
         this.lane = lane;
         this.clock = clock;
-        this.manifests = manifests;
-        this.grace = grace;
+        this.manifests = new SymlinkManifests(storage, lane);
+    }
+
+    /**
+     * A flush put the file {@code key}: its partition's manifest is replaced to list it. Called
+     * from the converter threads, concurrently with the maintenance thread (the manifests
+     * serialize their updates).
+     */
+    void published(String key) throws IOException {
+        manifests.update(ArchiveLayout.partitionOf(key));
     }
 
     /**
@@ -135,17 +139,18 @@ final class ArchiveMaintenance {
      * only ever adds files at or past {@code committed}, which this never selects, names or covers.
      * The Parquet writer is opened for the first partition that needs one and closed at the end.
      *
-     * @param stop checked between partitions: the sink is closing
+     * @param grace how long sources outlive the manifest replacement that dropped them
+     * @param stop  checked between partitions: the sink is closing
      * @return number of partitions compacted
      */
-    int compact(long committed, Duration after, int minFiles, BooleanSupplier stop) throws IOException, SQLException {
+    int compact(long committed, Duration after, int minFiles, Duration grace, BooleanSupplier stop) throws IOException, SQLException {
         Instant now = clock.instant();
         int done = 0;
         ParquetWriter writer = null;
         try {
             for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
                 Set<ArchiveFile> covered = ArchiveFile.covered(e.getValue());
-                deleteRetired(e.getKey(), covered, now);
+                deleteRetired(e.getKey(), covered, now, grace);
                 long bucket = ArchiveLayout.bucketOf(e.getKey());
                 if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
                     continue;
@@ -192,17 +197,18 @@ final class ArchiveMaintenance {
     }
 
     /**
-     * Deletes the covered files of one partition retired at least the grace ago. A covered file
-     * that was never retired (left by a pass that failed after its put) is first dropped from the
-     * manifest and retired now.
+     * Deletes the covered files of one partition retired at least {@code grace} before {@code now}.
+     * A covered file that was never retired (left by a pass that failed after its put) is first
+     * dropped from the manifest and retired now.
      */
-    private void deleteRetired(String prefix, Set<ArchiveFile> covered, Instant now) throws IOException {
+    private void deleteRetired(String prefix, Set<ArchiveFile> covered, Instant now, Duration grace) throws IOException {
+        Instant retiredBy = now.minus(grace);
         boolean unlisted = false;
         for (ArchiveFile f : covered) {
             Instant at = retired.get(f.key());
             if (at == null) {
                 unlisted = true;
-            } else if (!at.plus(grace).isAfter(now)) {
+            } else if (!at.isAfter(retiredBy)) {
                 storage.delete(f.key());
                 retired.remove(f.key());
             }

@@ -120,7 +120,6 @@ public final class ArchiveSink implements Sink {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     static final int MAX_FLUSHES_QUEUED = 2;
     private final ArchiveMaintenance maintenance;
-    private final SymlinkManifests manifests;
     private final MaintenanceRunner maintenanceThread;
     private final RecordParser parser;
     private final Counter flushes;
@@ -199,14 +198,13 @@ public final class ArchiveSink implements Sink {
         this.encoder = new RowEncoder(parserOrNull);
         this.stagingRoot = settings.dir().toAbsolutePath().normalize().resolve(".staging").resolve(lane);
         this.staging = new StagingBuffer(stagingRoot.resolve("0"));
+        this.maintenanceThread = new MaintenanceRunner(lane);
         this.converter = Executors.newFixedThreadPool(MAX_FLUSHES_QUEUED, r -> {
             Thread t = new Thread(r, "archive-flush-" + lane);
             t.setDaemon(true);
             return t;
         });
-        this.manifests = new SymlinkManifests(storage, lane);
-        this.maintenance = new ArchiveMaintenance(storage, lane, clock, manifests, settings.maintenanceInterval());
-        this.maintenanceThread = new MaintenanceRunner(lane);
+        this.maintenance = new ArchiveMaintenance(storage, lane, clock);
         this.flushes = Counter.builder(MetricNames.ARCHIVE_FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(MetricNames.ARCHIVE_FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(MetricNames.ARCHIVE_COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
@@ -354,7 +352,7 @@ public final class ArchiveSink implements Sink {
                 // Atomic and durable on return: the checkpoint is committed after this flush returns.
                 storage.put(tmp, key);
                 files.increment();
-                manifests.update(ArchiveLayout.partitionOf(key)); // before the offset counts as durable
+                maintenance.published(key); // its manifest lists it before the offset counts as durable
             }
             done.discard();
             flushes.increment();
@@ -443,8 +441,9 @@ public final class ArchiveSink implements Sink {
         if (!compact) {
             return 0;
         }
+        // The sources outlive the manifest that dropped them by one maintenance interval.
         int n = maintenance.compact(committedBelow, settings.compactAfter(), settings.compactMinFiles(),
-                maintenanceThread::closing);
+                settings.maintenanceInterval(), maintenanceThread::closing);
         compactions.increment(n);
         files.increment(n);
         return n;
