@@ -142,4 +142,6 @@ public final class MetricNames {
     public static final String ARCHIVE_COMPACTIONS = "loglane.archive.compactions";
     /** Counter {lane, reason}: archive hour partitions deleted by retention (reason age or size). */
     public static final String ARCHIVE_PARTITIONS_DELETED = "loglane.archive.partitions.deleted";
+    /** Counter {lane}: archive maintenance passes (compaction, retention) that failed; tried again at the next interval. */
+    public static final String ARCHIVE_MAINTENANCE_FAILURES = "loglane.archive.maintenance.failures";
 }

@@ -87,7 +87,9 @@ import java.util.concurrent.Future;
  *   <li>readers list concurrently: the storage's listing is monotonic across compaction's put
  *       then delete, and a file deleted under a reader makes it list again (FORMAT.md, Reading).</li>
  * </ul>
- * A failed pass is logged and tried again at the next interval; it does not fail delivery.
+ * A failed pass is logged, counted in {@code loglane.archive.maintenance.failures{lane}} and tried
+ * again at the next interval; it does not fail delivery (compaction and retention can wait, the
+ * data keeps flowing).
  *
  * <p>Thread-safety: not thread-safe; one delivery thread (the {@link io.loglane.delivery.Sink} contract).
  * The internal converter threads own the flush Parquet writers while flushes are in flight; the
@@ -127,6 +129,7 @@ public final class ArchiveSink implements Sink {
     private final Counter compactions;
     private final Counter agedOut;
     private final Counter sizedOut;
+    private final Counter maintenanceFailures;
     /** Rows of kept files past the commit point (set by open): redelivered rows there are skipped. */
     private CoveredOffsets covered = CoveredOffsets.NONE;
 
@@ -212,6 +215,8 @@ public final class ArchiveSink implements Sink {
                 .tag(MetricNames.REASON, "age").register(registry);
         this.sizedOut = Counter.builder(MetricNames.ARCHIVE_PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
+        this.maintenanceFailures = Counter.builder(MetricNames.ARCHIVE_MAINTENANCE_FAILURES).tag(MetricNames.LANE, lane)
+                .register(registry);
     }
 
     @Override
@@ -420,6 +425,7 @@ public final class ArchiveSink implements Sink {
             compactBelow(committedBelow);
             retain(inUse);
         } catch (Exception e) {
+            maintenanceFailures.increment();
             LOG.error("archive {}: maintenance failed (tried again in {}): {}", lane, settings.maintenanceInterval(), e.toString(), e);
         }
     }

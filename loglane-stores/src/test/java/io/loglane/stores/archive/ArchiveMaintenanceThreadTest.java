@@ -169,6 +169,36 @@ class ArchiveMaintenanceThreadTest {
     }
 
     @Test
+    void aFailingCompactionIsCountedAndTriedAgainWhileDeliveryGoesOn() throws Exception {
+        GatedStorage storage = new GatedStorage(dir, k -> k.endsWith(MERGED));
+        storage.open();
+        storage.failing(true); // the merged file cannot be written: the disk is full
+        ArchiveSink s = sink(storage, 1_000_000, Duration.ofSeconds(30));
+        deliver(() -> {
+            threeCommittedFilesThenAPeriodicFlush(s);
+            s.awaitMaintenance();
+            return null;
+        });
+        assertThat(registry.counter(MetricNames.ARCHIVE_MAINTENANCE_FAILURES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
+        assertThat(deliver(() -> {
+            s.write(lines(30, 10, "2026-03-01T12:00:00Z"));
+            return s.flush(true);
+        })).as("delivery is not failed by its archive's maintenance").isEqualTo(40);
+
+        storage.failing(false);
+        clock.advance(Duration.ofSeconds(30));
+        deliver(() -> {
+            s.flush(false); // the next periodic pass
+            s.awaitMaintenance();
+            return null;
+        });
+        assertThat(ArchiveLayout.liveFiles(storage, "app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/" + MERGED, "lane=app/date=2026-03-01/hour=12/" + ArchiveLayout.fileName(30, 39));
+        assertThat(countLive(storage)).containsExactly(40L, 40L);
+        assertThat(registry.counter(MetricNames.ARCHIVE_MAINTENANCE_FAILURES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
+    }
+
+    @Test
     void closeWaitsForTheRunningCompactionToFinish() throws Exception {
         GatedStorage storage = new GatedStorage(dir, k -> k.endsWith(MERGED));
         ArchiveSink s = sink(storage, 1_000_000, Duration.ofSeconds(30));

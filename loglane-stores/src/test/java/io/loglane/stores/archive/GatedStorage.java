@@ -9,13 +9,15 @@ import java.util.function.Predicate;
 
 /**
  * A real {@link LocalArchiveStorage} whose puts of chosen keys wait at a gate until the test opens
- * it: a compaction (or flush) that takes as long as the test wants, with real files on both sides.
+ * it (a compaction or flush that takes as long as the test wants, with real files on both sides),
+ * or, while {@link #failing} is set, fail as a full disk does.
  */
 final class GatedStorage implements ArchiveStorage {
     private final ArchiveStorage delegate;
     private final Predicate<String> gated;
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch open = new CountDownLatch(1);
+    private volatile boolean failing;
 
     GatedStorage(Path root, Predicate<String> gated) {
         this.delegate = new LocalArchiveStorage(root);
@@ -27,6 +29,11 @@ final class GatedStorage implements ArchiveStorage {
         return reached.await(30, TimeUnit.SECONDS);
     }
 
+    /** While set, gated puts fail at once with an {@link IOException} instead of waiting. */
+    void failing(boolean fail) {
+        failing = fail;
+    }
+
     /** Lets every gated put through, now and later. */
     void open() {
         open.countDown();
@@ -34,6 +41,9 @@ final class GatedStorage implements ArchiveStorage {
 
     @Override
     public long put(Path temp, String key) throws IOException {
+        if (gated.test(key) && failing) {
+            throw new IOException("No space left on device (test)");
+        }
         if (gated.test(key)) {
             reached.countDown();
             try {
