@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file-level work on one lane's partitions that is not the write path: crash recovery,
- * compaction of closed hours, and retention. Recovery rules are in FORMAT.md.
+ * compaction of closed hours, and retention, and the lane's symlink manifests that all of them
+ * and the flushes keep current ({@link SymlinkManifests}). Recovery rules are in FORMAT.md.
  *
  * <p>Thread-safety: not thread-safe; driven by the sink's one maintenance thread ({@link MaintenanceRunner}),
- * concurrently with the flushes that put new files.
+ * concurrently with the flushes that put new files. {@link #published} alone is called from the
+ * flushes' converter threads: it only touches the manifests, which are thread-safe.
  */
 final class ArchiveMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveMaintenance.class);
