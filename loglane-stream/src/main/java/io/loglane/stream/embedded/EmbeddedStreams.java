@@ -45,15 +45,18 @@ public final class EmbeddedStreams implements LaneStreams {
     public EmbeddedStreams(Path streamDir, Map<String, LaneSpec> specs, StreamSettings settings, MeterRegistry registry, Clock clock,
             Duration retentionInterval) {
         Map<String, LaneSpec> disk = new LinkedHashMap<>();
-        for (Map.Entry<String, LaneSpec> e : specs.entrySet()) {
-            if (e.getValue().durability() == Durability.MEMORY) {
-                LaneNames.check(e.getKey()); // defensive: the config loader reported a bad name with file and line
-                memory.add(new MemoryLaneStream(streamDir.resolve(e.getKey()), e.getValue(), settings, registry, clock));
-            } else {
-                disk.put(e.getKey(), e.getValue());
+        specs.forEach((name, spec) -> {
+            if (spec.durability() != Durability.MEMORY) {
+                disk.put(name, spec);
             }
-        }
-        this.local = new LocalStream(streamDir, disk, settings, registry, clock, retentionInterval);
+        });
+        this.local = new LocalStream(streamDir, disk, settings, registry, clock, retentionInterval); // validates the settings
+        specs.forEach((name, spec) -> {
+            if (spec.durability() == Durability.MEMORY) {
+                LaneNames.check(name); // defensive: the config loader reported a bad name with file and line
+                memory.add(new MemoryLaneStream(streamDir.resolve(name), spec, settings, registry, clock));
+            }
+        });
         for (String name : specs.keySet()) {
             lanes.put(name, disk.containsKey(name) ? local.lane(name)
                     : memory.stream().filter(m -> m.lane().equals(name)).findFirst().orElseThrow());
