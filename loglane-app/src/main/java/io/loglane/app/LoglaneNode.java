@@ -27,7 +27,7 @@ import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.local.LocalStream;
+import io.loglane.stream.embedded.EmbeddedStreams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,7 +65,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Component> started = new ArrayList<>();
-    private LocalStream stream;
+    private EmbeddedStreams stream;
     private DeliveryEngine delivery;
     private Router router;
     private SqlEngine sql;
@@ -86,7 +86,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public void start() throws Exception {
         Path data = config.server().dataDir();
         Files.createDirectories(data);
-        stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
+        stream = new EmbeddedStreams(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
         startComponent(stream); // recovers every lane
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.

@@ -81,8 +81,25 @@ class ArchiveSinkTest {
         }
     }
 
+    /** The lane's rows as loglane's views read them: its live files (a compaction's sources wait out a grace). */
+    private String scanLive(String lane) throws IOException {
+        LocalArchiveStorage storage = new LocalArchiveStorage(dir);
+        List<String> live = ArchiveLayout.liveFiles(storage, lane);
+        return live.isEmpty() ? "(SELECT NULL AS message WHERE false)" : live.stream().map(k -> "'" + storage.location(k) + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "read_parquet([", "], hive_partitioning=false, union_by_name=true)"));
+    }
+
+    /**
+     * Every committed Parquet file of the lane, covered ones too: what a plain glob reads. Right
+     * for checking what recovery left, or an archive no compaction touched since.
+     */
     private String scan(String lane) {
         return "read_parquet('" + new ArchiveLayout(dir).laneGlob(lane) + "', hive_partitioning=false, union_by_name=true)";
+    }
+
+    /** The lane's live files, relative to the archive. */
+    private List<String> live(String lane) throws IOException {
+        return ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), lane);
     }
 
     private List<Path> parquetFiles() throws IOException {
@@ -315,8 +332,9 @@ class ArchiveSinkTest {
         assertThat(parquetFiles()).extracting(p -> p.getFileName().toString())
                 .containsExactly("00000000000000000000-00000000000000000002.parquet");
         try (Stream<Path> all = Files.walk(dir)) {
-            assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-                    .containsExactly("00000000000000000000-00000000000000000002.parquet");
+            assertThat(all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())).containsExactlyInAnyOrder(
+                    "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000002.parquet",
+                    "_symlink_format_manifest/lane=app/date=2026-03-01/hour=10/manifest");
         }
         again.write(lines(3, 8, "2026-03-01T10:30:00Z"));
         assertThat(again.flush(true)).isEqualTo(11);
@@ -408,16 +426,23 @@ class ArchiveSinkTest {
         // ago (≥ compactAfter 10 min) while hour 11 only just closed: the periodic maintenance of
         // this flush compacts hour 10 alone.
         assertThat(s.flush(false)).isEqualTo(50);
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+        s.awaitMaintenance(); // the pass runs on the maintenance thread
+        assertThat(live("app")).containsExactly(
                 "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000044.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000045-00000000000000000049.parquet");
+        assertThat(parquetFiles()).as("hour 10's sources wait out the grace").hasSize(7);
         clock.advance(Duration.ofMinutes(10));
         assertThat(s.compactNow()).isEqualTo(1);
+        assertThat(live("app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000049.parquet");
+        assertThat(parquetFiles()).as("hour 10's sources went; hour 11's wait").hasSize(4);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(s.compactNow()).isZero();
         assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
                 "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000049.parquet");
-        assertThat(s.compactNow()).isZero();
         assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
                 .containsExactly(List.of(50L, 50L, "line-0"));
         assertThat(registry.counter(ArchiveMetrics.COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(2.0);
@@ -492,6 +517,7 @@ class ArchiveSinkTest {
         assertThat(sql("SELECT message FROM " + scan("app") + " ORDER BY ts")).containsExactly(List.of("line-2"), List.of("line-3"));
         clock.advance(Duration.ofDays(2));
         s.flush(false); // the periodic maintenance applies retention too
+        s.awaitMaintenance();
         assertThat(parquetFiles()).isEmpty();
     }
 
@@ -551,6 +577,7 @@ class ArchiveSinkTest {
         s.write(lines(10, 1, "2026-03-01T07:30:00Z")); // staged: hour 07 is being written
         // The periodic maintenance of the next flush applies size retention on its own.
         assertThat(s.flush(false)).isEqualTo(10);
+        s.awaitMaintenance();
         assertThat(partitions("app")).containsExactly(
                 "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
         assertThat(registry.counter(ArchiveMetrics.PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
@@ -578,7 +605,8 @@ class ArchiveSinkTest {
             s.flush(true);
         }
         assertThat(s.flush(false)).isEqualTo(40); // committed 40; maintenance compacts hour 08 alone
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+        s.awaitMaintenance();
+        assertThat(live("app")).containsExactly(
                 "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000029.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
         s.close();
@@ -596,10 +624,11 @@ class ArchiveSinkTest {
         again.write(lines(40, 5, "2026-03-01T08:30:00Z"));
         assertThat(again.flush(true)).isEqualTo(45);
         assertThat(again.flush(false)).isEqualTo(45); // acted on 45: its maintenance compacts hour 08
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+        again.awaitMaintenance();
+        assertThat(live("app")).containsExactly(
                 "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000044.parquet",
                 "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
-        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scanLive("app"))).containsExactly(List.of(45L, 45L));
         again.close();
 
         // Lost once more, now with the stream trimmed to 5 (a flush boundary inside the merged file).
@@ -628,7 +657,7 @@ class ArchiveSinkTest {
         s.write(lines(30, 10, "2026-03-01T08:30:00Z"));
         assertThat(s.flush(true)).isEqualTo(40);
         assertThat(s.compactNow()).isEqualTo(1); // 0..19 and 20..29 merged; 30..39 renamed, not yet committed
-        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
+        assertThat(live("app")).extracting(k -> k.substring(k.lastIndexOf('/') + 1)).containsExactly(
                 "00000000000000000000-00000000000000000029.parquet", "00000000000000000030-00000000000000000039.parquet");
         // kill -9 before the engine committed 40: it restarts at 30 and redelivers 30..39.
         s.close();
