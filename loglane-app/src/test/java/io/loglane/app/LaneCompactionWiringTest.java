@@ -57,9 +57,9 @@ class LaneCompactionWiringTest {
                 assertThat(sink.flush(false)).isEqualTo(6);
             }
         }
-        assertThat(files("default")).containsExactly("00000000000000000000-00000000000000000005.parquet");
-        assertThat(files("ledger")).containsExactly("00000000000000000000-00000000000000000001.parquet",
-                "00000000000000000002-00000000000000000003.parquet", "00000000000000000004-00000000000000000005.parquet");
+        assertThat(files("default")).containsExactly("p0-00000000000000000000-00000000000000000005.parquet");
+        assertThat(files("ledger")).containsExactly("p0-00000000000000000000-00000000000000000001.parquet",
+                "p0-00000000000000000002-00000000000000000003.parquet", "p0-00000000000000000004-00000000000000000005.parquet");
     }
 
     private List<String> files(String lane) throws IOException {

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * {@link Sink#instance() instance}, so two stores of one kind on one lane never share a
  * checkpoint (the default instance is named after its kind: {@code archive}).
  *
+ * <p>It delivers one lane partition, the sink's ({@link Sink#partition()}): it reads that partition
+ * and commits that partition's checkpoint.
+ *
  * <p>Thread-safety: {@link #start()}, {@link #close()} and {@link #flush()} may be called from any
  * thread; the loop runs on its own thread.
  */
@@ -134,7 +137,7 @@ public final class DeliveryConsumer implements Component {
     @Override
     public void start() throws Exception {
         lane.checkpoints().register(name);
-        committed.set(lane.checkpoints().committed(name));
+        committed.set(lane.checkpoints().committed(name, sink.partition()));
         running = true;
         thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(this::run);
     }
@@ -191,10 +194,10 @@ public final class DeliveryConsumer implements Component {
     }
 
     private StreamReader openAtCheckpoint() throws Exception {
-        long from = lane.checkpoints().committed(name);
+        long from = lane.checkpoints().committed(name, sink.partition());
         committed.set(from);
         sink.open(from);
-        return lane.reader(from);
+        return lane.reader(sink.partition(), from);
     }
 
     private void deliverUntilFailure(StreamReader reader) throws Exception {
@@ -217,7 +220,7 @@ public final class DeliveryConsumer implements Component {
             }
             long before = committed.get();
             if (durable > before) {
-                lane.checkpoints().commit(name, durable);
+                lane.checkpoints().commit(name, sink.partition(), durable);
                 committed.set(durable);
                 delivered.increment(durable - before);
             }

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file-level work on one lane's partitions that is not the write path: crash recovery,
- * compaction of closed hours, and retention. Recovery rules are in FORMAT.md.
+ * compaction of closed hours, and retention. Recovery rules are in FORMAT.md. Recovery and
+ * compaction work on the files of one stream partition (the sink's): offsets of other partitions
+ * are unrelated, and those files belong to their own partition's sink. Retention deletes whole hour
+ * partitions, every stream partition's files in them.
  *
  * <p>Thread-safety: not thread-safe; driven by the sink's delivery thread.
  */
@@ -49,16 +52,31 @@ final class ArchiveMaintenance {
 
     private final ArchiveStorage storage;
     private final String lane;
+    private final int partition;
     private final Clock clock;
 
-    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock) {
+    /** @param partition the stream partition whose files recovery and compaction work on */
+    ArchiveMaintenance(ArchiveStorage storage, String lane, int partition, Clock clock) {
         this.storage = storage;
         this.lane = lane;
+        this.partition = partition;
         this.clock = clock;
     }
 
+    /** This stream partition's committed files, per hour partition prefix (in key order). */
+    private Map<String, List<ArchiveFile>> ownFiles() throws IOException {
+        Map<String, List<ArchiveFile>> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+            List<ArchiveFile> own = e.getValue().stream().filter(f -> f.partition() == partition).toList();
+            if (!own.isEmpty()) {
+                out.put(e.getKey(), own);
+            }
+        }
+        return out;
+    }
+
     /**
-     * Brings the lane's files back to exactly what was committed, in numbered passes:
+     * Brings the lane's files of this stream partition back to exactly what was committed, in numbered passes:
      * <ol>
      *   <li>delete temporary files ({@code .*.tmp}): writes or compactions that never renamed;</li>
      *   <li>delete files whose first offset is ≥ {@code committed}: flushed but never committed,
@@ -73,7 +91,7 @@ final class ArchiveMaintenance {
     Recovery recover(long committed) throws IOException {
         int deleted = storage.deleteTemporary(ArchiveLayout.lanePrefix(lane)); // pass 1
         Map<Long, List<ArchiveFile>> straddling = new HashMap<>();
-        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+        for (Map.Entry<String, List<ArchiveFile>> e : ownFiles().entrySet()) {
             List<ArchiveFile> files = new ArrayList<>();
             for (ArchiveFile f : e.getValue()) {
                 if (f.firstOffset() >= committed) {
@@ -104,7 +122,7 @@ final class ArchiveMaintenance {
     }
 
     /**
-     * Merges the small committed files of each hour that closed at least {@code after} ago.
+     * Merges the small committed files of this stream partition in each hour that closed at least {@code after} ago.
      * Only files entirely below {@code committed} take part, so a later {@link #recover} can never
      * find a compacted file straddling the commit point. Order: write the merged file (temp +
      * rename), then delete the sources; a crash in between is resolved by recovery pass 3.
@@ -114,7 +132,7 @@ final class ArchiveMaintenance {
     int compact(ParquetWriter writer, long committed, Duration after, int minFiles) throws IOException, SQLException {
         Instant now = clock.instant();
         int done = 0;
-        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+        for (Map.Entry<String, List<ArchiveFile>> e : ownFiles().entrySet()) {
             long bucket = ArchiveLayout.bucketOf(e.getKey());
             if (ArchiveLayout.bucketStart(bucket + 1).plus(after).isAfter(now)) {
                 continue;
@@ -125,7 +143,7 @@ final class ArchiveMaintenance {
             }
             long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
             long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
-            String name = ArchiveLayout.fileName(first, last);
+            String name = ArchiveLayout.fileName(partition, first, last);
             String partition = e.getKey().substring(ArchiveLayout.lanePrefix(lane).length(), e.getKey().length() - 1);
             // Both lines are the operator's (and the crash test's) view of a compaction in progress.
             LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);

@@ -2,6 +2,7 @@ package io.loglane.stream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.ingest.IngestRejectedException;
@@ -223,6 +224,27 @@ public abstract class LaneStreamContract {
         again.checkpoints().register("store-a");
         long expected = fixture().keepsRecordsAcrossRestart() ? base + 4 : again.startOffset();
         assertThat(again.checkpoints().committed("store-a")).isEqualTo(expected);
+    }
+
+    @Test
+    void checkpointsArePerPartitionAndThePartitionLessOnesArePartitionZeros() throws Exception {
+        LaneStream lane = open();
+        lane.checkpoints().register("store-a");
+        long base = append(lane, Fixtures.request(10, 0)).baseOffset();
+        lane.checkpoints().commit("store-a", 0, base + 3);
+        assertThat(lane.checkpoints().committed("store-a", 0)).isEqualTo(base + 3);
+        assertThat(lane.checkpoints().committed("store-a")).isEqualTo(base + 3);
+        lane.checkpoints().commit("store-a", base + 5);
+        assertThat(lane.checkpoints().committed("store-a", 0)).isEqualTo(base + 5);
+        int beyond = lane.partitions();
+        assertThatThrownBy(() -> lane.checkpoints().commit("store-a", beyond, base)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> lane.checkpoints().committed("store-a", beyond)).isInstanceOf(IllegalArgumentException.class);
+        lane.close();
+
+        LaneStream again = open();
+        again.checkpoints().register("store-a");
+        long expected = fixture().keepsRecordsAcrossRestart() ? base + 5 : again.startOffset();
+        assertThat(again.checkpoints().committed("store-a", 0)).as("the partition's checkpoint survives a restart").isEqualTo(expected);
     }
 
     @Test
