@@ -33,7 +33,7 @@ class ArchiveSinkContractTest extends SinkContract {
     @Override
     protected StoredBatch batch(int partition, long baseOffset, int n) {
         StoredBatch b = TestRecords.lines(baseOffset, n, "2026-03-01T11:00:00Z", partition == 0 ? "line-" : "p" + partition + "-line-");
-        return new StoredBatch(partition, b.baseOffset(), b.tag(), b.receivedAtNanos(), b.records(), b.chunkId(), b.sourcePosition());
+        return new StoredBatch(partition, b.baseOffset(), b.tag(), b.receivedAtNanos(), b.records(), b.chunkId(), b.sourcePosition(), b.source());
     }
 
     @Override

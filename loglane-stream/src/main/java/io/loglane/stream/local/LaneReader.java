@@ -138,7 +138,8 @@ final class LaneReader implements StreamReader {
                 hintSegment = seg;
                 hintFilePos = filePos + length;
                 hintExpected = h.nextOffset();
-                return new StoredBatch(Partitions.SINGLE, h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition());
+                return new StoredBatch(Partitions.SINGLE, h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition(),
+                        h.source());
             }
         } catch (ClosedChannelException e) {
             hintSegment = null;

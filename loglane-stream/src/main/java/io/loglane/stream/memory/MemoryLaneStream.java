@@ -172,8 +172,8 @@ public final class MemoryLaneStream implements LaneStream {
                     }
                 }
             }
-            StoredBatch b = new StoredBatch(Partitions.SINGLE, endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
-                    request.sourcePosition());
+            StoredBatch b = new StoredBatch(Partitions.SINGLE, endOffset, request.tag(), request.receivedAtNanos(), request.records(),
+                    request.chunkId(), request.sourcePosition(), request.source() == null ? null : request.source().source());
             ring.addLast(new Held(b, request.input(), request.source()));
             bytes += size;
             endOffset = b.nextOffset();

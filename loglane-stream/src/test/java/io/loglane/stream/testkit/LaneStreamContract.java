@@ -121,9 +121,11 @@ public abstract class LaneStreamContract {
         assertThat(first.receivedAtNanos()).isEqualTo(5L);
         assertThat(first.chunkId()).isEqualTo("c0");
         assertThat(new String(first.sourcePosition(), StandardCharsets.UTF_8)).isEqualTo("pos-0");
+        assertThat(first.source()).as("the ledger source the events were counted under").isEqualTo(Fixtures.SOURCE);
         assertThat(first.records().toByteArray()).isEqualTo(Fixtures.block(10, 0).toByteArray());
         assertThat(read.get(1).baseOffset()).isEqualTo(start + 10);
         assertThat(read.get(1).chunkId()).isNull();
+        assertThat(read.get(1).source()).as("an append from no input").isNull();
         assertThat(read.get(1).nextOffset()).isEqualTo(lane.endOffset());
     }
 
