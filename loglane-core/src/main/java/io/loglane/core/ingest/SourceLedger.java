@@ -52,8 +52,15 @@ public final class SourceLedger {
         Gauge.builder(MetricNames.SOURCES_TRACKED, tracked, AtomicInteger::get).register(registry);
     }
 
-    /** The entry that counts {@code tag} from {@code source}: its own, or its input's other bucket once the cap is reached. */
+    /**
+     * The entry that counts {@code tag} from {@code source}: its own, or its input's other bucket
+     * once the cap is reached. A source whose peer is {@link MetricNames#OTHER_SOURCES} (the
+     * {@link SourceTally#source()} of an other bucket, as stored batches name it) is that bucket.
+     */
     public SourceTally tally(Source source, String tag) {
+        if (source.peer().equals(MetricNames.OTHER_SOURCES)) {
+            return other(source.input());
+        }
         String label = tag.length() > MAX_TAG_LABEL ? tag.substring(0, MAX_TAG_LABEL) : tag;
         ConcurrentHashMap<String, SourceTally> tags = bySource.get(source);
         SourceTally t = tags == null ? null : tags.get(label);

@@ -21,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>then, once per request, its final outcome: {@link #settled} with the router's result, or
  *       {@link #rejected} with the reason it was not acknowledged, or for entries the input refused
  *       itself;</li>
- *   <li>{@link #dropped} by the stream, for events lost after acknowledgement.</li>
+ *   <li>{@link #dropped} by the stream, for events lost after acknowledgement;</li>
+ *   <li>{@link #delivered} by each store instance's delivery consumer when its checkpoint passes
+ *       the events (the stored batches name their source).</li>
  * </ul>
  * So, per source, received = accepted + deduplicated + rejected + (requests still in flight).
  * Reason counters are registered the first time a reason occurs with events, so a source that
@@ -38,6 +40,8 @@ public final class SourceTally {
     private final Counter deduplicated;
     private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
+    /** By store instance. */
+    private final ConcurrentHashMap<String, Counter> delivered = new ConcurrentHashMap<>();
     /** Nanoseconds since the epoch of the first and the last {@link #received}; 0 before. */
     private volatile long firstSeenNanos;
     private volatile long lastSeenNanos;
@@ -89,16 +93,27 @@ public final class SourceTally {
         }
     }
 
+    /** {@code events} events were committed by store instance {@code store} (its delivery checkpoint passed them). */
+    public void delivered(String store, long events) {
+        if (events > 0) {
+            counter(delivered, MetricNames.SOURCE_EVENTS_DELIVERED, MetricNames.STORE, store).increment(events);
+        }
+    }
+
     /** The totals so far; counters are read one by one, so a request in progress may show in some only. */
     public SourceStatus status() {
         return new SourceStatus(source.input(), source.peer(), tag, (long) received.count(), (long) accepted.count(),
-                (long) deduplicated.count(), totals(rejected), totals(dropped), instant(firstSeenNanos), instant(lastSeenNanos));
+                (long) deduplicated.count(), totals(rejected), totals(dropped), totals(delivered), instant(firstSeenNanos),
+                instant(lastSeenNanos));
     }
 
     private Counter counter(ConcurrentHashMap<String, Counter> byReason, String name, String reason) {
-        Counter c = byReason.get(reason);
-        return c != null ? c : byReason.computeIfAbsent(reason,
-                r -> registry.counter(name, tags().and(MetricNames.REASON, r)));
+        return counter(byReason, name, MetricNames.REASON, reason);
+    }
+
+    private Counter counter(ConcurrentHashMap<String, Counter> byLabel, String name, String label, String value) {
+        Counter c = byLabel.get(value);
+        return c != null ? c : byLabel.computeIfAbsent(value, v -> registry.counter(name, tags().and(label, v)));
     }
 
     private Tags tags() {

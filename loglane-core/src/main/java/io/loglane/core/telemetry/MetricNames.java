@@ -129,6 +129,13 @@ public final class MetricNames {
     public static final String SOURCE_EVENTS_REJECTED = "loglane.source.events.rejected";
     /** Counter {input, peer, tag, reason}: events of the source lost after acknowledgement (overflow: a memory lane's buffer was full). */
     public static final String SOURCE_EVENTS_DROPPED = "loglane.source.events.dropped";
+    /**
+     * Counter {input, peer, tag, store}: events of the source a store instance committed (its
+     * delivery checkpoint passed them), counted when the checkpoint moves. Since the process
+     * started, like every ledger counter: events received by an earlier run and delivered by this
+     * one count here too.
+     */
+    public static final String SOURCE_EVENTS_DELIVERED = "loglane.source.events.delivered";
     /** Gauge {input, peer, tag}: when the source's last batch arrived, seconds since the epoch. */
     public static final String SOURCE_LAST_SEEN = "loglane.source.last.seen.seconds";
     /** Gauge: sources with their own ledger entry (at most {@code server.max_tracked_sources}; the rest count as {@link #OTHER_SOURCES}). */

@@ -105,6 +105,27 @@ class SourceLedgerTest {
     }
 
     @Test
+    void deliveriesAreCountedPerStoreAndAStoredOtherSourceFindsItsInputsBucket() {
+        SourceLedger ledger = new SourceLedger(registry, 1);
+        SourceTally a = ledger.tally(A, "t");
+        SourceTally overflow = ledger.tally(B, "t");
+        a.delivered("archive", 5);
+        a.delivered("archive-cold", 2);
+        a.delivered("archive", 3);
+        a.delivered("index", 0);
+        // A stored batch names the entry its events were counted under: for an overflowed source, the bucket.
+        ledger.tally(overflow.source(), "t").delivered("archive", 4);
+
+        assertThat(a.status().delivered()).containsExactly(Map.entry("archive", 8L), Map.entry("archive-cold", 2L));
+        assertThat(overflow.status().delivered()).containsExactly(Map.entry("archive", 4L));
+        assertThat(ledger.tracked()).as("the bucket's source is not a new source").isEqualTo(1);
+        assertThat(registry.get(MetricNames.SOURCE_EVENTS_DELIVERED).tags(MetricNames.PEER, "10.0.0.1", MetricNames.STORE, "archive")
+                .counter().count()).isEqualTo(8);
+        assertThat(registry.find(MetricNames.SOURCE_EVENTS_DELIVERED).tags(MetricNames.STORE, "index").counter())
+                .as("a store with no events registers nothing").isNull();
+    }
+
+    @Test
     void concurrentNewSourcesNeverExceedTheCap() throws Exception {
         SourceLedger ledger = new SourceLedger(registry, 50);
         ExecutorService pool = Executors.newFixedThreadPool(4);
