@@ -103,7 +103,7 @@ public final class Router implements Ingest, Component {
             rates[i] = new LaneRate(clock);
         }
         this.meters = new RouterMeters(registry, names);
-        this.sources = new SourceLedger(registry, config.server().maxTrackedSources());
+        this.sources = new SourceLedger(registry, config.server().maxTrackedSources(), config.server().sourceIdleEvict(), clock);
         this.splitters = ThreadLocal.withInitial(() -> new LaneSplitter(rules));
     }
 

@@ -17,8 +17,9 @@ import java.util.Map;
  *               "pending": 0, "firstSeen": "2026-11-25T10:00:00.120Z", "lastSeen": "2026-11-25T10:04:59.870Z"}, …]}
  * </pre>
  * {@code delivered} is by store instance: the events each store committed (its delivery checkpoint
- * passed them). Times are ISO-8601 UTC, or null before the first batch. Sources beyond the cap are summed in their
- * input's {@code peer: "other", tag: "other"} entry.
+ * passed them). Times are ISO-8601 UTC, or null before the first batch. Sources beyond the cap are
+ * summed in their input's {@code peer: "other", tag: "other"} entry, sources evicted for being idle
+ * ({@code server.source_idle_evict}) in its {@code peer: "evicted", tag: "evicted"} entry.
  *
  * <p>Thread-safety: stateless.
  */

@@ -111,6 +111,11 @@ public final class MetricNames {
      */
     public static final String OTHER_SOURCES = "other";
     /**
+     * {@link #PEER} and {@link #TAG} value of the per-input bucket that holds the totals of the sources
+     * evicted for being idle ({@code server.source_idle_evict}, {@link io.loglane.core.ingest.SourceLedger}).
+     */
+    public static final String EVICTED_SOURCES = "evicted";
+    /**
      * Counter {input, peer, tag}: events a source sent, counted by its input once per decoded
      * frame or request (a Forward request retried under back-pressure is counted once), including
      * entries the input refused before routing.

@@ -49,7 +49,7 @@ class ConfigLoaderTest {
     @Test
     void everyUnsetKeyTakesItsSchemaDefault() throws Exception {
         LoglaneConfig c = ConfigLoader.load(new ConfigSource("min.yaml", MINIMAL));
-        assertThat(c.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, Path.of("./data"), 16L << 20, Duration.ofSeconds(30), 1000));
+        assertThat(c.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, Path.of("./data"), 16L << 20, Duration.ofSeconds(30), 1000, Duration.ofHours(1)));
         assertThat(c.archive().dir()).isEqualTo(Path.of("./data").resolve("archive"));
         assertThat(c.archive().flushAge()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.stream().segmentBytes()).isEqualTo(64L << 20);
