@@ -251,7 +251,11 @@ public final class Router implements Ingest, Component {
             }
             if (remaining.decrementAndGet() == 0) {
                 IngestRejectedException f = failure.get();
-                if (f != null) {
+                if (f != null && accepted.get() + duplicates.get() > 0) {
+                    // The other lanes stored their parts: the ledger counts only the failed part as refused.
+                    result.completeExceptionally(new IngestRejectedException(f.reason(), f.getMessage(), f,
+                            new IngestResult(accepted.get(), duplicates.get())));
+                } else if (f != null) {
                     result.completeExceptionally(f);
                 } else {
                     result.complete(new IngestResult(accepted.get(), duplicates.get()));

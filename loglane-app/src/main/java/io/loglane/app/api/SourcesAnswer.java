@@ -39,6 +39,7 @@ final class SourcesAnswer {
             m.put("rejected", s.rejected());
             m.put("dropped", s.dropped());
             m.put("delivered", s.delivered());
+            m.put("refusedRequests", s.refusedRequests());
             m.put("pending", s.pending());
             m.put("firstSeen", s.firstSeen() == null ? null : s.firstSeen().toString());
             m.put("lastSeen", s.lastSeen() == null ? null : s.lastSeen().toString());

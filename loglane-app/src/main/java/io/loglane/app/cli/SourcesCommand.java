@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * source (input, peer host, tag): events received, accepted, de-duplicated, rejected, dropped, still
  * pending, and delivered (committed by every store of the source's lanes: the least of the stores'
  * counts) since the server started, and when the source was last seen; then the reasons of every
- * rejection and drop, and each store's delivered count. Counts over a time window come from the {@code loglane_source_*}
+ * rejection and drop, each store's delivered count, and the requests refused before any of their
+ * events was read (HTTP 400/413, counted in requests). Counts over a time window come from the {@code loglane_source_*}
  * counters in {@code /metrics}, scraped over time.
  */
 @Command(name = "sources", description = "Show what each source (input, peer host, tag) sent and what became of it since the server started.")
@@ -38,6 +39,7 @@ final class SourcesCommand implements Callable<Integer> {
             long rejected = sum(s.get("rejected"), who + ": rejected", reasons);
             long dropped = sum(s.get("dropped"), who + ": dropped", reasons);
             long delivered = leastDelivered(s.path("delivered"), who, reasons);
+            sum(s.path("refusedRequests"), who + ": requests refused", reasons);
             System.out.printf(row, s.get("input").asText(), s.get("peer").asText(), s.get("tag").asText(), s.get("received").asLong(),
                     s.get("accepted").asLong(), s.get("deduplicated").asLong(), rejected, dropped, s.get("pending").asLong(), delivered,
                     s.get("lastSeen").isNull() ? "-" : s.get("lastSeen").asText());

@@ -25,7 +25,9 @@ import java.util.TreeMap;
  *       itself;</li>
  *   <li>{@link #dropped} by the stream, for events lost after acknowledgement;</li>
  *   <li>{@link #delivered} by each store instance's delivery consumer when its checkpoint passes
- *       the events (the stored batches name their source).</li>
+ *       the events (the stored batches name their source);</li>
+ *   <li>{@link #refused} for a request refused before any of its events was read (counted in
+ *       requests: its events are unknown).</li>
  * </ul>
  * So, per source, received = accepted + deduplicated + rejected + (requests still in flight).
  * Reason counters are registered the first time a reason occurs with events, so a source that
@@ -46,7 +48,8 @@ public final class SourceTally {
     private enum Outcome {
         REJECTED(MetricNames.SOURCE_EVENTS_REJECTED, MetricNames.REASON),
         DROPPED(MetricNames.SOURCE_EVENTS_DROPPED, MetricNames.REASON),
-        DELIVERED(MetricNames.SOURCE_EVENTS_DELIVERED, MetricNames.STORE);
+        DELIVERED(MetricNames.SOURCE_EVENTS_DELIVERED, MetricNames.STORE),
+        REFUSED(MetricNames.SOURCE_REQUESTS_REFUSED, MetricNames.REASON);
 
         final String metric;
         final String label;
@@ -135,6 +138,31 @@ public final class SourceTally {
         count(Outcome.REJECTED, reason, events);
     }
 
+    /**
+     * A request of {@code events} events was not acknowledged, for {@code reason}, because of
+     * {@code cause}: the part of it that lanes stored anyway ({@link IngestRejectedException#stored()},
+     * a request split over lanes failing in one of them) counts as {@link #settled}, only the rest
+     * as {@link #rejected}.
+     */
+    public void failed(String reason, long events, Throwable cause) {
+        if (cause instanceof IngestRejectedException e) {
+            settled(e.stored());
+            events -= e.stored().accepted() + e.stored().duplicates();
+        }
+        rejected(reason, events);
+    }
+
+    /**
+     * A request was refused before any event of it was read (HTTP 400/413: its events are unknown),
+     * for {@code reason} (a stable, lower-case label). Counts requests, not events.
+     */
+    public void refused(String reason) {
+        if (ledger != null) {
+            lastActiveNanos = Math.max(lastActiveNanos, ledger.nowNanos());
+        }
+        count(Outcome.REFUSED, reason, 1);
+    }
+
     /** {@code events} acknowledged events were lost, for {@code reason} (a stable, lower-case label). */
     public void dropped(String reason, long events) {
         count(Outcome.DROPPED, reason, events);
@@ -186,6 +214,7 @@ public final class SourceTally {
         s.rejected().forEach((reason, n) -> count(Outcome.REJECTED, reason, n));
         s.dropped().forEach((reason, n) -> count(Outcome.DROPPED, reason, n));
         s.delivered().forEach((store, n) -> count(Outcome.DELIVERED, store, n));
+        s.refusedRequests().forEach((reason, n) -> count(Outcome.REFUSED, reason, n));
         if (s.firstSeen() != null) {
             long first = nanos(s.firstSeen());
             firstSeenNanos = firstSeenNanos == 0 ? first : Math.min(firstSeenNanos, first);
@@ -197,7 +226,7 @@ public final class SourceTally {
     public synchronized SourceStatus status() {
         return new SourceStatus(source.input(), source.peer(), tag, (long) received.count(), (long) accepted.count(),
                 (long) deduplicated.count(), totals(Outcome.REJECTED), totals(Outcome.DROPPED), totals(Outcome.DELIVERED),
-                instant(firstSeenNanos),
+                totals(Outcome.REFUSED), instant(firstSeenNanos),
                 instant(lastSeenNanos));
     }
 

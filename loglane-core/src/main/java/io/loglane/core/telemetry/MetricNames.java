@@ -141,6 +141,12 @@ public final class MetricNames {
      * one count here too.
      */
     public static final String SOURCE_EVENTS_DELIVERED = "loglane.source.events.delivered";
+    /**
+     * Counter {input, peer, tag, reason}: requests of the source an input refused before reading
+     * any event from them (HTTP 400 malformed body, 413 body too large, …), so their events are
+     * unknown and in no event counter; only when the source's tag is valid.
+     */
+    public static final String SOURCE_REQUESTS_REFUSED = "loglane.source.requests.refused";
     /** Gauge {input, peer, tag}: when the source's last batch arrived, seconds since the epoch. */
     public static final String SOURCE_LAST_SEEN = "loglane.source.last.seen.seconds";
     /** Gauge: sources with their own ledger entry (at most {@code server.max_tracked_sources}; the rest count as {@link #OTHER_SOURCES}). */

@@ -229,7 +229,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter {
                 updateReading(ctx);
                 return;
             }
-            p.tally.rejected(reason.label(), request.records().count()); // the final outcome: not acked
+            p.tally.failed(reason.label(), request.records().count(), cause); // the final outcome: not acked
             finish(p, false);
             if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
                 metrics.requestFailed(reason.label());
