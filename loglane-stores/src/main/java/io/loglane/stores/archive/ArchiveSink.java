@@ -31,9 +31,10 @@ import java.util.concurrent.Future;
  * The Parquet archive store for one partition of one lane's stream (store name {@code archive}).
  * Rows are staged per event-time hour and written, on flush, as one zstd Parquet file per touched
  * hour partition: {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/p<partition>-<first>-<last>.parquet},
- * named by the stream partition and the inclusive offset range of the flush, written to a temporary file and published with an atomic,
- * durable {@link ArchiveStorage#put} (layout, columns and recovery rules: FORMAT.md in this
- * package). Every file operation (publish, compaction's replace, retention's and recovery's
+ * named by the stream partition and the inclusive offset range of the flush, written to a
+ * temporary file and published with an atomic, durable {@link ArchiveStorage#put} (layout, columns
+ * and recovery rules: FORMAT.md in this package). Recovery and compaction touch only this
+ * partition's files; retention deletes whole hours. Every file operation (publish, compaction's replace, retention's and recovery's
  * deletes, listings) goes through the sink's {@link ArchiveStorage}.
  *
  * <h2>Delivery protocol</h2>
