@@ -27,15 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * rewrite them under new names), and new events are appended and archived beside the old ones.
  */
 class UpgradeFromVersion1IT {
-    private static final String OVERLAY = """
-            archive:
-              flush_age: 1h
-            """;
-
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aVersion1DataDirectoryIsReadAndExtendedWithoutMigration(@TempDir Path dir) throws Exception {
-        ChildNode node = Nodes.startWithOverlay(dir, OVERLAY);
+        ChildNode node = Nodes.startWithOverlay(dir, Nodes.FLUSH_ON_REQUEST);
         try {
             ingest(node, "upgrade.app", 0, 40);
             node.flush();
