@@ -142,7 +142,7 @@ public final class DeliveryConsumer implements Component {
     public String instance() { return name; }
 
     /** Events appended to the lane but not yet committed by this consumer. */
-    public long lag() { return Math.max(0, lane.endOffset() - committed.get()); }
+    public long lag() { return Math.max(0, lane.endOffset(sink.partition()) - committed.get()); }
 
     public long committedOffset() { return committed.get(); }
 
@@ -174,7 +174,7 @@ public final class DeliveryConsumer implements Component {
      */
     public CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        long target = lane.endOffset();
+        long target = lane.endOffset(sink.partition());
         if (committed.get() >= target) {
             done.complete(null);
             return done;
@@ -256,7 +256,7 @@ public final class DeliveryConsumer implements Component {
                 countDeliveredBySource(durable);
             }
             boolean progress = durable > before
-                    || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
+                    || durable >= written && reader.position() >= lane.endOffset(sink.partition()); // nothing left to deliver
             if (failure != null && progress) {
                 // A pass that merely did not throw ends nothing: the archive flushes in the
                 // background, so a write it took says nothing about whether the next flush fails.

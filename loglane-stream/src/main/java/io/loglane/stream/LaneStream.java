@@ -85,11 +85,31 @@ public interface LaneStream extends Component {
         return reader(offset);
     }
 
-    /** The oldest offset still held. */
+    /** The oldest offset still held (of partition {@link Partitions#SINGLE}). */
     long startOffset();
 
-    /** The offset the next appended record will get. */
+    /** The offset the next appended record will get (in partition {@link Partitions#SINGLE}). */
     long endOffset();
+
+    /**
+     * The oldest offset {@code partition} still holds.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default long startOffset(int partition) {
+        Partitions.requireSingle(partition);
+        return startOffset();
+    }
+
+    /**
+     * The offset the next record appended to {@code partition} will get.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default long endOffset(int partition) {
+        Partitions.requireSingle(partition);
+        return endOffset();
+    }
 
     /** Bytes held on disk (or in memory for a memory lane). */
     long sizeBytes();

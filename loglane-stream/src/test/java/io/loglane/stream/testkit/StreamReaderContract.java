@@ -112,6 +112,13 @@ public abstract class StreamReaderContract {
             }
         }
         assertThat(found).as("the batch is in exactly one partition").isEqualTo(1);
+        long ends = 0;
+        for (int p = 0; p < lane.partitions(); p++) {
+            assertThat(lane.startOffset(p)).isLessThanOrEqualTo(lane.endOffset(p));
+            ends += lane.endOffset(p) - lane.startOffset(p);
+        }
+        assertThat(ends).as("the partitions' offsets hold the batch").isGreaterThanOrEqualTo(6);
+        assertThatThrownBy(() -> lane.endOffset(lane.partitions())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> lane.reader(lane.partitions(), 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> lane.reader(-1, 0)).isInstanceOf(IllegalArgumentException.class);
     }
