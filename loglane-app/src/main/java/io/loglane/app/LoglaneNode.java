@@ -92,17 +92,17 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         // One storage for every archive writer and the SQL engine: queries list from its memory.
         ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
         StoreTypes stores = StoreTypes.builtIn(archive);
+        router = new Router(config, stream, registry, clock); // its ledger counts deliveries too; started after delivery
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
                 Sink sink = stores.sink(store, lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
-                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
+                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep, router.sources()));
             }
         }
         startComponent(delivery);
 
-        router = new Router(config, stream, registry, clock);
         startComponent(router);
 
         sql = new SqlEngine(archive, laneFields(config), config.query());

@@ -62,9 +62,9 @@ class LaneCompactionWiringTest {
         // A compaction's sources outlive it by a grace (FORMAT.md): what is read is the live files.
         assertThat(io.loglane.stores.archive.ArchiveLayout.liveFiles(
                 new io.loglane.stores.archive.LocalArchiveStorage(dir.resolve("archive")), "default"))
-                .containsExactly("lane=default/date=2026-03-01/hour=10/00000000000000000000-00000000000000000005.parquet");
-        assertThat(files("ledger")).containsExactly("00000000000000000000-00000000000000000001.parquet",
-                "00000000000000000002-00000000000000000003.parquet", "00000000000000000004-00000000000000000005.parquet");
+                .containsExactly("lane=default/date=2026-03-01/hour=10/p0-00000000000000000000-00000000000000000005.parquet");
+        assertThat(files("ledger")).containsExactly("p0-00000000000000000000-00000000000000000001.parquet",
+                "p0-00000000000000000002-00000000000000000003.parquet", "p0-00000000000000000004-00000000000000000005.parquet");
     }
 
     private List<String> files(String lane) throws IOException {

@@ -42,7 +42,7 @@ class ProbeEndpointsTest {
             @Override public List<LaneStatus> laneStatuses() { return List.of(); }
             @Override public NodeHealth health() { return health; }
         };
-        ServerSettings settings = new ServerSettings("127.0.0.1", 0, Path.of("unused"), 1024, Duration.ofSeconds(1), 10);
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, Path.of("unused"), 1024, Duration.ofSeconds(1), 10, Duration.ZERO);
         api = new HttpApi(settings, 0, null, null, null, null, source, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
         api.start();

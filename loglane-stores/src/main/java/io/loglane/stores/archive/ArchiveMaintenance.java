@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * The file-level work on one lane's partitions that is not the write path: crash recovery,
  * compaction of closed hours, and retention, and the lane's symlink manifests that all of them
  * and the flushes keep current ({@link SymlinkManifests}). Recovery rules are in FORMAT.md.
+ * Recovery and compaction work on the files of one stream partition (the sink's): offsets of
+ * other partitions are unrelated, and those files belong to their own partition's sink.
+ * Retention deletes whole hour partitions, every stream partition's files in them.
  *
  * <p>Thread-safety: not thread-safe; driven by the sink's one maintenance thread ({@link MaintenanceRunner}),
  * concurrently with the flushes that put new files. {@link #published} alone is called from the
@@ -53,6 +56,7 @@ final class ArchiveMaintenance {
 
     private final ArchiveStorage storage;
     private final String lane;
+    private final int partition;
     private final Clock clock;
     /** The lane's manifests: this class and the flushes ({@link #published}) are their only writers. */
     private final SymlinkManifests manifests;
@@ -63,9 +67,11 @@ final class ArchiveMaintenance {
      */
     private final Map<String, Instant> retired = new HashMap<>();
 
-    ArchiveMaintenance(ArchiveStorage storage, String lane, Clock clock) {
+    /** @param partition the stream partition whose files recovery and compaction work on */
+    ArchiveMaintenance(ArchiveStorage storage, String lane, int partition, Clock clock) {
         this.storage = storage;
         this.lane = lane;
+        this.partition = partition;
         this.clock = clock;
         this.manifests = new SymlinkManifests(storage, lane);
     }
@@ -79,8 +85,20 @@ final class ArchiveMaintenance {
         manifests.update(ArchiveLayout.partitionOf(key));
     }
 
+    /** This stream partition's committed files, per hour partition prefix (in key order). */
+    private Map<String, List<ArchiveFile>> ownFiles() throws IOException {
+        Map<String, List<ArchiveFile>> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+            List<ArchiveFile> own = e.getValue().stream().filter(f -> f.partition() == partition).toList();
+            if (!own.isEmpty()) {
+                out.put(e.getKey(), own);
+            }
+        }
+        return out;
+    }
+
     /**
-     * Brings the lane's files back to exactly what was committed, in numbered passes:
+     * Brings the lane's files of this stream partition back to exactly what was committed, in numbered passes:
      * <ol>
      *   <li>delete temporary files ({@code .*.tmp}): writes or compactions that never renamed;</li>
      *   <li>delete files whose first offset is ≥ {@code committed}: flushed but never committed,
@@ -98,7 +116,7 @@ final class ArchiveMaintenance {
         storage.deleteTemporary(SymlinkManifests.ROOT + ArchiveLayout.lanePrefix(lane));
         retired.clear(); // pass 3 deletes every covered file
         Map<Long, List<ArchiveFile>> straddling = new HashMap<>();
-        for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+        for (Map.Entry<String, List<ArchiveFile>> e : ownFiles().entrySet()) {
             List<ArchiveFile> files = new ArrayList<>();
             for (ArchiveFile f : e.getValue()) {
                 if (f.firstOffset() >= committed) {
@@ -130,7 +148,7 @@ final class ArchiveMaintenance {
     }
 
     /**
-     * Merges the small committed files of each hour that closed at least {@code after} ago.
+     * Merges the small committed files of this stream partition in each hour that closed at least {@code after} ago.
      * Only live files (not covered by another file of the partition) entirely below
      * {@code committed} take part, so a later {@link #recover} can never find a compacted file
      * straddling the commit point, and a covered file left behind (a failed delete) is never merged
@@ -150,7 +168,7 @@ final class ArchiveMaintenance {
         int done = 0;
         ParquetWriter writer = null;
         try {
-            for (Map.Entry<String, List<ArchiveFile>> e : ArchiveLayout.partitions(storage.list(ArchiveLayout.lanePrefix(lane))).entrySet()) {
+            for (Map.Entry<String, List<ArchiveFile>> e : ownFiles().entrySet()) {
                 Set<ArchiveFile> covered = ArchiveFile.covered(e.getValue());
                 deleteRetired(e.getKey(), covered, now, grace);
                 long bucket = ArchiveLayout.bucketOf(e.getKey());
@@ -182,10 +200,10 @@ final class ArchiveMaintenance {
     private void compactPartition(ParquetWriter writer, String prefix, List<ArchiveFile> files) throws IOException, SQLException {
         long first = files.stream().mapToLong(ArchiveFile::firstOffset).min().orElseThrow();
         long last = files.stream().mapToLong(ArchiveFile::lastOffset).max().orElseThrow();
-        String name = ArchiveLayout.fileName(first, last);
-        String partition = prefix.substring(ArchiveLayout.lanePrefix(lane).length(), prefix.length() - 1);
+        String name = ArchiveLayout.fileName(partition, first, last);
+        String hour = prefix.substring(ArchiveLayout.lanePrefix(lane).length(), prefix.length() - 1);
         // Both lines are the operator's (and the crash test's) view of a compaction in progress.
-        LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), partition, name);
+        LOG.info("archive {}: compacting {} files of {} into {}", lane, files.size(), hour, name);
         String key = prefix + name;
         Path tmp = storage.newTempFile(key);
         writer.merge(files.stream().map(f -> Path.of(storage.location(f.key()))).toList(), tmp);
@@ -195,7 +213,7 @@ final class ArchiveMaintenance {
         for (ArchiveFile f : files) {
             retired.put(f.key(), now);
         }
-        LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), partition, name);
+        LOG.info("archive {}: compacted {} files of {} into {}", lane, files.size(), hour, name);
     }
 
     /**

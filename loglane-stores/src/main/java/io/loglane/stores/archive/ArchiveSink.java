@@ -27,14 +27,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
- * event-time hour and written, on flush, as one zstd Parquet file per touched hour partition:
- * {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first>-<last>.parquet}, named by the
- * inclusive offset range of the flush, written to a temporary file and published with an atomic,
- * durable {@link ArchiveStorage#put} (layout, columns and recovery rules: FORMAT.md in this
- * package). Every file operation (publish, compaction's replace, retention's and recovery's
+ * The Parquet archive store for one partition of one lane's stream (store name {@code archive}).
+ * Rows are staged per event-time hour and written, on flush, as one zstd Parquet file per touched
+ * hour partition: {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/p<partition>-<first>-<last>.parquet},
+ * named by the stream partition and the inclusive offset range of the flush, written to a
+ * temporary file and published with an atomic, durable {@link ArchiveStorage#put} (layout, columns
+ * and recovery rules: FORMAT.md in this package). Recovery and compaction touch only this
+ * partition's files; retention deletes whole hours. Every file operation (publish, compaction's replace, retention's and recovery's
  * deletes, listings) goes through the sink's {@link ArchiveStorage}, and each is followed by the
- * replacement of the partition's symlink manifest ({@link SymlinkManifests}), which outside readers
+ * replacement of the hour partition's symlink manifest ({@link SymlinkManifests}), which outside readers
  * (Athena, Trino, DuckDB) read so as never to count a compaction's rows twice.
  *
  * <h2>Delivery protocol</h2>
@@ -101,6 +102,7 @@ public final class ArchiveSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveSink.class);
 
     private final String instance;
+    private final int partition;
     private final String lane;
     private final ArchiveSettings settings;
     private final Retention retention;
@@ -166,18 +168,24 @@ public final class ArchiveSink implements Sink {
     /** The default archive instance ({@link #STORE}) of {@code lane} on {@code storage}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
             boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
-        this(STORE, lane, parserOrNull, settings, retention, compact, registry, clock, storage);
+        this(STORE, io.loglane.stream.Partitions.SINGLE, lane, parserOrNull, settings, retention, compact, registry, clock, storage);
     }
 
     /**
      * @param instance the archive instance ({@link #instance()}): names the delivery checkpoint, so
      *                 two archives on one lane need two names; {@link #STORE} for the default one
+     * @param partition the stream partition delivered ({@link #partition()}): names its files, and
+     *                 recovery and compaction touch only that partition's files
      * @param storage  where every file goes (published, listed, deleted); {@code settings.dir()} still
      *                 holds the staging files, which are local scratch
      */
-    public ArchiveSink(String instance, String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
-            boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
+    public ArchiveSink(String instance, int partition, String lane, RecordParser parserOrNull, ArchiveSettings settings,
+            Retention retention, boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
         this.instance = java.util.Objects.requireNonNull(instance, "instance");
+        if (partition < 0) {
+            throw new IllegalArgumentException("negative partition " + partition);
+        }
+        this.partition = partition;
         ArchiveLayout.checkLane(lane);
         if (settings == null || settings.dir() == null) {
             throw new IllegalArgumentException("archive settings need a dir");
@@ -206,7 +214,7 @@ public final class ArchiveSink implements Sink {
             t.setDaemon(true);
             return t;
         });
-        this.maintenance = new ArchiveMaintenance(storage, lane, clock);
+        this.maintenance = new ArchiveMaintenance(storage, lane, partition, clock);
         this.flushes = Counter.builder(ArchiveMetrics.FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(ArchiveMetrics.FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(ArchiveMetrics.COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
@@ -223,6 +231,9 @@ public final class ArchiveSink implements Sink {
 
     @Override
     public String instance() { return instance; }
+
+    @Override
+    public int partition() { return partition; }
 
     public String lane() { return lane; }
 
@@ -258,6 +269,10 @@ public final class ArchiveSink implements Sink {
     @Override
     public void write(StoredBatch batch) throws Exception {
         checkOpen();
+        if (batch.partition() != partition) {
+            throw new IllegalArgumentException("lane " + lane + ": a batch of partition " + batch.partition()
+                    + " handed to the archive of partition " + partition);
+        }
         committed = durable; // the engine committed the last flush result before polling again
         int count = batch.records().count();
         if (count == 0) {
@@ -337,7 +352,7 @@ public final class ArchiveSink implements Sink {
     private void submit() throws IOException {
         StagingBuffer done = staging;
         Map<Long, StagingBuffer.Part> parts = done.finish();
-        String name = ArchiveLayout.fileName(firstStaged, next - 1);
+        String name = ArchiveLayout.fileName(partition, firstStaged, next - 1);
         long upTo = next;
         staging = new StagingBuffer(stagingRoot.resolve(Long.toString(++stagingGeneration)));
         resetStaged();

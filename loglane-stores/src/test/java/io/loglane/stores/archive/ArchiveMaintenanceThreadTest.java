@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class ArchiveMaintenanceThreadTest {
-    private static final String MERGED = ArchiveLayout.fileName(0, 29);
+    private static final String MERGED = ArchiveLayout.fileName(0, 0, 29);
 
     @TempDir Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
@@ -153,8 +153,8 @@ class ArchiveMaintenanceThreadTest {
             return s.flush(true);
         })).isEqualTo(40);
         assertThat(parquetNames()).as("the sources are untouched while the merge waits").contains(
-                ArchiveLayout.fileName(0, 9), ArchiveLayout.fileName(10, 19), ArchiveLayout.fileName(20, 29),
-                ArchiveLayout.fileName(30, 39));
+                ArchiveLayout.fileName(0, 0, 9), ArchiveLayout.fileName(0, 10, 19), ArchiveLayout.fileName(0, 20, 29),
+                ArchiveLayout.fileName(0, 30, 39));
 
         storage.open();
         deliver(() -> {
@@ -162,7 +162,7 @@ class ArchiveMaintenanceThreadTest {
             return null;
         });
         assertThat(ArchiveLayout.liveFiles(storage, "app")).containsExactly(
-                "lane=app/date=2026-03-01/hour=08/" + MERGED, "lane=app/date=2026-03-01/hour=12/" + ArchiveLayout.fileName(30, 39));
+                "lane=app/date=2026-03-01/hour=08/" + MERGED, "lane=app/date=2026-03-01/hour=12/" + ArchiveLayout.fileName(0, 30, 39));
         assertThat(countLive(storage)).containsExactly(40L, 40L);
         assertThat(registry.counter(ArchiveMetrics.COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(1.0);
     }
@@ -192,7 +192,7 @@ class ArchiveMaintenanceThreadTest {
             return null;
         });
         assertThat(ArchiveLayout.liveFiles(storage, "app")).containsExactly(
-                "lane=app/date=2026-03-01/hour=08/" + MERGED, "lane=app/date=2026-03-01/hour=12/" + ArchiveLayout.fileName(30, 39));
+                "lane=app/date=2026-03-01/hour=08/" + MERGED, "lane=app/date=2026-03-01/hour=12/" + ArchiveLayout.fileName(0, 30, 39));
         assertThat(countLive(storage)).containsExactly(40L, 40L);
         assertThat(registry.counter(ArchiveMetrics.MAINTENANCE_FAILURES, MetricNames.LANE, "app").count()).isEqualTo(1.0);
     }

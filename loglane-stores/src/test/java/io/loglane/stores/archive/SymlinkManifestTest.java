@@ -65,7 +65,7 @@ class SymlinkManifestTest {
     }
 
     private String location(String partition, long first, long last) {
-        return storage().location(partition + ArchiveLayout.fileName(first, last));
+        return storage().location(partition + ArchiveLayout.fileName(0, first, last));
     }
 
     /** Three flushes of ten rows into hour 08, all committed ({@code flush(true)} each, then the engine acts on 30). */
@@ -111,10 +111,10 @@ class SymlinkManifestTest {
 
         clock.advance(Duration.ofSeconds(29));
         s.compactNow();
-        assertThat(Files.exists(dir.resolve(HOUR_08 + ArchiveLayout.fileName(0, 9)))).as("within the grace").isTrue();
+        assertThat(Files.exists(dir.resolve(HOUR_08 + ArchiveLayout.fileName(0, 0, 9)))).as("within the grace").isTrue();
         clock.advance(Duration.ofSeconds(1));
         s.compactNow();
-        assertThat(Files.exists(dir.resolve(HOUR_08 + ArchiveLayout.fileName(0, 9)))).as("a maintenance interval later").isFalse();
+        assertThat(Files.exists(dir.resolve(HOUR_08 + ArchiveLayout.fileName(0, 0, 9)))).as("a maintenance interval later").isFalse();
         assertThat(globCount()).isEqualTo(30);
         assertThat(manifest(HOUR_08)).containsExactly(location(HOUR_08, 0, 19), location(HOUR_08, 20, 29));
     }
@@ -126,11 +126,11 @@ class SymlinkManifestTest {
         threeFilesInHour08(s);
         s.close();
         // kill -9 right after the merged file of 0..19 was put, before the manifest was replaced
-        Path tmp = storage().newTempFile(HOUR_08 + ArchiveLayout.fileName(0, 19));
+        Path tmp = storage().newTempFile(HOUR_08 + ArchiveLayout.fileName(0, 0, 19));
         try (ParquetWriter w = new ParquetWriter("app", List.of())) {
             w.merge(List.of(Path.of(location(HOUR_08, 0, 9)), Path.of(location(HOUR_08, 10, 19))), tmp);
         }
-        storage().put(tmp, HOUR_08 + ArchiveLayout.fileName(0, 19));
+        storage().put(tmp, HOUR_08 + ArchiveLayout.fileName(0, 0, 19));
         assertThat(ManifestReader.count(dir, "app")).as("the old manifest still lists the sources: consistent")
                 .containsExactly(30L, 30L);
 
