@@ -159,13 +159,18 @@ public final class RecordView {
     public int valueEnd(int i) { return valEnd[i]; }
 
     /** Length of string field {@code i}'s UTF-8 payload, which ends where its value ends. */
-    public int stringLength(int i) throws IOException {
-        reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-        return valueUnpacker.unpackRawStringHeader();
-    }
+    public int stringLength(int i) { return valEnd[i] - stringOffset(i); }
 
-    /** Offset of string field {@code i}'s UTF-8 payload in {@link #array()}. */
-    public int stringOffset(int i) throws IOException { return valEnd[i] - stringLength(i); }
+    /** Offset of string field {@code i}'s UTF-8 payload in {@link #array()}: after its msgpack str header. */
+    public int stringOffset(int i) {
+        int start = valStart[i];
+        return start + switch (buf[start]) {
+            case (byte) 0xd9 -> 2; // str 8
+            case (byte) 0xda -> 3; // str 16
+            case (byte) 0xdb -> 5; // str 32
+            default -> 1;          // fixstr (the value was read as a STRING)
+        };
+    }
 
     public int typedCount() { return typedDefs.length; }
 
@@ -181,8 +186,8 @@ public final class RecordView {
             return false;
         }
         parsed.clear();
-        int len = stringLength(message);
-        return parser.parse(buf, valEnd[message] - len, len, parsed);
+        int off = stringOffset(message);
+        return parser.parse(buf, off, valEnd[message] - off, parsed);
     }
 
     /** The parser's output after {@link #messageMatched} returned true. */
@@ -234,10 +239,7 @@ public final class RecordView {
     /** A scalar record field as a Java value (String, Long, Double, Boolean); null for maps/arrays/nil. */
     private Object recordValue(int i) throws IOException {
         return switch (valType[i]) {
-            case STRING -> {
-                int len = stringLength(i);
-                yield new String(buf, valEnd[i] - len, len, StandardCharsets.UTF_8);
-            }
+            case STRING -> new String(buf, stringOffset(i), stringLength(i), StandardCharsets.UTF_8);
             case INTEGER -> {
                 reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
                 MessageFormat f = valueUnpacker.getNextFormat();

@@ -265,8 +265,7 @@ final class RowEncoder {
             out.putNull();
             return;
         }
-        int len = view.stringLength(i);
-        out.putUtf8(buf, view.valueEnd(i) - len, len);
+        out.putUtf8(buf, view.stringOffset(i), view.stringLength(i));
     }
 
     /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */

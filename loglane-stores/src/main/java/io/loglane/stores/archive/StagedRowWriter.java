@@ -46,13 +46,11 @@ final class StagedRowWriter implements AutoCloseable {
 
     /** UTF-8 text {@code b[off, off+len)}; invalid sequences are replaced. */
     void putUtf8(byte[] b, int off, int len) throws IOException {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (b[i] < 0) {
-                putValidUtf8(new String(b, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-                return;
-            }
+        if (PlainAscii.isAscii(b, off, len)) {
+            putValidUtf8(b, off, len); // the common case: ASCII is valid as it is
+        } else {
+            putValidUtf8(new String(b, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         }
-        putValidUtf8(b, off, len);
     }
 
     void putString(String s) throws IOException { putValidUtf8(s.getBytes(StandardCharsets.UTF_8)); }
