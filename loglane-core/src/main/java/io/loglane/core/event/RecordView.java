@@ -206,8 +206,7 @@ public final class RecordView {
         if (typedDefs.length == 0 || message < 0) {
             return false;
         }
-        parsed.clear();
-        int off = stringOffset(message);
+        int off = stringOffset(message); // the parser fills or clears every field (RecordParser.parse)
         return parser.parse(buf, off, valEnd[message] - off, parsed);
     }
 
