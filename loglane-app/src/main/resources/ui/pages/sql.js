@@ -43,6 +43,10 @@ export function mount(root) {
   let inFlight = null;
   const resize = new ResizeObserver(() => chart?.resize(output.clientWidth));
   resize.observe(output);
+  // the chart's canvas takes its colours when drawn: draw it again when the colour scheme flips
+  const scheme = matchMedia('(prefers-color-scheme: dark)');
+  const redrawChart = () => { if (chart) draw(); };
+  scheme.addEventListener('change', redrawChart);
 
   function setView(view, fromUser) {
     state.view = view === 'chart' ? 'chart' : 'table';
@@ -145,6 +149,7 @@ export function mount(root) {
     unmount() {
       inFlight?.abort();
       resize.disconnect();
+      scheme.removeEventListener('change', redrawChart);
       disposeChart();
     },
   };
