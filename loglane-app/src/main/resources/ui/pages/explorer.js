@@ -3,10 +3,10 @@ import { h } from '../dom.js';
 
 export function mount(root) {
   root.append(
-    h('section', { class: 'page empty-state' },
+    h('section', { class: 'page' },
       h('h1', {}, 'Explorer'),
-      h('p', {}, 'Search with a histogram, field filters and live tail is coming here.'),
-      h('p', {}, 'Until then, the ', h('a', { href: '/sql' }, 'SQL console'),
+      h('p', { class: 'muted' }, 'Search with a histogram, field filters and live tail is coming here.'),
+      h('p', { class: 'muted' }, 'Until then, the ', h('a', { href: '/sql' }, 'SQL console'),
         ' answers questions over the archive, e.g. ',
         h('a', { href: '/sql?q=' + encodeURIComponent("SELECT ts, lane, message FROM logs WHERE message ILIKE '%error%' ORDER BY ts DESC LIMIT 100") },
           'the latest 100 lines that mention error'), '.')));

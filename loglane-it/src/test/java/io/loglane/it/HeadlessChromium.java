@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -83,9 +84,12 @@ final class HeadlessChromium implements AutoCloseable {
         return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     }
 
-    /** Waits at most 20 s for {@code condition} to give a non-null, non-false value, and returns it. */
+    /**
+     * Waits at most 20 s for {@code condition} to give a non-null, non-false value, and returns it;
+     * an element the page replaced meanwhile (the lanes page redraws as it refreshes) is looked up again.
+     */
     <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Lets the page see {@code prefers-color-scheme: dark} (or light again). */
