@@ -38,3 +38,31 @@ export function replace(el, ...children) {
   el.replaceChildren();
   return append(el, children);
 }
+
+/**
+ * Makes {@code el} look like {@code next} by changing only what differs (text, attributes, extra
+ * or missing children), so focus, selection and hover inside the unchanged parts survive a
+ * periodic redraw. Elements of {@code next} that are adopted keep their listeners; listeners of
+ * {@code next}'s elements that match existing ones are not carried over, so redrawn views handle
+ * events by delegation (as the shell does for links).
+ */
+export function morph(el, next) {
+  if (el.nodeType !== next.nodeType || el.nodeName !== next.nodeName) {
+    el.replaceWith(next);
+    return;
+  }
+  if (el.nodeType !== Node.ELEMENT_NODE) {
+    if (el.nodeValue !== next.nodeValue) el.nodeValue = next.nodeValue;
+    return;
+  }
+  for (const { name } of [...el.attributes]) {
+    if (!next.hasAttribute(name)) el.removeAttribute(name);
+  }
+  for (const { name, value } of next.attributes) {
+    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+  const have = [...el.childNodes];
+  const want = [...next.childNodes];
+  want.forEach((child, i) => (i < have.length ? morph(have[i], child) : el.append(child)));
+  have.slice(want.length).forEach((child) => child.remove());
+}

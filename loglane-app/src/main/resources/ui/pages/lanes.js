@@ -3,7 +3,7 @@
  * and, per store instance, the delivery lag; the problems behind a failing lane are spelled out.
  * Refreshes every REFRESH_MS while the tab is visible.
  */
-import { h, replace } from '../dom.js';
+import { h, morph, replace } from '../dom.js';
 import { getJson } from '../api.js';
 import { formatBytes, formatCount, formatRate, formatTime } from '../format.js';
 
@@ -53,17 +53,22 @@ export function mount(root) {
   };
 }
 
+/** Draws the lanes into body, changing only what changed since the last refresh (focus stays put). */
 function render(body, lanes) {
-  if (lanes.length === 0) {
-    replace(body, h('p', { class: 'empty-state' },
-      'No lanes are configured. Lanes come from config/loglane.yaml (see ./loglane check-config).'));
-    return;
-  }
+  const next = lanes.length === 0
+    ? h('p', { class: 'empty-state' }, 'No lanes are configured. Lanes come from config/loglane.yaml (see ./loglane check-config).')
+    : table(lanes);
+  const current = body.firstElementChild;
+  if (current) morph(current, next);
+  else body.append(next);
+}
+
+function table(lanes) {
   const head = h('tr', {},
     ['Lane', 'Health', 'Rate', 'Accepted', 'Stream bytes', 'Retention', 'Durability', 'Delivery lag per store']
       .map((t, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : null }, t)));
   const rows = lanes.flatMap((lane) => laneRows(lane));
-  replace(body, h('table', { class: 'grid', 'aria-label': 'Lanes' }, h('thead', {}, head), h('tbody', {}, rows)));
+  return h('table', { class: 'grid', 'aria-label': 'Lanes' }, h('thead', {}, head), h('tbody', {}, rows));
 }
 
 function laneRows(lane) {

@@ -148,9 +148,13 @@ class WebUiIT {
         browser.screenshot("lanes-dark");
         browser.colorScheme("light");
 
-        // the page refreshes by itself: an event sent now shows up without a reload
+        // the page refreshes by itself: an event sent now shows up without a reload, and the
+        // redraw keeps the keyboard focus where the user left it
+        browser.driver.executeScript("document.querySelector(\"tr[data-lane='access'] a\").focus();");
         assertThat(node.post("/api/v1/ingest/app.trace", "{\"message\": \"refresh me\"}\n", Map.of()).statusCode()).isEqualTo(202);
         browser.await(d -> laneRows().get("trace").get(2).equals("1"));
+        assertThat(browser.driver.executeScript("return document.activeElement.closest('tr[data-lane]')?.dataset.lane ?? document.activeElement.tagName;"))
+                .as("focus after a refresh").isEqualTo("access");
     }
 
     @Test
