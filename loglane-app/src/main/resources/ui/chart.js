@@ -10,6 +10,7 @@ import { h } from './dom.js';
 const UPLOT_CSS = '/webjars/uplot/1.6.30/dist/uPlot.min.css';
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL.*)$/i;
 const TEMPORAL = /^(DATE|TIMESTAMP.*)$/i;
+const INTEGER_STEPS = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 const COLORS = ['#2f7ed8', '#e4572e', '#29a36a', '#b04fd1', '#d9a400', '#17a2b8'];
 
 /**
@@ -36,6 +37,8 @@ export function chartOf(result, width) {
   const fg = style.getPropertyValue('--fg').trim() || '#222';
   const grid = style.getPropertyValue('--grid').trim() || '#ddd';
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  // counts get whole-number ticks, not 0.5 events
+  const integers = data.slice(1).every((values) => values.every((v) => v == null || Number.isInteger(v)));
   const node = h('div', { class: 'chart', role: 'img', 'aria-label': `Chart of ${series.map((i) => columns[i].name).join(', ')} by ${columns[0].name}` });
   const opts = {
     width: Math.max(320, width),
@@ -47,7 +50,7 @@ export function chartOf(result, width) {
     },
     axes: [
       time ? axis : { ...axis, splits: () => categorySplits(rows.length), values: (u, splits) => splits.map((i) => shorten(labels[i])) },
-      axis,
+      integers ? { ...axis, incrs: INTEGER_STEPS } : axis,
     ],
     series: [
       { label: columns[0].name, value: time ? undefined : (u, i) => (i == null ? '' : labels[i]) },

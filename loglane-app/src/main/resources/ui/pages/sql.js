@@ -13,6 +13,8 @@ const DEFAULTS = { q: '', view: 'table' };
 const EXAMPLE = 'SELECT lane, count(*) AS events FROM logs GROUP BY 1 ORDER BY 2 DESC';
 /** Rows drawn in the table; the rest stay in the answer (the server caps rows at its own rowLimit). */
 const MAX_TABLE_ROWS = 1000;
+/** Characters of one value drawn until the user asks for all: a few huge lines must not freeze the page. */
+const MAX_CELL_CHARS = 2000;
 
 export function mount(root) {
   const editor = h('textarea', {
@@ -170,5 +172,11 @@ function table(r) {
 function cell(v, kind) {
   if (v == null) return h('td', { class: 'null' }, 'null');
   const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return h('td', { class: kind }, text);
+  if (text.length <= MAX_CELL_CHARS) return h('td', { class: kind }, text);
+  // cut before a lone high surrogate so the shown part stays valid text
+  const cut = /[\uD800-\uDBFF]/.test(text[MAX_CELL_CHARS - 1]) ? MAX_CELL_CHARS - 1 : MAX_CELL_CHARS;
+  const td = h('td', { class: kind }, text.slice(0, cut), ' ');
+  td.append(h('button', { type: 'button', class: 'link more', onclick: () => td.replaceChildren(text) },
+    `… show all ${formatCount(text.length)} characters`));
+  return td;
 }

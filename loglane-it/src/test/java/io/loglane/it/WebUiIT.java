@@ -194,6 +194,17 @@ class WebUiIT {
         WebElement editor = browser.await(d -> d.findElement(By.id("sql-editor")));
         browser.driver.findElement(By.tagName("body")).sendKeys("/");
         assertThat(browser.driver.switchTo().activeElement()).as("/ focuses the editor").isEqualTo(editor);
+        // the single-key shortcut can be turned off (WCAG 2.1.4); Ctrl+K still focuses
+        WebElement toggle = browser.driver.findElement(By.id("slash-toggle"));
+        toggle.click();
+        assertThat(toggle.getText()).isEqualTo("turn / on");
+        browser.driver.findElement(By.tagName("body")).sendKeys("/");
+        assertThat(browser.driver.switchTo().activeElement()).as("/ is off").isNotEqualTo(editor);
+        new Actions(browser.driver).keyDown(Keys.CONTROL).sendKeys("k").keyUp(Keys.CONTROL).perform();
+        assertThat(browser.driver.switchTo().activeElement()).as("Ctrl+K focuses the editor").isEqualTo(editor);
+        toggle.click();
+        assertThat(toggle.getText()).isEqualTo("turn / off");
+        editor.click();
         String query = "SELECT status, count(*) AS n FROM access GROUP BY 1 ORDER BY 1";
         new Actions(browser.driver).sendKeys(query).keyDown(Keys.CONTROL).sendKeys(Keys.ENTER).keyUp(Keys.CONTROL).perform();
         assertThat(resultRows(3)).containsExactly(List.of("200", "1"), List.of("404", "1"), List.of("500", "1"));
@@ -247,6 +258,20 @@ class WebUiIT {
         assertThat(error.getText()).startsWith("400: ").contains("<img src=x onerror=alert(1)>");
         assertNothingInjected();
         browser.screenshot("sql-error");
+    }
+
+    @Test
+    void aHugeValueIsCutUntilTheUserAsksForAllOfIt() throws Exception {
+        String huge = "start " + "0123456789".repeat(1_000) + " end";
+        String line = ChildNode.JSON.writeValueAsString(Map.of("message", huge)) + "\n";
+        assertThat(node.post("/api/v1/ingest/app.activity", line, Map.of()).statusCode()).isEqualTo(202);
+        node.flush();
+        browser.driver.get(sqlUrl("SELECT message FROM activity WHERE message LIKE 'start %'", null));
+        String shown = resultRows(1).get(0).get(0);
+        assertThat(shown).startsWith("start 0123").endsWith("… show all 10,010 characters").hasSizeLessThan(2_100);
+        browser.screenshot("sql-huge-value");
+        browser.driver.findElement(By.cssSelector("table.results button.more")).click();
+        assertThat(resultRows(1)).containsExactly(List.of(huge));
     }
 
     private static void assertNothingInjected() {
