@@ -77,6 +77,9 @@ class WebUiTest {
             assertThat(header(r, "Cache-Control")).isEqualTo("no-cache");
         }
         assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
+        for (String folder : List.of("/ui/", "/ui/pages/", "/webjars/", "/webjars/uplot/1.6.30/dist/")) {
+            assertThat(get(folder).body()).as("no listing of " + folder).doesNotContain("Directory:", "lanes.js", "uPlot.esm.js");
+        }
     }
 
     @Test
