@@ -79,22 +79,27 @@ function laneRows(lane) {
     h('td', { class: 'num' }, formatRate(lane.eventsPerSecond), h('span', { class: 'muted' }, limit)),
     h('td', { class: 'num' }, formatCount(lane.acceptedTotal)),
     h('td', { class: 'num' }, formatBytes(lane.storedBytes)),
-    h('td', {}, lane.retention),
+    h('td', { class: 'nowrap' }, lane.retention),
     h('td', {}, lane.durability),
-    h('td', {}, h('ul', { class: 'stores' }, (lane.stores || []).map(storeItem))));
+    h('td', {}, h('ul', { class: 'stores' }, (lane.stores || []).map((s) => storeItem(s, explained(lane, s))))));
   if (!lane.problems || lane.problems.length === 0) return [row];
   const problems = h('tr', { class: 'problems' },
     h('td', { colspan: 8 }, h('ul', {}, lane.problems.map((p) =>
-      h('li', {}, `${p.component}: ${p.reason} — ${p.failures} failure(s) in a row since ${p.since}`)))));
+      h('li', {}, `${p.component}: ${p.reason} — ${p.failures} failure(s) in a row since ${p.since.replace(/(\.\d{3})\d+/, '$1')}`)))));
   return [row, problems];
 }
 
-function storeItem(s) {
+/** Whether the lane's problems row already gives this store's error (then the store cell does not repeat it). */
+function explained(lane, store) {
+  return (lane.problems || []).some((p) => p.component === store.instance);
+}
+
+function storeItem(s, explainedBelow) {
   const retries = s.retries > 0 ? ` · ${formatCount(s.retries)} retries` : '';
   return h('li', { class: s.lastError ? 'failing' : null, title: s.lastError || `committed offset ${s.committed}` },
     h('span', { class: 'store-name' }, s.instance), ' ',
     h('span', { class: 'num' }, `lag ${formatCount(s.lag)}`), retries,
-    s.lastError ? h('div', { class: 'store-error' }, s.lastError) : null);
+    s.lastError && !explainedBelow ? h('div', { class: 'store-error' }, s.lastError) : null);
 }
 
 function sampleQuery(lane) {

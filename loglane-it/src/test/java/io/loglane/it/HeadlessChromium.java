@@ -89,7 +89,12 @@ final class HeadlessChromium implements AutoCloseable {
      * an element the page replaced meanwhile (the lanes page redraws as it refreshes) is looked up again.
      */
     <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(condition);
+        return await(Duration.ofSeconds(20), condition);
+    }
+
+    /** {@link #await(Function)} with its own bound. */
+    <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Lets the page see {@code prefers-color-scheme: dark} (or light again). */

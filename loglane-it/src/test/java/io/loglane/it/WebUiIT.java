@@ -11,10 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,16 +50,22 @@ class WebUiIT {
     static Path dir;
     private static ChildNode node;
     private static HeadlessChromium browser;
+    private static Path errorLaneArchive;
     /** Why these tests cannot run here, or null. */
     private static String skipped;
 
     @BeforeAll
     static void start() throws Exception {
         skipped = HeadlessChromium.missing(); // first, so a machine without Chromium starts no node
+        errorLaneArchive = dir.resolve("data").resolve("archive").resolve("lane=error");
         if (skipped != null) {
             return;
         }
         browser = HeadlessChromium.open();
+        // a file where the archive needs the error lane's directory: its store fails once that lane
+        // has events to deliver (only the failing-store test sends any, and removes the file)
+        Files.createDirectories(errorLaneArchive.getParent());
+        Files.writeString(errorLaneArchive, "not a directory");
         node = Nodes.startWithOverlay(dir, "archive:\n  flush_age: 1h\n");
         String access = """
                 {"log": "10.0.0.1 - - [05/Dec/2026:10:00:00 +0000] \\"GET / HTTP/1.1\\" 200 512 \\"-\\" \\"curl/8\\""}
@@ -126,6 +136,12 @@ class WebUiIT {
         return out;
     }
 
+    /** The text of cell {@code i} in the lane's row; empty while the table is not drawn yet. */
+    private static String laneCell(String lane, int i) {
+        List<String> row = laneRows().get(lane);
+        return row == null ? "" : row.get(i);
+    }
+
     @Test
     void lanesPageListsEveryLaneWithItsDeliveryState() throws Exception {
         List<String> lanes = new ArrayList<>();
@@ -152,9 +168,35 @@ class WebUiIT {
         // redraw keeps the keyboard focus where the user left it
         browser.driver.executeScript("document.querySelector(\"tr[data-lane='access'] a\").focus();");
         assertThat(node.post("/api/v1/ingest/app.trace", "{\"message\": \"refresh me\"}\n", Map.of()).statusCode()).isEqualTo(202);
-        browser.await(d -> laneRows().get("trace").get(2).equals("1"));
+        browser.await(d -> laneCell("trace", 2).equals("1"));
         assertThat(browser.driver.executeScript("return document.activeElement.closest('tr[data-lane]')?.dataset.lane ?? document.activeElement.tagName;"))
                 .as("focus after a refresh").isEqualTo("access");
+    }
+
+    @Test
+    void aFailingStoreIsShownWithWhyUntilItDeliversAgain() throws Exception {
+        assertThat(node.post("/api/v1/ingest/app.error", "{\"message\": \"boom\"}\n", Map.of()).statusCode()).isEqualTo(202);
+        CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+            try {
+                node.flush();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            browser.driver.get(url("/"));
+            browser.await(Duration.ofSeconds(60), d -> laneCell("error", 0).equals("failing"));
+            String problem = browser.await(d -> d.findElement(By.cssSelector("tr.problems")).getText());
+            assertThat(problem).startsWith("archive: ").contains("lane=error", "in a row since");
+            assertThat(browser.driver.findElements(By.cssSelector("tr[data-lane='error'] .store-error")))
+                    .as("the reason is given once, in the problems row").isEmpty();
+            browser.screenshot("lanes-failing");
+        } finally {
+            Files.deleteIfExists(errorLaneArchive);
+        }
+        flush.get(60, TimeUnit.SECONDS);
+        browser.await(Duration.ofSeconds(60), d -> laneCell("error", 0).equals("ok")
+                && d.findElements(By.cssSelector("tr.problems")).isEmpty());
     }
 
     @Test
