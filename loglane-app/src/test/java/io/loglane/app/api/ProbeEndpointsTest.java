@@ -29,7 +29,7 @@ class ProbeEndpointsTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         api = RoutesOnlyApi.start(() -> health);
     }
 

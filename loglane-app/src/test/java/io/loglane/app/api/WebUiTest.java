@@ -37,7 +37,7 @@ class WebUiTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         api = RoutesOnlyApi.start(() -> NodeHealth.of(NodePhase.READY, List.of()));
     }
 
