@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port: ingest, the API and {@code /metrics}. Handlers stay thin; each route's
+ * The one HTTP port: ingest, the API, {@code /metrics} and the web UI ({@link WebUi}). Handlers stay thin; each route's
  * statuses are listed here.
  *
  * <table>
@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
+ *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
@@ -72,6 +73,7 @@ public final class HttpApi implements Component {
     private final Clock clock;
     private final int port;
     private final RateLimitedLog log;
+    private final WebUi ui = new WebUi();
     private Javalin app;
 
     /**
@@ -99,7 +101,9 @@ public final class HttpApi implements Component {
             cfg.http.maxRequestSize = settings.httpMaxBody();
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
+            ui.configure(cfg);
         });
+        ui.routes(app);
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
