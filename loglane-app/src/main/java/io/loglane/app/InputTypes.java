@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The registry of input types the node can build, by {@code type:} value. Adding an input type is
  * writing its {@link InputType} (with its {@link InputKeys}) and registering it in {@link #BUILT_IN};
- * {@link Components#CATALOG} hands its keys to the loader.
+ * {@link RegisteredTypes#CATALOG} hands its keys to the loader.
  *
  * <p>Thread-safety: immutable.
  */

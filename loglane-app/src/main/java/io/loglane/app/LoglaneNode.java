@@ -31,7 +31,7 @@ import io.loglane.stores.index.IndexSearch;
 import io.loglane.stores.index.OpenIndexSinks;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.local.LocalStream;
+import io.loglane.stream.embedded.EmbeddedStreams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -69,7 +69,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Component> started = new ArrayList<>();
-    private LocalStream stream;
+    private EmbeddedStreams stream;
     private DeliveryEngine delivery;
     private Router router;
     private SqlEngine sql;
@@ -90,24 +90,24 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public void start() throws Exception {
         Path data = config.server().dataDir();
         Files.createDirectories(data);
-        stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
+        stream = new EmbeddedStreams(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
         startComponent(stream); // recovers every lane
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
         ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
         OpenIndexSinks indexSinks = new OpenIndexSinks();
         StoreTypes stores = StoreTypes.builtIn(archive, indexSinks);
+        router = new Router(config, stream, registry, clock); // its ledger counts deliveries too; started after delivery
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
                 Sink sink = stores.sink(store, lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
-                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
+                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep, router.sources()));
             }
         }
         startComponent(delivery);
 
-        router = new Router(config, stream, registry, clock);
         startComponent(router);
 
         sql = new SqlEngine(archive, laneFields(config), config.query());

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The registry of store types the node can deliver to, by the name lanes list in {@code to:}.
  * Adding a store type is writing its {@link StoreType} (with its {@link StoreKeys}), registering it
- * in {@link #builtIn} and its keys in {@link #BUILT_IN_KEYS}, from which {@link Components#CATALOG}
+ * in {@link #builtIn} and its keys in {@link #BUILT_IN_KEYS}, from which {@link RegisteredTypes#CATALOG}
  * tells the loader its section and name. The keys are listed apart because the types are built
  * over the node's shared resources (the archive's storage, the index sinks searches read) while the loader runs before any exist;
  * {@link #builtIn} refuses a type whose keys are not listed.

@@ -23,7 +23,7 @@ class BundledConfigTest {
 
     @Test
     void bundledConfigHasTheReferenceLanes() throws Exception {
-        LoglaneConfig c = Components.LOADER.load(List.of(BUNDLED));
+        LoglaneConfig c = RegisteredTypes.LOADER.load(List.of(BUNDLED));
         assertThat(c.lanes().keySet()).containsExactly("access", "activity", "trace", "error", "audit", "default");
         LaneSpec access = c.lane("access");
         assertThat(access.parser()).isEqualTo("nginx_combined");
@@ -50,12 +50,12 @@ class BundledConfigTest {
         assertThat(c.inputs().get(0).longOption("max_frame_bytes", 0)).isEqualTo(16L << 20);
         assertThat(c.inputs().get(1).port()).isEqualTo(8080);
         assertThat(access.origin().file()).isEqualTo(BUNDLED.toString());
-        assertThat(Components.LOADER.check(List.of(BUNDLED))).isEmpty();
+        assertThat(RegisteredTypes.LOADER.check(List.of(BUNDLED))).isEmpty();
     }
 
     @Test
     void userFileLayersOverTheBundledDefaults() throws Exception {
-        LoglaneConfig c = Components.LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
+        LoglaneConfig c = RegisteredTypes.LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
                 new ConfigSource("mine.yaml", "lanes:\n  audit:\n    retention: {age: 10y}\n"));
         assertThat(c.lane("audit").retention().maxAge()).isEqualTo(Duration.ofDays(3650));
         assertThat(c.lane("audit").durability()).isEqualTo(Durability.SYNC);
@@ -63,14 +63,14 @@ class BundledConfigTest {
 
     @Test
     void bundledConfigCompactsEveryLaneButAudit() throws Exception {
-        LoglaneConfig c = Components.LOADER.load(List.of(BUNDLED));
+        LoglaneConfig c = RegisteredTypes.LOADER.load(List.of(BUNDLED));
         assertThat(c.lanes().values()).allSatisfy(l -> assertThat(ArchiveKeys.compact(l)).as(l.name()).isEqualTo(!l.name().equals("audit")));
         assertThat(ArchiveStoreType.settings(c).maintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void theArchiveFollowsTheDataDirGivenOnTheCommandLine() throws Exception {
-        LoglaneConfig c = Components.LOADER.load(List.of(BUNDLED),
+        LoglaneConfig c = RegisteredTypes.LOADER.load(List.of(BUNDLED),
                 List.of(new CommandLineFlag("--data", "server.data_dir", "/tmp/elsewhere")));
         assertThat(ArchiveStoreType.settings(c).dir()).isEqualTo(Path.of("/tmp/elsewhere/archive"));
     }

@@ -17,6 +17,6 @@ class ConfigReferenceDocTest {
         Path doc = Path.of("..", "docs", "configuration.md");
         assertThat(Files.readString(doc))
                 .as("regenerate with: ./loglane config-reference > docs/configuration.md")
-                .isEqualTo(ConfigReference.markdown(Components.LOADER.schema()));
+                .isEqualTo(ConfigReference.markdown(RegisteredTypes.LOADER.schema()));
     }
 }

@@ -20,8 +20,8 @@ import org.msgpack.core.MessageUnpacker;
 class InputsFromConfigTest {
     @Test
     void everyDeclaredInputTypeIsRegistered() {
-        assertThat(Components.LOADER.schema().inputTypes()).containsExactlyElementsOf(InputTypes.BUILT_IN.types());
-        assertThat(Components.CATALOG.inputs()).as("each type's keys are the ones the loader validates")
+        assertThat(RegisteredTypes.LOADER.schema().inputTypes()).containsExactlyElementsOf(InputTypes.BUILT_IN.types());
+        assertThat(RegisteredTypes.CATALOG.inputs()).as("each type's keys are the ones the loader validates")
                 .containsExactlyElementsOf(InputTypes.BUILT_IN.keys());
     }
 

@@ -13,8 +13,8 @@ class StoreTypesTest {
     @Test
     void everyDestinationIsRegistered(@TempDir Path dir) {
         StoreTypes types = StoreTypes.builtIn(new LocalArchiveStorage(dir), new OpenIndexSinks());
-        assertThat(Components.LOADER.schema().destinations()).containsExactlyElementsOf(types.names());
-        assertThat(Components.CATALOG.stores()).as("each type's keys are the ones the loader validates")
+        assertThat(RegisteredTypes.LOADER.schema().destinations()).containsExactlyElementsOf(types.names());
+        assertThat(RegisteredTypes.CATALOG.stores()).as("each type's keys are the ones the loader validates")
                 .containsExactlyElementsOf(types.keys());
     }
 }

@@ -49,7 +49,7 @@ final class TestNode implements AutoCloseable {
                 archive:
                   flush_age: 1h
                 """.formatted(dir.resolve("data"));
-        LoglaneConfig config = Components.LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
+        LoglaneConfig config = RegisteredTypes.LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
                 new ConfigSource("test-base.yaml", base), new ConfigSource("test-overlay.yaml", overlay));
         return started(new TestNode(config));
     }
@@ -66,7 +66,7 @@ final class TestNode implements AutoCloseable {
                 lanes:
                   default: {}
                 """.formatted(dir.resolve("data"));
-        return started(new TestNode(Components.LOADER.load(new ConfigSource("test-base.yaml", base), new ConfigSource("test.yaml", yaml))));
+        return started(new TestNode(RegisteredTypes.LOADER.load(new ConfigSource("test-base.yaml", base), new ConfigSource("test.yaml", yaml))));
     }
 
     private static TestNode started(TestNode t) throws Exception {

@@ -17,6 +17,8 @@ import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.inputs.forward.ForwardKeys;
 import io.loglane.inputs.http.HttpKeys;
@@ -254,6 +256,30 @@ class RouterTest {
         stream.lane("access").failWith = null;
         stream.lane("audit").failWith = new IllegalStateException("bug");
         assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.STORAGE_ERROR);
+    }
+
+    @Test
+    void aRefusalOfASplitRequestSaysWhichPartTheOtherLanesStored() throws Exception {
+        router(null);
+        stream.lane("audit").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        RecordBlock b = block(rec("log_type", "audit"), rec("log", ACCESS), rec("log", "other"));
+        CompletableFuture<IngestResult> f = router.submit(request("app", b, null));
+        assertThat(reasonOf(f)).isEqualTo(Reason.STORAGE_ERROR);
+        IngestRejectedException e = (IngestRejectedException) f.exceptionNow();
+        assertThat(e.stored()).as("access and default stored their parts").isEqualTo(new IngestResult(2, 0));
+
+        SourceTally tally = new SourceLedger(registry, 10).tally(new Source("http", "10.0.0.1"), "app");
+        tally.received(3, 1);
+        tally.failed(e.reason().label(), 3, e);
+        assertThat(tally.status().rejected()).as("only the failed lane's part").containsExactly(Map.entry("storage_error", 1L));
+        assertThat(tally.status().accepted()).isEqualTo(2);
+        assertThat(tally.status().pending()).isZero();
+
+        stream.lane("access").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        stream.lane("default").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        CompletableFuture<IngestResult> none = router.submit(request("app", b, null));
+        assertThat(reasonOf(none)).isEqualTo(Reason.STORAGE_ERROR);
+        assertThat(((IngestRejectedException) none.exceptionNow()).stored()).as("nothing stored").isEqualTo(new IngestResult(0, 0));
     }
 
     @Test

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port: ingest, the API and {@code /metrics}. Handlers stay thin; each route's
+ * The one HTTP port: ingest, the API, {@code /metrics} and the web UI ({@link WebUi}). Handlers stay thin; each route's
  * statuses are listed here.
  *
  * <table>
@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
  *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
+ *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
@@ -77,6 +78,7 @@ public final class HttpApi implements Component {
     private final Clock clock;
     private final int port;
     private final RateLimitedLog log;
+    private final WebUi ui = new WebUi();
     private Javalin app;
 
     /**
@@ -105,7 +107,9 @@ public final class HttpApi implements Component {
             cfg.http.maxRequestSize = settings.httpMaxBody();
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
+            ui.configure(cfg);
         });
+        ui.routes(app);
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));

@@ -1,7 +1,7 @@
 package io.loglane.app.cli;
 
+import io.loglane.app.RegisteredTypes;
 import io.loglane.core.config.ConfigException;
-import io.loglane.app.Components;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +21,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> all = ConfigFiles.resolve(files, noDefaults);
-        List<ConfigException> errors = Components.LOADER.check(all);
+        List<ConfigException> errors = RegisteredTypes.LOADER.check(all);
         if (errors.isEmpty()) {
             System.out.println("ok: " + all);
             return 0;

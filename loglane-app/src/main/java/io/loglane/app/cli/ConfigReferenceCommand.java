@@ -1,6 +1,6 @@
 package io.loglane.app.cli;
 
-import io.loglane.app.Components;
+import io.loglane.app.RegisteredTypes;
 import io.loglane.core.config.ConfigReference;
 import picocli.CommandLine.Command;
 
@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
 final class ConfigReferenceCommand implements Runnable {
     @Override
     public void run() {
-        System.out.print(ConfigReference.markdown(Components.LOADER.schema()));
+        System.out.print(ConfigReference.markdown(RegisteredTypes.LOADER.schema()));
     }
 }

@@ -1,7 +1,7 @@
 package io.loglane.app.cli;
 
+import io.loglane.app.RegisteredTypes;
 import io.loglane.core.config.ConfigException;
-import io.loglane.app.Components;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ final class ServerLocator {
     /** {@code server.data_dir} of the bundled configuration, or {@code ./data} when it cannot be read. */
     private static Path defaultDataDir() {
         try {
-            return Components.LOADER.load(List.of(ConfigFiles.defaultConfig())).server().dataDir();
+            return RegisteredTypes.LOADER.load(List.of(ConfigFiles.defaultConfig())).server().dataDir();
         } catch (ConfigException e) {
             return Path.of("data");
         }

@@ -3,7 +3,7 @@ package io.loglane.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loglane.app.LoglaneNode;
-import io.loglane.app.Components;
+import io.loglane.app.RegisteredTypes;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
@@ -48,7 +48,7 @@ final class SqlCommand implements Callable<Integer> {
                     System.err.println("error: --flush asks a running server; it cannot be combined with --data");
                     return 2;
                 }
-                LoglaneConfig cfg = Components.LOADER.load(ConfigFiles.resolve(null, false));
+                LoglaneConfig cfg = RegisteredTypes.LOADER.load(ConfigFiles.resolve(null, false));
                 try (SqlEngine engine = new SqlEngine(data.resolve("archive"), LoglaneNode.laneFields(cfg), cfg.query())) {
                     engine.start();
                     QueryResult r = engine.execute(sql);

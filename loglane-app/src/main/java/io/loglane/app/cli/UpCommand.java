@@ -1,9 +1,9 @@
 package io.loglane.app.cli;
 
 import io.loglane.app.LoglaneNode;
-import io.loglane.core.config.ConfigException;
-import io.loglane.app.Components;
+import io.loglane.app.RegisteredTypes;
 import io.loglane.core.config.CommandLineFlag;
+import io.loglane.core.config.ConfigException;
 import io.loglane.core.config.LoglaneConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> files = ConfigFiles.resolve(configs, noDefaults);
         List<CommandLineFlag> flags = flags();
-        List<ConfigException> errors = Components.LOADER.check(files, flags);
+        List<ConfigException> errors = RegisteredTypes.LOADER.check(files, flags);
         if (!errors.isEmpty()) {
             for (ConfigException e : errors) {
                 System.err.println("config error: " + e.getMessage());
@@ -61,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
             System.err.println(errors.size() + " config error(s); nothing started (`./loglane check-config` checks files alone)");
             return 2;
         }
-        LoglaneConfig cfg = Components.LOADER.load(files, flags);
+        LoglaneConfig cfg = RegisteredTypes.LOADER.load(files, flags);
         LoglaneNode node = new LoglaneNode(cfg, Clock.systemUTC());
         Path dataDir = cfg.server().dataDir();
         AtomicBoolean closed = new AtomicBoolean();

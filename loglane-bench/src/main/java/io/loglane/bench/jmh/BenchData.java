@@ -2,10 +2,10 @@ package io.loglane.bench.jmh;
 
 import java.util.stream.Stream;
 import java.util.Comparator;
+import io.loglane.app.RegisteredTypes;
 import io.loglane.app.cli.ConfigFiles;
 import io.loglane.bench.ingest.FrameFactory;
 import io.loglane.core.config.ConfigException;
-import io.loglane.app.Components;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.config.LoglaneConfig;
@@ -43,7 +43,7 @@ final class BenchData {
     static LoglaneConfig bundledConfig(String overlay) throws IOException, ConfigException {
         Path file = ConfigFiles.defaultConfig();
         ConfigSource base = new ConfigSource(file.toString(), Files.readString(file));
-        return overlay == null ? Components.LOADER.load(base) : Components.LOADER.load(base, new ConfigSource("jmh-overlay.yaml", overlay));
+        return overlay == null ? RegisteredTypes.LOADER.load(base) : RegisteredTypes.LOADER.load(base, new ConfigSource("jmh-overlay.yaml", overlay));
     }
 
     /** The limits of the config's first Forward input. */

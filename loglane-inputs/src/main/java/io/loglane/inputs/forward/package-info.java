@@ -1,6 +1,7 @@
 /**
  * The Fluent Forward protocol v1 input: {@link io.loglane.inputs.forward.ForwardInput} (lifecycle,
- * Netty server), {@link io.loglane.inputs.forward.ForwardConfig} (validated settings),
+ * Netty server), {@link io.loglane.inputs.forward.ForwardKeys} (its {@code inputs[forward].*} keys:
+ * bounds, defaults, docs), {@link io.loglane.inputs.forward.ForwardConfig} (validated settings),
  * {@link io.loglane.inputs.forward.ForwardDecoder} (stream framing, limits, error classes),
  * {@link io.loglane.inputs.forward.ForwardMessage} (one variant per mode) and the per-connection
  * handler that submits to {@link io.loglane.core.ingest.Ingest} and acks only once durable.

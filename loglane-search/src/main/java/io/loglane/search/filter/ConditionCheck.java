@@ -12,7 +12,8 @@ import java.util.Arrays;
  *       included.</li>
  *   <li>{@code = text} compares the value's text exactly, with leading/trailing {@code *} as
  *       wildcards; a number's text is its decimal form ({@code 4*} matches 404); {@code = *}
- *       holds for any value that fails none of the above, booleans included.</li>
+ *       holds for any value that fails none of the above, booleans included (a boolean has no
+ *       text: {@code = true} does not match it; {@code IS TRUE} does).</li>
  *   <li>{@code = number} and {@code < > <= >=} compare numerically with a number, or with a
  *       string that is a number ({@code "400"}); anything else fails them.</li>
  *   <li>{@code = %regex%} searches the value's text; {@code !=} is the negation of {@code =}.</li>

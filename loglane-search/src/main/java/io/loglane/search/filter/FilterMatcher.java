@@ -2,6 +2,8 @@ package io.loglane.search.filter;
 
 import io.loglane.core.event.RecordView;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Tests records against one {@link FilterPattern}. Records are read through {@link RecordView},
@@ -37,6 +39,20 @@ public final class FilterMatcher {
      */
     public boolean matches(RecordView view) throws IOException {
         return test.test(view, message.of(view));
+    }
+
+    /**
+     * The values a space-delimited pattern extracted from the record of the last {@link #matches}
+     * that returned true: {@code $name → field text} per named field, in pattern order, as AWS's
+     * TestMetricFilter reports them ({@code "$status": "404"}); empty for the other pattern kinds.
+     * Allocates: for answers, not for the hot path.
+     */
+    public Map<String, String> extractedValues() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (test instanceof SpaceTest space) {
+            space.extracted(out);
+        }
+        return out;
     }
 
     /**

@@ -10,16 +10,21 @@ import java.util.List;
 
 /**
  * A record as the JSON event a JSON pattern reads: the record's row as every store holds it
- * ({@link RecordView}), as one object whose top-level properties are the columns and {@code attrs}:
- * <ul>
- *   <li>{@code message}, {@code host}, {@code container_id}, {@code container_name}, {@code source}
- *       (named as their columns, whichever record key they came from: a Docker {@code log} is
- *       {@code $.message});</li>
- *   <li>the lane's typed fields, named as their columns, from the parser's match of the message
- *       (so {@code $.status} works on an access line);</li>
- *   <li>every other record field by its own key ({@code attrs}), with nested objects and arrays.
- *       In a lane with the {@code json} parser that includes the fields of a JSON message.</li>
- * </ul>
+ * ({@link RecordView}), as one object. A top-level property {@code $.name} is, the first that
+ * exists:
+ * <ol>
+ *   <li>the lane's typed field {@code name}, from the parser's match of the message (so
+ *       {@code $.status} works on an access line);</li>
+ *   <li>the record field {@code name} of {@code attrs}, with nested objects and arrays. In a lane
+ *       with the {@code json} parser these include the fields of a JSON message, so an
+ *       application's own {@code message} or {@code msg} is {@code $.message} / {@code $.msg}, as
+ *       in CloudWatch;</li>
+ *   <li>the column {@code message}, {@code host}, {@code container_id}, {@code container_name} or
+ *       {@code source}, whichever record key it came from (a plain Docker {@code log} is
+ *       {@code $.message}).</li>
+ * </ol>
+ * The SQL form of {@code $.name} is therefore the typed column, else {@code attrs.name}, else the
+ * event column of that name.
  * The event is a <em>JSON event</em> ({@link #structured()}) only when it has fields of its own
  * beyond its message and where it came from: an {@code attrs} field or a typed field with a value.
  * A plain text line (message plus collector fields) is not, and no JSON pattern matches it, not
@@ -111,11 +116,6 @@ final class JsonEvent {
         switch (step) {
             case Selector.Key key -> {
                 String name = key.name();
-                int col = COLUMNS.indexOf(name);
-                if (col >= 0 && columns[col] >= 0) {
-                    found.add(view.valueStart(columns[col]), view.valueEnd(columns[col]));
-                    return;
-                }
                 for (int k = 0; k < typedNames.length; k++) {
                     if (typedNames[k].equals(name) && matched()) {
                         if (typedPresent(k)) {
@@ -129,6 +129,10 @@ final class JsonEvent {
                         found.add(view.valueStart(i), view.valueEnd(i));
                         return;
                     }
+                }
+                int col = COLUMNS.indexOf(name);
+                if (col >= 0 && columns[col] >= 0) {
+                    found.add(view.valueStart(columns[col]), view.valueEnd(columns[col]));
                 }
             }
             case Selector.Any any -> {

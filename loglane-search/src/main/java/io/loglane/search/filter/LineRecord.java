@@ -8,10 +8,10 @@ import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 
 /**
- * A raw log line as a record: {@code {"message": line}}, with the fields of a line that is one
- * JSON object lifted to the top level exactly as a lane with the {@code json} parser stores it
- * ({@link JsonMessage#lift}). This is how a line given on its own (the filter-test API and CLI)
- * becomes the same event the stores would hold.
+ * A raw log line as a record: {@code {"log": line}}, as Docker's logging driver and FireLens ship
+ * it, with the fields of a line that is one JSON object lifted to the top level exactly as a lane
+ * with the {@code json} parser stores it ({@link JsonMessage#lift}). This is how a line given on
+ * its own (the filter-test API and CLI) becomes the same event the stores would hold.
  *
  * <p>Thread-safety: not thread-safe; one per matcher.
  */
@@ -24,7 +24,7 @@ final class LineRecord {
         byte[] record;
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             p.packMapHeader(1);
-            p.packString("message");
+            p.packString("log");
             p.packRawStringHeader(text.length);
             p.writePayload(text);
             record = p.toByteArray();

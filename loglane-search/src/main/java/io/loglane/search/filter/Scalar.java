@@ -117,7 +117,10 @@ final class Scalar {
             return true;
         }
         // not a plain integer: only a decimal or exponent form can still be a number
-        for (int k = offset; k < end; k++) {
+        if (n == 0 && (i == end || array[i] != '.')) {
+            return false; // no digit before anything else: "-", "GET", … refused without allocating
+        }
+        for (int k = i; k < end; k++) {
             byte c = array[k];
             if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
                 return false; // the usual non-number text is refused here, without allocating

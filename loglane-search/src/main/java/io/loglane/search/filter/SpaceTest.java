@@ -2,7 +2,9 @@ package io.loglane.search.filter;
 
 import io.loglane.core.event.RecordView;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * A space-delimited pattern against the message's fields ({@link MessageFields}). Without
@@ -15,6 +17,7 @@ import java.util.Arrays;
  */
 final class SpaceTest implements RecordTest {
     private final ConditionTree.Node[] conditions; // per slot; null: any field (or an ellipsis)
+    private final String[] names; // per slot; null for an ellipsis
     private final boolean[] ellipsis;
     private final boolean hasEllipsis;
     private final MessageFields fields = new MessageFields();
@@ -26,7 +29,11 @@ final class SpaceTest implements RecordTest {
         int n = pattern.slots().size();
         conditions = new ConditionTree.Node[n];
         ellipsis = new boolean[n];
+        names = new String[n];
         for (int i = 0; i < n; i++) {
+            if (pattern.slots().get(i) instanceof PatternNode.Field f) {
+                names[i] = f.name();
+            }
             switch (pattern.slots().get(i)) {
                 case PatternNode.Ellipsis e -> ellipsis[i] = true;
                 case PatternNode.Field f -> conditions[i] = f.condition() == null ? null
@@ -76,6 +83,27 @@ final class SpaceTest implements RecordTest {
             }
         }
         return reach[0];
+    }
+
+    /**
+     * After {@link #test} returned true: each named slot's field as {@code $name → text}, in slot
+     * order (AWS TestMetricFilter's {@code extractedValues}). Where {@code ...} could take more or
+     * fewer fields, it takes as few as a match allows.
+     */
+    void extracted(Map<String, String> out) {
+        int n = fields.count;
+        int width = n + 1;
+        for (int j = 0, i = 0; j < conditions.length; j++) {
+            if (ellipsis[j]) {
+                while (!reach[(j + 1) * width + i]) {
+                    i++;
+                }
+            } else {
+                int s = fields.start[i];
+                out.put("$" + names[j], new String(text, s, fields.end[i] - s, StandardCharsets.UTF_8));
+                i++;
+            }
+        }
     }
 
     private boolean fieldMatches(int slot, int field) throws IOException {

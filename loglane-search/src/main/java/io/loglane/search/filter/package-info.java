@@ -16,7 +16,7 @@
  * Terms, standalone regexes and space-delimited patterns read the record's <em>message</em> (the
  * first of {@code log}, {@code message}, {@code msg} holding a string); a record without one reads
  * as the empty text. A raw line given on its own (filter-test) is the record
- * {@code {"message": line}} with a JSON object's fields lifted as the {@code json} parser lifts them.
+ * {@code {"log": line}} with a JSON object's fields lifted as the {@code json} parser lifts them.
  *
  * <h2>Terms</h2>
  * A term matches a case-sensitive substring of the message, with no word boundary (S4:
@@ -39,11 +39,12 @@
  * {@code ^}/{@code $} anchor at the start/end of the message, or of the value.
  *
  * <h2>JSON patterns</h2>
- * The JSON event of a record is its row as every store holds it ({@code JsonEvent}): the columns
- * {@code message}, {@code host}, {@code container_id}, {@code container_name}, {@code source} under
- * those names, the lane's typed fields (an access line's {@code $.status}), and the {@code attrs}
- * fields by their keys, nested values kept (in a {@code json}-parser lane these include a JSON
- * message's fields). Only a record with fields of its own (an {@code attrs} field or a typed value)
+ * The JSON event of a record is its row as every store holds it ({@code JsonEvent}): the lane's
+ * typed fields (an access line's {@code $.status}), the {@code attrs} fields by their keys, nested
+ * values kept (in a {@code json}-parser lane these include a JSON message's fields, so an
+ * application's {@code $.message} is its own), and the columns {@code message}, {@code host},
+ * {@code container_id}, {@code container_name}, {@code source} under those names where no field
+ * of that name comes first. Only a record with fields of its own (an {@code attrs} field or a typed value)
  * is a JSON event; a plain line is not, and no JSON pattern matches it, {@code NOT EXISTS} included
  * (derived). JSON after a text prefix is not a JSON event (ambiguity 4). Conditions follow
  * {@code ConditionCheck} (ambiguity 5): {@code !=} on a missing property is false; {@code = *}

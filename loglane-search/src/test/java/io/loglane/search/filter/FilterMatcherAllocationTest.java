@@ -73,7 +73,9 @@ class FilterMatcherAllocationTest {
         String[] lines = {
                 "10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"POST /api/v1/orders HTTP/1.1\" 503 2326 \"-\" \"curl/8\" 0.120",
                 "10.0.0.2 - - [10/Oct/2000:13:55:37 -0700] \"GET /static/app.js HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\" 0.002",
-                "10.0.0.3 - - [10/Oct/2000:13:55:38 -0700] \"GET /api/v1/users HTTP/1.1\" 500 1500 \"-\" \"Mozilla/5.0\" 0.300"};
+                "10.0.0.3 - - [10/Oct/2000:13:55:38 -0700] \"GET /api/v1/users HTTP/1.1\" 500 1500 \"-\" \"Mozilla/5.0\" 0.300",
+                // bytes "-": a numeric condition on a field that is no number
+                "10.0.0.4 - - [10/Oct/2000:13:55:39 -0700] \"GET /old HTTP/1.1\" 410 - \"-\" \"curl/8\" 0.001"};
         byte[][] out = new byte[lines.length][];
         for (int i = 0; i < lines.length; i++) {
             Map<String, Object> rec = new LinkedHashMap<>();

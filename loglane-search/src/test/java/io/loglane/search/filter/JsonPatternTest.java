@@ -114,8 +114,11 @@ class JsonPatternTest extends PatternTableTest {
                 row("{ $.eventType = %^Trail% }", CLOUDTRAIL, false),
                 row("{ $.eventType != %Trail% }", CLOUDTRAIL, false),
                 row("{ $.sourceIPAddress = %^123\\.123\\.\\d+\\.\\d+$% }", CLOUDTRAIL, true),
-                // the event's columns are properties too: a JSON line's $.message is the line
+                // the event's columns are properties too: a JSON line without its own message field has the line as $.message
                 row("{ $.message = \"*UpdateTrail*\" }", CLOUDTRAIL, true),
+                // an application's own message / msg field is $.message / $.msg, as in CloudWatch
+                row("{ $.message = \"disk full\" }", "{\"message\": \"disk full\", \"level\": \"error\"}", true),
+                row("{ $.msg = \"disk full\" }", "{\"msg\": \"disk full\", \"level\": \"error\"}", true),
                 // a JSON pattern never matches a non-JSON event, not even NOT EXISTS (derived)
                 row("{ $.eventType = * }", "eventType=UpdateTrail", false),
                 row("{ $.x NOT EXISTS }", "plain text line", false),

@@ -62,6 +62,8 @@ class RegexPatternTest extends PatternTableTest {
                 error("%a\\1%", "Unsupported escape '\\1' in regex", 2),
                 error("%a\\xZ1%", "'\\x' must be followed by two hex digits", 2),
                 error("%abc", "Missing closing '%' of the regex", 0),
+                // ambiguity 7: the documentation's own example lacks its closing %
+                error("%abcc|ab[^c]$", "Missing closing '%' of the regex", 0),
                 error("%%", "Empty regex", 0),
                 error("%abc% x", "Unexpected text after the regex", 6),
                 error("%a**%", "Invalid regex %a**%: invalid nested repetition operator", 0));

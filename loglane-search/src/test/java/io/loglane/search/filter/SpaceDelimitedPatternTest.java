@@ -1,6 +1,10 @@
 package io.loglane.search.filter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** Space-delimited patterns (FILTER-PATTERNS.md §4 and ambiguities 1, 9, 10). */
@@ -75,5 +79,33 @@ class SpaceDelimitedPatternTest extends PatternTableTest {
                 error("[a = (x)]", "Invalid character(s) in term '('", 5),
                 error("[a.b]", "Invalid character(s) in term '.'", 2),
                 error("[a = 1 &&]", "Expected a field name or '...'", 9));
+    }
+
+    @Test
+    void namedFieldsAreExtractedAsTestMetricFilterReportsThem() {
+        FilterMatcher m = FilterPattern.compile("[ip, user, username, timestamp, request, status_code, bytes]").matcher();
+        assertThat(m.matches(OK)).isTrue();
+        // S1's extracted values for this line
+        assertThat(m.extractedValues()).containsExactly(
+                entry("$ip", "127.0.0.1"), entry("$user", "-"), entry("$username", "frank"),
+                entry("$timestamp", "10/Oct/2000:13:25:15 -0700"), entry("$request", "GET /apache_pb.gif HTTP/1.0"),
+                entry("$status_code", "200"), entry("$bytes", "1534"));
+    }
+
+    @Test
+    void anEllipsisTakesAsFewFieldsAsTheMatchAllows() {
+        FilterMatcher m = FilterPattern.compile("[ip, ..., status_code = 4*, ...]").matcher();
+        assertThat(m.matches(NOT_FOUND)).isTrue();
+        assertThat(m.extractedValues()).containsExactly(entry("$ip", "127.0.0.1"), entry("$status_code", "404"));
+        FilterMatcher w = FilterPattern.compile("[a, ..., b = x*]").matcher();
+        assertThat(w.matches("1 x1 2 x2")).isTrue();
+        assertThat(w.extractedValues()).containsExactly(entry("$a", "1"), entry("$b", "x2"));
+    }
+
+    @Test
+    void otherPatternKindsExtractNothing() {
+        FilterMatcher m = FilterPattern.compile("{ $.a = 1 }").matcher();
+        assertThat(m.matches("{\"a\": 1}")).isTrue();
+        assertThat(m.extractedValues()).isEmpty();
     }
 }

@@ -67,6 +67,7 @@ public final class IndexSink implements Sink {
     private final String lane;
     private final IndexSettings settings;
     private final IndexLayout layout;
+    private final int partition;
     private final Retention retention;
     private final Clock clock;
     private final DocumentMapper mapper;
@@ -92,10 +93,25 @@ public final class IndexSink implements Sink {
 
     public IndexSink(String lane, RecordParser parserOrNull, IndexSettings settings, Retention retention,
             MeterRegistry registry, Clock clock) {
+        this(io.loglane.stream.Partitions.SINGLE, lane, parserOrNull, settings, retention, registry, clock);
+    }
+
+    /**
+     * A sink for one stream partition of the lane. Partition 0 keeps its day indices under
+     * {@code <dir>/<lane>/}; another partition's are under {@code <dir>/partition-<p>/<lane>/}, so
+     * each partition has its own Lucene directories, commits and offset space (one IndexWriter per
+     * directory). Search reads partition 0, the only one a local stream has.
+     */
+    public IndexSink(int partition, String lane, RecordParser parserOrNull, IndexSettings settings, Retention retention,
+            MeterRegistry registry, Clock clock) {
         LaneNames.check(lane);
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must be >= 0: " + partition);
+        }
+        this.partition = partition;
         this.lane = lane;
         this.settings = settings;
-        this.layout = new IndexLayout(settings.dir());
+        this.layout = new IndexLayout(partitionRoot(settings.dir(), partition));
         this.retention = retention;
         this.clock = clock;
         this.mapper = new DocumentMapper(parserOrNull);
@@ -118,6 +134,14 @@ public final class IndexSink implements Sink {
     @Override
     public String store() { return STORE; }
 
+    @Override
+    public int partition() { return partition; }
+
+    /** Where the day indices of {@code partition} live under the index directory {@code dir}. */
+    public static java.nio.file.Path partitionRoot(java.nio.file.Path dir, int partition) {
+        return partition == io.loglane.stream.Partitions.SINGLE ? dir : dir.resolve("partition-" + partition);
+    }
+
     public String lane() { return lane; }
 
     public IndexLayout layout() { return layout; }
@@ -137,6 +161,10 @@ public final class IndexSink implements Sink {
     @Override
     public void write(StoredBatch batch) throws Exception {
         checkOpen();
+        if (batch.partition() != partition) {
+            throw new IllegalArgumentException("index " + lane + " delivers partition " + partition
+                    + ", not a batch of partition " + batch.partition());
+        }
         byte[] tag = batch.tag().getBytes(StandardCharsets.UTF_8);
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
         long offset = batch.baseOffset();

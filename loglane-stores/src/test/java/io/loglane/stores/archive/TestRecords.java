@@ -76,10 +76,15 @@ public final class TestRecords {
 
     /** {@code n} simple events, one per second from {@code startIso}, messages "line-&lt;offset&gt;". */
     public static StoredBatch lines(long baseOffset, int n, String startIso) {
+        return lines(baseOffset, n, startIso, "line-");
+    }
+
+    /** {@code n} simple events, one per second from {@code startIso}, messages "&lt;prefix&gt;&lt;offset&gt;". */
+    public static StoredBatch lines(long baseOffset, int n, String startIso, String prefix) {
         long t0 = nanos(startIso);
         List<Event> es = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            es.add(new Event(t0 + i * 1_000_000_000L, Map.of("log", "line-" + (baseOffset + i))));
+            es.add(new Event(t0 + i * 1_000_000_000L, Map.of("log", prefix + (baseOffset + i))));
         }
         return batch(baseOffset, "app.test", es);
     }

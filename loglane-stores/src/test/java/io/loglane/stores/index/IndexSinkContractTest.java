@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The {@link Sink} contract suite against the Lucene index, read back from the last commits (so
- * "durable" means what a Lucene commit holds). Batches start at 23:59:55, so most of them span two
- * day indices.
+ * "durable" means what a Lucene commit holds). Record {@code o} is at 23:59:55 + o seconds, so the
+ * first batches span two day indices.
  */
 class IndexSinkContractTest extends SinkContract {
     static final String LANE = "app";
@@ -25,18 +25,21 @@ class IndexSinkContractTest extends SinkContract {
     }
 
     @Override
-    protected Sink newSink(Path dir) {
-        return new IndexSink(LANE, null, settings(dir), new Retention(Duration.ZERO, 0), new SimpleMeterRegistry(),
+    protected Sink newSink(Path dir, int partition) {
+        return new IndexSink(partition, LANE, null, settings(dir), new Retention(Duration.ZERO, 0), new SimpleMeterRegistry(),
                 new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
     }
 
     @Override
-    protected StoredBatch batch(long baseOffset, int n) {
-        return TestRecords.lines(baseOffset, n, "2026-03-01T23:59:55Z");
+    protected StoredBatch batch(int partition, long baseOffset, int n) {
+        // A record's time is a function of its offset, as a redelivered record's is in a real stream.
+        String start = Instant.parse("2026-03-01T23:59:55Z").plusSeconds(baseOffset).toString();
+        StoredBatch b = TestRecords.lines(baseOffset, n, start, partition == 0 ? "line-" : "p" + partition + "-line-");
+        return new StoredBatch(partition, b.baseOffset(), b.tag(), b.receivedAtNanos(), b.records(), b.chunkId(), b.sourcePosition(), b.source());
     }
 
     @Override
-    protected List<Long> storedOffsets(Path dir) throws Exception {
-        return CommittedIndex.offsets(dir, LANE);
+    protected List<Long> storedOffsets(Path dir, int partition) throws Exception {
+        return CommittedIndex.offsets(IndexSink.partitionRoot(dir, partition), LANE);
     }
 }

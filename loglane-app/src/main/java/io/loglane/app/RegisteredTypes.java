@@ -11,12 +11,12 @@ import io.loglane.core.config.ConfigLoader;
  *
  * <p>Thread-safety: immutable.
  */
-public final class Components {
+public final class RegisteredTypes {
     /** Every registered input and store type's keys. */
     public static final ConfigCatalog CATALOG = new ConfigCatalog(InputTypes.BUILT_IN.keys(), StoreTypes.BUILT_IN_KEYS);
 
     /** The loader of this build's configuration. */
     public static final ConfigLoader LOADER = new ConfigLoader(CATALOG);
 
-    private Components() {}
+    private RegisteredTypes() {}
 }
