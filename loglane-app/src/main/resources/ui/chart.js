@@ -33,10 +33,7 @@ export function chartOf(result, width) {
   const xs = time ? rows.map((r) => Date.parse(r[0]) / 1000) : rows.map((r, i) => i);
   const data = [xs, ...series.map((i) => rows.map((r) => (r[i] == null ? null : Number(r[i]))))];
 
-  const style = getComputedStyle(document.documentElement);
-  const fg = style.getPropertyValue('--fg').trim() || '#222';
-  const grid = style.getPropertyValue('--grid').trim() || '#ddd';
-  const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const axis = axisStyle();
   // counts get whole-number ticks, not 0.5 events
   const integers = data.slice(1).every((values) => values.every((v) => v == null || Number.isInteger(v)));
   const node = h('div', { class: 'chart', role: 'img', 'aria-label': `Chart of ${series.map((i) => columns[i].name).join(', ')} by ${columns[0].name}` });
@@ -45,8 +42,7 @@ export function chartOf(result, width) {
     height: 320,
     scales: {
       x: time ? { time: true } : { time: false, range: [-0.5, rows.length - 0.5] },
-      // counts read wrong without their zero: the y axis always includes it
-      y: { range: (u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(0, max), 0.1, true) },
+      y: { range: withZero },
     },
     axes: [
       time ? axis : { ...axis, splits: () => categorySplits(rows.length), values: (u, splits) => splits.map((i) => shorten(labels[i])) },
@@ -66,6 +62,63 @@ export function chartOf(result, width) {
   };
   const plot = new uPlot(opts, data, node);
   return { node, dispose: () => plot.destroy(), resize: (w) => plot.setSize({ width: Math.max(320, w), height: 320 }) };
+}
+
+/**
+ * Counts per time bucket as bars (the Explorer's histogram) in {@code parent}: bar i covers
+ * [xs[i], xs[i] + bucketSeconds). Clicking a bar or dragging across bars calls onZoom(fromSec, toSec)
+ * with whole buckets. Returns the uPlot (destroy(), setSize()).
+ */
+export function timeBars(parent, xs, counts, bucketSeconds, size, onZoom) {
+  loadStyles();
+  const axis = axisStyle();
+  const start = xs.length ? xs[0] : 0;
+  const bucketAt = (x) => start + Math.floor((x - start) / bucketSeconds) * bucketSeconds;
+  let dragged = false;
+  const opts = {
+    ...size,
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
+    scales: {
+      x: { time: true, range: (u, min, max) => [xs.length ? start : min, xs.length ? xs[xs.length - 1] + bucketSeconds : max] },
+      y: { range: withZero },
+    },
+    axes: [axis, { ...axis, incrs: INTEGER_STEPS, size: 56 }],
+    series: [{}, { label: 'hits', stroke: COLORS[0], fill: COLORS[0] + '99', width: 1, points: { show: false }, paths: uPlot.paths.bars({ size: [0.9, 100], align: 1 }) }],
+    hooks: {
+      setSelect: [(u) => {
+        if (u.select.width < 3) return;
+        const a = u.posToVal(u.select.left, 'x');
+        const b = u.posToVal(u.select.left + u.select.width, 'x');
+        dragged = true;
+        u.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
+        onZoom(bucketAt(a), bucketAt(b) + bucketSeconds);
+      }],
+      ready: [(u) => u.over.addEventListener('click', () => {
+        if (dragged) {
+          dragged = false;
+          return;
+        }
+        if (u.cursor.left == null || u.cursor.left < 0) return;
+        const from = bucketAt(u.posToVal(u.cursor.left, 'x'));
+        if (from >= start && from < start + xs.length * bucketSeconds) onZoom(from, from + bucketSeconds);
+      })],
+    },
+  };
+  return new uPlot(opts, [xs, counts], parent);
+}
+
+/** Axis colours from the page's palette (light or dark), read when a chart is drawn. */
+function axisStyle() {
+  const style = getComputedStyle(document.documentElement);
+  const fg = style.getPropertyValue('--fg').trim() || '#222';
+  const grid = style.getPropertyValue('--grid').trim() || '#ddd';
+  return { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+}
+
+/** A y range that always includes zero: counts read wrong without it. */
+function withZero(u, min, max) {
+  return uPlot.rangeNum(Math.min(0, min), Math.max(0, max), 0.1, true);
 }
 
 function loadStyles() {

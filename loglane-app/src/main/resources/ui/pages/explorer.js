@@ -1,14 +1,407 @@
-/** Explorer: a placeholder until search lands; points to SQL, which can already answer. */
-import { h } from '../dom.js';
+/**
+ * Explorer: search one lane's index over a time range. A lane picker (lanes whose stores include
+ * the index), quick and absolute ranges, a query bar (Enter runs; the syntax the server chose is
+ * shown; a refused query is marked at the position the 400 names), the histogram (click a bar or
+ * drag across bars to zoom), and the hits newest first in a virtualized list (only the rows in
+ * view are in the DOM, so any number of loaded rows stays under the node budget), one open hit
+ * shown below as a field table and as JSON, and "load more" through the answer's cursor.
+ *
+ * The whole view lives in the URL (lane, q, syntax, from, to, open), so a link reproduces it and
+ * back/forward restore it. Log text reaches the page only as text nodes (dom.js).
+ *
+ * Hooks for what other items add: {@link FIELD_HOOKS} (a field sidebar from /api/v1/fields and
+ * include/exclude from /fields/{name}/top), the context view (/api/v1/context) on the open hit,
+ * and live tail (/api/v1/tail, Server-Sent Events).
+ */
+import { h, replace } from '../dom.js';
+import { getJson } from '../api.js';
+import { readState, writeState } from '../state.js';
+import { formatCount, formatTime } from '../format.js';
+
+const DEFAULTS = { lane: '', q: '', syntax: '', from: '15m', to: '', open: '' };
+const QUICK_RANGES = ['15m', '1h', '24h', '7d'];
+const PAGE = 200;
+/** Height of one result row in px (rows are one line, cut with an ellipsis); the list is virtualized on it. */
+const ROW_HEIGHT = 24;
+/** Rows drawn above and below the visible ones, so scrolling does not show blank space. */
+const OVERSCAN = 15;
+/** Characters of one message drawn in a row; the open hit shows it all. */
+const MAX_ROW_CHARS = 500;
+/** Characters of the open hit's JSON pretty-printed; longer records are shown as one line. */
+const MAX_PRETTY_CHARS = 200_000;
+const LEVEL_FIELDS = ['level', 'severity', 'lvl', 'log_level', 'loglevel'];
+
+/** Where the field sidebar and context view plug in once /api/v1/fields and /api/v1/context exist. */
+export const FIELD_HOOKS = { fieldsUrl: '/api/v1/fields', contextUrl: '/api/v1/context', tailUrl: '/api/v1/tail' };
 
 export function mount(root) {
-  root.append(
-    h('section', { class: 'page' },
-      h('h1', {}, 'Explorer'),
-      h('p', { class: 'muted' }, 'Search with a histogram, field filters and live tail is coming here.'),
-      h('p', { class: 'muted' }, 'Until then, the ', h('a', { href: '/sql' }, 'SQL console'),
-        ' answers questions over the archive, e.g. ',
-        h('a', { href: '/sql?q=' + encodeURIComponent("SELECT ts, lane, message FROM logs WHERE message ILIKE '%error%' ORDER BY ts DESC LIMIT 100") },
-          'the latest 100 lines that mention error'), '.')));
-  return { update() {}, unmount() {} };
+  const laneSelect = h('select', { id: 'explorer-lane', 'aria-label': 'Lane', onchange: () => navigate({ lane: laneSelect.value, open: null }) });
+  const quick = QUICK_RANGES.map((r) => h('button', { type: 'button', dataset: { range: r }, onclick: () => navigate({ from: r, to: null, open: null }) }, r));
+  const fromInput = h('input', { id: 'explorer-from', class: 'time', 'aria-label': 'From (ISO-8601, epoch ms, or 15m before now)', spellcheck: 'false' });
+  const toInput = h('input', { id: 'explorer-to', class: 'time', 'aria-label': 'To (empty = now)', placeholder: 'now', spellcheck: 'false' });
+  const rangeForm = h('form', { class: 'range', onsubmit: (e) => { e.preventDefault(); navigate({ from: fromInput.value.trim() || '15m', to: toInput.value.trim(), open: null }); } },
+    h('div', { class: 'tabs', role: 'group', 'aria-label': 'Quick ranges' }, quick),
+    fromInput, h('span', { class: 'muted' }, '→'), toInput, h('button', { type: 'submit' }, 'Apply'));
+
+  const query = h('input', {
+    id: 'explorer-query', class: 'query', 'data-main-input': true, spellcheck: 'false', autocomplete: 'off',
+    'aria-label': 'Query', placeholder: 'ERROR -timeout   { $.status >= 500 }   status:[500 TO 599] AND method:POST',
+  });
+  const syntaxSelect = h('select', { id: 'explorer-syntax', 'aria-label': 'Syntax' },
+    h('option', { value: '' }, 'auto'), h('option', { value: 'filter' }, 'filter pattern'), h('option', { value: 'lucene' }, 'Lucene'));
+  const run = h('button', { type: 'submit', class: 'primary' }, 'Search');
+  const syntaxShown = h('span', { class: 'syntax-shown muted', 'aria-live': 'polite' });
+  const queryError = h('div', { class: 'query-error', role: 'alert', hidden: true });
+  const queryForm = h('form', { class: 'query-form', onsubmit: (e) => { e.preventDefault(); navigate({ q: query.value.trim(), syntax: syntaxSelect.value, open: null }); } },
+    query, syntaxSelect, run, syntaxShown);
+  const help = h('details', { class: 'syntax-help' }, h('summary', {}, 'Syntax'),
+    h('ul', {},
+      h('li', {}, h('b', {}, 'Filter pattern'), ' (CloudWatch): ', h('code', {}, 'ERROR -timeout'), ' terms are case-sensitive substrings; ',
+        h('code', {}, '"a phrase"'), ', ', h('code', {}, '?alt ?alt'), ', ', h('code', {}, '{ $.status >= 500 && $.path = "/api/*" }'), ', ',
+        h('code', {}, '[ip, user, ..., status = 5*]'), '.'),
+      h('li', {}, h('b', {}, 'Lucene'), ': ', h('code', {}, 'status:[500 TO 599] AND method:POST'), ', ', h('code', {}, 'message:"disk full"'), ', ',
+        h('code', {}, 'path:/api*'), '. The histogram counts Lucene queries (and the empty query).'),
+      h('li', {}, 'Auto picks the syntax from the query; the answer says which it used.')));
+
+  const histogram = h('div', { class: 'histogram', 'aria-label': 'Matches over time' });
+  const status = h('p', { class: 'status', role: 'status' });
+  const spacer = h('div', { class: 'spacer' });
+  const pane = h('div', { class: 'results-pane', role: 'grid', 'aria-label': 'Hits, newest first', tabindex: 0 }, spacer);
+  const more = h('button', { type: 'button', class: 'more', hidden: true, onclick: () => loadMore() }, 'Load more');
+  const detail = h('div', { class: 'hit-detail' });
+  const body = h('div', { class: 'explorer-body' }, histogram, status, pane, more, detail);
+
+  root.append(h('section', { class: 'page explorer' },
+    h('div', { class: 'page-head' }, h('h1', {}, 'Explorer'), laneSelect, rangeForm),
+    queryForm, queryError, help, body));
+
+  let state = readState(DEFAULTS);
+  let lanes = null; // names of lanes with an index store
+  let hits = [];
+  let answer = null;
+  let inFlight = null;
+  let plot = null;
+  let drawn = ''; // the first:last row window last drawn
+
+  pane.addEventListener('scroll', () => requestAnimationFrame(drawRows));
+  pane.addEventListener('click', (e) => {
+    const row = e.target.closest('[data-offset]');
+    if (row) toggle(row.dataset.offset);
+  });
+  pane.addEventListener('keydown', onListKey);
+  const resize = new ResizeObserver(() => { plot?.setSize(plotSize()); drawn = ''; drawRows(); });
+  resize.observe(body);
+
+  /** Changes the view: writes the URL (a history entry) and loads what changed. */
+  function navigate(values) {
+    writeState(values, { push: true });
+    restore();
+  }
+
+  async function restore() {
+    state = readState(DEFAULTS);
+    query.value = state.q;
+    syntaxSelect.value = state.syntax === 'filter' || state.syntax === 'lucene' ? state.syntax : '';
+    fromInput.value = state.from;
+    toInput.value = state.to;
+    for (const b of quick) b.setAttribute('aria-pressed', String(b.dataset.range === state.from && !state.to));
+    if (lanes == null) {
+      try {
+        lanes = await lanesWithIndex();
+      } catch (e) {
+        showFailure(e.message);
+        return;
+      }
+    }
+    replace(laneSelect, lanes.map((name) => h('option', { value: name }, name)));
+    if (lanes.length === 0) {
+      showEmpty('No lane is delivered to the index, so there is nothing to search. Add "index" to a lane\'s to: in config/loglane.yaml, '
+        + 'or ask the SQL console, which reads the archive.');
+      return;
+    }
+    if (!lanes.includes(state.lane)) {
+      writeState({ lane: lanes.includes('access') ? 'access' : lanes[0] });
+      state = readState(DEFAULTS);
+    }
+    laneSelect.value = state.lane;
+    search();
+  }
+
+  async function search() {
+    inFlight?.abort();
+    const controller = new AbortController();
+    inFlight = controller;
+    const params = { lane: state.lane, q: state.q, syntax: state.syntax, from: state.from, to: state.to };
+    hideQueryError();
+    status.classList.remove('error');
+    replace(status, 'Searching…');
+    run.disabled = true;
+    const histogramDone = drawHistogram(params, controller.signal);
+    try {
+      answer = await getJson(url('/api/v1/search', { ...params, limit: PAGE }), { signal: controller.signal });
+      hits = answer.hits;
+      pane.hidden = false;
+      syntaxShown.textContent = `syntax: ${answer.syntax}`;
+      describe();
+      pane.scrollTop = 0;
+      drawn = '';
+      drawRows();
+      showOpen();
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      hits = [];
+      answer = null;
+      pane.hidden = true;
+      drawn = '';
+      drawRows();
+      replace(detail);
+      more.hidden = true;
+      if (e.status === 400 && e.body && /^bad_query/.test(e.body.error || '')) showQueryError(e.body);
+      else showFailure(e.message);
+    } finally {
+      if (inFlight === controller) run.disabled = false;
+    }
+    await histogramDone;
+  }
+
+  async function loadMore() {
+    if (!answer?.next_cursor) return;
+    const controller = new AbortController();
+    inFlight?.abort();
+    inFlight = controller;
+    more.disabled = true;
+    try {
+      const next = await getJson(url('/api/v1/search', {
+        lane: state.lane, q: state.q, syntax: state.syntax, from: answer.from, to: answer.to, limit: PAGE, cursor: answer.next_cursor,
+      }), { signal: controller.signal });
+      hits = hits.concat(next.hits);
+      answer = { ...answer, next_cursor: next.next_cursor, total: next.total, total_relation: next.total_relation };
+      describe();
+      drawn = '';
+      drawRows();
+    } catch (e) {
+      if (e.name !== 'AbortError') showFailure(e.message);
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  function describe() {
+    const total = answer.total_relation === 'eq' ? formatCount(answer.total) : `≥ ${formatCount(answer.total)}`;
+    const span = `${formatWhen(answer.from)} → ${formatWhen(answer.to)}`;
+    replace(status,
+      h('span', { class: 'total', dataset: { relation: answer.total_relation } }, `${total} hit${answer.total === 1 ? '' : 's'}`),
+      ` · ${formatCount(hits.length)} loaded · ${span} · from ${answer.stores.map((s) => s.store).join(', ')}`);
+    more.hidden = !answer.next_cursor;
+    if (hits.length === 0) {
+      replace(spacer, h('div', { class: 'empty-state' },
+        h('p', {}, `No hits in ${state.lane} between ${formatWhen(answer.from)} and ${formatWhen(answer.to)}.`),
+        h('p', {}, 'Widen the range (', QUICK_RANGES.slice(1).map((r, i) => [i ? ', ' : '', h('a', { href: '#', dataset: { widen: r } }, r)]), '), ',
+          'remove terms from the query, or check the syntax: filter-pattern terms are case-sensitive substrings.')));
+      for (const a of spacer.querySelectorAll('a[data-widen]')) {
+        a.addEventListener('click', (e) => { e.preventDefault(); navigate({ from: a.dataset.widen, to: null }); });
+      }
+    }
+  }
+
+  async function drawHistogram(params, signal) {
+    let answer;
+    try {
+      answer = await getJson(url('/api/v1/histogram', params), { signal });
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      disposePlot();
+      // a refused query is explained once, at the query bar
+      if (e.status === 400 && /^bad_query/.test(e.body?.error || '')) return;
+      replace(histogram, h('p', { class: 'muted histogram-note' }, e.status === 400 && /Lucene syntax only/.test(e.message)
+        ? 'No histogram for a filter pattern yet: the histogram counts Lucene queries. The hits below are complete.'
+        : `No histogram: ${e.message}`));
+      return;
+    }
+    // loaded on demand, like the SQL page's chart
+    const { timeBars } = await import('../chart.js');
+    if (signal.aborted) return;
+    disposePlot();
+    const interval = answer.interval_ms;
+    const xs = answer.buckets.map((b) => Date.parse(b.start) / 1000);
+    const counts = answer.buckets.map((b) => b.count);
+    plot = timeBars(histogram, xs, counts, interval / 1000, plotSize(),
+      (fromSec, toSec) => navigate({ from: new Date(fromSec * 1000).toISOString(), to: new Date(toSec * 1000).toISOString(), open: null }));
+    // what the bars span, for tests and tools that point at a bucket
+    Object.assign(histogram.dataset, { intervalMs: String(interval), start: answer.buckets[0]?.start ?? '', buckets: String(answer.buckets.length) });
+  }
+
+  function plotSize() {
+    return { width: Math.max(320, body.clientWidth), height: 140 };
+  }
+
+  function disposePlot() {
+    plot?.destroy();
+    plot = null;
+    replace(histogram);
+  }
+
+  /** Draws the rows in view (plus OVERSCAN) and nothing else: the DOM stays small at any number of hits. */
+  function drawRows() {
+    spacer.style.height = hits.length ? `${hits.length * ROW_HEIGHT}px` : '';
+    const first = Math.max(0, Math.floor(pane.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(hits.length, Math.ceil((pane.scrollTop + pane.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const key = `${first}:${last}:${state.open}`;
+    if (key === drawn || (hits.length === 0 && answer)) return; // no hits: the pane holds the empty state
+    drawn = key;
+    const rows = [];
+    for (let i = first; i < last; i++) rows.push(rowOf(hits[i], i));
+    replace(spacer, rows);
+    pane.setAttribute('aria-rowcount', String(hits.length));
+  }
+
+  function rowOf(hit, i) {
+    const level = levelOf(hit.record);
+    const open = String(hit.offset) === state.open;
+    const message = hit.message ?? '';
+    const row = h('div', { class: `hit${open ? ' open' : ''}`, role: 'row', 'aria-rowindex': i + 1, 'aria-selected': String(open), dataset: { offset: hit.offset } },
+      h('span', { class: 'ts', role: 'gridcell', title: hit.ts }, formatWhen(hit.ts)),
+      h('span', { class: `level level-${(level || '').toLowerCase()}`, role: 'gridcell' }, level || ''),
+      h('span', { class: 'msg', role: 'gridcell' }, message.length > MAX_ROW_CHARS ? `${message.slice(0, MAX_ROW_CHARS)}…` : message));
+    // through the CSSOM: the policy forbids style attributes
+    row.style.top = `${i * ROW_HEIGHT}px`;
+    return row;
+  }
+
+  function toggle(offset) {
+    navigate({ open: state.open === offset ? null : offset });
+  }
+
+  function onListKey(e) {
+    if (hits.length === 0) return;
+    let i = hits.findIndex((x) => String(x.offset) === state.open);
+    if (e.key === 'j' || e.key === 'ArrowDown') i = Math.min(hits.length - 1, i + 1);
+    else if (e.key === 'k' || e.key === 'ArrowUp') i = Math.max(0, i - 1);
+    else if (e.key === 'Escape') { writeState({ open: null }); state.open = ''; drawn = ''; drawRows(); showOpen(); return; }
+    else return;
+    e.preventDefault();
+    writeState({ open: String(hits[i].offset) });
+    state.open = String(hits[i].offset);
+    const top = i * ROW_HEIGHT;
+    if (top < pane.scrollTop) pane.scrollTop = top;
+    else if (top + ROW_HEIGHT > pane.scrollTop + pane.clientHeight) pane.scrollTop = top + ROW_HEIGHT - pane.clientHeight;
+    drawn = '';
+    drawRows();
+    showOpen();
+  }
+
+  /** Fills the detail pane with the open hit: its fields as a table and its record as JSON. */
+  function showOpen() {
+    const hit = hits.find((x) => String(x.offset) === state.open);
+    if (!hit) {
+      replace(detail, hits.length > 0 ? h('p', { class: 'muted' }, 'Click a hit (or use j/k in the list) to see its fields and JSON.') : null);
+      return;
+    }
+    const fields = flatten({ offset: hit.offset, ts: hit.ts, tag: hit.tag, message: hit.message, ...hit.record });
+    const json = JSON.stringify(hit.record);
+    const pretty = json.length <= MAX_PRETTY_CHARS ? JSON.stringify(hit.record, null, 2) : json;
+    replace(detail, h('div', { class: 'hit-open' },
+      h('div', { class: 'toolbar' }, h('strong', {}, `Hit at offset ${hit.offset}`),
+        h('button', { type: 'button', onclick: () => toggle(String(hit.offset)) }, 'Close'),
+        h('span', { class: 'muted', title: `${FIELD_HOOKS.contextUrl} is not on this server yet` }, 'context view: coming with /api/v1/context')),
+      h('div', { class: 'hit-columns' },
+        h('table', { class: 'grid fields' }, h('tbody', {}, fields.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))))),
+        h('pre', { class: 'json' }, pretty))));
+  }
+
+  function showQueryError(b) {
+    const position = errorPosition(b);
+    if (b.syntax) syntaxShown.textContent = `syntax: ${b.syntax}`;
+    queryError.hidden = false;
+    query.setAttribute('aria-invalid', 'true');
+    const text = state.q;
+    const children = [h('strong', {}, `The ${b.syntax === 'lucene' ? 'Lucene query' : 'filter pattern'} is not valid. `),
+      h('span', { class: 'message' }, b.error.replace(/^bad_query: /, ''))];
+    if (position != null) {
+      queryError.dataset.position = String(position);
+      children.push(h('pre', { class: 'at' }, text, '\n', ' '.repeat(Math.min(position, text.length)), h('span', { class: 'caret' }, '^'),
+        ` position ${position + 1}`));
+      query.focus();
+      query.setSelectionRange(Math.min(position, text.length), Math.min(position + 1, text.length));
+    } else {
+      delete queryError.dataset.position;
+    }
+    replace(queryError, children);
+    replace(status);
+    disposePlot();
+  }
+
+  function hideQueryError() {
+    queryError.hidden = true;
+    query.removeAttribute('aria-invalid');
+  }
+
+  function showFailure(message) {
+    status.classList.add('error');
+    replace(status, h('span', { class: 'error-box', role: 'alert' }, h('strong', {}, 'The search failed. '), h('span', { class: 'message' }, message),
+      ' Check the lane and the range, or try again; the Lanes page shows whether the index store is healthy.'));
+  }
+
+  function showEmpty(text) {
+    replace(status);
+    replace(detail, h('p', { class: 'empty-state' }, text));
+  }
+
+  restore();
+  return {
+    update: restore,
+    unmount() {
+      inFlight?.abort();
+      resize.disconnect();
+      plot?.destroy();
+    },
+  };
+}
+
+/** The lanes whose stores include the index, in the server's order. */
+async function lanesWithIndex() {
+  const answer = await getJson('/api/v1/lanes');
+  return answer.lanes.filter((l) => (l.stores || []).some((s) => /^index\b/.test(s.instance) || s.type === 'index')).map((l) => l.name);
+}
+
+function url(path, params) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v != null && v !== '') p.set(k, v);
+  return `${path}?${p}`;
+}
+
+/**
+ * The 0-based position of a refused query: filter patterns name it ("position"); Lucene's parser
+ * says "line L, column C" (1-based), turned into an index into the one-line query.
+ */
+export function errorPosition(body) {
+  if (Number.isInteger(body.position)) return body.position;
+  const m = /line (\d+), column (\d+)/.exec(body.error || '');
+  return m && m[1] === '1' ? Math.max(0, Number(m[2]) - 1) : null;
+}
+
+function levelOf(record) {
+  if (!record || typeof record !== 'object') return null;
+  for (const k of LEVEL_FIELDS) {
+    const v = record[k] ?? record.fields?.[k];
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+  }
+  return null;
+}
+
+/** The record as [dotted.path, text] pairs; arrays and objects are walked, leaves become text. */
+function flatten(value, prefix = '', out = []) {
+  if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.push([prefix, value === null ? 'null' : typeof value === 'object' ? JSON.stringify(value) : String(value)]);
+  }
+  return out;
+}
+
+/** A time with milliseconds, in the user's zone, the date only when not today. */
+function formatWhen(iso) {
+  const d = new Date(iso);
+  const time = formatTime(d);
+  return new Date().toDateString() === d.toDateString() ? time : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }

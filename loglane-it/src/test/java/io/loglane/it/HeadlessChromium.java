@@ -1,9 +1,13 @@
 package io.loglane.it;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -95,6 +99,17 @@ final class HeadlessChromium implements AutoCloseable {
     /** {@link #await(Function)} with its own bound. */
     <T> T await(Duration timeout, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** The page's URL parameters, decoded, in their order. */
+    Map<String, String> urlState() {
+        String query = URI.create(driver.getCurrentUrl()).getRawQuery();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            String[] kv = pair.split("=", 2);
+            out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /** Lets the page see {@code prefers-color-scheme: dark} (or light again). */

@@ -1,0 +1,268 @@
+package io.loglane.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The Explorer page in real headless Chromium against a real node whose error lane is indexed (the
+ * bundled config): events sent over HTTP ingest are found and shown newest first with their fields;
+ * a histogram click or drag zooms the range and writes it into the URL; the URL alone reproduces a
+ * view (lane, query, range, open hit) and back restores the one before; log lines full of markup
+ * stay text; a refused query is marked at the position the server names. Screenshots go to
+ * {@code target/browser/explorer-*.png}.
+ *
+ * <p>Skipped, with the reason, where no Chromium or chromedriver is installed ({@link HeadlessChromium}).
+ */
+class ExplorerIT {
+    @TempDir
+    static Path dir;
+    private static ChildNode node;
+    private static HeadlessChromium browser;
+    private static String skipped;
+
+    @BeforeAll
+    static void start() throws Exception {
+        skipped = HeadlessChromium.missing();
+        if (skipped != null) {
+            return;
+        }
+        browser = HeadlessChromium.open();
+        node = Nodes.startWithOverlay(dir, Nodes.FLUSH_ON_REQUEST);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 5; i++) {
+            lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", "payment " + i + " failed: card declined",
+                    "level", i % 2 == 0 ? "WARN" : "ERROR", "order", Map.of("id", "o-" + i, "amount", i * 10)))).append('\n');
+        }
+        lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", WebUiIT.MARKUP, "level", "ERROR"))).append('\n');
+        assertThat(node.post("/api/v1/ingest/app.error", lines.toString(), Map.of()).statusCode()).isEqualTo(202);
+        // searchable near-real-time: wait until the index answers with all six
+        browser.await(d -> {
+            try {
+                return ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h").body()).get("total").asInt() == 6;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @BeforeEach
+    void needsABrowser() {
+        Assumptions.assumeTrue(skipped == null, skipped);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        Nodes.stop(node);
+    }
+
+    private static String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + node.httpPort + pathAndQuery;
+    }
+
+    private static String explorer(Map<String, String> params) {
+        StringBuilder s = new StringBuilder("/explorer");
+        char sep = '?';
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            s.append(sep).append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+            sep = '&';
+        }
+        return url(s.toString());
+    }
+
+
+    /** The messages of the drawn rows, top to bottom, once the status line says the search answered. */
+    @SuppressWarnings("unchecked")
+    private static List<String> messages() {
+        browser.await(d -> d.findElement(By.cssSelector("p.status")).getText().contains(" loaded"));
+        return (List<String>) browser.driver.executeScript(
+                "return [...document.querySelectorAll('.results-pane .hit')].sort((a, b) => a.offsetTop - b.offsetTop)"
+                        + ".map(r => r.querySelector('.msg').textContent);");
+    }
+
+    private static String status() {
+        return browser.driver.findElement(By.cssSelector("p.status")).getText();
+    }
+
+    @Test
+    void searchShowsHitsSentOverHttpIngestNewestFirstAndOpensOne() throws Exception {
+        browser.driver.get(url("/explorer"));
+        WebElement query = browser.await(d -> d.findElement(By.id("explorer-query")));
+        assertThat(browser.urlState()).containsEntry("lane", "access");
+        new Select(browser.driver.findElement(By.id("explorer-lane"))).selectByValue("error");
+        browser.await(d -> browser.urlState().getOrDefault("lane", "").equals("error"));
+        browser.driver.findElement(By.tagName("body")).sendKeys("/");
+        assertThat(browser.driver.switchTo().activeElement()).as("/ focuses the query").isEqualTo(query);
+        query.sendKeys("payment", Keys.ENTER);
+        browser.await(d -> "payment".equals(browser.urlState().get("q")));
+        List<String> shown = messages();
+        assertThat(shown).containsExactly(
+                "payment 5 failed: card declined", "payment 4 failed: card declined", "payment 3 failed: card declined",
+                "payment 2 failed: card declined", "payment 1 failed: card declined");
+        assertThat(status()).startsWith("5 hits");
+        assertThat(browser.driver.findElement(By.cssSelector(".syntax-shown")).getText()).isEqualTo("syntax: filter");
+        assertThat(browser.driver.findElement(By.cssSelector(".results-pane .hit .level")).getText()).isEqualTo("ERROR");
+        browser.screenshot("explorer-search");
+
+        browser.driver.findElements(By.cssSelector(".results-pane .hit")).stream()
+                .filter(r -> r.getText().contains("payment 4")).findFirst().orElseThrow().click();
+        WebElement fields = browser.await(d -> d.findElement(By.cssSelector(".hit-open table.fields")));
+        assertThat(browser.urlState()).containsKey("open");
+        assertThat(fields.getText()).contains("order.id o-4", "order.amount 40", "level WARN");
+        JsonNode json = ChildNode.JSON.readTree(browser.driver.findElement(By.cssSelector(".hit-open pre.json")).getText());
+        assertThat(json.path("order").path("id").asText()).isEqualTo("o-4");
+        browser.screenshot("explorer-open-hit");
+        browser.colorScheme("dark");
+        browser.screenshot("explorer-open-hit-dark");
+        browser.colorScheme("light");
+    }
+
+    @Test
+    void clickingAndDraggingTheHistogramZoomsTheRangeInTheUrl() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h")));
+        WebElement over = browser.await(d -> d.findElement(By.cssSelector(".histogram .u-over")));
+        long interval = Long.parseLong(browser.driver.findElement(By.cssSelector(".histogram")).getDomAttribute("data-interval-ms"));
+        assertThat(messages()).hasSize(6);
+        browser.screenshot("explorer-histogram");
+
+        // drag across the whole plot: whole buckets, everything still in range
+        int w = over.getSize().getWidth();
+        // in steps: the chart follows the pointer once per animation frame
+        Actions drag = new Actions(browser.driver).moveToElement(over, -w / 2 + 2, 0).clickAndHold();
+        for (int i = 0; i < 4; i++) {
+            drag.moveByOffset((w - 4) / 4, 0).pause(Duration.ofMillis(100));
+        }
+        drag.release().perform();
+        browser.await(d -> !"1h".equals(browser.urlState().get("from")));
+        Instant from = Instant.parse(browser.urlState().get("from"));
+        Instant to = Instant.parse(browser.urlState().get("to"));
+        assertThat((to.toEpochMilli() - from.toEpochMilli()) % interval).as("whole buckets").isZero();
+        assertThat(Instant.now().minusSeconds(3600 + interval / 1000)).isBefore(from);
+        assertThat(messages()).hasSize(6);
+
+        // a click on the bar that holds the events zooms to that one bucket, and they are still shown
+        WebElement bars = browser.await(d -> d.findElement(By.cssSelector(".histogram[data-start] .u-over")));
+        WebElement chart = browser.driver.findElement(By.cssSelector(".histogram"));
+        long start = Instant.parse(chart.getDomAttribute("data-start")).toEpochMilli();
+        long zoomedInterval = Long.parseLong(chart.getDomAttribute("data-interval-ms"));
+        int buckets = Integer.parseInt(chart.getDomAttribute("data-buckets"));
+        long sent = Instant.parse(ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h&limit=1").body())
+                .get("hits").get(0).get("ts").asText()).toEpochMilli();
+        int bucket = (int) ((sent - start) / zoomedInterval);
+        double x = (bucket + 0.5) / buckets * bars.getSize().getWidth();
+        new Actions(browser.driver).moveToElement(bars, (int) Math.round(x - bars.getSize().getWidth() / 2.0), 0).click().perform();
+        browser.await(d -> !to.equals(Instant.parse(browser.urlState().get("to"))) || !from.equals(Instant.parse(browser.urlState().get("from"))));
+        Map<String, String> zoomed = browser.urlState();
+        Instant zoomFrom = Instant.parse(zoomed.get("from"));
+        assertThat(zoomFrom.toEpochMilli()).isEqualTo(start + bucket * zoomedInterval);
+        assertThat(Instant.parse(zoomed.get("to")).toEpochMilli() - zoomFrom.toEpochMilli()).as("one bucket").isEqualTo(zoomedInterval);
+        assertThat(messages()).hasSize(6);
+        browser.await(d -> d.findElement(By.cssSelector("p.status")).getText().contains(" loaded"));
+        browser.screenshot("explorer-zoomed");
+
+        browser.driver.navigate().back();
+        browser.await(d -> from.equals(Instant.parse(browser.urlState().get("from"))));
+        assertThat(Instant.parse(browser.driver.findElement(By.id("explorer-from")).getDomProperty("value"))).isEqualTo(from);
+    }
+
+    @Test
+    void theUrlAloneReproducesTheViewAndBackRestoresTheOneBefore() throws Exception {
+        JsonNode answer = ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h&q=" + URLEncoder.encode("\"payment 2\"", StandardCharsets.UTF_8)).body());
+        String offset = answer.get("hits").get(0).get("offset").asText();
+        String from = Instant.now().minusSeconds(3000).toString();
+        String to = Instant.now().plusSeconds(60).toString();
+        Map<String, String> view = new LinkedHashMap<>();
+        view.put("lane", "error");
+        view.put("q", "payment");
+        view.put("from", from);
+        view.put("to", to);
+        view.put("open", offset);
+        browser.driver.get(explorer(view));
+        assertThat(messages()).hasSize(5);
+        WebElement open = browser.await(d -> d.findElement(By.cssSelector(".results-pane .hit.open")));
+        assertThat(open.getText()).contains("payment 2 failed");
+        assertThat(browser.driver.findElement(By.cssSelector(".hit-open table.fields")).getText()).contains("order.id o-2");
+        assertThat(browser.driver.findElement(By.id("explorer-query")).getDomProperty("value")).isEqualTo("payment");
+        assertThat(browser.driver.findElement(By.id("explorer-from")).getDomProperty("value")).isEqualTo(from);
+        assertThat(browser.driver.findElement(By.id("explorer-to")).getDomProperty("value")).isEqualTo(to);
+        assertThat(browser.urlState()).isEqualTo(view);
+        browser.screenshot("explorer-from-url");
+
+        WebElement query = browser.driver.findElement(By.id("explorer-query"));
+        query.clear();
+        query.sendKeys("\"payment 3\"", Keys.ENTER);
+        browser.await(d -> messages().equals(List.of("payment 3 failed: card declined")));
+        assertThat(browser.urlState()).doesNotContainKey("open");
+
+        browser.driver.navigate().back();
+        browser.await(d -> messages().size() == 5);
+        assertThat(browser.urlState()).isEqualTo(view);
+        assertThat(browser.driver.findElement(By.id("explorer-query")).getDomProperty("value")).isEqualTo("payment");
+        browser.await(d -> d.findElement(By.cssSelector(".hit-open table.fields")).getText().contains("order.id o-2"));
+    }
+
+    @Test
+    void markupInLogLinesStaysText() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "onerror")));
+        assertThat(messages()).containsExactly(WebUiIT.MARKUP);
+        browser.driver.findElement(By.cssSelector(".results-pane .hit")).click();
+        WebElement json = browser.await(d -> d.findElement(By.cssSelector(".hit-open pre.json")));
+        assertThat(ChildNode.JSON.readTree(json.getText()).get("message").asText()).isEqualTo(WebUiIT.MARKUP);
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(browser.driver.findElements(By.tagName("img"))).as("no injected image").isEmpty();
+        assertThat(browser.driver.findElements(By.tagName("b"))).as("no markup from the log").hasSize(2); // the syntax help's own two
+        assertThat(browser.driver.findElements(By.cssSelector("main script"))).isEmpty();
+        browser.screenshot("explorer-markup-as-text");
+    }
+
+    @Test
+    void anInvalidQueryIsMarkedAtThePositionTheServerNames() throws Exception {
+        for (String bad : List.of("{ $.level = }", "level:(ERROR AND")) {
+            JsonNode refused = ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&q=" + URLEncoder.encode(bad, StandardCharsets.UTF_8)).body());
+            browser.driver.get(explorer(Map.of("lane", "error", "q", bad)));
+            WebElement error = browser.await(d -> d.findElement(By.cssSelector(".query-error:not([hidden]) pre.at")));
+            String position = browser.driver.findElement(By.cssSelector(".query-error")).getDomAttribute("data-position");
+            int expected = refused.has("position") ? refused.get("position").asInt() : luceneColumn(refused.get("error").asText()) - 1;
+            assertThat(Integer.parseInt(position)).as(refused.toString()).isEqualTo(expected);
+            String[] lines = error.getText().split("\n");
+            assertThat(lines[0]).isEqualTo(bad);
+            assertThat(lines[1].indexOf('^')).as("the caret under the position").isEqualTo(Math.min(expected, bad.length()));
+            assertThat(browser.driver.findElement(By.cssSelector(".query-error .message")).getText())
+                    .isEqualToIgnoringWhitespace(refused.get("error").asText().replaceFirst("^bad_query: ", ""));
+            assertThat(browser.driver.findElement(By.id("explorer-query")).getDomAttribute("aria-invalid")).isEqualTo("true");
+            browser.screenshot("explorer-invalid-" + refused.get("syntax").asText());
+        }
+    }
+
+    private static int luceneColumn(String message) {
+        Matcher m = Pattern.compile("line 1, column (\\d+)").matcher(message);
+        assertThat(m.find()).as(message).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+}
