@@ -20,7 +20,8 @@ import { formatCount, formatTime } from '../format.js';
 
 const DEFAULTS = { lane: '', q: '', syntax: '', from: '15m', to: '', open: '' };
 const QUICK_RANGES = ['15m', '1h', '24h', '7d'];
-const PAGE = 200;
+/** Hits asked per page; the server allows up to 10 000. */
+const PAGE = 500;
 /** Height of one result row in px (rows are one line, cut with an ellipsis); the list is virtualized on it. */
 const ROW_HEIGHT = 24;
 /** Rows drawn above and below the visible ones, so scrolling does not show blank space. */
@@ -175,7 +176,14 @@ export function mount(root) {
         lane: state.lane, q: state.q, syntax: state.syntax, from: answer.from, to: answer.to, limit: PAGE, cursor: answer.next_cursor,
       }), { signal: controller.signal });
       hits = hits.concat(next.hits);
-      answer = { ...answer, next_cursor: next.next_cursor, total: next.total, total_relation: next.total_relation };
+      // every page counts on its own: the total is at least what is loaded, and exact once all is
+      const all = !next.next_cursor;
+      answer = {
+        ...answer,
+        next_cursor: next.next_cursor,
+        total: all ? hits.length : Math.max(answer.total, next.total, hits.length),
+        total_relation: all || next.total_relation === 'eq' ? 'eq' : 'gte',
+      };
       describe();
       drawn = '';
       drawRows();

@@ -260,6 +260,48 @@ class ExplorerIT {
         }
     }
 
+    @Test
+    void theResultsPaneStaysSmallWhileScrollingThousandsOfLoadedHits() throws Exception {
+        int events = 3_000;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= events; i++) {
+            lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", "trace line " + i))).append('\n');
+        }
+        assertThat(node.post("/api/v1/ingest/app.trace", lines.toString(), Map.of()).statusCode()).isEqualTo(202);
+        browser.await(d -> {
+            try {
+                // the total is exact only up to the index's counting threshold: count the hits
+                return ChildNode.JSON.readTree(node.get("/api/v1/search?lane=trace&from=1h&limit=10000").body()).get("hits").size() == events;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        browser.driver.get(explorer(Map.of("lane", "trace", "from", "1h")));
+        browser.await(d -> status().contains(" hits · 500 loaded"));
+        String total = browser.driver.findElement(By.cssSelector("p.status .total")).getText();
+        assertThat(total).as("a lower bound says so").matches(browser.driver.findElement(By.cssSelector("p.status .total"))
+                .getDomAttribute("data-relation").equals("eq") ? "3,000 hits" : "≥ [0-9,]+ hits");
+        while (!status().contains(" 3,000 loaded")) {
+            String before = status();
+            browser.driver.findElement(By.cssSelector("button.more")).click();
+            browser.await(d -> !status().equals(before));
+        }
+        assertThat(browser.driver.findElement(By.cssSelector("button.more")).isDisplayed()).as("no more pages").isFalse();
+        assertThat(status()).as("all loaded: the total is exact").startsWith("3,000 hits · 3,000 loaded");
+        int most = 0;
+        for (int step = 0; step <= 10; step++) {
+            browser.driver.executeScript("const p = document.querySelector('.results-pane'); p.scrollTop = (p.scrollHeight - p.clientHeight) * arguments[0] / 10;", step);
+            long nodes = browser.await(d -> (Long) browser.driver.executeScript("""
+                    return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() =>
+                      r(document.querySelector('.results-pane').querySelectorAll('*').length))));"""));
+            most = Math.max(most, (int) nodes);
+        }
+        assertThat(most).as("elements in the results pane at most").isLessThan(1_400);
+        assertThat(messages()).last().isEqualTo("trace line 1");
+        assertThat(messages()).contains("trace line 2");
+        browser.screenshot("explorer-scrolled-to-the-oldest");
+    }
+
     private static int luceneColumn(String message) {
         Matcher m = Pattern.compile("line 1, column (\\d+)").matcher(message);
         assertThat(m.find()).as(message).isTrue();
