@@ -10,13 +10,14 @@
  * back/forward restore it. Log text reaches the page only as text nodes (dom.js).
  *
  * Hooks for what other items add: {@link FIELD_HOOKS} (a field sidebar from /api/v1/fields and
- * include/exclude from /fields/{name}/top), the context view (/api/v1/context) on the open hit,
- * and live tail (/api/v1/tail, Server-Sent Events).
+ * include/exclude from /fields/{name}/top) and the context view (/api/v1/context) on the open hit.
+ * Live tail (tail.js) adds new matching lines at the top while it is on.
  */
 import { h, replace } from '../dom.js';
 import { getJson } from '../api.js';
 import { readState, writeState } from '../state.js';
 import { formatCount, formatTime } from '../format.js';
+import { follow } from '../tail.js';
 
 const DEFAULTS = { lane: '', q: '', syntax: '', from: '15m', to: '', open: '' };
 const QUICK_RANGES = ['15m', '1h', '24h', '7d'];
@@ -33,7 +34,9 @@ const MAX_PRETTY_CHARS = 200_000;
 const LEVEL_FIELDS = ['level', 'severity', 'lvl', 'log_level', 'loglevel'];
 
 /** Where the field sidebar and context view plug in once /api/v1/fields and /api/v1/context exist. */
-export const FIELD_HOOKS = { fieldsUrl: '/api/v1/fields', contextUrl: '/api/v1/context', tailUrl: '/api/v1/tail' };
+export const FIELD_HOOKS = { fieldsUrl: '/api/v1/fields', contextUrl: '/api/v1/context' };
+/** Hits kept while tailing; the oldest go first (the search can fetch them again). */
+const MAX_TAILED = 10_000;
 
 export function mount(root) {
   const laneSelect = h('select', { id: 'explorer-lane', 'aria-label': 'Lane', onchange: () => navigate({ lane: laneSelect.value, open: null }) });
@@ -51,10 +54,12 @@ export function mount(root) {
   const syntaxSelect = h('select', { id: 'explorer-syntax', 'aria-label': 'Syntax' },
     h('option', { value: '' }, 'auto'), h('option', { value: 'filter' }, 'filter pattern'), h('option', { value: 'lucene' }, 'Lucene'));
   const run = h('button', { type: 'submit', class: 'primary' }, 'Search');
+  const liveButton = h('button', { type: 'button', id: 'explorer-live', 'aria-pressed': 'false', onclick: () => (tail ? stopTail() : startTail()) }, 'Live tail');
+  const liveState = h('span', { class: 'live-state muted', role: 'log', 'aria-live': 'polite' });
   const syntaxShown = h('span', { class: 'syntax-shown muted', 'aria-live': 'polite' });
   const queryError = h('div', { class: 'query-error', role: 'alert', hidden: true });
   const queryForm = h('form', { class: 'query-form', onsubmit: (e) => { e.preventDefault(); navigate({ q: query.value.trim(), syntax: syntaxSelect.value, open: null }); } },
-    query, syntaxSelect, run, syntaxShown);
+    query, syntaxSelect, run, liveButton, liveState, syntaxShown);
   const help = h('details', { class: 'syntax-help' }, h('summary', {}, 'Syntax'),
     h('ul', {},
       h('li', {}, h('b', {}, 'Filter pattern'), ' (CloudWatch): ', h('code', {}, 'ERROR -timeout'), ' terms are case-sensitive substrings; ',
@@ -83,6 +88,10 @@ export function mount(root) {
   let inFlight = null;
   let plot = null;
   let drawn = ''; // the first:last row window last drawn
+  let tail = null; // the live tail while on
+  let tailed = 0;
+  let missed = 0;
+  let pending = []; // tailed hits not drawn yet (drawn once per frame)
 
   pane.addEventListener('scroll', () => requestAnimationFrame(drawRows));
   pane.addEventListener('click', (e) => {
@@ -128,7 +137,58 @@ export function mount(root) {
     search();
   }
 
+  function startTail() {
+    if (state.q && answer?.syntax === 'lucene') {
+      liveState.textContent = 'Live tail takes filter patterns; this query is Lucene.';
+      return;
+    }
+    tailed = 0;
+    missed = 0;
+    liveButton.setAttribute('aria-pressed', 'true');
+    tail = follow(state.lane, state.q, {
+      onState: (s) => { liveState.dataset.state = s; showTailState(); },
+      onHit: (hit) => {
+        if (pending.length === 0) requestAnimationFrame(drawTailed);
+        pending.push(hit);
+      },
+      onMissed: (m) => { missed += m.count; showTailState(); },
+      onError: (message) => { stopTail(); liveState.textContent = `Live tail stopped: ${message}`; },
+    });
+  }
+
+  function stopTail() {
+    tail?.close();
+    tail = null;
+    pending = [];
+    liveButton.setAttribute('aria-pressed', 'false');
+    liveState.textContent = '';
+    delete liveState.dataset.state;
+  }
+
+  /** Puts the lines tailed since the last frame on top; a reader scrolled down keeps their place. */
+  function drawTailed() {
+    if (!tail || pending.length === 0) return;
+    const fresh = pending.reverse();
+    pending = [];
+    tailed += fresh.length;
+    hits = fresh.concat(hits).slice(0, MAX_TAILED);
+    if (pane.scrollTop > 0) pane.scrollTop += fresh.length * ROW_HEIGHT;
+    pane.hidden = false;
+    drawn = '';
+    drawRows();
+    showTailState();
+  }
+
+  function showTailState() {
+    const parts = [liveState.dataset.state === 'live' ? `live · ${formatCount(tailed)} new` : `${liveState.dataset.state}…`];
+    if (missed > 0) parts.push(`${formatCount(missed)} missed (the page could not keep up or they expired)`);
+    liveState.textContent = parts.join(' · ');
+  }
+
   async function search() {
+    // a live tail follows the new query once its first page is shown
+    const wasLive = tail != null;
+    stopTail();
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
@@ -148,6 +208,7 @@ export function mount(root) {
       drawn = '';
       drawRows();
       showOpen();
+      if (wasLive) startTail();
     } catch (e) {
       if (e.name === 'AbortError') return;
       hits = [];
@@ -255,7 +316,7 @@ export function mount(root) {
     const first = Math.max(0, Math.floor(pane.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(hits.length, Math.ceil((pane.scrollTop + pane.clientHeight) / ROW_HEIGHT) + OVERSCAN);
     const key = `${first}:${last}:${state.open}`;
-    if (key === drawn || (hits.length === 0 && answer)) return; // no hits: the pane holds the empty state
+    if (key === drawn || (hits.length === 0 && answer && !tail)) return; // no hits: the pane holds the empty state
     drawn = key;
     const rows = [];
     for (let i = first; i < last; i++) rows.push(rowOf(hits[i], i));
@@ -359,6 +420,7 @@ export function mount(root) {
   return {
     update: restore,
     unmount() {
+      stopTail();
       inFlight?.abort();
       resize.disconnect();
       plot?.destroy();
