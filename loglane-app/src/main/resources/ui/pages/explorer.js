@@ -181,6 +181,7 @@ export function mount(root) {
 
   function showTailState() {
     const parts = [liveState.dataset.state === 'live' ? `live · ${formatCount(tailed)} new` : `${liveState.dataset.state}…`];
+    if (liveState.dataset.state === 'live') parts[0] += ' above the search'; // the status line counts the search only
     if (missed > 0) parts.push(`${formatCount(missed)} missed (the page could not keep up or they expired)`);
     liveState.textContent = parts.join(' · ');
   }
@@ -283,7 +284,7 @@ export function mount(root) {
       // a refused query is explained once, at the query bar
       if (e.status === 400 && /^bad_query/.test(e.body?.error || '')) return;
       replace(histogram, h('p', { class: 'muted histogram-note' }, e.status === 400 && /Lucene syntax only/.test(e.message)
-        ? 'No histogram for a filter pattern yet: the histogram counts Lucene queries. The hits below are complete.'
+        ? 'No histogram for a filter pattern yet: the server counts Lucene queries (and the empty query) per interval.'
         : `No histogram: ${e.message}`));
       return;
     }
@@ -388,8 +389,8 @@ export function mount(root) {
       h('span', { class: 'message' }, b.error.replace(/^bad_query: /, ''))];
     if (position != null) {
       queryError.dataset.position = String(position);
-      children.push(h('pre', { class: 'at' }, text, '\n', ' '.repeat(Math.min(position, text.length)), h('span', { class: 'caret' }, '^'),
-        ` position ${position + 1}`));
+      // the server's message already names the place in its own terms (index or column): just point at it
+      children.push(h('pre', { class: 'at' }, text, '\n', ' '.repeat(Math.min(position, text.length)), h('span', { class: 'caret' }, '^')));
       query.focus();
       query.setSelectionRange(Math.min(position, text.length), Math.min(position + 1, text.length));
     } else {

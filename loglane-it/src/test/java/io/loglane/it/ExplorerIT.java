@@ -315,7 +315,7 @@ class ExplorerIT {
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         assertThat(node.post("/api/v1/ingest/app.error", "{\"message\": \"tailed <i>now</i>\"}\n", Map.of()).statusCode()).isEqualTo(202);
         browser.await(d -> messages().equals(List.of("tailed <i>now</i>")));
-        assertThat(browser.driver.findElement(By.cssSelector(".live-state")).getText()).startsWith("live · 1 new");
+        assertThat(browser.driver.findElement(By.cssSelector(".live-state")).getText()).startsWith("live · 1 new above the search");
         assertThat(browser.driver.findElements(By.tagName("i"))).isEmpty();
         browser.screenshot("explorer-live-tail");
     }
