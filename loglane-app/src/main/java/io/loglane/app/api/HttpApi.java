@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
  *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
+ *   <tr><td>GET /api/v1/fields, /api/v1/fields/{name}/top</td><td>{@link FieldsHandler}: the matches' fields, a field's
+ *       top values; 400/404 as search</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
@@ -72,6 +74,7 @@ public final class HttpApi implements Component {
     private final SqlEngine sql;
     /** Null when the node has no index search (tests of other routes). */
     private final SearchHandler search;
+    private final FieldsHandler fields;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
     private final PrometheusMeterRegistry registry;
@@ -92,7 +95,9 @@ public final class HttpApi implements Component {
         this.ingest = ingest;
         this.ingestInput = ingestInput;
         this.sql = sql;
-        this.search = search == null ? null : new SearchHandler(search, clock);
+        this.search = search == null ? null
+                : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
+        this.fields = search == null ? null : new FieldsHandler(search, this.search);
         this.delivery = delivery;
         this.lanes = lanes;
         this.registry = registry;
@@ -124,6 +129,8 @@ public final class HttpApi implements Component {
         if (search != null) {
             app.get("/api/v1/search", search::handle);
             app.get("/api/v1/histogram", search::histogram);
+            app.get("/api/v1/fields", fields::fields);
+            app.get("/api/v1/fields/{name}/top", fields::top);
         }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));

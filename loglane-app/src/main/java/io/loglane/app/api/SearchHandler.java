@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Predicate;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.IndexSearcher;
 
@@ -23,7 +24,7 @@ import org.apache.lucene.search.IndexSearcher;
  *
  * <table>
  *   <caption>Parameters and statuses</caption>
- *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index</td></tr>
+ *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index, 404 when no lane has the name</td></tr>
  *   <tr><td>q</td><td>empty = everything; 400 {@code bad_query} naming the position (filter: {@code position},
  *       0-based; Lucene: line and column), or when a wildcard expands to too many terms</td></tr>
  *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
@@ -49,10 +50,23 @@ final class SearchHandler {
 
     private final IndexSearch search;
     private final Clock clock;
+    private final Predicate<String> laneExists;
 
-    SearchHandler(IndexSearch search, Clock clock) {
+    /** @param laneExists whether a lane of that name is configured (only asked of lanes the index does not have) */
+    SearchHandler(IndexSearch search, Clock clock, Predicate<String> laneExists) {
         this.search = search;
         this.clock = clock;
+        this.laneExists = laneExists;
+    }
+
+    /** A lane no configuration names: 404, where a lane without an index is a 400. */
+    static final class UnknownLaneException extends IllegalArgumentException {
+        UnknownLaneException(String lane) { super("no such lane: " + lane); }
+    }
+
+    /** Answers a refused request: 404 for an unknown lane, else 400 with the reason. */
+    static void refuse(Context ctx, RuntimeException e) {
+        ctx.status(e instanceof UnknownLaneException ? 404 : 400).json(ApiError.of(e.getMessage()));
     }
 
     /** {@code GET /api/v1/histogram?lane=&q=&from=&to=&interval=}: match counts per interval (a duration; default automatic). */
@@ -70,7 +84,7 @@ final class SearchHandler {
                 throw new IllegalArgumentException("the histogram takes Lucene syntax only (filter patterns are not counted per interval yet)");
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            ctx.status(400).json(ApiError.of(e.getMessage()));
+            refuse(ctx, e);
             return;
         }
         IndexSearch.Histogram h = run(ctx, () -> search.histogram(range.lane, ctx.queryParam("q"), range.from, range.to, interval));
@@ -109,7 +123,7 @@ final class SearchHandler {
                     limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
                     cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            ctx.status(400).json(ApiError.of(e.getMessage()));
+            refuse(ctx, e);
             return;
         }
         IndexSearch.Result r = run(ctx, () -> search.search(request));
@@ -121,22 +135,35 @@ final class SearchHandler {
     /** The lane and time range every search route takes. */
     private record Range(String lane, long from, long to) {}
 
+    /** The lane, query, syntax and range of a request (the matches a fields or top-values answer counts). */
+    IndexSearch.Scope scope(Context ctx) {
+        Range range = range(ctx);
+        String q = ctx.queryParam("q");
+        String syntax = ctx.queryParam("syntax");
+        return new IndexSearch.Scope(range.lane, q, syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax),
+                range.from, range.to);
+    }
+
+    /** The request's lane and time range; refuses a missing, unknown or unindexed lane. */
     private Range range(Context ctx) {
         String lane = ctx.queryParam("lane");
         if (lane == null || lane.isBlank()) {
             throw new IllegalArgumentException("lane is required");
+        }
+        if (!search.indexes(lane) && !laneExists.test(lane)) {
+            throw new UnknownLaneException(lane);
         }
         long now = clock.millis();
         long to = time(ctx.queryParam("to"), now, now);
         return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
     }
 
-    private interface SearchCall<T> {
+    interface SearchCall<T> {
         T run() throws ParseException, IOException;
     }
 
     /** Runs a search; on a refused query or request answers 400 and returns null. */
-    private static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
+    static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
         try {
             return call.run();
         } catch (ParseException e) {

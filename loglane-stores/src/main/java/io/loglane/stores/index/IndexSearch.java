@@ -141,13 +141,20 @@ public final class IndexSearch {
 
     /** The days of the request's range (up to its cursor's day) that have an index, newest first. */
     private List<LocalDate> daysNewestFirst(Request r) {
-        LocalDate first = day(r.fromMillis());
-        LocalDate last = day(r.toMillis() - 1);
-        if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
-            last = day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)); // newer days hold nothing past the cursor
+        long to = r.toMillis();
+        if (r.after() != null) {
+            // newer days hold nothing past the cursor
+            to = Math.min(to, Math.floorDiv(r.after().tsNanos(), 1_000_000L) + 1);
         }
+        return daysNewestFirst(r.lane(), r.fromMillis(), Math.max(to, r.fromMillis() + 1));
+    }
+
+    /** The days of {@code [fromMillis, toMillis)} that have an index, newest first. */
+    private List<LocalDate> daysNewestFirst(String lane, long fromMillis, long toMillis) {
+        LocalDate first = day(fromMillis);
+        LocalDate last = day(toMillis - 1);
         List<LocalDate> out = new ArrayList<>();
-        for (LocalDate day : layout.days(r.lane()).reversed()) {
+        for (LocalDate day : layout.days(lane).reversed()) {
             if (!day.isBefore(first) && !day.isAfter(last)) {
                 out.add(day);
             }
@@ -265,6 +272,76 @@ public final class IndexSearch {
             }
         }
         return new Histogram(start, interval, counts);
+    }
+
+    /** The matches of a query in {@code [fromMillis, toMillis)}: a search without its page. */
+    public record Scope(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis) {}
+
+    /** Most documents a field listing or top-values count reads (a filter pattern's candidates count, matching or not). */
+    public static final long MAX_SCANNED = 100_000;
+    /** Most values a top-values answer lists. */
+    public static final int MAX_TOP = 1000;
+
+    /**
+     * The lane's fields with their types (its declared fields and every field the scanned days
+     * hold) and how many of the matches have each; at most {@link #MAX_SCANNED} documents read,
+     * newest day first, and the answer says whether that was all.
+     *
+     * @throws ParseException           the query is not valid Lucene syntax
+     * @throws FilterPatternException   the query is not a valid filter pattern
+     * @throws IllegalArgumentException the lane is not indexed, or the range is empty
+     */
+    public FieldStats.Fields fields(Scope s) throws ParseException, IOException {
+        FieldStats.FieldsVisitor v = new FieldStats.FieldsVisitor(fieldsOf(s.lane()));
+        return v.result(scan(s, MAX_SCANNED, v));
+    }
+
+    /**
+     * The {@code size} most frequent values of field {@code name} (a query name: {@code attrs.<key>}
+     * counts the key's values of every type) over the matches, from doc values; at most
+     * {@link #MAX_SCANNED} documents read, newest day first, and the answer says whether that was all.
+     *
+     * @throws IllegalArgumentException as {@link #fields}, or size is not 1..{@link #MAX_TOP}
+     */
+    public FieldStats.Top top(Scope s, String name, int size) throws ParseException, IOException {
+        if (size < 1 || size > MAX_TOP) {
+            throw new IllegalArgumentException("size must be 1.." + MAX_TOP);
+        }
+        FieldStats.TopVisitor v = new FieldStats.TopVisitor(name, fieldsOf(s.lane()));
+        return v.result(scan(s, MAX_SCANNED, v), size);
+    }
+
+    /** Hands the scope's matches to {@code visitor}, newest day first, until {@code cap} documents were read. */
+    MatchScan scan(Scope s, long cap, MatchScan.Visitor visitor) throws ParseException, IOException {
+        Query q;
+        FilterMatcher matcher = null;
+        if (s.syntax() == SearchSyntax.FILTER) {
+            FilterPattern pattern = FilterPattern.compile(s.query());
+            q = inRange(s.lane(), FilterCandidates.of(pattern.node()), s.fromMillis(), s.toMillis());
+            matcher = pattern.matcher();
+        } else {
+            q = query(s.lane(), s.query(), s.fromMillis(), s.toMillis());
+        }
+        MatchScan scan = new MatchScan(matcher, cap, visitor);
+        for (LocalDate day : daysNewestFirst(s.lane(), s.fromMillis(), s.toMillis())) {
+            if (!scan.complete()) {
+                break;
+            }
+            try (DaySearcher d = open(s.lane(), day)) {
+                if (d != null) {
+                    d.searcher.search(q, scan);
+                }
+            }
+        }
+        return scan;
+    }
+
+    private List<FieldDef> fieldsOf(String lane) {
+        List<FieldDef> fields = laneFields.get(lane);
+        if (fields == null) {
+            throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
+        }
+        return fields;
     }
 
     /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}; {@code fromMillis} is a multiple of the interval. */

@@ -209,4 +209,60 @@ class IndexSearchTest {
         assertThatThrownBy(() -> run("", ALL_TO, ALL_FROM, 10, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IndexSearch.Cursor.parse("nope")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    private IndexSearch.Scope scope(String q, SearchSyntax syntax) {
+        return new IndexSearch.Scope(LANE, q, syntax, ALL_FROM, ALL_TO);
+    }
+
+    @Test
+    void fieldsListTheLaneFieldsWithTypesAndHowManyMatchesHoldThem() throws Exception {
+        FieldStats.Fields f = search.fields(scope("status:[500 TO 599]", SearchSyntax.LUCENE));
+        assertThat(f.matches()).isEqualTo(2);
+        assertThat(f.complete()).isTrue();
+        assertThat(f.fields()).contains(new FieldStats.Field("status", FieldStats.Type.LONG, 2),
+                new FieldStats.Field("request_time", FieldStats.Type.DOUBLE, 2),
+                new FieldStats.Field("method", FieldStats.Type.KEYWORD, 2),
+                new FieldStats.Field("attrs.attempt", FieldStats.Type.LONG, 2),
+                new FieldStats.Field("ts", FieldStats.Type.DATE, 2),
+                new FieldStats.Field("tag", FieldStats.Type.KEYWORD, 2),
+                new FieldStats.Field("host", FieldStats.Type.KEYWORD, 0));
+        assertThat(f.fields()).extracting(FieldStats.Field::name).as("index-internal fields are not record fields")
+                .doesNotContain(IndexFields.OFFSET, IndexFields.SOURCE, IndexFields.TRIGRAMS, IndexFields.RECEIVED_AT, "attrs#long.attempt");
+
+        FieldStats.Fields unparsed = search.fields(scope("IllegalArgumentException", SearchSyntax.FILTER));
+        assertThat(unparsed.matches()).as("filter patterns are verified like the search's").isEqualTo(1);
+        assertThat(unparsed.fields()).contains(new FieldStats.Field("method", FieldStats.Type.KEYWORD, 0),
+                new FieldStats.Field("attrs.attempt", FieldStats.Type.LONG, 1));
+    }
+
+    @Test
+    void topValuesCountAFieldOverTheMatchesWithTheirDenominator() throws Exception {
+        FieldStats.Top methods = search.top(scope("", SearchSyntax.LUCENE), "method", 10);
+        assertThat(methods.values()).containsExactly(new FieldStats.Value("GET", 3), new FieldStats.Value("POST", 1));
+        assertThat(methods.matches()).as("the denominator: every match, with the field or not").isEqualTo(5);
+        assertThat(methods.withValue()).isEqualTo(4);
+        assertThat(methods.complete()).isTrue();
+
+        FieldStats.Top statuses = search.top(scope("GET", SearchSyntax.FILTER), "status", 2);
+        assertThat(statuses.values()).as("a filter pattern: case-sensitive, verified; ties by value")
+                .containsExactly(new FieldStats.Value(200L, 1), new FieldStats.Value(404L, 1));
+        assertThat(statuses.distinct()).isEqualTo(3);
+        assertThat(search.top(scope("status:500", SearchSyntax.LUCENE), "request_time", 5).values())
+                .containsExactly(new FieldStats.Value(1.5, 1));
+        assertThat(search.top(scope("", SearchSyntax.LUCENE), "attrs.attempt", 1).values()).hasSize(1);
+        assertThat(search.top(scope("", SearchSyntax.LUCENE), "nosuchfield", 5).values()).isEmpty();
+        assertThatThrownBy(() -> search.top(scope("", SearchSyntax.LUCENE), "method", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.top(scope("", SearchSyntax.LUCENE), "method", IndexSearch.MAX_TOP + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCappedScanReadsNoMoreThanItsCapAndSaysItIsIncomplete() throws Exception {
+        FieldStats.FieldsVisitor v = new FieldStats.FieldsVisitor(List.of());
+        FieldStats.Fields f = v.result(search.scan(scope("", SearchSyntax.LUCENE), 2, v));
+        assertThat(f.matches()).isEqualTo(2);
+        assertThat(f.complete()).isFalse();
+        FieldStats.FieldsVisitor all = new FieldStats.FieldsVisitor(List.of());
+        assertThat(all.result(search.scan(scope("", SearchSyntax.LUCENE), 5, all)).complete()).as("exactly the cap: all read").isTrue();
+    }
 }
