@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /api/v1/fields} and {@code /api/v1/fields/{name}/top} on a running node with the bundled lanes (error is indexed). */
+/** {@code GET /api/v1/fields}, {@code /api/v1/fields/{name}/top} and {@code /api/v1/context} on a running node with the bundled lanes (error is indexed). */
 class FieldsApiTest {
     private static final String RANGE = "&from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z";
 
@@ -70,6 +70,37 @@ class FieldsApiTest {
             assertThat(t.get("/api/v1/fields?lane=error&from=yesterday").statusCode()).isEqualTo(400);
             assertThat(t.get("/api/v1/fields?lane=error&from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z").statusCode())
                     .as("empty range").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void theContextOfAHitIsItsContainersLinesAndBadRequestsAreRefused(@TempDir Path dir) throws Exception {
+        try (TestNode t = TestNode.start(dir, "")) {
+            String body = """
+                    {"message":"c1 one","container_id":"c1","ts":"2026-03-01T10:00:00Z"}
+                    {"message":"c2 one","container_id":"c2","ts":"2026-03-01T10:00:01Z"}
+                    {"message":"c1 two","container_id":"c1","ts":"2026-03-01T10:00:02Z"}
+                    {"message":"c1 three","container_id":"c1","ts":"2026-03-01T10:00:03Z"}
+                    """;
+            assertThat(t.post("/api/v1/ingest/app.error", body, Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            long offset = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("\"c1 two\"") + RANGE)).get("hits").get(0).get("offset").asLong();
+
+            var r = t.get("/api/v1/context?lane=error&before=5&after=5&offset=" + offset);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode c = TestNode.json(r);
+            assertThat(c.get("shared").get("field").asText()).isEqualTo("container_id");
+            assertThat(c.get("hit").get("message").asText()).isEqualTo("c1 two");
+            assertThat(c.get("before")).extracting(h -> h.get("message").asText()).containsExactly("c1 one");
+            assertThat(c.get("after")).extracting(h -> h.get("message").asText()).containsExactly("c1 three");
+
+            assertThat(t.get("/api/v1/context?lane=error&offset=999").statusCode()).as("offset not indexed").isEqualTo(404);
+            assertThat(t.get("/api/v1/context?lane=nosuch&offset=1").statusCode()).as("unknown lane").isEqualTo(404);
+            assertThat(t.get("/api/v1/context?lane=audit&offset=1").statusCode()).as("audit has no index").isEqualTo(400);
+            assertThat(t.get("/api/v1/context?lane=error").statusCode()).as("offset is required").isEqualTo(400);
+            assertThat(t.get("/api/v1/context?lane=error&offset=x").statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/context?lane=error&offset=1&before=1001").statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/context?lane=error&offset=1&after=-1").statusCode()).isEqualTo(400);
         }
     }
 }

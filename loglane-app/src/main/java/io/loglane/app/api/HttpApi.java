@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
  *   <tr><td>GET /api/v1/fields, /api/v1/fields/{name}/top</td><td>{@link FieldsHandler}: the matches' fields, a field's
  *       top values; 400/404 as search</td></tr>
+ *   <tr><td>GET /api/v1/context</td><td>{@link ContextHandler}: the lines around a hit; 404 unknown lane or offset</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
@@ -75,6 +76,7 @@ public final class HttpApi implements Component {
     /** Null when the node has no index search (tests of other routes). */
     private final SearchHandler search;
     private final FieldsHandler fields;
+    private final ContextHandler context;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
     private final PrometheusMeterRegistry registry;
@@ -98,6 +100,7 @@ public final class HttpApi implements Component {
         this.search = search == null ? null
                 : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
         this.fields = search == null ? null : new FieldsHandler(search, this.search);
+        this.context = search == null ? null : new ContextHandler(search, this.search);
         this.delivery = delivery;
         this.lanes = lanes;
         this.registry = registry;
@@ -131,6 +134,7 @@ public final class HttpApi implements Component {
             app.get("/api/v1/histogram", search::histogram);
             app.get("/api/v1/fields", fields::fields);
             app.get("/api/v1/fields/{name}/top", fields::top);
+            app.get("/api/v1/context", context::handle);
         }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));

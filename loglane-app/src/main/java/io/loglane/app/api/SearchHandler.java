@@ -144,8 +144,16 @@ final class SearchHandler {
                 range.from, range.to);
     }
 
-    /** The request's lane and time range; refuses a missing, unknown or unindexed lane. */
+    /** The request's lane and time range; refuses a missing or unknown lane. */
     private Range range(Context ctx) {
+        String lane = lane(ctx);
+        long now = clock.millis();
+        long to = time(ctx.queryParam("to"), now, now);
+        return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
+    }
+
+    /** The request's lane; refuses a missing or unknown one (a lane without an index is left to the search to refuse). */
+    String lane(Context ctx) {
         String lane = ctx.queryParam("lane");
         if (lane == null || lane.isBlank()) {
             throw new IllegalArgumentException("lane is required");
@@ -153,9 +161,7 @@ final class SearchHandler {
         if (!search.indexes(lane) && !laneExists.test(lane)) {
             throw new UnknownLaneException(lane);
         }
-        long now = clock.millis();
-        long to = time(ctx.queryParam("to"), now, now);
-        return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
+        return lane;
     }
 
     interface SearchCall<T> {
@@ -184,13 +190,7 @@ final class SearchHandler {
         out.put("total_relation", r.totalExact() ? "eq" : "gte");
         ArrayNode hits = out.putArray("hits");
         for (IndexSearch.Hit h : r.hits()) {
-            ObjectNode o = hits.addObject();
-            o.put("offset", h.offset());
-            o.put("ts", h.ts().toString());
-            o.put("lane", q.lane());
-            o.put("tag", h.tag());
-            o.put("message", h.message());
-            o.set("record", JSON.readTree(h.recordJson()));
+            hit(hits.addObject(), q.lane(), h);
         }
         out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
         out.put("syntax", q.syntax().label());
@@ -203,6 +203,17 @@ final class SearchHandler {
         store.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
         out.put("complete", r.totalExact() && r.nextCursor() == null);
         return out;
+    }
+
+    /** Fills {@code o} with a hit as every answer shows one. */
+    static ObjectNode hit(ObjectNode o, String lane, IndexSearch.Hit h) throws IOException {
+        o.put("offset", h.offset());
+        o.put("ts", h.ts().toString());
+        o.put("lane", lane);
+        o.put("tag", h.tag());
+        o.put("message", h.message());
+        o.set("record", JSON.readTree(h.recordJson()));
+        return o;
     }
 
     /** ISO-8601, epoch millis, or a duration before {@code now}; {@code absent} when not given. */

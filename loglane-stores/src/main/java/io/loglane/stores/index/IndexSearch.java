@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
@@ -21,6 +22,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -30,6 +32,8 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -342,6 +346,92 @@ public final class IndexSearch {
             throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
         }
         return fields;
+    }
+
+    /** Most lines a context answer gives on either side of its hit. */
+    public static final int MAX_CONTEXT = 1000;
+    /** Oldest first then lowest offset: the order of the lines after a hit. */
+    private static final Sort OLDEST_FIRST = new Sort(new SortField(IndexFields.TS, SortField.Type.LONG),
+            new SortField(IndexFields.OFFSET, SortField.Type.LONG));
+    /** The fields a hit's neighbours share, first present first: its container, else its source, else its tag. */
+    private static final List<String> CONTEXT_KEYS = List.of("container_id", "source", IndexFields.TAG);
+
+    /**
+     * The lines around a hit (Kibana's surrounding documents): the record at stream offset
+     * {@code offset} and up to {@code before} older and {@code after} newer records sharing its
+     * container ({@code container_id}), else its {@code source}, else its tag; {@code before} and
+     * {@code after} are each by (ts, offset) ascending.
+     */
+    public record Context(Hit anchor, String sharedField, String sharedValue, List<Hit> before, List<Hit> after) {}
+
+    /**
+     * @return the context; empty when no day of the lane's index holds the offset
+     * @throws IllegalArgumentException the lane is not indexed, or before/after is not 0..{@link #MAX_CONTEXT}
+     */
+    public Optional<Context> context(String lane, long offset, int before, int after) throws IOException {
+        fieldsOf(lane);
+        if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
+            throw new IllegalArgumentException("before and after must be 0.." + MAX_CONTEXT);
+        }
+        List<LocalDate> days = layout.days(lane);
+        for (int d = days.size() - 1; d >= 0; d--) {
+            try (DaySearcher s = open(lane, days.get(d))) {
+                if (s == null) {
+                    continue;
+                }
+                TopFieldDocs found = s.searcher.search(new TermQuery(new Term(IndexFields.OFFSET, DocumentMapper.offsetKey(offset))),
+                        1, NEWEST_FIRST);
+                if (found.scoreDocs.length == 0) {
+                    continue;
+                }
+                Hit anchor = hit(s.searcher, found.scoreDocs[0]);
+                Shared shared = shared(s.searcher, found.scoreDocs[0].doc);
+                Query same = new TermQuery(new Term(shared.field(), shared.value()));
+                Cursor at = cursorOf(anchor);
+                List<Hit> older = neighbours(lane, days, d, -1, same, at, before, NEWEST_FIRST);
+                List<Hit> newer = neighbours(lane, days, d, +1, same, at, after, OLDEST_FIRST);
+                return Optional.of(new Context(anchor, shared.field(), shared.value(), older.reversed(), newer));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The field and value a hit's neighbours share. */
+    private record Shared(String field, String value) {}
+
+    /** The first of {@link #CONTEXT_KEYS} the document has, and its value. */
+    private static Shared shared(IndexSearcher s, int doc) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        for (String field : CONTEXT_KEYS) {
+            SortedDocValues v = ctx.reader().getSortedDocValues(field);
+            if (v != null && v.advanceExact(doc - ctx.docBase)) {
+                return new Shared(field, v.lookupOrd(v.ordValue()).utf8ToString());
+            }
+        }
+        return new Shared(IndexFields.TAG, ""); // a tag too long to index (none is): no neighbour shares it
+    }
+
+    /**
+     * Up to {@code want} documents matching {@code same} past {@code at} in {@code order}, reading
+     * day {@code from} and then the days in {@code step}'s direction (-1 older, +1 newer).
+     */
+    private List<Hit> neighbours(String lane, List<LocalDate> days, int from, int step, Query same, Cursor at, int want, Sort order)
+            throws IOException {
+        List<Hit> out = new ArrayList<>();
+        for (int d = from; d >= 0 && d < days.size() && out.size() < want; d += step) {
+            try (DaySearcher s = open(lane, days.get(d))) {
+                if (s == null) {
+                    continue;
+                }
+                // after() leaves the anchor out in either order: ties on (ts, offset) follow only by a higher doc id.
+                TopFieldDocs top = (TopFieldDocs) s.searcher.searchAfter(after(s, at), same, want - out.size(), order);
+                for (ScoreDoc sd : top.scoreDocs) {
+                    out.add(hit(s.searcher, sd));
+                }
+            }
+        }
+        return out;
     }
 
     /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}; {@code fromMillis} is a multiple of the interval. */

@@ -265,4 +265,40 @@ class IndexSearchTest {
         FieldStats.FieldsVisitor all = new FieldStats.FieldsVisitor(List.of());
         assertThat(all.result(search.scan(scope("", SearchSyntax.LUCENE), 5, all)).complete()).as("exactly the cap: all read").isTrue();
     }
+
+    @Test
+    void theContextOfAHitIsItsContainersLinesAroundItByTimeThenOffsetAcrossDays() throws Exception {
+        sink.write(TestRecords.batch(5, "docker", List.of(
+                new Event(TestRecords.nanos("2026-03-01T23:59:59Z"), Map.of("log", "c1 a", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c2 x", "container_id", "c2")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c1 b", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c1 c", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:01Z"), Map.of("log", "c1 d", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-03T00:00:00Z"), Map.of("log", "c1 e", "container_id", "c1")))));
+        sink.flush(true);
+
+        IndexSearch.Context c = search.context(LANE, 7, 5, 5).orElseThrow(); // "c1 b"
+        assertThat(c.anchor().message()).isEqualTo("c1 b");
+        assertThat(c.sharedField()).isEqualTo("container_id");
+        assertThat(c.sharedValue()).isEqualTo("c1");
+        assertThat(c.before()).as("the older line of the day before; not c2's").extracting(IndexSearch.Hit::message)
+                .containsExactly("c1 a");
+        assertThat(c.after()).as("a tie on ts comes after by offset; the next day's too").extracting(IndexSearch.Hit::message)
+                .containsExactly("c1 c", "c1 d", "c1 e");
+
+        IndexSearch.Context few = search.context(LANE, 9, 1, 1).orElseThrow(); // "c1 d"
+        assertThat(few.before()).extracting(IndexSearch.Hit::message).containsExactly("c1 c");
+        assertThat(few.after()).extracting(IndexSearch.Hit::message).containsExactly("c1 e");
+
+        IndexSearch.Context byTag = search.context(LANE, 1, 1, 10).orElseThrow(); // no container: its tag's lines
+        assertThat(byTag.sharedField()).isEqualTo("tag");
+        assertThat(byTag.before()).extracting(IndexSearch.Hit::offset).containsExactly(0L);
+        assertThat(byTag.after()).extracting(IndexSearch.Hit::offset).containsExactly(2L, 3L, 4L);
+
+        assertThat(search.context(LANE, 99, 1, 1)).as("no such offset").isEmpty();
+        assertThat(search.context(LANE, 7, 0, 0).orElseThrow().before()).isEmpty();
+        assertThatThrownBy(() -> search.context(LANE, 7, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.context(LANE, 7, 1, IndexSearch.MAX_CONTEXT + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.context("other", 7, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
