@@ -37,15 +37,19 @@ import org.apache.lucene.search.IndexSearcher;
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
  * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
  *
- * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, from and to, and
- * {@code interval} (a duration, default chosen for ≤ 120 buckets), Lucene syntax only (400 for a filter pattern): 200 {@code {"interval_ms",
- * "buckets": [{"start", "count"}], "total", "complete": true}}; 400 as above, or over 1000 buckets.
+ * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, syntax, from and to, and
+ * {@code interval} (a duration, default chosen for ≤ 120 buckets), {@code split} (a keyword field: each bucket also
+ * counts that field's {@code split_size} (1–50, default 5) most frequent values among the matches, and
+ * {@code other}: the matches with another value or none): 200 {@code {"interval_ms", "split": {"field", "values"},
+ * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "complete"}}; a filter pattern
+ * reads at most 200 000 candidates ({@code complete} false past that); 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
 final class SearchHandler {
     private static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
     private static final int DEFAULT_LIMIT = 100;
+    private static final int DEFAULT_SPLIT = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IndexSearch search;
@@ -69,44 +73,60 @@ final class SearchHandler {
         ctx.status(e instanceof UnknownLaneException ? 404 : 400).json(ApiError.of(e.getMessage()));
     }
 
-    /** {@code GET /api/v1/histogram?lane=&q=&from=&to=&interval=}: match counts per interval (a duration; default automatic). */
+    /** {@code GET /api/v1/histogram?lane=&q=&syntax=&from=&to=&interval=&split=&split_size=}: match counts per interval. */
     void histogram(Context ctx) throws IOException {
-        Range range;
+        IndexSearch.Scope scope;
         long interval;
+        String split;
+        int splitSize;
         try {
-            range = range(ctx);
+            scope = scope(ctx);
             String i = ctx.queryParam("interval");
             interval = i == null || i.isBlank() ? 0 : Durations.parse(i.trim()).toMillis();
-            String q = ctx.queryParam("q");
-            String syntax = ctx.queryParam("syntax");
-            if (q != null && !q.isBlank()
-                    && (syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax)) == SearchSyntax.FILTER) {
-                throw new IllegalArgumentException("the histogram takes Lucene syntax only (filter patterns are not counted per interval yet)");
+            String sp = ctx.queryParam("split");
+            split = sp == null || sp.isBlank() ? null : sp.trim();
+            String size = ctx.queryParam("split_size");
+            try {
+                splitSize = size == null || size.isBlank() ? DEFAULT_SPLIT : Integer.parseInt(size.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("split_size must be a whole number 1.." + IndexSearch.MAX_SPLIT);
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
         }
-        IndexSearch.Histogram h = run(ctx, () -> search.histogram(range.lane, ctx.queryParam("q"), range.from, range.to, interval));
+        IndexSearch.Histogram h = run(ctx, () -> search.histogram(scope, interval, split, splitSize));
         if (h == null) {
             return;
         }
         ObjectNode out = JSON.createObjectNode();
-        out.put("lane", range.lane);
-        out.put("from", Instant.ofEpochMilli(range.from).toString());
-        out.put("to", Instant.ofEpochMilli(range.to).toString());
+        out.put("lane", scope.lane());
+        out.put("from", Instant.ofEpochMilli(scope.fromMillis()).toString());
+        out.put("to", Instant.ofEpochMilli(scope.toMillis()).toString());
         out.put("interval_ms", h.intervalMillis());
+        if (split != null) {
+            ObjectNode sp = out.putObject("split");
+            sp.put("field", split);
+            h.splitValues().forEach(sp.putArray("values")::add);
+        }
         long total = 0;
         ArrayNode buckets = out.putArray("buckets");
         for (int i = 0; i < h.counts().length; i++) {
             ObjectNode b = buckets.addObject();
             b.put("start", Instant.ofEpochMilli(h.fromMillis() + i * h.intervalMillis()).toString());
             b.put("count", h.counts()[i]);
+            if (split != null) {
+                ObjectNode by = b.putObject("split");
+                for (int k = 0; k < h.splitValues().size(); k++) {
+                    by.put(h.splitValues().get(k), h.series().get(k)[i]);
+                }
+                b.put("other", h.series().getLast()[i]);
+            }
             total += h.counts()[i];
         }
         out.put("total", total);
-        out.put("syntax", "lucene");
-        out.put("complete", true);
+        out.put("syntax", scope.syntax().label());
+        out.put("complete", h.complete());
         ctx.contentType("application/json").result(JSON.writeValueAsString(out));
     }
 

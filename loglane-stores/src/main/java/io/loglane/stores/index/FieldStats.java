@@ -158,12 +158,15 @@ public final class FieldStats {
     static final class TopVisitor implements MatchScan.Visitor {
         private final String name;
         private final Map<String, Type> numeric;
+        private final boolean keywordsOnly;
         private final Map<Object, long[]> counts = new HashMap<>();
         private long withValue;
 
-        TopVisitor(String name, List<FieldDef> laneFields) {
+        /** @param keywordsOnly count only the field's keyword values (its values are then Strings) */
+        TopVisitor(String name, List<FieldDef> laneFields, boolean keywordsOnly) {
             this.name = name;
             this.numeric = numericTypes(laneFields);
+            this.keywordsOnly = keywordsOnly;
         }
 
         /** The index fields the query name {@code name} stands for in this leaf (an attrs key has one per type). */
@@ -171,7 +174,7 @@ public final class FieldStats {
             List<FieldInfo> out = new ArrayList<>();
             for (FieldInfo fi : reader.getFieldInfos()) {
                 Field f = describe(fi, numeric);
-                if (f != null && f.name().equals(name)) {
+                if (f != null && f.name().equals(name) && (!keywordsOnly || f.type() == Type.KEYWORD)) {
                     out.add(fi);
                 }
             }

@@ -241,16 +241,32 @@ public final class IndexSearch {
     static final int FILTER_PAGE = 1000;
     static final int MAX_VERIFIED = 200_000;
 
+    /** Most values a histogram splits by. */
+    public static final int MAX_SPLIT = 50;
+
     /**
-     * Match counts per interval of event time over {@code [fromMillis, toMillis)}.
+     * Match counts per interval of event time over the scope's range, and, when {@code splitField}
+     * is given, per bucket for each of that keyword field's {@code splitSize} most frequent values
+     * among the matches, and for the rest. A Lucene query counts every match (doc values only); a
+     * filter pattern reads at most {@link #MAX_VERIFIED} candidates, newest day first, and says
+     * whether that was all.
      *
      * @param intervalMillis bucket width; 0 chooses one ({@link DateHistogram#autoInterval})
+     * @param splitField     a keyword field ({@code host}, a string field of the lane, {@code attrs.<key>}), or null
      * @throws ParseException           the query is not valid Lucene syntax
-     * @throws IllegalArgumentException the lane is not indexed, the range is empty, or the interval gives too many buckets
+     * @throws FilterPatternException   the query is not a valid filter pattern
+     * @throws IllegalArgumentException the lane is not indexed, the range is empty, the interval gives too many
+     *                                  buckets, or splitSize is not 1..{@link #MAX_SPLIT}
      */
-    public Histogram histogram(String lane, String query, long fromMillis, long toMillis, long intervalMillis)
-            throws ParseException, IOException {
-        Query q = query(lane, query, fromMillis, toMillis);
+    public Histogram histogram(Scope scope, long intervalMillis, String splitField, int splitSize) throws ParseException, IOException {
+        long fromMillis = scope.fromMillis();
+        long toMillis = scope.toMillis();
+        if (toMillis <= fromMillis) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        if (splitField != null && (splitSize < 1 || splitSize > MAX_SPLIT)) {
+            throw new IllegalArgumentException("split_size must be 1.." + MAX_SPLIT);
+        }
         long interval = intervalMillis > 0 ? intervalMillis : DateHistogram.autoInterval(toMillis - fromMillis);
         // Buckets start at multiples of the interval (UTC), so bars line up across queries; the
         // first may begin before `from`, and counts only matches inside the range.
@@ -260,23 +276,29 @@ public final class IndexSearch {
             throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most "
                     + DateHistogram.MAX_BUCKETS);
         }
-        DateHistogram manager = new DateHistogram(start, interval, (int) buckets);
-        long[] counts = new long[(int) buckets];
-        for (LocalDate day : layout.days(lane)) {
-            if (day.isBefore(day(fromMillis)) || day.isAfter(day(toMillis - 1))) {
-                continue;
-            }
-            try (DaySearcher s = open(lane, day)) {
-                if (s != null) {
-                    long[] c = s.searcher.search(q, manager);
-                    for (int i = 0; i < counts.length; i++) {
-                        counts[i] += c[i];
-                    }
-                }
-            }
+        long cap = scope.syntax() == SearchSyntax.FILTER ? MAX_VERIFIED : Long.MAX_VALUE;
+        List<String> splitValues = List.of();
+        boolean complete = true;
+        if (splitField != null) {
+            FieldStats.TopVisitor top = new FieldStats.TopVisitor(splitField, fieldsOf(scope.lane()), true);
+            FieldStats.Top t = top.result(scan(scope, cap, top), splitSize);
+            splitValues = t.values().stream().map(v -> (String) v.value()).toList();
+            complete = t.complete();
         }
-        return new Histogram(start, interval, counts);
+        DateHistogram h = new DateHistogram(start, interval, (int) buckets, splitField, splitValues);
+        complete &= scan(scope, cap, h).complete();
+        return new Histogram(start, interval, h.counts(), splitField, splitValues, List.of(h.series()), complete);
     }
+
+    /**
+     * Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis};
+     * {@code fromMillis} is a multiple of the interval. With a split, {@code series.get(k)} counts
+     * {@code splitValues.get(k)} per bucket and the last series the matches with another value or
+     * none; else both are empty. {@code complete} is false when a filter pattern's candidates were
+     * not all read (the counts are then of those read).
+     */
+    public record Histogram(long fromMillis, long intervalMillis, long[] counts, String splitField, List<String> splitValues,
+                            List<long[]> series, boolean complete) {}
 
     /** The matches of a query in {@code [fromMillis, toMillis)}: a search without its page. */
     public record Scope(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis) {}
@@ -311,7 +333,7 @@ public final class IndexSearch {
         if (size < 1 || size > MAX_TOP) {
             throw new IllegalArgumentException("size must be 1.." + MAX_TOP);
         }
-        FieldStats.TopVisitor v = new FieldStats.TopVisitor(name, fieldsOf(s.lane()));
+        FieldStats.TopVisitor v = new FieldStats.TopVisitor(name, fieldsOf(s.lane()), false);
         return v.result(scan(s, MAX_SCANNED, v), size);
     }
 
@@ -433,9 +455,6 @@ public final class IndexSearch {
         }
         return out;
     }
-
-    /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}; {@code fromMillis} is a multiple of the interval. */
-    public record Histogram(long fromMillis, long intervalMillis, long[] counts) {}
 
     /** The lane's query in the time range; validates the lane and the range. */
     private Query query(String lane, String query, long fromMillis, long toMillis) throws ParseException {

@@ -177,11 +177,15 @@ class IndexSearchTest {
         assertThatThrownBy(() -> SearchSyntax.of("sql")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private IndexSearch.Histogram histogram(String q, long from, long to, long interval) throws Exception {
+        return search.histogram(new IndexSearch.Scope(LANE, q, SearchSyntax.LUCENE, from, to), interval, null, 0);
+    }
+
     @Test
     void theHistogramCountsMatchesPerIntervalOfEventTime() throws Exception {
         long from = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
         long to = Instant.parse("2026-03-02T11:00:00Z").toEpochMilli();
-        IndexSearch.Histogram h = search.histogram(LANE, "", from, to, Duration.ofHours(1).toMillis());
+        IndexSearch.Histogram h = histogram("", from, to, Duration.ofHours(1).toMillis());
         assertThat(h.counts()).hasSize(25);
         assertThat(h.counts()[0]).isEqualTo(1); // 10:00
         assertThat(h.counts()[1]).isEqualTo(1); // 11:00
@@ -189,13 +193,13 @@ class IndexSearchTest {
         assertThat(h.counts()[23]).isEqualTo(1); // 09:00 next day
         assertThat(h.counts()[24]).isEqualTo(1); // 10:00 next day
         assertThat(java.util.Arrays.stream(h.counts()).sum()).isEqualTo(5);
-        assertThat(search.histogram(LANE, "method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
+        assertThat(histogram("method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
                 .containsExactly(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0);
-        IndexSearch.Histogram auto = search.histogram(LANE, "", from, to, 0);
+        IndexSearch.Histogram auto = histogram("", from, to, 0);
         assertThat(auto.intervalMillis()).as("25 hours in at most 120 buckets").isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(java.util.Arrays.stream(auto.counts()).sum()).isEqualTo(5);
-        assertThatThrownBy(() -> search.histogram(LANE, "", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
-        IndexSearch.Histogram aligned = search.histogram(LANE, "", from + 60_000, to, Duration.ofHours(1).toMillis());
+        assertThatThrownBy(() -> histogram("", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
+        IndexSearch.Histogram aligned = histogram("", from + 60_000, to, Duration.ofHours(1).toMillis());
         assertThat(aligned.fromMillis()).as("buckets start on the interval").isEqualTo(from);
         assertThat(aligned.counts()[0]).as("10:00 lies before the range").isZero();
     }
@@ -300,5 +304,32 @@ class IndexSearchTest {
         assertThatThrownBy(() -> search.context(LANE, 7, -1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> search.context(LANE, 7, 1, IndexSearch.MAX_CONTEXT + 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> search.context("other", 7, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theHistogramSplitsByAKeywordFieldsTopValuesAndCountsFilterPatterns() throws Exception {
+        long from = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-03T00:00:00Z").toEpochMilli();
+        IndexSearch.Histogram h = search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to),
+                Duration.ofDays(1).toMillis(), "method", 1);
+        assertThat(h.splitValues()).containsExactly("GET");
+        assertThat(h.counts()).containsExactly(3, 2);
+        assertThat(h.series().get(0)).as("GET per day").containsExactly(2, 1);
+        assertThat(h.series().get(1)).as("POST, and the line without a method").containsExactly(1, 1);
+        assertThat(h.complete()).isTrue();
+
+        IndexSearch.Histogram filter = search.histogram(new IndexSearch.Scope(LANE, "GET", SearchSyntax.FILTER, from, to),
+                Duration.ofDays(1).toMillis(), null, 0);
+        assertThat(filter.counts()).as("case-sensitive, verified as the search does").containsExactly(2, 1);
+        assertThat(filter.series()).isEmpty();
+        assertThat(search.histogram(new IndexSearch.Scope(LANE, "\"/api\"", SearchSyntax.FILTER, from, to),
+                Duration.ofDays(1).toMillis(), "path", 5).splitValues()).containsExactly("/api/orders", "/api/users");
+
+        assertThat(search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to),
+                Duration.ofDays(1).toMillis(), "attrs.attempt", 5).splitValues()).as("a number field has no keyword values").isEmpty();
+        assertThatThrownBy(() -> search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to), 0, "method", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split_size");
+        assertThatThrownBy(() -> search.histogram(new IndexSearch.Scope(LANE, "{ $.a = ", SearchSyntax.FILTER, from, to), 0, null, 0))
+                .isInstanceOf(io.loglane.search.filter.FilterPatternException.class);
     }
 }
