@@ -48,8 +48,11 @@ import org.msgpack.core.MessageUnpacker;
  * pattern's matcher), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
  * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
- * lane's sink has open are read near-real-time; others at their last commit. Also counts matches
- * per interval of event time ({@link #histogram}, from doc values).
+ * lane's sink has open are read near-real-time; others at their last commit. Also, from doc values
+ * and through one {@link MatchScan} (the candidate + verify path for filter patterns, capped): the
+ * matches per interval of event time, optionally split by a keyword field ({@link #histogram}), the
+ * fields the matches hold ({@link #fields}) and a field's top values ({@link #top}); and the lines
+ * around a hit ({@link #context}).
  *
  * <p>Thread-safety: thread-safe; each search opens (and closes) what it reads.
  */
