@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
+ *   <tr><td>POST /api/v1/filter/test</td><td>{@link FilterTestRoute}: 200 the matching events; 400 bad body or
+ *       pattern (with its position); 413 an event too large</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
@@ -111,6 +113,7 @@ public final class HttpApi implements Component {
         }
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
+        app.post("/api/v1/filter/test", new FilterTestRoute());
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
