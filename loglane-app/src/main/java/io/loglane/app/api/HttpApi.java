@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
 import io.loglane.app.health.NodeHealth;
+import io.loglane.app.tail.TailService;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>POST /api/v1/filter/test</td><td>{@link FilterTestRoute}: 200 the matching events; 400 bad body or
  *       pattern (with its position); 413 an event too large</td></tr>
+ *   <tr><td>GET /api/v1/tail</td><td>{@link TailRoute}: 200 Server-Sent Events; 400 bad pattern or offset; 404
+ *       unknown lane</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
@@ -70,6 +73,7 @@ public final class HttpApi implements Component {
     private final SqlEngine sql;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
+    private final TailService tail;
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final int port;
@@ -81,7 +85,7 @@ public final class HttpApi implements Component {
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
     public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, DeliveryEngine delivery,
-                   LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
+                   LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
@@ -89,6 +93,7 @@ public final class HttpApi implements Component {
         this.sql = sql;
         this.delivery = delivery;
         this.lanes = lanes;
+        this.tail = tail;
         this.registry = registry;
         this.clock = clock;
         this.log = new RateLimitedLog(LoggerFactory.getLogger(HttpApi.class), clock, Duration.ofSeconds(10));
@@ -114,6 +119,7 @@ public final class HttpApi implements Component {
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         app.post("/api/v1/filter/test", new FilterTestRoute());
+        app.get("/api/v1/tail", new TailRoute(tail));
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
@@ -218,6 +224,9 @@ public final class HttpApi implements Component {
     /** Stops accepting requests; in-flight requests finish. */
     @Override
     public void close() {
+        if (tail != null) {
+            tail.close(); // live tails never end by themselves: end them so in-flight requests finish
+        }
         if (app != null) {
             app.stop();
             app = null;

@@ -43,7 +43,7 @@ class ProbeEndpointsTest {
             @Override public NodeHealth health() { return health; }
         };
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, Path.of("unused"), 1024, Duration.ofSeconds(1), 10);
-        api = new HttpApi(settings, 0, null, null, null, null, source, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        api = new HttpApi(settings, 0, null, null, null, null, source, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
         api.start();
     }
