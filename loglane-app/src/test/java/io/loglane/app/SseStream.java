@@ -1,5 +1,6 @@
 package io.loglane.app;
 
+import io.loglane.app.cli.SseEventReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP client of a Server-Sent Events stream, as a browser's EventSource reads it: events
- * ({@code id}, {@code event}, {@code data}) and comment lines are parsed on a thread of their own
+ * ({@code id}, {@code event}, {@code data}) and comment lines are parsed ({@link SseEventReader}) on a thread of their own
  * as soon as the test {@linkplain #startReading starts reading}; until then nothing is read, so the
  * server meets a client that does not keep up.
  *
@@ -63,30 +64,9 @@ final class SseStream implements AutoCloseable {
 
     private void parse() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            String id = null;
-            String event = null;
-            StringBuilder data = null;
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        events.add(new Event(id, event == null ? "message" : event, data.toString()));
-                    }
-                    id = null;
-                    event = null;
-                    data = null;
-                } else if (line.startsWith(":")) {
-                    events.add(new Event(null, null, line.substring(1).trim()));
-                } else {
-                    int colon = line.indexOf(':');
-                    String field = colon < 0 ? line : line.substring(0, colon);
-                    String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-                    switch (field) {
-                        case "id" -> id = value;
-                        case "event" -> event = value;
-                        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                        default -> { }
-                    }
-                }
+            SseEventReader reader = new SseEventReader(in);
+            for (SseEventReader.Event e; (e = reader.next()) != null; ) {
+                events.add(new Event(e.id(), e.event(), e.data()));
             }
         } catch (IOException e) {
             // closed by the test or the server: the events read so far stay in the queue
