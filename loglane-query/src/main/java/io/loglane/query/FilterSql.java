@@ -31,9 +31,12 @@ import java.util.stream.Collectors;
  *       (objects, arrays and nulls fail comparisons, {@code !=} included; numbers and numeric strings
  *       compare numerically; {@code IS TRUE} for booleans only; a missing property fails all but
  *       {@code NOT EXISTS}).</li>
+ *   <li>space-delimited patterns: the message split into fields as the matcher splits it
+ *       ({@code regexp_extract_all}), slots before a {@code ...} from the start, after it from the
+ *       end, each field's conditions as a JSON condition's on a string.</li>
  * </ul>
  * Not expressible, refused with {@link FilterSqlException}: wildcard selectors ({@code [*]},
- * {@code .*}), a path below a typed field, and space-delimited patterns. Differences that remain:
+ * {@code .*}), a path below a typed field, and space-delimited patterns with several {@code ...}. Differences that remain:
  * a number's text form for {@code =} wildcards on a decimal value ({@code 1.0E3} in Java, DuckDB's
  * own form in SQL), and a typed value the archive took from a record field (stored converted,
  * where the matcher reads the field as written) compare the same numerically but not always as text.
@@ -61,9 +64,8 @@ public final class FilterSql {
             case PatternNode.MatchAll all -> "TRUE";
             case PatternNode.Terms terms -> terms(terms);
             case PatternNode.Regex regex -> "regexp_matches(" + MESSAGE + ", " + literal(regex.compiled().pattern()) + ")";
-            case PatternNode.JsonPattern json -> "(" + structured(byName) + " AND " + expr(json.expr(), byName) + ")";
-            case PatternNode.SpaceDelimited space ->
-                    throw new FilterSqlException("space-delimited patterns cannot be run as SQL over the archive yet");
+            case PatternNode.JsonPattern json -> "(" + structured(byName) + " AND " + expr(json.expr(), c -> condition(c, byName)) + ")";
+            case PatternNode.SpaceDelimited space -> spaceDelimited(space);
         };
     }
 
@@ -93,12 +95,53 @@ public final class FilterSql {
         return b.append(')').toString();
     }
 
-    private static String expr(JsonExpr e, Map<String, FieldDef> typed) {
+    private static String expr(JsonExpr e, Function<JsonExpr.Condition, String> condition) {
         return switch (e) {
-            case JsonExpr.And and -> "(" + expr(and.left(), typed) + " AND " + expr(and.right(), typed) + ")";
-            case JsonExpr.Or or -> "(" + expr(or.left(), typed) + " OR " + expr(or.right(), typed) + ")";
-            case JsonExpr.Condition c -> condition(c, typed);
+            case JsonExpr.And and -> "(" + expr(and.left(), condition) + " AND " + expr(and.right(), condition) + ")";
+            case JsonExpr.Or or -> "(" + expr(or.left(), condition) + " OR " + expr(or.right(), condition) + ")";
+            case JsonExpr.Condition c -> condition.apply(c);
         };
+    }
+
+    /**
+     * The message's fields as {@code MessageFields} splits them, as a list: whitespace runs
+     * separate; a field opening with {@code "} or {@code [} runs to the closing one (or the end) and
+     * is its content without them.
+     */
+    private static final String FIELDS = "list_transform(regexp_extract_all(" + MESSAGE + ", "
+            + literal("\"[^\"]*\"?|\\[[^\\]]*\\]?|[^ \\t\\n\\r]+") + "), lambda f: CASE"
+            + " WHEN starts_with(f, '\"') THEN substr(f, 2, length(f) - CASE WHEN length(f) > 1 AND suffix(f, '\"') THEN 2 ELSE 1 END)"
+            + " WHEN starts_with(f, '[') THEN substr(f, 2, length(f) - CASE WHEN suffix(f, ']') THEN 2 ELSE 1 END)"
+            + " ELSE f END)";
+
+    /**
+     * Slots before the pattern's one {@code ...} take fields from the start, slots after it from
+     * the end; without one the field count must equal the slot count. Several {@code ...} are
+     * refused (the matcher's search over their splits has no plain SQL form here).
+     */
+    private static String spaceDelimited(PatternNode.SpaceDelimited node) {
+        List<PatternNode.Slot> slots = node.slots();
+        int ellipsis = -1;
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof PatternNode.Ellipsis) {
+                if (ellipsis >= 0) {
+                    throw new FilterSqlException("a space-delimited pattern with more than one ... cannot be run as SQL over the archive");
+                }
+                ellipsis = i;
+            }
+        }
+        int named = slots.size() - (ellipsis >= 0 ? 1 : 0);
+        List<String> all = new ArrayList<>();
+        all.add("len(fs) " + (ellipsis >= 0 ? ">=" : "=") + " " + named);
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof PatternNode.Field f && f.condition() != null) {
+                // 1-based from the start before the ellipsis; from the end after it
+                String at = ellipsis < 0 || i < ellipsis ? String.valueOf(i + 1) : "len(fs) - " + (slots.size() - 1 - i);
+                String field = "fs[" + at + "]";
+                all.add(expr(f.condition(), c -> test(c, "'VARCHAR'", field, null)));
+            }
+        }
+        return "(SELECT " + String.join(" AND ", all) + " FROM (SELECT " + FIELDS + " AS fs))";
     }
 
     /** The condition over the first source of {@code $.name} that holds it: typed column, attrs, event column. */
