@@ -129,7 +129,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         }
         Map<String, RecordParser> parsers = new HashMap<>();
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
-        TailService tail = new TailService(stream, parsers, tailSettings);
+        TailService tail = new TailService(stream, parsers, tailSettings, registry);
+        registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
         http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, delivery, this, tail, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loglane.app.tail.TailPositions;
 import io.loglane.app.tail.TailSettings;
+import io.loglane.core.telemetry.MetricNames;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,6 +252,50 @@ class TailApiTest {
             }
             assertThat(delivered + missed).isEqualTo(n);
             assertThat(missedEvents).isPositive();
+            assertThat(t.node.registry().find(MetricNames.TAIL_MISSED).tags(MetricNames.LANE, "default", MetricNames.REASON, "slow_client")
+                    .counter().count()).isEqualTo(missed);
         }
+    }
+
+    @Test
+    void tails_that_end_while_reading_leave_the_lane_writable(@TempDir Path own) throws Exception {
+        TestNode node = TestNode.start(own, "server:\n  http_max_body: 16MiB\n", LIMITS);
+        try {
+            String line = TestNode.JSON.writeValueAsString(Map.of("message", "history " + "y".repeat(2000))) + "\n";
+            for (int i = 0; i < 20; i++) {
+                assertThat(node.post("/api/v1/ingest/app", line.repeat(500), Map.of()).statusCode()).isEqualTo(202);
+            }
+            for (int round = 0; round < 20; round++) {
+                // from the start of the lane: the tail reads segment files while its client goes away
+                try (SseStream s = SseStream.open(node.url() + "/api/v1/tail?lane=default&from_offset=0", Map.of(), true)) {
+                    assertThat(s.nextEvent(WAIT).event()).isEqualTo("open");
+                    assertThat(s.nextEvent(WAIT).event()).isEqualTo("message");
+                }
+                HttpResponse<String> r = node.post("/api/v1/ingest/app", line, Map.of());
+                assertThat(r.statusCode()).as("round %d: %s", round, r.body()).isEqualTo(202);
+            }
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
+    void stopping_the_node_ends_every_open_tail(@TempDir Path own) throws Exception {
+        // no heartbeat for an hour: only the node's own shutdown can end the tail's session
+        TestNode node = TestNode.start(own, "", new TailSettings(16, 256 * 1024, Duration.ofHours(1)));
+        try (SseStream s = SseStream.open(node.url() + "/api/v1/tail?lane=default", Map.of(), true)) {
+            assertThat(s.nextEvent(WAIT).event()).isEqualTo("open");
+            assertThat(clients(node)).isEqualTo(1);
+            CompletableFuture.runAsync(node::close).get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (clients(node) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(clients(node)).as("tails still running after the node stopped").isZero();
+        }
+    }
+
+    private static double clients(TestNode node) {
+        return node.node.registry().find(MetricNames.TAIL_CLIENTS).gauge().value();
     }
 }

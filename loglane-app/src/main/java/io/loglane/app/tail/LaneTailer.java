@@ -19,7 +19,8 @@ import java.time.Duration;
  * a match the buffer cannot take is counted there as missed. Records retention removed before the
  * reader got to them are reported as missed too.
  *
- * <p>Thread-safety: runs on its own thread until the buffer is closed or the thread interrupted.
+ * <p>Thread-safety: runs on its own thread until the buffer is closed (never interrupt it: the
+ * reader shares the segment's FileChannel, which an interrupt during a read would close).
  */
 final class LaneTailer implements Runnable {
     static final String RETENTION = "retention";
@@ -66,7 +67,7 @@ final class LaneTailer implements Runnable {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the session is ending
+            Thread.currentThread().interrupt(); // the process is stopping
         } catch (IOException | RuntimeException e) {
             buffer.notice(new TailItem.Failed(index, lane.lane() + ": " + e.getMessage()));
         }

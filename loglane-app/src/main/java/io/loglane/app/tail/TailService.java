@@ -2,6 +2,8 @@ package io.loglane.app.tail;
 
 import io.javalin.http.sse.SseClient;
 import io.loglane.core.parse.RecordParser;
+import io.loglane.core.telemetry.MetricNames;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.loglane.stream.LaneStreams;
 import java.util.Collections;
 import java.util.List;
@@ -20,14 +22,16 @@ public final class TailService implements AutoCloseable {
     private final LaneStreams streams;
     private final Map<String, RecordParser> parsers;
     private final TailSettings settings;
+    private final MeterRegistry registry;
     private final Set<TailSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param parsers the parser of each lane; a lane without one maps to null */
-    public TailService(LaneStreams streams, Map<String, RecordParser> parsers, TailSettings settings) {
+    public TailService(LaneStreams streams, Map<String, RecordParser> parsers, TailSettings settings, MeterRegistry registry) {
         this.streams = streams;
         this.parsers = Collections.unmodifiableMap(new java.util.HashMap<>(parsers));
         this.settings = settings;
+        this.registry = registry;
     }
 
     /** The lanes that can be tailed, in configuration order. */
@@ -40,7 +44,8 @@ public final class TailService implements AutoCloseable {
         if (closed) {
             return;
         }
-        TailSession session = new TailSession(request, settings, streams::lane, parsers::get);
+        TailSession session = new TailSession(request, settings, streams::lane, parsers::get,
+                (lane, reason) -> registry.counter(MetricNames.TAIL_MISSED, MetricNames.LANE, lane, MetricNames.REASON, reason));
         sessions.add(session);
         try {
             if (!closed) {
@@ -51,6 +56,9 @@ public final class TailService implements AutoCloseable {
             sessions.remove(session);
         }
     }
+
+    /** Tails running now (the gauge {@code loglane.tail.clients}). */
+    public int openTails() { return sessions.size(); }
 
     /** Ends every tail (their requests then complete), and refuses new ones. */
     @Override

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.sse.SseClient;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.stream.LaneStream;
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -36,11 +38,13 @@ final class TailSession implements AutoCloseable {
     private final String[] lanes;
     private final long[] last;
     private final TailBuffer buffer;
-    private final List<Thread> readers = new ArrayList<>();
+    /** The counter of missed records for (lane, reason). */
+    private final BiFunction<String, String, Counter> missedCounter;
 
     TailSession(TailRequest request, TailSettings settings, Function<String, LaneStream> streams,
-                Function<String, RecordParser> parsers) {
+                Function<String, RecordParser> parsers, BiFunction<String, String, Counter> missedCounter) {
         this.request = request;
+        this.missedCounter = missedCounter;
         this.settings = settings;
         this.lanes = request.lanes().toArray(String[]::new);
         this.last = new long[lanes.length];
@@ -54,7 +58,7 @@ final class TailSession implements AutoCloseable {
             tailers.add(new LaneTailer(i, lane, parsers.apply(lanes[i]), request.pattern(), start, buffer));
         }
         for (int i = 0; i < lanes.length; i++) {
-            readers.add(Thread.ofVirtual().name("tail-" + lanes[i]).start(tailers.get(i)));
+            Thread.ofVirtual().name("tail-" + lanes[i]).start(tailers.get(i));
         }
     }
 
@@ -80,6 +84,7 @@ final class TailSession implements AutoCloseable {
                     }
                     case TailItem.Missed m -> {
                         advance(m);
+                        missedCounter.apply(lanes[m.lane()], m.reason()).increment(m.count());
                         client.sendEvent("missed", JSON.writeValueAsString(Map.of("lane", lanes[m.lane()], "reason", m.reason(),
                                 "count", m.count(), "firstOffset", m.firstOffset(), "lastOffset", m.lastOffset())), id());
                     }
@@ -102,12 +107,13 @@ final class TailSession implements AutoCloseable {
         return TailPositions.format(lanes, last, new StringBuilder(16 * lanes.length)).toString();
     }
 
-    /** Stops the lane readers and wakes {@link #run}, which then returns. */
+    /**
+     * Wakes {@link #run}, which then returns; the lane readers see the closed buffer and end within
+     * their poll wait (1 s). They are not interrupted: an interrupt during a read would close the
+     * segment's FileChannel, which the lane's writer and every other reader share.
+     */
     @Override
     public void close() {
         buffer.close();
-        for (Thread t : readers) {
-            t.interrupt();
-        }
     }
 }
