@@ -27,9 +27,13 @@ import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stores.index.IndexKeys;
+import io.loglane.stores.index.IndexLayout;
+import io.loglane.stores.index.IndexSearch;
+import io.loglane.stores.index.OpenIndexSinks;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.local.LocalStream;
+import io.loglane.stream.embedded.EmbeddedStreams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -69,7 +73,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private final TailSettings tailSettings;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Component> started = new ArrayList<>();
-    private LocalStream stream;
+    private EmbeddedStreams stream;
     private DeliveryEngine delivery;
     private Router router;
     private SqlEngine sql;
@@ -96,23 +100,24 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public void start() throws Exception {
         Path data = config.server().dataDir();
         Files.createDirectories(data);
-        stream = new LocalStream(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
+        stream = new EmbeddedStreams(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
         startComponent(stream); // recovers every lane
 
         // One storage for every archive writer and the SQL engine: queries list from its memory.
         ArchiveStorage archive = new CachedArchiveStorage(new LocalArchiveStorage(ArchiveStoreType.settings(config).dir()));
-        StoreTypes stores = StoreTypes.builtIn(archive);
+        OpenIndexSinks indexSinks = new OpenIndexSinks();
+        StoreTypes stores = StoreTypes.builtIn(archive, indexSinks);
+        router = new Router(config, stream, registry, clock); // its ledger counts deliveries too; started after delivery
         delivery = new DeliveryEngine();
         for (LaneSpec lane : config.lanes().values()) {
             for (String store : lane.to()) {
                 Sink sink = stores.sink(store, lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
-                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep));
+                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep, router.sources()));
             }
         }
         startComponent(delivery);
 
-        router = new Router(config, stream, registry, clock);
         startComponent(router);
 
         sql = new SqlEngine(archive, laneFields(config), config.query());
@@ -127,11 +132,12 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 httpInput = h;
             }
         }
+        IndexSearch search = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
         Map<String, RecordParser> parsers = new HashMap<>();
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);
         registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
-        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, delivery, this, tail, registry, clock);
+        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, search, delivery, this, tail, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
 
@@ -174,6 +180,18 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
     static RecordParser parser(LaneSpec lane) {
         return Parsers.forName(lane.parser());
+    }
+
+    /** Typed fields of every lane delivered to the index, which fix the types of a search's fields. */
+    static Map<String, List<FieldDef>> indexedLaneFields(LoglaneConfig config) {
+        Map<String, List<FieldDef>> m = new LinkedHashMap<>();
+        for (LaneSpec lane : config.lanes().values()) {
+            if (lane.to().contains(IndexKeys.NAME)) {
+                RecordParser p = parser(lane);
+                m.put(lane.name(), p == null ? List.of() : io.loglane.core.event.RecordView.typedFields(p.fields()));
+            }
+        }
+        return m;
     }
 
     /** Typed columns of every lane, for the SQL views of lanes with no files yet. */

@@ -7,6 +7,8 @@ import io.loglane.delivery.Sink;
 import io.loglane.delivery.StoreType;
 import io.loglane.stores.archive.ArchiveKeys;
 import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.index.IndexKeys;
+import io.loglane.stores.index.OpenIndexSinks;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -18,7 +20,7 @@ import java.util.Map;
  * Adding a store type is writing its {@link StoreType} (with its {@link StoreKeys}), registering it
  * in {@link #builtIn} and its keys in {@link #BUILT_IN_KEYS}, from which {@link RegisteredTypes#CATALOG}
  * tells the loader its section and name. The keys are listed apart because the types are built
- * over the node's shared resources (the archive's storage) while the loader runs before any exist;
+ * over the node's shared resources (the archive's storage, the index sinks searches read) while the loader runs before any exist;
  * {@link #builtIn} refuses a type whose keys are not listed.
  *
  * <p>Thread-safety: immutable.
@@ -35,11 +37,11 @@ final class StoreTypes {
     }
 
     /** The configuration side of every type {@link #builtIn} registers, in the same order. */
-    static final List<StoreKeys> BUILT_IN_KEYS = List.of(ArchiveKeys.INSTANCE);
+    static final List<StoreKeys> BUILT_IN_KEYS = List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE);
 
     /** Every store type of this build, over the node's shared resources. */
-    static StoreTypes builtIn(ArchiveStorage archive) {
-        StoreTypes types = new StoreTypes(List.of(new ArchiveStoreType(archive)));
+    static StoreTypes builtIn(ArchiveStorage archive, OpenIndexSinks indexSinks) {
+        StoreTypes types = new StoreTypes(List.of(new ArchiveStoreType(archive), new IndexStoreType(indexSinks)));
         if (!types.keys().equals(BUILT_IN_KEYS)) {
             throw new IllegalStateException("store types " + types.names() + " are not the ones whose keys the loader knows");
         }

@@ -42,7 +42,9 @@ class BundledConfigTest {
         assertThat(c.lane("audit").retention().maxAge()).isEqualTo(Duration.ofDays(5 * 365));
         assertThat(c.lane("audit").rate().unlimited()).isTrue();
         assertThat(c.lane("default").match()).isEmpty();
-        assertThat(c.lanes().values()).allSatisfy(l -> assertThat(l.to()).containsExactly("archive"));
+        assertThat(c.lanes().values()).allSatisfy(l -> assertThat(l.to()).as(l.name()).containsExactlyElementsOf(
+                java.util.Set.of("access", "error", "trace").contains(l.name()) ? List.of("archive", "index") : List.of("archive")));
+        assertThat(IndexStoreType.settings(c).refreshInterval()).as("searchable within a second").isLessThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(c.inputs()).extracting(InputSpec::type).containsExactly("forward", "http");
         assertThat(c.inputs().get(0).port()).isEqualTo(24224);
         assertThat(c.inputs().get(0).longOption("max_frame_bytes", 0)).isEqualTo(16L << 20);

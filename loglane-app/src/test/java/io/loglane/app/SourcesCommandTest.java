@@ -60,6 +60,9 @@ class SourcesCommandTest {
         assertThat(ingest("web.error", 2, null).statusCode()).isEqualTo(202);
         assertThat(ingest("web.error", 5, null).statusCode()).as("over the lane's rate").isEqualTo(429);
         assertThat(ingest("third.tag", 4, null).statusCode()).as("beyond the cap of two").isEqualTo(202);
+        assertThat(t.post("/api/v1/ingest/web.audit", "{not json\n", Map.of()).statusCode()).isEqualTo(400);
+        assertThat(t.post("/api/v1/ingest/bad%20tag", "{}\n", Map.of()).statusCode()).as("no source: the tag is refused").isEqualTo(400);
+        assertThat(t.post("/api/v1/flush", "", Map.of()).statusCode()).as("the archive commits everything").isEqualTo(200);
 
         JsonNode answer = TestNode.json(t.get("/api/v1/sources"));
         assertThat(answer.get("tracked").asInt()).isEqualTo(2);
@@ -68,6 +71,8 @@ class SourcesCommandTest {
         assertThat(List.of(audit.get("input").asText(), audit.get("peer").asText())).containsExactly("http", "127.0.0.1");
         assertThat(List.of(audit.get("received").asLong(), audit.get("accepted").asLong(), audit.get("deduplicated").asLong(),
                 audit.get("pending").asLong())).containsExactly(6L, 3L, 3L, 0L);
+        assertThat(audit.get("delivered").get("archive").asLong()).as("stored once, committed by the archive").isEqualTo(3);
+        assertThat(audit.get("refusedRequests").get("malformed_json").asLong()).as("a 400 is counted per source, in requests").isEqualTo(1);
         assertThat(audit.get("lastSeen").asText()).isEqualTo(t.clock.instant().toString());
         JsonNode error = source(answer, "web.error");
         assertThat(List.of(error.get("received").asLong(), error.get("accepted").asLong())).containsExactly(7L, 2L);
@@ -80,12 +85,14 @@ class SourcesCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0).split("\\s+")).containsExactly("INPUT", "PEER", "TAG", "RECEIVED", "ACCEPTED", "DEDUP", "REJECTED",
-                "DROPPED", "PENDING", "LAST", "SEEN");
-        assertThat(lines.get(1).split("\\s+")).containsExactly("http", "127.0.0.1", "web.audit", "6", "3", "3", "0", "0", "0",
+                "DROPPED", "PENDING", "DELIVERED", "LAST", "SEEN");
+        assertThat(lines.get(1).split("\\s+")).containsExactly("http", "127.0.0.1", "web.audit", "6", "3", "3", "0", "0", "0", "3",
                 t.clock.instant().toString());
-        assertThat(lines.get(2).split("\\s+")).startsWith("http", "127.0.0.1", "web.error", "7", "2", "0", "5", "0", "0");
-        assertThat(lines.get(3).split("\\s+")).startsWith("http", "other", "other", "4", "4", "0", "0", "0", "0");
-        assertThat(lines).contains("http 127.0.0.1 web.error: rejected rate_limited 5");
+        assertThat(lines.get(2).split("\\s+")).startsWith("http", "127.0.0.1", "web.error", "7", "2", "0", "5", "0", "0", "2");
+        assertThat(lines.get(3).split("\\s+")).startsWith("http", "other", "other", "4", "4", "0", "0", "0", "0", "4");
+        assertThat(lines).contains("http 127.0.0.1 web.error: rejected rate_limited 5",
+                "http 127.0.0.1 web.audit: requests refused malformed_json 1");
+        assertThat(lines).noneMatch(l -> l.contains("bad tag"));
         assertThat(lines.getLast()).startsWith("2 of at most 2 sources tracked");
     }
 }

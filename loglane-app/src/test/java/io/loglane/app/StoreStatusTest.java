@@ -31,7 +31,7 @@ class StoreStatusTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MemoryLaneStream lane = new MemoryLaneStream(dir.resolve("stream/default"), config.lane("default"), config.stream(),
                 registry, Clock.systemUTC());
-        ArchiveSink cold = new ArchiveSink("cold", "default", null, ArchiveStoreType.settings(config), config.lane("default").retention(),
+        ArchiveSink cold = new ArchiveSink("cold", 0, "default", null, ArchiveStoreType.settings(config), config.lane("default").retention(),
                 true, registry, Clock.systemUTC(), new LocalArchiveStorage(dir.resolve("cold")));
         try (DeliveryConsumer consumer = new DeliveryConsumer(lane, cold, Duration.ofMillis(5), Duration.ofMillis(50), registry,
                 new SplittableRandom(1))) {

@@ -1,5 +1,8 @@
 package io.loglane.delivery;
 
+import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.core.telemetry.FailureStreak;
 import io.loglane.core.telemetry.MetricNames;
@@ -12,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +51,17 @@ import org.slf4j.LoggerFactory;
  * {@link Sink#instance() instance}, so two stores of one kind on one lane never share a
  * checkpoint (the default instance is named after its kind: {@code archive}).
  *
+ * <p>Completeness ledger: each commit counts the events it covers in the ledger entry of the
+ * source their batch names ({@link StoredBatch#source()}), as delivered by this store instance
+ * ({@link SourceTally#delivered}). The consumer remembers, per batch handed to the sink and not yet
+ * committed, its end offset, source, tag and event count (one small entry per batch, dropped at
+ * the commit that passes it, or when a failure restarts delivery from the checkpoint, which hands
+ * the batches over again); batches without a source (written before sources were stored, or from
+ * no input) are not counted per source.
+ *
+ * <p>It delivers one lane partition, the sink's ({@link Sink#partition()}): it reads that partition
+ * and commits that partition's checkpoint.
+ *
  * <p>Thread-safety: {@link #start()}, {@link #close()} and {@link #flush()} may be called from any
  * thread; the loop runs on its own thread.
  */
@@ -64,6 +79,10 @@ public final class DeliveryConsumer implements Component {
     private final AtomicLong committed = new AtomicLong();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private final Clock clock;
+    /** The ledger delivered events are counted in, or null (not counted per source). */
+    private final SourceLedger sources;
+    /** Batches handed to the sink and not yet committed, oldest first; only touched by the delivery thread. */
+    private final ArrayDeque<Uncommitted> uncommitted = new ArrayDeque<>();
     private volatile boolean running;
     private volatile FailureStreak failure;
     /** The exception behind {@link #failure}; null exactly when it is. */
@@ -71,6 +90,9 @@ public final class DeliveryConsumer implements Component {
     private Thread thread;
 
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
+
+    /** A batch written to the sink but not yet committed: what its commit counts for its source. */
+    private record Uncommitted(long end, Source source, String tag, int events) {}
 
     /** Waits between attempts ({@link Thread#sleep} in production); a seam so tests see the delays without waiting them out. */
     @FunctionalInterface
@@ -89,6 +111,13 @@ public final class DeliveryConsumer implements Component {
      */
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random, Clock clock, Sleeper sleeper) {
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, clock, sleeper, null);
+    }
+
+    /** @param sources the completeness ledger committed events are counted in per source ({@link SourceTally#delivered}) */
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
+                            MeterRegistry registry, RandomGenerator random, Clock clock, Sleeper sleeper, SourceLedger sources) {
+        this.sources = sources;
         this.lane = lane;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -113,7 +142,7 @@ public final class DeliveryConsumer implements Component {
     public String instance() { return name; }
 
     /** Events appended to the lane but not yet committed by this consumer. */
-    public long lag() { return Math.max(0, lane.endOffset() - committed.get()); }
+    public long lag() { return Math.max(0, lane.endOffset(sink.partition()) - committed.get()); }
 
     public long committedOffset() { return committed.get(); }
 
@@ -134,7 +163,7 @@ public final class DeliveryConsumer implements Component {
     @Override
     public void start() throws Exception {
         lane.checkpoints().register(name);
-        committed.set(lane.checkpoints().committed(name));
+        committed.set(lane.checkpoints().committed(name, sink.partition()));
         running = true;
         thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(this::run);
     }
@@ -145,7 +174,7 @@ public final class DeliveryConsumer implements Component {
      */
     public CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        long target = lane.endOffset();
+        long target = lane.endOffset(sink.partition());
         if (committed.get() >= target) {
             done.complete(null);
             return done;
@@ -191,10 +220,11 @@ public final class DeliveryConsumer implements Component {
     }
 
     private StreamReader openAtCheckpoint() throws Exception {
-        long from = lane.checkpoints().committed(name);
+        long from = lane.checkpoints().committed(name, sink.partition());
         committed.set(from);
+        uncommitted.clear(); // everything past the checkpoint is handed over again
         sink.open(from);
-        return lane.reader(from);
+        return lane.reader(sink.partition(), from);
     }
 
     private void deliverUntilFailure(StreamReader reader) throws Exception {
@@ -204,6 +234,9 @@ public final class DeliveryConsumer implements Component {
             if (batch != null) {
                 sink.write(batch);
                 written = batch.nextOffset();
+                if (sources != null && batch.source() != null) {
+                    uncommitted.addLast(new Uncommitted(written, batch.source(), batch.tag(), batch.records().count()));
+                }
             }
             long target = pendingFlushTarget();
             boolean force = target >= 0 && reader.position() >= target;
@@ -217,12 +250,13 @@ public final class DeliveryConsumer implements Component {
             }
             long before = committed.get();
             if (durable > before) {
-                lane.checkpoints().commit(name, durable);
+                lane.checkpoints().commit(name, sink.partition(), durable);
                 committed.set(durable);
                 delivered.increment(durable - before);
+                countDeliveredBySource(durable);
             }
             boolean progress = durable > before
-                    || durable >= written && reader.position() >= lane.endOffset(); // nothing left to deliver
+                    || durable >= written && reader.position() >= lane.endOffset(sink.partition()); // nothing left to deliver
             if (failure != null && progress) {
                 // A pass that merely did not throw ends nothing: the archive flushes in the
                 // background, so a write it took says nothing about whether the next flush fails.
@@ -231,6 +265,26 @@ public final class DeliveryConsumer implements Component {
                 backoff.reset();
             }
             completeFlushes(committed.get());
+        }
+    }
+
+    /**
+     * Counts the events of every uncommitted batch ending at or before {@code durable} for its
+     * source. A run of batches of one source and tag (the common case) is one increment.
+     */
+    private void countDeliveredBySource(long durable) {
+        Uncommitted run = null;
+        long events = 0;
+        for (Uncommitted u; (u = uncommitted.peekFirst()) != null && u.end() <= durable; uncommitted.pollFirst()) {
+            if (run != null && !(run.source().equals(u.source()) && run.tag().equals(u.tag()))) {
+                sources.tally(run.source(), run.tag()).delivered(name, events);
+                events = 0;
+            }
+            run = u;
+            events += u.events();
+        }
+        if (run != null) {
+            sources.tally(run.source(), run.tag()).delivered(name, events);
         }
     }
 

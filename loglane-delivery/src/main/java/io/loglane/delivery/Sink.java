@@ -39,6 +39,15 @@ public interface Sink extends AutoCloseable {
      */
     default String instance() { return store(); }
 
+    /**
+     * The lane partition this sink delivers ({@code io.loglane.stream.Partitions}): one sink, and one
+     * consumer with its own checkpoint, per partition. Its offsets are that partition's, and the
+     * store must keep what it holds of each partition apart (the archive names files
+     * {@code p<partition>-…}), so that recovery of one partition never touches another's records.
+     * {@link #write} takes only batches of this partition. Local and memory lanes have partition 0.
+     */
+    default int partition() { return io.loglane.stream.Partitions.SINGLE; }
+
     void open(long committedOffset) throws Exception;
 
     /**

@@ -9,6 +9,10 @@ import io.loglane.core.config.RateLimit;
 import io.loglane.core.config.Retention;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
+import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
@@ -123,6 +127,11 @@ class DeliveryConsumerTest {
     }
 
     private static void append(LaneStream lane, int batches, int perBatch) throws Exception {
+        append(lane, batches, perBatch, "t", null);
+    }
+
+    /** {@code batches} batches of {@code perBatch} events tagged {@code tag}, counted under {@code source} (null: from no input). */
+    private static void append(LaneStream lane, int batches, int perBatch, String tag, SourceTally source) throws Exception {
         RecordBlockBuilder b = new RecordBlockBuilder();
         for (int i = 0; i < batches; i++) {
             b.reset();
@@ -132,7 +141,7 @@ class DeliveryConsumerTest {
                 byte[] rec = p.toByteArray();
                 b.add(1_000_000_000L * i, rec, 0, rec.length);
             }
-            lane.append(new AppendRequest("t", b.build(), 0, null, null)).get(10, TimeUnit.SECONDS);
+            lane.append(new AppendRequest(tag, b.build(), 0, null, null, source)).get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -154,6 +163,43 @@ class DeliveryConsumerTest {
         assertThat(sink.durableOffsets).hasSize(70).isSorted().doesNotHaveDuplicates();
         assertThat(lane.checkpoints().committed("test")).isEqualTo(70);
         assertThat(registry.get("loglane.delivery.delivered.events").counter().count()).isEqualTo(70);
+    }
+
+    @Test
+    void committedEventsCountOnceForTheSourceTheirBatchNamesAlsoAcrossAFailedFlush() throws Exception {
+        LaneStream lane = lane();
+        SourceLedger ledger = new SourceLedger(registry, 10);
+        SourceTally alpha = ledger.tally(new Source("forward", "10.0.0.1"), "a");
+        SourceTally beta = ledger.tally(new Source("http", "10.0.0.2"), "b");
+        append(lane, 3, 4, "a", alpha);
+        append(lane, 2, 5, "b", beta);
+        append(lane, 1, 2, "t", null); // from no input: delivered, counted for no source
+        append(lane, 1, 6, "a", alpha);
+        AtomicInteger flushFailures = new AtomicInteger(1);
+        FlakySink store = new FlakySink();
+        Sink failingOnce = new Sink() { // the first flush fails after a batch was written: it is handed over again
+            @Override public String store() { return store.store(); }
+            @Override public void open(long committedOffset) { store.open(committedOffset); }
+            @Override public void write(StoredBatch batch) throws Exception { store.write(batch); }
+            @Override public long flush(boolean force) throws Exception {
+                if (flushFailures.getAndDecrement() > 0) {
+                    throw new SinkException("flush failed", true, null);
+                }
+                return store.flush(force);
+            }
+            @Override public void close() {}
+        };
+        try (DeliveryConsumer c = new DeliveryConsumer(lane, failingOnce, Duration.ofMillis(5), Duration.ofMillis(40), registry,
+                new SplittableRandom(3), Clock.systemUTC(), d -> {}, ledger)) {
+            c.start();
+            c.flush().get(10, TimeUnit.SECONDS);
+            assertThat(c.retries()).isEqualTo(1);
+        }
+        assertThat(alpha.status().delivered()).isEqualTo(Map.of("test", 18L));
+        assertThat(beta.status().delivered()).isEqualTo(Map.of("test", 10L));
+        assertThat(registry.get(MetricNames.SOURCE_EVENTS_DELIVERED).tag(MetricNames.PEER, "10.0.0.1").tag(MetricNames.STORE, "test")
+                .counter().count()).isEqualTo(18);
+        assertThat(registry.get(MetricNames.DELIVERY_DELIVERED).counter().count()).as("every event, sources or not").isEqualTo(30);
     }
 
     @Test

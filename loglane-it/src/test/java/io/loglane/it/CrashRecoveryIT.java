@@ -96,6 +96,12 @@ class CrashRecoveryIT {
             assertExactlyOnce(node, "activity", "fwd-bulk", clients.bulk().ackedEvents());
             assertExactlyOnce(node, "audit", "fwd-sync", clients.sync().ackedEvents());
             assertExactlyOnce(node, "default", "http", clients.http().ackedEvents());
+            // An outside reader of the symlink manifests, after the same kills, sees the same rows once each.
+            Path archive = dir.resolve("data").resolve("archive");
+            assertManifestsHoldExactlyOnce(archive, "activity", "fwd-disk", clients.disk().ackedEvents());
+            assertManifestsHoldExactlyOnce(archive, "activity", "fwd-bulk", clients.bulk().ackedEvents());
+            assertManifestsHoldExactlyOnce(archive, "audit", "fwd-sync", clients.sync().ackedEvents());
+            assertManifestsHoldExactlyOnce(archive, "default", "http", clients.http().ackedEvents());
             String log = node.fullLog();
             assertThat(log).as("the child really was restarted after each kill").contains("===== start " + starts + " =====");
             assertThat(log).as("audit is configured with compact: false").doesNotContain("archive audit: compacting");
@@ -167,11 +173,12 @@ class CrashRecoveryIT {
         return fs;
     }
 
-    private interface IoAction {
+    /** An action whose failure a crash test expects (the node is killed under it). */
+    interface IoAction {
         void run() throws Exception;
     }
 
-    private static void quietly(IoAction a) {
+    static void quietly(IoAction a) {
         try {
             a.run();
         } catch (Exception e) {
@@ -181,6 +188,34 @@ class CrashRecoveryIT {
 
     private static void awaitQuietly(List<CompletableFuture<Void>> fs) throws Exception {
         CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The archive's DuckDB recipe for outside readers (FORMAT.md, "Outside readers"): the lines of
+     * the lane's symlink manifests, then read_parquet of that list, counted per client. The node
+     * keeps compacting meanwhile: a count that hits a source deleted after its grace is run again.
+     */
+    private static void assertManifestsHoldExactlyOnce(Path archive, String lane, String client, long acked) throws Exception {
+        String manifests = archive.toAbsolutePath() + "/_symlink_format_manifest/lane=" + lane + "/*/*/manifest";
+        for (int attempt = 1; ; attempt++) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                    java.sql.Statement s = c.createStatement()) {
+                s.execute("SET VARIABLE files = (SELECT list(f) FROM (SELECT unnest(string_split(rtrim(content, chr(10)), chr(10))) AS f"
+                        + " FROM read_text('" + manifests + "')))");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT CAST(attrs->>'seq' AS BIGINT))"
+                        + " FROM read_parquet(getvariable('files'), hive_partitioning=false, union_by_name=true)"
+                        + " WHERE attrs->>'client' = '" + client + "'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as(lane + " via manifests: no event counted twice").isEqualTo(rs.getLong(2));
+                    assertThat(rs.getLong(1)).as(lane + " via manifests: every acknowledged event").isEqualTo(acked);
+                    return;
+                }
+            } catch (java.sql.SQLException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Every seq 0..acked-1 of the client is in the lane exactly once (clients only ever send seqs in order). */

@@ -20,17 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the archive's recovery deleted every file of the lane, and new files reused the old names.
  */
 class MemoryLaneRestartIT {
-    /** The archive flushes only when asked: what is queryable was delivered by an explicit flush. */
-    private static final String OVERLAY = """
-            archive:
-              flush_age: 1h
-            """;
-
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void deliveredEventsOfAMemoryLaneSurviveSigtermAndKill9(@TempDir Path dir) throws Exception {
         IdempotentHttpClient trace = new IdempotentHttpClient("mem-restart", "restart.trace", 20);
-        ChildNode node = Nodes.startWithOverlay(dir, OVERLAY);
+        ChildNode node = Nodes.startWithOverlay(dir, Nodes.FLUSH_ON_REQUEST);
         try {
             session(node, trace);
             assertThat(node.sigterm(Duration.ofSeconds(90))).as(node.tailOfLog()).as("a graceful SIGTERM exits 0").isZero();

@@ -11,6 +11,12 @@ import java.util.List;
  * <p>Thread-safety: stateless.
  */
 final class Nodes {
+    /** An overlay under which the archive flushes only when asked ({@code POST /api/v1/flush}): what is queryable was delivered by an explicit flush. */
+    static final String FLUSH_ON_REQUEST = """
+            archive:
+              flush_age: 1h
+            """;
+
     private Nodes() {}
 
     /** Writes {@code overlayYaml} to {@code dir/overlay.yaml} and starts a node with it; waits until it serves. */

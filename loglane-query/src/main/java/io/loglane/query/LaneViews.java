@@ -125,7 +125,9 @@ final class LaneViews {
         for (String lane : configured.keySet()) {
             byLane.put(lane, new ArrayList<>());
         }
-        for (ArchiveStorage.StoredObject o : storage.list("")) {
+        // Only the lane= directories: the symlink manifests beside them (one per partition) are
+        // for outside readers, and a directory walk (sql --data) would stat each of them.
+        for (ArchiveStorage.StoredObject o : storage.list("lane=")) {
             String lane = ArchiveLayout.laneOf(o.key());
             if (lane != null && LaneNames.isValid(lane) && !lane.equalsIgnoreCase(LOGS)) {
                 byLane.computeIfAbsent(lane, l -> new ArrayList<>()).add(o);

@@ -77,7 +77,7 @@ class SqlEngineCachedListingTest {
             assertThat(engine.execute(ROWS).rows()).containsExactly(List.of(9L, 9L));
         }
         assertThat(sink.compactNow()).isEqualTo(1);
-        assertThat(parquetFiles()).hasSize(1);
+        assertThat(parquetFiles()).as("the merged file, and its sources until the grace is over").hasSize(4);
         assertThat(engine.execute(ROWS).rows()).containsExactly(List.of(9L, 9L));
         assertThat(sink.enforceRetention()).as("2026-03-01 is past a day's retention").isEqualTo(1);
         assertThat(engine.execute(ROWS).rows()).containsExactly(List.of(0L, 0L));

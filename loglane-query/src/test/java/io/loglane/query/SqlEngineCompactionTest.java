@@ -51,7 +51,7 @@ class SqlEngineCompactionTest {
         hour = dir.resolve(HOUR);
         sources = parquetFiles();
         assertThat(sources).extracting(p -> p.getFileName().toString()).containsExactly(
-                ArchiveLayout.fileName(0, 2), ArchiveLayout.fileName(3, 5), ArchiveLayout.fileName(6, 8));
+                ArchiveLayout.fileName(0, 0, 2), ArchiveLayout.fileName(0, 3, 5), ArchiveLayout.fileName(0, 6, 8));
         engine = new SqlEngine(dir, Map.of("app", List.of(), "audit", List.of()), new QuerySettings(Duration.ofSeconds(20), 100));
         engine.start();
     }
@@ -86,7 +86,7 @@ class SqlEngineCompactionTest {
         for (Path source : sources.subList(0, 2)) {
             Files.delete(source);
         }
-        merge(List.of(hour.resolve(ArchiveLayout.fileName(0, 5)), sources.get(2)), 0, 8); // the next one, interrupted
+        merge(List.of(hour.resolve(ArchiveLayout.fileName(0, 0, 5)), sources.get(2)), 0, 8); // the next one, interrupted
         assertThat(engine.execute(ROWS).rows()).containsExactly(List.of(9L, 9L));
         assertThat(engine.execute("SELECT count(*) FROM logs").rows()).containsExactly(List.of(9L));
     }
@@ -135,7 +135,7 @@ class SqlEngineCompactionTest {
                         Files.copy(spare.resolve(source.getFileName()), tmp);
                         storage.put(tmp, key(source));
                     }
-                    storage.delete(HOUR + "/" + ArchiveLayout.fileName(0, 8));
+                    storage.delete(HOUR + "/" + ArchiveLayout.fileName(0, 0, 8));
                 }
             } catch (Exception ex) {
                 throw new IllegalStateException(ex);
@@ -177,7 +177,7 @@ class SqlEngineCompactionTest {
 
     /** Writes the merged file through {@code storage}, as compaction does. */
     private void merge(ArchiveStorage storage, List<Path> from, long first, long last) throws Exception {
-        String key = HOUR + "/" + ArchiveLayout.fileName(first, last);
+        String key = HOUR + "/" + ArchiveLayout.fileName(0, first, last);
         Path tmp = storage.newTempFile(key);
         String list = from.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", ", "[", "]"));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {

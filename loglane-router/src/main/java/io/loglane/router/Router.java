@@ -103,7 +103,7 @@ public final class Router implements Ingest, Component {
             rates[i] = new LaneRate(clock);
         }
         this.meters = new RouterMeters(registry, names);
-        this.sources = new SourceLedger(registry, config.server().maxTrackedSources());
+        this.sources = new SourceLedger(registry, config.server().maxTrackedSources(), config.server().sourceIdleEvict(), clock);
         this.splitters = ThreadLocal.withInitial(() -> new LaneSplitter(rules));
     }
 
@@ -251,7 +251,11 @@ public final class Router implements Ingest, Component {
             }
             if (remaining.decrementAndGet() == 0) {
                 IngestRejectedException f = failure.get();
-                if (f != null) {
+                if (f != null && accepted.get() + duplicates.get() > 0) {
+                    // The other lanes stored their parts: the ledger counts only the failed part as refused.
+                    result.completeExceptionally(new IngestRejectedException(f.reason(), f.getMessage(), f,
+                            new IngestResult(accepted.get(), duplicates.get())));
+                } else if (f != null) {
                     result.completeExceptionally(f);
                 } else {
                     result.complete(new IngestResult(accepted.get(), duplicates.get()));

@@ -17,10 +17,13 @@ import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
+import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.inputs.forward.ForwardKeys;
 import io.loglane.inputs.http.HttpKeys;
 import io.loglane.stores.archive.ArchiveKeys;
+import io.loglane.stores.index.IndexKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +39,7 @@ class RouterTest {
     static final Path BUNDLED = Path.of("..", "config", "loglane.yaml");
     /** The types the bundled file uses (the application registers the same ones). */
     static final ConfigLoader LOADER = new ConfigLoader(new ConfigCatalog(
-            List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE), List.of(ArchiveKeys.INSTANCE)));
+            List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE), List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE)));
     static final String ACCESS = "203.0.113.9 - - [01/Jun/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12 \"-\" \"curl/8\"";
     static final String JAVA_TRACE = "java.lang.NullPointerException\n\tat com.example.A.b(A.java:1)";
 
@@ -254,6 +257,30 @@ class RouterTest {
         stream.lane("access").failWith = null;
         stream.lane("audit").failWith = new IllegalStateException("bug");
         assertThat(reasonOf(router.submit(request("app", b, null)))).isEqualTo(Reason.STORAGE_ERROR);
+    }
+
+    @Test
+    void aRefusalOfASplitRequestSaysWhichPartTheOtherLanesStored() throws Exception {
+        router(null);
+        stream.lane("audit").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        RecordBlock b = block(rec("log_type", "audit"), rec("log", ACCESS), rec("log", "other"));
+        CompletableFuture<IngestResult> f = router.submit(request("app", b, null));
+        assertThat(reasonOf(f)).isEqualTo(Reason.STORAGE_ERROR);
+        IngestRejectedException e = (IngestRejectedException) f.exceptionNow();
+        assertThat(e.stored()).as("access and default stored their parts").isEqualTo(new IngestResult(2, 0));
+
+        SourceTally tally = new SourceLedger(registry, 10).tally(new Source("http", "10.0.0.1"), "app");
+        tally.received(3, 1);
+        tally.failed(e.reason().label(), 3, e);
+        assertThat(tally.status().rejected()).as("only the failed lane's part").containsExactly(Map.entry("storage_error", 1L));
+        assertThat(tally.status().accepted()).isEqualTo(2);
+        assertThat(tally.status().pending()).isZero();
+
+        stream.lane("access").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        stream.lane("default").failWith = new IngestRejectedException(Reason.STORAGE_ERROR, "disk gone");
+        CompletableFuture<IngestResult> none = router.submit(request("app", b, null));
+        assertThat(reasonOf(none)).isEqualTo(Reason.STORAGE_ERROR);
+        assertThat(((IngestRejectedException) none.exceptionNow()).stored()).as("nothing stored").isEqualTo(new IngestResult(0, 0));
     }
 
     @Test

@@ -11,6 +11,11 @@ import java.util.Map;
  * treated as absent (redelivery from the start of the retained stream, which idempotent stores
  * absorb).
  *
+ * <p>A checkpoint is per lane partition ({@link Partitions}): the partition-less methods are those
+ * of partition {@link Partitions#SINGLE}, the only one of local and memory lanes, which implement
+ * them alone; the partition methods then accept only that partition. Registration covers every
+ * partition.
+ *
  * <p>Thread-safety: safe for concurrent use.
  */
 public interface ConsumerCheckpoints {
@@ -22,6 +27,27 @@ public interface ConsumerCheckpoints {
 
     void commit(String consumer, long offset) throws IOException;
 
-    /** Every registered consumer and its committed offset. */
+    /** Every registered consumer and its committed offset (of partition {@link Partitions#SINGLE}). */
     Map<String, Long> all();
+
+    /**
+     * The committed offset of {@code consumer} in {@code partition}, or that partition's start
+     * offset when nothing was committed yet.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default long committed(String consumer, int partition) {
+        Partitions.requireSingle(partition);
+        return committed(consumer);
+    }
+
+    /**
+     * Commits {@code offset} of {@code partition} for {@code consumer}.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default void commit(String consumer, int partition, long offset) throws IOException {
+        Partitions.requireSingle(partition);
+        commit(consumer, offset);
+    }
 }

@@ -14,6 +14,14 @@ import java.util.concurrent.CompletableFuture;
  * offsets of records it had to drop, and start-up raises the next offset above every consumer
  * checkpoint (see the local stream's FORMAT.md). Readers skip gaps ({@link StreamReader}).
  *
+ * <h2>Partitions</h2>
+ * A lane is split into {@link #partitions()} partitions, numbered from 0, each its own offset
+ * space with its own readers and consumer checkpoints ({@link Partitions}); a batch carries its
+ * partition ({@link StoredBatch#partition()}). The local and memory lanes have one partition, 0,
+ * and the partition-less methods ({@link #reader(long)}, {@link #startOffset()},
+ * {@link #endOffset()}, {@link ConsumerCheckpoints#committed(String)}) are that partition's. A
+ * backend with several partitions (Kafka) overrides the defaults below.
+ *
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #append} assigns offsets in call order and returns a future that completes once the
@@ -61,14 +69,47 @@ public interface LaneStream extends Component {
      */
     boolean hasRoomFor(long bytes);
 
-    /** A reader positioned at {@code offset} (clamped to {@link #startOffset()} if older). */
+    /** A reader of partition {@link Partitions#SINGLE} positioned at {@code offset} (clamped to {@link #startOffset()} if older). */
     StreamReader reader(long offset) throws IOException;
 
-    /** The oldest offset still held. */
+    /** Number of partitions, numbered from 0; always 1 for the local and memory lanes. */
+    default int partitions() { return 1; }
+
+    /**
+     * A reader of {@code partition} positioned at {@code offset} of that partition.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default StreamReader reader(int partition, long offset) throws IOException {
+        Partitions.requireSingle(partition);
+        return reader(offset);
+    }
+
+    /** The oldest offset still held (of partition {@link Partitions#SINGLE}). */
     long startOffset();
 
-    /** The offset the next appended record will get. */
+    /** The offset the next appended record will get (in partition {@link Partitions#SINGLE}). */
     long endOffset();
+
+    /**
+     * The oldest offset {@code partition} still holds.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default long startOffset(int partition) {
+        Partitions.requireSingle(partition);
+        return startOffset();
+    }
+
+    /**
+     * The offset the next record appended to {@code partition} will get.
+     *
+     * @throws IllegalArgumentException for a partition the lane does not have
+     */
+    default long endOffset(int partition) {
+        Partitions.requireSingle(partition);
+        return endOffset();
+    }
 
     /** Bytes held on disk (or in memory for a memory lane). */
     long sizeBytes();

@@ -32,6 +32,12 @@ public interface StreamReader extends AutoCloseable {
      */
     long position();
 
+    /**
+     * The partition this reader reads ({@link Partitions}): {@link #position()} and the offsets of
+     * the batches it returns are offsets of that partition, and each batch carries it.
+     */
+    default int partition() { return Partitions.SINGLE; }
+
     /** Moves to {@code offset} (clamped to the lane's start offset). */
     void seek(long offset) throws IOException;
 

@@ -22,6 +22,7 @@ import io.loglane.query.SqlRejectedException;
 import io.loglane.query.SqlStorageException;
 import io.loglane.query.SqlTimeoutException;
 import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stores.index.IndexSearch;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port: ingest, the API and {@code /metrics}. Handlers stay thin; each route's
+ * The one HTTP port: ingest, the API, {@code /metrics} and the web UI ({@link WebUi}). Handlers stay thin; each route's
  * statuses are listed here.
  *
  * <table>
@@ -51,11 +52,14 @@ import org.slf4j.LoggerFactory;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
+ *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
+ *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
  *   <tr><td>POST /api/v1/filter/test</td><td>{@link FilterTestRoute}: 200 the matching events; 400 bad body or
  *       pattern (with its position); 413 an event too large</td></tr>
  *   <tr><td>GET /api/v1/tail</td><td>{@link TailRoute}: 200 Server-Sent Events; 400 bad pattern or offset; 404
  *       unknown lane</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
+ *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
  *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
  * </table>
@@ -71,6 +75,8 @@ public final class HttpApi implements Component {
     private final Ingest ingest;
     private final HttpInput ingestInput;
     private final SqlEngine sql;
+    /** Null when the node has no index search (tests of other routes). */
+    private final SearchHandler search;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
     private final TailService tail;
@@ -78,19 +84,21 @@ public final class HttpApi implements Component {
     private final Clock clock;
     private final int port;
     private final RateLimitedLog log;
+    private final WebUi ui = new WebUi();
     private Javalin app;
 
     /**
      * @param ingestInput the {@code type: http} input, whose handler serves the ingest route;
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, DeliveryEngine delivery,
-                   LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, IndexSearch search,
+                   DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
         this.ingestInput = ingestInput;
         this.sql = sql;
+        this.search = search == null ? null : new SearchHandler(search, clock);
         this.delivery = delivery;
         this.lanes = lanes;
         this.tail = tail;
@@ -106,7 +114,9 @@ public final class HttpApi implements Component {
             cfg.http.maxRequestSize = settings.httpMaxBody();
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
+            ui.configure(cfg);
         });
+        ui.routes(app);
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
@@ -118,8 +128,14 @@ public final class HttpApi implements Component {
         }
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
+        if (search != null) {
+            app.get("/api/v1/search", search::handle);
+            app.get("/api/v1/histogram", search::histogram);
+        }
         app.post("/api/v1/filter/test", new FilterTestRoute());
-        app.get("/api/v1/tail", new TailRoute(tail));
+        if (tail != null) {
+            app.get("/api/v1/tail", new TailRoute(tail));
+        }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.

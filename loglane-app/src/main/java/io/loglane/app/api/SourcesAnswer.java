@@ -13,11 +13,13 @@ import java.util.Map;
  * <pre>
  * {"tracked": 3, "maxTrackedSources": 1000,
  *  "sources": [{"input": "forward", "peer": "10.0.0.7", "tag": "app.audit", "received": 120, "accepted": 100,
- *               "deduplicated": 10, "rejected": {"rate_limited": 10}, "dropped": {}, "pending": 0,
- *               "firstSeen": "2026-11-25T10:00:00.120Z", "lastSeen": "2026-11-25T10:04:59.870Z"}, …]}
+ *               "deduplicated": 10, "rejected": {"rate_limited": 10}, "dropped": {}, "delivered": {"archive": 100},
+ *               "pending": 0, "firstSeen": "2026-11-25T10:00:00.120Z", "lastSeen": "2026-11-25T10:04:59.870Z"}, …]}
  * </pre>
- * Times are ISO-8601 UTC, or null before the first batch. Sources beyond the cap are summed in their
- * input's {@code peer: "other", tag: "other"} entry.
+ * {@code delivered} is by store instance: the events each store committed (its delivery checkpoint
+ * passed them). Times are ISO-8601 UTC, or null before the first batch. Sources beyond the cap are
+ * summed in their input's {@code peer: "other", tag: "other"} entry, sources evicted for being idle
+ * ({@code server.source_idle_evict}) in its {@code peer: "evicted", tag: "evicted"} entry.
  *
  * <p>Thread-safety: stateless.
  */
@@ -36,6 +38,8 @@ final class SourcesAnswer {
             m.put("deduplicated", s.deduplicated());
             m.put("rejected", s.rejected());
             m.put("dropped", s.dropped());
+            m.put("delivered", s.delivered());
+            m.put("refusedRequests", s.refusedRequests());
             m.put("pending", s.pending());
             m.put("firstSeen", s.firstSeen() == null ? null : s.firstSeen().toString());
             m.put("lastSeen", s.lastSeen() == null ? null : s.lastSeen().toString());

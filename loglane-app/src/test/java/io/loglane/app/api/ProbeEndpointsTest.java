@@ -4,21 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loglane.app.LaneStatus;
-import io.loglane.app.LaneStatusSource;
 import io.loglane.app.health.HealthProblem;
 import io.loglane.app.health.NodeHealth;
 import io.loglane.app.health.NodePhase;
-import io.loglane.core.config.ServerSettings;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,15 +29,8 @@ class ProbeEndpointsTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() {
-        LaneStatusSource source = new LaneStatusSource() {
-            @Override public List<LaneStatus> laneStatuses() { return List.of(); }
-            @Override public NodeHealth health() { return health; }
-        };
-        ServerSettings settings = new ServerSettings("127.0.0.1", 0, Path.of("unused"), 1024, Duration.ofSeconds(1), 10);
-        api = new HttpApi(settings, 0, null, null, null, null, source, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Clock.systemUTC());
-        api.start();
+    void start() throws Exception {
+        api = RoutesOnlyApi.start(() -> health);
     }
 
     @AfterEach

@@ -65,11 +65,11 @@ public class ArchiveListingBench {
                     + " FROM range(10) t(i)) TO '" + one + "' (FORMAT parquet)");
         }
         ArchiveLayout layout = new ArchiveLayout(dir);
-        copy(one, layout.partitionDir("small", ArchiveLayout.hourBucket(0)).resolve(ArchiveLayout.fileName(0, 9)));
+        copy(one, layout.partitionDir("small", ArchiveLayout.hourBucket(0)).resolve(ArchiveLayout.fileName(0, 0, 9)));
         long bucket0 = ArchiveLayout.hourBucket(1_772_359_200_000_000_000L); // 2026-03-01T10:00Z
         for (int i = 0; i < files; i++) {
             Path hour = layout.partitionDir("app", bucket0 + i % 24);
-            copy(one, hour.resolve(ArchiveLayout.fileName(i * 10L, i * 10L + 9)));
+            copy(one, hour.resolve(ArchiveLayout.fileName(0, i * 10L, i * 10L + 9)));
         }
         Files.delete(one);
         Map<String, List<io.loglane.core.parse.FieldDef>> lanes = Map.of("app", List.of(), "small", List.of());

@@ -3,7 +3,7 @@ package io.loglane.bench.jmh;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.loglane.stream.local.LocalStream;
+import io.loglane.stream.embedded.EmbeddedStreams;
 import io.loglane.bench.ingest.FrameFactory;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Routing: {@link Router#submit} of one decoded Forward batch of {@value BenchData#EVENTS} Docker
  * records, with the lanes and rules of the bundled {@code config/loglane.yaml}: classification of
  * every record (field rule, tag suffix, content detectors), the split into one block per lane,
- * admission and the router's counters. The stream behind it is the real {@link LocalStream} with
+ * admission and the router's counters. The stream behind it is the real {@link EmbeddedStreams} with
  * every lane made {@code memory} (an append links the block into a ring), so almost no storage
  * cost is included. Score = events/s (one operation = one event).
  *
@@ -90,7 +90,7 @@ public class RouterBench {
     String events;
 
     private Router router;
-    private LocalStream stream;
+    private EmbeddedStreams stream;
     private Path dir;
     private IngestRequest request;
 
@@ -116,7 +116,7 @@ public class RouterBench {
         RecordBlock block = BenchData.block(limits, tag, 42, records);
         request = new IngestRequest(new Source("forward", "10.0.0.7"), tag, block, null, System.currentTimeMillis() * 1_000_000L, null);
         dir = Files.createTempDirectory("loglane-jmh-router-");
-        stream = new LocalStream(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC());
+        stream = new EmbeddedStreams(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC());
         stream.start();
         router = new Router(config, stream, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
         router.start();

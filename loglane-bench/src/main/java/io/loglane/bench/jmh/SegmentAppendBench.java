@@ -12,7 +12,7 @@ import io.loglane.inputs.forward.ForwardConfig;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.LaneStream;
-import io.loglane.stream.local.LocalStream;
+import io.loglane.stream.embedded.EmbeddedStreams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The stream append path: {@code LaneStream.append(...).join()} of batches of
  * {@value BenchData#EVENTS} decoded nginx access-log records (~270 KB of record bytes each) on
- * one lane of a {@link LocalStream} in a temporary directory, built as the server builds it
+ * one lane of an {@link EmbeddedStreams} in a temporary directory, built as the server builds it
  * (bundled {@code stream:} settings). For {@code disk} and {@code sync} that is LZ4 + CRC32C
  * encoding, the locked write to the segment file and (sync) the group-commit fsync; for
  * {@code memory}, linking the batch into the ring (the block is kept by reference, not copied, so
@@ -79,7 +79,7 @@ public class SegmentAppendBench {
     String durability;
 
     private Path dir;
-    private LocalStream stream;
+    private EmbeddedStreams stream;
     private LaneStream lane;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private RecordBlock[] blocks;
@@ -119,7 +119,7 @@ public class SegmentAppendBench {
         StreamSettings settings = new StreamSettings(SEGMENT_BYTES, s.maxLaneBytes(), s.dedupWindow(), s.dedupMaxEntries(),
                 s.syncMaxWait(), s.memoryLaneBytes(), s.maxAge());
         dir = Files.createTempDirectory("loglane-jmh-stream-");
-        stream = new LocalStream(dir, Map.of(spec.name(), spec), settings, registry, Clock.systemUTC(),
+        stream = new EmbeddedStreams(dir, Map.of(spec.name(), spec), settings, registry, Clock.systemUTC(),
                 Duration.ofMillis(250));
         stream.start();
         lane = stream.lane(spec.name());

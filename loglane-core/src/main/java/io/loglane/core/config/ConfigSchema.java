@@ -76,7 +76,9 @@ public final class ConfigSchema {
                 k("server.data_dir", ValueType.PATH, "./data", "Root of the stream, checkpoints and archive."),
                 k("server.http_max_body", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted HTTP request body; larger gets 413."),
                 k("server.shutdown_grace", ValueType.POSITIVE_DURATION, "30s", "How long SIGTERM waits for inputs to drain and stores to flush."),
-                k("server.max_tracked_sources", ValueType.COUNT, "1000", "Sources (input, peer host, tag) the completeness ledger counts one by one (loglane_source_* metrics, ./loglane sources); every further source is counted in its input's peer=\"other\", tag=\"other\" bucket. Each costs a few Prometheus series.")));
+                k("server.max_tracked_sources", ValueType.COUNT, "1000", "Sources (input, peer host, tag) the completeness ledger counts one by one (loglane_source_* metrics, ./loglane sources); every further source is counted in its input's peer=\"other\", tag=\"other\" bucket. Each costs a few Prometheus series."),
+                k("server.source_idle_evict", ValueType.DURATION, "1h", "How long a source may send nothing (and have nothing delivered) before the ledger folds its counts into its input's peer=\"evicted\", tag=\"evicted\" entry and removes its series, making room under max_tracked_sources (Docker tags by container id). 0 never evicts.")));
+
         out.add(new ConfigKey("inputs[].type", ValueType.INPUT_TYPE, null, "Required: " + typeSummaries(catalog) + ".",
                 null, new ConfigKey.Choices("input type", types)));
         out.addAll(List.of(

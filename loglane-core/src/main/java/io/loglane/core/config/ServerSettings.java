@@ -12,9 +12,11 @@ import java.nio.file.Path;
  * @param shutdownGrace how long SIGTERM waits for drain and flush
  * @param maxTrackedSources sources the completeness ledger counts one by one (default 1000); the rest
  *                      share their input's {@code other} bucket
+ * @param sourceIdleEvict how long a ledger source may send nothing (and have nothing delivered) before
+ *                      its entry is folded into its input's {@code evicted} bucket; zero never evicts
  */
 public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace,
-                             int maxTrackedSources) {
+                             int maxTrackedSources, java.time.Duration sourceIdleEvict) {
     /** The default of {@code server.bind}: loopback only, so a new node is not reachable from other hosts by accident. */
     public static final String DEFAULT_BIND = "127.0.0.1";
 }

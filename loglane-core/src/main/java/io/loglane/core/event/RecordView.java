@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -56,8 +57,28 @@ public final class RecordView {
     private final MessageUnpacker valueUnpacker = MessagePack.newDefaultUnpacker(valueInput);
     private final KeyCache keyCache = new KeyCache();
 
+    /**
+     * The well-known keys a column takes its value from, each with a role code (its index here):
+     * a key's role is found once when the key at a position changes, and the column lookups
+     * compare codes instead of strings.
+     */
+    private static final List<String> ROLES = Stream.of(EventFields.MESSAGE_KEYS, EventFields.HOST_KEYS,
+            List.of(EventFields.CONTAINER_ID, EventFields.CONTAINER_NAME, EventFields.SOURCE)).flatMap(List::stream).toList();
+    private static final int[] MESSAGE_ROLES = roles(EventFields.MESSAGE_KEYS);
+    private static final int[] HOST_ROLES = roles(EventFields.HOST_KEYS);
+    private static final int CONTAINER_ID_ROLE = ROLES.indexOf(EventFields.CONTAINER_ID);
+    private static final int CONTAINER_NAME_ROLE = ROLES.indexOf(EventFields.CONTAINER_NAME);
+    private static final int SOURCE_ROLE = ROLES.indexOf(EventFields.SOURCE);
+
     // Per-record field table, grown on demand and reused.
     private String[] keys = new String[32];
+    /**
+     * UTF-8 of the string key read at each position in the last record (null for none): records
+     * of one source repeat their keys in the same order, so a key equal to it keeps the position's
+     * key, name and role without a {@link KeyCache} lookup.
+     */
+    private byte[][] keyBytes = new byte[32][];
+    private int[] role = new int[32];
     private SerializedString[] keyNames = new SerializedString[32];
     private int[] valStart = new int[32];
     private int[] valEnd = new int[32];
@@ -118,11 +139,11 @@ public final class RecordView {
             }
             n = size;
         }
-        message = firstString(EventFields.MESSAGE_KEYS);
-        host = firstString(EventFields.HOST_KEYS);
-        containerId = stringField(EventFields.CONTAINER_ID);
-        containerName = stringField(EventFields.CONTAINER_NAME);
-        source = stringField(EventFields.SOURCE);
+        message = firstString(MESSAGE_ROLES);
+        host = firstString(HOST_ROLES);
+        containerId = stringField(CONTAINER_ID_ROLE);
+        containerName = stringField(CONTAINER_NAME_ROLE);
+        source = stringField(SOURCE_ROLE);
         return map;
     }
 
@@ -159,13 +180,18 @@ public final class RecordView {
     public int valueEnd(int i) { return valEnd[i]; }
 
     /** Length of string field {@code i}'s UTF-8 payload, which ends where its value ends. */
-    public int stringLength(int i) throws IOException {
-        reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
-        return valueUnpacker.unpackRawStringHeader();
-    }
+    public int stringLength(int i) { return valEnd[i] - stringOffset(i); }
 
-    /** Offset of string field {@code i}'s UTF-8 payload in {@link #array()}. */
-    public int stringOffset(int i) throws IOException { return valEnd[i] - stringLength(i); }
+    /** Offset of string field {@code i}'s UTF-8 payload in {@link #array()}: after its msgpack str header. */
+    public int stringOffset(int i) {
+        int start = valStart[i];
+        return start + switch (buf[start]) {
+            case (byte) 0xd9 -> 2; // str 8
+            case (byte) 0xda -> 3; // str 16
+            case (byte) 0xdb -> 5; // str 32
+            default -> 1;          // fixstr (the value was read as a STRING)
+        };
+    }
 
     public int typedCount() { return typedDefs.length; }
 
@@ -180,9 +206,8 @@ public final class RecordView {
         if (typedDefs.length == 0 || message < 0) {
             return false;
         }
-        parsed.clear();
-        int len = stringLength(message);
-        return parser.parse(buf, valEnd[message] - len, len, parsed);
+        int off = stringOffset(message); // the parser fills or clears every field (RecordParser.parse)
+        return parser.parse(buf, off, valEnd[message] - off, parsed);
     }
 
     /** The parser's output after {@link #messageMatched} returned true. */
@@ -234,10 +259,7 @@ public final class RecordView {
     /** A scalar record field as a Java value (String, Long, Double, Boolean); null for maps/arrays/nil. */
     private Object recordValue(int i) throws IOException {
         return switch (valType[i]) {
-            case STRING -> {
-                int len = stringLength(i);
-                yield new String(buf, valEnd[i] - len, len, StandardCharsets.UTF_8);
-            }
+            case STRING -> new String(buf, stringOffset(i), stringLength(i), StandardCharsets.UTF_8);
             case INTEGER -> {
                 reset(valueUnpacker, valueInput, buf, valStart[i], valEnd[i] - valStart[i]);
                 MessageFormat f = valueUnpacker.getNextFormat();
@@ -256,9 +278,14 @@ public final class RecordView {
         };
     }
 
-    private int firstString(List<String> names) {
-        for (String name : names) {
-            int i = stringField(name);
+    private static int[] roles(List<String> names) {
+        return names.stream().mapToInt(ROLES::indexOf).toArray();
+    }
+
+    /** {@link #stringField} of the first of {@code roles}, in order, that the record has. */
+    private int firstString(int[] roles) {
+        for (int r : roles) {
+            int i = stringField(r);
             if (i >= 0) {
                 return i;
             }
@@ -266,10 +293,10 @@ public final class RecordView {
         return -1;
     }
 
-    /** Index of the first unconsumed field named {@code name} holding a string, now consumed; else -1. */
-    private int stringField(String name) {
+    /** Index of the first unconsumed field whose key has role {@code r} holding a string, now consumed; else -1. */
+    private int stringField(int r) {
         for (int i = 0; i < n; i++) {
-            if (valType[i] == ValueType.STRING && !consumed[i] && keys[i].equals(name)) {
+            if (role[i] == r && valType[i] == ValueType.STRING && !consumed[i]) {
                 consumed[i] = true;
                 return i;
             }
@@ -299,13 +326,21 @@ public final class RecordView {
                 case STR32 -> 5;
                 default -> 1; // FIXSTR
             };
-            SerializedString k = keyCache.get(buf, start + header, end - start - header);
+            int ks = start + header;
+            byte[] last = keyBytes[i];
+            if (last != null && Arrays.equals(last, 0, last.length, buf, ks, end)) {
+                return; // the same key as at this position in the last record: keys, names and role stand
+            }
+            SerializedString k = keyCache.get(buf, ks, end - ks);
             keys[i] = k.getValue();
             keyNames[i] = k;
+            keyBytes[i] = Arrays.copyOfRange(buf, ks, end);
         } else {
             keys[i] = unpacker.unpackValue().toJson();
             keyNames[i] = new SerializedString(keys[i]);
+            keyBytes[i] = null;
         }
+        role[i] = ROLES.indexOf(keys[i]);
     }
 
     private static void reset(MessageUnpacker u, ArrayBufferInput in, byte[] b, int off, int len) throws IOException {
@@ -318,6 +353,8 @@ public final class RecordView {
             int cap = Math.max(size, keys.length * 2);
             keys = Arrays.copyOf(keys, cap);
             keyNames = Arrays.copyOf(keyNames, cap);
+            keyBytes = Arrays.copyOf(keyBytes, cap);
+            role = Arrays.copyOf(role, cap);
             valStart = Arrays.copyOf(valStart, cap);
             valEnd = Arrays.copyOf(valEnd, cap);
             valType = Arrays.copyOf(valType, cap);

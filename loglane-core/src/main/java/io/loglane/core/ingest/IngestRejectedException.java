@@ -25,17 +25,37 @@ public final class IngestRejectedException extends RuntimeException {
         public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
+    private static final IngestResult NOTHING = new IngestResult(0, 0);
+
     private final Reason reason;
+    private final IngestResult stored;
 
     public IngestRejectedException(Reason reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, null, NOTHING);
     }
 
     public IngestRejectedException(Reason reason, String message, Throwable cause) {
+        this(reason, message, cause, NOTHING);
+    }
+
+    /**
+     * A refusal of a request some of whose events were stored all the same: a request split over
+     * lanes whose append failed in one lane after others had stored their part.
+     *
+     * @param stored the events stored (and those found already stored) by the lanes that did not fail
+     */
+    public IngestRejectedException(Reason reason, String message, Throwable cause, IngestResult stored) {
         super(message, cause);
         this.reason = reason;
+        this.stored = stored;
     }
 
     public Reason reason() { return reason; }
+
+    /**
+     * The part of the refused request that was stored (or already stored) anyway: none, unless the
+     * request was split over lanes and only some of them failed. Stored events reach the stores; a
+     * resent request with the same chunk id finds them already stored in their lanes.
+     */
+    public IngestResult stored() { return stored; }
 }

@@ -17,14 +17,19 @@ import java.util.TreeMap;
  * @param deduplicated events of acknowledged requests that were already stored
  * @param rejected     events not acknowledged, by reason (sorted by reason)
  * @param dropped      events lost after acknowledgement, by reason (sorted by reason)
+ * @param delivered    events committed by each store instance (sorted by store)
+ * @param refusedRequests requests refused before any of their events was read, by reason (HTTP 400/413)
  * @param firstSeen    arrival of the first batch, or null
  * @param lastSeen     arrival of the last batch, or null
  */
 public record SourceStatus(String input, String peer, String tag, long received, long accepted, long deduplicated,
-                           Map<String, Long> rejected, Map<String, Long> dropped, Instant firstSeen, Instant lastSeen) {
+                           Map<String, Long> rejected, Map<String, Long> dropped, Map<String, Long> delivered,
+                           Map<String, Long> refusedRequests, Instant firstSeen, Instant lastSeen) {
     public SourceStatus {
         rejected = Collections.unmodifiableMap(new TreeMap<>(rejected));
         dropped = Collections.unmodifiableMap(new TreeMap<>(dropped));
+        delivered = Collections.unmodifiableMap(new TreeMap<>(delivered));
+        refusedRequests = Collections.unmodifiableMap(new TreeMap<>(refusedRequests));
     }
 
     /**

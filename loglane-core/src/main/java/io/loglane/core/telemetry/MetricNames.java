@@ -116,6 +116,11 @@ public final class MetricNames {
      */
     public static final String OTHER_SOURCES = "other";
     /**
+     * {@link #PEER} and {@link #TAG} value of the per-input bucket that holds the totals of the sources
+     * evicted for being idle ({@code server.source_idle_evict}, {@link io.loglane.core.ingest.SourceLedger}).
+     */
+    public static final String EVICTED_SOURCES = "evicted";
+    /**
      * Counter {input, peer, tag}: events a source sent, counted by its input once per decoded
      * frame or request (a Forward request retried under back-pressure is counted once), including
      * entries the input refused before routing.
@@ -134,6 +139,19 @@ public final class MetricNames {
     public static final String SOURCE_EVENTS_REJECTED = "loglane.source.events.rejected";
     /** Counter {input, peer, tag, reason}: events of the source lost after acknowledgement (overflow: a memory lane's buffer was full). */
     public static final String SOURCE_EVENTS_DROPPED = "loglane.source.events.dropped";
+    /**
+     * Counter {input, peer, tag, store}: events of the source a store instance committed (its
+     * delivery checkpoint passed them), counted when the checkpoint moves. Since the process
+     * started, like every ledger counter: events received by an earlier run and delivered by this
+     * one count here too.
+     */
+    public static final String SOURCE_EVENTS_DELIVERED = "loglane.source.events.delivered";
+    /**
+     * Counter {input, peer, tag, reason}: requests of the source an input refused before reading
+     * any event from them (HTTP 400 malformed body, 413 body too large, …), so their events are
+     * unknown and in no event counter; only when the source's tag is valid.
+     */
+    public static final String SOURCE_REQUESTS_REFUSED = "loglane.source.requests.refused";
     /** Gauge {input, peer, tag}: when the source's last batch arrived, seconds since the epoch. */
     public static final String SOURCE_LAST_SEEN = "loglane.source.last.seen.seconds";
     /** Gauge: sources with their own ledger entry (at most {@code server.max_tracked_sources}; the rest count as {@link #OTHER_SOURCES}). */

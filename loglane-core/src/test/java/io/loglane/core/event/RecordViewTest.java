@@ -51,6 +51,44 @@ class RecordViewTest {
         assertThat(left.toString()).isEqualTo("msg extra ");
     }
 
+    /** What a view makes of the record it read: the columns' texts, then each field's key and whether a column took it. */
+    private static String summary(RecordView v) throws IOException {
+        StringBuilder sb = new StringBuilder().append(text(v, v.message())).append('|').append(text(v, v.host()))
+                .append('|').append(text(v, v.containerId())).append('|').append(text(v, v.containerName()))
+                .append('|').append(text(v, v.source()));
+        for (int i = 0; i < v.fieldCount(); i++) {
+            sb.append('|').append(v.key(i)).append(v.consumed(i) ? "*" : "").append('=').append(v.keyName(i).getValue());
+        }
+        return sb.toString();
+    }
+
+    /** One view is reused for every record: keys that change, move or share a prefix between records map as in a fresh view. */
+    @Test
+    void aReusedViewMapsEveryRecordAsAFreshViewWould() throws IOException {
+        byte[][] records = {
+            map("log", "a", "host", "h", "container_id", "c1", "source", "stdout"),
+            map("log", "b", "host", "h", "container_id", "c2", "source", "stderr"),
+            map("logs", "x", "hostname", "h2", "container_id", "c3", "msg", "m"),
+            map("host", "h3", "log", "c", "source", "s", "container_name", "n"),
+            map("log", "d", "host", "h", "container_id", "c4", "source", "stdout", "extra", 1L),
+            map("log", "e"),
+            map("log", "f", "host", 5L, "hostname", "h5", "container_id", "c6"),
+            map("message", "g", "log", 7L, "container_name", "n2", "container_id", "c7"),
+        };
+        RecordView reused = new RecordView(null);
+        for (int round = 0; round < 2; round++) {
+            for (byte[] rec : records) {
+                RecordView fresh = new RecordView(null);
+                fresh.read(rec, 0, rec.length);
+                reused.read(rec, 0, rec.length);
+                assertThat(summary(reused)).isEqualTo(summary(fresh));
+            }
+        }
+        byte[] last = records[records.length - 1];
+        reused.read(last, 0, last.length);
+        assertThat(summary(reused)).isEqualTo("g|null|c7|n2|null|message*=message|log=log|container_name*=container_name|container_id*=container_id");
+    }
+
     @Test
     void typedFieldsComeFromTheParsedMessageElseFromRecordFieldsOfTheirName() throws IOException {
         RecordView v = new RecordView(new NginxCombinedParser());

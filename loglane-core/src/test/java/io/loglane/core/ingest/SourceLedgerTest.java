@@ -6,6 +6,7 @@ import io.loglane.core.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,95 @@ class SourceLedgerTest {
         assertThat(ledger.statuses()).extracting(s -> s.input() + "/" + s.peer() + "/" + s.tag() + "=" + s.received())
                 .as("sorted by input, each input's bucket after its sources")
                 .containsExactly("forward/10.0.0.1/t1=1", "forward/10.0.0.1/t2=1", "forward/other/other=12", "http/other/other=16");
+    }
+
+    @Test
+    void deliveriesAreCountedPerStoreAndAStoredOtherSourceFindsItsInputsBucket() {
+        SourceLedger ledger = new SourceLedger(registry, 1);
+        SourceTally a = ledger.tally(A, "t");
+        SourceTally overflow = ledger.tally(B, "t");
+        a.delivered("archive", 5);
+        a.delivered("archive-cold", 2);
+        a.delivered("archive", 3);
+        a.delivered("index", 0);
+        // A stored batch names the entry its events were counted under: for an overflowed source, the bucket.
+        ledger.tally(overflow.source(), "t").delivered("archive", 4);
+
+        assertThat(a.status().delivered()).containsExactly(Map.entry("archive", 8L), Map.entry("archive-cold", 2L));
+        assertThat(overflow.status().delivered()).containsExactly(Map.entry("archive", 4L));
+        assertThat(ledger.tracked()).as("the bucket's source is not a new source").isEqualTo(1);
+        assertThat(registry.get(MetricNames.SOURCE_EVENTS_DELIVERED).tags(MetricNames.PEER, "10.0.0.1", MetricNames.STORE, "archive")
+                .counter().count()).isEqualTo(8);
+        assertThat(registry.find(MetricNames.SOURCE_EVENTS_DELIVERED).tags(MetricNames.STORE, "index").counter())
+                .as("a store with no events registers nothing").isNull();
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends java.time.Clock {
+        Instant now = Instant.ofEpochSecond(0, T0);
+        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+        long nanos() { return now.getEpochSecond() * 1_000_000_000L + now.getNano(); }
+        void advance(Duration d) { now = now.plus(d); }
+    }
+
+    private static long sum(List<SourceStatus> statuses, java.util.function.ToLongFunction<SourceStatus> f) {
+        return statuses.stream().mapToLong(f).sum();
+    }
+
+    @Test
+    void anIdleSourceIsFoldedIntoItsInputsEvictedBucketMakingRoomWhileTheSumsStillAddUp() {
+        TestClock clock = new TestClock();
+        SourceLedger ledger = new SourceLedger(registry, 2, Duration.ofMinutes(10), clock);
+        SourceTally quiet = ledger.tally(A, "container-1");
+        quiet.received(5, clock.nanos());
+        quiet.settled(new IngestResult(4, 0));
+        quiet.rejected("invalid", 1);
+        quiet.delivered("archive", 4);
+        SourceTally busy = ledger.tally(B, "container-2");
+        busy.received(3, clock.nanos());
+        busy.settled(new IngestResult(3, 0));
+        clock.advance(Duration.ofMinutes(6));
+        busy.received(1, clock.nanos());
+        busy.settled(new IngestResult(1, 0));
+        clock.advance(Duration.ofMinutes(5)); // quiet: idle 11 min; busy: 5 min
+
+        SourceTally next = ledger.tally(new Source("forward", "10.0.0.3"), "container-3");
+        assertThat(next.source().peer()).as("the quiet source's eviction made room under the cap").isEqualTo("10.0.0.3");
+        assertThat(ledger.tracked()).isEqualTo(2);
+        next.received(2, clock.nanos());
+        next.settled(new IngestResult(2, 0));
+        assertThat(counter(MetricNames.SOURCE_EVENTS_RECEIVED, "forward", "10.0.0.1", "container-1")).as("its series are gone").isEqualTo(-1);
+        assertThat(registry.find(MetricNames.SOURCE_LAST_SEEN).tags(MetricNames.TAG, "container-1").gauge()).isNull();
+
+        List<SourceStatus> all = ledger.statuses();
+        assertThat(all).extracting(st -> st.peer() + "/" + st.tag())
+                .containsExactly("10.0.0.2/container-2", "10.0.0.3/container-3", "evicted/evicted");
+        SourceStatus bucket = all.getLast();
+        assertThat(List.of(bucket.received(), bucket.accepted())).containsExactly(5L, 4L);
+        assertThat(bucket.rejected()).containsExactly(Map.entry("invalid", 1L));
+        assertThat(bucket.delivered()).containsExactly(Map.entry("archive", 4L));
+        assertThat(counter(MetricNames.SOURCE_EVENTS_RECEIVED, "forward", "evicted", "evicted")).isEqualTo(5);
+        assertThat(sum(all, SourceStatus::received)).as("received still adds up over the input").isEqualTo(11);
+        assertThat(sum(all, SourceStatus::accepted)).isEqualTo(10);
+
+        // An input still holding the evicted entry (a Forward connection) counts into the source's current entry.
+        quiet.delivered("archive", 1);
+        List<SourceStatus> after = ledger.statuses();
+        assertThat(after.stream().mapToLong(st -> st.delivered().getOrDefault("archive", 0L)).sum()).isEqualTo(5);
+        assertThat(ledger.statuses().getLast().received()).as("the bucket is not counted twice").isEqualTo(5);
+    }
+
+    @Test
+    void withEvictionOffNoSourceIsEverEvicted() {
+        TestClock clock = new TestClock();
+        SourceLedger ledger = new SourceLedger(registry, 1, Duration.ZERO, clock);
+        ledger.tally(A, "t").received(1, clock.nanos());
+        clock.advance(Duration.ofDays(30));
+        assertThat(ledger.tally(B, "t").source().peer()).as("the cap is still held by the first source").isEqualTo("other");
+        assertThat(ledger.evictIdle()).isZero();
+        assertThat(ledger.statuses()).extracting(SourceStatus::peer).containsExactly("10.0.0.1", "other");
     }
 
     @Test

@@ -73,6 +73,28 @@ class NginxCombinedParserTest {
         assertThat(out.get(PATH)).isEqualTo("/q=\"x\"");
     }
 
+    /** Quoted fields are scanned a word at a time: a quote or escape at any offset from a word boundary is found. */
+    @Test
+    void quotesAndEscapesAreFoundAtEveryOffsetOfAQuotedField() {
+        String head = "10.1.2.3 - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"";
+        for (int len = 0; len <= 24; len++) {
+            for (int at = -1; at < len; at++) {
+                StringBuilder ua = new StringBuilder("u".repeat(len));
+                String want = ua.toString();
+                if (at >= 0) {
+                    ua.insert(at, "\\\"");
+                    want = new StringBuilder(want).insert(at, '"').toString();
+                }
+                for (String tail : new String[] {"", " 0.5", "\n"}) {
+                    assertThat(parser.parse(head + ua + "\"" + tail, out)).as("len %d at %d", len, at).isTrue();
+                    assertThat(out.get(USER_AGENT)).as("len %d at %d", len, at).isEqualTo(want);
+                    assertThat(out.get(REQUEST_TIME)).isEqualTo(tail.equals(" 0.5") ? 0.5 : null);
+                }
+                assertThat(parser.parse(head + ua, out)).as("unterminated, len %d at %d", len, at).isFalse();
+            }
+        }
+    }
+
     @Test
     void aBadRequestLineStillParsesWithoutMethod() {
         String line = "1.2.3.4 - - [01/Jan/2025:00:00:00 +0000] \"-\" 400 0 \"-\" \"-\"";

@@ -1,6 +1,7 @@
 package io.loglane.delivery.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.delivery.Sink;
 import io.loglane.stream.StoredBatch;
@@ -27,14 +28,25 @@ public abstract class SinkContract {
     @TempDir protected Path dir;
     private final List<Sink> sinks = new ArrayList<>();
 
-    /** A new sink for one lane kept under {@code dir}; a second one over the same {@code dir} is a restart. */
-    protected abstract Sink newSink(Path dir) throws Exception;
+    /**
+     * A new sink delivering {@code partition} of one lane kept under {@code dir}; a second one of the
+     * same partition over the same {@code dir} is a restart, one of another partition runs beside it.
+     */
+    protected abstract Sink newSink(Path dir, int partition) throws Exception;
 
-    /** {@code n} records at offsets {@code baseOffset …}, valid for this store. */
-    protected abstract StoredBatch batch(long baseOffset, int n);
+    /** {@code n} records of {@code partition} at offsets {@code baseOffset …}, valid for this store and telling their partition apart. */
+    protected abstract StoredBatch batch(int partition, long baseOffset, int n);
 
-    /** The offsets of every record the store holds durably, with repeats, in any order. */
-    protected abstract List<Long> storedOffsets(Path dir) throws Exception;
+    /** The offsets of every record of {@code partition} the store holds durably, with repeats, in any order. */
+    protected abstract List<Long> storedOffsets(Path dir, int partition) throws Exception;
+
+    private StoredBatch batch(long baseOffset, int n) {
+        return batch(0, baseOffset, n);
+    }
+
+    private List<Long> storedOffsets(Path dir) throws Exception {
+        return storedOffsets(dir, 0);
+    }
 
     @AfterEach
     void closeSinks() throws Exception {
@@ -44,7 +56,11 @@ public abstract class SinkContract {
     }
 
     private Sink sink() throws Exception {
-        Sink s = newSink(dir);
+        return sink(0);
+    }
+
+    private Sink sink(int partition) throws Exception {
+        Sink s = newSink(dir, partition);
         sinks.add(s);
         return s;
     }
@@ -127,5 +143,38 @@ public abstract class SinkContract {
         s.write(batch(10, 5));
         assertThat(s.flush(true)).isEqualTo(15);
         assertThat(storedOffsets(dir)).containsExactlyInAnyOrderElementsOf(range(0, 15));
+    }
+
+    @Test
+    void eachPartitionIsItsOwnOffsetSpaceAndRecoveringOneLeavesTheOthersRecords() throws Exception {
+        Sink p1 = sink(1);
+        assertThat(p1.partition()).isEqualTo(1);
+        p1.open(0);
+        p1.write(batch(1, 0, 10));
+        assertThat(p1.flush(true)).isEqualTo(10);
+
+        Sink p0 = sink(0);
+        p0.open(0); // the same offsets in another partition are other records
+        p0.write(batch(0, 0, 6));
+        assertThat(p0.flush(true)).isEqualTo(6);
+        p0.open(0); // partition 0's checkpoint was lost: its redelivery must not touch partition 1
+        p0.write(batch(0, 0, 6));
+        assertThat(p0.flush(true)).isEqualTo(6);
+        p1.open(5); // partition 1 redelivers past its own checkpoint only
+        p1.write(batch(1, 5, 5));
+        assertThat(p1.flush(true)).isEqualTo(10);
+
+        assertThat(storedOffsets(dir, 0)).containsExactlyInAnyOrderElementsOf(range(0, 6));
+        assertThat(storedOffsets(dir, 1)).containsExactlyInAnyOrderElementsOf(range(0, 10));
+    }
+
+    @Test
+    void aBatchOfAnotherPartitionIsRefusedAndNothingOfItStored() throws Exception {
+        Sink s = sink(0);
+        s.open(0);
+        assertThatThrownBy(() -> s.write(batch(1, 0, 3))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(s.flush(true)).isZero();
+        assertThat(storedOffsets(dir, 0)).isEmpty();
+        assertThat(storedOffsets(dir, 1)).isEmpty();
     }
 }

@@ -91,6 +91,14 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     private final BooleanSupplier takesEvents;
     private final BackPressure backPressure;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /**
+     * Frames decoded after the input paused (or began to drain): turning reading off takes effect
+     * on the event loop, so one read already under way can still deliver a frame. Such a frame is
+     * neither taken nor acked until the input takes events again (then in arrival order); if the
+     * connection closes first, the peer resends it. At most one read's worth, since reading is off.
+     */
+    private final ArrayDeque<ForwardMessage> held = new ArrayDeque<>();
+    private boolean takingHeld;
     private final MessageBufferPacker ackPacker = MessagePack.newDefaultBufferPacker();
     private Source source;
     private ChannelHandlerContext ctx;
@@ -153,6 +161,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        held.clear(); // never taken nor acked: the peer resends them
         metrics.connectionClosed();
         super.channelInactive(ctx);
     }
@@ -172,6 +181,14 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (!held.isEmpty() || !takesEvents.getAsBoolean()) {
+            held.add(m);
+            return;
+        }
+        take(ctx, m);
+    }
+
+    private void take(ChannelHandlerContext ctx, ForwardMessage m) {
         metrics.frame(m);
         if (m.rejectedEntries() > 0) {
             log.warn("bad_entry", "forward input '" + inputName + "': " + m.rejectedEntries()
@@ -228,7 +245,7 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
         } else {
             IngestRejectedException.Reason reason = cause instanceof IngestRejectedException r ? r.reason()
                     : IngestRejectedException.Reason.STORAGE_ERROR;
-            p.tally.rejected(reason.label(), request.records().count()); // the final outcome: not acked
+            p.tally.failed(reason.label(), request.records().count(), cause); // the final outcome: not acked
             finish(p, false);
             if (reason != IngestRejectedException.Reason.BACKPRESSURE) {
                 metrics.requestFailed(reason.label());
@@ -294,6 +311,16 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
 
     private void updateReading(ChannelHandlerContext ctx) {
+        if (!held.isEmpty() && !takingHeld && !closed && takesEvents.getAsBoolean()) {
+            takingHeld = true; // take() calls back here
+            try {
+                while (!held.isEmpty() && !closed && takesEvents.getAsBoolean()) {
+                    take(ctx, held.poll());
+                }
+            } finally {
+                takingHeld = false;
+            }
+        }
         boolean room = !budget.exhausted();
         boolean read = !closed && !closing && takesEvents.getAsBoolean() && waits.waiting() == 0 && pending.size() < maxInFlight && room;
         if (ctx.channel().config().isAutoRead() != read) {

@@ -151,7 +151,7 @@ final class IngestHandler implements Handler {
                 } else {
                     Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
                     reject(ctx, cause);
-                    tally.rejected(logFailure(ctx, tag, block.count(), cause), block.count());
+                    tally.failed(logFailure(ctx, tag, block.count(), cause), block.count(), cause);
                 }
             } finally {
                 owner.answered();
@@ -194,6 +194,9 @@ final class IngestHandler implements Handler {
 
     private void refuse(Context ctx, String tag, HttpRefusal reason, long events, long bytes, String message, Object... details) {
         metrics.refused(reason, events, bytes);
+        if (TAG.matcher(tag).matches()) { // the source is known (a bad tag would be a client-made ledger entry)
+            ingest.sources().tally(new Source(input, ctx.ip()), tag).refused(reason.label());
+        }
         log.warn(reason.label(), "http input: refused a request from " + ctx.ip() + " to tag '" + loggable(tag) + "' with "
                 + reason.status() + " " + reason.label() + ": " + message);
         Object[] all = new Object[details.length + 2];

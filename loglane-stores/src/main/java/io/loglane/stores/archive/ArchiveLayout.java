@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * Every key and file name of the Parquet archive, in one place (see FORMAT.md beside this class):
- * {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first:20>-<last:20>.parquet}, where first/last
- * are the inclusive stream offsets the file was written from. Keys are relative to the
+ * {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/p<partition>-<first:20>-<last:20>.parquet}, where
+ * first/last are the inclusive offsets of stream partition {@code partition} the file was written
+ * from. Names without the {@code p<partition>-} prefix, written before partitions existed, are read
+ * as partition 0 by every rule (reading, recovery, compaction). Keys are relative to the
  * {@link ArchiveStorage}; on a local directory they are paths under its root. The query module
  * builds its views from {@link #liveFiles}, so writer and reader agree on the layout and on which
  * files hold which rows.
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safety: immutable.
  */
 public final class ArchiveLayout {
-    private static final Pattern FILE = Pattern.compile("(\\d{20})-(\\d{20})\\.parquet");
+    /** {@code p<partition>-<first>-<last>.parquet}; the partition prefix is absent in names written before partitions. */
+    private static final Pattern FILE = Pattern.compile("(?:p(0|[1-9]\\d{0,8})-)?(\\d{20})-(\\d{20})\\.parquet");
     private static final Pattern PARTITION =
             Pattern.compile("lane=[^/]+/date=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/");
     private static final long HOUR_NANOS = 3_600_000_000_000L;
@@ -75,13 +78,17 @@ public final class ArchiveLayout {
     /** The local directory of one hour partition under {@link #root()}. */
     public Path partitionDir(String lane, long bucket) { return root.resolve(partitionPrefix(lane, bucket)); }
 
-    public static String fileName(long firstOffset, long lastOffset) {
-        return String.format("%020d-%020d.parquet", firstOffset, lastOffset);
+    /** The name of a file holding rows of stream partition {@code partition} with offsets {@code [first, last]}. */
+    public static String fileName(int partition, long firstOffset, long lastOffset) {
+        if (partition < 0) {
+            throw new IllegalArgumentException("negative partition " + partition);
+        }
+        return String.format("p%d-%020d-%020d.parquet", partition, firstOffset, lastOffset);
     }
 
-    /** The key of the file of one hour partition holding that partition's rows of offsets {@code [first, last]}. */
-    public static String fileKey(String lane, long bucket, long firstOffset, long lastOffset) {
-        return partitionPrefix(lane, bucket) + fileName(firstOffset, lastOffset);
+    /** The key of the file of one hour partition holding that hour's rows of stream partition {@code partition}, offsets {@code [first, last]}. */
+    public static String fileKey(String lane, long bucket, int partition, long firstOffset, long lastOffset) {
+        return partitionPrefix(lane, bucket) + fileName(partition, firstOffset, lastOffset);
     }
 
     /** The partition prefix of a key (everything up to its last {@code /}). */
@@ -93,7 +100,8 @@ public final class ArchiveLayout {
         if (!m.matches() || bucketOf(partitionOf(key)) == null) {
             return null;
         }
-        return new ArchiveFile(key, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        int partition = m.group(1) == null ? 0 : Integer.parseInt(m.group(1)); // an unprefixed name predates partitions
+        return new ArchiveFile(key, partition, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
     }
 
     /** The hour bucket of a partition prefix {@code lane=…/date=…/hour=…/}, or null if it does not parse. */

@@ -18,4 +18,6 @@ public final class ArchiveMetrics {
     public static final String COMPACTIONS = "loglane.archive.compactions";
     /** Counter {lane, reason}: archive hour partitions deleted by retention (reason age or size). */
     public static final String PARTITIONS_DELETED = "loglane.archive.partitions.deleted";
+    /** Counter {lane}: archive maintenance passes (compaction, retention) that failed; tried again at the next interval. */
+    public static final String MAINTENANCE_FAILURES = "loglane.archive.maintenance.failures";
 }

@@ -27,13 +27,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The Parquet archive store for one lane (store name {@code archive}). Rows are staged per
- * event-time hour and written, on flush, as one zstd Parquet file per touched hour partition:
- * {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/<first>-<last>.parquet}, named by the
- * inclusive offset range of the flush, written to a temporary file and published with an atomic,
- * durable {@link ArchiveStorage#put} (layout, columns and recovery rules: FORMAT.md in this
- * package). Every file operation (publish, compaction's replace, retention's and recovery's
- * deletes, listings) goes through the sink's {@link ArchiveStorage}.
+ * The Parquet archive store for one partition of one lane's stream (store name {@code archive}).
+ * Rows are staged per event-time hour and written, on flush, as one zstd Parquet file per touched
+ * hour partition: {@code lane=<lane>/date=<yyyy-MM-dd>/hour=<HH>/p<partition>-<first>-<last>.parquet},
+ * named by the stream partition and the inclusive offset range of the flush, written to a
+ * temporary file and published with an atomic, durable {@link ArchiveStorage#put} (layout, columns
+ * and recovery rules: FORMAT.md in this package). Recovery and compaction touch only this
+ * partition's files; retention deletes whole hours. Every file operation (publish, compaction's replace, retention's and recovery's
+ * deletes, listings) goes through the sink's {@link ArchiveStorage}, and each is followed by the
+ * replacement of the hour partition's symlink manifest ({@link SymlinkManifests}), which outside readers
+ * (Athena, Trino, DuckDB) read so as never to count a compaction's rows twice.
  *
  * <h2>Delivery protocol</h2>
  * <ul>
@@ -48,8 +51,9 @@ import java.util.concurrent.Future;
  *       kept file of its partition already holds is skipped, so such a redelivery adds no duplicate.</li>
  *   <li>{@link #flush(boolean)} writes when rows, bytes or age reach {@link ArchiveSettings}'s limits
  *       (or when forced) and returns the offset after the last batch in renamed files; only whole
- *       flushes count. It also runs compaction (unless built with {@code compact=false}) and
- *       retention (age, then size) at most every {@link ArchiveSettings#maintenanceInterval()}.</li>
+ *       flushes count. At most every {@link ArchiveSettings#maintenanceInterval()} it also hands a
+ *       maintenance pass, compaction (unless built with {@code compact=false}) then retention (age,
+ *       then size), to the sink's maintenance thread, and returns without waiting for it.</li>
  * </ul>
  * Offsets returned by {@code flush} are taken as committed once the next {@code write}/{@code flush}
  * arrives without an intervening {@code open} (the engine commits before it polls again); only
@@ -65,16 +69,40 @@ import java.util.concurrent.Future;
  * function 1.7–1.9 CPU-µs per row against 3.5–3.9 for NDJSON + {@code read_json}, 6–8 for DuckDB's
  * Java Appender and 5–6 for rows INSERTed into a DuckDB table before the COPY.
  *
+ * <h2>Maintenance</h2>
+ * Recovery, compaction and retention run on one maintenance thread per sink
+ * ({@link MaintenanceRunner}), one task at a time, concurrently with the flushes, never on the
+ * delivery thread: a compaction that takes seconds does not delay a flush. What makes that safe:
+ * <ul>
+ *   <li>compaction merges only files below the committed offset it was handed (a snapshot taken on
+ *       the delivery thread); a flush in flight only adds files at or past it, so the two never
+ *       touch, name or cover the same file;</li>
+ *   <li>size retention spares the hour buckets staged or being flushed when the pass was handed
+ *       over, and deletes only the objects it listed: a file a flush puts later is never deleted by
+ *       that pass (age retention deletes past-age hours whatever is written to them, as before);</li>
+ *   <li>{@link #open} runs recovery as a maintenance task, so it starts only once the pass before
+ *       it finished, and no pass runs while it recovers; it first waits for the flushes in flight;</li>
+ *   <li>{@link #close} lets a running pass finish (bounded, {@link MaintenanceRunner#CLOSE_WAIT});
+ *       a kill during one leaves what recovery repairs;</li>
+ *   <li>readers list concurrently: the storage's listing is monotonic across compaction's put
+ *       then delete, and a file deleted under a reader makes it list again (FORMAT.md, Reading).</li>
+ * </ul>
+ * A failed pass is logged, counted in {@code loglane.archive.maintenance.failures{lane}} and tried
+ * again at the next interval; it does not fail delivery (compaction and retention can wait, the
+ * data keeps flowing).
+ *
  * <p>Thread-safety: not thread-safe; one delivery thread (the {@link io.loglane.delivery.Sink} contract).
- * The internal converter threads own the Parquet writers only while flushes are in flight; every
- * other use (compaction, open, close) first waits for it.
- * {@link #compactNow()} and {@link #enforceRetention()} must be called from that thread too.
+ * The internal converter threads own the flush Parquet writers while flushes are in flight; the
+ * maintenance thread opens its own writer for each compaction pass.
+ * {@link #compactNow()} and {@link #enforceRetention()} must be called from the delivery thread
+ * too: they run a pass on the maintenance thread and wait for it.
  */
 public final class ArchiveSink implements Sink {
     public static final String STORE = "archive";
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveSink.class);
 
     private final String instance;
+    private final int partition;
     private final String lane;
     private final ArchiveSettings settings;
     private final Retention retention;
@@ -86,22 +114,23 @@ public final class ArchiveSink implements Sink {
     private final ExecutorService converter;
     private StagingBuffer staging;
     private long stagingGeneration;
-    /** The one flush being converted in the background, yielding the offset after it; or null. */
     /**
      * Flushes handed to the converters, oldest first; their results are taken in this order, so
      * the durable offset only ever covers whole earlier flushes, whichever finishes first. Up to
      * {@link #MAX_FLUSHES_QUEUED}: while DuckDB converts one generation the delivery thread stages
      * the next instead of waiting; past the limit the delivery thread waits (back-pressure).
      */
-    private final ArrayDeque<Future<Long>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     static final int MAX_FLUSHES_QUEUED = 2;
     private final ArchiveMaintenance maintenance;
+    private final MaintenanceRunner maintenanceThread;
     private final RecordParser parser;
     private final Counter flushes;
     private final Counter files;
     private final Counter compactions;
     private final Counter agedOut;
     private final Counter sizedOut;
+    private final Counter maintenanceFailures;
     /** Rows of kept files past the commit point (set by open): redelivered rows there are skipped. */
     private CoveredOffsets covered = CoveredOffsets.NONE;
 
@@ -126,6 +155,9 @@ public final class ArchiveSink implements Sink {
     private long firstStagedAtMillis;
     private long lastMaintenanceMillis;
 
+    /** A flush handed to the converters: the offset after it once done, and the hour buckets it writes. */
+    private record InFlight(Future<Long> result, Set<Long> buckets) {}
+
     /** The default archive instance ({@link #STORE}) of {@code lane}, on the local directory {@code settings.dir()}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
             boolean compact, MeterRegistry registry, Clock clock) {
@@ -136,18 +168,24 @@ public final class ArchiveSink implements Sink {
     /** The default archive instance ({@link #STORE}) of {@code lane} on {@code storage}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
             boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
-        this(STORE, lane, parserOrNull, settings, retention, compact, registry, clock, storage);
+        this(STORE, io.loglane.stream.Partitions.SINGLE, lane, parserOrNull, settings, retention, compact, registry, clock, storage);
     }
 
     /**
      * @param instance the archive instance ({@link #instance()}): names the delivery checkpoint, so
      *                 two archives on one lane need two names; {@link #STORE} for the default one
+     * @param partition the stream partition delivered ({@link #partition()}): names its files, and
+     *                 recovery and compaction touch only that partition's files
      * @param storage  where every file goes (published, listed, deleted); {@code settings.dir()} still
      *                 holds the staging files, which are local scratch
      */
-    public ArchiveSink(String instance, String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
-            boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
+    public ArchiveSink(String instance, int partition, String lane, RecordParser parserOrNull, ArchiveSettings settings,
+            Retention retention, boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
         this.instance = java.util.Objects.requireNonNull(instance, "instance");
+        if (partition < 0) {
+            throw new IllegalArgumentException("negative partition " + partition);
+        }
+        this.partition = partition;
         ArchiveLayout.checkLane(lane);
         if (settings == null || settings.dir() == null) {
             throw new IllegalArgumentException("archive settings need a dir");
@@ -170,12 +208,13 @@ public final class ArchiveSink implements Sink {
         this.encoder = new RowEncoder(parserOrNull);
         this.stagingRoot = settings.dir().toAbsolutePath().normalize().resolve(".staging").resolve(lane);
         this.staging = new StagingBuffer(stagingRoot.resolve("0"));
+        this.maintenanceThread = new MaintenanceRunner(lane);
         this.converter = Executors.newFixedThreadPool(MAX_FLUSHES_QUEUED, r -> {
             Thread t = new Thread(r, "archive-flush-" + lane);
             t.setDaemon(true);
             return t;
         });
-        this.maintenance = new ArchiveMaintenance(storage, lane, clock);
+        this.maintenance = new ArchiveMaintenance(storage, lane, partition, clock);
         this.flushes = Counter.builder(ArchiveMetrics.FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(ArchiveMetrics.FILES).tag(MetricNames.LANE, lane).register(registry);
         this.compactions = Counter.builder(ArchiveMetrics.COMPACTIONS).tag(MetricNames.LANE, lane).register(registry);
@@ -183,6 +222,8 @@ public final class ArchiveSink implements Sink {
                 .tag(MetricNames.REASON, "age").register(registry);
         this.sizedOut = Counter.builder(ArchiveMetrics.PARTITIONS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
+        this.maintenanceFailures = Counter.builder(ArchiveMetrics.MAINTENANCE_FAILURES).tag(MetricNames.LANE, lane)
+                .register(registry);
     }
 
     @Override
@@ -190,6 +231,9 @@ public final class ArchiveSink implements Sink {
 
     @Override
     public String instance() { return instance; }
+
+    @Override
+    public int partition() { return partition; }
 
     public String lane() { return lane; }
 
@@ -205,7 +249,8 @@ public final class ArchiveSink implements Sink {
         staging.discard();
         StagingBuffer.deleteAll(stagingRoot);
         resetStaged();
-        ArchiveMaintenance.Recovery recovery = maintenance.recover(committedOffset);
+        // On the maintenance thread: after the pass running now, if any, and before the next one.
+        ArchiveMaintenance.Recovery recovery = maintenanceThread.call(() -> maintenance.recover(committedOffset));
         covered = recovery.covered();
         if (covered.files() > 0) {
             LOG.warn("archive {}: delivery restarts at offset {}, inside {} committed file(s) reaching offset {}"
@@ -224,6 +269,10 @@ public final class ArchiveSink implements Sink {
     @Override
     public void write(StoredBatch batch) throws Exception {
         checkOpen();
+        if (batch.partition() != partition) {
+            throw new IllegalArgumentException("lane " + lane + ": a batch of partition " + batch.partition()
+                    + " handed to the archive of partition " + partition);
+        }
         committed = durable; // the engine committed the last flush result before polling again
         int count = batch.records().count();
         if (count == 0) {
@@ -267,7 +316,7 @@ public final class ArchiveSink implements Sink {
         checkOpen();
         committed = durable; // the engine acted on the previous result before calling again
         collect(false);
-        if (!force && inFlight.isEmpty()) {
+        if (!force) {
             maybeMaintain();
         }
         if (staging.isEmpty()) {
@@ -303,11 +352,11 @@ public final class ArchiveSink implements Sink {
     private void submit() throws IOException {
         StagingBuffer done = staging;
         Map<Long, StagingBuffer.Part> parts = done.finish();
-        String name = ArchiveLayout.fileName(firstStaged, next - 1);
+        String name = ArchiveLayout.fileName(partition, firstStaged, next - 1);
         long upTo = next;
         staging = new StagingBuffer(stagingRoot.resolve(Long.toString(++stagingGeneration)));
         resetStaged();
-        inFlight.addLast(converter.submit(() -> {
+        inFlight.addLast(new InFlight(converter.submit(() -> {
             for (Map.Entry<Long, StagingBuffer.Part> e : parts.entrySet()) {
                 String key = ArchiveLayout.partitionPrefix(lane, e.getKey()) + name;
                 Path tmp = storage.newTempFile(key);
@@ -322,22 +371,23 @@ public final class ArchiveSink implements Sink {
                 // Atomic and durable on return: the checkpoint is committed after this flush returns.
                 storage.put(tmp, key);
                 files.increment();
+                maintenance.published(key); // its manifest lists it before the offset counts as durable
             }
             done.discard();
             flushes.increment();
             return upTo;
-        }));
+        }), Set.copyOf(parts.keySet())));
     }
 
     /** Takes the results of the queued flushes that are done (all of them, waiting, when {@code wait}); rethrows a failure. */
     private void collect(boolean wait) throws Exception {
-        while (!inFlight.isEmpty() && (wait || inFlight.peekFirst().isDone())) {
+        while (!inFlight.isEmpty() && (wait || inFlight.peekFirst().result().isDone())) {
             takeOldest();
         }
     }
 
     private void takeOldest() throws Exception {
-        Future<Long> f = inFlight.pollFirst();
+        Future<Long> f = inFlight.pollFirst().result();
         try {
             durable = Math.max(durable, f.get());
         } catch (ExecutionException e) {
@@ -356,7 +406,7 @@ public final class ArchiveSink implements Sink {
     private void awaitInFlightQuietly() {
         while (!inFlight.isEmpty()) {
             try {
-                inFlight.pollFirst().get();
+                inFlight.pollFirst().result().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 inFlight.clear();
@@ -366,31 +416,54 @@ public final class ArchiveSink implements Sink {
         }
     }
 
-    private void maybeMaintain() throws Exception {
+    /**
+     * Hands a maintenance pass to the maintenance thread when the interval has passed and the
+     * previous pass is over. What the pass may touch is decided here, on the delivery thread:
+     * files below the committed offset (compaction) and the buckets in use now (size retention).
+     */
+    private void maybeMaintain() {
         long now = clock.millis();
         if (now - lastMaintenanceMillis < settings.maintenanceInterval().toMillis()) {
             return;
         }
-        lastMaintenanceMillis = now;
-        if (compact) {
-            compactNow();
+        long below = Math.min(committed, durable);
+        Set<Long> inUse = bucketsInUse();
+        if (maintenanceThread.submitIfIdle(() -> maintainQuietly(below, inUse))) {
+            lastMaintenanceMillis = now;
         }
-        enforceRetention();
+    }
+
+    /** One periodic pass, on the maintenance thread; a failure waits for the next interval. */
+    private void maintainQuietly(long committedBelow, Set<Long> inUse) {
+        try {
+            compactBelow(committedBelow);
+            retain(inUse);
+        } catch (Exception e) {
+            maintenanceFailures.increment();
+            LOG.error("archive {}: maintenance failed (tried again in {}): {}", lane, settings.maintenanceInterval(), e.toString(), e);
+        }
     }
 
     /**
      * Compacts every closed hour partition with enough small committed files, now (no-op when this
-     * sink was built with {@code compact=false}, as for the audit lane).
+     * sink was built with {@code compact=false}, as for the audit lane), on the maintenance thread
+     * after any pass running there; waits for it.
      *
      * @return number of partitions compacted
      */
     public int compactNow() throws Exception {
         checkOpen();
+        long below = Math.min(committed, durable);
+        return maintenanceThread.call(() -> compactBelow(below));
+    }
+
+    private int compactBelow(long committedBelow) throws Exception {
         if (!compact) {
             return 0;
         }
-        collect(true); // converter threads own the writers while flushes are in flight
-        int n = maintenance.compact(writers.peek(), Math.min(committed, durable), settings.compactAfter(), settings.compactMinFiles());
+        // The sources outlive the manifest that dropped them by one maintenance interval.
+        int n = maintenance.compact(committedBelow, settings.compactAfter(), settings.compactMinFiles(),
+                settings.maintenanceInterval(), maintenanceThread::closing);
         compactions.increment(n);
         files.increment(n);
         return n;
@@ -399,16 +472,29 @@ public final class ArchiveSink implements Sink {
     /**
      * Deletes hour partitions past the lane's retention: older than its age, then the oldest while
      * the lane's archive is larger than its size, never a partition being written (rows staged for
-     * it, or the current hour) nor the newest. Counted in
-     * {@code loglane.archive.partitions.deleted{lane, reason=age|size}} and logged.
+     * it or being flushed, or the current hour) nor the newest. Counted in
+     * {@code loglane.archive.partitions.deleted{lane, reason=age|size}} and logged. Runs on the
+     * maintenance thread after any pass running there; waits for it.
      *
      * @return number of hour partitions deleted
      */
     public int enforceRetention() throws Exception {
         checkOpen();
-        collect(true); // the partitions a flush in flight writes are in use too
+        Set<Long> inUse = bucketsInUse();
+        return maintenanceThread.call(() -> retain(inUse));
+    }
+
+    /** Hour buckets size retention must spare: staged, being flushed, and the current hour by the clock. */
+    private Set<Long> bucketsInUse() {
         Set<Long> inUse = new HashSet<>(staging.buckets());
+        for (InFlight f : inFlight) {
+            inUse.addAll(f.buckets());
+        }
         inUse.add(ArchiveLayout.hourBucket(Math.multiplyExact(clock.millis(), 1_000_000L)));
+        return inUse;
+    }
+
+    private int retain(Set<Long> inUse) throws IOException {
         ArchiveMaintenance.RetentionResult r = maintenance.enforceRetention(retention, inUse);
         agedOut.increment(r.byAge());
         sizedOut.increment(r.bySize());
@@ -421,6 +507,11 @@ public final class ArchiveSink implements Sink {
                     + " or the newest", lane, r.bytesLeft(), retention.maxBytes());
         }
         return r.byAge() + r.bySize();
+    }
+
+    /** Waits until the maintenance pass handed over last, if any, is over. For tests only. */
+    void awaitMaintenance() throws Exception {
+        maintenanceThread.call(() -> null);
     }
 
     private void resetStaged() {
@@ -437,6 +528,7 @@ public final class ArchiveSink implements Sink {
     @Override
     public void close() throws Exception {
         opened = false;
+        maintenanceThread.close(); // a running pass finishes first (bounded)
         awaitInFlightQuietly();
         converter.shutdown();
         try {

@@ -80,6 +80,14 @@ public interface ArchiveStorage {
     boolean exists(String key) throws IOException;
 
     /**
+     * The whole content of a small object (the archive reads back only its own manifests this way;
+     * data files are read by DuckDB at {@link #location}).
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no such object
+     */
+    byte[] read(String key) throws IOException;
+
+    /**
      * Where a reader such as DuckDB opens the object: an absolute path for the local storage
      * (an {@code s3://bucket/key} URL for an object store). {@code location("")} is the root.
      */

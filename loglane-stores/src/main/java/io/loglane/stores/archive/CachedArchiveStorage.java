@@ -150,6 +150,11 @@ public final class CachedArchiveStorage implements ArchiveStorage {
     }
 
     @Override
+    public byte[] read(String key) throws IOException {
+        return delegate.read(key);
+    }
+
+    @Override
     public String location(String key) {
         return delegate.location(key);
     }

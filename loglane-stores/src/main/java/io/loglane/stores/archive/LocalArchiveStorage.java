@@ -258,6 +258,11 @@ public final class LocalArchiveStorage implements ArchiveStorage {
     }
 
     @Override
+    public byte[] read(String key) throws IOException {
+        return Files.readAllBytes(path(key));
+    }
+
+    @Override
     public String location(String key) {
         return key.isEmpty() ? root.toString() : path(key).toString();
     }

@@ -5,10 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Tells whether UTF-8 text can be written into JSON as it is: ASCII with no byte JSON must escape
- * (control characters, {@code "} and {@code \}). Most staged values are (IP addresses, paths,
- * container ids), and writing them raw skips the JSON writer's per-byte escaping pass. Checks eight
- * bytes at a time (SWAR on a little-endian long).
+ * Word-at-a-time checks of UTF-8 bytes on the archive's hot path (SWAR on a little-endian long,
+ * eight bytes per step). {@link #isPlain}: whether text can be written into JSON as it is, ASCII
+ * with no byte JSON must escape (control characters, {@code "} and {@code \}); most staged values
+ * are (IP addresses, paths, container ids), and writing them raw skips the JSON writer's per-byte
+ * escaping pass. {@link #isAscii}: whether text is valid UTF-8 without a decode.
  *
  * <p>Thread-safety: stateless.
  */
@@ -38,6 +39,26 @@ final class PlainAscii {
         for (; i < end; i++) {
             int c = b[i];
             if (c < 0x20 || c == '"' || c == '\\') { // negative: a byte >= 0x80
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when every byte of {@code b[off, off+len)} is ASCII (below 0x80): such bytes are valid
+     * UTF-8 as they are, with no decode to check them.
+     */
+    static boolean isAscii(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            if (((long) LONGS.get(b, i) & HIGHS) != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] < 0) {
                 return false;
             }
         }

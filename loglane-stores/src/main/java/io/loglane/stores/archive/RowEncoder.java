@@ -50,6 +50,9 @@ final class RowEncoder {
     private final Scratch scratch = new Scratch();
     private JsonGenerator json;
     private byte[] buf;
+    /** The record's message bytes when they are ASCII ({@code buf[asciiFrom, asciiTo)}), else an empty range. */
+    private int asciiFrom;
+    private int asciiTo = -1;
 
     RowEncoder(RecordParser parser) {
         this.view = new RecordView(parser);
@@ -123,8 +126,13 @@ final class RowEncoder {
         int recOff = c.recordOffset();
         boolean isMap = view.read(buf, recOff, c.recordLength());
         int msg = view.message();
+        asciiFrom = 0;
+        asciiTo = -1;
         if (msg >= 0) {
-            putString(out, msg);
+            if (putString(out, msg)) {
+                asciiFrom = view.stringOffset(msg);
+                asciiTo = asciiFrom + view.stringLength(msg);
+            }
         } else if (isMap) {
             out.putNull();
         } else {
@@ -230,7 +238,14 @@ final class RowEncoder {
                 if (type != FieldType.STRING) {
                     return false;
                 }
-                out.putUtf8(parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
+                byte[] src = parsed.utf8Source(i);
+                int off = parsed.utf8Offset(i);
+                int len = parsed.utf8Length(i);
+                if (src == buf && off >= asciiFrom && off + len <= asciiTo) {
+                    out.putValidUtf8(src, off, len); // a slice of the message, which was ASCII
+                } else {
+                    out.putUtf8(src, off, len);
+                }
             }
             case LONG -> {
                 if (type != FieldType.LONG) {
@@ -259,14 +274,13 @@ final class RowEncoder {
         }
     }
 
-    /** Writes string field {@code i} of the view, or NULL when {@code i < 0}. */
-    private void putString(StagedRowWriter out, int i) throws IOException {
+    /** Writes string field {@code i} of the view, or NULL when {@code i < 0}; true when it was ASCII. */
+    private boolean putString(StagedRowWriter out, int i) throws IOException {
         if (i < 0) {
             out.putNull();
-            return;
+            return false;
         }
-        int len = view.stringLength(i);
-        out.putUtf8(buf, view.valueEnd(i) - len, len);
+        return out.putUtf8(buf, view.stringOffset(i), view.stringLength(i));
     }
 
     /** Writes raw UTF-8 without decoding when it is ASCII (the common case), else via a replacing decode. */

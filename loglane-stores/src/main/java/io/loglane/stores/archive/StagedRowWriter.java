@@ -44,15 +44,18 @@ final class StagedRowWriter implements AutoCloseable {
 
     void putNull() throws IOException { putLength(-1); }
 
-    /** UTF-8 text {@code b[off, off+len)}; invalid sequences are replaced. */
-    void putUtf8(byte[] b, int off, int len) throws IOException {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (b[i] < 0) {
-                putValidUtf8(new String(b, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-                return;
-            }
+    /**
+     * UTF-8 text {@code b[off, off+len)}; invalid sequences are replaced.
+     *
+     * @return whether the text was ASCII (so any slice of it is valid UTF-8 as it is)
+     */
+    boolean putUtf8(byte[] b, int off, int len) throws IOException {
+        if (PlainAscii.isAscii(b, off, len)) {
+            putValidUtf8(b, off, len); // the common case: ASCII is valid as it is
+            return true;
         }
-        putValidUtf8(b, off, len);
+        putValidUtf8(new String(b, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        return false;
     }
 
     void putString(String s) throws IOException { putValidUtf8(s.getBytes(StandardCharsets.UTF_8)); }

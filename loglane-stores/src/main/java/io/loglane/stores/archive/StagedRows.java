@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import org.duckdb.DuckDBColumnType;
@@ -95,74 +96,52 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
     public Cursor init(DuckDBTableFunctionInitInfo info) throws IOException {
         info.setMaxThreads(1);
         closeSource();
-        open = new Cursor(Files.newInputStream(source), typed.length);
+        open = new Cursor(Files.newInputStream(source), typed);
         return open;
     }
 
     @Override
-    public long apply(DuckDBTableFunctionCallInfo info, DuckDBDataChunkWriter out) throws IOException {
-        return info.<Cursor>getInitData().fill(out, typed);
+    public long apply(DuckDBTableFunctionCallInfo info, DuckDBDataChunkWriter out) throws IOException, SQLException {
+        return info.<Cursor>getInitData().fill(out);
     }
 
-    /** Reads staged rows from one file; closes it at its end. */
+    /**
+     * Reads staged rows from one file, a chunk at a time, into column buffers; closes the file at
+     * its end. String values are copied once, from the read buffer into their column's
+     * {@link StringBatch}: no object per value.
+     */
     static final class Cursor {
         private final InputStream in;
+        private final FieldType[] typed;
         private byte[] buf = new byte[READ_BYTES];
         private int pos;
         private int limit;
         private boolean eof;
-        private long[] ts = new long[0];
-        private long[] received = new long[0];
-        private byte[][][] strings;
-        private long[][] longs;
-        private double[][] doubles;
+        private int capacity;
+        private long[] ts;
+        private long[] received;
+        /**
+         * String columns by their place after the two longs: the leading strings, then typed
+         * field k at {@code LEADING_STRINGS.length + k} (null when it is not a string), then attrs.
+         */
+        private StringBatch[] strings;
+        /** Typed BIGINT/DOUBLE values (DOUBLE as raw bits) and their presence, by typed field. */
+        private long[][] numbers;
         private boolean[][] present;
 
-        Cursor(InputStream in, int typedCount) {
+        Cursor(InputStream in, FieldType[] typed) {
             this.in = in;
-            int stringColumns = LEADING_STRINGS.length + typedCount + 1;
-            strings = new byte[stringColumns][0][];
-            longs = new long[typedCount][0];
-            doubles = new double[typedCount][0];
-            present = new boolean[typedCount][0];
+            this.typed = typed;
         }
 
-        long fill(DuckDBDataChunkWriter out, FieldType[] typed) throws IOException {
+        long fill(DuckDBDataChunkWriter out) throws IOException, SQLException {
             int cap = (int) out.capacity();
-            if (ts.length < cap) {
-                ts = new long[cap];
-                received = new long[cap];
-                for (int c = 0; c < strings.length; c++) {
-                    strings[c] = new byte[cap][];
-                }
-                for (int k = 0; k < typed.length; k++) {
-                    longs[k] = new long[cap];
-                    doubles[k] = new double[cap];
-                    present[k] = new boolean[cap];
-                }
+            if (cap != capacity) {
+                allocate(cap);
             }
             int rows = 0;
             while (rows < cap && more()) {
-                ts[rows] = readLong();
-                received[rows] = readLong();
-                for (int c = 0; c < LEADING_STRINGS.length; c++) {
-                    strings[c][rows] = readString();
-                }
-                for (int k = 0; k < typed.length; k++) {
-                    if (typed[k] == FieldType.STRING) {
-                        strings[LEADING_STRINGS.length + k][rows] = readString();
-                    } else {
-                        boolean has = readByte() != 0;
-                        present[k][rows] = has;
-                        if (has) {
-                            long v = readLong();
-                            longs[k][rows] = v;
-                            doubles[k][rows] = Double.longBitsToDouble(v);
-                        }
-                    }
-                }
-                strings[strings.length - 1][rows] = readString();
-                rows++;
+                readRow(rows++);
             }
             if (rows == 0) {
                 in.close();
@@ -174,40 +153,63 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
                 t.setLong(i, ts[i]);
                 r.setLong(i, received[i]);
             }
-            for (int c = 0; c < LEADING_STRINGS.length; c++) {
-                setStrings(out.vector(2 + c), strings[c], rows);
-            }
-            for (int k = 0; k < typed.length; k++) {
-                DuckDBWritableVector v = out.vector(2 + LEADING_STRINGS.length + k);
-                switch (typed[k]) {
-                    case STRING -> setStrings(v, strings[LEADING_STRINGS.length + k], rows);
-                    case LONG -> {
-                        for (int i = 0; i < rows; i++) {
-                            if (present[k][i]) {
-                                v.setLong(i, longs[k][i]);
-                            } else {
-                                v.setNull(i);
-                            }
-                        }
-                    }
-                    case DOUBLE -> {
-                        for (int i = 0; i < rows; i++) {
-                            if (present[k][i]) {
-                                v.setDouble(i, doubles[k][i]);
-                            } else {
-                                v.setNull(i);
-                            }
-                        }
-                    }
+            for (int c = 0; c < strings.length; c++) {
+                if (strings[c] != null) {
+                    strings[c].writeTo(out.vector(2 + c));
+                } else {
+                    int k = c - LEADING_STRINGS.length;
+                    writeNumbers(out.vector(2 + c), typed[k], numbers[k], present[k], rows);
                 }
             }
-            setStrings(out.vector(2 + LEADING_STRINGS.length + typed.length), strings[strings.length - 1], rows);
             return rows;
         }
 
-        private static void setStrings(DuckDBWritableVector v, byte[][] values, int rows) {
-            // One native call per column and chunk (NULL entries become NULL); the array is reused.
-            v.setStringUtf8Batch(0, rows == values.length ? values : Arrays.copyOf(values, rows));
+        private void allocate(int cap) {
+            capacity = cap;
+            ts = new long[cap];
+            received = new long[cap];
+            strings = new StringBatch[LEADING_STRINGS.length + typed.length + 1];
+            numbers = new long[typed.length][];
+            present = new boolean[typed.length][];
+            for (int c = 0; c < strings.length; c++) {
+                int k = c - LEADING_STRINGS.length;
+                if (k >= 0 && k < typed.length && typed[k] != FieldType.STRING) {
+                    numbers[k] = new long[cap];
+                    present[k] = new boolean[cap];
+                } else {
+                    strings[c] = new StringBatch(cap);
+                }
+            }
+        }
+
+        /** Reads one row in {@link StagedColumns} order: t, r, leading strings, typed values, attrs. */
+        private void readRow(int row) throws IOException {
+            ts[row] = readLong();
+            received[row] = readLong();
+            for (int c = 0; c < strings.length; c++) {
+                if (strings[c] != null) {
+                    readString(strings[c]);
+                } else {
+                    int k = c - LEADING_STRINGS.length;
+                    boolean has = readByte() != 0;
+                    present[k][row] = has;
+                    if (has) {
+                        numbers[k][row] = readLong();
+                    }
+                }
+            }
+        }
+
+        private static void writeNumbers(DuckDBWritableVector v, FieldType type, long[] values, boolean[] has, int rows) {
+            for (int i = 0; i < rows; i++) {
+                if (!has[i]) {
+                    v.setNull(i);
+                } else if (type == FieldType.LONG) {
+                    v.setLong(i, values[i]);
+                } else {
+                    v.setDouble(i, Double.longBitsToDouble(values[i]));
+                }
+            }
         }
 
         private boolean more() throws IOException {
@@ -226,17 +228,17 @@ final class StagedRows implements DuckDBTableFunction<Object, StagedRows.Cursor,
             return buf[pos++];
         }
 
-        private byte[] readString() throws IOException {
+        private void readString(StringBatch into) throws IOException {
             need(4);
             int len = (int) INTS.get(buf, pos);
             pos += 4;
             if (len < 0) {
-                return null;
+                into.addNull();
+                return;
             }
             need(len);
-            byte[] s = Arrays.copyOfRange(buf, pos, pos + len);
+            into.add(buf, pos, len);
             pos += len;
-            return s;
         }
 
         private void need(int n) throws IOException {

@@ -21,20 +21,23 @@ class ArchiveSinkContractTest extends SinkContract {
     private static final String LANE = "app";
 
     @Override
-    protected Sink newSink(Path dir) {
+    protected Sink newSink(Path dir, int partition) {
         ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 64L << 20, Duration.ofSeconds(60), Duration.ofMinutes(10), 2,
                 Duration.ofSeconds(30));
-        return new ArchiveSink(LANE, null, settings, new Retention(Duration.ZERO, 0), true, new SimpleMeterRegistry(),
-                new MutableClock(Instant.parse("2026-03-01T12:00:00Z")));
+        return new ArchiveSink(ArchiveSink.STORE, partition, LANE, null, settings, new Retention(Duration.ZERO, 0), true,
+                new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-01T12:00:00Z")), new LocalArchiveStorage(dir));
+    }
+
+    /** Records of partition p &gt; 0 have messages "p&lt;p&gt;-line-&lt;offset&gt;"; partition 0's "line-&lt;offset&gt;". */
+    @Override
+    protected StoredBatch batch(int partition, long baseOffset, int n) {
+        StoredBatch b = TestRecords.lines(baseOffset, n, "2026-03-01T11:00:00Z", partition == 0 ? "line-" : "p" + partition + "-line-");
+        return new StoredBatch(partition, b.baseOffset(), b.tag(), b.receivedAtNanos(), b.records(), b.chunkId(), b.sourcePosition(), b.source());
     }
 
     @Override
-    protected StoredBatch batch(long baseOffset, int n) {
-        return TestRecords.lines(baseOffset, n, "2026-03-01T11:00:00Z");
-    }
-
-    @Override
-    protected List<Long> storedOffsets(Path dir) throws Exception {
+    protected List<Long> storedOffsets(Path dir, int partition) throws Exception {
+        String prefix = partition == 0 ? "line-" : "p" + partition + "-line-";
         List<Long> out = new ArrayList<>();
         if (!Files.exists(dir.resolve("lane=" + LANE))) {
             return out;
@@ -43,7 +46,9 @@ class ArchiveSinkContractTest extends SinkContract {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT message FROM " + scan)) {
             while (rs.next()) {
-                out.add(Long.parseLong(rs.getString(1).substring("line-".length())));
+                if (rs.getString(1).startsWith(prefix)) {
+                    out.add(Long.parseLong(rs.getString(1).substring(prefix.length())));
+                }
             }
         }
         return out;

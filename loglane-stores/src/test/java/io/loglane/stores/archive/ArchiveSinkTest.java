@@ -81,8 +81,33 @@ class ArchiveSinkTest {
         }
     }
 
+    /** The lane's rows as loglane's views read them: its live files (a compaction's sources wait out a grace). */
+    private String scanLive(String lane) throws IOException {
+        LocalArchiveStorage storage = new LocalArchiveStorage(dir);
+        List<String> live = ArchiveLayout.liveFiles(storage, lane);
+        return live.isEmpty() ? "(SELECT NULL AS message WHERE false)" : live.stream().map(k -> "'" + storage.location(k) + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "read_parquet([", "], hive_partitioning=false, union_by_name=true)"));
+    }
+
+    /**
+     * Every committed Parquet file of the lane, covered ones too: what a plain glob reads. Right
+     * for checking what recovery left, or an archive no compaction touched since.
+     */
     private String scan(String lane) {
         return "read_parquet('" + new ArchiveLayout(dir).laneGlob(lane) + "', hive_partitioning=false, union_by_name=true)";
+    }
+
+    /** The lane's live files, relative to the archive. */
+    private List<String> live(String lane) throws IOException {
+        return ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), lane);
+    }
+
+    /** Writes each batch and force-flushes it: one file per batch (and hour). */
+    private static void flushed(ArchiveSink s, StoredBatch... batches) throws Exception {
+        for (StoredBatch b : batches) {
+            s.write(b);
+            s.flush(true);
+        }
     }
 
     private List<Path> parquetFiles() throws IOException {
@@ -270,9 +295,9 @@ class ArchiveSinkTest {
         s.write(batch(100, "t", es));
         assertThat(s.flush(true)).isEqualTo(104);
         assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
-                "lane=app/date=2026-02-27/hour=05/00000000000000000100-00000000000000000103.parquet",
-                "lane=app/date=2026-03-01/hour=23/00000000000000000100-00000000000000000103.parquet",
-                "lane=app/date=2026-03-02/hour=00/00000000000000000100-00000000000000000103.parquet");
+                "lane=app/date=2026-02-27/hour=05/p0-00000000000000000100-00000000000000000103.parquet",
+                "lane=app/date=2026-03-01/hour=23/p0-00000000000000000100-00000000000000000103.parquet",
+                "lane=app/date=2026-03-02/hour=00/p0-00000000000000000100-00000000000000000103.parquet");
         assertThat(sql("SELECT message FROM read_parquet('" + dir + "/lane=app/date=2026-03-01/hour=23/*.parquet') ORDER BY ts"))
                 .containsExactly(List.of("c"), List.of("a"));
         assertThat(registry.counter(ArchiveMetrics.FILES, MetricNames.LANE, "app").count()).isEqualTo(3.0);
@@ -313,10 +338,11 @@ class ArchiveSinkTest {
         ArchiveSink again = sink("app");
         again.open(3); // only the first flush was committed
         assertThat(parquetFiles()).extracting(p -> p.getFileName().toString())
-                .containsExactly("00000000000000000000-00000000000000000002.parquet");
+                .containsExactly("p0-00000000000000000000-00000000000000000002.parquet");
         try (Stream<Path> all = Files.walk(dir)) {
-            assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-                    .containsExactly("00000000000000000000-00000000000000000002.parquet");
+            assertThat(all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())).containsExactlyInAnyOrder(
+                    "lane=app/date=2026-03-01/hour=10/p0-00000000000000000000-00000000000000000002.parquet",
+                    "_symlink_format_manifest/lane=app/date=2026-03-01/hour=10/manifest");
         }
         again.write(lines(3, 8, "2026-03-01T10:30:00Z"));
         assertThat(again.flush(true)).isEqualTo(11);
@@ -408,22 +434,64 @@ class ArchiveSinkTest {
         // ago (≥ compactAfter 10 min) while hour 11 only just closed: the periodic maintenance of
         // this flush compacts hour 10 alone.
         assertThat(s.flush(false)).isEqualTo(50);
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
-                "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
-                "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000044.parquet",
-                "lane=app/date=2026-03-01/hour=11/00000000000000000045-00000000000000000049.parquet");
+        s.awaitMaintenance(); // the pass runs on the maintenance thread
+        assertThat(live("app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/p0-00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000040-00000000000000000044.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000045-00000000000000000049.parquet");
+        assertThat(parquetFiles()).as("hour 10's sources wait out the grace").hasSize(7);
         clock.advance(Duration.ofMinutes(10));
         assertThat(s.compactNow()).isEqualTo(1);
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
-                "lane=app/date=2026-03-01/hour=10/00000000000000000000-00000000000000000039.parquet",
-                "lane=app/date=2026-03-01/hour=11/00000000000000000040-00000000000000000049.parquet");
+        assertThat(live("app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/p0-00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000040-00000000000000000049.parquet");
+        assertThat(parquetFiles()).as("hour 10's sources went; hour 11's wait").hasSize(4);
+        clock.advance(Duration.ofSeconds(30));
         assertThat(s.compactNow()).isZero();
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                "lane=app/date=2026-03-01/hour=10/p0-00000000000000000000-00000000000000000039.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000040-00000000000000000049.parquet");
         assertThat(sql("SELECT count(*), count(DISTINCT message), min(message) FROM " + scan("app")))
                 .containsExactly(List.of(50L, 50L, "line-0"));
         assertThat(registry.counter(ArchiveMetrics.COMPACTIONS, MetricNames.LANE, "app").count()).isEqualTo(2.0);
         // A restart at the committed offset keeps the compacted files.
         s.open(50);
         assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(50L));
+    }
+
+    @Test
+    void filesNamedBeforePartitionsArePartitionZerosForReadingRecoveryAndCompaction() throws Exception {
+        // The archive an earlier version left, built by code: flushes written now, renamed to the
+        // names files had before partitions (<first>-<last>.parquet). The last one was flushed but
+        // never committed.
+        ArchiveSink before = sink("app");
+        before.open(0);
+        flushed(before, lines(0, 10, "2026-03-01T10:00:00Z"), lines(10, 10, "2026-03-01T10:10:00Z"), lines(20, 5, "2026-03-01T10:20:00Z"));
+        for (Path p : parquetFiles()) {
+            Files.move(p, p.resolveSibling(p.getFileName().toString().substring("p0-".length())));
+        }
+        String hour = "lane=app/date=2026-03-01/hour=10/";
+        assertThat(ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), "app")).as("readers list the old names").containsExactly(
+                hour + "00000000000000000000-00000000000000000009.parquet",
+                hour + "00000000000000000010-00000000000000000019.parquet",
+                hour + "00000000000000000020-00000000000000000024.parquet");
+
+        ArchiveSink after = sink("app");
+        after.open(20); // recovery: the old uncommitted file goes, the committed ones stay
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                hour + "00000000000000000000-00000000000000000009.parquet",
+                hour + "00000000000000000010-00000000000000000019.parquet");
+        after.write(lines(20, 5, "2026-03-01T10:20:00Z"));
+        assertThat(after.flush(true)).isEqualTo(25);
+        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
+                hour + "00000000000000000000-00000000000000000009.parquet",
+                hour + "00000000000000000010-00000000000000000019.parquet",
+                hour + "p0-00000000000000000020-00000000000000000024.parquet");
+        // Hour 10 closed long enough ago: the maintenance of the next flush merges old and new names alike.
+        assertThat(after.flush(false)).isEqualTo(25);
+        after.awaitMaintenance(); // the pass runs on the maintenance thread; the sources wait out the grace
+        assertThat(live("app")).containsExactly(hour + "p0-00000000000000000000-00000000000000000024.parquet");
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scanLive("app"))).containsExactly(List.of(25L, 25L));
     }
 
     @Test
@@ -456,25 +524,20 @@ class ArchiveSinkTest {
     void anInterruptedCompactionIsResolvedOnOpen() throws Exception {
         ArchiveSink s = sink("app");
         s.open(0);
-        s.write(lines(0, 3, "2026-03-01T08:00:00Z"));
-        s.flush(true);
-        s.write(lines(3, 3, "2026-03-01T08:10:00Z"));
-        s.flush(true);
-        s.write(lines(6, 3, "2026-03-01T08:20:00Z"));
-        s.flush(true);
+        flushed(s, lines(0, 3, "2026-03-01T08:00:00Z"), lines(3, 3, "2026-03-01T08:10:00Z"), lines(6, 3, "2026-03-01T08:20:00Z"));
         Path hour = dir.resolve("lane=app/date=2026-03-01/hour=08");
         List<Path> sources = parquetFiles();
         // Crash right after the compacted file was renamed in, before its sources were deleted.
         try (ParquetWriter w = new ParquetWriter("app", List.of())) {
-            w.merge(sources.subList(0, 2), hour.resolve(ArchiveLayout.fileName(0, 5)));
+            w.merge(sources.subList(0, 2), hour.resolve(ArchiveLayout.fileName(0, 0, 5)));
         }
         assertThat(sql("SELECT count(*) FROM " + scan("app"))).containsExactly(List.of(15L)); // the glob reads 6 rows twice
         assertThat(ArchiveLayout.liveFiles(new LocalArchiveStorage(dir), "app")).as("what readers read").containsExactly(
-                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000005.parquet",
-                "lane=app/date=2026-03-01/hour=08/00000000000000000006-00000000000000000008.parquet");
+                "lane=app/date=2026-03-01/hour=08/p0-00000000000000000000-00000000000000000005.parquet",
+                "lane=app/date=2026-03-01/hour=08/p0-00000000000000000006-00000000000000000008.parquet");
         s.open(9);
         assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
-                "00000000000000000000-00000000000000000005.parquet", "00000000000000000006-00000000000000000008.parquet");
+                "p0-00000000000000000000-00000000000000000005.parquet", "p0-00000000000000000006-00000000000000000008.parquet");
         assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(9L, 9L));
     }
 
@@ -492,6 +555,7 @@ class ArchiveSinkTest {
         assertThat(sql("SELECT message FROM " + scan("app") + " ORDER BY ts")).containsExactly(List.of("line-2"), List.of("line-3"));
         clock.advance(Duration.ofDays(2));
         s.flush(false); // the periodic maintenance applies retention too
+        s.awaitMaintenance();
         assertThat(parquetFiles()).isEmpty();
     }
 
@@ -551,6 +615,7 @@ class ArchiveSinkTest {
         s.write(lines(10, 1, "2026-03-01T07:30:00Z")); // staged: hour 07 is being written
         // The periodic maintenance of the next flush applies size retention on its own.
         assertThat(s.flush(false)).isEqualTo(10);
+        s.awaitMaintenance();
         assertThat(partitions("app")).containsExactly(
                 "date=2026-03-01/hour=07", "date=2026-03-01/hour=12", "date=2026-03-01/hour=14");
         assertThat(registry.counter(ArchiveMetrics.PARTITIONS_DELETED, MetricNames.LANE, "app", MetricNames.REASON, "size").count())
@@ -578,9 +643,10 @@ class ArchiveSinkTest {
             s.flush(true);
         }
         assertThat(s.flush(false)).isEqualTo(40); // committed 40; maintenance compacts hour 08 alone
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
-                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000029.parquet",
-                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
+        s.awaitMaintenance();
+        assertThat(live("app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/p0-00000000000000000000-00000000000000000029.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000030-00000000000000000039.parquet");
         s.close();
 
         // The checkpoint file is lost and the stream was trimmed to offset 15: delivery restarts
@@ -596,10 +662,11 @@ class ArchiveSinkTest {
         again.write(lines(40, 5, "2026-03-01T08:30:00Z"));
         assertThat(again.flush(true)).isEqualTo(45);
         assertThat(again.flush(false)).isEqualTo(45); // acted on 45: its maintenance compacts hour 08
-        assertThat(parquetFiles()).extracting(p -> dir.relativize(p).toString()).containsExactly(
-                "lane=app/date=2026-03-01/hour=08/00000000000000000000-00000000000000000044.parquet",
-                "lane=app/date=2026-03-01/hour=11/00000000000000000030-00000000000000000039.parquet");
-        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scan("app"))).containsExactly(List.of(45L, 45L));
+        again.awaitMaintenance();
+        assertThat(live("app")).containsExactly(
+                "lane=app/date=2026-03-01/hour=08/p0-00000000000000000000-00000000000000000044.parquet",
+                "lane=app/date=2026-03-01/hour=11/p0-00000000000000000030-00000000000000000039.parquet");
+        assertThat(sql("SELECT count(*), count(DISTINCT message) FROM " + scanLive("app"))).containsExactly(List.of(45L, 45L));
         again.close();
 
         // Lost once more, now with the stream trimmed to 5 (a flush boundary inside the merged file).
@@ -628,8 +695,8 @@ class ArchiveSinkTest {
         s.write(lines(30, 10, "2026-03-01T08:30:00Z"));
         assertThat(s.flush(true)).isEqualTo(40);
         assertThat(s.compactNow()).isEqualTo(1); // 0..19 and 20..29 merged; 30..39 renamed, not yet committed
-        assertThat(parquetFiles()).extracting(p -> p.getFileName().toString()).containsExactly(
-                "00000000000000000000-00000000000000000029.parquet", "00000000000000000030-00000000000000000039.parquet");
+        assertThat(live("app")).extracting(k -> k.substring(k.lastIndexOf('/') + 1)).containsExactly(
+                "p0-00000000000000000000-00000000000000000029.parquet", "p0-00000000000000000030-00000000000000000039.parquet");
         // kill -9 before the engine committed 40: it restarts at 30 and redelivers 30..39.
         s.close();
         ArchiveSink again = sink("app");

@@ -65,6 +65,13 @@ abstract class ArchiveStorageContract {
     }
 
     @Test
+    void readReturnsAnObjectsWholeContentAndFailsForAMissingOne() throws Exception {
+        put(A, "line one\nline two\n");
+        assertThat(new String(storage.read(A), StandardCharsets.UTF_8)).isEqualTo("line one\nline two\n");
+        assertThatThrownBy(() -> storage.read(B)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    @Test
     void aPutOverAnExistingKeyReplacesIt() throws Exception {
         put(A, "first");
         put(A, "second!");

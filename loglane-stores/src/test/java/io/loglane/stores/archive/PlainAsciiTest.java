@@ -40,4 +40,22 @@ class PlainAsciiTest {
             assertThat(PlainAscii.isPlain(b, off, len)).isEqualTo(naive(b, off, len));
         }
     }
+
+    @Test
+    void isAsciiIsFalseExactlyWhenSomeByteIsAtOrAbove0x80() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int round = 0; round < 50_000; round++) {
+            byte[] b = new byte[rnd.nextInt(0, 40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (rnd.nextInt(30) == 0 ? rnd.nextInt(0x80, 0x100) : rnd.nextInt(0, 0x80));
+            }
+            int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            int len = rnd.nextInt(b.length - off + 1);
+            boolean ascii = true;
+            for (int i = off; i < off + len; i++) {
+                ascii &= b[i] >= 0;
+            }
+            assertThat(PlainAscii.isAscii(b, off, len)).as("round %d", round).isEqualTo(ascii);
+        }
+    }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A tiny access-line parser for tests: {@code <METHOD> <path> <status> <seconds>}. */
-final class TestParser implements RecordParser {
+public final class TestParser implements RecordParser {
     private static final Pattern LINE = Pattern.compile("([A-Z]+) (\\S+) (\\d{3}) ([0-9.]+)");
 
     @Override

@@ -2,6 +2,7 @@ package io.loglane.stream.local;
 
 import io.loglane.core.event.Bytes;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.Source;
 import io.loglane.stream.AppendRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -10,13 +11,14 @@ import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 
 /**
- * Encodes and decodes one stored record batch (format version 1). The full specification,
- * including segment, index and checkpoint files, is in {@code FORMAT.md} beside this class.
+ * Encodes and decodes one stored record batch (format version 2; version 1 is still read). The
+ * full specification, including segment, index and checkpoint files, is in {@code FORMAT.md}
+ * beside this class.
  *
  * <pre>
  * batch (all integers big-endian):
  *    0  magic            int32   0x4C4C4E42 ("LLNB")
- *    4  version          int16   1
+ *    4  version          int16   2 (1: written before sources, read only)
  *    6  length           int32   bytes of the whole batch, this header included
  *   10  baseOffset       int64   offset of the first record
  *   18  chainHash        byte[32] zeros unless attributes bit 3 (hash chain) is set
@@ -30,8 +32,14 @@ import net.jpountz.lz4.LZ4Factory;
  *   88  tagLength        uint16
  *   90  chunkIdLength    uint16  0 = no chunk id
  *   92  sourcePosLength  uint16  0 = no source position
- *   94  tag, chunkId (UTF-8), sourcePosition, then the payload (RecordBlock encoding, maybe compressed)
+ *   94  sourceInputLength uint16 0 = no source (version 2 only, as the next field)
+ *   96  sourcePeerLength uint16
+ *   98  tag, chunkId (UTF-8), sourcePosition, sourceInput, sourcePeer (UTF-8), then the payload
+ *       (RecordBlock encoding, maybe compressed). Version 1 has neither source field: its variable
+ *       part starts at 94 and it has no source.
  * </pre>
+ * The source is the completeness-ledger key the batch's events were counted under (input and peer,
+ * {@link io.loglane.core.ingest.Source}), so delivery can count per source what a store committed.
  *
  * <p>Why the CRC leaves out magic, version, length, baseOffset and chainHash: the CRC is computed
  * by the appending thread before the lane lock is taken, while the base offset is only known under
@@ -46,7 +54,9 @@ import net.jpountz.lz4.LZ4Factory;
  */
 public final class BatchCodec {
     public static final int MAGIC = 0x4C4C4E42;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The version before sources: read, never written. */
+    public static final int VERSION_1 = 1;
 
     public static final int OFF_MAGIC = 0;
     public static final int OFF_VERSION = OFF_MAGIC + 4;
@@ -66,8 +76,15 @@ public final class BatchCodec {
     public static final int OFF_TAG_LENGTH = OFF_RAW_PAYLOAD_LENGTH + 4;
     public static final int OFF_CHUNK_ID_LENGTH = OFF_TAG_LENGTH + 2;
     public static final int OFF_SOURCE_POS_LENGTH = OFF_CHUNK_ID_LENGTH + 2;
-    /** Size of the fixed part of the header. */
-    public static final int HEADER_SIZE = OFF_SOURCE_POS_LENGTH + 2;
+    /** Size of the fixed part of a version 1 header. */
+    public static final int HEADER_SIZE_V1 = OFF_SOURCE_POS_LENGTH + 2;
+    public static final int OFF_SOURCE_INPUT_LENGTH = HEADER_SIZE_V1;
+    public static final int OFF_SOURCE_PEER_LENGTH = OFF_SOURCE_INPUT_LENGTH + 2;
+    /**
+     * Size of the fixed part of the header (version 2), what readers read first. Never more than a
+     * whole version 1 batch: its fixed header and one record (at least 11 bytes) exceed it.
+     */
+    public static final int HEADER_SIZE = OFF_SOURCE_PEER_LENGTH + 2;
 
     public static final int ATTR_CODEC_MASK = 0x07;
     public static final int CODEC_NONE = 0;
@@ -102,8 +119,11 @@ public final class BatchCodec {
         if (source.length > MAX_VAR_FIELD) {
             throw new IllegalArgumentException("source position longer than " + MAX_VAR_FIELD + " bytes");
         }
+        Source from = request.source() == null ? null : request.source().source();
+        byte[] input = from == null ? new byte[0] : utf8(from.input(), "source input");
+        byte[] peer = from == null ? new byte[0] : utf8(from.peer(), "source peer");
         int varStart = HEADER_SIZE;
-        int payloadStart = varStart + tag.length + chunk.length + source.length;
+        int payloadStart = varStart + tag.length + chunk.length + source.length + input.length + peer.length;
         int raw = records.length();
         byte[] buf;
         int payloadLength;
@@ -141,9 +161,13 @@ public final class BatchCodec {
         putShort(buf, OFF_TAG_LENGTH, tag.length);
         putShort(buf, OFF_CHUNK_ID_LENGTH, chunk.length);
         putShort(buf, OFF_SOURCE_POS_LENGTH, source.length);
-        System.arraycopy(tag, 0, buf, varStart, tag.length);
-        System.arraycopy(chunk, 0, buf, varStart + tag.length, chunk.length);
-        System.arraycopy(source, 0, buf, varStart + tag.length + chunk.length, source.length);
+        putShort(buf, OFF_SOURCE_INPUT_LENGTH, input.length);
+        putShort(buf, OFF_SOURCE_PEER_LENGTH, peer.length);
+        int p = varStart;
+        for (byte[] field : new byte[][] {tag, chunk, source, input, peer}) {
+            System.arraycopy(field, 0, buf, p, field.length);
+            p += field.length;
+        }
         Bytes.putInt(buf, OFF_CRC, crc(buf, 0, length));
         return new EncodedBatch(buf, length, records.count(), request.receivedAtNanos());
     }
@@ -172,16 +196,23 @@ public final class BatchCodec {
             throw new CorruptBatchException(String.format("bad magic 0x%08x", magic));
         }
         int version = getShort(b, off + OFF_VERSION);
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new CorruptBatchException("unknown batch version " + version);
         }
         int length = Bytes.getInt(b, off + OFF_LENGTH);
-        int headerLength = HEADER_SIZE + getShort(b, off + OFF_TAG_LENGTH) + getShort(b, off + OFF_CHUNK_ID_LENGTH)
+        int headerLength = fixedHeaderSize(version) + getShort(b, off + OFF_TAG_LENGTH) + getShort(b, off + OFF_CHUNK_ID_LENGTH)
                 + getShort(b, off + OFF_SOURCE_POS_LENGTH);
+        if (version == VERSION) {
+            headerLength += getShort(b, off + OFF_SOURCE_INPUT_LENGTH) + getShort(b, off + OFF_SOURCE_PEER_LENGTH);
+        }
         if (length < headerLength || length > MAX_BATCH_BYTES) {
             throw new CorruptBatchException("impossible batch length " + length);
         }
         return headerLength;
+    }
+
+    private static int fixedHeaderSize(int version) {
+        return version == VERSION_1 ? HEADER_SIZE_V1 : HEADER_SIZE;
     }
 
     /** The length field of a batch whose fixed header passed {@link #headerLength}. */
@@ -209,15 +240,28 @@ public final class BatchCodec {
         if ((attributes & ~(ATTR_CODEC_MASK | ATTR_HASH_CHAINED)) != 0 || (attributes & ATTR_CODEC_MASK) > CODEC_LZ4) {
             throw new CorruptBatchException("unknown attributes " + attributes);
         }
-        int p = off + HEADER_SIZE;
+        int version = getShort(b, off + OFF_VERSION);
+        int p = off + fixedHeaderSize(version);
         String tag = new String(b, p, tagLength, StandardCharsets.UTF_8);
         p += tagLength;
         String chunk = chunkLength == 0 ? null : new String(b, p, chunkLength, StandardCharsets.UTF_8);
         p += chunkLength;
         byte[] source = sourceLength == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + sourceLength);
-        return new BatchHeader(VERSION, length(b, off), baseOffset, Bytes.getInt(b, off + OFF_CRC), attributes, count,
+        p += sourceLength;
+        Source from = null;
+        if (version == VERSION) {
+            int inputLength = getShort(b, off + OFF_SOURCE_INPUT_LENGTH);
+            int peerLength = getShort(b, off + OFF_SOURCE_PEER_LENGTH);
+            if (inputLength > 0) {
+                from = new Source(new String(b, p, inputLength, StandardCharsets.UTF_8),
+                        new String(b, p + inputLength, peerLength, StandardCharsets.UTF_8));
+            } else if (peerLength > 0) {
+                throw new CorruptBatchException("a source peer without an input");
+            }
+        }
+        return new BatchHeader(version, length(b, off), baseOffset, Bytes.getInt(b, off + OFF_CRC), attributes, count,
                 Bytes.getLong(b, off + OFF_MIN_TS), Bytes.getLong(b, off + OFF_MAX_TS),
-                Bytes.getLong(b, off + OFF_RECEIVED_AT), raw, tag, chunk, source, headerLength);
+                Bytes.getLong(b, off + OFF_RECEIVED_AT), raw, tag, chunk, source, from, headerLength);
     }
 
     /**

@@ -16,6 +16,7 @@ package io.loglane.stream.local;
  * @param tag              tag shared by the records
  * @param chunkId          producer chunk id, or null
  * @param sourcePosition   opaque source position, or null
+ * @param source           the ledger source the events were counted under, or null (none, or a version 1 batch)
  * @param payloadStart     position of the (compressed) payload relative to the batch start
  *
  * <p>Thread-safety: immutable.
@@ -34,6 +35,7 @@ public record BatchHeader(
         String tag,
         String chunkId,
         byte[] sourcePosition,
+        io.loglane.core.ingest.Source source,
         int payloadStart) {
 
     /** Offset after the last record of the batch. */

@@ -73,7 +73,8 @@ public final class BatchScanner {
         if (length > remaining) {
             return new Damaged(position, true, "batch of " + length + " bytes but only " + remaining + " left in the file");
         }
-        int toRead = verify ? length : headerLength;
+        // At least the fixed header already read: a version 1 header is shorter than a version 2 one.
+        int toRead = Math.max(verify ? length : headerLength, BatchCodec.HEADER_SIZE);
         if (buf.length < toRead) {
             buf = new byte[Math.max(toRead, buf.length * 2)];
             readFully(0, BatchCodec.HEADER_SIZE, position);

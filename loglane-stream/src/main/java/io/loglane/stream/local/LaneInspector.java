@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.Partitions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -125,7 +126,7 @@ public final class LaneInspector {
                 for (Path f : cps) {
                     String n = f.getFileName().toString();
                     try {
-                        CheckpointFile.decode(f, n.substring(0, n.length() - LaneFiles.CHECKPOINT_SUFFIX.length()));
+                        CheckpointFile.decode(f, n.substring(0, n.length() - LaneFiles.CHECKPOINT_SUFFIX.length()), Partitions.SINGLE);
                     } catch (IOException ex) {
                         checkpointProblems.add(ex.getMessage());
                     }

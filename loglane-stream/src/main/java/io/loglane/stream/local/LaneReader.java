@@ -1,6 +1,7 @@
 package io.loglane.stream.local;
 
 import io.loglane.core.event.RecordBlock;
+import io.loglane.stream.Partitions;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
 import java.io.IOException;
@@ -137,7 +138,8 @@ final class LaneReader implements StreamReader {
                 hintSegment = seg;
                 hintFilePos = filePos + length;
                 hintExpected = h.nextOffset();
-                return new StoredBatch(h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition());
+                return new StoredBatch(Partitions.SINGLE, h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition(),
+                        h.source());
             }
         } catch (ClosedChannelException e) {
             hintSegment = null;

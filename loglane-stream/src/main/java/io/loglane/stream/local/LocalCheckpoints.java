@@ -1,5 +1,6 @@
 package io.loglane.stream.local;
 
+import io.loglane.stream.Partitions;
 import io.loglane.stream.io.AtomicFiles;
 import io.loglane.stream.ConsumerCheckpoints;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.util.regex.Pattern;
  * Consumer checkpoints of a disk/sync lane, one {@link CheckpointFile} per consumer under
  * {@code <lane>/checkpoints/}. Registration writes a file too, so retention keeps a consumer's
  * data across a restart even before it commits anything. A corrupt file is reported (see
- * {@link #problems()}) and the consumer is treated as registered with nothing committed.
+ * {@link #problems()}) and the consumer is treated as registered with nothing committed. A local
+ * lane has one partition ({@link Partitions#SINGLE}): the files carry it (version 2), and version 1
+ * files, written before partitions, are read as that partition's, so they need no migration.
  *
  * <p>A committed offset lies in {@code [startOffset, endOffset]}: commits past the end are refused,
  * and after a crash {@link LaneLoader} moves the lane's next offset up to the highest checkpoint
@@ -51,7 +54,7 @@ public final class LocalCheckpoints implements ConsumerCheckpoints {
                 String name = f.getFileName().toString();
                 String consumer = name.substring(0, name.length() - LaneFiles.CHECKPOINT_SUFFIX.length());
                 try {
-                    committed.put(consumer, CheckpointFile.decode(f, consumer));
+                    committed.put(consumer, CheckpointFile.decode(f, consumer, Partitions.SINGLE));
                 } catch (IOException e) {
                     problems.add(consumer + ": " + e.getMessage());
                     committed.put(consumer, -1L);
@@ -125,7 +128,7 @@ public final class LocalCheckpoints implements ConsumerCheckpoints {
     }
 
     private void write(String consumer, long offset) throws IOException {
-        AtomicFiles.writeAtomically(dir.resolve(consumer + LaneFiles.CHECKPOINT_SUFFIX), CheckpointFile.encode(consumer, offset));
+        AtomicFiles.writeAtomically(dir.resolve(consumer + LaneFiles.CHECKPOINT_SUFFIX), CheckpointFile.encode(consumer, Partitions.SINGLE, offset));
         committed.put(consumer, offset);
     }
 

@@ -6,7 +6,6 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.LaneStreams;
-import io.loglane.stream.memory.MemoryLaneStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stream of one node: a {@link LaneLog} per disk/sync lane in
- * {@code streamDir/<lane>/}, a {@link MemoryLaneStream} per memory lane (its directory
- * {@code streamDir/<lane>/} holds only its offset reservation), and one scheduler thread
- * that enforces retention every {@code retentionInterval} and seals rolled segments of disk lanes.
+ * The disk-backed lanes of one node: a {@link LaneLog} per {@code disk}/{@code sync} lane in
+ * {@code streamDir/<lane>/}, and one scheduler thread that enforces retention every
+ * {@code retentionInterval} and seals rolled segments. It knows no other backend: memory lanes
+ * are built beside it ({@code io.loglane.stream.embedded.EmbeddedStreams} chooses by durability).
  *
  * <p>Thread-safety: safe for concurrent use after {@link #start()}.
  */
@@ -36,7 +35,7 @@ public final class LocalStream implements LaneStreams {
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofSeconds(30);
 
     private final Path streamDir;
-    private final Map<String, LaneStream> lanes = new LinkedHashMap<>();
+    private final Map<String, LaneLog> lanes = new LinkedHashMap<>();
     private final Duration retentionInterval;
     private final ScheduledExecutorService scheduler;
     private volatile boolean started;
@@ -45,7 +44,11 @@ public final class LocalStream implements LaneStreams {
         this(streamDir, lanes, settings, registry, clock, DEFAULT_RETENTION_INTERVAL);
     }
 
-    /** @param retentionInterval period of the background retention task */
+    /**
+     * @param lanes             disk and sync lanes only
+     * @param retentionInterval period of the background retention task
+     * @throws IllegalArgumentException for a memory lane
+     */
     public LocalStream(Path streamDir, Map<String, LaneSpec> lanes, StreamSettings settings, MeterRegistry registry, Clock clock,
             Duration retentionInterval) {
         validate(settings);
@@ -56,10 +59,10 @@ public final class LocalStream implements LaneStreams {
             String name = e.getKey();
             LaneNames.check(name); // defensive: the config loader reported a bad name with file and line
             LaneSpec spec = e.getValue();
-            LaneStream lane = spec.durability() == Durability.MEMORY
-                    ? new MemoryLaneStream(streamDir.resolve(name), spec, settings, registry, clock)
-                    : new LaneLog(streamDir.resolve(name), spec, settings, registry, clock, scheduler);
-            this.lanes.put(name, lane);
+            if (spec.durability() == Durability.MEMORY) {
+                throw new IllegalArgumentException("lane " + name + " is a memory lane: not a disk-backed stream");
+            }
+            this.lanes.put(name, new LaneLog(streamDir.resolve(name), spec, settings, registry, clock, scheduler));
         }
     }
 
@@ -81,7 +84,7 @@ public final class LocalStream implements LaneStreams {
     @Override
     public void start() throws Exception {
         Files.createDirectories(streamDir);
-        for (LaneStream lane : lanes.values()) {
+        for (LaneLog lane : lanes.values()) {
             lane.start();
         }
         long period = Math.max(1, retentionInterval.toMillis());
@@ -100,10 +103,8 @@ public final class LocalStream implements LaneStreams {
     /** Runs retention on every disk/sync lane now; returns segments deleted. */
     public int enforceRetention() {
         int n = 0;
-        for (LaneStream lane : lanes.values()) {
-            if (lane instanceof LaneLog log) {
-                n += log.enforceRetention();
-            }
+        for (LaneLog log : lanes.values()) {
+            n += log.enforceRetention();
         }
         return n;
     }
@@ -111,9 +112,9 @@ public final class LocalStream implements LaneStreams {
     /** Start-up recovery reports of the disk/sync lanes, by lane name. */
     public Map<String, RecoveryReport> recoveryReports() {
         Map<String, RecoveryReport> out = new LinkedHashMap<>();
-        for (LaneStream lane : lanes.values()) {
-            if (lane instanceof LaneLog log && log.recoveryReport() != null) {
-                out.put(lane.lane(), log.recoveryReport());
+        for (LaneLog log : lanes.values()) {
+            if (log.recoveryReport() != null) {
+                out.put(log.lane(), log.recoveryReport());
             }
         }
         return out;
@@ -121,7 +122,7 @@ public final class LocalStream implements LaneStreams {
 
     @Override
     public LaneStream lane(String name) {
-        LaneStream l = lanes.get(name);
+        LaneLog l = lanes.get(name);
         if (l == null) {
             throw new IllegalArgumentException("unknown lane: " + name);
         }
@@ -136,7 +137,7 @@ public final class LocalStream implements LaneStreams {
         scheduler.shutdown();
         scheduler.awaitTermination(30, TimeUnit.SECONDS);
         Exception first = null;
-        for (LaneStream lane : lanes.values()) {
+        for (LaneLog lane : lanes.values()) {
             try {
                 lane.close();
             } catch (Exception e) {

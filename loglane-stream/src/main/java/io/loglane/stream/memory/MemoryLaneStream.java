@@ -12,6 +12,7 @@ import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
 import io.loglane.stream.ConsumerCheckpoints;
 import io.loglane.stream.LaneStream;
+import io.loglane.stream.Partitions;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
 import io.loglane.stream.io.ChannelOpener;
@@ -171,8 +172,8 @@ public final class MemoryLaneStream implements LaneStream {
                     }
                 }
             }
-            StoredBatch b = new StoredBatch(endOffset, request.tag(), request.receivedAtNanos(), request.records(), request.chunkId(),
-                    request.sourcePosition());
+            StoredBatch b = new StoredBatch(Partitions.SINGLE, endOffset, request.tag(), request.receivedAtNanos(), request.records(),
+                    request.chunkId(), request.sourcePosition(), request.source() == null ? null : request.source().source());
             ring.addLast(new Held(b, request.input(), request.source()));
             bytes += size;
             endOffset = b.nextOffset();

@@ -26,11 +26,48 @@ class BatchCodecTest {
         assertThat(h.tag()).isEqualTo("app.access");
         assertThat(h.chunkId()).isEqualTo("chunk-7");
         assertThat(new String(h.sourcePosition(), StandardCharsets.UTF_8)).isEqualTo("pos-7");
+        assertThat(h.source()).isEqualTo(Fixtures.SOURCE);
+        assertThat(h.version()).isEqualTo(BatchCodec.VERSION);
         assertThat(h.receivedAtNanos()).isEqualTo(123_456L);
         assertThat(h.minTsNanos()).isEqualTo(req.records().minTsNanos());
         assertThat(h.maxTsNanos()).isEqualTo(req.records().maxTsNanos());
         assertThat(back.toByteArray()).isEqualTo(req.records().toByteArray());
         assertThat(enc.length()).isLessThan(req.records().length());
+    }
+
+    /**
+     * A batch as version 1 (before sources) wrote it, made from a version 2 encoding of the same
+     * request without a source: the two source length fields cut out, version 1, the CRC redone.
+     */
+    static byte[] asVersion1(EncodedBatch v2) {
+        byte[] b = v2.bytes();
+        assertThat(BatchCodec.getShort(b, BatchCodec.OFF_SOURCE_INPUT_LENGTH) + BatchCodec.getShort(b, BatchCodec.OFF_SOURCE_PEER_LENGTH))
+                .as("a request without a source").isZero();
+        int length = v2.length() - (BatchCodec.HEADER_SIZE - BatchCodec.HEADER_SIZE_V1);
+        byte[] v1 = new byte[length];
+        System.arraycopy(b, 0, v1, 0, BatchCodec.HEADER_SIZE_V1);
+        System.arraycopy(b, BatchCodec.HEADER_SIZE, v1, BatchCodec.HEADER_SIZE_V1, length - BatchCodec.HEADER_SIZE_V1);
+        BatchCodec.putShort(v1, BatchCodec.OFF_VERSION, BatchCodec.VERSION_1);
+        io.loglane.core.event.Bytes.putInt(v1, BatchCodec.OFF_LENGTH, length);
+        io.loglane.core.event.Bytes.putInt(v1, BatchCodec.OFF_CRC, BatchCodec.crc(v1, 0, length));
+        return v1;
+    }
+
+    @Test
+    void aVersion1BatchDecodesWithEveryFieldAndNoSource() throws Exception {
+        AppendRequest req = new AppendRequest("app.access", Fixtures.block(30, 4), 99L, "chunk-4", "pos-4".getBytes(StandardCharsets.UTF_8));
+        byte[] v1 = asVersion1(BatchCodec.encode(req, true));
+        BatchCodec.setBaseOffset(v1, 500);
+        assertThat(BatchCodec.headerLength(v1, 0)).isEqualTo(BatchCodec.HEADER_SIZE_V1 + "app.access".length() + "chunk-4".length() + 5);
+        BatchHeader h = BatchCodec.decodeHeader(v1, 0);
+        BatchCodec.verify(v1, 0, h);
+        assertThat(h.version()).isEqualTo(1);
+        assertThat(h.baseOffset()).isEqualTo(500);
+        assertThat(h.tag()).isEqualTo("app.access");
+        assertThat(h.chunkId()).isEqualTo("chunk-4");
+        assertThat(new String(h.sourcePosition(), StandardCharsets.UTF_8)).isEqualTo("pos-4");
+        assertThat(h.source()).isNull();
+        assertThat(BatchCodec.records(v1, 0, h).toByteArray()).isEqualTo(req.records().toByteArray());
     }
 
     @Test

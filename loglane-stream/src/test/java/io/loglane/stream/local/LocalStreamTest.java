@@ -18,21 +18,23 @@ class LocalStreamTest {
     @Test
     void opensOneDirectoryPerDiskLaneAndExposesRecoveryReports() throws Exception {
         Map<String, io.loglane.core.config.LaneSpec> lanes = Map.of(
-                "audit", Lanes.spec("audit", Durability.SYNC), "trace", Lanes.spec("trace", Durability.MEMORY));
+                "audit", Lanes.spec("audit", Durability.SYNC), "app", Lanes.spec("app", Durability.DISK));
         try (LocalStream s = new LocalStream(dir, lanes, Lanes.settings(), new SimpleMeterRegistry(), Lanes.fixed())) {
             s.start();
             assertThat(s.lane("audit").append(Fixtures.request(3, 0)).join().baseOffset()).isZero();
-            assertThat(s.lane("trace").append(Fixtures.request(3, 0)).join().baseOffset()).isZero();
-            assertThat(s.recoveryReports()).containsOnlyKeys("audit");
+            assertThat(s.lane("app").append(Fixtures.request(3, 0)).join().baseOffset()).isZero();
+            assertThat(s.recoveryReports()).containsOnlyKeys("audit", "app");
             assertThat(s.enforceRetention()).isZero();
             assertThatThrownBy(() -> s.lane("nope")).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Files.exists(dir.resolve("audit").resolve(LaneFiles.CLEAN_SHUTDOWN))).isTrue();
-        assertThat(Files.exists(dir.resolve("trace").resolve(io.loglane.stream.memory.MemoryLaneStream.RESERVATION_FILE))).as("the memory lane's offset reservation").isTrue();
-        try (LocalStream s = new LocalStream(dir, lanes, Lanes.settings(), new SimpleMeterRegistry(), Lanes.fixed())) {
-            s.start();
-            assertThat(s.lane("trace").append(Fixtures.request(3, 0)).join().baseOffset())
-                    .as("a memory lane's offsets continue after a restart").isEqualTo(3);
-        }
+        assertThat(Files.exists(dir.resolve("app").resolve(LaneFiles.CLEAN_SHUTDOWN))).isTrue();
+    }
+
+    @Test
+    void aMemoryLaneIsNotALocalStreamsToBuild() {
+        Map<String, io.loglane.core.config.LaneSpec> lanes = Map.of("trace", Lanes.spec("trace", Durability.MEMORY));
+        assertThatThrownBy(() -> new LocalStream(dir, lanes, Lanes.settings(), new SimpleMeterRegistry(), Lanes.fixed()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trace is a memory lane");
     }
 }

@@ -2,7 +2,10 @@ package io.loglane.stream.testkit;
 
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.ingest.Source;
+import io.loglane.core.ingest.SourceLedger;
 import io.loglane.stream.AppendRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 
 /** Generated test data: record blocks with recognisable, compressible content. */
@@ -25,7 +28,13 @@ public final class Fixtures {
         return new AppendRequest("app.access", block(n, batchNo), 1_700_000_000_000_000_000L + batchNo, null, null);
     }
 
+    /** The source of the requests with every field ({@link #request(int, long, long, String)}). */
+    public static final Source SOURCE = new Source("forward", "10.0.0.7");
+    private static final SourceLedger LEDGER = new SourceLedger(new SimpleMeterRegistry(), 10);
+
+    /** A request with every field: chunk id, source position, and {@link #SOURCE}. */
     public static AppendRequest request(int n, long batchNo, long receivedAtNanos, String chunkId) {
-        return new AppendRequest("app.access", block(n, batchNo), receivedAtNanos, chunkId, ("pos-" + batchNo).getBytes(StandardCharsets.UTF_8));
+        return new AppendRequest("app.access", block(n, batchNo), receivedAtNanos, chunkId, ("pos-" + batchNo).getBytes(StandardCharsets.UTF_8),
+                LEDGER.tally(SOURCE, "app.access"));
     }
 }

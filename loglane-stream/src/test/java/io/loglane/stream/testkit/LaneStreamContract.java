@@ -2,6 +2,7 @@ package io.loglane.stream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.ingest.IngestRejectedException;
@@ -120,9 +121,11 @@ public abstract class LaneStreamContract {
         assertThat(first.receivedAtNanos()).isEqualTo(5L);
         assertThat(first.chunkId()).isEqualTo("c0");
         assertThat(new String(first.sourcePosition(), StandardCharsets.UTF_8)).isEqualTo("pos-0");
+        assertThat(first.source()).as("the ledger source the events were counted under").isEqualTo(Fixtures.SOURCE);
         assertThat(first.records().toByteArray()).isEqualTo(Fixtures.block(10, 0).toByteArray());
         assertThat(read.get(1).baseOffset()).isEqualTo(start + 10);
         assertThat(read.get(1).chunkId()).isNull();
+        assertThat(read.get(1).source()).as("an append from no input").isNull();
         assertThat(read.get(1).nextOffset()).isEqualTo(lane.endOffset());
     }
 
@@ -223,6 +226,27 @@ public abstract class LaneStreamContract {
         again.checkpoints().register("store-a");
         long expected = fixture().keepsRecordsAcrossRestart() ? base + 4 : again.startOffset();
         assertThat(again.checkpoints().committed("store-a")).isEqualTo(expected);
+    }
+
+    @Test
+    void checkpointsArePerPartitionAndThePartitionLessOnesArePartitionZeros() throws Exception {
+        LaneStream lane = open();
+        lane.checkpoints().register("store-a");
+        long base = append(lane, Fixtures.request(10, 0)).baseOffset();
+        lane.checkpoints().commit("store-a", 0, base + 3);
+        assertThat(lane.checkpoints().committed("store-a", 0)).isEqualTo(base + 3);
+        assertThat(lane.checkpoints().committed("store-a")).isEqualTo(base + 3);
+        lane.checkpoints().commit("store-a", base + 5);
+        assertThat(lane.checkpoints().committed("store-a", 0)).isEqualTo(base + 5);
+        int beyond = lane.partitions();
+        assertThatThrownBy(() -> lane.checkpoints().commit("store-a", beyond, base)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> lane.checkpoints().committed("store-a", beyond)).isInstanceOf(IllegalArgumentException.class);
+        lane.close();
+
+        LaneStream again = open();
+        again.checkpoints().register("store-a");
+        long expected = fixture().keepsRecordsAcrossRestart() ? base + 5 : again.startOffset();
+        assertThat(again.checkpoints().committed("store-a", 0)).as("the partition's checkpoint survives a restart").isEqualTo(expected);
     }
 
     @Test

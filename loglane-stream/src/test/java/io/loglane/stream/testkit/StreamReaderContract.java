@@ -1,6 +1,7 @@
 package io.loglane.stream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.StoredBatch;
@@ -92,6 +93,34 @@ public abstract class StreamReaderContract {
         r.seek(0);
         assertThat(r.position()).as("clamped to the lane's start").isEqualTo(lane.startOffset());
         assertThat(r.skipped()).as("nothing was removed before the reader got to it").isZero();
+    }
+
+    @Test
+    void aReaderOfAPartitionReturnsThatPartitionsBatchesAndNoPartitionBeyondTheLanesExists() throws Exception {
+        LaneStream lane = open();
+        long base = LaneStreamContract.append(lane, Fixtures.request(6, 0)).baseOffset();
+        assertThat(lane.partitions()).isPositive();
+        int found = 0;
+        for (int p = 0; p < lane.partitions(); p++) {
+            StreamReader r = lane.reader(p, 0);
+            opened.add(r);
+            assertThat(r.partition()).isEqualTo(p);
+            for (StoredBatch b = r.poll(Duration.ZERO); b != null; b = r.poll(Duration.ZERO)) {
+                assertThat(b.partition()).as("a batch carries the partition it was read from").isEqualTo(p);
+                assertThat(b.baseOffset()).isEqualTo(base);
+                found++;
+            }
+        }
+        assertThat(found).as("the batch is in exactly one partition").isEqualTo(1);
+        long ends = 0;
+        for (int p = 0; p < lane.partitions(); p++) {
+            assertThat(lane.startOffset(p)).isLessThanOrEqualTo(lane.endOffset(p));
+            ends += lane.endOffset(p) - lane.startOffset(p);
+        }
+        assertThat(ends).as("the partitions' offsets hold the batch").isGreaterThanOrEqualTo(6);
+        assertThatThrownBy(() -> lane.endOffset(lane.partitions())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> lane.reader(lane.partitions(), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> lane.reader(-1, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,195 @@
+package io.loglane.app.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.loglane.core.config.Durations;
+import io.loglane.inputs.http.ApiError;
+import io.loglane.search.filter.FilterPatternException;
+import io.loglane.stores.index.IndexSearch;
+import io.loglane.stores.index.SearchSyntax;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.IndexSearcher;
+
+/**
+ * {@code GET /api/v1/search?q=&syntax=&lane=&from=&to=&limit=&cursor=}: a CloudWatch filter
+ * pattern or a Lucene query over one lane's index ({@link IndexSearch}), newest first.
+ *
+ * <table>
+ *   <caption>Parameters and statuses</caption>
+ *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index</td></tr>
+ *   <tr><td>q</td><td>empty = everything; 400 {@code bad_query} naming the position (filter: {@code position},
+ *       0-based; Lucene: line and column), or when a wildcard expands to too many terms</td></tr>
+ *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
+ *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
+ *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
+ *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
+ *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
+ * </table>
+ * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
+ * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
+ * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
+ *
+ * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, from and to, and
+ * {@code interval} (a duration, default chosen for ≤ 120 buckets), Lucene syntax only (400 for a filter pattern): 200 {@code {"interval_ms",
+ * "buckets": [{"start", "count"}], "total", "complete": true}}; 400 as above, or over 1000 buckets.
+ *
+ * <p>Thread-safety: thread-safe (the search is).
+ */
+final class SearchHandler {
+    private static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+    private static final int DEFAULT_LIMIT = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IndexSearch search;
+    private final Clock clock;
+
+    SearchHandler(IndexSearch search, Clock clock) {
+        this.search = search;
+        this.clock = clock;
+    }
+
+    /** {@code GET /api/v1/histogram?lane=&q=&from=&to=&interval=}: match counts per interval (a duration; default automatic). */
+    void histogram(Context ctx) throws IOException {
+        Range range;
+        long interval;
+        try {
+            range = range(ctx);
+            String i = ctx.queryParam("interval");
+            interval = i == null || i.isBlank() ? 0 : Durations.parse(i.trim()).toMillis();
+            String q = ctx.queryParam("q");
+            String syntax = ctx.queryParam("syntax");
+            if (q != null && !q.isBlank()
+                    && (syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax)) == SearchSyntax.FILTER) {
+                throw new IllegalArgumentException("the histogram takes Lucene syntax only (filter patterns are not counted per interval yet)");
+            }
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+            return;
+        }
+        IndexSearch.Histogram h = run(ctx, () -> search.histogram(range.lane, ctx.queryParam("q"), range.from, range.to, interval));
+        if (h == null) {
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("lane", range.lane);
+        out.put("from", Instant.ofEpochMilli(range.from).toString());
+        out.put("to", Instant.ofEpochMilli(range.to).toString());
+        out.put("interval_ms", h.intervalMillis());
+        long total = 0;
+        ArrayNode buckets = out.putArray("buckets");
+        for (int i = 0; i < h.counts().length; i++) {
+            ObjectNode b = buckets.addObject();
+            b.put("start", Instant.ofEpochMilli(h.fromMillis() + i * h.intervalMillis()).toString());
+            b.put("count", h.counts()[i]);
+            total += h.counts()[i];
+        }
+        out.put("total", total);
+        out.put("syntax", "lucene");
+        out.put("complete", true);
+        ctx.contentType("application/json").result(JSON.writeValueAsString(out));
+    }
+
+    void handle(Context ctx) throws IOException {
+        IndexSearch.Request request;
+        try {
+            Range range = range(ctx);
+            String limit = ctx.queryParam("limit");
+            String cursor = ctx.queryParam("cursor");
+            String q = ctx.queryParam("q");
+            String syntax = ctx.queryParam("syntax");
+            request = new IndexSearch.Request(range.lane, q,
+                    syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
+                    limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
+                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+            return;
+        }
+        IndexSearch.Result r = run(ctx, () -> search.search(request));
+        if (r != null) {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+        }
+    }
+
+    /** The lane and time range every search route takes. */
+    private record Range(String lane, long from, long to) {}
+
+    private Range range(Context ctx) {
+        String lane = ctx.queryParam("lane");
+        if (lane == null || lane.isBlank()) {
+            throw new IllegalArgumentException("lane is required");
+        }
+        long now = clock.millis();
+        long to = time(ctx.queryParam("to"), now, now);
+        return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
+    }
+
+    private interface SearchCall<T> {
+        T run() throws ParseException, IOException;
+    }
+
+    /** Runs a search; on a refused query or request answers 400 and returns null. */
+    private static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (ParseException e) {
+            ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "lucene"));
+        } catch (IndexSearcher.TooManyClauses e) {
+            ctx.status(400).json(ApiError.of("bad_query: a wildcard or range expands to too many terms; narrow it", "syntax", "lucene"));
+        } catch (FilterPatternException e) {
+            ctx.status(400).json(ApiError.of("bad_query: " + e.getMessage(), "syntax", "filter", "position", e.position()));
+        } catch (IllegalArgumentException e) {
+            ctx.status(400).json(ApiError.of(e.getMessage()));
+        }
+        return null;
+    }
+
+    private static ObjectNode answer(IndexSearch.Request q, IndexSearch.Result r) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("total", r.total());
+        out.put("total_relation", r.totalExact() ? "eq" : "gte");
+        ArrayNode hits = out.putArray("hits");
+        for (IndexSearch.Hit h : r.hits()) {
+            ObjectNode o = hits.addObject();
+            o.put("offset", h.offset());
+            o.put("ts", h.ts().toString());
+            o.put("lane", q.lane());
+            o.put("tag", h.tag());
+            o.put("message", h.message());
+            o.set("record", JSON.readTree(h.recordJson()));
+        }
+        out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
+        out.put("syntax", q.syntax().label());
+        out.put("lane", q.lane());
+        out.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
+        out.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
+        ObjectNode store = out.putArray("stores").addObject();
+        store.put("store", "index");
+        store.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
+        store.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
+        out.put("complete", r.totalExact() && r.nextCursor() == null);
+        return out;
+    }
+
+    /** ISO-8601, epoch millis, or a duration before {@code now}; {@code absent} when not given. */
+    static long time(String text, long now, long absent) {
+        if (text == null || text.isBlank()) {
+            return absent;
+        }
+        String t = text.trim();
+        if (t.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(t);
+        }
+        if (Character.isDigit(t.charAt(0)) && Character.isLetter(t.charAt(t.length() - 1)) && !t.contains("-") && !t.contains(":")) {
+            return now - Durations.parse(t).toMillis();
+        }
+        return Instant.parse(t).toEpochMilli();
+    }
+}

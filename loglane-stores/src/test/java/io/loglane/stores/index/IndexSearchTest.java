@@ -1,0 +1,212 @@
+package io.loglane.stores.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loglane.core.config.Retention;
+import io.loglane.core.event.RecordView;
+import io.loglane.search.filter.FilterPattern;
+import io.loglane.stores.archive.MutableClock;
+import io.loglane.stores.archive.TestParser;
+import io.loglane.stores.archive.TestRecords;
+import io.loglane.stores.archive.TestRecords.Event;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lucene-syntax search over a lane's day indices: field types, time range, order, paging, totals, near-real-time. */
+@Timeout(60)
+class IndexSearchTest {
+    private static final String LANE = "access";
+    private static final long ALL_FROM = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
+    private static final long ALL_TO = Instant.parse("2026-04-01T00:00:00Z").toEpochMilli();
+
+    @TempDir Path dir;
+    private IndexSink sink;
+    private IndexSearch search;
+
+    @BeforeEach
+    void index() throws Exception {
+        sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), new Retention(Duration.ZERO, 0),
+                new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
+        OpenIndexSinks sinks = new OpenIndexSinks();
+        sinks.add(sink);
+        search = new IndexSearch(new IndexLayout(dir), sinks, Map.of(LANE, RecordView.typedFields(new TestParser().fields())));
+        sink.open(0);
+        sink.write(TestRecords.batch(0, "web", List.of(
+                ev("2026-03-01T10:00:00Z", "GET /api/users 503 0.250", 1),
+                ev("2026-03-01T11:00:00Z", "POST /api/orders 500 1.500", 2),
+                ev("2026-03-01T12:00:00Z", "GET /login 200 0.010", 3),
+                ev("2026-03-02T09:00:00Z", "GET /API/x 404 0.020", 4),
+                ev("2026-03-02T10:00:00Z", "IllegalArgumentException: bad thing", 5))));
+        sink.flush(true);
+    }
+
+    private static Event ev(String iso, String line, int attempt) {
+        return new Event(TestRecords.nanos(iso), Map.of("log", line, "attempt", attempt));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        sink.close();
+    }
+
+    private IndexSearch.Result run(String q, long from, long to, int limit, IndexSearch.Cursor after) throws Exception {
+        return search.search(new IndexSearch.Request(LANE, q, SearchSyntax.LUCENE, from, to, limit, after));
+    }
+
+    private List<Long> offsets(String q) throws Exception {
+        return run(q, ALL_FROM, ALL_TO, 100, null).hits().stream().map(IndexSearch.Hit::offset).toList();
+    }
+
+    @Test
+    void fieldsAreQueriedWithTheirTypes() throws Exception {
+        assertThat(offsets("status:[500 TO 599] AND method:GET")).containsExactly(0L);
+        assertThat(offsets("status:[500 TO 599]")).containsExactly(1L, 0L);
+        assertThat(offsets("status:{500 TO 599]")).as("exclusive lower bound").containsExactly(0L);
+        assertThat(offsets("status:500")).containsExactly(1L);
+        assertThat(offsets("request_time:[1 TO *]")).containsExactly(1L);
+        assertThat(offsets("path:/api*")).as("keywords are case-sensitive").containsExactly(1L, 0L);
+        assertThat(offsets("path:/API*")).containsExactly(3L);
+        assertThat(offsets("attrs.attempt:[2 TO 3]")).as("numeric attrs by range").containsExactly(2L, 1L);
+        assertThat(offsets("illegalargumentexception")).as("bare words search the message").containsExactly(4L);
+        assertThat(offsets("\"bad thing\"")).containsExactly(4L);
+        assertThat(offsets("-get")).as("a lone negation means everything else").containsExactly(4L, 1L);
+        assertThat(offsets("")).containsExactly(4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void theTimeRangeSelectsDaysAndHitsAndHitsComeNewestFirst() throws Exception {
+        IndexSearch.Result r = run("", Instant.parse("2026-03-01T11:00:00Z").toEpochMilli(),
+                Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 100, null);
+        assertThat(r.hits()).extracting(IndexSearch.Hit::offset).as("to is exclusive").containsExactly(3L, 2L, 1L);
+        assertThat(r.total()).isEqualTo(3);
+        assertThat(r.totalExact()).isTrue();
+        assertThat(r.nextCursor()).isNull();
+        IndexSearch.Hit h = r.hits().get(0);
+        assertThat(h.ts()).isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
+        assertThat(h.tag()).isEqualTo("web");
+        assertThat(h.message()).isEqualTo("GET /API/x 404 0.020");
+        assertThat(h.recordJson()).contains("\"attempt\":4");
+    }
+
+    @Test
+    void pagesWithTheCursorCoverEveryHitOnceAcrossDays() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        IndexSearch.Cursor cursor = null;
+        int pages = 0;
+        do {
+            IndexSearch.Result r = run("", ALL_FROM, ALL_TO, 2, cursor);
+            r.hits().forEach(h -> seen.add(h.offset()));
+            cursor = r.nextCursor();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertThat(seen).containsExactly(4L, 3L, 2L, 1L, 0L);
+        assertThat(new HashSet<>(seen)).hasSize(5);
+        assertThat(IndexSearch.Cursor.parse(new IndexSearch.Cursor(5, 7).toString())).isEqualTo(new IndexSearch.Cursor(5, 7));
+    }
+
+    @Test
+    void uncommittedRecordsAreFoundNearRealTime() throws Exception {
+        sink.write(TestRecords.batch(5, "web", List.of(ev("2026-03-02T11:00:00Z", "GET /fresh 200 0.001", 6))));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<Long> found = List.of();
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            found = offsets("path:/fresh");
+            Thread.sleep(20);
+        }
+        assertThat(found).containsExactly(5L);
+    }
+
+    private List<Long> filter(String pattern, int limit) throws Exception {
+        List<Long> out = new ArrayList<>();
+        IndexSearch.Cursor cursor = null;
+        do {
+            IndexSearch.Result r = search.search(new IndexSearch.Request(LANE, pattern, SearchSyntax.FILTER, ALL_FROM, ALL_TO, limit, cursor));
+            r.hits().forEach(h -> out.add(h.offset()));
+            cursor = r.nextCursor();
+        } while (cursor != null && out.size() < 100);
+        return out;
+    }
+
+    @Test
+    void filterPatternsMatchCaseSensitiveSubstringsVerifiedAgainstTheRecord() throws Exception {
+        assertThat(filter("Exception", 10)).as("a term is a substring: IllegalArgumentException").containsExactly(4L);
+        assertThat(filter("exception", 10)).as("case-sensitive").isEmpty();
+        assertThat(filter("GET -login", 10)).containsExactly(3L, 0L);
+        assertThat(filter("\"/api\"", 10)).as("quoted: any characters").containsExactly(1L, 0L);
+        assertThat(filter("?login ?orders", 10)).containsExactly(2L, 1L);
+        assertThat(filter("GE", 10)).as("a term shorter than a trigram is verified on every candidate").containsExactly(3L, 2L, 0L);
+        assertThat(filter("{ $.attempt >= 4 }", 10)).as("a JSON pattern tests the record's fields").containsExactly(4L, 3L);
+        assertThat(filter("", 2)).as("pages of two through the cursor").containsExactly(4L, 3L, 2L, 1L, 0L);
+        IndexSearch.Result first = search.search(new IndexSearch.Request(LANE, "GET", SearchSyntax.FILTER, ALL_FROM, ALL_TO, 1, null));
+        assertThat(first.totalExact()).as("more pages: the total is a lower bound").isFalse();
+        IndexSearch.Result all = search.search(new IndexSearch.Request(LANE, "GET", SearchSyntax.FILTER, ALL_FROM, ALL_TO, 10, null));
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.totalExact()).isTrue();
+        assertThatThrownBy(() -> filter("{ $.a = ", 10)).isInstanceOf(io.loglane.search.filter.FilterPatternException.class);
+
+        java.time.LocalDate day2 = java.time.LocalDate.parse("2026-03-02");
+        assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("Exception").node())))
+                .as("the trigrams narrow the candidates before verification").containsExactly(4L);
+        assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("?API ?bad").node())))
+                .containsExactly(4L, 3L);
+    }
+
+    @Test
+    void theSyntaxIsDetectedFromTheQuery() {
+        assertThat(SearchSyntax.detect("ERROR -timeout")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("{ $.status >= 500 && $.path = \"/api/*\" }")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("[ip, user, ..., status = 5*]")).isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("\"took: 5s\"")).as("a colon inside quotes names no field").isEqualTo(SearchSyntax.FILTER);
+        assertThat(SearchSyntax.detect("status:[500 TO 599] AND method:POST")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.detect("error OR warn")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.detect("-path:/health")).isEqualTo(SearchSyntax.LUCENE);
+        assertThat(SearchSyntax.of("Filter")).isEqualTo(SearchSyntax.FILTER);
+        assertThatThrownBy(() -> SearchSyntax.of("sql")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theHistogramCountsMatchesPerIntervalOfEventTime() throws Exception {
+        long from = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-02T11:00:00Z").toEpochMilli();
+        IndexSearch.Histogram h = search.histogram(LANE, "", from, to, Duration.ofHours(1).toMillis());
+        assertThat(h.counts()).hasSize(25);
+        assertThat(h.counts()[0]).isEqualTo(1); // 10:00
+        assertThat(h.counts()[1]).isEqualTo(1); // 11:00
+        assertThat(h.counts()[2]).isEqualTo(1); // 12:00
+        assertThat(h.counts()[23]).isEqualTo(1); // 09:00 next day
+        assertThat(h.counts()[24]).isEqualTo(1); // 10:00 next day
+        assertThat(java.util.Arrays.stream(h.counts()).sum()).isEqualTo(5);
+        assertThat(search.histogram(LANE, "method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
+                .containsExactly(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        IndexSearch.Histogram auto = search.histogram(LANE, "", from, to, 0);
+        assertThat(auto.intervalMillis()).as("25 hours in at most 120 buckets").isEqualTo(Duration.ofMinutes(30).toMillis());
+        assertThat(java.util.Arrays.stream(auto.counts()).sum()).isEqualTo(5);
+        assertThatThrownBy(() -> search.histogram(LANE, "", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
+        IndexSearch.Histogram aligned = search.histogram(LANE, "", from + 60_000, to, Duration.ofHours(1).toMillis());
+        assertThat(aligned.fromMillis()).as("buckets start on the interval").isEqualTo(from);
+        assertThat(aligned.counts()[0]).as("10:00 lies before the range").isZero();
+    }
+
+    @Test
+    void badQueriesAndRequestsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> offsets("status:[500 TO")).isInstanceOf(ParseException.class).hasMessageContaining("column");
+        assertThatThrownBy(() -> offsets("status:abc")).isInstanceOf(ParseException.class).hasMessageContaining("status");
+        assertThatThrownBy(() -> search.search(new IndexSearch.Request("other", "", SearchSyntax.LUCENE, ALL_FROM, ALL_TO, 10, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not delivered to the index");
+        assertThatThrownBy(() -> run("", ALL_TO, ALL_FROM, 10, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IndexSearch.Cursor.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
