@@ -157,7 +157,7 @@ class WebUiIT {
         List<String> access = shown.get("access");
         assertThat(access.get(0)).isEqualTo("ok");
         assertThat(access.get(2)).as("accepted").isEqualTo("3");
-        assertThat(access.get(6)).as("delivery per store instance").isEqualTo("archive lag 0");
+        assertThat(access.get(6)).as("delivery per store instance").isEqualTo("archive lag 0\nindex lag 0");
         assertThat(browser.driver.findElement(By.cssSelector("nav a[aria-current='page']")).getText()).isEqualTo("Lanes");
         browser.screenshot("lanes");
         browser.colorScheme("dark");
