@@ -5,6 +5,8 @@ import io.loglane.app.health.HealthProblem;
 import io.loglane.app.health.HealthRules;
 import io.loglane.app.health.NodeHealth;
 import io.loglane.app.health.NodePhase;
+import io.loglane.app.tail.TailService;
+import io.loglane.app.tail.TailSettings;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
@@ -40,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
     private final LoglaneConfig config;
     private final Clock clock;
+    private final TailSettings tailSettings;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Component> started = new ArrayList<>();
     private EmbeddedStreams stream;
@@ -78,8 +82,14 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     private volatile NodePhase phase = NodePhase.STARTING;
 
     public LoglaneNode(LoglaneConfig config, Clock clock) {
+        this(config, clock, TailSettings.DEFAULT);
+    }
+
+    /** For tests only: live-tail limits low enough to reach. */
+    LoglaneNode(LoglaneConfig config, Clock clock, TailSettings tailSettings) {
         this.config = config;
         this.clock = clock;
+        this.tailSettings = tailSettings;
     }
 
     public LoglaneConfig config() { return config; }
@@ -123,7 +133,11 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             }
         }
         IndexSearch search = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
-        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, search, delivery, this, registry, clock);
+        Map<String, RecordParser> parsers = new HashMap<>();
+        config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
+        TailService tail = new TailService(stream, parsers, tailSettings, registry);
+        registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
+        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, search, delivery, this, tail, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
 

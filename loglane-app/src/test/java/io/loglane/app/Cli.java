@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Runs the command line in the test's JVM as {@code ./loglane} would and captures what it prints.
- * The commands print to {@code System.out}/{@code System.err}, which are swapped for the call.
+ * The commands print to {@code System.out}/{@code System.err}, which are swapped (with {@code System.in}) for the call.
  *
  * <p>Thread-safety: one call at a time (synchronized): the swap is process-wide.
  */
@@ -17,7 +17,14 @@ final class Cli {
     /** Exit code and output of one command line. */
     record Run(int exitCode, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Runs with {@code stdin} as the command's standard input. */
+    static synchronized Run runWithInput(String stdin, String... args) {
+        java.io.InputStream in0 = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         PrintStream out0 = System.out;
         PrintStream err0 = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -32,6 +39,7 @@ final class Cli {
         } finally {
             System.setOut(out0);
             System.setErr(err0);
+            System.setIn(in0);
         }
     }
 }

@@ -72,4 +72,41 @@ class SearchApiTest {
             assertThat(t.get("/api/v1/search?q=x").statusCode()).as("lane is required").isEqualTo(400);
         }
     }
+
+    @Test
+    void theHistogramSplitsByAKeywordFieldAndCountsFilterPatterns(@TempDir Path dir) throws Exception {
+        try (TestNode t = TestNode.start(dir, "")) {
+            String body = """
+                    {"message":"db timeout","host":"web-1","ts":"2026-03-01T10:00:00Z"}
+                    {"message":"db timeout","host":"web-2","ts":"2026-03-01T10:00:01Z"}
+                    {"message":"db timeout","host":"web-1","ts":"2026-03-01T10:00:01Z"}
+                    {"message":"db Timeout","host":"web-3","ts":"2026-03-01T10:00:01Z"}
+                    {"message":"disk full","ts":"2026-03-01T10:00:01Z"}
+                    """;
+            assertThat(t.post("/api/v1/ingest/app.error", body, Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            String range = "&interval=1s&from=2026-03-01T10:00:00Z&to=2026-03-01T10:00:02Z";
+
+            var r = t.get("/api/v1/histogram?lane=error&split=host&split_size=1" + range);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode h = TestNode.json(r);
+            assertThat(h.get("split").get("values")).extracting(JsonNode::asText).containsExactly("web-1");
+            JsonNode second = h.get("buckets").get(1);
+            assertThat(second.get("count").asLong()).isEqualTo(4);
+            assertThat(second.get("split").get("web-1").asLong()).isEqualTo(1);
+            assertThat(second.get("other").asLong()).as("web-2, web-3 and the line without a host").isEqualTo(3);
+
+            JsonNode filter = TestNode.json(t.get("/api/v1/histogram?lane=error&q=timeout" + range));
+            assertThat(filter.get("syntax").asText()).isEqualTo("filter");
+            assertThat(filter.get("buckets")).extracting(b -> b.get("count").asLong()).as("case-sensitive like the search")
+                    .containsExactly(1L, 2L);
+            assertThat(filter.get("complete").asBoolean()).isTrue();
+
+            assertThat(t.get("/api/v1/histogram?lane=error&split=host&split_size=0" + range).statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=error&split=host&split_size=51" + range).statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=error&split=host&split_size=x" + range).statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=error&q=" + q("{ $.a = ") + range).statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=nosuch" + range).statusCode()).isEqualTo(404);
+        }
+    }
 }

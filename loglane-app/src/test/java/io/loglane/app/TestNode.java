@@ -2,6 +2,7 @@ package io.loglane.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loglane.app.tail.TailSettings;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
 import java.io.IOException;
@@ -33,11 +34,20 @@ final class TestNode implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestNode(LoglaneConfig config) {
-        this.node = new LoglaneNode(config, clock);
+        this(config, TailSettings.DEFAULT);
+    }
+
+    private TestNode(LoglaneConfig config, TailSettings tail) {
+        this.node = new LoglaneNode(config, clock, tail);
     }
 
     /** Starts a node with data in {@code dir/data}; {@code overlay} is YAML layered last (may be empty). */
     static TestNode start(Path dir, String overlay) throws Exception {
+        return start(dir, overlay, TailSettings.DEFAULT);
+    }
+
+    /** As {@link #start(Path, String)}, with live-tail limits of the test's choosing. */
+    static TestNode start(Path dir, String overlay, TailSettings tail) throws Exception {
         String base = """
                 server:
                   data_dir: "%s"
@@ -51,7 +61,7 @@ final class TestNode implements AutoCloseable {
                 """.formatted(dir.resolve("data"));
         LoglaneConfig config = RegisteredTypes.LOADER.load(new ConfigSource(BUNDLED.toString(), Files.readString(BUNDLED)),
                 new ConfigSource("test-base.yaml", base), new ConfigSource("test-overlay.yaml", overlay));
-        return started(new TestNode(config));
+        return started(new TestNode(config, tail));
     }
 
     /**

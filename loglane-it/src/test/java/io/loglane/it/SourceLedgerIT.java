@@ -43,6 +43,9 @@ class SourceLedgerIT {
             lanes:
               error:
                 rate: {events_per_second: 1, burst: 3}
+                to: [archive]
+              trace:
+                to: [archive] # one store: "delivered" is then the archive's (the CLI shows the least over the stores)
             """;
     private static final long NOW = System.currentTimeMillis() / 1000;
 

@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
 import io.loglane.app.health.NodeHealth;
+import io.loglane.app.tail.TailService;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Component;
@@ -53,6 +54,13 @@ import org.slf4j.LoggerFactory;
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
  *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
  *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
+ *   <tr><td>GET /api/v1/fields, /api/v1/fields/{name}/top</td><td>{@link FieldsHandler}: the matches' fields, a field's
+ *       top values; 400/404 as search</td></tr>
+ *   <tr><td>GET /api/v1/context</td><td>{@link ContextHandler}: the lines around a hit; 404 unknown lane or offset</td></tr>
+ *   <tr><td>POST /api/v1/filter/test</td><td>{@link FilterTestRoute}: 200 the matching events; 400 bad body or
+ *       pattern (with its position); 413 an event too large</td></tr>
+ *   <tr><td>GET /api/v1/tail</td><td>{@link TailRoute}: 200 Server-Sent Events; 400 bad pattern or offset; 404
+ *       unknown lane</td></tr>
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
@@ -72,8 +80,11 @@ public final class HttpApi implements Component {
     private final SqlEngine sql;
     /** Null when the node has no index search (tests of other routes). */
     private final SearchHandler search;
+    private final FieldsHandler fields;
+    private final ContextHandler context;
     private final DeliveryEngine delivery;
     private final LaneStatusSource lanes;
+    private final TailService tail;
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final int port;
@@ -86,15 +97,19 @@ public final class HttpApi implements Component {
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
     public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, IndexSearch search,
-                   DeliveryEngine delivery, LaneStatusSource lanes, PrometheusMeterRegistry registry, Clock clock) {
+                   DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
         this.ingestInput = ingestInput;
         this.sql = sql;
-        this.search = search == null ? null : new SearchHandler(search, clock);
+        this.search = search == null ? null
+                : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
+        this.fields = search == null ? null : new FieldsHandler(search, this.search);
+        this.context = search == null ? null : new ContextHandler(search, this.search);
         this.delivery = delivery;
         this.lanes = lanes;
+        this.tail = tail;
         this.registry = registry;
         this.clock = clock;
         this.log = new RateLimitedLog(LoggerFactory.getLogger(HttpApi.class), clock, Duration.ofSeconds(10));
@@ -124,6 +139,13 @@ public final class HttpApi implements Component {
         if (search != null) {
             app.get("/api/v1/search", search::handle);
             app.get("/api/v1/histogram", search::histogram);
+            app.get("/api/v1/fields", fields::fields);
+            app.get("/api/v1/fields/{name}/top", fields::top);
+            app.get("/api/v1/context", context::handle);
+        }
+        app.post("/api/v1/filter/test", new FilterTestRoute());
+        if (tail != null) {
+            app.get("/api/v1/tail", new TailRoute(tail));
         }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
@@ -229,6 +251,9 @@ public final class HttpApi implements Component {
     /** Stops accepting requests; in-flight requests finish. */
     @Override
     public void close() {
+        if (tail != null) {
+            tail.close(); // live tails never end by themselves: end them so in-flight requests finish
+        }
         if (app != null) {
             app.stop();
             app = null;

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Predicate;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.IndexSearcher;
 
@@ -23,7 +24,7 @@ import org.apache.lucene.search.IndexSearcher;
  *
  * <table>
  *   <caption>Parameters and statuses</caption>
- *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index</td></tr>
+ *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index, 404 when no lane has the name</td></tr>
  *   <tr><td>q</td><td>empty = everything; 400 {@code bad_query} naming the position (filter: {@code position},
  *       0-based; Lucene: line and column), or when a wildcard expands to too many terms</td></tr>
  *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
@@ -36,63 +37,96 @@ import org.apache.lucene.search.IndexSearcher;
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
  * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
  *
- * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, from and to, and
- * {@code interval} (a duration, default chosen for ≤ 120 buckets), Lucene syntax only (400 for a filter pattern): 200 {@code {"interval_ms",
- * "buckets": [{"start", "count"}], "total", "complete": true}}; 400 as above, or over 1000 buckets.
+ * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, syntax, from and to, and
+ * {@code interval} (a duration, default chosen for ≤ 120 buckets), {@code split} (a keyword field: each bucket also
+ * counts that field's {@code split_size} (1–50, default 5) most frequent values among the matches, and
+ * {@code other}: the matches with another value or none): 200 {@code {"interval_ms", "split": {"field", "values"},
+ * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "complete"}}; a filter pattern
+ * reads at most 200 000 candidates ({@code complete} false past that); 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
 final class SearchHandler {
     private static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
     private static final int DEFAULT_LIMIT = 100;
+    private static final int DEFAULT_SPLIT = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IndexSearch search;
     private final Clock clock;
+    private final Predicate<String> laneExists;
 
-    SearchHandler(IndexSearch search, Clock clock) {
+    /** @param laneExists whether a lane of that name is configured (only asked of lanes the index does not have) */
+    SearchHandler(IndexSearch search, Clock clock, Predicate<String> laneExists) {
         this.search = search;
         this.clock = clock;
+        this.laneExists = laneExists;
     }
 
-    /** {@code GET /api/v1/histogram?lane=&q=&from=&to=&interval=}: match counts per interval (a duration; default automatic). */
+    /** A lane no configuration names: 404, where a lane without an index is a 400. */
+    static final class UnknownLaneException extends IllegalArgumentException {
+        UnknownLaneException(String lane) { super("no such lane: " + lane); }
+    }
+
+    /** Answers a refused request: 404 for an unknown lane, else 400 with the reason. */
+    static void refuse(Context ctx, RuntimeException e) {
+        ctx.status(e instanceof UnknownLaneException ? 404 : 400).json(ApiError.of(e.getMessage()));
+    }
+
+    /** {@code GET /api/v1/histogram?lane=&q=&syntax=&from=&to=&interval=&split=&split_size=}: match counts per interval. */
     void histogram(Context ctx) throws IOException {
-        Range range;
+        IndexSearch.Scope scope;
         long interval;
+        String split;
+        int splitSize;
         try {
-            range = range(ctx);
+            scope = scope(ctx);
             String i = ctx.queryParam("interval");
             interval = i == null || i.isBlank() ? 0 : Durations.parse(i.trim()).toMillis();
-            String q = ctx.queryParam("q");
-            String syntax = ctx.queryParam("syntax");
-            if (q != null && !q.isBlank()
-                    && (syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax)) == SearchSyntax.FILTER) {
-                throw new IllegalArgumentException("the histogram takes Lucene syntax only (filter patterns are not counted per interval yet)");
+            String sp = ctx.queryParam("split");
+            split = sp == null || sp.isBlank() ? null : sp.trim();
+            String size = ctx.queryParam("split_size");
+            try {
+                splitSize = size == null || size.isBlank() ? DEFAULT_SPLIT : Integer.parseInt(size.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("split_size must be a whole number 1.." + IndexSearch.MAX_SPLIT);
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            ctx.status(400).json(ApiError.of(e.getMessage()));
+            refuse(ctx, e);
             return;
         }
-        IndexSearch.Histogram h = run(ctx, () -> search.histogram(range.lane, ctx.queryParam("q"), range.from, range.to, interval));
+        IndexSearch.Histogram h = run(ctx, () -> search.histogram(scope, interval, split, splitSize));
         if (h == null) {
             return;
         }
         ObjectNode out = JSON.createObjectNode();
-        out.put("lane", range.lane);
-        out.put("from", Instant.ofEpochMilli(range.from).toString());
-        out.put("to", Instant.ofEpochMilli(range.to).toString());
+        out.put("lane", scope.lane());
+        out.put("from", Instant.ofEpochMilli(scope.fromMillis()).toString());
+        out.put("to", Instant.ofEpochMilli(scope.toMillis()).toString());
         out.put("interval_ms", h.intervalMillis());
+        if (split != null) {
+            ObjectNode sp = out.putObject("split");
+            sp.put("field", split);
+            h.splitValues().forEach(sp.putArray("values")::add);
+        }
         long total = 0;
         ArrayNode buckets = out.putArray("buckets");
         for (int i = 0; i < h.counts().length; i++) {
             ObjectNode b = buckets.addObject();
             b.put("start", Instant.ofEpochMilli(h.fromMillis() + i * h.intervalMillis()).toString());
             b.put("count", h.counts()[i]);
+            if (split != null) {
+                ObjectNode by = b.putObject("split");
+                for (int k = 0; k < h.splitValues().size(); k++) {
+                    by.put(h.splitValues().get(k), h.series().get(k)[i]);
+                }
+                b.put("other", h.series().getLast()[i]);
+            }
             total += h.counts()[i];
         }
         out.put("total", total);
-        out.put("syntax", "lucene");
-        out.put("complete", true);
+        out.put("syntax", scope.syntax().label());
+        out.put("complete", h.complete());
         ctx.contentType("application/json").result(JSON.writeValueAsString(out));
     }
 
@@ -109,7 +143,7 @@ final class SearchHandler {
                     limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
                     cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            ctx.status(400).json(ApiError.of(e.getMessage()));
+            refuse(ctx, e);
             return;
         }
         IndexSearch.Result r = run(ctx, () -> search.search(request));
@@ -121,22 +155,41 @@ final class SearchHandler {
     /** The lane and time range every search route takes. */
     private record Range(String lane, long from, long to) {}
 
+    /** The lane, query, syntax and range of a request (the matches a fields or top-values answer counts). */
+    IndexSearch.Scope scope(Context ctx) {
+        Range range = range(ctx);
+        String q = ctx.queryParam("q");
+        String syntax = ctx.queryParam("syntax");
+        return new IndexSearch.Scope(range.lane, q, syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax),
+                range.from, range.to);
+    }
+
+    /** The request's lane and time range; refuses a missing or unknown lane. */
     private Range range(Context ctx) {
-        String lane = ctx.queryParam("lane");
-        if (lane == null || lane.isBlank()) {
-            throw new IllegalArgumentException("lane is required");
-        }
+        String lane = lane(ctx);
         long now = clock.millis();
         long to = time(ctx.queryParam("to"), now, now);
         return new Range(lane, time(ctx.queryParam("from"), now, to - DEFAULT_RANGE.toMillis()), to);
     }
 
-    private interface SearchCall<T> {
+    /** The request's lane; refuses a missing or unknown one (a lane without an index is left to the search to refuse). */
+    String lane(Context ctx) {
+        String lane = ctx.queryParam("lane");
+        if (lane == null || lane.isBlank()) {
+            throw new IllegalArgumentException("lane is required");
+        }
+        if (!search.indexes(lane) && !laneExists.test(lane)) {
+            throw new UnknownLaneException(lane);
+        }
+        return lane;
+    }
+
+    interface SearchCall<T> {
         T run() throws ParseException, IOException;
     }
 
     /** Runs a search; on a refused query or request answers 400 and returns null. */
-    private static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
+    static <T> T run(Context ctx, SearchCall<T> call) throws IOException {
         try {
             return call.run();
         } catch (ParseException e) {
@@ -157,13 +210,7 @@ final class SearchHandler {
         out.put("total_relation", r.totalExact() ? "eq" : "gte");
         ArrayNode hits = out.putArray("hits");
         for (IndexSearch.Hit h : r.hits()) {
-            ObjectNode o = hits.addObject();
-            o.put("offset", h.offset());
-            o.put("ts", h.ts().toString());
-            o.put("lane", q.lane());
-            o.put("tag", h.tag());
-            o.put("message", h.message());
-            o.set("record", JSON.readTree(h.recordJson()));
+            hit(hits.addObject(), q.lane(), h);
         }
         out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
         out.put("syntax", q.syntax().label());
@@ -176,6 +223,17 @@ final class SearchHandler {
         store.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
         out.put("complete", r.totalExact() && r.nextCursor() == null);
         return out;
+    }
+
+    /** Fills {@code o} with a hit as every answer shows one. */
+    static ObjectNode hit(ObjectNode o, String lane, IndexSearch.Hit h) throws IOException {
+        o.put("offset", h.offset());
+        o.put("ts", h.ts().toString());
+        o.put("lane", lane);
+        o.put("tag", h.tag());
+        o.put("message", h.message());
+        o.set("record", JSON.readTree(h.recordJson()));
+        return o;
     }
 
     /** ISO-8601, epoch millis, or a duration before {@code now}; {@code absent} when not given. */

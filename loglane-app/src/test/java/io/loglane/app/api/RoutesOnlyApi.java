@@ -27,7 +27,7 @@ final class RoutesOnlyApi {
             @Override public List<LaneStatus> laneStatuses() { return List.of(); }
             @Override public NodeHealth health() { return health.get(); }
         };
-        HttpApi api = new HttpApi(settings(), 0, null, null, null, null, null, source, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        HttpApi api = new HttpApi(settings(), 0, null, null, null, null, null, source, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
         api.start();
         return api;

@@ -105,6 +105,10 @@ public final class MetricNames {
     public static final String DELIVERY_RETRIES = "loglane.delivery.retries";
     /** Counter {lane, store}: events whose delivery was committed. */
     public static final String DELIVERY_DELIVERED = "loglane.delivery.delivered.events";
+    /** Gauge: live-tail clients connected now. */
+    public static final String TAIL_CLIENTS = "loglane.tail.clients";
+    /** Counter {lane, reason}: matching records a live-tail client did not get ({@code slow_client}, {@code retention}). */
+    public static final String TAIL_MISSED = "loglane.tail.missed.events";
 
     /**
      * {@link #PEER} and {@link #TAG} value of the per-input bucket that counts every source beyond

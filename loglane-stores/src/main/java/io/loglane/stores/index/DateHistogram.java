@@ -2,25 +2,23 @@ package io.loglane.stores.index;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.search.Collector;
-import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.LeafCollector;
-import org.apache.lucene.search.Scorable;
-import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * Counts matching documents per fixed interval of event time, from the {@code ts} doc values
  * (no stored field is read): bucket {@code i} covers {@code [from + i·interval, from + (i+1)·interval)}
- * in epoch milliseconds. One manager per histogram; its collectors add into their own arrays, summed on reduce.
+ * in epoch milliseconds. With a split, it also counts per bucket each of the given values of one
+ * keyword field (series {@code k} for {@code splitValues[k]}) and, in a last series, the matches
+ * with another value or none.
  *
- * <p>Thread-safety: a manager may hand collectors to several threads; each collector is single-threaded.
+ * <p>Thread-safety: not thread-safe; one per histogram, fed by one {@link MatchScan}.
  */
-final class DateHistogram implements CollectorManager<DateHistogram.Counts, long[]> {
+final class DateHistogram implements MatchScan.Visitor {
     /** The intervals an automatic histogram chooses from, smallest first. */
     static final List<Duration> NICE = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
@@ -33,12 +31,20 @@ final class DateHistogram implements CollectorManager<DateHistogram.Counts, long
 
     private final long fromNanos;
     private final long intervalNanos;
-    private final int buckets;
+    private final long[] counts;
+    private final String splitField;
+    private final List<String> splitValues;
+    /** Per split value, then one for the rest: counts per bucket. Empty without a split. */
+    private final long[][] series;
 
-    DateHistogram(long fromMillis, long intervalMillis, int buckets) {
+    /** @param splitField a keyword field to split by, or null; {@code splitValues} its values to count apart */
+    DateHistogram(long fromMillis, long intervalMillis, int buckets, String splitField, List<String> splitValues) {
         this.fromNanos = fromMillis * 1_000_000L;
         this.intervalNanos = intervalMillis * 1_000_000L;
-        this.buckets = buckets;
+        this.counts = new long[buckets];
+        this.splitField = splitField;
+        this.splitValues = List.copyOf(splitValues);
+        this.series = new long[splitField == null ? 0 : splitValues.size() + 1][buckets];
     }
 
     /** The smallest {@link #NICE} interval giving at most {@link #AUTO_BUCKETS} buckets over the span (the largest if none does). */
@@ -51,44 +57,42 @@ final class DateHistogram implements CollectorManager<DateHistogram.Counts, long
         return NICE.getLast().toMillis();
     }
 
-    @Override
-    public Counts newCollector() { return new Counts(); }
+    long[] counts() { return counts; }
+
+    /** Per split value (in the given order) and then the rest: counts per bucket; empty without a split. */
+    long[][] series() { return series; }
 
     @Override
-    public long[] reduce(Collection<Counts> collectors) {
-        long[] sum = new long[buckets];
-        for (Counts c : collectors) {
-            for (int i = 0; i < buckets; i++) {
-                sum[i] += c.counts[i];
-            }
+    public MatchScan.LeafVisitor leaf(LeafReaderContext context) throws IOException {
+        NumericDocValues ts = DocValues.getNumeric(context.reader(), IndexFields.TS);
+        SortedDocValues split = splitField == null ? null : context.reader().getSortedDocValues(splitField);
+        // This leaf's ordinal of each split value (negative when the leaf lacks it): found once, compared per match.
+        int[] ords = new int[splitValues.size()];
+        for (int k = 0; k < ords.length; k++) {
+            ords[k] = split == null ? -1 : split.lookupTerm(new BytesRef(splitValues.get(k)));
         }
-        return sum;
+        return doc -> {
+            if (!ts.advanceExact(doc)) {
+                return;
+            }
+            long i = Math.floorDiv(ts.longValue() - fromNanos, intervalNanos);
+            if (i < 0 || i >= counts.length) {
+                return; // the query's range already holds ts inside; kept for safety
+            }
+            counts[(int) i]++;
+            if (series.length > 0) {
+                int k = split != null && split.advanceExact(doc) ? indexOf(ords, split.ordValue()) : -1;
+                series[k < 0 ? ords.length : k][(int) i]++;
+            }
+        };
     }
 
-    /** One thread's counts. */
-    final class Counts implements Collector {
-        final long[] counts = new long[buckets];
-
-        @Override
-        public ScoreMode scoreMode() { return ScoreMode.COMPLETE_NO_SCORES; }
-
-        @Override
-        public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-            NumericDocValues ts = DocValues.getNumeric(context.reader(), IndexFields.TS);
-            return new LeafCollector() {
-                @Override
-                public void setScorer(Scorable scorer) {}
-
-                @Override
-                public void collect(int doc) throws IOException {
-                    if (ts.advanceExact(doc)) {
-                        long i = Math.floorDiv(ts.longValue() - fromNanos, intervalNanos);
-                        if (i >= 0 && i < buckets) { // the query's range already holds ts inside; kept for safety
-                            counts[(int) i]++;
-                        }
-                    }
-                }
-            };
+    private static int indexOf(int[] ords, int ord) {
+        for (int k = 0; k < ords.length; k++) {
+            if (ords[k] == ord) {
+                return k;
+            }
         }
+        return -1;
     }
 }

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
@@ -21,6 +22,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -30,6 +32,8 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -44,8 +48,11 @@ import org.msgpack.core.MessageUnpacker;
  * pattern's matcher), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
  * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
- * lane's sink has open are read near-real-time; others at their last commit. Also counts matches
- * per interval of event time ({@link #histogram}, from doc values).
+ * lane's sink has open are read near-real-time; others at their last commit. Also, from doc values
+ * and through one {@link MatchScan} (the candidate + verify path for filter patterns, capped): the
+ * matches per interval of event time, optionally split by a keyword field ({@link #histogram}), the
+ * fields the matches hold ({@link #fields}) and a field's top values ({@link #top}); and the lines
+ * around a hit ({@link #context}).
  *
  * <p>Thread-safety: thread-safe; each search opens (and closes) what it reads.
  */
@@ -141,13 +148,20 @@ public final class IndexSearch {
 
     /** The days of the request's range (up to its cursor's day) that have an index, newest first. */
     private List<LocalDate> daysNewestFirst(Request r) {
-        LocalDate first = day(r.fromMillis());
-        LocalDate last = day(r.toMillis() - 1);
-        if (r.after() != null && day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)).isBefore(last)) {
-            last = day(Math.floorDiv(r.after().tsNanos(), 1_000_000L)); // newer days hold nothing past the cursor
+        long to = r.toMillis();
+        if (r.after() != null) {
+            // newer days hold nothing past the cursor
+            to = Math.min(to, Math.floorDiv(r.after().tsNanos(), 1_000_000L) + 1);
         }
+        return daysNewestFirst(r.lane(), r.fromMillis(), Math.max(to, r.fromMillis() + 1));
+    }
+
+    /** The days of {@code [fromMillis, toMillis)} that have an index, newest first. */
+    private List<LocalDate> daysNewestFirst(String lane, long fromMillis, long toMillis) {
+        LocalDate first = day(fromMillis);
+        LocalDate last = day(toMillis - 1);
         List<LocalDate> out = new ArrayList<>();
-        for (LocalDate day : layout.days(r.lane()).reversed()) {
+        for (LocalDate day : layout.days(lane).reversed()) {
             if (!day.isBefore(first) && !day.isAfter(last)) {
                 out.add(day);
             }
@@ -230,16 +244,32 @@ public final class IndexSearch {
     static final int FILTER_PAGE = 1000;
     static final int MAX_VERIFIED = 200_000;
 
+    /** Most values a histogram splits by. */
+    public static final int MAX_SPLIT = 50;
+
     /**
-     * Match counts per interval of event time over {@code [fromMillis, toMillis)}.
+     * Match counts per interval of event time over the scope's range, and, when {@code splitField}
+     * is given, per bucket for each of that keyword field's {@code splitSize} most frequent values
+     * among the matches, and for the rest. A Lucene query counts every match (doc values only); a
+     * filter pattern reads at most {@link #MAX_VERIFIED} candidates, newest day first, and says
+     * whether that was all.
      *
      * @param intervalMillis bucket width; 0 chooses one ({@link DateHistogram#autoInterval})
+     * @param splitField     a keyword field ({@code host}, a string field of the lane, {@code attrs.<key>}), or null
      * @throws ParseException           the query is not valid Lucene syntax
-     * @throws IllegalArgumentException the lane is not indexed, the range is empty, or the interval gives too many buckets
+     * @throws FilterPatternException   the query is not a valid filter pattern
+     * @throws IllegalArgumentException the lane is not indexed, the range is empty, the interval gives too many
+     *                                  buckets, or splitSize is not 1..{@link #MAX_SPLIT}
      */
-    public Histogram histogram(String lane, String query, long fromMillis, long toMillis, long intervalMillis)
-            throws ParseException, IOException {
-        Query q = query(lane, query, fromMillis, toMillis);
+    public Histogram histogram(Scope scope, long intervalMillis, String splitField, int splitSize) throws ParseException, IOException {
+        long fromMillis = scope.fromMillis();
+        long toMillis = scope.toMillis();
+        if (toMillis <= fromMillis) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        if (splitField != null && (splitSize < 1 || splitSize > MAX_SPLIT)) {
+            throw new IllegalArgumentException("split_size must be 1.." + MAX_SPLIT);
+        }
         long interval = intervalMillis > 0 ? intervalMillis : DateHistogram.autoInterval(toMillis - fromMillis);
         // Buckets start at multiples of the interval (UTC), so bars line up across queries; the
         // first may begin before `from`, and counts only matches inside the range.
@@ -249,26 +279,185 @@ public final class IndexSearch {
             throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most "
                     + DateHistogram.MAX_BUCKETS);
         }
-        DateHistogram manager = new DateHistogram(start, interval, (int) buckets);
-        long[] counts = new long[(int) buckets];
-        for (LocalDate day : layout.days(lane)) {
-            if (day.isBefore(day(fromMillis)) || day.isAfter(day(toMillis - 1))) {
-                continue;
+        long cap = scope.syntax() == SearchSyntax.FILTER ? MAX_VERIFIED : Long.MAX_VALUE;
+        List<String> splitValues = List.of();
+        boolean complete = true;
+        if (splitField != null) {
+            FieldStats.TopVisitor top = new FieldStats.TopVisitor(splitField, fieldsOf(scope.lane()), true);
+            FieldStats.Top t = top.result(scan(scope, cap, top), splitSize);
+            splitValues = t.values().stream().map(v -> (String) v.value()).toList();
+            complete = t.complete();
+        }
+        DateHistogram h = new DateHistogram(start, interval, (int) buckets, splitField, splitValues);
+        complete &= scan(scope, cap, h).complete();
+        return new Histogram(start, interval, h.counts(), splitField, splitValues, List.of(h.series()), complete);
+    }
+
+    /**
+     * Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis};
+     * {@code fromMillis} is a multiple of the interval. With a split, {@code series.get(k)} counts
+     * {@code splitValues.get(k)} per bucket and the last series the matches with another value or
+     * none; else both are empty. {@code complete} is false when a filter pattern's candidates were
+     * not all read (the counts are then of those read).
+     */
+    public record Histogram(long fromMillis, long intervalMillis, long[] counts, String splitField, List<String> splitValues,
+                            List<long[]> series, boolean complete) {}
+
+    /** The matches of a query in {@code [fromMillis, toMillis)}: a search without its page. */
+    public record Scope(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis) {}
+
+    /** Most documents a field listing or top-values count reads (a filter pattern's candidates count, matching or not). */
+    public static final long MAX_SCANNED = 100_000;
+    /** Most values a top-values answer lists. */
+    public static final int MAX_TOP = 1000;
+
+    /**
+     * The lane's fields with their types (its declared fields and every field the scanned days
+     * hold) and how many of the matches have each; at most {@link #MAX_SCANNED} documents read,
+     * newest day first, and the answer says whether that was all.
+     *
+     * @throws ParseException           the query is not valid Lucene syntax
+     * @throws FilterPatternException   the query is not a valid filter pattern
+     * @throws IllegalArgumentException the lane is not indexed, or the range is empty
+     */
+    public FieldStats.Fields fields(Scope s) throws ParseException, IOException {
+        FieldStats.FieldsVisitor v = new FieldStats.FieldsVisitor(fieldsOf(s.lane()));
+        return v.result(scan(s, MAX_SCANNED, v));
+    }
+
+    /**
+     * The {@code size} most frequent values of field {@code name} (a query name: {@code attrs.<key>}
+     * counts the key's values of every type) over the matches, from doc values; at most
+     * {@link #MAX_SCANNED} documents read, newest day first, and the answer says whether that was all.
+     *
+     * @throws IllegalArgumentException as {@link #fields}, or size is not 1..{@link #MAX_TOP}
+     */
+    public FieldStats.Top top(Scope s, String name, int size) throws ParseException, IOException {
+        if (size < 1 || size > MAX_TOP) {
+            throw new IllegalArgumentException("size must be 1.." + MAX_TOP);
+        }
+        FieldStats.TopVisitor v = new FieldStats.TopVisitor(name, fieldsOf(s.lane()), false);
+        return v.result(scan(s, MAX_SCANNED, v), size);
+    }
+
+    /** Hands the scope's matches to {@code visitor}, newest day first, until {@code cap} documents were read. */
+    MatchScan scan(Scope s, long cap, MatchScan.Visitor visitor) throws ParseException, IOException {
+        Query q;
+        FilterMatcher matcher = null;
+        if (s.syntax() == SearchSyntax.FILTER) {
+            FilterPattern pattern = FilterPattern.compile(s.query());
+            q = inRange(s.lane(), FilterCandidates.of(pattern.node()), s.fromMillis(), s.toMillis());
+            matcher = pattern.matcher();
+        } else {
+            q = query(s.lane(), s.query(), s.fromMillis(), s.toMillis());
+        }
+        MatchScan scan = new MatchScan(matcher, cap, visitor);
+        for (LocalDate day : daysNewestFirst(s.lane(), s.fromMillis(), s.toMillis())) {
+            if (!scan.complete()) {
+                break;
             }
-            try (DaySearcher s = open(lane, day)) {
-                if (s != null) {
-                    long[] c = s.searcher.search(q, manager);
-                    for (int i = 0; i < counts.length; i++) {
-                        counts[i] += c[i];
-                    }
+            try (DaySearcher d = open(s.lane(), day)) {
+                if (d != null) {
+                    d.searcher.search(q, scan);
                 }
             }
         }
-        return new Histogram(start, interval, counts);
+        return scan;
     }
 
-    /** Counts of a histogram: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}; {@code fromMillis} is a multiple of the interval. */
-    public record Histogram(long fromMillis, long intervalMillis, long[] counts) {}
+    private List<FieldDef> fieldsOf(String lane) {
+        List<FieldDef> fields = laneFields.get(lane);
+        if (fields == null) {
+            throw new IllegalArgumentException("lane " + lane + " is not delivered to the index (to: has no index)");
+        }
+        return fields;
+    }
+
+    /** Most lines a context answer gives on either side of its hit. */
+    public static final int MAX_CONTEXT = 1000;
+    /** Oldest first then lowest offset: the order of the lines after a hit. */
+    private static final Sort OLDEST_FIRST = new Sort(new SortField(IndexFields.TS, SortField.Type.LONG),
+            new SortField(IndexFields.OFFSET, SortField.Type.LONG));
+    /** The fields a hit's neighbours share, first present first: its container, else its source, else its tag. */
+    private static final List<String> CONTEXT_KEYS = List.of("container_id", "source", IndexFields.TAG);
+
+    /**
+     * The lines around a hit (Kibana's surrounding documents): the record at stream offset
+     * {@code offset} and up to {@code before} older and {@code after} newer records sharing its
+     * container ({@code container_id}), else its {@code source}, else its tag; {@code before} and
+     * {@code after} are each by (ts, offset) ascending.
+     */
+    public record Context(Hit anchor, String sharedField, String sharedValue, List<Hit> before, List<Hit> after) {}
+
+    /**
+     * @return the context; empty when no day of the lane's index holds the offset
+     * @throws IllegalArgumentException the lane is not indexed, or before/after is not 0..{@link #MAX_CONTEXT}
+     */
+    public Optional<Context> context(String lane, long offset, int before, int after) throws IOException {
+        fieldsOf(lane);
+        if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
+            throw new IllegalArgumentException("before and after must be 0.." + MAX_CONTEXT);
+        }
+        List<LocalDate> days = layout.days(lane);
+        for (int d = days.size() - 1; d >= 0; d--) {
+            try (DaySearcher s = open(lane, days.get(d))) {
+                if (s == null) {
+                    continue;
+                }
+                TopFieldDocs found = s.searcher.search(new TermQuery(new Term(IndexFields.OFFSET, DocumentMapper.offsetKey(offset))),
+                        1, NEWEST_FIRST);
+                if (found.scoreDocs.length == 0) {
+                    continue;
+                }
+                Hit anchor = hit(s.searcher, found.scoreDocs[0]);
+                Shared shared = shared(s.searcher, found.scoreDocs[0].doc);
+                Query same = new TermQuery(new Term(shared.field(), shared.value()));
+                Cursor at = cursorOf(anchor);
+                List<Hit> older = neighbours(lane, days, d, -1, same, at, before, NEWEST_FIRST);
+                List<Hit> newer = neighbours(lane, days, d, +1, same, at, after, OLDEST_FIRST);
+                return Optional.of(new Context(anchor, shared.field(), shared.value(), older.reversed(), newer));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The field and value a hit's neighbours share. */
+    private record Shared(String field, String value) {}
+
+    /** The first of {@link #CONTEXT_KEYS} the document has, and its value. */
+    private static Shared shared(IndexSearcher s, int doc) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        for (String field : CONTEXT_KEYS) {
+            SortedDocValues v = ctx.reader().getSortedDocValues(field);
+            if (v != null && v.advanceExact(doc - ctx.docBase)) {
+                return new Shared(field, v.lookupOrd(v.ordValue()).utf8ToString());
+            }
+        }
+        return new Shared(IndexFields.TAG, ""); // a tag too long to index (none is): no neighbour shares it
+    }
+
+    /**
+     * Up to {@code want} documents matching {@code same} past {@code at} in {@code order}, reading
+     * day {@code from} and then the days in {@code step}'s direction (-1 older, +1 newer).
+     */
+    private List<Hit> neighbours(String lane, List<LocalDate> days, int from, int step, Query same, Cursor at, int want, Sort order)
+            throws IOException {
+        List<Hit> out = new ArrayList<>();
+        for (int d = from; d >= 0 && d < days.size() && out.size() < want; d += step) {
+            try (DaySearcher s = open(lane, days.get(d))) {
+                if (s == null) {
+                    continue;
+                }
+                // after() leaves the anchor out in either order: ties on (ts, offset) follow only by a higher doc id.
+                TopFieldDocs top = (TopFieldDocs) s.searcher.searchAfter(after(s, at), same, want - out.size(), order);
+                for (ScoreDoc sd : top.scoreDocs) {
+                    out.add(hit(s.searcher, sd));
+                }
+            }
+        }
+        return out;
+    }
 
     /** The lane's query in the time range; validates the lane and the range. */
     private Query query(String lane, String query, long fromMillis, long toMillis) throws ParseException {

@@ -177,11 +177,15 @@ class IndexSearchTest {
         assertThatThrownBy(() -> SearchSyntax.of("sql")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private IndexSearch.Histogram histogram(String q, long from, long to, long interval) throws Exception {
+        return search.histogram(new IndexSearch.Scope(LANE, q, SearchSyntax.LUCENE, from, to), interval, null, 0);
+    }
+
     @Test
     void theHistogramCountsMatchesPerIntervalOfEventTime() throws Exception {
         long from = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
         long to = Instant.parse("2026-03-02T11:00:00Z").toEpochMilli();
-        IndexSearch.Histogram h = search.histogram(LANE, "", from, to, Duration.ofHours(1).toMillis());
+        IndexSearch.Histogram h = histogram("", from, to, Duration.ofHours(1).toMillis());
         assertThat(h.counts()).hasSize(25);
         assertThat(h.counts()[0]).isEqualTo(1); // 10:00
         assertThat(h.counts()[1]).isEqualTo(1); // 11:00
@@ -189,13 +193,13 @@ class IndexSearchTest {
         assertThat(h.counts()[23]).isEqualTo(1); // 09:00 next day
         assertThat(h.counts()[24]).isEqualTo(1); // 10:00 next day
         assertThat(java.util.Arrays.stream(h.counts()).sum()).isEqualTo(5);
-        assertThat(search.histogram(LANE, "method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
+        assertThat(histogram("method:GET", from, to, Duration.ofHours(1).toMillis()).counts())
                 .containsExactly(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0);
-        IndexSearch.Histogram auto = search.histogram(LANE, "", from, to, 0);
+        IndexSearch.Histogram auto = histogram("", from, to, 0);
         assertThat(auto.intervalMillis()).as("25 hours in at most 120 buckets").isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(java.util.Arrays.stream(auto.counts()).sum()).isEqualTo(5);
-        assertThatThrownBy(() -> search.histogram(LANE, "", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
-        IndexSearch.Histogram aligned = search.histogram(LANE, "", from + 60_000, to, Duration.ofHours(1).toMillis());
+        assertThatThrownBy(() -> histogram("", from, to, 1)).isInstanceOf(IllegalArgumentException.class);
+        IndexSearch.Histogram aligned = histogram("", from + 60_000, to, Duration.ofHours(1).toMillis());
         assertThat(aligned.fromMillis()).as("buckets start on the interval").isEqualTo(from);
         assertThat(aligned.counts()[0]).as("10:00 lies before the range").isZero();
     }
@@ -208,5 +212,124 @@ class IndexSearchTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not delivered to the index");
         assertThatThrownBy(() -> run("", ALL_TO, ALL_FROM, 10, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IndexSearch.Cursor.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private IndexSearch.Scope scope(String q, SearchSyntax syntax) {
+        return new IndexSearch.Scope(LANE, q, syntax, ALL_FROM, ALL_TO);
+    }
+
+    @Test
+    void fieldsListTheLaneFieldsWithTypesAndHowManyMatchesHoldThem() throws Exception {
+        FieldStats.Fields f = search.fields(scope("status:[500 TO 599]", SearchSyntax.LUCENE));
+        assertThat(f.matches()).isEqualTo(2);
+        assertThat(f.complete()).isTrue();
+        assertThat(f.fields()).contains(new FieldStats.Field("status", FieldStats.Type.LONG, 2),
+                new FieldStats.Field("request_time", FieldStats.Type.DOUBLE, 2),
+                new FieldStats.Field("method", FieldStats.Type.KEYWORD, 2),
+                new FieldStats.Field("attrs.attempt", FieldStats.Type.LONG, 2),
+                new FieldStats.Field("ts", FieldStats.Type.DATE, 2),
+                new FieldStats.Field("tag", FieldStats.Type.KEYWORD, 2),
+                new FieldStats.Field("host", FieldStats.Type.KEYWORD, 0));
+        assertThat(f.fields()).extracting(FieldStats.Field::name).as("index-internal fields are not record fields")
+                .doesNotContain(IndexFields.OFFSET, IndexFields.SOURCE, IndexFields.TRIGRAMS, IndexFields.RECEIVED_AT, "attrs#long.attempt");
+
+        FieldStats.Fields unparsed = search.fields(scope("IllegalArgumentException", SearchSyntax.FILTER));
+        assertThat(unparsed.matches()).as("filter patterns are verified like the search's").isEqualTo(1);
+        assertThat(unparsed.fields()).contains(new FieldStats.Field("method", FieldStats.Type.KEYWORD, 0),
+                new FieldStats.Field("attrs.attempt", FieldStats.Type.LONG, 1));
+    }
+
+    @Test
+    void topValuesCountAFieldOverTheMatchesWithTheirDenominator() throws Exception {
+        FieldStats.Top methods = search.top(scope("", SearchSyntax.LUCENE), "method", 10);
+        assertThat(methods.values()).containsExactly(new FieldStats.Value("GET", 3), new FieldStats.Value("POST", 1));
+        assertThat(methods.matches()).as("the denominator: every match, with the field or not").isEqualTo(5);
+        assertThat(methods.withValue()).isEqualTo(4);
+        assertThat(methods.complete()).isTrue();
+
+        FieldStats.Top statuses = search.top(scope("GET", SearchSyntax.FILTER), "status", 2);
+        assertThat(statuses.values()).as("a filter pattern: case-sensitive, verified; ties by value")
+                .containsExactly(new FieldStats.Value(200L, 1), new FieldStats.Value(404L, 1));
+        assertThat(statuses.distinct()).isEqualTo(3);
+        assertThat(search.top(scope("status:500", SearchSyntax.LUCENE), "request_time", 5).values())
+                .containsExactly(new FieldStats.Value(1.5, 1));
+        assertThat(search.top(scope("", SearchSyntax.LUCENE), "attrs.attempt", 1).values()).hasSize(1);
+        assertThat(search.top(scope("", SearchSyntax.LUCENE), "nosuchfield", 5).values()).isEmpty();
+        assertThatThrownBy(() -> search.top(scope("", SearchSyntax.LUCENE), "method", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.top(scope("", SearchSyntax.LUCENE), "method", IndexSearch.MAX_TOP + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCappedScanReadsNoMoreThanItsCapAndSaysItIsIncomplete() throws Exception {
+        FieldStats.FieldsVisitor v = new FieldStats.FieldsVisitor(List.of());
+        FieldStats.Fields f = v.result(search.scan(scope("", SearchSyntax.LUCENE), 2, v));
+        assertThat(f.matches()).isEqualTo(2);
+        assertThat(f.complete()).isFalse();
+        FieldStats.FieldsVisitor all = new FieldStats.FieldsVisitor(List.of());
+        assertThat(all.result(search.scan(scope("", SearchSyntax.LUCENE), 5, all)).complete()).as("exactly the cap: all read").isTrue();
+    }
+
+    @Test
+    void theContextOfAHitIsItsContainersLinesAroundItByTimeThenOffsetAcrossDays() throws Exception {
+        sink.write(TestRecords.batch(5, "docker", List.of(
+                new Event(TestRecords.nanos("2026-03-01T23:59:59Z"), Map.of("log", "c1 a", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c2 x", "container_id", "c2")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c1 b", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:00Z"), Map.of("log", "c1 c", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-02T08:00:01Z"), Map.of("log", "c1 d", "container_id", "c1")),
+                new Event(TestRecords.nanos("2026-03-03T00:00:00Z"), Map.of("log", "c1 e", "container_id", "c1")))));
+        sink.flush(true);
+
+        IndexSearch.Context c = search.context(LANE, 7, 5, 5).orElseThrow(); // "c1 b"
+        assertThat(c.anchor().message()).isEqualTo("c1 b");
+        assertThat(c.sharedField()).isEqualTo("container_id");
+        assertThat(c.sharedValue()).isEqualTo("c1");
+        assertThat(c.before()).as("the older line of the day before; not c2's").extracting(IndexSearch.Hit::message)
+                .containsExactly("c1 a");
+        assertThat(c.after()).as("a tie on ts comes after by offset; the next day's too").extracting(IndexSearch.Hit::message)
+                .containsExactly("c1 c", "c1 d", "c1 e");
+
+        IndexSearch.Context few = search.context(LANE, 9, 1, 1).orElseThrow(); // "c1 d"
+        assertThat(few.before()).extracting(IndexSearch.Hit::message).containsExactly("c1 c");
+        assertThat(few.after()).extracting(IndexSearch.Hit::message).containsExactly("c1 e");
+
+        IndexSearch.Context byTag = search.context(LANE, 1, 1, 10).orElseThrow(); // no container: its tag's lines
+        assertThat(byTag.sharedField()).isEqualTo("tag");
+        assertThat(byTag.before()).extracting(IndexSearch.Hit::offset).containsExactly(0L);
+        assertThat(byTag.after()).extracting(IndexSearch.Hit::offset).containsExactly(2L, 3L, 4L);
+
+        assertThat(search.context(LANE, 99, 1, 1)).as("no such offset").isEmpty();
+        assertThat(search.context(LANE, 7, 0, 0).orElseThrow().before()).isEmpty();
+        assertThatThrownBy(() -> search.context(LANE, 7, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.context(LANE, 7, 1, IndexSearch.MAX_CONTEXT + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> search.context("other", 7, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theHistogramSplitsByAKeywordFieldsTopValuesAndCountsFilterPatterns() throws Exception {
+        long from = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-03T00:00:00Z").toEpochMilli();
+        IndexSearch.Histogram h = search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to),
+                Duration.ofDays(1).toMillis(), "method", 1);
+        assertThat(h.splitValues()).containsExactly("GET");
+        assertThat(h.counts()).containsExactly(3, 2);
+        assertThat(h.series().get(0)).as("GET per day").containsExactly(2, 1);
+        assertThat(h.series().get(1)).as("POST, and the line without a method").containsExactly(1, 1);
+        assertThat(h.complete()).isTrue();
+
+        IndexSearch.Histogram filter = search.histogram(new IndexSearch.Scope(LANE, "GET", SearchSyntax.FILTER, from, to),
+                Duration.ofDays(1).toMillis(), null, 0);
+        assertThat(filter.counts()).as("case-sensitive, verified as the search does").containsExactly(2, 1);
+        assertThat(filter.series()).isEmpty();
+        assertThat(search.histogram(new IndexSearch.Scope(LANE, "\"/api\"", SearchSyntax.FILTER, from, to),
+                Duration.ofDays(1).toMillis(), "path", 5).splitValues()).containsExactly("/api/orders", "/api/users");
+
+        assertThat(search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to),
+                Duration.ofDays(1).toMillis(), "attrs.attempt", 5).splitValues()).as("a number field has no keyword values").isEmpty();
+        assertThatThrownBy(() -> search.histogram(new IndexSearch.Scope(LANE, "", SearchSyntax.LUCENE, from, to), 0, "method", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split_size");
+        assertThatThrownBy(() -> search.histogram(new IndexSearch.Scope(LANE, "{ $.a = ", SearchSyntax.FILTER, from, to), 0, null, 0))
+                .isInstanceOf(io.loglane.search.filter.FilterPatternException.class);
     }
 }
