@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The index sink's delivery path: {@code IndexSink.write} of batches of {@value BenchData#EVENTS}
@@ -40,8 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * directory with the bundled {@code index:} settings. Every batch gets fresh offsets, so every
  * record is a new document. Score = documents/s (one operation = one record).
  *
- * <p>The tear-down prints the process CPU time per document (all threads: the sink's own and
- * Lucene's merges) and the index size on disk against the records' msgpack bytes written.
+ * <p>Each iteration prints the process CPU time per document (all threads: the sink's, Lucene's
+ * merges, JIT and GC); the tear-down prints it over the measured iterations plus the final commit
+ * (the figure to compare: flushes and merges make single iterations noisy) and the index size on
+ * disk against the records' msgpack bytes written.
  *
  * <p>Run: {@code ./loglane bench jmh IndexBench -f 1 -wi 3 -i 5}.
  */
@@ -60,9 +64,11 @@ public class IndexBench {
     private IndexSink sink;
     private RecordBlock[] blocks;
     private long offset;
-    private long recordBytes;
     private long cpuStart;
     private long docsStart;
+    private boolean measuring;
+    private long measuredCpuNanos;
+    private long measuredDocs;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -80,19 +86,23 @@ public class IndexBench {
         sink.open(0);
     }
 
-    /** Starts the CPU and document count at the first measured iteration (warm-up excluded). */
+    /** Starts an iteration's CPU and document count; measured iterations add up to the trial's figure. */
     @Setup(Level.Iteration)
-    public void mark() {
+    public void mark(IterationParams iteration) {
+        measuring = iteration.getType() == IterationType.MEASUREMENT;
         cpuStart = processCpuNanos();
         docsStart = offset;
-        recordBytes = 0;
     }
 
     @TearDown(Level.Iteration)
-    public void report() throws Exception {
+    public void report() {
         long docs = offset - docsStart;
-        double cpuMicros = (processCpuNanos() - cpuStart) / 1000.0;
-        System.out.printf(Locale.ROOT, "  [%d docs, %.1f CPU-µs/doc (all threads)]", docs, docs == 0 ? 0 : cpuMicros / docs);
+        long cpu = processCpuNanos() - cpuStart;
+        if (measuring) {
+            measuredCpuNanos += cpu;
+            measuredDocs += docs;
+        }
+        System.out.printf(Locale.ROOT, "  [%d docs, %.1f CPU-µs/doc (all threads)]", docs, docs == 0 ? 0 : cpu / 1000.0 / docs);
     }
 
     @TearDown(Level.Trial)
@@ -104,7 +114,11 @@ public class IndexBench {
                 for (long b = 0; b < batches; b++) {
                     raw += blocks[(int) (b % BLOCKS)].length();
                 }
-                sink.flush(true);
+                long before = processCpuNanos();
+                sink.flush(true); // the last commit belongs to the measured documents' cost
+                measuredCpuNanos += processCpuNanos() - before;
+                System.out.printf(Locale.ROOT, "%nmeasured iterations: %d docs, %.1f CPU-µs/doc (process, all threads, with the final commit)",
+                        measuredDocs, measuredDocs == 0 ? 0 : measuredCpuNanos / 1000.0 / measuredDocs);
                 long size;
                 try (Stream<Path> s = Files.walk(dir)) {
                     size = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
