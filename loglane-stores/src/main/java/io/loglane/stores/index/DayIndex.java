@@ -114,8 +114,8 @@ final class DayIndex implements AutoCloseable {
 
     /**
      * Reopens the searchers if documents were added since the last reopen. Each reopen flushes
-     * what the writer buffered as a new small segment (sorted, later merged): measured, that was
-     * a third of the indexing CPU when done every 500 ms for nobody, hence {@link #searched}.
+     * what the writer buffered as a new small segment (sorted, later merged again), so the sink
+     * reopens only days someone searches ({@link #searched}).
      */
     void refresh() throws IOException { searchers.maybeRefresh(); }
 
