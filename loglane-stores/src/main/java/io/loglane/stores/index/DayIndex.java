@@ -23,7 +23,7 @@ import org.apache.lucene.store.FSDirectory;
  * offset below it (the sink's redelivery rule, FORMAT.md "Idempotence").
  *
  * <p>Thread-safety: {@link #add}, {@link #commit}, {@link #rollback} and {@link #close} from the
- * sink's delivery thread; {@link #refresh} and {@link #searchers} from any thread (Lucene's
+ * sink's delivery thread; {@link #refresh}, {@link #searched} and {@link #searchers} from any thread (Lucene's
  * writer and searcher manager are thread-safe), under the sink's lock so they never meet a close.
  */
 final class DayIndex implements AutoCloseable {
@@ -44,6 +44,8 @@ final class DayIndex implements AutoCloseable {
     private boolean dirty;
     /** Clock millis of the last add, set by the sink (which owns the clock). */
     long lastWriteMillis;
+    /** {@link System#nanoTime()} of the last search of this day; the refresh thread keeps only recently searched days fresh. */
+    private volatile long lastSearchNanos;
 
     DayIndex(Path path, long ramBufferBytes) throws IOException {
         this.dir = FSDirectory.open(path);
@@ -67,6 +69,7 @@ final class DayIndex implements AutoCloseable {
             this.committedNext = next;
             this.searchers = new SearcherManager(w, null);
             this.writer = w;
+            this.lastSearchNanos = System.nanoTime() - Long.MAX_VALUE / 2; // never searched
         } catch (IOException | RuntimeException e) {
             if (w != null) {
                 w.rollback();
@@ -109,8 +112,28 @@ final class DayIndex implements AutoCloseable {
         searchers.maybeRefreshBlocking();
     }
 
-    /** Reopens the searchers if documents were added since the last reopen. */
+    /**
+     * Reopens the searchers if documents were added since the last reopen. Each reopen flushes
+     * what the writer buffered as a new small segment (sorted, later merged again), so the sink
+     * reopens only days someone searches ({@link #searched}).
+     */
     void refresh() throws IOException { searchers.maybeRefresh(); }
+
+    /**
+     * Records a search of this day. When it was not searched within {@code keepFreshNanos} (the
+     * window in which the refresh thread keeps reopening it), its searchers may be stale by any
+     * amount, so they reopen now, blocking: the search sees everything written before it.
+     */
+    void searched(long keepFreshNanos) throws IOException {
+        boolean kept = searchedWithin(keepFreshNanos);
+        lastSearchNanos = System.nanoTime();
+        if (!kept) {
+            searchers.maybeRefreshBlocking();
+        }
+    }
+
+    /** Whether this day was searched within the last {@code nanos}. */
+    boolean searchedWithin(long nanos) { return System.nanoTime() - lastSearchNanos < nanos; }
 
     SearcherManager searchers() { return searchers; }
 

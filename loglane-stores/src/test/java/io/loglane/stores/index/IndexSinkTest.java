@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
@@ -158,6 +159,35 @@ class IndexSinkTest {
         }
         assertThat(found).isEqualTo(5);
         assertThat(CommittedIndex.offsets(dir, LANE)).as("nothing durable yet").isEmpty();
+    }
+
+    @Test
+    void aSearchSeesAtOnceWhatWasWrittenBeforeIt() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        sink.write(TestRecords.lines(0, 5, "2026-03-01T10:00:00Z"));
+        SearcherManager m = sink.searchers(DAY); // nobody searched the day: no reopen yet, so this one reopens
+        IndexSearcher s = m.acquire();
+        try {
+            assertThat(s.count(new MatchAllDocsQuery())).isEqualTo(5);
+        } finally {
+            m.release(s);
+        }
+    }
+
+    @Test
+    void aDayNobodySearchesWritesNoSegmentBeforeItsCommit() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        sink.write(TestRecords.lines(0, 5, "2026-03-01T10:00:00Z"));
+        Thread.sleep(IndexSinkContractTest.settings(dir).refreshInterval().multipliedBy(5).toMillis());
+        Path day = sink.layout().dayDir(LANE, DAY);
+        try (Stream<Path> files = Files.list(day)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("no reopen flushed a segment for nobody")
+                    .noneMatch(n -> n.endsWith(".si"));
+        }
+        assertThat(sink.flush(true)).isEqualTo(5);
+        try (Stream<Path> files = Files.list(day)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".si"));
+        }
     }
 
     @Test
