@@ -9,8 +9,9 @@
  * The whole view lives in the URL (lane, q, syntax, from, to, open), so a link reproduces it and
  * back/forward restore it. Log text reaches the page only as text nodes (dom.js).
  *
- * Hooks for what other items add: {@link FIELD_HOOKS} (a field sidebar from /api/v1/fields and
- * include/exclude from /fields/{name}/top) and the context view (/api/v1/context) on the open hit.
+ * Beside the hits, the field sidebar (field-sidebar.js; the open field is "field" in the URL): a
+ * value's include / exclude ANDs a Lucene clause onto the query and re-runs it. The open hit has a
+ * context view (context-view.js): the lines around it in its lane.
  * Live tail (tail.js) adds new matching lines at the top while it is on.
  */
 import { h, replace } from '../dom.js';
@@ -18,8 +19,10 @@ import { getJson } from '../api.js';
 import { readState, writeState } from '../state.js';
 import { formatCount, formatTime } from '../format.js';
 import { follow } from '../tail.js';
+import { fieldSidebar, url, withClause } from '../field-sidebar.js';
+import { contextView } from '../context-view.js';
 
-const DEFAULTS = { lane: '', q: '', syntax: '', from: '15m', to: '', open: '' };
+const DEFAULTS = { lane: '', q: '', syntax: '', from: '15m', to: '', open: '', field: '' };
 const QUICK_RANGES = ['15m', '1h', '24h', '7d'];
 /** Hits asked per page; the server allows up to 10 000. */
 const PAGE = 500;
@@ -33,8 +36,6 @@ const MAX_ROW_CHARS = 500;
 const MAX_PRETTY_CHARS = 200_000;
 const LEVEL_FIELDS = ['level', 'severity', 'lvl', 'log_level', 'loglevel'];
 
-/** Where the field sidebar and context view plug in once /api/v1/fields and /api/v1/context exist. */
-export const FIELD_HOOKS = { fieldsUrl: '/api/v1/fields', contextUrl: '/api/v1/context' };
 /** Hits kept while tailing; the oldest go first (the search can fetch them again). */
 const MAX_TAILED = 10_000;
 
@@ -67,6 +68,8 @@ export function mount(root) {
         h('code', {}, '[ip, user, ..., status = 5*]'), '.'),
       h('li', {}, h('b', {}, 'Lucene'), ': ', h('code', {}, 'status:[500 TO 599] AND method:POST'), ', ', h('code', {}, 'message:"disk full"'), ', ',
         h('code', {}, 'path:/api*'), '. The histogram counts Lucene queries (and the empty query).'),
+      h('li', {}, 'Fields: a value\'s + / − add ', h('code', {}, 'AND field:"value"'), ' / ', h('code', {}, 'AND NOT field:"value"'),
+        ' (Lucene) to the query; with a filter pattern in the bar they are off.'),
       h('li', {}, 'Auto picks the syntax from the query; the answer says which it used.')));
 
   const histogram = h('div', { class: 'histogram', 'aria-label': 'Matches over time' });
@@ -76,10 +79,14 @@ export function mount(root) {
   const more = h('button', { type: 'button', class: 'more', hidden: true, onclick: () => loadMore() }, 'Load more');
   const detail = h('div', { class: 'hit-detail' });
   const body = h('div', { class: 'explorer-body' }, histogram, status, pane, more, detail);
+  const sidebar = fieldSidebar({
+    onPick: (field) => navigate({ field }),
+    onFilter: (c) => navigate({ q: withClause(state.q, c), syntax: 'lucene', open: null }),
+  });
 
   root.append(h('section', { class: 'page explorer' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Explorer'), laneSelect, rangeForm),
-    queryForm, queryError, help, body));
+    queryForm, queryError, help, h('div', { class: 'explorer-main' }, sidebar.el, body)));
 
   let state = readState(DEFAULTS);
   let lanes = null; // names of lanes with an index store
@@ -204,6 +211,8 @@ export function mount(root) {
       hits = answer.hits;
       pane.hidden = false;
       syntaxShown.textContent = `syntax: ${answer.syntax}`;
+      // a filter pattern cannot take a Lucene clause: include / exclude are off unless the bar is Lucene or empty
+      sidebar.show(params, state.field, !state.q || answer.syntax === 'lucene');
       describe();
       pane.scrollTop = 0;
       drawn = '';
@@ -370,13 +379,18 @@ export function mount(root) {
     const fields = flatten({ offset: hit.offset, ts: hit.ts, tag: hit.tag, message: hit.message, ...hit.record });
     const json = JSON.stringify(hit.record);
     const pretty = json.length <= MAX_PRETTY_CHARS ? JSON.stringify(hit.record, null, 2) : json;
-    replace(detail, h('div', { class: 'hit-open' },
+    const open = h('div', { class: 'hit-open' },
       h('div', { class: 'toolbar' }, h('strong', {}, `Hit at offset ${hit.offset}`),
         h('button', { type: 'button', onclick: () => toggle(String(hit.offset)) }, 'Close'),
-        h('span', { class: 'muted', title: `${FIELD_HOOKS.contextUrl} is not on this server yet` }, 'context view: coming with /api/v1/context')),
+        h('button', { type: 'button', class: 'show-context', 'aria-expanded': 'false', onclick: (e) => {
+          e.target.setAttribute('aria-expanded', 'true');
+          e.target.disabled = true;
+          open.append(h('h3', {}, 'Context'), contextView(state.lane, String(hit.offset), formatWhen));
+        } }, 'Context')),
       h('div', { class: 'hit-columns' },
         h('table', { class: 'grid fields' }, h('tbody', {}, fields.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))))),
-        h('pre', { class: 'json' }, pretty))));
+        h('pre', { class: 'json' }, pretty)));
+    replace(detail, open);
   }
 
   function showQueryError(b) {
@@ -423,6 +437,7 @@ export function mount(root) {
     unmount() {
       stopTail();
       inFlight?.abort();
+      sidebar.abort();
       resize.disconnect();
       plot?.destroy();
     },
@@ -433,12 +448,6 @@ export function mount(root) {
 async function lanesWithIndex() {
   const answer = await getJson('/api/v1/lanes');
   return answer.lanes.filter((l) => (l.stores || []).some((s) => /^index\b/.test(s.instance) || s.type === 'index')).map((l) => l.name);
-}
-
-function url(path, params) {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v != null && v !== '') p.set(k, v);
-  return `${path}?${p}`;
 }
 
 /**

@@ -320,6 +320,52 @@ class ExplorerIT {
         browser.screenshot("explorer-live-tail");
     }
 
+    @Test
+    void aTopValueOfTheFieldSidebarNarrowsTheHits() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "message:payment")));
+        assertThat(messages()).hasSize(5);
+        browser.await(d -> d.findElement(By.cssSelector(".field-sidebar li[data-field='attrs.level'] button.field-name"))).click();
+        browser.await(d -> "attrs.level".equals(browser.urlState().get("field")));
+        WebElement warn = browser.await(d -> d.findElement(By.cssSelector(".field-sidebar tr[data-value='WARN']")));
+        assertThat(warn.getText()).contains("WARN", "2", "40%");
+        assertThat(browser.driver.findElement(By.cssSelector(".top-values .denominator")).getText()).startsWith("of 5 matches");
+        browser.screenshot("explorer-field-top-values");
+
+        warn.findElement(By.cssSelector("button.include")).click();
+        browser.await(d -> "message:payment AND attrs.level:\"WARN\"".equals(browser.urlState().get("q")));
+        browser.await(d -> messages().equals(List.of("payment 4 failed: card declined", "payment 2 failed: card declined")));
+        assertThat(browser.urlState()).containsEntry("syntax", "lucene");
+        browser.screenshot("explorer-field-included");
+
+        browser.await(d -> d.findElement(By.cssSelector(".field-sidebar tr[data-value='WARN'] button.exclude"))).click();
+        browser.await(d -> "message:payment AND attrs.level:\"WARN\" AND NOT attrs.level:\"WARN\"".equals(browser.urlState().get("q")));
+        browser.await(d -> status().startsWith("0 hits"));
+    }
+
+    @Test
+    void theContextViewShowsTheNeighboursOfTheOpenHitWithItMarked() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
+        messages();
+        browser.driver.findElements(By.cssSelector(".results-pane .hit")).stream()
+                .filter(r -> r.getText().contains("payment 3")).findFirst().orElseThrow().click();
+        browser.await(d -> d.findElement(By.cssSelector(".hit-open button.show-context"))).click();
+        WebElement anchor = browser.await(d -> d.findElement(By.cssSelector(".context-lines li.anchor")));
+        assertThat(anchor.getText()).contains("payment 3 failed");
+        assertThat(anchor.getAttribute("aria-current")).isEqualTo("true");
+        assertThat(browser.driver.findElements(By.cssSelector(".context-lines li.anchor"))).hasSize(1);
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) browser.driver.executeScript(
+                "return [...document.querySelectorAll('.context-lines li')].map(l => l.querySelector('.msg').textContent);");
+        int at = lines.indexOf("payment 3 failed: card declined");
+        assertThat(lines.subList(0, at)).containsSubsequence("payment 1 failed: card declined", "payment 2 failed: card declined");
+        assertThat(lines.subList(at + 1, lines.size())).containsSubsequence("payment 4 failed: card declined", "payment 5 failed: card declined");
+        // the markup line is a neighbour too, as text
+        assertThat(lines).contains(WebUiIT.MARKUP);
+        assertThat(browser.driver.findElements(By.cssSelector(".context-lines b, .context-lines img"))).isEmpty();
+        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", anchor);
+        browser.screenshot("explorer-context");
+    }
+
     private static int luceneColumn(String message) {
         Matcher m = Pattern.compile("line 1, column (\\d+)").matcher(message);
         assertThat(m.find()).as(message).isTrue();
