@@ -337,7 +337,9 @@ export function mount(root) {
   function rowOf(hit, i) {
     const level = levelOf(hit.record);
     const open = String(hit.offset) === state.open;
-    const message = hit.message ?? '';
+    // A JSON line's own message reads better in a row than the whole line; the open hit shows both.
+    const own = hit.record?.message ?? hit.record?.msg;
+    const message = typeof own === 'string' && own !== '' ? own : (hit.message ?? '');
     const row = h('div', { class: `hit${open ? ' open' : ''}`, role: 'row', 'aria-rowindex': i + 1, 'aria-selected': String(open), dataset: { offset: hit.offset } },
       h('span', { class: 'ts', role: 'gridcell', title: hit.ts }, formatWhen(hit.ts)),
       h('span', { class: `level level-${(level || '').toLowerCase()}`, role: 'gridcell' }, level || ''),
