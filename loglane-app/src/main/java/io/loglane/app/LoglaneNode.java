@@ -30,6 +30,9 @@ import io.loglane.stores.archive.LocalArchiveStorage;
 import io.loglane.stores.index.IndexKeys;
 import io.loglane.stores.index.IndexLayout;
 import io.loglane.stores.index.IndexSearch;
+import io.loglane.app.search.HotColdSearch;
+import io.loglane.query.ArchiveSearch;
+import io.loglane.stores.archive.ArchiveKeys;
 import io.loglane.stores.index.OpenIndexSinks;
 import io.loglane.stream.AppendFailure;
 import io.loglane.stream.LaneStream;
@@ -43,9 +46,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +137,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
                 httpInput = h;
             }
         }
-        IndexSearch search = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
+        IndexSearch index = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
+        HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config));
         Map<String, RecordParser> parsers = new HashMap<>();
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);
@@ -192,6 +198,17 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             }
         }
         return m;
+    }
+
+    /** The lanes delivered to the archive, whose older events a search reads from it. */
+    static Set<String> archivedLanes(LoglaneConfig config) {
+        Set<String> out = new HashSet<>();
+        for (LaneSpec lane : config.lanes().values()) {
+            if (lane.to().contains(ArchiveKeys.NAME)) {
+                out.add(lane.name());
+            }
+        }
+        return out;
     }
 
     /** Typed columns of every lane, for the SQL views of lanes with no files yet. */

@@ -1,9 +1,10 @@
 package io.loglane.query;
 
 /**
- * A valid filter pattern that {@link FilterSql} cannot express in SQL over the archive (e.g. a
- * wildcard selector {@code $.a[*]}): an error, never a predicate that would give a different
- * answer than the in-memory matcher. {@link #getMessage()} names the construct.
+ * A valid filter pattern that {@link FilterSql}, or a valid Lucene query that {@link LuceneSql},
+ * cannot express in SQL over the archive (e.g. a wildcard selector {@code $.a[*]}, a fuzzy query):
+ * an error, never a predicate that would give a different answer than the index.
+ * {@link #getMessage()} names the construct; a search reports that part of its range as not covered.
  *
  * <p>Thread-safety: immutable.
  */

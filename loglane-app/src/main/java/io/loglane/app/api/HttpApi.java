@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.loglane.app.LaneStatus;
 import io.loglane.app.LaneStatusSource;
 import io.loglane.app.health.NodeHealth;
+import io.loglane.app.search.HotColdSearch;
 import io.loglane.app.tail.TailService;
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.ingest.Ingest;
@@ -22,7 +23,6 @@ import io.loglane.query.SqlRejectedException;
 import io.loglane.query.SqlStorageException;
 import io.loglane.query.SqlTimeoutException;
 import io.loglane.stores.archive.ArchiveSink;
-import io.loglane.stores.index.IndexSearch;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
  *       {@code flush_timeout} if that takes longer than the timeout</td></tr>
- *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first; 400 bad parameters or query</td></tr>
+ *   <tr><td>GET /api/v1/search</td><td>{@link SearchHandler}: 200 hits newest first, from the index and, for what it does not hold, the archive; 400 bad parameters, query or cursor</td></tr>
  *   <tr><td>GET /api/v1/histogram</td><td>{@link SearchHandler#histogram}: 200 counts per interval; 400 as search</td></tr>
  *   <tr><td>GET /api/v1/fields, /api/v1/fields/{name}/top</td><td>{@link FieldsHandler}: the matches' fields, a field's
  *       top values; 400/404 as search</td></tr>
@@ -96,7 +96,7 @@ public final class HttpApi implements Component {
      * @param ingestInput the {@code type: http} input, whose handler serves the ingest route;
      *                    null when {@code inputs:} lists none, and then the ingest route answers 404
      */
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, IndexSearch search,
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, HotColdSearch search,
                    DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
@@ -105,8 +105,8 @@ public final class HttpApi implements Component {
         this.sql = sql;
         this.search = search == null ? null
                 : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
-        this.fields = search == null ? null : new FieldsHandler(search, this.search);
-        this.context = search == null ? null : new ContextHandler(search, this.search);
+        this.fields = search == null ? null : new FieldsHandler(search.index(), this.search);
+        this.context = search == null ? null : new ContextHandler(search.index(), this.search);
         this.delivery = delivery;
         this.lanes = lanes;
         this.tail = tail;

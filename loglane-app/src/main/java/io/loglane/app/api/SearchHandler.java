@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.loglane.core.config.Durations;
 import io.loglane.inputs.http.ApiError;
+import io.loglane.app.search.HotColdSearch;
+import io.loglane.app.search.StoreRange;
+import io.loglane.query.ArchiveSearch;
 import io.loglane.search.filter.FilterPatternException;
 import io.loglane.stores.index.IndexSearch;
 import io.loglane.stores.index.SearchSyntax;
@@ -14,35 +17,49 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.function.Predicate;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
  * {@code GET /api/v1/search?q=&syntax=&lane=&from=&to=&limit=&cursor=}: a CloudWatch filter
- * pattern or a Lucene query over one lane's index ({@link IndexSearch}), newest first.
+ * pattern or a Lucene query over one lane, newest first: the lane's index for the part of the
+ * range it holds, its Parquet archive (SQL) for what is older, or for the whole range when the lane
+ * has no index ({@link HotColdSearch}).
  *
  * <table>
  *   <caption>Parameters and statuses</caption>
- *   <tr><td>lane</td><td>required; 400 when missing or not delivered to the index, 404 when no lane has the name</td></tr>
+ *   <tr><td>lane</td><td>required; 400 when missing or delivered to neither the index nor the archive, 404 when no
+ *       lane has the name</td></tr>
  *   <tr><td>q</td><td>empty = everything; 400 {@code bad_query} naming the position (filter: {@code position},
  *       0-based; Lucene: line and column), or when a wildcard expands to too many terms</td></tr>
  *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
  *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
  *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
  *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
- *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
+ *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page (one cursor pages across the index's and the
+ *       archive's parts); 400 when it is not one, or belongs to another lane, query or syntax</td></tr>
  * </table>
- * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
- * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
- * "complete"}}: {@code complete} is false when the total is a lower bound or more pages follow.
+ * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store}],
+ * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index"|"archive", "from", "to",
+ * "covered", "reason"?, "note"?}], "complete"}}. Hits come newest first: the index's, then the archive's (all older).
+ * <b>An archive hit has {@code "offset": null}</b>: archived rows carry no stream offset, so it cannot be opened in the
+ * context view; its {@code record} is rebuilt from the row ({@code message}, the event and typed columns that hold a
+ * value, then the {@code attrs} fields), not the record as sent. {@code stores} lists each part of the range, newest
+ * first, with the store that answered it, or {@code "covered": false} and the {@code reason} none did (the lane has
+ * no archive; the query cannot be run as SQL, e.g. a {@code [*]} selector or a fuzzy query; the archive query failed
+ * or timed out); a Lucene query's archive part carries a {@code note}: message words are approximated there.
+ * {@code complete} is false when the total is a lower bound, more pages follow, or a part was not covered.
  *
  * <p>{@link #histogram} serves {@code GET /api/v1/histogram} with the same lane, q, syntax, from and to, and
  * {@code interval} (a duration, default chosen for ≤ 120 buckets), {@code split} (a keyword field: each bucket also
  * counts that field's {@code split_size} (1–50, default 5) most frequent values among the matches, and
  * {@code other}: the matches with another value or none): 200 {@code {"interval_ms", "split": {"field", "values"},
- * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "complete"}}; a filter pattern
- * reads at most 200 000 candidates ({@code complete} false past that); 400 as above, or over 1000 buckets.
+ * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "stores", "complete"}}: the
+ * archive's part counted by SQL; split values are the most frequent in the index's part (the archive's when the
+ * range has none there). A filter pattern reads at most 200 000 index candidates ({@code complete} false past that);
+ * 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
@@ -52,12 +69,12 @@ final class SearchHandler {
     private static final int DEFAULT_SPLIT = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final IndexSearch search;
+    private final HotColdSearch search;
     private final Clock clock;
     private final Predicate<String> laneExists;
 
     /** @param laneExists whether a lane of that name is configured (only asked of lanes the index does not have) */
-    SearchHandler(IndexSearch search, Clock clock, Predicate<String> laneExists) {
+    SearchHandler(HotColdSearch search, Clock clock, Predicate<String> laneExists) {
         this.search = search;
         this.clock = clock;
         this.laneExists = laneExists;
@@ -95,7 +112,8 @@ final class SearchHandler {
             refuse(ctx, e);
             return;
         }
-        IndexSearch.Histogram h = run(ctx, () -> search.histogram(scope, interval, split, splitSize));
+        HotColdSearch.Histogram h = run(ctx, () -> search.histogram(scope.lane(), scope.query(), scope.syntax(), scope.fromMillis(),
+                scope.toMillis(), interval, split, splitSize));
         if (h == null) {
             return;
         }
@@ -126,27 +144,32 @@ final class SearchHandler {
         }
         out.put("total", total);
         out.put("syntax", scope.syntax().label());
+        stores(out, h.stores());
         out.put("complete", h.complete());
         ctx.contentType("application/json").result(JSON.writeValueAsString(out));
     }
 
     void handle(Context ctx) throws IOException {
-        IndexSearch.Request request;
+        HotColdSearch.Request request;
         try {
             Range range = range(ctx);
             String limit = ctx.queryParam("limit");
-            String cursor = ctx.queryParam("cursor");
             String q = ctx.queryParam("q");
             String syntax = ctx.queryParam("syntax");
-            request = new IndexSearch.Request(range.lane, q,
+            int n;
+            try {
+                n = limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("limit must be a whole number 1.." + IndexSearch.MAX_LIMIT);
+            }
+            request = new HotColdSearch.Request(range.lane, q,
                     syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
-                    limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
-                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
+                    n, ctx.queryParam("cursor"));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
         }
-        IndexSearch.Result r = run(ctx, () -> search.search(request));
+        HotColdSearch.Page r = run(ctx, () -> search.search(request));
         if (r != null) {
             ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
         }
@@ -178,7 +201,7 @@ final class SearchHandler {
         if (lane == null || lane.isBlank()) {
             throw new IllegalArgumentException("lane is required");
         }
-        if (!search.indexes(lane) && !laneExists.test(lane)) {
+        if (!search.index().indexes(lane) && !laneExists.test(lane)) {
             throw new UnknownLaneException(lane);
         }
         return lane;
@@ -204,25 +227,51 @@ final class SearchHandler {
         return null;
     }
 
-    private static ObjectNode answer(IndexSearch.Request q, IndexSearch.Result r) throws IOException {
+    private static ObjectNode answer(HotColdSearch.Request q, HotColdSearch.Page r) throws IOException {
         ObjectNode out = JSON.createObjectNode();
         out.put("total", r.total());
         out.put("total_relation", r.totalExact() ? "eq" : "gte");
         ArrayNode hits = out.putArray("hits");
-        for (IndexSearch.Hit h : r.hits()) {
-            hit(hits.addObject(), q.lane(), h);
+        for (IndexSearch.Hit h : r.indexHits()) {
+            hit(hits.addObject(), q.lane(), h).put("store", "index");
         }
-        out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
+        for (ArchiveSearch.Row row : r.archiveHits()) {
+            ObjectNode o = hits.addObject();
+            o.putNull("offset"); // archived rows carry no stream offset
+            o.put("ts", Instant.ofEpochSecond(Math.floorDiv(row.tsNanos(), 1_000_000_000L), Math.floorMod(row.tsNanos(), 1_000_000_000L))
+                    .toString());
+            o.put("lane", q.lane());
+            o.put("tag", row.tag());
+            o.put("message", row.message());
+            o.set("record", JSON.readTree(row.recordJson()));
+            o.put("store", "archive");
+        }
+        out.put("next_cursor", r.nextCursor());
         out.put("syntax", q.syntax().label());
         out.put("lane", q.lane());
         out.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
         out.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
-        ObjectNode store = out.putArray("stores").addObject();
-        store.put("store", "index");
-        store.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
-        store.put("to", Instant.ofEpochMilli(q.toMillis()).toString());
-        out.put("complete", r.totalExact() && r.nextCursor() == null);
+        stores(out, r.stores());
+        out.put("complete", r.complete());
         return out;
+    }
+
+    /** The answer's {@code stores}: each part of the range, newest first, and who answered it or why no one did. */
+    private static void stores(ObjectNode out, List<StoreRange> ranges) {
+        ArrayNode stores = out.putArray("stores");
+        for (StoreRange s : ranges) {
+            ObjectNode o = stores.addObject();
+            o.put("store", s.store());
+            o.put("from", Instant.ofEpochMilli(s.fromMillis()).toString());
+            o.put("to", Instant.ofEpochMilli(s.toMillis()).toString());
+            o.put("covered", s.covered());
+            if (s.reason() != null) {
+                o.put("reason", s.reason());
+            }
+            if (s.note() != null) {
+                o.put("note", s.note());
+            }
+        }
     }
 
     /** Fills {@code o} with a hit as every answer shows one. */

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
@@ -102,6 +104,24 @@ public final class IndexSearch {
      * @param nextCursor where the next page starts, or null when this page is the last
      */
     public record Result(long total, boolean totalExact, List<Hit> hits, Cursor nextCursor) {}
+
+    /**
+     * The event time (epoch nanoseconds) of the oldest document of {@code lane}'s index, from the
+     * {@code ts} points of its oldest day that holds any; empty when it holds none. What is older
+     * is not in the index (retention dropped it, or the index was enabled later): a search reads
+     * it from the archive.
+     */
+    public OptionalLong oldestNanos(String lane) throws IOException {
+        for (LocalDate day : layout.days(lane)) {
+            try (DaySearcher s = open(lane, day)) {
+                byte[] min = s == null ? null : PointValues.getMinPackedValue(s.searcher.getIndexReader(), IndexFields.TS);
+                if (min != null) {
+                    return OptionalLong.of(LongPoint.decodeDimension(min, 0));
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
 
     /** Whether {@code lane} is indexed (has typed fields declared here). */
     public boolean indexes(String lane) { return laneFields.containsKey(lane); }
@@ -243,6 +263,12 @@ public final class IndexSearch {
     /** Candidates read per page of a filter search, and the most one search verifies. */
     static final int FILTER_PAGE = 1000;
     static final int MAX_VERIFIED = 200_000;
+
+    /** Most buckets a histogram has. */
+    public static final int MAX_BUCKETS = DateHistogram.MAX_BUCKETS;
+
+    /** The interval {@link #histogram} chooses for a span when given none (another store's part of the histogram uses the same). */
+    public static long autoInterval(long spanMillis) { return DateHistogram.autoInterval(spanMillis); }
 
     /** Most values a histogram splits by. */
     public static final int MAX_SPLIT = 50;

@@ -1,0 +1,281 @@
+package io.loglane.app.search;
+
+import io.loglane.query.ArchiveSearch;
+import io.loglane.query.FilterSqlException;
+import io.loglane.query.SqlQueryException;
+import io.loglane.stores.index.IndexSearch;
+import io.loglane.stores.index.SearchSyntax;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.lucene.queryparser.classic.ParseException;
+
+/**
+ * A search over a lane's index and, for the part of the time range the index does not hold, its
+ * Parquet archive: one answer, newest first.
+ *
+ * <h2>The split</h2>
+ * The index holds a lane's events from its oldest document's event time on
+ * ({@link IndexSearch#oldestNanos}); what is older (dropped by the index's retention, or from
+ * before the index was enabled), and the whole range of a lane without {@code index} in its
+ * {@code to:}, is read from the archive ({@link ArchiveSearch}, SQL). The boundary is a
+ * millisecond {@code b}: the index answers {@code [max(from, b), to)}, the archive
+ * {@code [from, min(to, b))}. A cursor keeps the boundary its first page chose, so the pages of
+ * one search split the range the same way and see each match once.
+ *
+ * <h2>Honesty</h2>
+ * The answer lists each part with its store ({@link StoreRange}); a part no store answered says
+ * why (the lane has no archive; the query cannot be expressed in SQL, e.g. a filter pattern's
+ * {@code [*]} selector; the archive query failed or timed out) and makes the answer incomplete.
+ * The total adds both parts; it is a lower bound when the index's is, when a part is not covered,
+ * or past the first page.
+ *
+ * <p>Thread-safety: thread-safe (both searches are).
+ */
+public final class HotColdSearch {
+    private final IndexSearch index;
+    private final ArchiveSearch archive;
+    private final Set<String> archivedLanes;
+
+    /**
+     * @param archive       SQL over the archive; null when the node has none (every archive part is then not covered)
+     * @param archivedLanes the lanes with {@code archive} in their {@code to:}
+     */
+    public HotColdSearch(IndexSearch index, ArchiveSearch archive, Set<String> archivedLanes) {
+        this.index = index;
+        this.archive = archive;
+        this.archivedLanes = Set.copyOf(archivedLanes);
+    }
+
+    /** The index search (fields, top values and context read the index alone). */
+    public IndexSearch index() { return index; }
+
+    /** Whether a search of {@code lane} has a store to read: an index or an archive. */
+    public boolean searchable(String lane) { return index.indexes(lane) || archivedLanes.contains(lane); }
+
+    /** A search: the range {@code [fromMillis, toMillis)}; {@code cursor} the text of an earlier answer's, or null. */
+    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, String cursor) {}
+
+    /**
+     * A page: the index's hits (newest first), then the archive's (older than every index hit).
+     *
+     * @param total      matches over both parts (of the covered ones)
+     * @param totalExact whether {@code total} is exact; else a lower bound
+     * @param nextCursor null when this page is the last
+     * @param stores     each part of the range, newest first, with its store or why none answered it
+     */
+    public record Page(long total, boolean totalExact, List<IndexSearch.Hit> indexHits, List<ArchiveSearch.Row> archiveHits,
+                       String nextCursor, List<StoreRange> stores) {
+        /** Whether every part was covered, the total is exact and no page follows. */
+        public boolean complete() { return totalExact && nextCursor == null && stores.stream().allMatch(StoreRange::covered); }
+    }
+
+    /**
+     * @throws ParseException         the Lucene query is invalid (position in the message)
+     * @throws io.loglane.search.filter.FilterPatternException the filter pattern is invalid (with its position)
+     * @throws IllegalArgumentException bad limit, range or cursor (one of another query: 400), or a lane with no store to search
+     */
+    public Page search(Request r) throws ParseException, IOException {
+        if (r.limit() < 1 || r.limit() > IndexSearch.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + IndexSearch.MAX_LIMIT);
+        }
+        Split split = split(r.lane(), r.query(), r.syntax(), r.fromMillis(), r.toMillis(), r.cursor());
+        SearchCursor cursor = split.cursor;
+        List<StoreRange> stores = new ArrayList<>();
+        List<IndexSearch.Hit> hot = List.of();
+        long total = 0;
+        boolean exact = cursor == null;
+        String next = null;
+        boolean hotMore = false;
+        if (split.hasHot()) {
+            stores.add(StoreRange.covered("index", split.hotFrom(), r.toMillis(), null));
+            if (cursor == null || cursor.part() == SearchCursor.Part.INDEX) {
+                IndexSearch.Result res = index.search(new IndexSearch.Request(r.lane(), r.query(), r.syntax(), split.hotFrom(), r.toMillis(),
+                        r.limit(), cursor == null ? null : cursor.indexCursor()));
+                hot = res.hits();
+                total += res.total();
+                exact &= res.totalExact();
+                if (res.nextCursor() != null) {
+                    hotMore = true;
+                    next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.INDEX,
+                            res.nextCursor().tsNanos(), res.nextCursor().offset()).toString();
+                }
+            }
+        }
+        List<ArchiveSearch.Row> cold = List.of();
+        if (split.hasCold()) {
+            Cold c = cold(r.lane(), r.query(), r.syntax(), split.coldTo(), r.fromMillis());
+            stores.add(c.range);
+            if (c.predicate != null) {
+                long fromNanos = r.fromMillis() * 1_000_000L;
+                long toNanos = split.coldTo() * 1_000_000L;
+                try {
+                    total += archive.count(r.lane(), c.predicate, fromNanos, toNanos);
+                    int room = r.limit() - hot.size();
+                    if (!hotMore && room > 0) {
+                        ArchiveSearch.Page p = archive.page(r.lane(), c.predicate, fromNanos, toNanos,
+                                cursor == null ? null : cursor.archivePosition(), room);
+                        cold = p.rows();
+                        if (p.next() != null) {
+                            next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE,
+                                    p.next().tsNanos(), p.next().skip()).toString();
+                        }
+                    } else if (!hotMore) {
+                        // the index's part filled the page exactly: the next page starts the archive's
+                        next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE_START, 0, 0).toString();
+                    }
+                } catch (SqlQueryException e) {
+                    stores.set(stores.size() - 1, StoreRange.notCovered("archive", r.fromMillis(), split.coldTo(),
+                            "the archive query failed: " + e.getMessage()));
+                    exact = false;
+                }
+            } else {
+                exact = false;
+            }
+        }
+        return new Page(total, exact, hot, cold, next, stores);
+    }
+
+    /**
+     * Counts of a histogram over both parts: bucket {@code i} starts at {@code fromMillis + i * intervalMillis}
+     * ({@link IndexSearch.Histogram}'s layout); a bucket holding the boundary adds the index's
+     * matches at or after it to the archive's before it. With a split, its values are the most
+     * frequent among the index part's matches (the archive part's when the range has no index part).
+     * {@code complete} is false when the index's count was capped or a part was not covered.
+     */
+    public record Histogram(long fromMillis, long intervalMillis, long[] counts, List<String> splitValues, List<long[]> series,
+                            boolean complete, List<StoreRange> stores) {}
+
+    /**
+     * Match counts per interval over the range, from the index for its part and the archive
+     * (SQL {@code count(*) GROUP BY} bucket) for the rest.
+     *
+     * @param intervalMillis 0 chooses one ({@link IndexSearch#autoInterval})
+     * @throws IllegalArgumentException as {@link IndexSearch#histogram}, or a lane with no store
+     */
+    public Histogram histogram(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, long intervalMillis,
+                               String splitField, int splitSize) throws ParseException, IOException {
+        Split split = split(lane, query, syntax, fromMillis, toMillis, null);
+        long interval = intervalMillis > 0 ? intervalMillis : IndexSearch.autoInterval(toMillis - fromMillis);
+        long start = Math.floorDiv(fromMillis, interval) * interval;
+        long buckets = Math.ceilDiv(toMillis - start, interval);
+        if (buckets > IndexSearch.MAX_BUCKETS) {
+            throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most " + IndexSearch.MAX_BUCKETS);
+        }
+        if (splitField != null && (splitSize < 1 || splitSize > IndexSearch.MAX_SPLIT)) {
+            throw new IllegalArgumentException("split_size must be 1.." + IndexSearch.MAX_SPLIT);
+        }
+        long[] counts = new long[(int) buckets];
+        List<String> values = List.of();
+        List<long[]> series = new ArrayList<>();
+        boolean complete = true;
+        List<StoreRange> stores = new ArrayList<>();
+        if (split.hasHot()) {
+            stores.add(StoreRange.covered("index", split.hotFrom(), toMillis, null));
+            IndexSearch.Histogram h = index.histogram(new IndexSearch.Scope(lane, query, syntax, split.hotFrom(), toMillis), interval,
+                    splitField, splitSize);
+            int shift = (int) ((h.fromMillis() - start) / interval); // both start at multiples of the interval
+            values = h.splitValues();
+            for (long[] s : h.series()) {
+                long[] aligned = new long[(int) buckets];
+                System.arraycopy(s, 0, aligned, shift, Math.min(s.length, aligned.length - shift));
+                series.add(aligned);
+            }
+            for (int i = 0; i < h.counts().length && shift + i < buckets; i++) {
+                counts[shift + i] += h.counts()[i];
+            }
+            complete = h.complete();
+        }
+        if (split.hasCold()) {
+            Cold c = cold(lane, query, syntax, split.coldTo(), fromMillis);
+            stores.add(c.range);
+            if (c.predicate != null) {
+                long fromNanos = fromMillis * 1_000_000L;
+                long toNanos = split.coldTo() * 1_000_000L;
+                try {
+                    if (splitField != null && !split.hasHot()) {
+                        values = archive.topValues(lane, c.predicate, fromNanos, toNanos, splitField, splitSize);
+                    }
+                    ArchiveSearch.Counts a = archive.histogram(lane, c.predicate, fromNanos, toNanos, start, interval, (int) buckets,
+                            splitField, values);
+                    for (int i = 0; i < buckets; i++) {
+                        counts[i] += a.counts()[i];
+                    }
+                    if (series.isEmpty()) {
+                        series.addAll(a.series());
+                    } else {
+                        for (int k = 0; k < series.size(); k++) {
+                            for (int i = 0; i < buckets; i++) {
+                                series.get(k)[i] += a.series().get(k)[i];
+                            }
+                        }
+                    }
+                } catch (SqlQueryException e) {
+                    stores.set(stores.size() - 1, StoreRange.notCovered("archive", fromMillis, split.coldTo(),
+                            "the archive query failed: " + e.getMessage()));
+                    complete = false;
+                }
+            } else {
+                complete = false;
+            }
+        }
+        if (splitField != null && series.isEmpty()) {
+            series.add(new long[(int) buckets]); // no part counted: the rest, all zero
+        }
+        return new Histogram(start, interval, counts, values, series, complete, stores);
+    }
+
+    /** How a request's range splits, and its checked cursor. */
+    private record Split(String fingerprint, long boundary, long fromMillis, long toMillis, SearchCursor cursor) {
+        boolean hasHot() { return boundary < toMillis && (cursor == null || cursor.part() == SearchCursor.Part.INDEX); }
+
+        boolean hasCold() { return fromMillis < boundary; }
+
+        long hotFrom() { return Math.max(fromMillis, boundary); }
+
+        long coldTo() { return Math.min(toMillis, boundary); }
+    }
+
+    private Split split(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, String cursorText)
+            throws IOException {
+        if (toMillis <= fromMillis) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        if (!searchable(lane)) {
+            throw new IllegalArgumentException("lane " + lane + " is delivered to neither the index nor the archive: nothing to search");
+        }
+        String fp = SearchCursor.fingerprint(lane, syntax, query);
+        SearchCursor cursor = cursorText == null || cursorText.isBlank() ? null : SearchCursor.parse(cursorText, lane, syntax, query);
+        long boundary = cursor != null ? cursor.boundaryMillis() : boundary(lane, toMillis);
+        return new Split(fp, boundary, fromMillis, toMillis, cursor);
+    }
+
+    /** Where the index's part starts: its oldest event's millisecond; {@code toMillis} when the lane has no index or it is empty. */
+    private long boundary(String lane, long toMillis) throws IOException {
+        if (!index.indexes(lane)) {
+            return toMillis;
+        }
+        OptionalLong oldest = index.oldestNanos(lane);
+        return oldest.isPresent() ? Math.min(toMillis, Math.floorDiv(oldest.getAsLong(), 1_000_000L)) : toMillis;
+    }
+
+    /** The archive's part of a range: its predicate when the archive can answer it, and its store range. */
+    private record Cold(String predicate, StoreRange range) {}
+
+    private Cold cold(String lane, String query, SearchSyntax syntax, long toMillis, long fromMillis) throws ParseException {
+        if (!archivedLanes.contains(lane) || archive == null || !archive.knows(lane)) {
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, index.indexes(lane)
+                    ? "older than the lane's index holds, and the lane has no archive in its to:"
+                    : "the lane has no archive in its to:"));
+        }
+        try {
+            String predicate = archive.predicate(lane, syntax, query);
+            return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, syntax == SearchSyntax.LUCENE
+                    ? "message words approximated by a regular expression over the archive (see the search API docs)" : null));
+        } catch (FilterSqlException e) {
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.loglane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One event set in both stores of the {@code error} lane (index and archive, written by delivery),
+ * searched over real HTTP three times: with every day in the index, after the index lost its two
+ * oldest days (as its retention drops them: the search splits at the index's oldest event), and
+ * after it lost all (the archive alone). Each kind of filter pattern and a few Lucene queries give
+ * the same matches every time; one cursor pages across the boundary seeing each event once; the
+ * answer's {@code stores} says exactly which store covered which time range.
+ */
+class HotColdSearchApiTest {
+    private static String q(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
+
+    /** One pattern of each kind, plus Lucene queries the archive can run. */
+    private static final Map<String, String> QUERIES = new LinkedHashMap<>();
+
+    static {
+        QUERIES.put("ERROR -timeout", "filter");
+        QUERIES.put("\"card declined\"", "filter");
+        QUERIES.put("?E_DB ?E_CARD", "filter");
+        QUERIES.put("%E_[A-Z]+_DECLINED%", "filter");
+        QUERIES.put("{ $.status >= 500 && $.path = \"/api/*\" }", "filter");
+        QUERIES.put("{ $.host = \"web-1\" || $.status = 402 }", "filter");
+        QUERIES.put("[level = ERROR, code = E_DB*, ...]", "filter");
+        QUERIES.put("", "filter");
+        QUERIES.put("attrs.status:[500 TO 599] AND host:web-1", "lucene");
+        QUERIES.put("timeout OR \"card declined\"", "lucene");
+        QUERIES.put("attrs.path:/api* -host:web-2", "lucene");
+    }
+
+    private static final int DAYS = 3;
+    private static final int PER_DAY = 24;
+
+    @Test
+    void theSameQueriesGiveTheSameMatchesFromTheIndexFromBothStoresAndFromTheArchive(@TempDir Path dir) throws Exception {
+        Instant day0 = LocalDate.now(ZoneOffset.UTC).minusDays(DAYS).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant first = day0.plus(1, ChronoUnit.HOURS);
+        String from = "&from=" + first.toEpochMilli() + "&to=" + day0.plus(DAYS, ChronoUnit.DAYS).toEpochMilli();
+        Map<String, List<String>> reference = new LinkedHashMap<>();
+        Map<String, List<Long>> referenceHistogram = new LinkedHashMap<>();
+
+        try (TestNode t = TestNode.start(dir, "")) {
+            StringBuilder body = new StringBuilder();
+            for (int d = 0; d < DAYS; d++) {
+                for (int i = 0; i < PER_DAY; i++) {
+                    body.append(event(first.plus(d, ChronoUnit.DAYS).plus(i * 37L, ChronoUnit.MINUTES), d * PER_DAY + i)).append('\n');
+                }
+            }
+            assertThat(t.post("/api/v1/ingest/app.error", body.toString(), Map.of()).statusCode()).isEqualTo(202);
+            assertThat(t.post("/api/v1/ingest/app.audit", body.toString(), Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+
+            for (Map.Entry<String, String> e : QUERIES.entrySet()) {
+                JsonNode a = search(t, "error", e.getKey(), e.getValue(), from, 1000);
+                assertThat(stores(a)).as(e.getKey()).containsExactly("index " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
+                assertThat(a.get("complete").asBoolean()).as(e.getKey()).isTrue();
+                assertThat(a.get("hits")).allSatisfy(h -> assertThat(h.get("offset").isNumber()).isTrue());
+                reference.put(e.getKey(), matches(a));
+                referenceHistogram.put(e.getKey(), histogram(t, "error", e.getKey(), e.getValue(), from));
+            }
+            assertThat(reference.get("")).hasSize(DAYS * PER_DAY);
+            for (Map.Entry<String, List<String>> e : reference.entrySet()) {
+                if (!e.getKey().isEmpty()) {
+                    assertThat(e.getValue()).as("%s selects some but not all", e.getKey()).isNotEmpty().hasSizeLessThan(DAYS * PER_DAY);
+                }
+            }
+
+            // A lane without index (audit: to: [archive]) is served from the archive, the whole range.
+            for (Map.Entry<String, String> e : QUERIES.entrySet()) {
+                JsonNode a = search(t, "audit", e.getKey(), e.getValue(), from, 1000);
+                assertThat(stores(a)).as(e.getKey()).containsExactly("archive " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
+                assertThat(matches(a)).as("audit: " + e.getKey()).isEqualTo(reference.get(e.getKey()));
+                assertThat(a.get("hits")).allSatisfy(h -> assertThat(h.get("offset").isNull()).isTrue());
+            }
+        }
+
+        // The index loses its two oldest days (what its retention does): the search splits.
+        Path index = dir.resolve("data").resolve("index").resolve("error");
+        deleteDay(index, day0.atZone(ZoneOffset.UTC).toLocalDate());
+        deleteDay(index, day0.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1));
+        Instant boundary = first.plus(2, ChronoUnit.DAYS);
+        try (TestNode t = TestNode.start(dir, "")) {
+            for (Map.Entry<String, String> e : QUERIES.entrySet()) {
+                JsonNode a = search(t, "error", e.getKey(), e.getValue(), from, 1000);
+                assertThat(stores(a)).as(e.getKey()).containsExactly(
+                        "index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
+                        "archive " + first + " " + boundary + " true");
+                assertThat(matches(a)).as("split: " + e.getKey()).isEqualTo(reference.get(e.getKey()));
+                assertThat(a.get("total").asLong()).isEqualTo(reference.get(e.getKey()).size());
+                assertThat(a.get("total_relation").asText()).isEqualTo("eq");
+                assertThat(a.get("complete").asBoolean()).isTrue();
+                assertThat(histogram(t, "error", e.getKey(), e.getValue(), from)).as("histogram " + e.getKey())
+                        .isEqualTo(referenceHistogram.get(e.getKey()));
+                assertThat(paged(t, "error", e.getKey(), e.getValue(), from, 5)).as("paged by 5: " + e.getKey())
+                        .isEqualTo(reference.get(e.getKey()));
+            }
+            // a page that holds both stores' hits
+            JsonNode straddle = search(t, "error", "", "filter", "&from=" + boundary.minus(12, ChronoUnit.HOURS).toEpochMilli()
+                    + "&to=" + boundary.plus(2, ChronoUnit.HOURS).toEpochMilli(), 1000);
+            assertThat(straddle.get("hits")).extracting(h -> h.get("store").asText()).containsSubsequence("index", "archive");
+        }
+
+        // The index loses everything: the archive alone answers.
+        deleteDay(index, day0.atZone(ZoneOffset.UTC).toLocalDate().plusDays(2));
+        try (TestNode t = TestNode.start(dir, "")) {
+            for (Map.Entry<String, String> e : QUERIES.entrySet()) {
+                JsonNode a = search(t, "error", e.getKey(), e.getValue(), from, 1000);
+                assertThat(stores(a)).as(e.getKey()).containsExactly("archive " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
+                assertThat(matches(a)).as("archive: " + e.getKey()).isEqualTo(reference.get(e.getKey()));
+                assertThat(paged(t, "error", e.getKey(), e.getValue(), from, 7)).as("paged by 7: " + e.getKey())
+                        .isEqualTo(reference.get(e.getKey()));
+            }
+
+            // Bad input, answered by the archive's path: 400 with the position; a cursor of another query: 400.
+            var bad = t.get("/api/v1/search?lane=error&q=" + q("{ $.status = ") + from);
+            assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+            assertThat(TestNode.json(bad).get("position").isNumber()).isTrue();
+            var badLucene = t.get("/api/v1/search?lane=error&syntax=lucene&q=" + q("status:[500 TO") + from);
+            assertThat(badLucene.statusCode()).isEqualTo(400);
+            assertThat(TestNode.json(badLucene).get("error").asText()).contains("bad_query", "column");
+            String cursor = search(t, "error", "ERROR", "filter", from, 2).get("next_cursor").asText();
+            var other = t.get("/api/v1/search?lane=error&limit=2&q=" + q("timeout") + from + "&cursor=" + q(cursor));
+            assertThat(other.statusCode()).as(other.body()).isEqualTo(400);
+            assertThat(TestNode.json(other).get("error").asText()).contains("another query");
+            assertThat(t.get("/api/v1/search?lane=audit&limit=2&q=ERROR" + from + "&cursor=" + q(cursor)).statusCode())
+                    .as("a cursor of another lane").isEqualTo(400);
+            assertThat(t.get("/api/v1/search?lane=error&q=ERROR" + from + "&cursor=nonsense").statusCode()).isEqualTo(400);
+
+            // A valid pattern SQL cannot express: the archive's part is not covered, and the answer says why.
+            JsonNode refused = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("{ $.tags[*] = \"x\" }") + from));
+            assertThat(refused.get("complete").asBoolean()).isFalse();
+            JsonNode part = refused.get("stores").get(0);
+            assertThat(part.get("covered").asBoolean()).isFalse();
+            assertThat(part.get("reason").asText()).contains("[*]", "archive");
+        }
+    }
+
+    /** An error-lane JSON line; its fields vary with {@code i} so that each query selects some of them. */
+    private static String event(Instant ts, int i) {
+        String host = "web-" + (i % 3 + 1);
+        int status = new int[] {200, 402, 500, 503, 504}[i % 5];
+        String path = i % 2 == 0 ? "/api/orders/" + i : "/static/" + i;
+        String message = switch (i % 4) {
+            case 0 -> "ERROR E_DB_TIMEOUT db timeout after " + i + "s";
+            case 1 -> "ERROR E_CARD_DECLINED card declined for order " + i;
+            case 2 -> "WARN slow request " + i;
+            default -> "INFO E_DBX ok " + i;
+        };
+        return "{\"message\":\"" + message + "\",\"status\":" + status + ",\"host\":\"" + host + "\",\"path\":\"" + path
+                + "\",\"ts\":\"" + ts + "\"}";
+    }
+
+    private static JsonNode search(TestNode t, String lane, String query, String syntax, String range, int limit) throws Exception {
+        var r = t.get("/api/v1/search?lane=" + lane + "&syntax=" + syntax + "&limit=" + limit + "&q=" + q(query) + range);
+        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(200);
+        return TestNode.json(r);
+    }
+
+    /** Each hit as "ts message", in the answer's order. */
+    private static List<String> matches(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.get("hits").forEach(h -> out.add(h.get("ts").asText() + " " + h.get("message").asText()));
+        return out;
+    }
+
+    /** The answer's stores as "store from to covered". */
+    private static List<String> stores(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.get("stores").forEach(s -> out.add(s.get("store").asText() + " " + s.get("from").asText() + " " + s.get("to").asText() + " "
+                + s.get("covered").asBoolean()));
+        return out;
+    }
+
+    /** Every match, page by page through the cursors; each page checked to hold no hit of an earlier one. */
+    private static List<String> paged(TestNode t, String lane, String query, String syntax, String range, int limit) throws Exception {
+        List<String> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        for (int pages = 0; pages < 1000; pages++) {
+            JsonNode a = search(t, lane, query, syntax, range + (cursor == null ? "" : "&cursor=" + q(cursor)), limit);
+            for (String m : matches(a)) {
+                assertThat(seen.add(m)).as("seen once: " + m).isTrue();
+                all.add(m);
+            }
+            if (a.get("next_cursor").isNull()) {
+                return all;
+            }
+            cursor = a.get("next_cursor").asText();
+        }
+        throw new AssertionError("no last page");
+    }
+
+    private static List<Long> histogram(TestNode t, String lane, String query, String syntax, String range) throws Exception {
+        var r = t.get("/api/v1/histogram?lane=" + lane + "&syntax=" + syntax + "&interval=6h&q=" + q(query) + range);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode h = TestNode.json(r);
+        assertThat(h.get("complete").asBoolean()).isTrue();
+        List<Long> out = new ArrayList<>();
+        h.get("buckets").forEach(b -> out.add(b.get("count").asLong()));
+        return out;
+    }
+
+    private static void deleteDay(Path laneIndex, LocalDate day) throws Exception {
+        Path d = laneIndex.resolve(day.toString());
+        assertThat(d).isDirectory();
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.loglane.query;
+
+import static io.loglane.stores.archive.ArchiveSchema.ident;
+import static io.loglane.stores.archive.ArchiveSchema.literal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loglane.core.event.RecordView;
+import io.loglane.core.parse.FieldDef;
+import io.loglane.search.filter.FilterPattern;
+import io.loglane.search.filter.FilterPatternException;
+import io.loglane.stores.index.LaneQueryParser;
+import io.loglane.stores.index.SearchSyntax;
+import java.io.UncheckedIOException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.queryparser.classic.ParseException;
+
+/**
+ * A search's part over the Parquet archive: one lane's rows in an event-time range that a
+ * predicate selects ({@link #predicate}: a filter pattern through {@link FilterSql}, a Lucene query
+ * through {@link LuceneSql}), read as SQL through the {@link SqlEngine} (so its confinement,
+ * timeout and exactly-once listing apply): a page newest first, the count, and counts per interval.
+ *
+ * <h2>Order and paging without offsets</h2>
+ * Archived rows carry no stream offset (FORMAT.md), so a page is ordered by {@code ts} descending
+ * and then by every other column, an order that is total up to rows identical in every column
+ * (which are interchangeable: any order of them shows the same page). A page resumes at a
+ * {@link Position}: the rows with {@code ts} at or before its time, less the first {@code skip}
+ * rows at exactly that time. A compaction rewrites files but not rows, so a position stays
+ * valid across it.
+ *
+ * <p>Thread-safety: thread-safe (the engine is).
+ */
+public final class ArchiveSearch {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every column but {@code ts} in the page's tie-break order, then the lane's typed columns. */
+    private static final List<String> TIE_BREAK = List.of("tag", "message", "attrs", "host", "container_id", "container_name",
+            "source", "received_at");
+
+    private final SqlEngine sql;
+    /** Lane → its parser's fields (FilterSql derives the typed columns itself). */
+    private final Map<String, List<FieldDef>> laneFields;
+
+    /** @param laneFields every lane's parser fields, as the engine's views were given them */
+    public ArchiveSearch(SqlEngine sql, Map<String, List<FieldDef>> laneFields) {
+        this.sql = sql;
+        this.laneFields = Map.copyOf(laneFields);
+    }
+
+    /** One archived row as a hit: event time (epoch nanoseconds), tag, message (or null) and the record as JSON text. */
+    public record Row(long tsNanos, String tag, String message, String recordJson) {}
+
+    /** Where a page ended: its last row's time and how many rows at exactly that time the pages so far returned. */
+    public record Position(long tsNanos, long skip) {}
+
+    /** A page newest first, and where the next one starts (null when none follows). */
+    public record Page(List<Row> rows, Position next) {}
+
+    /**
+     * The SQL predicate of a query over {@code lane}'s view.
+     *
+     * @throws FilterPatternException the filter pattern is invalid (with the position)
+     * @throws ParseException         the Lucene query is invalid
+     * @throws FilterSqlException     the query is valid but SQL over the archive cannot express it (the message says what)
+     */
+    public String predicate(String lane, SearchSyntax syntax, String query) throws ParseException {
+        List<FieldDef> fields = fields(lane);
+        if (syntax == SearchSyntax.FILTER) {
+            return FilterSql.predicate(FilterPattern.compile(query), fields);
+        }
+        List<FieldDef> typed = RecordView.typedFields(fields);
+        return LuceneSql.predicate(new LaneQueryParser(typed).parseQuery(query), typed);
+    }
+
+    /** Whether SQL over the archive knows {@code lane} (it has a view). */
+    public boolean knows(String lane) { return laneFields.containsKey(lane); }
+
+    /**
+     * Up to {@code limit} rows of {@code [fromNanos, toNanos)} the predicate selects, newest first,
+     * resuming at {@code after} (null: from the newest).
+     */
+    public Page page(String lane, String predicate, long fromNanos, long toNanos, Position after, int limit) {
+        List<FieldDef> typed = RecordView.typedFields(fields(lane));
+        StringBuilder s = new StringBuilder("SELECT epoch_ns(ts) AS ts_ns, tag, message, host, container_id, container_name, source, "
+                + "CAST(attrs AS VARCHAR) AS attrs_text");
+        for (FieldDef f : typed) {
+            s.append(", ").append(ident(f.name()));
+        }
+        s.append(" FROM ").append(ident(lane)).append(" WHERE ").append(where(predicate, fromNanos, toNanos));
+        if (after != null) {
+            s.append(" AND ts <= ").append(timestamp(after.tsNanos()));
+        }
+        s.append(" ORDER BY ts DESC");
+        for (String c : TIE_BREAK) {
+            s.append(", ").append(c.equals("attrs") ? "attrs_text" : ident(c));
+        }
+        for (FieldDef f : typed) {
+            s.append(", ").append(ident(f.name()));
+        }
+        long skip = after == null ? 0 : after.skip();
+        s.append(" LIMIT ").append(limit + 1L).append(" OFFSET ").append(skip);
+        QueryResult r = sql.execute(s.toString());
+        List<Row> rows = new ArrayList<>();
+        for (List<Object> row : r.rows()) {
+            if (rows.size() == limit) {
+                break;
+            }
+            rows.add(row(row, typed));
+        }
+        if (rows.isEmpty() || (r.rows().size() <= limit && !r.truncated())) {
+            return new Page(rows, null);
+        }
+        long last = rows.getLast().tsNanos();
+        long atLast = rows.stream().filter(x -> x.tsNanos() == last).count();
+        // The skip counts rows at the position's time over all pages: this page continues it when it ends at that time.
+        return new Page(rows, new Position(last, after != null && after.tsNanos() == last ? skip + atLast : atLast));
+    }
+
+    /** How many rows of {@code [fromNanos, toNanos)} the predicate selects. */
+    public long count(String lane, String predicate, long fromNanos, long toNanos) {
+        fields(lane);
+        QueryResult r = sql.execute("SELECT count(*) FROM " + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos));
+        return ((Number) r.rows().getFirst().getFirst()).longValue();
+    }
+
+    /**
+     * Counts per bucket: {@code counts[i]} of bucket {@code i}; with a split, {@code series.get(k)}
+     * of the split's value {@code k} and the last series of the rest (another value or none).
+     */
+    public record Counts(long[] counts, List<long[]> series) {}
+
+    /**
+     * The rows of {@code [fromNanos, toNanos)} the predicate selects per interval: bucket {@code i}
+     * covers {@code [startMillis + i * intervalMillis, … + intervalMillis)} (UTC epoch milliseconds);
+     * with {@code splitField} (a keyword field as the Lucene syntax names it: {@code host}, a typed
+     * string column, {@code attrs.<key>}) also per value of {@code splitValues}.
+     */
+    public Counts histogram(String lane, String predicate, long fromNanos, long toNanos, long startMillis, long intervalMillis,
+                            int buckets, String splitField, List<String> splitValues) {
+        StringBuilder s = new StringBuilder("SELECT b, count(*)");
+        if (splitField != null) {
+            for (String v : splitValues) {
+                s.append(", count(*) FILTER (WHERE v = ").append(literal(v)).append(')');
+            }
+        }
+        s.append(" FROM (SELECT (epoch_ms(ts) - ").append(startMillis).append(") // ").append(intervalMillis).append(" AS b, ")
+                .append(splitValue(lane, splitField)).append(" AS v FROM ").append(ident(lane)).append(" WHERE ")
+                .append(where(predicate, fromNanos, toNanos)).append(") GROUP BY b");
+        long[] counts = new long[buckets];
+        List<long[]> series = new ArrayList<>();
+        int n = splitField == null ? 0 : splitValues.size() + 1;
+        for (int k = 0; k < n; k++) {
+            series.add(new long[buckets]);
+        }
+        for (List<Object> row : sql.execute(s.toString()).rows()) {
+            long b = ((Number) row.get(0)).longValue();
+            if (b < 0 || b >= buckets) {
+                continue;
+            }
+            long all = ((Number) row.get(1)).longValue();
+            counts[(int) b] += all;
+            long split = 0;
+            for (int k = 0; k < n - 1; k++) {
+                long c = ((Number) row.get(2 + k)).longValue();
+                series.get(k)[(int) b] += c;
+                split += c;
+            }
+            if (n > 0) {
+                series.getLast()[(int) b] += all - split;
+            }
+        }
+        return new Counts(counts, series);
+    }
+
+    /** The {@code size} most frequent values of a keyword field among the rows the predicate selects, most frequent first. */
+    public List<String> topValues(String lane, String predicate, long fromNanos, long toNanos, String field, int size) {
+        List<String> out = new ArrayList<>();
+        String sql = "SELECT v, count(*) AS c FROM (SELECT " + splitValue(lane, field) + " AS v FROM " + ident(lane) + " WHERE "
+                + where(predicate, fromNanos, toNanos) + ") WHERE v IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT " + size;
+        for (List<Object> row : this.sql.execute(sql).rows()) {
+            out.add((String) row.getFirst());
+        }
+        return out;
+    }
+
+    /** The SQL value of a keyword field ({@link LuceneSql}'s mapping); NULL for none or a field the lane lacks. */
+    private String splitValue(String lane, String field) {
+        if (field == null) {
+            return "NULL::VARCHAR";
+        }
+        String v = LuceneSql.keyword(field, LuceneSql.byName(RecordView.typedFields(fields(lane))));
+        return v == null ? "NULL::VARCHAR" : v;
+    }
+
+    private List<FieldDef> fields(String lane) {
+        List<FieldDef> f = laneFields.get(lane);
+        if (f == null) {
+            throw new IllegalArgumentException("no archive view for lane " + lane);
+        }
+        return f;
+    }
+
+    private static String where(String predicate, long fromNanos, long toNanos) {
+        return "ts >= " + timestamp(fromNanos) + " AND ts < " + timestamp(toNanos) + " AND (" + predicate + ")";
+    }
+
+    /** A {@code TIMESTAMP_NS} literal of epoch nanoseconds (UTC), compared with {@code ts} as is, so DuckDB prunes row groups by it. */
+    static String timestamp(long nanos) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), (int) Math.floorMod(nanos, 1_000_000_000L),
+                ZoneOffset.UTC);
+        return String.format("TIMESTAMP_NS '%04d-%02d-%02d %02d:%02d:%02d.%09d'", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                t.getHour(), t.getMinute(), t.getSecond(), t.getNano());
+    }
+
+    /**
+     * A row as a hit's record: the archive keeps no record as written, so it is rebuilt from the
+     * row: {@code message}, the event columns and typed columns that hold a value, then the
+     * {@code attrs} fields.
+     */
+    private static Row row(List<Object> row, List<FieldDef> typed) {
+        ObjectNode rec = JSON.createObjectNode();
+        String message = (String) row.get(2);
+        if (message != null) {
+            rec.put("message", message);
+        }
+        String[] event = {"host", "container_id", "container_name", "source"};
+        for (int i = 0; i < event.length; i++) {
+            if (row.get(3 + i) != null) {
+                rec.put(event[i], (String) row.get(3 + i));
+            }
+        }
+        for (int i = 0; i < typed.size(); i++) {
+            Object v = row.get(8 + i);
+            if (v != null) {
+                rec.set(typed.get(i).name(), JSON.valueToTree(v));
+            }
+        }
+        try {
+            String attrs = (String) row.get(7);
+            if (attrs != null && JSON.readTree(attrs) instanceof ObjectNode o) {
+                o.properties().forEach(e -> rec.set(e.getKey(), e.getValue()));
+            }
+            return new Row(((Number) row.get(0)).longValue(), (String) row.get(1), message, JSON.writeValueAsString(rec));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
