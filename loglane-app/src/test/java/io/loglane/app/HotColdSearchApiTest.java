@@ -48,6 +48,10 @@ class HotColdSearchApiTest {
         QUERIES.put("attrs.status:[500 TO 599] AND host:web-1", "lucene");
         QUERIES.put("timeout OR \"card declined\"", "lucene");
         QUERIES.put("attrs.path:/api* -host:web-2", "lucene");
+        QUERIES.put("\"db timeout\" AND NOT host:web-3", "lucene");
+        QUERIES.put("attrs.status:[503 TO *] OR host:w*-1", "lucene");
+        QUERIES.put("e_card_declined OR time*", "lucene");
+        QUERIES.put("host:[web-1 TO web-2} AND attrs.status:[402 TO 402]", "lucene");
     }
 
     private static final int DAYS = 3;
@@ -154,6 +158,9 @@ class HotColdSearchApiTest {
             JsonNode part = refused.get("stores").get(0);
             assertThat(part.get("covered").asBoolean()).isFalse();
             assertThat(part.get("reason").asText()).contains("[*]", "archive");
+            JsonNode fuzzy = TestNode.json(t.get("/api/v1/search?lane=error&syntax=lucene&q=" + q("timeot~1") + from));
+            assertThat(fuzzy.get("stores").get(0).get("reason").asText()).contains("fuzzy");
+            assertThat(fuzzy.get("complete").asBoolean()).isFalse();
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.Query;
 
 /**
  * A search's part over the Parquet archive: one lane's rows in an event-time range that a
@@ -62,19 +63,32 @@ public final class ArchiveSearch {
     public record Page(List<Row> rows, Position next) {}
 
     /**
+     * A query as SQL over a lane's view.
+     *
+     * @param sql  the predicate
+     * @param note a caveat on what it selects (a Lucene query's message words are approximated), or null
+     */
+    public record Predicate(String sql, String note) {}
+
+    /** The note of a Lucene query that searches message words. */
+    public static final String APPROXIMATE_WORDS = "message words approximated over the archive: letters, digits and _ make a word,"
+            + " . : ' inside one join it; the index's Unicode word breaks may differ on numbers with separators and ideographs";
+
+    /**
      * The SQL predicate of a query over {@code lane}'s view.
      *
      * @throws FilterPatternException the filter pattern is invalid (with the position)
      * @throws ParseException         the Lucene query is invalid
      * @throws FilterSqlException     the query is valid but SQL over the archive cannot express it (the message says what)
      */
-    public String predicate(String lane, SearchSyntax syntax, String query) throws ParseException {
+    public Predicate predicate(String lane, SearchSyntax syntax, String query) throws ParseException {
         List<FieldDef> fields = fields(lane);
         if (syntax == SearchSyntax.FILTER) {
-            return FilterSql.predicate(FilterPattern.compile(query), fields);
+            return new Predicate(FilterSql.predicate(FilterPattern.compile(query), fields), null);
         }
         List<FieldDef> typed = RecordView.typedFields(fields);
-        return LuceneSql.predicate(new LaneQueryParser(typed).parseQuery(query), typed);
+        Query q = new LaneQueryParser(typed).parseQuery(query);
+        return new Predicate(LuceneSql.predicate(q, typed), LuceneSql.readsMessageWords(q) ? APPROXIMATE_WORDS : null);
     }
 
     /** Whether SQL over the archive knows {@code lane} (it has a view). */

@@ -25,6 +25,7 @@ import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.PointRangeQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.WildcardQuery;
@@ -74,6 +75,19 @@ final class LuceneSql {
      */
     static String predicate(Query q, List<FieldDef> typed) {
         return translate(q, byName(typed));
+    }
+
+    /** Whether {@code q} searches the message's words (which the translation approximates). */
+    static boolean readsMessageWords(Query q) {
+        boolean[] found = {false};
+        q.visit(new QueryVisitor() {
+            @Override
+            public boolean acceptField(String field) {
+                found[0] |= IndexFields.MESSAGE.equals(field);
+                return true;
+            }
+        });
+        return found[0];
     }
 
     /** The typed columns by name. */

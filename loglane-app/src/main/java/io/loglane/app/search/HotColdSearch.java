@@ -112,10 +112,10 @@ public final class HotColdSearch {
                 long fromNanos = r.fromMillis() * 1_000_000L;
                 long toNanos = split.coldTo() * 1_000_000L;
                 try {
-                    total += archive.count(r.lane(), c.predicate, fromNanos, toNanos);
+                    total += archive.count(r.lane(), c.predicate.sql(), fromNanos, toNanos);
                     int room = r.limit() - hot.size();
                     if (!hotMore && room > 0) {
-                        ArchiveSearch.Page p = archive.page(r.lane(), c.predicate, fromNanos, toNanos,
+                        ArchiveSearch.Page p = archive.page(r.lane(), c.predicate.sql(), fromNanos, toNanos,
                                 cursor == null ? null : cursor.archivePosition(), room);
                         cold = p.rows();
                         if (p.next() != null) {
@@ -196,9 +196,9 @@ public final class HotColdSearch {
                 long toNanos = split.coldTo() * 1_000_000L;
                 try {
                     if (splitField != null && !split.hasHot()) {
-                        values = archive.topValues(lane, c.predicate, fromNanos, toNanos, splitField, splitSize);
+                        values = archive.topValues(lane, c.predicate.sql(), fromNanos, toNanos, splitField, splitSize);
                     }
-                    ArchiveSearch.Counts a = archive.histogram(lane, c.predicate, fromNanos, toNanos, start, interval, (int) buckets,
+                    ArchiveSearch.Counts a = archive.histogram(lane, c.predicate.sql(), fromNanos, toNanos, start, interval, (int) buckets,
                             splitField, values);
                     for (int i = 0; i < buckets; i++) {
                         counts[i] += a.counts()[i];
@@ -262,7 +262,7 @@ public final class HotColdSearch {
     }
 
     /** The archive's part of a range: its predicate when the archive can answer it, and its store range. */
-    private record Cold(String predicate, StoreRange range) {}
+    private record Cold(ArchiveSearch.Predicate predicate, StoreRange range) {}
 
     private Cold cold(String lane, String query, SearchSyntax syntax, long toMillis, long fromMillis) throws ParseException {
         if (!archivedLanes.contains(lane) || archive == null || !archive.knows(lane)) {
@@ -271,9 +271,8 @@ public final class HotColdSearch {
                     : "the lane has no archive in its to:"));
         }
         try {
-            String predicate = archive.predicate(lane, syntax, query);
-            return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, syntax == SearchSyntax.LUCENE
-                    ? "message words approximated by a regular expression over the archive (see the search API docs)" : null));
+            ArchiveSearch.Predicate predicate = archive.predicate(lane, syntax, query);
+            return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, predicate.note()));
         } catch (FilterSqlException e) {
             return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, e.getMessage()));
         }

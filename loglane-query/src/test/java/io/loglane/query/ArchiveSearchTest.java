@@ -1,0 +1,149 @@
+package io.loglane.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loglane.core.config.QuerySettings;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.parse.Parsers;
+import io.loglane.core.parse.RecordParser;
+import io.loglane.stores.archive.ArchiveSettings;
+import io.loglane.stores.archive.ArchiveSink;
+import io.loglane.stores.index.SearchSyntax;
+import io.loglane.stream.StoredBatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+/**
+ * {@link ArchiveSearch} over a real archive written through {@link ArchiveSink}: pages without
+ * stream offsets see every row once even when many rows share one event time; Lucene queries
+ * translate field by field or are refused.
+ */
+class ArchiveSearchTest {
+    private static final long T0 = 1_780_000_000L * 1_000_000_000L;
+    /** The access parser may take the event time from the line: count over a wide range. */
+    private static final long YEAR = 365L * 86_400 * 1_000_000_000L;
+    private static final RecordParser ACCESS = Parsers.forName("nginx_combined");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pagesOfRowsSharingTheirEventTimeSeeEachRowOnceNewestFirst() throws Exception {
+        // 11 rows over 4 distinct times: runs of 4, 3, 1 and 3 rows at the same nanosecond
+        long[] ts = {0, 0, 0, 0, 5, 5, 5, 7, 9, 9, 9};
+        List<byte[]> recs = new ArrayList<>();
+        for (int i = 0; i < ts.length; i++) {
+            recs.add(record("line " + i, "host", "h" + (i % 2)));
+        }
+        write("app", null, ts, recs);
+        try (SqlEngine sql = engine(Map.of("app", List.of()))) {
+            ArchiveSearch search = new ArchiveSearch(sql, Map.of("app", List.of()));
+            String all = search.predicate("app", SearchSyntax.FILTER, "").sql();
+            for (int limit = 1; limit <= 4; limit++) {
+                List<ArchiveSearch.Row> seen = new ArrayList<>();
+                ArchiveSearch.Position at = null;
+                for (int pages = 0; pages < 20; pages++) {
+                    ArchiveSearch.Page p = search.page("app", all, T0, T0 + 10, at, limit);
+                    assertThat(p.rows().size()).isLessThanOrEqualTo(limit);
+                    seen.addAll(p.rows());
+                    at = p.next();
+                    if (at == null) {
+                        break;
+                    }
+                }
+                Set<String> messages = new HashSet<>();
+                seen.forEach(r -> messages.add(r.message()));
+                assertThat(messages).as("limit " + limit).hasSize(ts.length);
+                assertThat(seen).as("limit " + limit).hasSize(ts.length);
+                assertThat(seen).extracting(ArchiveSearch.Row::tsNanos).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+            }
+            assertThat(search.count("app", all, T0, T0 + 6)).isEqualTo(7);
+            assertThat(search.count("app", search.predicate("app", SearchSyntax.LUCENE, "host:h1").sql(), T0, T0 + 10)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void luceneQueriesTranslateFieldByFieldAndWhatSqlCannotExpressIsRefused() throws Exception {
+        long[] ts = {0, 1, 2, 3};
+        List<byte[]> recs = List.of(
+                record("10.0.0.1 - - [05/Dec/2026:01:02:03 +0000] \"GET /api/users HTTP/1.1\" 200 512 \"-\" \"curl\"", "pod", "p-1"),
+                record("10.0.0.2 - bob [05/Dec/2026:01:02:04 +0000] \"POST /api/orders HTTP/1.1\" 503 2048 \"-\" \"Go\"", "pod", "p-2"),
+                record("upstream timeout after 30s, E_DB_TIMEOUT at db.internal", "retries", 3L),
+                record("Timeout: giving up", "retries", 12L));
+        write("access", ACCESS, ts, recs);
+        try (SqlEngine sql = engine(Map.of("access", ACCESS.fields()))) {
+            ArchiveSearch search = new ArchiveSearch(sql, Map.of("access", ACCESS.fields()));
+            Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+            expected.put("status:[500 TO 599]", 1);
+            expected.put("status:200 OR method:POST", 2);
+            expected.put("path:/api* AND NOT attrs.pod:p-2", 1);
+            expected.put("path:/api/?sers", 1);
+            expected.put("timeout", 2); // words are case-insensitive: "timeout" and "Timeout:"
+            expected.put("e_db_timeout", 1);
+            expected.put("\"after 30s\"", 1);
+            expected.put("time*", 2);
+            expected.put("internal", 0); // db.internal is one word
+            expected.put("attrs.retries:[5 TO *]", 1);
+            expected.put("-timeout", 2);
+            expected.put("nosuchfield:x", 0);
+            for (Map.Entry<String, Integer> e : expected.entrySet()) {
+                ArchiveSearch.Predicate p = search.predicate("access", SearchSyntax.LUCENE, e.getKey());
+                assertThat(search.count("access", p.sql(), T0 - YEAR, T0 + YEAR)).as(e.getKey() + " → " + p.sql()).isEqualTo((long) e.getValue());
+            }
+            assertThat(search.predicate("access", SearchSyntax.LUCENE, "timeout").note()).isEqualTo(ArchiveSearch.APPROXIMATE_WORDS);
+            assertThat(search.predicate("access", SearchSyntax.LUCENE, "status:503").note()).isNull();
+            assertThatThrownBy(() -> search.predicate("access", SearchSyntax.LUCENE, "timeot~1")).isInstanceOf(FilterSqlException.class)
+                    .hasMessageContaining("fuzzy");
+            assertThatThrownBy(() -> search.predicate("access", SearchSyntax.LUCENE, "\"upstream after\"~2"))
+                    .isInstanceOf(FilterSqlException.class).hasMessageContaining("slop");
+        }
+    }
+
+    private SqlEngine engine(Map<String, List<io.loglane.core.parse.FieldDef>> lanes) throws Exception {
+        SqlEngine sql = new SqlEngine(dir, lanes, new QuerySettings(Duration.ofSeconds(30), 10_000));
+        sql.start();
+        return sql;
+    }
+
+    private static byte[] record(String line, Object... fields) throws Exception {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(1 + fields.length / 2);
+            p.packString("log").packString(line);
+            for (int i = 0; i < fields.length; i += 2) {
+                p.packString((String) fields[i]);
+                if (fields[i + 1] instanceof Long l) {
+                    p.packLong(l);
+                } else {
+                    p.packString((String) fields[i + 1]);
+                }
+            }
+            return p.toByteArray();
+        }
+    }
+
+    private void write(String lane, RecordParser parser, long[] ts, List<byte[]> recs) throws Exception {
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        for (int i = 0; i < recs.size(); i++) {
+            b.add(T0 + ts[i], recs.get(i), 0, recs.get(i).length);
+        }
+        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2,
+                Duration.ofSeconds(30));
+        try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            sink.open(0);
+            sink.write(new StoredBatch(0, "tag", T0, b.build(), null, null));
+            sink.flush(true);
+        }
+    }
+}
