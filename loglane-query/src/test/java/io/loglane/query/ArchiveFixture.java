@@ -57,4 +57,35 @@ final class ArchiveFixture {
             return p.toByteArray();
         }
     }
+
+    /** A record {@code {"log": line, k: v, …}} as a collector would ship it; values are strings, longs or null. */
+    static byte[] record(String line, Object... fields) throws IOException {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(1 + fields.length / 2);
+            p.packString("log").packString(line);
+            for (int i = 0; i < fields.length; i += 2) {
+                p.packString((String) fields[i]);
+                switch (fields[i + 1]) {
+                    case null -> p.packNil();
+                    case Long l -> p.packLong(l);
+                    default -> p.packString(fields[i + 1].toString());
+                }
+            }
+            return p.toByteArray();
+        }
+    }
+
+    /** Writes {@code recs} at event times {@code tsNanos} (one each) to a lane's archive through {@link ArchiveSink}, offsets from 0. */
+    static void write(Path dir, String lane, RecordParser parser, long[] tsNanos, java.util.List<byte[]> recs) throws Exception {
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        for (int i = 0; i < recs.size(); i++) {
+            b.add(tsNanos[i], recs.get(i), 0, recs.get(i).length);
+        }
+        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2, Duration.ofSeconds(30));
+        try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            sink.open(0);
+            sink.write(new StoredBatch(0, "tag", tsNanos.length == 0 ? 0 : tsNanos[0], b.build(), null, null));
+            sink.flush(true);
+        }
+    }
 }

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.QuerySettings;
-import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.parse.Parsers;
 import io.loglane.core.parse.RecordParser;
-import io.loglane.stores.archive.ArchiveSettings;
-import io.loglane.stores.archive.ArchiveSink;
 import io.loglane.stores.index.SearchSyntax;
-import io.loglane.stream.StoredBatch;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 
 /**
  * {@link ArchiveSearch} over a real archive written through {@link ArchiveSink}: pages without
@@ -45,9 +37,9 @@ class ArchiveSearchTest {
         long[] ts = {0, 0, 0, 0, 5, 5, 5, 7, 9, 9, 9};
         List<byte[]> recs = new ArrayList<>();
         for (int i = 0; i < ts.length; i++) {
-            recs.add(record("line " + i, "host", "h" + (i % 2)));
+            recs.add(ArchiveFixture.record("line " + i, "host", "h" + (i % 2)));
         }
-        write("app", null, ts, recs);
+        ArchiveFixture.write(dir, "app", null, fromT0(ts), recs);
         try (SqlEngine sql = engine(Map.of("app", List.of()))) {
             ArchiveSearch search = new ArchiveSearch(sql, Map.of("app", List.of()));
             String all = search.predicate("app", SearchSyntax.FILTER, "").sql();
@@ -78,11 +70,11 @@ class ArchiveSearchTest {
     void luceneQueriesTranslateFieldByFieldAndWhatSqlCannotExpressIsRefused() throws Exception {
         long[] ts = {0, 1, 2, 3};
         List<byte[]> recs = List.of(
-                record("10.0.0.1 - - [05/Dec/2026:01:02:03 +0000] \"GET /api/users HTTP/1.1\" 200 512 \"-\" \"curl\"", "pod", "p-1"),
-                record("10.0.0.2 - bob [05/Dec/2026:01:02:04 +0000] \"POST /api/orders HTTP/1.1\" 503 2048 \"-\" \"Go\"", "pod", "p-2"),
-                record("upstream timeout after 30s, E_DB_TIMEOUT at db.internal", "retries", 3L),
-                record("Timeout: giving up", "retries", 12L));
-        write("access", ACCESS, ts, recs);
+                ArchiveFixture.record("10.0.0.1 - - [05/Dec/2026:01:02:03 +0000] \"GET /api/users HTTP/1.1\" 200 512 \"-\" \"curl\"", "pod", "p-1"),
+                ArchiveFixture.record("10.0.0.2 - bob [05/Dec/2026:01:02:04 +0000] \"POST /api/orders HTTP/1.1\" 503 2048 \"-\" \"Go\"", "pod", "p-2"),
+                ArchiveFixture.record("upstream timeout after 30s, E_DB_TIMEOUT at db.internal", "retries", 3L),
+                ArchiveFixture.record("Timeout: giving up", "retries", 12L));
+        ArchiveFixture.write(dir, "access", ACCESS, fromT0(ts), recs);
         try (SqlEngine sql = engine(Map.of("access", ACCESS.fields()))) {
             ArchiveSearch search = new ArchiveSearch(sql, Map.of("access", ACCESS.fields()));
             Map<String, Integer> expected = new java.util.LinkedHashMap<>();
@@ -117,33 +109,8 @@ class ArchiveSearchTest {
         return sql;
     }
 
-    private static byte[] record(String line, Object... fields) throws Exception {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packMapHeader(1 + fields.length / 2);
-            p.packString("log").packString(line);
-            for (int i = 0; i < fields.length; i += 2) {
-                p.packString((String) fields[i]);
-                if (fields[i + 1] instanceof Long l) {
-                    p.packLong(l);
-                } else {
-                    p.packString((String) fields[i + 1]);
-                }
-            }
-            return p.toByteArray();
-        }
-    }
-
-    private void write(String lane, RecordParser parser, long[] ts, List<byte[]> recs) throws Exception {
-        RecordBlockBuilder b = new RecordBlockBuilder();
-        for (int i = 0; i < recs.size(); i++) {
-            b.add(T0 + ts[i], recs.get(i), 0, recs.get(i).length);
-        }
-        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2,
-                Duration.ofSeconds(30));
-        try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
-            sink.open(0);
-            sink.write(new StoredBatch(0, "tag", T0, b.build(), null, null));
-            sink.flush(true);
-        }
+    /** Event times {@code ts} nanoseconds after {@link #T0}. */
+    private static long[] fromT0(long[] ts) {
+        return java.util.Arrays.stream(ts).map(t -> T0 + t).toArray();
     }
 }

@@ -3,7 +3,6 @@ package io.loglane.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.core.config.QuerySettings;
-import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.Parsers;
 import io.loglane.core.parse.RecordParser;
@@ -11,12 +10,8 @@ import io.loglane.search.filter.FilterMatcher;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.search.filter.LineRecord;
 import io.loglane.search.filter.PatternExamples;
-import io.loglane.stores.archive.ArchiveSettings;
 import io.loglane.stores.archive.ArchiveSink;
-import io.loglane.stream.StoredBatch;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,8 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.Arguments;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 
 /**
  * One filter language over every store: every example pattern of the filter tables is run both by
@@ -81,38 +74,17 @@ class FilterSqlAgreementTest {
     private static final RecordParser ACCESS = Parsers.forName("nginx_combined");
     private static final List<byte[]> ACCESS_RECORDS = new ArrayList<>();
 
-    /** A record {@code {"log": line, k: v, …}} as a collector would ship it. */
     private static byte[] access(String line, Object... fields) throws Exception {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packMapHeader(1 + fields.length / 2);
-            p.packString("log").packString(line);
-            for (int i = 0; i < fields.length; i += 2) {
-                p.packString((String) fields[i]);
-                if (fields[i + 1] == null) {
-                    p.packNil();
-                } else if (fields[i + 1] instanceof Long l) {
-                    p.packLong(l);
-                } else {
-                    p.packString((String) fields[i + 1]);
-                }
-            }
-            return p.toByteArray();
-        }
+        return ArchiveFixture.record(line, fields);
     }
 
     /** Writes the records, one second apart from {@link #T0}, to the lane's archive through {@link ArchiveSink}. */
     private static void write(String lane, RecordParser parser, List<byte[]> recs) throws Exception {
-        RecordBlockBuilder b = new RecordBlockBuilder();
-        for (int i = 0; i < recs.size(); i++) {
-            b.add(T0 + i * 1_000_000_000L, recs.get(i), 0, recs.get(i).length);
+        long[] ts = new long[recs.size()];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = T0 + i * 1_000_000_000L;
         }
-        ArchiveSettings settings = new ArchiveSettings(dir, 1_000_000, 1L << 30, Duration.ofMinutes(1), Duration.ofMinutes(10), 2,
-                Duration.ofSeconds(30));
-        try (ArchiveSink sink = new ArchiveSink(lane, parser, settings, null, false, new SimpleMeterRegistry(), Clock.systemUTC())) {
-            sink.open(0);
-            sink.write(new StoredBatch(0, "tag", T0, b.build(), null, null));
-            sink.flush(true);
-        }
+        ArchiveFixture.write(dir, lane, parser, ts, recs);
     }
 
     /** The indexes of the rows of {@code lane} the predicate selects. */
