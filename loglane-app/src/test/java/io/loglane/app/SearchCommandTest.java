@@ -30,6 +30,13 @@ class SearchCommandTest {
                     "2026-03-01T10:00:01Z app.error db timeout after 31s", "2026-03-01T10:00:00Z app.error db timeout after 30s");
             assertThat(r.out()).as("no colour off a terminal").doesNotContain("\u001b");
             assertThat(r.err()).contains("2 of 2 hits (filter syntax) in error");
+            assertThat(r.err().lines().toList()).as("the coverage line: the index from its oldest event, the archive before it")
+                    .contains("stores: index 2026-03-01T10:00:00Z → 2026-03-02T00:00:00Z; "
+                            + "archive 2026-03-01T00:00:00Z → 2026-03-01T10:00:00Z (no stream offsets)");
+            Cli.Run audit = Cli.run("search", "--server", t.url(), "--lane", "audit", "--from", "2026-03-01T00:00:00Z", "--to",
+                    "2026-03-02T00:00:00Z", "{ $.a[*] = 1 }");
+            assertThat(audit.exitCode()).as(audit.err()).isZero();
+            assertThat(audit.err()).contains("stores: NOT COVERED archive 2026-03-01T00:00:00Z → 2026-03-02T00:00:00Z: wildcard selector");
 
             Cli.Run page = Cli.run(args(t, "host:web-2", range, "--limit", "1", "--format", "json"));
             assertThat(page.exitCode()).as(page.err()).isZero();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Console;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,10 +15,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./loglane search QUERY}: one page of {@code GET /api/v1/search} on a running server, newest
  * first. Text prints a line per hit (time, tag, message or else the record) and, on stderr, how
- * many hits there are; JSON prints each hit as one line of JSON. Colour only when stdout is a
+ * many hits there are and which store covered which part of the time range (the index, the archive for what
+ * is older than the index holds, or a part no store covered and why); JSON prints each hit as one line of JSON. Colour only when stdout is a
  * terminal and {@code NO_COLOR} is not set.
  */
-@Command(name = "search", description = "Search a lane's index (a CloudWatch filter pattern or Lucene syntax), newest first.")
+@Command(name = "search", description = "Search a lane (its index, and its archive for what the index does not hold) with a CloudWatch filter pattern or Lucene syntax, newest first.")
 final class SearchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +29,7 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
-    @Option(names = "--lane", required = true, description = "The lane to search (one delivered to the index).")
+    @Option(names = "--lane", required = true, description = "The lane to search (one delivered to the index or the archive).")
     String lane;
 
     @Option(names = "--since", description = "How far back from now (a duration: 15m, 2h, 7d; default 15m); not with --from.")
@@ -85,7 +88,30 @@ final class SearchCommand implements Callable<Integer> {
                 answer.get("total_relation").asText().equals("eq") ? "" : "at least ", answer.get("total").asLong(),
                 answer.get("syntax").asText(), answer.get("lane").asText(), answer.get("from").asText(), answer.get("to").asText(),
                 answer.hasNonNull("next_cursor") ? "; more: raise --limit or narrow the range" : "");
+        if (format.equals("text")) {
+            System.err.println(coverage(answer));
+        }
         return 0;
+    }
+
+    /**
+     * The answer's coverage as one line: each part of the range with the store that answered it,
+     * and each part none did with the reason ({@code stores: index A → B; archive C → D (no stream
+     * offsets); NOT COVERED archive E → F: reason}).
+     */
+    static String coverage(JsonNode answer) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode s : answer.path("stores")) {
+            String range = s.path("store").asText() + " " + s.path("from").asText() + " → " + s.path("to").asText();
+            if (!s.path("covered").asBoolean(true)) {
+                parts.add("NOT COVERED " + range + ": " + s.path("reason").asText());
+            } else {
+                String note = s.path("store").asText().equals("archive") ? " (no stream offsets" + (s.hasNonNull("note")
+                        ? "; " + s.get("note").asText() : "") + ")" : "";
+                parts.add(range + note);
+            }
+        }
+        return "stores: " + String.join("; ", parts);
     }
 
     private static String enc(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
