@@ -138,7 +138,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             }
         }
         IndexSearch index = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
-        HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config));
+        HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config),
+                ArchiveStoreType.settings(config).flushAge(), clock);
         Map<String, RecordParser> parsers = new HashMap<>();
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);

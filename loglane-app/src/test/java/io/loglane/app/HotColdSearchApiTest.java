@@ -64,6 +64,7 @@ class HotColdSearchApiTest {
         String from = "&from=" + first.toEpochMilli() + "&to=" + day0.plus(DAYS, ChronoUnit.DAYS).toEpochMilli();
         Map<String, List<String>> reference = new LinkedHashMap<>();
         Map<String, List<Long>> referenceHistogram = new LinkedHashMap<>();
+        List<String> referenceByHost;
 
         try (TestNode t = TestNode.start(dir, "")) {
             StringBuilder body = new StringBuilder();
@@ -85,6 +86,8 @@ class HotColdSearchApiTest {
                 referenceHistogram.put(e.getKey(), histogram(t, "error", e.getKey(), e.getValue(), from));
             }
             assertThat(reference.get("")).hasSize(DAYS * PER_DAY);
+            referenceByHost = byHost(t, "ERROR", "filter", from);
+            assertThat(referenceByHost).anySatisfy(b -> assertThat(b).contains("web-1=", "web-2=", "web-3="));
             for (Map.Entry<String, List<String>> e : reference.entrySet()) {
                 if (!e.getKey().isEmpty()) {
                     assertThat(e.getValue()).as("%s selects some but not all", e.getKey()).isNotEmpty().hasSizeLessThan(DAYS * PER_DAY);
@@ -120,6 +123,7 @@ class HotColdSearchApiTest {
                 assertThat(paged(t, "error", e.getKey(), e.getValue(), from, 5)).as("paged by 5: " + e.getKey())
                         .isEqualTo(reference.get(e.getKey()));
             }
+            assertThat(byHost(t, "ERROR", "filter", from)).as("split by host across the boundary").isEqualTo(referenceByHost);
             // a page that holds both stores' hits
             JsonNode straddle = search(t, "error", "", "filter", "&from=" + boundary.minus(12, ChronoUnit.HOURS).toEpochMilli()
                     + "&to=" + boundary.plus(2, ChronoUnit.HOURS).toEpochMilli(), 1000);
@@ -136,6 +140,8 @@ class HotColdSearchApiTest {
                 assertThat(paged(t, "error", e.getKey(), e.getValue(), from, 7)).as("paged by 7: " + e.getKey())
                         .isEqualTo(reference.get(e.getKey()));
             }
+
+            assertThat(byHost(t, "ERROR", "filter", from)).as("split by host from the archive").isEqualTo(referenceByHost);
 
             // Bad input, answered by the archive's path: 400 with the position; a cursor of another query: 400.
             var bad = t.get("/api/v1/search?lane=error&q=" + q("{ $.status = ") + from);
@@ -226,6 +232,20 @@ class HotColdSearchApiTest {
         assertThat(h.get("complete").asBoolean()).isTrue();
         List<Long> out = new ArrayList<>();
         h.get("buckets").forEach(b -> out.add(b.get("count").asLong()));
+        return out;
+    }
+
+    /** Each bucket of a histogram split by host (all three hosts are split values) as "count host=n … other=n". */
+    private static List<String> byHost(TestNode t, String query, String syntax, String range) throws Exception {
+        var r = t.get("/api/v1/histogram?lane=error&syntax=" + syntax + "&interval=12h&split=host&split_size=3&q=" + q(query) + range);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        for (JsonNode b : TestNode.json(r).get("buckets")) {
+            StringBuilder line = new StringBuilder().append(b.get("count").asLong());
+            new java.util.TreeMap<String, Long>(TestNode.JSON.convertValue(b.get("split"), new com.fasterxml.jackson.core.type.TypeReference<
+                    Map<String, Long>>() {})).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+            out.add(line.append(" other=").append(b.get("other").asLong()).toString());
+        }
         return out;
     }
 

@@ -6,6 +6,8 @@ import io.loglane.query.SqlQueryException;
 import io.loglane.stores.index.IndexSearch;
 import io.loglane.stores.index.SearchSyntax;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -38,15 +40,20 @@ public final class HotColdSearch {
     private final IndexSearch index;
     private final ArchiveSearch archive;
     private final Set<String> archivedLanes;
+    private final Duration archiveFlushAge;
+    private final Clock clock;
 
     /**
-     * @param archive       SQL over the archive; null when the node has none (every archive part is then not covered)
-     * @param archivedLanes the lanes with {@code archive} in their {@code to:}
+     * @param archive         SQL over the archive; null when the node has none (every archive part is then not covered)
+     * @param archivedLanes   the lanes with {@code archive} in their {@code to:}
+     * @param archiveFlushAge the archive's {@code flush_age}: rows received since may not be in it yet
      */
-    public HotColdSearch(IndexSearch index, ArchiveSearch archive, Set<String> archivedLanes) {
+    public HotColdSearch(IndexSearch index, ArchiveSearch archive, Set<String> archivedLanes, Duration archiveFlushAge, Clock clock) {
         this.index = index;
         this.archive = archive;
         this.archivedLanes = Set.copyOf(archivedLanes);
+        this.archiveFlushAge = archiveFlushAge;
+        this.clock = clock;
     }
 
     /** The index search (fields, top values and context read the index alone). */
@@ -272,7 +279,15 @@ public final class HotColdSearch {
         }
         try {
             ArchiveSearch.Predicate predicate = archive.predicate(lane, syntax, query);
-            return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, predicate.note()));
+            List<String> notes = new ArrayList<>();
+            if (toMillis > clock.millis() - archiveFlushAge.toMillis()) {
+                notes.add("rows reach the archive when it flushes (archive.flush_age " + archiveFlushAge.toSeconds()
+                        + " s): the newest received may not be in it yet");
+            }
+            if (predicate.note() != null) {
+                notes.add(predicate.note());
+            }
+            return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, notes.isEmpty() ? null : String.join("; ", notes)));
         } catch (FilterSqlException e) {
             return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, e.getMessage()));
         }
