@@ -124,6 +124,13 @@ class HotColdSearchApiTest {
                         .isEqualTo(reference.get(e.getKey()));
             }
             assertThat(byHost(t, "ERROR", "filter", from)).as("split by host across the boundary").isEqualTo(referenceByHost);
+            // Top values read the index alone, and say that the older part is not covered.
+            var top = t.get("/api/v1/fields/host/top?lane=error&q=ERROR" + from);
+            assertThat(top.statusCode()).as(top.body()).isEqualTo(200);
+            JsonNode topAnswer = TestNode.json(top);
+            assertThat(stores(topAnswer)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
+                    "archive " + first + " " + boundary + " false");
+            assertThat(topAnswer.get("complete").asBoolean()).isFalse();
             // a page that holds both stores' hits
             JsonNode straddle = search(t, "error", "", "filter", "&from=" + boundary.minus(12, ChronoUnit.HOURS).toEpochMilli()
                     + "&to=" + boundary.plus(2, ChronoUnit.HOURS).toEpochMilli(), 1000);

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.loglane.app.search.HotColdSearch;
+import io.loglane.app.search.StoreRange;
 import io.loglane.stores.index.FieldStats;
 import io.loglane.stores.index.IndexSearch;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * What a search's matches hold, from the index's doc values ({@link IndexSearch#fields}, {@link IndexSearch#top}).
@@ -22,7 +25,9 @@ import java.time.format.DateTimeParseException;
  *       the denominator being the matches scanned.</li>
  * </ul>
  * At most {@link IndexSearch#MAX_SCANNED} documents are read (newest day first); past that {@code exact} is false and
- * {@code sample} says what the counts are of.
+ * {@code sample} says what the counts are of. Both read the index alone: {@code stores} lists the part of the range it
+ * covered and, as {@code "covered": false} with the reason, the older part it does not hold (which a search reads from
+ * the archive); {@code complete} is false then, or when {@code exact} is.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
@@ -30,11 +35,13 @@ final class FieldsHandler {
     private static final int DEFAULT_SIZE = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final HotColdSearch stores;
     private final IndexSearch search;
     private final SearchHandler requests;
 
-    FieldsHandler(IndexSearch search, SearchHandler requests) {
-        this.search = search;
+    FieldsHandler(HotColdSearch stores, SearchHandler requests) {
+        this.stores = stores;
+        this.search = stores.index();
         this.requests = requests;
     }
 
@@ -44,7 +51,7 @@ final class FieldsHandler {
         if (f == null) {
             return;
         }
-        ObjectNode out = head(scope, f.matches(), f.complete());
+        ObjectNode out = head(scope, f.matches(), f.complete(), stores.indexOnly(scope.lane(), scope.fromMillis(), scope.toMillis()));
         ArrayNode fields = out.putArray("fields");
         for (FieldStats.Field field : f.fields()) {
             ObjectNode o = fields.addObject();
@@ -74,7 +81,7 @@ final class FieldsHandler {
         if (t == null) {
             return;
         }
-        ObjectNode out = head(scope, t.matches(), t.complete());
+        ObjectNode out = head(scope, t.matches(), t.complete(), stores.indexOnly(scope.lane(), scope.fromMillis(), scope.toMillis()));
         out.put("field", name);
         out.put("denominator", t.matches());
         out.put("with_value", t.withValue());
@@ -105,7 +112,7 @@ final class FieldsHandler {
     }
 
     /** What every answer states: the scope, the matches counted and whether that was all of them. */
-    private static ObjectNode head(IndexSearch.Scope scope, long matches, boolean exact) {
+    private static ObjectNode head(IndexSearch.Scope scope, long matches, boolean exact, List<StoreRange> parts) {
         ObjectNode out = JSON.createObjectNode();
         out.put("lane", scope.lane());
         out.put("syntax", scope.syntax().label());
@@ -117,6 +124,8 @@ final class FieldsHandler {
         if (!exact) {
             out.put("sample", "the matches among the first " + IndexSearch.MAX_SCANNED + " documents read, newest day first");
         }
+        SearchHandler.stores(out, parts);
+        out.put("complete", exact && parts.stream().allMatch(StoreRange::covered));
         return out;
     }
 

@@ -105,7 +105,7 @@ public final class HttpApi implements Component {
         this.sql = sql;
         this.search = search == null ? null
                 : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
-        this.fields = search == null ? null : new FieldsHandler(search.index(), this.search);
+        this.fields = search == null ? null : new FieldsHandler(search, this.search);
         this.context = search == null ? null : new ContextHandler(search.index(), this.search);
         this.delivery = delivery;
         this.lanes = lanes;

@@ -257,7 +257,7 @@ final class SearchHandler {
     }
 
     /** The answer's {@code stores}: each part of the range, newest first, and who answered it or why no one did. */
-    private static void stores(ObjectNode out, List<StoreRange> ranges) {
+    static void stores(ObjectNode out, List<StoreRange> ranges) {
         ArrayNode stores = out.putArray("stores");
         for (StoreRange s : ranges) {
             ObjectNode o = stores.addObject();

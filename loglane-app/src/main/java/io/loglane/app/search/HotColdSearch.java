@@ -234,6 +234,27 @@ public final class HotColdSearch {
         return new Histogram(start, interval, counts, values, series, complete, stores);
     }
 
+    /**
+     * The parts of a range that an answer reading the index alone (field lists, top values) covers:
+     * the index from its oldest event on, and before that, not covered, the archive's part (or, for
+     * a lane without index, the whole range).
+     */
+    public List<StoreRange> indexOnly(String lane, long fromMillis, long toMillis) throws IOException {
+        if (toMillis <= fromMillis) {
+            throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        long boundary = boundary(lane, toMillis);
+        List<StoreRange> out = new ArrayList<>();
+        if (boundary < toMillis) {
+            out.add(StoreRange.covered("index", Math.max(fromMillis, boundary), toMillis, null));
+        }
+        if (fromMillis < boundary) {
+            out.add(StoreRange.notCovered(archivedLanes.contains(lane) ? "archive" : "index", fromMillis, Math.min(toMillis, boundary),
+                    "field statistics read the index only, which holds nothing older" + (index.indexes(lane) ? "" : " (the lane has no index)")));
+        }
+        return out;
+    }
+
     /** How a request's range splits, and its checked cursor. */
     private record Split(String fingerprint, long boundary, long fromMillis, long toMillis, SearchCursor cursor) {
         boolean hasHot() { return boundary < toMillis && (cursor == null || cursor.part() == SearchCursor.Part.INDEX); }
