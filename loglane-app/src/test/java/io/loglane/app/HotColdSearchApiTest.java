@@ -131,6 +131,13 @@ class HotColdSearchApiTest {
             assertThat(stores(topAnswer)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
                     "archive " + first + " " + boundary + " false");
             assertThat(topAnswer.get("complete").asBoolean()).isFalse();
+            // the index's part fills the first page exactly: the cursor starts the archive's part
+            JsonNode exactly = search(t, "error", "", "filter", from, PER_DAY);
+            assertThat(exactly.get("hits")).extracting(h -> h.get("store").asText()).containsOnly("index").hasSize(PER_DAY);
+            assertThat(exactly.get("total").asLong()).isEqualTo(DAYS * PER_DAY);
+            JsonNode second = search(t, "error", "", "filter", from + "&cursor=" + q(exactly.get("next_cursor").asText()), PER_DAY);
+            assertThat(matches(second)).isEqualTo(reference.get("").subList(PER_DAY, 2 * PER_DAY));
+            assertThat(second.get("total_relation").asText()).as("past the first page, a lower bound").isEqualTo("gte");
             // a page that holds both stores' hits
             JsonNode straddle = search(t, "error", "", "filter", "&from=" + boundary.minus(12, ChronoUnit.HOURS).toEpochMilli()
                     + "&to=" + boundary.plus(2, ChronoUnit.HOURS).toEpochMilli(), 1000);

@@ -32,7 +32,15 @@ import org.apache.lucene.queryparser.classic.ParseException;
  * why (the lane has no archive; the query cannot be expressed in SQL, e.g. a filter pattern's
  * {@code [*]} selector; the archive query failed or timed out) and makes the answer incomplete.
  * The total adds both parts; it is a lower bound when the index's is, when a part is not covered,
- * or past the first page.
+ * or past the first page (the archive's part is counted on the first page only; past it, a page
+ * adds the archive rows it holds).
+ *
+ * <h2>Limits</h2>
+ * The boundary is a time, and an index holds a time range only as well as its oldest document
+ * stands for it: a late event with an old event time indexed after the index was enabled moves
+ * the boundary back past events the index never received (they are in the archive, not read).
+ * A day the index's retention drops between a cursor's pages leaves its matches out of the
+ * later pages (the cursor keeps the boundary).
  *
  * <p>Thread-safety: thread-safe (both searches are).
  */
@@ -119,17 +127,21 @@ public final class HotColdSearch {
                 long fromNanos = r.fromMillis() * 1_000_000L;
                 long toNanos = split.coldTo() * 1_000_000L;
                 try {
-                    total += archive.count(r.lane(), c.predicate.sql(), fromNanos, toNanos);
+                    // Counted on the first page only: past a cursor the total is a lower bound anyway (this page's
+                    // rows), and a page deep into a slow predicate's matches should not scan them all again.
+                    long coldCount = cursor == null ? archive.count(r.lane(), c.predicate.sql(), fromNanos, toNanos) : -1;
+                    total += Math.max(coldCount, 0);
                     int room = r.limit() - hot.size();
                     if (!hotMore && room > 0) {
                         ArchiveSearch.Page p = archive.page(r.lane(), c.predicate.sql(), fromNanos, toNanos,
                                 cursor == null ? null : cursor.archivePosition(), room);
                         cold = p.rows();
+                        total += cursor == null ? 0 : cold.size();
                         if (p.next() != null) {
                             next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE,
                                     p.next().tsNanos(), p.next().skip()).toString();
                         }
-                    } else if (!hotMore) {
+                    } else if (!hotMore && coldCount != 0) {
                         // the index's part filled the page exactly: the next page starts the archive's
                         next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE_START, 0, 0).toString();
                     }
