@@ -54,6 +54,9 @@ class HotColdSearchApiTest {
         QUERIES.put("host:[web-1 TO web-2} AND attrs.status:[402 TO 402]", "lucene");
     }
 
+    /** Top values of a keyword and of an attrs key holding numbers. */
+    private static final List<String> TOP_FIELDS = List.of("host", "attrs.status");
+
     private static final int DAYS = 3;
     private static final int PER_DAY = 24;
 
@@ -65,6 +68,7 @@ class HotColdSearchApiTest {
         Map<String, List<String>> reference = new LinkedHashMap<>();
         Map<String, List<Long>> referenceHistogram = new LinkedHashMap<>();
         List<String> referenceByHost;
+        Map<String, List<String>> referenceTop = new LinkedHashMap<>();
 
         try (TestNode t = TestNode.start(dir, "")) {
             StringBuilder body = new StringBuilder();
@@ -86,7 +90,14 @@ class HotColdSearchApiTest {
                 referenceHistogram.put(e.getKey(), histogram(t, "error", e.getKey(), e.getValue(), from));
             }
             assertThat(reference.get("")).hasSize(DAYS * PER_DAY);
+            // an archive part with no match (before the first event): the index's last page, full, is the last page
+            String earlier = "&from=" + first.minus(1, ChronoUnit.HOURS).toEpochMilli() + "&to=" + day0.plus(DAYS, ChronoUnit.DAYS).toEpochMilli();
+            assertThat(paged(t, "error", "", "filter", earlier, PER_DAY)).isEqualTo(reference.get(""));
             referenceByHost = byHost(t, "ERROR", "filter", from);
+            for (String field : TOP_FIELDS) {
+                referenceTop.put(field, topValues(top(t, field, from)));
+                assertThat(referenceTop.get(field)).as(field).hasSizeGreaterThan(2);
+            }
             assertThat(referenceByHost).anySatisfy(b -> assertThat(b).contains("web-1=", "web-2=", "web-3="));
             for (Map.Entry<String, List<String>> e : reference.entrySet()) {
                 if (!e.getKey().isEmpty()) {
@@ -124,13 +135,17 @@ class HotColdSearchApiTest {
                         .isEqualTo(reference.get(e.getKey()));
             }
             assertThat(byHost(t, "ERROR", "filter", from)).as("split by host across the boundary").isEqualTo(referenceByHost);
-            // Top values read the index alone, and say that the older part is not covered.
-            var top = t.get("/api/v1/fields/host/top?lane=error&q=ERROR" + from);
-            assertThat(top.statusCode()).as(top.body()).isEqualTo(200);
-            JsonNode topAnswer = TestNode.json(top);
-            assertThat(stores(topAnswer)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
+            // Top values add the archive's part; the field list reads the index alone and says so.
+            for (String field : TOP_FIELDS) {
+                JsonNode top = top(t, field, from);
+                assertThat(stores(top)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
+                        "archive " + first + " " + boundary + " true");
+                assertThat(topValues(top)).as("top " + field + " across the boundary").isEqualTo(referenceTop.get(field));
+            }
+            JsonNode fields = TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from));
+            assertThat(stores(fields)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
                     "archive " + first + " " + boundary + " false");
-            assertThat(topAnswer.get("complete").asBoolean()).isFalse();
+            assertThat(fields.get("complete").asBoolean()).isFalse();
             // the index's part fills the first page exactly: the cursor starts the archive's part
             JsonNode exactly = search(t, "error", "", "filter", from, PER_DAY);
             assertThat(exactly.get("hits")).extracting(h -> h.get("store").asText()).containsOnly("index").hasSize(PER_DAY);
@@ -156,6 +171,12 @@ class HotColdSearchApiTest {
             }
 
             assertThat(byHost(t, "ERROR", "filter", from)).as("split by host from the archive").isEqualTo(referenceByHost);
+            for (String field : TOP_FIELDS) {
+                JsonNode top = top(t, field, from);
+                assertThat(stores(top)).containsExactly("archive " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
+                assertThat(topValues(top)).as("top " + field + " from the archive").isEqualTo(referenceTop.get(field));
+                assertThat(top.get("complete").asBoolean()).isTrue();
+            }
 
             // Bad input, answered by the archive's path: 400 with the position; a cursor of another query: 400.
             var bad = t.get("/api/v1/search?lane=error&q=" + q("{ $.status = ") + from);
@@ -227,6 +248,7 @@ class HotColdSearchApiTest {
         String cursor = null;
         for (int pages = 0; pages < 1000; pages++) {
             JsonNode a = search(t, lane, query, syntax, range + (cursor == null ? "" : "&cursor=" + q(cursor)), limit);
+            assertThat(cursor == null || !a.get("hits").isEmpty()).as("a next_cursor leads to more hits (page %d)", pages + 1).isTrue();
             for (String m : matches(a)) {
                 assertThat(seen.add(m)).as("seen once: " + m).isTrue();
                 all.add(m);
@@ -246,6 +268,21 @@ class HotColdSearchApiTest {
         assertThat(h.get("complete").asBoolean()).isTrue();
         List<Long> out = new ArrayList<>();
         h.get("buckets").forEach(b -> out.add(b.get("count").asLong()));
+        return out;
+    }
+
+    private static JsonNode top(TestNode t, String field, String range) throws Exception {
+        var r = t.get("/api/v1/fields/" + field + "/top?lane=error&size=10&q=" + q("-INFO") + range);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return TestNode.json(r);
+    }
+
+    /** A top-values answer as "value=count" lines (the value as JSON: a number stays one), then its totals. */
+    private static List<String> topValues(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.get("values").forEach(v -> out.add(v.get("value") + "=" + v.get("count").asLong()));
+        out.add("denominator=" + a.get("denominator").asLong() + " with_value=" + a.get("with_value").asLong() + " distinct="
+                + a.get("distinct").asLong());
         return out;
     }
 

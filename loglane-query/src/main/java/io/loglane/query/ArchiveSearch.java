@@ -10,6 +10,7 @@ import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.search.filter.FilterPatternException;
+import io.loglane.stores.index.IndexFields;
 import io.loglane.stores.index.LaneQueryParser;
 import io.loglane.stores.index.SearchSyntax;
 import java.io.UncheckedIOException;
@@ -142,6 +143,12 @@ public final class ArchiveSearch {
         return ((Number) r.rows().getFirst().getFirst()).longValue();
     }
 
+    /** Whether any row of {@code [fromNanos, toNanos)} matches (cheaper than {@link #count}: stops at the first). */
+    public boolean any(String lane, String predicate, long fromNanos, long toNanos) {
+        fields(lane);
+        return !sql.execute("SELECT 1 FROM " + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos) + " LIMIT 1").rows().isEmpty();
+    }
+
     /**
      * Counts per bucket: {@code counts[i]} of bucket {@code i}; with a split, {@code series.get(k)}
      * of the split's value {@code k} and the last series of the rest (another value or none).
@@ -200,6 +207,66 @@ public final class ArchiveSearch {
             out.add((String) row.getFirst());
         }
         return out;
+    }
+
+    /**
+     * A field's values among the rows read.
+     *
+     * @param values    the most frequent values (String, Long or Double), most first, ties by value text
+     * @param rows      rows read (the newest matches, at most the cap)
+     * @param withValue how many of them hold the field
+     * @param distinct  distinct values among them
+     * @param complete  whether every match was read
+     */
+    public record Values(List<Map.Entry<Object, Long>> values, long rows, long withValue, long distinct, boolean complete) {}
+
+    /**
+     * The {@code size} most frequent values of {@code field} (a query name as the index's top values take it:
+     * {@code host}, {@code tag}, a typed column, {@code attrs.<key>} with each value's own type) among the newest
+     * {@code cap} rows of {@code [fromNanos, toNanos)} the predicate selects.
+     */
+    public Values values(String lane, String predicate, long fromNanos, long toNanos, String field, long cap, int size) {
+        String[] kv = kindAndText(lane, field);
+        String read = "SELECT " + kv[0] + " AS k, " + kv[1] + " AS v FROM " + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos)
+                + " ORDER BY ts DESC LIMIT " + cap;
+        List<Object> head = sql.execute("SELECT count(*), count(v), count(DISTINCT k || ':' || v), (SELECT count(*) FROM (SELECT 1 FROM "
+                + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos) + " LIMIT " + (cap + 1) + ")) FROM (" + read + ")")
+                .rows().getFirst();
+        List<Map.Entry<Object, Long>> values = new ArrayList<>();
+        for (List<Object> row : sql.execute("SELECT k, v, count(*) AS c FROM (" + read + ") WHERE v IS NOT NULL GROUP BY k, v"
+                + " ORDER BY c DESC, v LIMIT " + size).rows()) {
+            String text = (String) row.get(1);
+            Object value = switch ((String) row.get(0)) {
+                case "l" -> Long.parseLong(text);
+                case "d" -> Double.parseDouble(text);
+                default -> text;
+            };
+            values.add(Map.entry(value, ((Number) row.get(2)).longValue()));
+        }
+        return new Values(values, ((Number) head.get(0)).longValue(), ((Number) head.get(1)).longValue(),
+                ((Number) head.get(2)).longValue(), ((Number) head.get(3)).longValue() <= cap);
+    }
+
+    /** The SQL kind ({@code s}, {@code l}, {@code d}) and text of a field's value per row; NULL for a field without one. */
+    private String[] kindAndText(String lane, String field) {
+        Map<String, FieldDef> typed = LuceneSql.byName(RecordView.typedFields(fields(lane)));
+        FieldDef t = typed.get(field);
+        if (t != null && t.type() != io.loglane.core.parse.FieldType.STRING) {
+            String kind = t.type() == io.loglane.core.parse.FieldType.LONG ? "'l'" : "'d'";
+            return new String[] {kind, "CAST(" + ident(field) + " AS VARCHAR)"};
+        }
+        if (field.startsWith(IndexFields.ATTRS_KEYWORD)) {
+            String path = LuceneSql.attrsPath(field.substring(IndexFields.ATTRS_KEYWORD.length()));
+            String type = "json_type(" + ident("attrs") + ", " + path + ")";
+            String text = "json_extract_string(" + ident("attrs") + ", " + path + ")";
+            // DuckDB types a JSON integer ≥ 0 as UBIGINT; the index keeps one above 2^63 - 1 as a double
+            return new String[] {"(CASE WHEN " + type + " IN ('BIGINT', 'UBIGINT') AND TRY_CAST(" + text + " AS BIGINT) IS NOT NULL THEN 'l'"
+                    + " WHEN " + type + " IN ('UBIGINT', 'DOUBLE') THEN 'd' ELSE 's' END)",
+                    "(CASE WHEN " + type + " IN ('VARCHAR', 'BOOLEAN', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string("
+                            + ident("attrs") + ", " + path + ") END)"};
+        }
+        String keyword = LuceneSql.keyword(field, typed);
+        return new String[] {"'s'", keyword == null ? "NULL::VARCHAR" : keyword};
     }
 
     /** The SQL value of a keyword field ({@link LuceneSql}'s mapping); NULL for none or a field the lane lacks. */

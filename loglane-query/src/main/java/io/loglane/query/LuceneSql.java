@@ -268,9 +268,12 @@ final class LuceneSql {
             String path = attrsPath(field.substring((isLong ? IndexFields.ATTRS_LONG : IndexFields.ATTRS_DOUBLE).length()));
             String type = "json_type(" + ident("attrs") + ", " + path + ")";
             String text = "json_extract_string(" + ident("attrs") + ", " + path + ")";
-            // the index puts an integer into attrs#long (above 2^63: attrs#double) and a float into attrs#double
-            value = isLong ? "(CASE WHEN " + type + " = 'BIGINT' THEN TRY_CAST(" + text + " AS BIGINT) END)"
-                    : "(CASE WHEN " + type + " IN ('DOUBLE', 'UBIGINT') THEN TRY_CAST(" + text + " AS DOUBLE) END)";
+            // the index puts an integer into attrs#long (above 2^63 - 1: attrs#double) and a float into attrs#double;
+            // DuckDB types a JSON integer ≥ 0 as UBIGINT
+            String asLong = "TRY_CAST(" + text + " AS BIGINT)";
+            value = isLong ? "(CASE WHEN " + type + " IN ('BIGINT', 'UBIGINT') THEN " + asLong + " END)"
+                    : "(CASE WHEN " + type + " = 'DOUBLE' OR (" + type + " = 'UBIGINT' AND " + asLong + " IS NULL) THEN TRY_CAST("
+                    + text + " AS DOUBLE) END)";
         } else {
             return "FALSE";
         }
@@ -311,7 +314,7 @@ final class LuceneSql {
     }
 
     /** The DuckDB JSON path of a top-level key. */
-    private static String attrsPath(String key) {
+    static String attrsPath(String key) {
         return literal("$.\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 

@@ -88,6 +88,7 @@ class ArchiveSearchTest {
             expected.put("time*", 2);
             expected.put("internal", 0); // db.internal is one word
             expected.put("attrs.retries:[5 TO *]", 1);
+            expected.put("attrs.retries:[3 TO 3]", 1);
             expected.put("-timeout", 2);
             expected.put("nosuchfield:x", 0);
             for (Map.Entry<String, Integer> e : expected.entrySet()) {

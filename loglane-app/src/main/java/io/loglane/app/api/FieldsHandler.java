@@ -14,7 +14,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * What a search's matches hold, from the index's doc values ({@link IndexSearch#fields}, {@link IndexSearch#top}).
+ * What a search's matches hold, from the index's doc values ({@link IndexSearch#fields}, {@link IndexSearch#top}) and, for
+ * top values, the archive.
  * Both take the search's {@code lane, q, syntax, from, to} (the same statuses: 400 with the reason, 404 for an unknown lane).
  *
  * <ul>
@@ -25,9 +26,11 @@ import java.util.List;
  *       the denominator being the matches scanned.</li>
  * </ul>
  * At most {@link IndexSearch#MAX_SCANNED} documents are read (newest day first); past that {@code exact} is false and
- * {@code sample} says what the counts are of. Both read the index alone: {@code stores} lists the part of the range it
- * covered and, as {@code "covered": false} with the reason, the older part it does not hold (which a search reads from
- * the archive); {@code complete} is false then, or when {@code exact} is.
+ * {@code sample} says what the counts are of. Top values count the index's part of the range and then, for what is
+ * older than the index holds, the archive's newest matches (SQL) up to the same limit in all
+ * ({@link HotColdSearch#top}); the field list reads the index alone. {@code stores} lists the parts of the range
+ * each store covered and, as {@code "covered": false} with the reason, a part none did; {@code complete} is false
+ * then, or when {@code exact} is.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
@@ -77,11 +80,12 @@ final class FieldsHandler {
             SearchHandler.refuse(ctx, new IllegalArgumentException("size must be a whole number 1.." + IndexSearch.MAX_TOP));
             return;
         }
-        FieldStats.Top t = SearchHandler.run(ctx, () -> search.top(scope, name, size));
-        if (t == null) {
+        HotColdSearch.Top both = SearchHandler.run(ctx, () -> stores.top(scope, name, size));
+        if (both == null) {
             return;
         }
-        ObjectNode out = head(scope, t.matches(), t.complete(), stores.indexOnly(scope.lane(), scope.fromMillis(), scope.toMillis()));
+        FieldStats.Top t = both.top();
+        ObjectNode out = head(scope, t.matches(), t.complete(), both.stores());
         out.put("field", name);
         out.put("denominator", t.matches());
         out.put("with_value", t.withValue());

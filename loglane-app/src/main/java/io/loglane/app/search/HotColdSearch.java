@@ -3,13 +3,17 @@ package io.loglane.app.search;
 import io.loglane.query.ArchiveSearch;
 import io.loglane.query.FilterSqlException;
 import io.loglane.query.SqlQueryException;
+import io.loglane.stores.index.FieldStats;
 import io.loglane.stores.index.IndexSearch;
 import io.loglane.stores.index.SearchSyntax;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.lucene.queryparser.classic.ParseException;
@@ -141,8 +145,8 @@ public final class HotColdSearch {
                             next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE,
                                     p.next().tsNanos(), p.next().skip()).toString();
                         }
-                    } else if (!hotMore && coldCount != 0) {
-                        // the index's part filled the page exactly: the next page starts the archive's
+                    } else if (!hotMore && (coldCount > 0 || coldCount < 0 && archive.any(r.lane(), c.predicate.sql(), fromNanos, toNanos))) {
+                        // the index's part filled the page exactly: the next page starts the archive's, if it holds a match
                         next = new SearchCursor(split.fingerprint, split.boundary, SearchCursor.Part.ARCHIVE_START, 0, 0).toString();
                     }
                 } catch (SqlQueryException e) {
@@ -244,6 +248,78 @@ public final class HotColdSearch {
             series.add(new long[(int) buckets]); // no part counted: the rest, all zero
         }
         return new Histogram(start, interval, counts, values, series, complete, stores);
+    }
+
+    /** A field's top values over both parts, and the parts each store covered. */
+    public record Top(FieldStats.Top top, List<StoreRange> stores) {}
+
+    /**
+     * The {@code size} most frequent values of field {@code name} over the matches: the index's part
+     * ({@link IndexSearch#top}), then the archive's newest matches up to what is left of
+     * {@link IndexSearch#MAX_SCANNED} read in all (SQL), their counts added. Each part lists up to
+     * {@link IndexSearch#MAX_TOP} values before they are merged, so a value outside one part's
+     * top {@link IndexSearch#MAX_TOP} is counted from the other part only, and {@code distinct}
+     * is then a lower bound; {@code complete} is false when a part was capped or not covered.
+     *
+     * @throws IllegalArgumentException as {@link IndexSearch#top}, or a lane with no store
+     */
+    public Top top(IndexSearch.Scope scope, String name, int size) throws ParseException, IOException {
+        if (size < 1 || size > IndexSearch.MAX_TOP) {
+            throw new IllegalArgumentException("size must be 1.." + IndexSearch.MAX_TOP);
+        }
+        Split split = split(scope.lane(), scope.query(), scope.syntax(), scope.fromMillis(), scope.toMillis(), null);
+        List<StoreRange> stores = new ArrayList<>();
+        Map<Object, Long> counts = new HashMap<>();
+        long matches = 0;
+        long withValue = 0;
+        long distinct = 0;
+        boolean complete = true;
+        boolean listedAll = true;
+        if (split.hasHot()) {
+            stores.add(StoreRange.covered("index", split.hotFrom(), scope.toMillis(), null));
+            FieldStats.Top t = index.top(new IndexSearch.Scope(scope.lane(), scope.query(), scope.syntax(), split.hotFrom(), scope.toMillis()),
+                    name, IndexSearch.MAX_TOP);
+            t.values().forEach(v -> counts.merge(v.value(), v.count(), Long::sum));
+            matches += t.matches();
+            withValue += t.withValue();
+            distinct = t.distinct();
+            complete = t.complete();
+            listedAll = t.distinct() <= t.values().size();
+        }
+        if (split.hasCold()) {
+            Cold c = cold(scope.lane(), scope.query(), scope.syntax(), split.coldTo(), scope.fromMillis());
+            long cap = IndexSearch.MAX_SCANNED - matches;
+            if (c.predicate == null) {
+                stores.add(c.range);
+                complete = false;
+            } else if (!complete || cap <= 0) {
+                stores.add(StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
+                        "the index's part alone reached the " + IndexSearch.MAX_SCANNED + " matches a top-values answer reads"));
+                complete = false;
+            } else {
+                stores.add(c.range);
+                try {
+                    ArchiveSearch.Values v = archive.values(scope.lane(), c.predicate.sql(), scope.fromMillis() * 1_000_000L,
+                            split.coldTo() * 1_000_000L, name, cap, IndexSearch.MAX_TOP);
+                    v.values().forEach(e -> counts.merge(e.getKey(), e.getValue(), Long::sum));
+                    long union = counts.size();
+                    boolean coldListedAll = v.distinct() <= v.values().size();
+                    distinct = listedAll && coldListedAll ? union : Math.max(union, Math.max(distinct, v.distinct()));
+                    matches += v.rows();
+                    withValue += v.withValue();
+                    complete &= v.complete();
+                } catch (SqlQueryException e) {
+                    stores.set(stores.size() - 1, StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
+                            "the archive query failed: " + e.getMessage()));
+                    complete = false;
+                }
+            }
+        }
+        List<FieldStats.Value> values = new ArrayList<>();
+        counts.forEach((v, n) -> values.add(new FieldStats.Value(v, n)));
+        values.sort(Comparator.comparingLong(FieldStats.Value::count).reversed().thenComparing(v -> String.valueOf(v.value())));
+        return new Top(new FieldStats.Top(List.copyOf(values.subList(0, Math.min(size, values.size()))), matches, withValue, distinct,
+                complete), stores);
     }
 
     /**
