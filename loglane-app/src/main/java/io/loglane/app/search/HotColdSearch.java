@@ -68,7 +68,7 @@ public final class HotColdSearch {
         this.clock = clock;
     }
 
-    /** The index search (fields, top values and context read the index alone). */
+    /** The index search (the field list and the context view read the index alone). */
     public IndexSearch index() { return index; }
 
     /** Whether a search of {@code lane} has a store to read: an index or an archive. */
