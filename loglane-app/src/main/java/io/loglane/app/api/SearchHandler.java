@@ -30,8 +30,9 @@ import org.apache.lucene.search.IndexSearcher;
  *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
  *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
  *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
- *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
- *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
+ *   <tr><td>limit</td><td>1–10000, default 100 (also when empty); 400 otherwise</td></tr>
+ *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page; 400 for one of another lane, syntax or
+ *       query ({@link SearchCursor})</td></tr>
  * </table>
  * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
@@ -138,10 +139,9 @@ final class SearchHandler {
             String cursor = ctx.queryParam("cursor");
             String q = ctx.queryParam("q");
             String syntax = ctx.queryParam("syntax");
-            request = new IndexSearch.Request(range.lane, q,
-                    syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
-                    limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
-                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
+            SearchSyntax chosen = syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax);
+            request = new IndexSearch.Request(range.lane, q, chosen, range.from, range.to, limit(limit),
+                    cursor == null || cursor.isBlank() ? null : SearchCursor.parse(cursor, range.lane, chosen, q));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
@@ -149,6 +149,18 @@ final class SearchHandler {
         IndexSearch.Result r = run(ctx, () -> search.search(request));
         if (r != null) {
             ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+        }
+    }
+
+    /** The {@code limit} parameter: absent or empty is the default; anything but a whole number in range is refused. */
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(text.trim()); // the range is the search's to check
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a whole number 1.." + IndexSearch.MAX_LIMIT + ", not '" + text + "'");
         }
     }
 
@@ -212,7 +224,7 @@ final class SearchHandler {
         for (IndexSearch.Hit h : r.hits()) {
             hit(hits.addObject(), q.lane(), h);
         }
-        out.put("next_cursor", r.nextCursor() == null ? null : r.nextCursor().toString());
+        out.put("next_cursor", r.nextCursor() == null ? null : SearchCursor.of(r.nextCursor(), q.lane(), q.syntax(), q.query()));
         out.put("syntax", q.syntax().label());
         out.put("lane", q.lane());
         out.put("from", Instant.ofEpochMilli(q.fromMillis()).toString());
