@@ -74,13 +74,8 @@ class SearchBadInputTest {
     }
 
     @ParameterizedTest(name = "limit={0}")
-    @ValueSource(strings = {"0", "-1", "10001", "2147483648", "ten", "1.5", ""})
+    @ValueSource(strings = {"0", "-1", "10001", "2147483648", "ten", "1.5"})
     void aLimitOutOfRangeIsRefusedNamingTheRange(String limit) throws Exception {
-        if (limit.isEmpty()) {
-            // an empty limit is the default, not an error
-            assertThat(t.get("/api/v1/search?lane=error&limit=" + YEARS).statusCode()).isEqualTo(200);
-            return;
-        }
         assertThat(refused("/api/v1/search?lane=error&limit=" + q(limit) + YEARS, 400).get("error").asText()).contains("limit", "1..10000");
     }
 
@@ -103,7 +98,7 @@ class SearchBadInputTest {
                 .contains("cursor", "another");
         refused("/api/v1/search?lane=error&limit=2&q=request&syntax=lucene" + YEARS + "&cursor=" + q(cursor), 400);
         refused("/api/v1/search?lane=access&limit=2&q=request" + YEARS + "&cursor=" + q(cursor), 400);
-        for (String bad : new String[] {"garbage", "1:2", "1:2:3:4", ":", cursor + "x", cursor.replaceFirst("^\\d", "x")}) {
+        for (String bad : new String[] {"garbage", "1:2", "1:2:3:4", ":", cursor + "x", cursor.replaceFirst(".$", "x")}) {
             refused("/api/v1/search?lane=error&limit=2&q=request" + YEARS + "&cursor=" + q(bad), 400);
         }
     }
