@@ -128,9 +128,17 @@ export function mount(root) {
     fromInput.value = state.from;
     toInput.value = state.to;
     for (const b of quick) b.setAttribute('aria-pressed', String(b.dataset.range === state.from && !state.to));
+    let started = false;
     if (lanes == null) {
+      const listed = lanesWithIndex();
+      if (state.lane) {
+        // a link that names its lane searches at once; the lane list (for the picker) arrives alongside
+        replace(laneSelect, h('option', { value: state.lane }, state.lane));
+        search();
+        started = true;
+      }
       try {
-        lanes = await lanesWithIndex();
+        lanes = await listed;
       } catch (e) {
         showFailure(e.message);
         return;
@@ -138,6 +146,7 @@ export function mount(root) {
     }
     replace(laneSelect, lanes.map((name) => h('option', { value: name }, name)));
     if (lanes.length === 0) {
+      inFlight?.abort();
       showEmpty('No lane is delivered to the index, so there is nothing to search. Add "index" to a lane\'s to: in config/loglane.yaml, '
         + 'or ask the SQL console, which reads the archive.');
       return;
@@ -145,9 +154,10 @@ export function mount(root) {
     if (!lanes.includes(state.lane)) {
       writeState({ lane: lanes.includes('access') ? 'access' : lanes[0] });
       state = readState(DEFAULTS);
+      started = false;
     }
     laneSelect.value = state.lane;
-    search();
+    if (!started) search();
   }
 
   function startTail() {
@@ -211,8 +221,10 @@ export function mount(root) {
     status.classList.remove('error');
     replace(status, 'Searching…');
     sidebar.el.classList.add('stale'); // its fields describe the previous query until this one answers
+    histogram.classList.add('stale');
     run.disabled = true;
-    const histogramDone = drawHistogram(params, controller.signal);
+    // in stages: the rows first, then the histogram and the field sidebar (both read every match)
+    let histogramDone = null;
     try {
       answer = await getJson(url('/api/v1/search', { ...params, limit: PAGE }), { signal: controller.signal });
       hits = answer.hits;
@@ -225,6 +237,7 @@ export function mount(root) {
       drawn = '';
       drawRows();
       showOpen();
+      histogramDone = drawHistogram(params, controller.signal);
       if (wasLive) startTail();
     } catch (e) {
       if (e.name === 'AbortError') return;
@@ -232,6 +245,7 @@ export function mount(root) {
       answer = null;
       pane.hidden = true;
       sidebar.clear();
+      disposePlot();
       searched.textContent = '';
       drawn = '';
       drawRows();
@@ -351,6 +365,7 @@ export function mount(root) {
     plot?.destroy();
     plot = null;
     shownHistogram = null;
+    histogram.classList.remove('stale');
     replace(histogram);
   }
 

@@ -119,6 +119,9 @@ class ExplorerBarsIT {
             Map<?, ?> bars = (Map<?, ?>) browser.driver.executeScript("return __bars");
             report.add("%s load, %d events in the lane: LCP %.0f ms, first rows at %.0f ms after navigation start; status: %s".formatted(run, EVENTS,
                     number(bars.get("lcp")), number(bars.get("firstRow")), browser.driver.findElement(By.cssSelector("p.status")).getText()));
+            report.add("  API requests (start → end, ms after navigation start): " + browser.driver.executeScript("""
+                    return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/'))
+                      .map(e => `${new URL(e.name).pathname} ${e.startTime.toFixed(0)} → ${e.responseEnd.toFixed(0)}`).join(', ');"""));
         }
 
         // typing a query: the longest event entry of the typing interactions

@@ -488,6 +488,26 @@ class ExplorerIT {
         assertThat(browser.urlState()).containsKey("open");
     }
 
+    @Test
+    void theRowsComeFirstAndOnlyThenTheHistogramAndTheFieldsAreAsked() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
+        assertThat(messages()).hasSize(5);
+        browser.await(d -> d.findElement(By.cssSelector(".histogram .u-over")));
+        browser.await(d -> d.findElement(By.cssSelector(".field-sidebar .denominator")));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Number>> requests = (Map<String, Map<String, Number>>) browser.driver.executeScript("""
+                const out = {};
+                for (const e of performance.getEntriesByType('resource')) {
+                  const path = new URL(e.name).pathname;
+                  if (path.startsWith('/api/v1/')) out[path] = {start: e.startTime, end: e.responseEnd};
+                }
+                return out;""");
+        double rows = requests.get("/api/v1/search").get("end").doubleValue();
+        // both read every match: asked while the search runs they would compete with it for the server's cores
+        assertThat(requests.get("/api/v1/histogram").get("start").doubleValue()).as("the histogram after the rows").isGreaterThanOrEqualTo(rows);
+        assertThat(requests.get("/api/v1/fields").get("start").doubleValue()).as("the fields after the rows").isGreaterThanOrEqualTo(rows);
+    }
+
     private static int luceneColumn(String message) {
         Matcher m = Pattern.compile("line 1, column (\\d+)").matcher(message);
         assertThat(m.find()).as(message).isTrue();
