@@ -111,6 +111,7 @@ class UnsafeLogTextTest {
     void theSearchApiAnswersJsonWithControlCharactersEscaped() throws Exception {
         HttpResponse<byte[]> r = search("control_marker");
         assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).as("never sniffed as a page").hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         String body = strictUtf8(r.body());
         assertNoRawControl(body);
         JsonNode hit = TestNode.JSON.readTree(body).get("hits").get(0);

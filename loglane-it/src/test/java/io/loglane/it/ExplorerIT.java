@@ -261,6 +261,14 @@ class ExplorerIT {
         assertThat(browser.driver.findElements(By.tagName("b"))).as("no markup from the log").hasSize(2); // the syntax help's own two
         assertThat(browser.driver.findElements(By.cssSelector("main script"))).isEmpty();
         browser.screenshot("explorer-markup-as-text");
+
+        // the API's own answer, opened in the browser, is JSON shown as text too
+        browser.driver.get(url("/api/v1/search?lane=error&from=1h&q=onerror"));
+        String shown = browser.driver.findElement(By.tagName("body")).getText();
+        assertThat(ChildNode.JSON.readTree(shown).get("hits").get(0).get("message").asText()).isEqualTo(WebUiIT.MARKUP);
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
+        assertThat(browser.driver.findElements(By.tagName("script"))).isEmpty();
     }
 
     @Test
