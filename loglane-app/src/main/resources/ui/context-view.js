@@ -3,7 +3,7 @@
  * hit itself marked, and "load more" on either side (each asks STEP more lines). Text reaches the
  * DOM only through dom.js.
  */
-import { h, replace } from './dom.js';
+import { controlText, h, replace } from './dom.js';
 import { getJson } from './api.js';
 import { url } from './field-sidebar.js';
 
@@ -25,7 +25,7 @@ export function contextView(lane, offset, format) {
       return;
     }
     const line = (hit, anchor) => h('li', { class: anchor ? 'anchor' : '', 'aria-current': anchor ? 'true' : null, dataset: { offset: hit.offset } },
-      h('span', { class: 'ts' }, format(hit.ts)), ' ', h('span', { class: 'msg' }, hit.message ?? ''));
+      h('span', { class: 'ts' }, format(hit.ts)), ' ', h('span', { class: 'msg' }, controlText(hit.message ?? '', false)));
     replace(el,
       h('p', { class: 'muted' }, `Same ${answer.shared.field} ${answer.shared.value}, by time`),
       h('button', { type: 'button', class: 'more-before', disabled: answer.before.length < before,

@@ -66,3 +66,30 @@ export function morph(el, next) {
   want.forEach((child, i) => (i < have.length ? morph(have[i], child) : el.append(child)));
   have.slice(want.length).forEach((child) => child.remove());
 }
+
+/** Control characters: C0 (but tab), DEL, C1, bidi overrides and isolates. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { 0x00: '\\0', 0x1b: '\\e', 0x0d: '\\r', 0x0a: '\\n', 0x08: '\\b' };
+
+/**
+ * Log text as nodes to draw, with each control character shown as a marked escape (ESC as \e, NUL \0,
+ * CR \r, others \xNN, bidi controls \u202E; a line feed too when oneLine, else it stays a line break),
+ * the way ./loglane search prints it: a line cannot hide or reorder text, or look shorter than it is.
+ * The escapes are spans of class "ctl" (styled apart, so a literal backslash in the log is not taken
+ * for one). Display only: the JSON view keeps the original.
+ */
+export function controlText(text, oneLine) {
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(CONTROL)) {
+    const code = m[0].charCodeAt(0);
+    if (code === 0x0a && !oneLine) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    const shown = NAMED[code] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase()}`);
+    out.push(h('span', { class: 'ctl', title: `U+${code.toString(16).toUpperCase().padStart(4, '0')}` }, shown));
+    last = m.index + m[0].length;
+  }
+  if (last === 0) return text;
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

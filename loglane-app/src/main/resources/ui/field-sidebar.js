@@ -3,9 +3,11 @@
  * on one shows its top values (/api/v1/fields/{name}/top) with counts, shares and the denominator
  * ("of N matches", "sample" when the server did not read every match). Each value offers include /
  * exclude, which the page turns into a Lucene clause (see {@link clause}) and re-runs the search.
+ * Fields the lane declares that no match has are listed apart ("not in these matches"), not as 0 %;
+ * clear() empties the sidebar when a search fails, so it never shows the fields of an earlier query.
  * Text reaches the DOM only through dom.js.
  */
-import { h, replace } from './dom.js';
+import { controlText, h, replace } from './dom.js';
 import { getJson } from './api.js';
 import { formatCount } from './format.js';
 
@@ -38,6 +40,7 @@ export function fieldSidebar({ onPick, onFilter }) {
     controller?.abort();
     controller = new AbortController();
     const signal = controller.signal;
+    el.classList.remove('stale');
     replace(el, h('h2', {}, 'Fields'), h('p', { class: 'muted' }, 'Loading…'));
     let fields;
     try {
@@ -46,10 +49,17 @@ export function fieldSidebar({ onPick, onFilter }) {
       if (e.name !== 'AbortError') replace(el, h('h2', {}, 'Fields'), h('p', { class: 'muted' }, `No fields: ${e.message}`));
       return;
     }
-    const list = h('ul', { class: 'fields-list' }, fields.fields.map((f) => h('li', { dataset: { field: f.name } },
+    // a field the lane declares but none of these matches has is not a 0 % to compare: it is listed apart
+    const present = fields.fields.filter((f) => f.count > 0);
+    const absent = fields.fields.filter((f) => !(f.count > 0));
+    const list = h('ul', { class: 'fields-list' }, present.map((f) => h('li', { dataset: { field: f.name } },
       h('button', { type: 'button', class: 'field-name', 'aria-expanded': String(f.name === open), onclick: () => onPick(f.name === open ? null : f.name) },
         h('span', {}, f.name), h('span', { class: 'muted' }, ` ${pct(f.share)}`)))));
-    replace(el, h('h2', {}, 'Fields'), h('p', { class: 'muted denominator' }, `of ${formatCount(fields.matches)} matches${fields.exact ? '' : ' (sample)'}`), list);
+    const notHere = absent.length === 0 ? null : h('details', { class: 'absent-fields' },
+      h('summary', { class: 'muted' }, `${absent.length} not in these matches`),
+      h('ul', { class: 'fields-list' }, absent.map((f) => h('li', { class: 'absent', dataset: { field: f.name }, title: 'declared for the lane; no match here has it' }, f.name))));
+    replace(el, h('h2', {}, 'Fields'), h('p', { class: 'muted denominator' }, `of ${formatCount(fields.matches)} matches${fields.exact ? '' : ' (sample)'}`),
+      present.length ? list : h('p', { class: 'muted' }, 'No field has a value in these matches.'), notHere);
     const item = open && list.querySelector(`li[data-field="${CSS.escape(open)}"]`);
     if (!item) return;
     let top;
@@ -64,7 +74,7 @@ export function fieldSidebar({ onPick, onFilter }) {
       h('p', { class: 'muted denominator' }, `of ${formatCount(top.denominator)} matches${top.exact ? '' : ' · sample'}`
         + (top.missing ? ` · ${formatCount(top.missing)} without` : '')),
       h('table', { class: 'grid top' }, h('tbody', {}, top.values.map((v) => h('tr', { dataset: { value: String(v.value) } },
-        h('td', { class: 'value' }, String(v.value)),
+        h('td', { class: 'value' }, controlText(String(v.value), false)),
         h('td', { class: 'count' }, formatCount(v.count)),
         h('td', { class: 'share muted' }, pct(v.share)),
         h('td', { class: 'actions' },
@@ -74,7 +84,14 @@ export function fieldSidebar({ onPick, onFilter }) {
             'aria-label': `Exclude ${open} ${v.value}`, onclick: () => onFilter(clause(open, v.value, true)) }, '−'))))))));
   }
 
-  return { el, show, abort: () => controller?.abort() };
+  /** Empties the sidebar (hidden while empty): after a failed search its fields would describe the previous query. */
+  function clear() {
+    controller?.abort();
+    el.classList.remove('stale');
+    replace(el);
+  }
+
+  return { el, show, clear, abort: () => controller?.abort() };
 }
 
 function pct(share) {

@@ -27,3 +27,4 @@ export function formatTime(date) {
     hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false, timeZoneName: 'short',
   });
 }
+

@@ -14,7 +14,7 @@
  * context view (context-view.js): the lines around it in its lane.
  * Live tail (tail.js) adds new matching lines at the top while it is on.
  */
-import { h, replace } from '../dom.js';
+import { controlText, h, replace } from '../dom.js';
 import { getJson } from '../api.js';
 import { readState, writeState } from '../state.js';
 import { formatCount, formatTime } from '../format.js';
@@ -74,11 +74,12 @@ export function mount(root) {
 
   const histogram = h('div', { class: 'histogram', 'aria-label': 'Matches over time' });
   const status = h('p', { class: 'status', role: 'status' });
+  const searched = h('p', { class: 'searched muted' });
   const spacer = h('div', { class: 'spacer' });
   const pane = h('div', { class: 'results-pane', role: 'grid', 'aria-label': 'Hits, newest first', tabindex: 0 }, spacer);
   const more = h('button', { type: 'button', class: 'more', hidden: true, onclick: () => loadMore() }, 'Load more');
   const detail = h('div', { class: 'hit-detail' });
-  const body = h('div', { class: 'explorer-body' }, histogram, status, pane, more, detail);
+  const body = h('div', { class: 'explorer-body' }, histogram, searched, status, pane, more, detail);
   const sidebar = fieldSidebar({
     onPick: (field) => navigate({ field }),
     onFilter: (c) => navigate({ q: withClause(state.q, c), syntax: 'lucene', open: null }),
@@ -94,6 +95,9 @@ export function mount(root) {
   let answer = null;
   let inFlight = null;
   let plot = null;
+  let chart = null; // chart.js, once loaded
+  let shownHistogram = null; // the histogram answer drawn, to redraw in the other colour scheme
+  const scheme = matchMedia('(prefers-color-scheme: dark)');
   let drawn = ''; // the first:last row window last drawn
   let tail = null; // the live tail while on
   let tailed = 0;
@@ -106,6 +110,8 @@ export function mount(root) {
     if (row) toggle(row.dataset.offset);
   });
   pane.addEventListener('keydown', onListKey);
+  document.addEventListener('keydown', onPageKey);
+  scheme.addEventListener('change', onSchemeChange);
   const resize = new ResizeObserver(() => { plot?.setSize(plotSize()); drawn = ''; drawRows(); });
   resize.observe(body);
 
@@ -122,9 +128,17 @@ export function mount(root) {
     fromInput.value = state.from;
     toInput.value = state.to;
     for (const b of quick) b.setAttribute('aria-pressed', String(b.dataset.range === state.from && !state.to));
+    let started = false;
     if (lanes == null) {
+      const listed = lanesWithIndex();
+      if (state.lane) {
+        // a link that names its lane searches at once; the lane list (for the picker) arrives alongside
+        replace(laneSelect, h('option', { value: state.lane }, state.lane));
+        search();
+        started = true;
+      }
       try {
-        lanes = await lanesWithIndex();
+        lanes = await listed;
       } catch (e) {
         showFailure(e.message);
         return;
@@ -132,6 +146,7 @@ export function mount(root) {
     }
     replace(laneSelect, lanes.map((name) => h('option', { value: name }, name)));
     if (lanes.length === 0) {
+      inFlight?.abort();
       showEmpty('No lane is delivered to the index, so there is nothing to search. Add "index" to a lane\'s to: in config/loglane.yaml, '
         + 'or ask the SQL console, which reads the archive.');
       return;
@@ -139,9 +154,10 @@ export function mount(root) {
     if (!lanes.includes(state.lane)) {
       writeState({ lane: lanes.includes('access') ? 'access' : lanes[0] });
       state = readState(DEFAULTS);
+      started = false;
     }
     laneSelect.value = state.lane;
-    search();
+    if (!started) search();
   }
 
   function startTail() {
@@ -204,8 +220,11 @@ export function mount(root) {
     hideQueryError();
     status.classList.remove('error');
     replace(status, 'Searching…');
+    sidebar.el.classList.add('stale'); // its fields describe the previous query until this one answers
+    histogram.classList.add('stale');
     run.disabled = true;
-    const histogramDone = drawHistogram(params, controller.signal);
+    // in stages: the rows first, then the histogram and the field sidebar (both read every match)
+    let histogramDone = null;
     try {
       answer = await getJson(url('/api/v1/search', { ...params, limit: PAGE }), { signal: controller.signal });
       hits = answer.hits;
@@ -218,12 +237,16 @@ export function mount(root) {
       drawn = '';
       drawRows();
       showOpen();
+      histogramDone = drawHistogram(params, controller.signal);
       if (wasLive) startTail();
     } catch (e) {
       if (e.name === 'AbortError') return;
       hits = [];
       answer = null;
       pane.hidden = true;
+      sidebar.clear();
+      disposePlot();
+      searched.textContent = '';
       drawn = '';
       drawRows();
       replace(detail);
@@ -270,17 +293,35 @@ export function mount(root) {
     const span = `${formatWhen(answer.from)} → ${formatWhen(answer.to)}`;
     replace(status,
       h('span', { class: 'total', dataset: { relation: answer.total_relation } }, `${total} hit${answer.total === 1 ? '' : 's'}`),
-      ` · ${formatCount(hits.length)} loaded · ${span} · from ${answer.stores.map((s) => s.store).join(', ')}`);
+      ` · ${formatCount(hits.length)} loaded · ${span}`);
+    showSearched();
     more.hidden = !answer.next_cursor;
     if (hits.length === 0) {
       replace(spacer, h('div', { class: 'empty-state' },
         h('p', {}, `No hits in ${state.lane} between ${formatWhen(answer.from)} and ${formatWhen(answer.to)}.`),
         h('p', {}, 'Widen the range (', QUICK_RANGES.slice(1).map((r, i) => [i ? ', ' : '', h('a', { href: '#', dataset: { widen: r } }, r)]), '), ',
-          'remove terms from the query, or check the syntax: filter-pattern terms are case-sensitive substrings.')));
+          state.q ? ['remove terms from the query (', h('a', { href: '#', class: 'clear-query' }, 'search everything'), '), '] : '',
+          'or check the syntax: filter-pattern terms are case-sensitive substrings (', h('code', {}, 'Error'), ' does not match ', h('code', {}, 'ERROR'), ').'),
+        h('p', {}, 'Events sent a moment ago are searchable within a second; a lane\'s retention drops whole days.')));
+      spacer.querySelector('a.clear-query')?.addEventListener('click', (e) => { e.preventDefault(); navigate({ q: null, syntax: null, open: null }); });
       for (const a of spacer.querySelectorAll('a[data-widen]')) {
         a.addEventListener('click', (e) => { e.preventDefault(); navigate({ from: a.dataset.widen, to: null }); });
       }
     }
+  }
+
+  /**
+   * Under the histogram, which store answered which part of the range, newest first ("searched: index
+   * Dec 1 → now, archive …"), as the answer's stores say; a part no store could answer says why.
+   */
+  function showSearched() {
+    const at = (iso) => new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+    const parts = (answer.stores || []).map((s) => {
+      const to = !state.to && s.to === answer.to ? 'now' : at(s.to);
+      const why = s.covered === false ? ` (not searched: ${s.reason})` : s.note ? ` (${s.note})` : '';
+      return `${s.store} ${at(s.from)} → ${to}${why}`;
+    });
+    searched.textContent = parts.length ? `searched: ${parts.join(', ')}` : '';
   }
 
   async function drawHistogram(params, signal) {
@@ -298,13 +339,19 @@ export function mount(root) {
       return;
     }
     // loaded on demand, like the SQL page's chart
-    const { timeBars } = await import('../chart.js');
+    chart = await import('../chart.js');
     if (signal.aborted) return;
+    plotHistogram(answer);
+  }
+
+  /** Draws a histogram answer (again when the colour scheme changes: the chart takes its colours when drawn). */
+  function plotHistogram(answer) {
     disposePlot();
+    shownHistogram = answer;
     const interval = answer.interval_ms;
     const xs = answer.buckets.map((b) => Date.parse(b.start) / 1000);
     const counts = answer.buckets.map((b) => b.count);
-    plot = timeBars(histogram, xs, counts, interval / 1000, plotSize(),
+    plot = chart.timeBars(histogram, xs, counts, interval / 1000, plotSize(),
       (fromSec, toSec) => navigate({ from: new Date(fromSec * 1000).toISOString(), to: new Date(toSec * 1000).toISOString(), open: null }));
     // what the bars span, for tests and tools that point at a bucket
     Object.assign(histogram.dataset, { intervalMs: String(interval), start: answer.buckets[0]?.start ?? '', buckets: String(answer.buckets.length) });
@@ -317,7 +364,13 @@ export function mount(root) {
   function disposePlot() {
     plot?.destroy();
     plot = null;
+    shownHistogram = null;
+    histogram.classList.remove('stale');
     replace(histogram);
+  }
+
+  function onSchemeChange() {
+    if (shownHistogram) plotHistogram(shownHistogram);
   }
 
   /** Draws the rows in view (plus OVERSCAN) and nothing else: the DOM stays small at any number of hits. */
@@ -343,10 +396,23 @@ export function mount(root) {
     const row = h('div', { class: `hit${open ? ' open' : ''}`, role: 'row', 'aria-rowindex': i + 1, 'aria-selected': String(open), dataset: { offset: hit.offset } },
       h('span', { class: 'ts', role: 'gridcell', title: hit.ts }, formatWhen(hit.ts)),
       h('span', { class: `level level-${(level || '').toLowerCase()}`, role: 'gridcell' }, level || ''),
-      h('span', { class: 'msg', role: 'gridcell' }, message.length > MAX_ROW_CHARS ? `${message.slice(0, MAX_ROW_CHARS)}…` : message));
+      h('span', { class: 'msg', role: 'gridcell' }, controlText(message.length > MAX_ROW_CHARS ? `${message.slice(0, MAX_ROW_CHARS)}…` : message, true)));
     // through the CSSOM: the policy forbids style attributes
     row.style.top = `${i * ROW_HEIGHT}px`;
     return row;
+  }
+
+  /** Esc anywhere on the page closes the open hit (the key is left alone in a menu or when nothing is open). */
+  function onPageKey(e) {
+    if (e.key !== 'Escape' || !state.open || e.defaultPrevented || e.target.closest('select')) return;
+    e.preventDefault();
+    const row = e.target.closest('.hit-detail');
+    writeState({ open: null });
+    state.open = '';
+    drawn = '';
+    drawRows();
+    showOpen();
+    if (row) pane.focus(); // focus was in the detail just removed: back to the list
   }
 
   function toggle(offset) {
@@ -358,7 +424,6 @@ export function mount(root) {
     let i = hits.findIndex((x) => String(x.offset) === state.open);
     if (e.key === 'j' || e.key === 'ArrowDown') i = Math.min(hits.length - 1, i + 1);
     else if (e.key === 'k' || e.key === 'ArrowUp') i = Math.max(0, i - 1);
-    else if (e.key === 'Escape') { writeState({ open: null }); state.open = ''; drawn = ''; drawRows(); showOpen(); return; }
     else return;
     e.preventDefault();
     writeState({ open: String(hits[i].offset) });
@@ -390,7 +455,7 @@ export function mount(root) {
           open.append(h('h3', {}, 'Context'), contextView(state.lane, String(hit.offset), formatWhen));
         } }, 'Context')),
       h('div', { class: 'hit-columns' },
-        h('table', { class: 'grid fields' }, h('tbody', {}, fields.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))))),
+        h('table', { class: 'grid fields' }, h('tbody', {}, fields.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, controlText(v, false)))))),
         h('pre', { class: 'json' }, pretty)));
     replace(detail, open);
   }
@@ -402,7 +467,9 @@ export function mount(root) {
     query.setAttribute('aria-invalid', 'true');
     const text = state.q;
     const children = [h('strong', {}, `The ${b.syntax === 'lucene' ? 'Lucene query' : 'filter pattern'} is not valid. `),
-      h('span', { class: 'message' }, b.error.replace(/^bad_query: /, ''))];
+      h('span', { class: 'message' }, b.error.replace(/^bad_query: /, '')),
+      h('p', { class: 'what-to-do' }, 'Fix it at the caret and press Enter; "Syntax" below has examples of both syntaxes',
+        state.syntax ? '' : ', and the syntax menu picks one when auto guesses wrong', '.')];
     if (position != null) {
       queryError.dataset.position = String(position);
       // the server's message already names the place in its own terms (index or column): just point at it
@@ -440,6 +507,8 @@ export function mount(root) {
       stopTail();
       inFlight?.abort();
       sidebar.abort();
+      document.removeEventListener('keydown', onPageKey);
+      scheme.removeEventListener('change', onSchemeChange);
       resize.disconnect();
       plot?.destroy();
     },

@@ -26,14 +26,18 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
 /**
  * The Explorer page in real headless Chromium against a real node whose error lane is indexed (the
  * bundled config): events sent over HTTP ingest are found and shown newest first with their fields;
  * a histogram click or drag zooms the range and writes it into the URL; the URL alone reproduces a
  * view (lane, query, range, open hit) and back restores the one before; log lines full of markup
- * stay text; a refused query is marked at the position the server names. Screenshots go to
- * {@code target/browser/explorer-*.png}.
+ * stay text, and control characters (sent over Forward as raw msgpack str bytes) show as marked escapes,
+ * invalid UTF-8 as U+FFFD; a refused query is marked at the position the server names and clears the
+ * field sidebar; declared fields without values are listed apart, not as 0 %; Esc closes the open hit.
+ * Screenshots (some in the dark scheme too) go to {@code target/browser/explorer-*.png}.
  *
  * <p>Skipped, with the reason, where no Chromium or chromedriver is installed ({@link HeadlessChromium}).
  */
@@ -59,14 +63,32 @@ class ExplorerIT {
         }
         lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", WebUiIT.MARKUP, "level", "ERROR"))).append('\n');
         assertThat(node.post("/api/v1/ingest/app.error", lines.toString(), Map.of()).statusCode()).isEqualTo(202);
-        // searchable near-real-time: wait until the index answers with all six
+        sendForward("app.error", CONTROL);
+        // searchable near-real-time: wait until the index answers with all seven
         browser.await(d -> {
             try {
-                return ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h").body()).get("total").asInt() == 6;
+                return ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h").body()).get("total").asInt() == 7;
             } catch (Exception e) {
                 return false;
             }
         });
+    }
+
+    /** Markup, NUL, an ANSI colour and a lone carriage return, as a peer's raw msgpack str bytes (valid UTF-8). */
+    private static final byte[] CONTROL = "<b>bold?</b> NUL\u0000 \u001b[31mRED\u001b[0m fake\rover ctl_marker".getBytes(StandardCharsets.UTF_8);
+    /** How the rows draw {@link #CONTROL}: each control character as a marked escape, as {@code ./loglane search} prints it. */
+    private static final String CONTROL_SHOWN = "<b>bold?</b> NUL\\0 \\e[31mRED\\e[0m fake\\rover ctl_marker";
+
+    /** One Forward Message-mode frame whose message is {@code bytes} as a raw msgpack str; waits for the ack. */
+    private static void sendForward(String tag, byte[] bytes) throws Exception {
+        MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+        p.packArrayHeader(4).packString(tag).packLong(System.currentTimeMillis() / 1000);
+        p.packMapHeader(1).packString("message").packRawStringHeader(bytes.length).writePayload(bytes);
+        p.packMapHeader(1).packString("chunk").packString("raw-" + System.nanoTime());
+        try (RawForwardConnection c = new RawForwardConnection(node.forwardPort)) {
+            c.send(p.toByteArray());
+            assertThat(c.readAck()).startsWith("raw-");
+        }
     }
 
     @BeforeEach
@@ -148,7 +170,7 @@ class ExplorerIT {
         browser.driver.get(explorer(Map.of("lane", "error", "from", "1h")));
         WebElement over = browser.await(d -> d.findElement(By.cssSelector(".histogram .u-over")));
         long interval = Long.parseLong(browser.driver.findElement(By.cssSelector(".histogram")).getDomAttribute("data-interval-ms"));
-        assertThat(messages()).hasSize(6);
+        assertThat(messages()).hasSize(7);
         browser.screenshot("explorer-histogram");
 
         // drag across the whole plot: whole buckets, everything still in range
@@ -164,7 +186,7 @@ class ExplorerIT {
         Instant to = Instant.parse(browser.urlState().get("to"));
         assertThat((to.toEpochMilli() - from.toEpochMilli()) % interval).as("whole buckets").isZero();
         assertThat(Instant.now().minusSeconds(3600 + 2 * interval / 1000)).as("the first bucket of the last hour").isBefore(from);
-        assertThat(messages()).hasSize(6);
+        assertThat(messages()).hasSize(7);
 
         // a click on the bar that holds the events zooms to that one bucket, and they are still shown
         WebElement bars = browser.await(d -> d.findElement(By.cssSelector(".histogram[data-start] .u-over")));
@@ -182,7 +204,7 @@ class ExplorerIT {
         Instant zoomFrom = Instant.parse(zoomed.get("from"));
         assertThat(zoomFrom.toEpochMilli()).isEqualTo(start + bucket * zoomedInterval);
         assertThat(Instant.parse(zoomed.get("to")).toEpochMilli() - zoomFrom.toEpochMilli()).as("one bucket").isEqualTo(zoomedInterval);
-        assertThat(messages()).hasSize(6);
+        assertThat(messages()).hasSize(7);
         browser.await(d -> d.findElement(By.cssSelector("p.status")).getText().contains(" loaded"));
         browser.screenshot("explorer-zoomed");
 
@@ -239,6 +261,14 @@ class ExplorerIT {
         assertThat(browser.driver.findElements(By.tagName("b"))).as("no markup from the log").hasSize(2); // the syntax help's own two
         assertThat(browser.driver.findElements(By.cssSelector("main script"))).isEmpty();
         browser.screenshot("explorer-markup-as-text");
+
+        // the API's own answer, opened in the browser, is JSON shown as text too
+        browser.driver.get(url("/api/v1/search?lane=error&from=1h&q=onerror"));
+        String shown = browser.driver.findElement(By.tagName("body")).getText();
+        assertThat(ChildNode.JSON.readTree(shown).get("hits").get(0).get("message").asText()).isEqualTo(WebUiIT.MARKUP);
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
+        assertThat(browser.driver.findElements(By.tagName("script"))).isEmpty();
     }
 
     @Test
@@ -364,6 +394,126 @@ class ExplorerIT {
         assertThat(browser.driver.findElements(By.cssSelector(".context-lines b, .context-lines img"))).isEmpty();
         browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", anchor);
         browser.screenshot("explorer-context");
+    }
+
+    @Test
+    void controlCharactersAndInvalidUtf8InLogLinesAreShownAsTextWithVisibleSymbols() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "ctl_marker")));
+        assertThat(messages()).containsExactly(CONTROL_SHOWN);
+        assertThat(browser.driver.findElements(By.cssSelector(".results-pane .hit .msg span.ctl"))).extracting(WebElement::getText)
+                .containsExactly("\\0", "\\e", "\\e", "\\r");
+        browser.driver.findElement(By.cssSelector(".results-pane .hit")).click();
+        WebElement json = browser.await(d -> d.findElement(By.cssSelector(".hit-open pre.json")));
+        assertThat(ChildNode.JSON.readTree(json.getText()).get("message").asText()).as("the JSON keeps the original")
+                .isEqualTo(new String(CONTROL, StandardCharsets.UTF_8));
+        assertThat(json.getText()).contains("\\u0000", "\\u001b[31m", "\\r");
+        assertThat(browser.driver.findElement(By.cssSelector(".hit-open table.fields")).getText()).contains(CONTROL_SHOWN);
+        assertThat(browser.driver.findElements(By.cssSelector("main b"))).as("no markup from the log").hasSize(2); // the syntax help's own
+        browser.screenshot("explorer-control-characters");
+        browser.colorScheme("dark");
+        browser.screenshot("explorer-control-characters-dark");
+        browser.colorScheme("light");
+
+        // invalid UTF-8 reaches the page through the live tail (a search over it is answered 500 by the index today)
+        browser.driver.get(explorer(Map.of("lane", "access", "from", "1h", "q", "utf8_marker")));
+        browser.await(d -> status().contains(" loaded") || status().contains("failed"));
+        browser.driver.findElement(By.id("explorer-live")).click();
+        String state = browser.await(d -> {
+            String st = d.findElement(By.cssSelector(".live-state")).getText();
+            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
+        });
+        Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        line.writeBytes("\u001b[31mRED ".getBytes(StandardCharsets.UTF_8));
+        line.writeBytes(new byte[] {(byte) 0xC3, 0x28, ' ', (byte) 0xFF, ' '}); // a cut-off 2-byte sequence, and a byte UTF-8 never has
+        line.writeBytes("utf8_marker".getBytes(StandardCharsets.UTF_8));
+        sendForward("app.access", line.toByteArray());
+        browser.await(d -> messages().equals(List.of("\\e[31mRED \uFFFD( \uFFFD utf8_marker")));
+        browser.screenshot("explorer-invalid-utf8-tailed");
+    }
+
+    @Test
+    void declaredFieldsWithoutValuesAreListedApartAndAFailedSearchClearsTheSidebar() throws Exception {
+        JsonNode fields = ChildNode.JSON.readTree(node.get("/api/v1/fields?lane=error&from=1h&q=payment").body());
+        List<String> absent = new java.util.ArrayList<>();
+        fields.get("fields").forEach(f -> {
+            if (f.get("count").asLong() == 0) {
+                absent.add(f.get("name").asText());
+            }
+        });
+        assertThat(absent).as("the error lane declares fields these lines lack").isNotEmpty();
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
+        assertThat(messages()).hasSize(5);
+        WebElement apart = browser.await(d -> d.findElement(By.cssSelector(".field-sidebar details.absent-fields")));
+        assertThat(apart.findElement(By.tagName("summary")).getText()).isEqualTo(absent.size() + " not in these matches");
+        @SuppressWarnings("unchecked")
+        List<String> listed = (List<String>) browser.driver.executeScript(
+                "return [...document.querySelectorAll('.field-sidebar > ul.fields-list > li')].map(li => li.textContent);");
+        assertThat(listed).isNotEmpty().noneMatch(t -> t.endsWith(" 0%"));
+        for (String name : absent) {
+            assertThat(browser.driver.findElements(By.cssSelector(".field-sidebar > ul.fields-list > li[data-field='" + name + "']"))).isEmpty();
+        }
+        assertThat(browser.driver.findElement(By.cssSelector("p.searched")).getText()).as("which store answered which part")
+                .matches("searched: index .+ → now");
+        apart.findElement(By.tagName("summary")).click();
+        browser.screenshot("explorer-fields-not-in-matches");
+
+        WebElement query = browser.driver.findElement(By.id("explorer-query"));
+        query.clear();
+        query.sendKeys("level:(ERROR AND", Keys.ENTER);
+        browser.await(d -> d.findElement(By.cssSelector(".query-error:not([hidden])")));
+        browser.await(d -> d.findElements(By.cssSelector(".field-sidebar > *")).isEmpty());
+        assertThat(browser.driver.findElement(By.cssSelector(".field-sidebar")).isDisplayed()).as("no fields of the previous query").isFalse();
+        assertThat(browser.driver.findElement(By.cssSelector(".query-error .what-to-do")).getText()).startsWith("Fix it at the caret");
+        browser.screenshot("explorer-failed-search-no-stale-fields");
+        browser.colorScheme("dark");
+        browser.screenshot("explorer-failed-search-dark");
+        browser.colorScheme("light");
+    }
+
+    @Test
+    void escClosesTheOpenHitFromAnywhereOnThePage() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
+        messages();
+        browser.driver.findElements(By.cssSelector(".results-pane .hit")).getFirst().click();
+        browser.await(d -> d.findElement(By.cssSelector(".hit-open")));
+        assertThat(browser.urlState()).containsKey("open");
+        browser.driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+        browser.await(d -> d.findElements(By.cssSelector(".hit-open")).isEmpty());
+        assertThat(browser.urlState()).doesNotContainKey("open");
+        assertThat(browser.driver.findElements(By.cssSelector(".results-pane .hit.open"))).isEmpty();
+
+        // from a button inside the open hit: closed, and the keyboard is back on the list
+        browser.driver.findElements(By.cssSelector(".results-pane .hit")).get(1).click();
+        WebElement context = browser.await(d -> d.findElement(By.cssSelector(".hit-open button.show-context")));
+        new Actions(browser.driver).moveToElement(context).perform();
+        browser.driver.executeScript("arguments[0].focus()", context);
+        context.sendKeys(Keys.ESCAPE);
+        browser.await(d -> d.findElements(By.cssSelector(".hit-open")).isEmpty());
+        assertThat(browser.driver.switchTo().activeElement().getDomAttribute("class")).isEqualTo("results-pane");
+        browser.driver.switchTo().activeElement().sendKeys("j");
+        browser.await(d -> d.findElement(By.cssSelector(".hit-open")));
+        assertThat(browser.urlState()).containsKey("open");
+    }
+
+    @Test
+    void theRowsComeFirstAndOnlyThenTheHistogramAndTheFieldsAreAsked() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
+        assertThat(messages()).hasSize(5);
+        browser.await(d -> d.findElement(By.cssSelector(".histogram .u-over")));
+        browser.await(d -> d.findElement(By.cssSelector(".field-sidebar .denominator")));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Number>> requests = (Map<String, Map<String, Number>>) browser.driver.executeScript("""
+                const out = {};
+                for (const e of performance.getEntriesByType('resource')) {
+                  const path = new URL(e.name).pathname;
+                  if (path.startsWith('/api/v1/')) out[path] = {start: e.startTime, end: e.responseEnd};
+                }
+                return out;""");
+        double rows = requests.get("/api/v1/search").get("end").doubleValue();
+        // both read every match: asked while the search runs they would compete with it for the server's cores
+        assertThat(requests.get("/api/v1/histogram").get("start").doubleValue()).as("the histogram after the rows").isGreaterThanOrEqualTo(rows);
+        assertThat(requests.get("/api/v1/fields").get("start").doubleValue()).as("the fields after the rows").isGreaterThanOrEqualTo(rows);
     }
 
     private static int luceneColumn(String message) {

@@ -37,7 +37,7 @@ import org.apache.lucene.search.IndexSearcher;
  *   <tr><td>syntax</td><td>{@code filter} or {@code lucene}; absent: {@link SearchSyntax#detect}; the answer says which</td></tr>
  *   <tr><td>from, to</td><td>ISO-8601, epoch milliseconds, or a duration before now ({@code 15m}); default the
  *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
- *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
+ *   <tr><td>limit</td><td>1–10000, default 100 (also when empty); 400 otherwise</td></tr>
  *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page (one cursor pages across the index's and the
  *       archive's parts); 400 when it is not one, or belongs to another lane, query or syntax</td></tr>
  * </table>
@@ -156,15 +156,9 @@ final class SearchHandler {
             String limit = ctx.queryParam("limit");
             String q = ctx.queryParam("q");
             String syntax = ctx.queryParam("syntax");
-            int n;
-            try {
-                n = limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("limit must be a whole number 1.." + IndexSearch.MAX_LIMIT);
-            }
             request = new HotColdSearch.Request(range.lane, q,
                     syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
-                    n, ctx.queryParam("cursor"));
+                    limit(limit), ctx.queryParam("cursor"));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
@@ -172,6 +166,18 @@ final class SearchHandler {
         HotColdSearch.Page r = run(ctx, () -> search.search(request));
         if (r != null) {
             ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
+        }
+    }
+
+    /** The {@code limit} parameter: absent or empty is the default; anything but a whole number in range is refused. */
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(text.trim()); // the range is the search's to check
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a whole number 1.." + IndexSearch.MAX_LIMIT + ", not '" + text + "'");
         }
     }
 

@@ -81,7 +81,8 @@ final class SearchCommand implements Callable<Integer> {
                 System.out.println(hit);
             } else {
                 String text = hit.hasNonNull("message") ? hit.get("message").asText() : hit.get("record").toString();
-                System.out.println(c.dim + hit.get("ts").asText() + c.reset + " " + c.tag + hit.path("tag").asText() + c.reset + " " + text);
+                System.out.println(c.dim + hit.get("ts").asText() + c.reset + " " + c.tag + TerminalText.safe(hit.path("tag").asText()) + c.reset
+                        + " " + TerminalText.safe(text));
             }
         }
         System.err.printf("%d of %s%d hits (%s syntax) in %s from %s to %s%s%n", answer.get("hits").size(),

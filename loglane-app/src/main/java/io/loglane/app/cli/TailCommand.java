@@ -149,8 +149,8 @@ final class TailCommand implements Callable<Integer> {
         if (!r.has("message")) {
             message = r.path("fields").toString();
         }
-        // one event per output line: a multi-line message (a stack trace) keeps its lines indented
-        message = message.replace("\r", "").replace("\n", "\n    ");
+        // one event per output line (a stack trace's lines indented); no control character reaches the terminal
+        message = TerminalText.safe(message);
         if (colored) {
             System.out.println(DIM + ts + RESET + " " + CYAN + laneName + RESET + " " + message);
         } else {
