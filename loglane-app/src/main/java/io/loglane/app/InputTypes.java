@@ -5,6 +5,7 @@ import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
+import io.loglane.inputs.cloudwatch.CloudWatchInputType;
 import io.loglane.inputs.forward.ForwardInputType;
 import io.loglane.inputs.http.HttpInputType;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ import java.util.Map;
  */
 public final class InputTypes {
     /** Every input type of this build, in the order the configuration reference lists them. */
-    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType()));
+    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType(),
+            new CloudWatchInputType()));
 
     private final Map<String, InputType> byType = new LinkedHashMap<>();
 
