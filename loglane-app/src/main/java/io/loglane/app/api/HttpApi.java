@@ -17,6 +17,7 @@ import io.loglane.inputs.http.ApiError;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.inputs.cloudwatch.CloudWatchInput;
 import io.loglane.inputs.http.HttpInput;
+import io.loglane.inputs.otlp.OtlpInput;
 import java.util.List;
 import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *       {@code type: http} input</td></tr>
  *   <tr><td>POST /</td><td>the CloudWatch Logs API ({@code X-Amz-Target: Logs_20140328.*}), the cloudwatch input's
  *       {@link CloudWatchInput#handler}; 404 when {@code inputs:} lists no {@code type: cloudwatch} input</td></tr>
+ *   <tr><td>POST /v1/logs</td><td>OTLP/HTTP logs, the otlp input's {@link OtlpInput#handler}; 404 when {@code inputs:}
+ *       lists no {@code type: otlp} input</td></tr>
  *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
@@ -81,7 +84,7 @@ public final class HttpApi implements Component {
 
     private final ServerSettings settings;
     private final Ingest ingest;
-    /** The inputs served on this port (http, cloudwatch); empty in tests of other routes. */
+    /** The inputs served on this port (http, cloudwatch, otlp); empty in tests of other routes. */
     private final List<Input> inputs;
     private final SqlEngine sql;
     /** Null when the node has no index search (tests of other routes). */
@@ -138,6 +141,7 @@ public final class HttpApi implements Component {
         app.post("/api/v1/ingest/{tag}", input(HttpInput.class).map(h -> h.handler(settings.httpMaxBody()))
                 .orElse(notConfigured("http")));
         app.post("/", input(CloudWatchInput.class).map(c -> c.handler(settings.httpMaxBody())).orElse(notConfigured("cloudwatch")));
+        app.post("/v1/logs", input(OtlpInput.class).map(o -> o.handler(settings.httpMaxBody())).orElse(notConfigured("otlp")));
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         if (search != null) {
