@@ -62,6 +62,13 @@ class CloudWatchApiTest {
             List<LogStream> streams = cw.describeLogStreams(b -> b.logGroupName("/ecs/shop").logStreamNamePrefix("web/")).logStreams();
             assertThat(streams).extracting(LogStream::logStreamName).containsExactly("web/1", "web/2");
             assertThat(cw.describeLogGroups(b -> b.logGroupNamePrefix("/ecs")).logGroups()).hasSize(1);
+            for (int i = 0; i < 5; i++) {
+                String name = "batch/" + i;
+                cw.createLogStream(b -> b.logGroupName("/ecs/shop").logStreamName(name));
+            }
+            assertThat(cw.describeLogStreamsPaginator(b -> b.logGroupName("/ecs/shop").logStreamNamePrefix("batch/").limit(2)).logStreams())
+                    .as("the SDK's paginator follows nextToken").extracting(LogStream::logStreamName)
+                    .containsExactly("batch/0", "batch/1", "batch/2", "batch/3", "batch/4");
 
             long ts = now() - 1_000;
             PutLogEventsResponse r = cw.putLogEvents(b -> b.logGroupName("/ecs/shop").logStreamName("web/1")
@@ -77,6 +84,12 @@ class CloudWatchApiTest {
                     .logEvents(InputLogEvent.builder().timestamp(ts).message("late").build(),
                             InputLogEvent.builder().timestamp(ts - 5).message("early").build())))
                     .isInstanceOf(InvalidParameterException.class).hasMessageContaining("chronological order");
+
+            String half = "x".repeat(600_000);
+            assertThatThrownBy(() -> cw.putLogEvents(b -> b.logGroupName("/ecs/shop").logStreamName("web/1")
+                    .logEvents(InputLogEvent.builder().timestamp(ts).message(half).build(),
+                            InputLogEvent.builder().timestamp(ts).message(half).build())))
+                    .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Upload too large");
 
             PutLogEventsResponse partly = cw.putLogEvents(b -> b.logGroupName("/ecs/shop").logStreamName("web/2")
                     .logEvents(InputLogEvent.builder().timestamp(now() - 15L * 24 * 3600 * 1000).message("too old").build(),

@@ -81,9 +81,7 @@ final class CloudWatchHandler implements Handler {
     public void handle(Context ctx) throws IOException {
         String target = ctx.header(TARGET_HEADER);
         if (owner.gate().paused()) {
-            metrics.failed(HttpIngestMetrics.PAUSED);
-            error(ctx, 503, CloudWatchError.SERVICE_UNAVAILABLE, "loglane's CloudWatch Logs API is "
-                    + (owner.gate().draining() ? "shutting down" : "paused") + ": retry later");
+            paused(ctx);
             return;
         }
         RequestBodies.Body body = RequestBodies.read(ctx, maxBody);
@@ -149,8 +147,7 @@ final class CloudWatchHandler implements Handler {
         }
         if (!owner.gate().tryTake()) {
             tally.rejected(HttpIngestMetrics.PAUSED, put.acceptedCount());
-            metrics.failed(HttpIngestMetrics.PAUSED);
-            error(ctx, 503, CloudWatchError.SERVICE_UNAVAILABLE, "loglane's CloudWatch Logs API is paused: retry later");
+            paused(ctx); // paused while the body was read
             return;
         }
         IngestRequest req;
@@ -177,6 +174,14 @@ final class CloudWatchHandler implements Handler {
             }
             return null;
         }));
+    }
+
+    /** 503 {@code ServiceUnavailableException} with {@code Retry-After}: the input takes no requests now. */
+    private void paused(Context ctx) {
+        metrics.failed(HttpIngestMetrics.PAUSED);
+        ctx.header("Retry-After", "1");
+        error(ctx, 503, CloudWatchError.SERVICE_UNAVAILABLE, "loglane's CloudWatch Logs API is "
+                + (owner.gate().draining() ? "shutting down" : "paused") + ": retry later");
     }
 
     /** Events of a request outside the time window: counted, logged (rate-limited), not stored. */
