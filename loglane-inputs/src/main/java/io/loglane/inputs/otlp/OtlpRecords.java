@@ -11,6 +11,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -75,7 +76,10 @@ final class OtlpRecords {
     /** The records of {@code resource}; {@code nowNanos} times a record with neither time. */
     RecordBlock convert(ResourceLogs resource, long nowNanos) throws IOException {
         RecordBlockBuilder out = new RecordBlockBuilder();
+        Prepared resourceFields = resourceFields(resource.getResource().getAttributesList());
         for (ScopeLogs scope : resource.getScopeLogsList()) {
+            Prepared scopeFields = prepare(scope.getScope().getName().isEmpty() ? null : "scope_name", scope.getScope().getName(),
+                    null, null, scope.getScope().getAttributesList(), Map.of());
             for (LogRecord r : scope.getLogRecordsList()) {
                 String bad = badIds(r);
                 if (bad != null) {
@@ -86,22 +90,74 @@ final class OtlpRecords {
                 begin();
                 recordFields(r);
                 attributes(r.getAttributesList(), RECORD_COLUMNS);
-                if (!scope.getScope().getName().isEmpty()) {
-                    put("scope_name", scope.getScope().getName());
-                }
-                attributes(scope.getScope().getAttributesList(), Map.of());
-                resourceFields(resource.getResource().getAttributesList());
                 if (!taken.contains(EventFields.SOURCE)) {
                     String file = stringAttribute(r.getAttributesList(), "log.file.path");
                     if (file != null) {
                         put(EventFields.SOURCE, file);
                     }
                 }
+                add(scopeFields);
+                add(resourceFields);
                 long ts = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano() != 0 ? r.getObservedTimeUnixNano() : nowNanos;
                 finish(out, ts);
             }
         }
         return out.build();
+    }
+
+    /**
+     * Fields shared by many records (a scope's, a resource's), named and packed once: each name with
+     * its value's msgpack bytes, in the order they are written. Repeated names keep the first.
+     */
+    private record Prepared(String[] names, byte[][] values) {}
+
+    private Prepared resourceFields(List<KeyValue> attributes) throws IOException {
+        String family = stringAttribute(attributes, "aws.ecs.task.family");
+        String revision = stringAttribute(attributes, "aws.ecs.task.revision");
+        String definition = family == null ? null : revision == null ? family : family + ":" + revision;
+        String k8sContainer = stringAttribute(attributes, "container.name") == null ? stringAttribute(attributes, "k8s.container.name") : null;
+        return prepare(definition == null ? null : "ecs_task_definition", definition,
+                k8sContainer == null ? null : EventFields.CONTAINER_NAME, k8sContainer, attributes, RESOURCE_COLUMNS);
+    }
+
+    /** Up to two named string fields (a null name for none), then the attributes as {@link #attributes} names them. */
+    private Prepared prepare(String name1, String value1, String name2, String value2, List<KeyValue> attributes,
+                             Map<String, String> columns) throws IOException {
+        Set<String> seen = new HashSet<>();
+        List<String> names = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (int i = -2; i < attributes.size(); i++) {
+            String name;
+            AnyValue value;
+            if (i < 0) {
+                name = i == -2 ? name1 : name2;
+                value = name == null ? null : AnyValue.newBuilder().setStringValue(i == -2 ? value1 : value2).build();
+            } else {
+                String column = columns.get(attributes.get(i).getKey());
+                name = column != null ? column : attributes.get(i).getKey().replace('.', '_');
+                value = attributes.get(i).getValue();
+            }
+            if (name != null && seen.add(name)) {
+                begin();
+                value(value);
+                fields.flush();
+                names.add(name);
+                values.add(fieldsOut.toByteArray());
+            }
+        }
+        begin();
+        return new Prepared(names.toArray(new String[0]), values.toArray(new byte[0][]));
+    }
+
+    /** Writes the prepared fields whose names the record has not taken yet. */
+    private void add(Prepared prepared) throws IOException {
+        for (int i = 0; i < prepared.names().length; i++) {
+            if (taken.add(prepared.names()[i])) {
+                fields.packString(prepared.names()[i]);
+                fields.writePayload(prepared.values()[i]);
+                fieldCount++;
+            }
+        }
     }
 
     /** The value of a string attribute, or null. */
@@ -152,21 +208,6 @@ final class OtlpRecords {
         if (!r.getEventName().isEmpty()) {
             put("event_name", r.getEventName());
         }
-    }
-
-    private void resourceFields(List<KeyValue> attributes) throws IOException {
-        String family = stringAttribute(attributes, "aws.ecs.task.family");
-        String revision = stringAttribute(attributes, "aws.ecs.task.revision");
-        if (family != null && !taken.contains("ecs_task_definition")) {
-            put("ecs_task_definition", revision == null ? family : family + ":" + revision);
-        }
-        if (!taken.contains(EventFields.CONTAINER_NAME)) {
-            String k8s = stringAttribute(attributes, "container.name") == null ? stringAttribute(attributes, "k8s.container.name") : null;
-            if (k8s != null) {
-                put(EventFields.CONTAINER_NAME, k8s);
-            }
-        }
-        attributes(attributes, RESOURCE_COLUMNS);
     }
 
     /** Attributes as fields: a column's attribute under the column's name, any other under its name with dots as underscores. */
