@@ -169,6 +169,39 @@ class CloudWatchApiTest {
                 .isEqualTo("[[\"docker says hi\",\"c0ffee\"]]");
     }
 
+    /**
+     * The requests of Fluent Bit's cloudwatch_logs output (plugins/out_cloudwatch_logs/cloudwatch_api.c) with
+     * {@code auto_create_group}, {@code log_group_class}, {@code log_retention_days} and {@code log_format}: it creates
+     * the stream first, the group on ResourceNotFoundException, sets a retention, and takes a 200 without an
+     * {@code x-amzn-RequestId} header for a failure.
+     */
+    @Test
+    void fluentBitsCloudwatchLogsRequestsAreAnsweredAsItExpects() throws Exception {
+        t = TestNode.start(dir, "");
+        Map<String, String> headers = Map.of("Content-Type", "application/x-amz-json-1.1");
+        HttpResponse<String> stream = t.post("/", "{\"logGroupName\":\"fluent-bit\",\"logStreamName\":\"from-fb-app.1\"}",
+                with(headers, "Logs_20140328.CreateLogStream"));
+        assertThat(TestNode.json(stream).get("__type").asText()).isEqualTo("ResourceNotFoundException");
+        HttpResponse<String> group = t.post("/", "{\"logGroupName\":\"fluent-bit\", \"logGroupClass\":\"INFREQUENT_ACCESS\"}",
+                with(headers, "Logs_20140328.CreateLogGroup"));
+        assertThat(group.statusCode()).isEqualTo(200);
+        assertThat(group.headers().firstValue("x-amzn-RequestId")).isPresent();
+        assertThat(t.post("/", "{\"logGroupName\":\"fluent-bit\",\"retentionInDays\":14}",
+                with(headers, "Logs_20140328.PutRetentionPolicy")).statusCode()).isEqualTo(200);
+        assertThat(t.post("/", "{\"logGroupName\":\"fluent-bit\",\"logStreamName\":\"from-fb-app.1\"}",
+                with(headers, "Logs_20140328.CreateLogStream")).statusCode()).isEqualTo(200);
+        Map<String, String> put = with(headers, "Logs_20140328.PutLogEvents");
+        put.put("x-amzn-logs-format", "json/emf");
+        HttpResponse<String> r = t.post("/", "{\"logGroupName\":\"fluent-bit\",\"logStreamName\":\"from-fb-app.1\","
+                + "\"entity\":{\"keyAttributes\":{\"Type\":\"Service\",\"Name\":\"app\"},\"attributes\":{\"PlatformType\":\"Generic\"}},"
+                + "\"logEvents\":[{\"timestamp\":" + now() + ",\"message\":\"{\\\"log\\\":\\\"fb line\\\"}\"}]}", put);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-amzn-RequestId")).as("Fluent Bit retries a 200 without it").isPresent();
+        t.flush();
+        assertThat(t.sqlRows("SELECT message, source FROM logs WHERE tag = 'fluent-bit'").toString())
+                .isEqualTo("[[\"{\\\"log\\\":\\\"fb line\\\"}\",\"from-fb-app.1\"]]");
+    }
+
     private static Map<String, String> with(Map<String, String> headers, String target) {
         Map<String, String> m = new java.util.HashMap<>(headers);
         m.put("X-Amz-Target", target);

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * JSON API (protocol {@code awsJson1_1}) that log shippers call, so Docker's {@code awslogs} driver
  * ({@code awslogs-endpoint}), Fluent Bit's {@code cloudwatch_logs} output and the AWS SDKs deliver to
  * loglane unchanged. Actions: {@code CreateLogGroup}, {@code CreateLogStream}, {@code DescribeLogGroups},
- * {@code DescribeLogStreams}, {@code PutLogEvents} ({@link PutLogEvents} has its rules).
+ * {@code DescribeLogStreams}, {@code PutLogEvents} ({@link PutLogEvents} has its rules), and
+ * {@code PutRetentionPolicy} (Fluent Bit's {@code log_retention_days}), accepted for a known group and
+ * ignored: the lane's retention decides.
  *
- * <p>Answers are AWS's: 200 with a JSON body ({@code application/x-amz-json-1.1}); errors as
+ * <p>Answers are AWS's: 200 with a JSON body ({@code application/x-amz-json-1.1}) and an
+ * {@code x-amzn-RequestId} header (Fluent Bit refuses a 200 without one); errors as
  * {@code {"__type": "<Exception>", "message": "..."}} with status 400 ({@code InvalidParameterException},
  * {@code ResourceNotFoundException}, {@code ResourceAlreadyExistsException}, {@code LimitExceededException},
  * {@code UnknownOperationException}, {@code SerializationException}, {@code ThrottlingException} for
@@ -54,6 +58,7 @@ final class CloudWatchHandler implements Handler {
     static final String TARGET_HEADER = "X-Amz-Target";
     static final String TARGET_PREFIX = "Logs_20140328.";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
     private static final Pattern GROUP_NAME = Pattern.compile("[.\\-_/#A-Za-z0-9]{1,512}");
     private static final Pattern STREAM_NAME = Pattern.compile("[^:*]{1,512}");
     private static final int MAX_DESCRIBE_LIMIT = 50;
@@ -103,11 +108,16 @@ final class CloudWatchHandler implements Handler {
                     logGroups.createStream(groupName(req), streamName(req), clock.millis());
                     answer(ctx, JSON.createObjectNode());
                 }
+                case "PutRetentionPolicy" -> { // Fluent Bit's log_retention_days: the lane's retention decides; accepted for a known group
+                    JsonNode req = parse(body.bytes());
+                    logGroups.streams(groupName(req), "", null, 1);
+                    answer(ctx, JSON.createObjectNode());
+                }
                 case "DescribeLogStreams" -> describeLogStreams(ctx, parse(body.bytes()));
                 case "DescribeLogGroups" -> describeLogGroups(ctx, parse(body.bytes()));
                 default -> throw new CloudWatchError(CloudWatchRefusal.UNKNOWN_OPERATION, CloudWatchError.UNKNOWN_OPERATION,
                         "unknown or unsupported operation " + RequestBodies.loggable(target) + " (send " + TARGET_HEADER + ": "
-                                + TARGET_PREFIX + "CreateLogGroup, CreateLogStream, DescribeLogGroups, DescribeLogStreams or PutLogEvents)");
+                                + TARGET_PREFIX + "CreateLogGroup, CreateLogStream, DescribeLogGroups, DescribeLogStreams, PutLogEvents or PutRetentionPolicy)");
             }
         } catch (CloudWatchError e) {
             refuse(ctx, target, e, body.size());
@@ -335,6 +345,8 @@ final class CloudWatchHandler implements Handler {
 
     private static void answer(Context ctx, ObjectNode body) {
         try {
+            // Fluent Bit's cloudwatch_logs output takes a 200 without a request id for a failure
+            ctx.header(REQUEST_ID_HEADER, UUID.randomUUID().toString());
             ctx.contentType(CONTENT_TYPE).result(JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalStateException("writing a JSON answer failed", e);
