@@ -5,8 +5,10 @@ import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
+import io.loglane.inputs.cloudwatch.CloudWatchInputType;
 import io.loglane.inputs.forward.ForwardInputType;
 import io.loglane.inputs.http.HttpInputType;
+import io.loglane.inputs.otlp.OtlpInputType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,8 @@ import java.util.Map;
  */
 public final class InputTypes {
     /** Every input type of this build, in the order the configuration reference lists them. */
-    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType()));
+    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType(),
+            new CloudWatchInputType(), new OtlpInputType()));
 
     private final Map<String, InputType> byType = new LinkedHashMap<>();
 

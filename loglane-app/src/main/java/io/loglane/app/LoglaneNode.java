@@ -21,7 +21,6 @@ import io.loglane.delivery.Sink;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.forward.ForwardInput;
-import io.loglane.inputs.http.HttpInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
@@ -128,14 +127,10 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         sql = new SqlEngine(archive, laneFields(config), config.query());
         startComponent(sql);
 
-        InputContext context = new InputContext(router, registry, clock);
-        HttpInput httpInput = null;
+        InputContext context = new InputContext(router, registry, clock, data);
         for (InputSpec spec : config.inputs()) {
             Input input = InputTypes.BUILT_IN.build(spec, context);
             inputs.add(input);
-            if (input instanceof HttpInput h) {
-                httpInput = h;
-            }
         }
         IndexSearch index = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
         HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config),
@@ -144,7 +139,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);
         registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
-        http = new HttpApi(config.server(), config.server().httpPort(), router, httpInput, sql, search, delivery, this, tail, registry, clock);
+        http = new HttpApi(config.server(), config.server().httpPort(), router, inputs, sql, search, delivery, this, tail, registry, clock);
         startComponent(http);
         LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
 

@@ -45,7 +45,7 @@ class BundledConfigTest {
         assertThat(c.lanes().values()).allSatisfy(l -> assertThat(l.to()).as(l.name()).containsExactlyElementsOf(
                 java.util.Set.of("access", "error", "trace").contains(l.name()) ? List.of("archive", "index") : List.of("archive")));
         assertThat(IndexStoreType.settings(c).refreshInterval()).as("searchable within a second").isLessThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(c.inputs()).extracting(InputSpec::type).containsExactly("forward", "http");
+        assertThat(c.inputs()).extracting(InputSpec::type).containsExactly("forward", "http", "cloudwatch", "otlp");
         assertThat(c.inputs().get(0).port()).isEqualTo(24224);
         assertThat(c.inputs().get(0).longOption("max_frame_bytes", 0)).isEqualTo(16L << 20);
         assertThat(c.inputs().get(1).port()).isEqualTo(8080);

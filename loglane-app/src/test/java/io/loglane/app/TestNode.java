@@ -119,6 +119,15 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** The rows of a query ({@code POST /api/v1/sql}); fails on an error answer. */
+    JsonNode sqlRows(String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/v1/sql", JSON.writeValueAsString(Map.of("sql", sql)), Map.of("Content-Type", "application/json"));
+        if (r.statusCode() != 200) {
+            throw new IOException("sql → " + r.statusCode() + " " + r.body());
+        }
+        return json(r).get("rows");
+    }
+
     static JsonNode json(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
     }

@@ -15,7 +15,11 @@ import io.loglane.core.telemetry.MetricNames;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.delivery.DeliveryEngine;
 import io.loglane.inputs.http.ApiError;
+import io.loglane.core.lifecycle.Input;
+import io.loglane.inputs.cloudwatch.CloudWatchInput;
 import io.loglane.inputs.http.HttpInput;
+import io.loglane.inputs.otlp.OtlpInput;
+import java.util.List;
 import io.loglane.query.QueryResult;
 import io.loglane.query.SqlEngine;
 import io.loglane.query.SqlExecutionException;
@@ -48,6 +52,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
  *   <tr><td>POST /api/v1/ingest/{tag}</td><td>the http input's {@link HttpInput#handler}; 404 when {@code inputs:} lists no
  *       {@code type: http} input</td></tr>
+ *   <tr><td>POST /</td><td>the CloudWatch Logs API ({@code X-Amz-Target: Logs_20140328.*}), the cloudwatch input's
+ *       {@link CloudWatchInput#handler}; 404 when {@code inputs:} lists no {@code type: cloudwatch} input</td></tr>
+ *   <tr><td>POST /v1/logs</td><td>OTLP/HTTP logs, the otlp input's {@link OtlpInput#handler}; 404 when {@code inputs:}
+ *       lists no {@code type: otlp} input</td></tr>
  *   <tr><td>POST /api/v1/sql</td><td>200 result; 400 bad request or statement refused (with reason); 408 timeout;
  *       503 {@code archive_unavailable}: the archive's files could not be listed (I/O error), not the query's fault</td></tr>
  *   <tr><td>POST /api/v1/flush</td><td>200 once everything acknowledged before the call is queryable; 504
@@ -76,7 +84,8 @@ public final class HttpApi implements Component {
 
     private final ServerSettings settings;
     private final Ingest ingest;
-    private final HttpInput ingestInput;
+    /** The inputs served on this port (http, cloudwatch, otlp); empty in tests of other routes. */
+    private final List<Input> inputs;
     private final SqlEngine sql;
     /** Null when the node has no index search (tests of other routes). */
     private final SearchHandler search;
@@ -93,15 +102,16 @@ public final class HttpApi implements Component {
     private Javalin app;
 
     /**
-     * @param ingestInput the {@code type: http} input, whose handler serves the ingest route;
-     *                    null when {@code inputs:} lists none, and then the ingest route answers 404
+     * @param inputs the node's inputs, null for none: those served on this port (the {@code type: http}
+     *               input's ingest route, the {@code type: cloudwatch} input's API) register their
+     *               routes; a route whose input is not declared answers 404
      */
-    public HttpApi(ServerSettings settings, int port, Ingest ingest, HttpInput ingestInput, SqlEngine sql, HotColdSearch search,
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, List<Input> inputs, SqlEngine sql, HotColdSearch search,
                    DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
-        this.ingestInput = ingestInput;
+        this.inputs = inputs == null ? List.of() : List.copyOf(inputs);
         this.sql = sql;
         this.search = search == null ? null
                 : new SearchHandler(search, clock, name -> lanes.laneStatuses().stream().anyMatch(l -> l.name().equals(name)));
@@ -128,12 +138,10 @@ public final class HttpApi implements Component {
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-        if (ingestInput != null) {
-            app.post("/api/v1/ingest/{tag}", ingestInput.handler(settings.httpMaxBody()));
-        } else {
-            app.post("/api/v1/ingest/{tag}", ctx -> ctx.status(404).json(ApiError.of(
-                    "no http input is configured: add `- type: http` to inputs:")));
-        }
+        app.post("/api/v1/ingest/{tag}", input(HttpInput.class).map(h -> h.handler(settings.httpMaxBody()))
+                .orElse(notConfigured("http")));
+        app.post("/", input(CloudWatchInput.class).map(c -> c.handler(settings.httpMaxBody())).orElse(notConfigured("cloudwatch")));
+        app.post("/v1/logs", input(OtlpInput.class).map(o -> o.handler(settings.httpMaxBody())).orElse(notConfigured("otlp")));
         app.post("/api/v1/sql", this::sql);
         app.post("/api/v1/flush", this::flush);
         if (search != null) {
@@ -159,6 +167,15 @@ public final class HttpApi implements Component {
             }
         });
         app.start(settings.bind(), port);
+    }
+
+    /** The input of that class, if the node has one (the loader allows at most one of each type served on this port). */
+    private <T extends Input> java.util.Optional<T> input(Class<T> type) {
+        return inputs.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    private static io.javalin.http.Handler notConfigured(String type) {
+        return ctx -> ctx.status(404).json(ApiError.of("no " + type + " input is configured: add `- type: " + type + "` to inputs:"));
     }
 
     private void ready(Context ctx) {

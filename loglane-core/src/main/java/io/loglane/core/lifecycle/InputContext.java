@@ -2,12 +2,15 @@ package io.loglane.core.lifecycle;
 
 import io.loglane.core.ingest.Ingest;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * What every input is built with: where its events go, where its meters are registered, and the
- * clock its timeouts and timestamps use.
+ * What every input is built with: where its events go, where its meters are registered, the
+ * clock its timeouts and timestamps use, and the node's data directory (an input keeping state of
+ * its own, such as the CloudWatch Logs API's log groups, keeps it in a subdirectory named after
+ * itself).
  *
  * <p>Thread-safety: immutable; its parts are thread-safe.
  */
-public record InputContext(Ingest ingest, MeterRegistry registry, Clock clock) {}
+public record InputContext(Ingest ingest, MeterRegistry registry, Clock clock, Path dataDir) {}

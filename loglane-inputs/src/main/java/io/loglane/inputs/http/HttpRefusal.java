@@ -1,12 +1,11 @@
 package io.loglane.inputs.http;
 
 /**
- * Why the HTTP input refused a request before handing it to the router, with the status it answers
- * and the label it is counted under ({@code reason} of {@code loglane.protocol.errors},
- * {@code loglane.events.rejected} and {@code loglane.bytes.rejected}, {@code lane="none"}).
- * Refusals by the router (rate limit, full stream, …) keep the router's reasons.
+ * Why the HTTP ingest route ({@code POST /api/v1/ingest/{tag}}) refused a request before handing it
+ * to the router ({@link Refusal}). Refusals by the router (rate limit, full stream, …) keep the
+ * router's reasons.
  */
-enum HttpRefusal {
+enum HttpRefusal implements Refusal {
     /** The body is over {@code server.http_max_body}. */
     BODY_TOO_LARGE(413, "body_too_large"),
     /** The path's tag breaks the tag rule. */
@@ -26,8 +25,9 @@ enum HttpRefusal {
         this.label = label;
     }
 
-    int status() { return status; }
+    @Override
+    public int status() { return status; }
 
-    /** The metric label and the {@code reason} field of the error body. */
-    String label() { return label; }
+    @Override
+    public String label() { return label; }
 }

@@ -7,7 +7,6 @@ import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
-import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
@@ -78,14 +75,11 @@ final class IngestHandler implements Handler {
         this.owner = owner;
         this.ingest = ingest;
         this.input = owner.name();
-        this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 16);
+        this.maxBody = RequestBodies.cap(maxBody);
         this.clock = clock;
         this.metrics = metrics;
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IngestHandler.class), clock, Duration.ofSeconds(10));
     }
-
-    /** A request body; {@code bytes} is null when it is over the limit, {@code size} is what is known of its size. */
-    private record Body(byte[] bytes, long size) {}
 
     @Override
     public void handle(Context ctx) throws IOException {
@@ -94,9 +88,9 @@ final class IngestHandler implements Handler {
             refusePaused(ctx, tag);
             return;
         }
-        Body body = readBody(ctx);
+        RequestBodies.Body body = RequestBodies.read(ctx, maxBody);
         metrics.received(0, body.size());
-        if (body.bytes() == null) {
+        if (body.tooLarge()) {
             refuse(ctx, tag, HttpRefusal.BODY_TOO_LARGE, 0, body.size(),
                     "request body exceeds " + maxBody + " bytes (server.http_max_body)");
             return;
@@ -127,7 +121,7 @@ final class IngestHandler implements Handler {
                     "empty body: send NDJSON (one JSON object per line) or a JSON array of objects");
             return;
         }
-        if (!owner.tryTake()) {
+        if (!owner.gate().tryTake()) {
             refusePaused(ctx, tag); // paused while this body was read
             return;
         }
@@ -140,56 +134,34 @@ final class IngestHandler implements Handler {
             tally.received(block.count(), now);
             req = new IngestRequest(source, tag, block, ChunkIds.http(tag, key), now, null);
         } catch (RuntimeException e) {
-            owner.answered(); // taken but never submitted: a drain must not wait for it
+            owner.gate().answered(); // taken but never submitted: a drain must not wait for it
             throw e;
         }
-        ctx.future(() -> submit(req).handle((res, err) -> {
+        ctx.future(() -> Submissions.submit(ingest, req).handle((res, err) -> {
             try {
                 if (err == null) {
                     tally.settled(res);
                     ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
                 } else {
-                    Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
+                    Throwable cause = Submissions.cause(err);
                     reject(ctx, cause);
                     tally.failed(logFailure(ctx, tag, block.count(), cause), block.count(), cause);
                 }
             } finally {
-                owner.answered();
+                owner.gate().answered();
             }
             return null;
         }));
     }
 
-    /** The router's future; a router that throws instead is a failed future, so the request is still answered. */
-    private CompletableFuture<IngestResult> submit(IngestRequest req) {
-        try {
-            return ingest.submit(req);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     /** 503 {@code paused}: the input takes no requests now (paused, or the node is shutting down). */
     private void refusePaused(Context ctx, String tag) {
         metrics.failed(HttpIngestMetrics.PAUSED);
-        String why = owner.draining() ? "is shutting down" : "is paused";
+        String why = owner.gate().draining() ? "is shutting down" : "is paused";
         log.warn(HttpIngestMetrics.PAUSED, "http input '" + input + "': refused a request from " + ctx.ip() + " to tag '"
-                + loggable(tag) + "' with 503: the input " + why);
+                + RequestBodies.loggable(tag) + "' with 503: the input " + why);
         ctx.status(503).header("Retry-After", "1").json(ApiError.of("http input '" + input + "' " + why
                 + ": retry later", "reason", HttpIngestMetrics.PAUSED));
-    }
-
-    /**
-     * Reads the body up to the limit. A declared Content-Length over it is refused unread; a chunked
-     * body is read until it passes the limit (Javalin's own limit only looks at Content-Length).
-     */
-    private Body readBody(Context ctx) throws IOException {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBody) {
-            return new Body(null, declared);
-        }
-        byte[] b = ctx.bodyInputStream().readNBytes((int) maxBody + 1);
-        return b.length > maxBody ? new Body(null, b.length) : new Body(b, b.length);
     }
 
     private void refuse(Context ctx, String tag, HttpRefusal reason, long events, long bytes, String message, Object... details) {
@@ -197,23 +169,13 @@ final class IngestHandler implements Handler {
         if (TAG.matcher(tag).matches()) { // the source is known (a bad tag would be a client-made ledger entry)
             ingest.sources().tally(new Source(input, ctx.ip()), tag).refused(reason.label());
         }
-        log.warn(reason.label(), "http input: refused a request from " + ctx.ip() + " to tag '" + loggable(tag) + "' with "
+        log.warn(reason.label(), "http input: refused a request from " + ctx.ip() + " to tag '" + RequestBodies.loggable(tag) + "' with "
                 + reason.status() + " " + reason.label() + ": " + message);
         Object[] all = new Object[details.length + 2];
         all[0] = "reason";
         all[1] = reason.label();
         System.arraycopy(details, 0, all, 2, details.length);
         ctx.status(reason.status()).json(ApiError.of(message, all));
-    }
-
-    /** A client's text as it may appear in a log line: printable ASCII only (no forged lines), at most 100 characters. */
-    private static String loggable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 101));
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            b.append(c >= 0x20 && c < 0x7F ? c : '?');
-        }
-        return s.length() > 100 ? b.append('…').toString() : b.toString();
     }
 
     /**
@@ -224,7 +186,7 @@ final class IngestHandler implements Handler {
         String reason = err instanceof IngestRejectedException r ? r.reason().label() : HttpIngestMetrics.INTERNAL_ERROR;
         metrics.failed(reason);
         log.warn(reason, "http input: refused a request of " + events + " events from " + ctx.ip() + " to tag '"
-                + loggable(tag) + "' with " + ctx.statusCode() + " " + reason + ": "
+                + RequestBodies.loggable(tag) + "' with " + ctx.statusCode() + " " + reason + ": "
                 + (err instanceof IngestRejectedException ? err.getMessage() : err.toString()));
         return reason;
     }
