@@ -32,6 +32,9 @@ import org.apache.lucene.search.IndexSearcher;
  *       last 15 minutes; {@code to} exclusive; 400 when unreadable or empty</td></tr>
  *   <tr><td>limit</td><td>1–10000, default 100</td></tr>
  *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page</td></tr>
+ *   <tr><td>total</td><td>{@code auto} (default): the page first, the total a lower bound ({@code gte}) once
+ *       more matches exist than the page holds; {@code exact}: every match of the range counted (a filter pattern's
+ *       candidates up to a cap, past which the total stays {@code gte})</td></tr>
  * </table>
  * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record}],
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index", "from", "to"}],
@@ -42,7 +45,7 @@ import org.apache.lucene.search.IndexSearcher;
  * counts that field's {@code split_size} (1–50, default 5) most frequent values among the matches, and
  * {@code other}: the matches with another value or none): 200 {@code {"interval_ms", "split": {"field", "values"},
  * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "complete"}}; a filter pattern
- * reads at most 200 000 candidates ({@code complete} false past that); 400 as above, or over 1000 buckets.
+ * verifies at most a capped number of candidates ({@code complete} false past that); 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
@@ -141,7 +144,7 @@ final class SearchHandler {
             request = new IndexSearch.Request(range.lane, q,
                     syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
                     limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
-                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor));
+                    cursor == null || cursor.isBlank() ? null : IndexSearch.Cursor.parse(cursor), exactTotal(ctx.queryParam("total")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
@@ -150,6 +153,17 @@ final class SearchHandler {
         if (r != null) {
             ctx.contentType("application/json").result(JSON.writeValueAsString(answer(request, r)));
         }
+    }
+
+    /** {@code total=exact} asks for an exact count; absent or {@code auto}, a lower bound may do. */
+    private static boolean exactTotal(String total) {
+        if (total == null || total.isBlank() || total.trim().equals("auto")) {
+            return false;
+        }
+        if (total.trim().equals("exact")) {
+            return true;
+        }
+        throw new IllegalArgumentException("total must be auto or exact, not '" + total + "'");
     }
 
     /** The lane and time range every search route takes. */
