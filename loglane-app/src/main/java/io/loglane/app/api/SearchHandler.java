@@ -3,6 +3,7 @@ package io.loglane.app.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.http.Context;
 import io.loglane.core.config.Durations;
 import io.loglane.inputs.http.ApiError;
@@ -246,7 +247,7 @@ final class SearchHandler {
         o.put("lane", lane);
         o.put("tag", h.tag());
         o.put("message", h.message());
-        o.set("record", JSON.readTree(h.recordJson()));
+        o.putRawValue("record", new RawValue(h.recordJson())); // JSON already: written as it is, not parsed again
         return o;
     }
 

@@ -20,6 +20,7 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
@@ -152,7 +153,7 @@ public final class IndexSearch {
                 total += top.totalHits.value();
                 exact &= top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
                 for (int i = 0; i < top.scoreDocs.length && hits.size() < r.limit(); i++) {
-                    hits.add(hit(s.searcher, top.scoreDocs[i]));
+                    hits.add(hit(s, top.scoreDocs[i]));
                 }
             }
         }
@@ -252,7 +253,7 @@ public final class IndexSearch {
                                 complete = false; // one more exists: a next page
                                 break scan;
                             }
-                            hits.add(hit(s.searcher, sd));
+                            hits.add(hit(s, sd));
                         }
                     }
                     if (page.scoreDocs.length < FILTER_PAGE) {
@@ -475,7 +476,7 @@ public final class IndexSearch {
                 if (found.scoreDocs.length == 0) {
                     continue;
                 }
-                Hit anchor = hit(s.searcher, found.scoreDocs[0]);
+                Hit anchor = hit(s, found.scoreDocs[0]);
                 Shared shared = shared(s.searcher, found.scoreDocs[0].doc);
                 Query same = new TermQuery(new Term(shared.field(), shared.value()));
                 Cursor at = cursorOf(anchor);
@@ -518,7 +519,7 @@ public final class IndexSearch {
                 // after() leaves the anchor out in either order: ties on (ts, offset) follow only by a higher doc id.
                 TopFieldDocs top = (TopFieldDocs) s.searcher.searchAfter(after(s, at), same, want - out.size(), order);
                 for (ScoreDoc sd : top.scoreDocs) {
-                    out.add(hit(s.searcher, sd));
+                    out.add(hit(s, sd));
                 }
             }
         }
@@ -552,9 +553,10 @@ public final class IndexSearch {
         return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
-    private static Hit hit(IndexSearcher s, ScoreDoc sd) throws IOException {
-        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+    private static Hit hit(DaySearcher s, ScoreDoc sd) throws IOException {
+        List<LeafReaderContext> leaves = s.searcher.getIndexReader().leaves();
+        int leafIndex = ReaderUtil.subIndex(sd.doc, leaves);
+        LeafReaderContext ctx = leaves.get(leafIndex);
         LeafReader leaf = ctx.reader();
         int doc = sd.doc - ctx.docBase;
         Object[] sortValues = ((FieldDoc) sd).fields;
@@ -570,7 +572,7 @@ public final class IndexSearch {
         if (messages != null && messages.advanceExact(doc)) {
             message = messages.binaryValue().utf8ToString();
         }
-        BytesRef source = leaf.storedFields().document(doc).getBinaryValue(IndexFields.SOURCE);
+        BytesRef source = s.storedFields(leafIndex).document(doc).getBinaryValue(IndexFields.SOURCE);
         String json;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(source.bytes, source.offset, source.length)) {
             json = u.unpackValue().toJson();
@@ -610,8 +612,22 @@ public final class IndexSearch {
         void close() throws IOException;
     }
 
-    /** A day's searcher and how to give it back. */
-    private record DaySearcher(IndexSearcher searcher, IoCloser closer) implements AutoCloseable {
+    /**
+     * A day's searcher and how to give it back; it keeps each leaf's stored-fields reader, whose
+     * last decompressed block serves the next hit from that block (a page's hits are neighbours).
+     */
+    private record DaySearcher(IndexSearcher searcher, IoCloser closer, StoredFields[] stored) implements AutoCloseable {
+        DaySearcher(IndexSearcher searcher, IoCloser closer) {
+            this(searcher, closer, new StoredFields[searcher.getIndexReader().leaves().size()]);
+        }
+
+        StoredFields storedFields(int leaf) throws IOException {
+            if (stored[leaf] == null) {
+                stored[leaf] = searcher.getIndexReader().leaves().get(leaf).reader().storedFields();
+            }
+            return stored[leaf];
+        }
+
         @Override
         public void close() throws IOException { closer.close(); }
     }
