@@ -29,7 +29,7 @@ import java.util.Locale;
  * <p>Thread-safety: {@link #phase} and {@link #stop} from any thread; the samples after {@link #stop}.
  */
 final class SearchableProbe implements Runnable {
-    static final int POLL_MILLIS = 10;
+    static final int POLL_MILLIS = 25;
     static final int GIVE_UP_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME_LOCAL = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss '+0000'", Locale.ENGLISH)
