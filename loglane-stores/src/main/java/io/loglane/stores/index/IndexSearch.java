@@ -46,7 +46,9 @@ import org.msgpack.core.MessageUnpacker;
  * ({@link LaneQueryParser}) or a CloudWatch filter pattern (trigram candidates verified by the
  * pattern's matcher), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
- * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
+ * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known; a filter
+ * search stops one match past the page), or exact when the request asks ({@link Request#exactTotal}:
+ * counted apart from the page, so the page never waits for the count unless asked). Days a
  * lane's sink has open are read near-real-time; others at their last commit. Also, from doc values
  * and through one {@link MatchScan} (the candidate + verify path for filter patterns, capped): the
  * matches per interval of event time, optionally split by a keyword field ({@link #histogram}), the
