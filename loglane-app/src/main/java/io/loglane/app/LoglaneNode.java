@@ -132,7 +132,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             Input input = InputTypes.BUILT_IN.build(spec, context);
             inputs.add(input);
         }
-        IndexSearch index = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneFields(config));
+        IndexSearch index = new IndexSearch(new IndexLayout(IndexStoreType.settings(config).dir()), indexSinks, indexedLaneParsers(config));
         HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config),
                 ArchiveStoreType.settings(config).flushAge(), clock);
         Map<String, RecordParser> parsers = new HashMap<>();
@@ -184,13 +184,12 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         return Parsers.forName(lane.parser());
     }
 
-    /** Typed fields of every lane delivered to the index, which fix the types of a search's fields. */
-    static Map<String, List<FieldDef>> indexedLaneFields(LoglaneConfig config) {
-        Map<String, List<FieldDef>> m = new LinkedHashMap<>();
+    /** The parser of every lane delivered to the index: its typed fields fix the types of a search's fields. */
+    static Map<String, RecordParser> indexedLaneParsers(LoglaneConfig config) {
+        Map<String, RecordParser> m = new LinkedHashMap<>();
         for (LaneSpec lane : config.lanes().values()) {
             if (lane.to().contains(IndexKeys.NAME)) {
-                RecordParser p = parser(lane);
-                m.put(lane.name(), p == null ? List.of() : io.loglane.core.event.RecordView.typedFields(p.fields()));
+                m.put(lane.name(), parser(lane));
             }
         }
         return m;

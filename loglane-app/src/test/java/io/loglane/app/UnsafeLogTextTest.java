@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msgpack.core.MessageBufferPacker;
@@ -120,9 +119,6 @@ class UnsafeLogTextTest {
     }
 
     @Test
-    @Disabled("IndexSearch.hit decodes the stored message with BytesRef.utf8ToString, which asserts valid UTF-8 "
-            + "(AssertionError → 500 under -ea; without assertions wrong characters, or an index error at the end of the bytes); "
-            + "IndexSearch is outside this change: decoding with new String(bytes, offset, length, UTF_8) fixes it")
     void theSearchApiAnswersValidUtf8WithEachInvalidByteReplaced() throws Exception {
         HttpResponse<byte[]> r = search("utf8_marker");
         assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.loglane.app.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.http.Context;
 import io.loglane.core.config.Durations;
 import io.loglane.inputs.http.ApiError;
@@ -40,6 +41,9 @@ import org.apache.lucene.search.IndexSearcher;
  *   <tr><td>limit</td><td>1–10000, default 100 (also when empty); 400 otherwise</td></tr>
  *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page (one cursor pages across the index's and the
  *       archive's parts); 400 when it is not one, or belongs to another lane, query or syntax</td></tr>
+ *   <tr><td>total</td><td>{@code auto} (default): the page first, the total a lower bound ({@code gte}) once
+ *       more matches exist than the page holds; {@code exact}: every match of the range counted (a filter pattern's
+ *       candidates up to a cap, past which the total stays {@code gte})</td></tr>
  * </table>
  * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store}],
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index"|"archive", "from", "to",
@@ -58,7 +62,7 @@ import org.apache.lucene.search.IndexSearcher;
  * {@code other}: the matches with another value or none): 200 {@code {"interval_ms", "split": {"field", "values"},
  * "buckets": [{"start", "count", "split": {value: count}, "other"}], "total", "syntax", "stores", "complete"}}: the
  * archive's part counted by SQL; split values are the most frequent in the index's part (the archive's when the
- * range has none there). A filter pattern reads at most 200 000 index candidates ({@code complete} false past that);
+ * range has none there). A filter pattern verifies at most a capped number of index candidates ({@code complete} false past that);
  * 400 as above, or over 1000 buckets.
  *
  * <p>Thread-safety: thread-safe (the search is).
@@ -158,7 +162,7 @@ final class SearchHandler {
             String syntax = ctx.queryParam("syntax");
             request = new HotColdSearch.Request(range.lane, q,
                     syntax == null || syntax.isBlank() ? SearchSyntax.detect(q) : SearchSyntax.of(syntax), range.from, range.to,
-                    limit(limit), ctx.queryParam("cursor"));
+                    limit(limit), ctx.queryParam("cursor"), exactTotal(ctx.queryParam("total")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             refuse(ctx, e);
             return;
@@ -179,6 +183,17 @@ final class SearchHandler {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("limit must be a whole number 1.." + IndexSearch.MAX_LIMIT + ", not '" + text + "'");
         }
+    }
+
+    /** {@code total=exact} asks for an exact count; absent or {@code auto}, a lower bound may do. */
+    private static boolean exactTotal(String total) {
+        if (total == null || total.isBlank() || total.trim().equals("auto")) {
+            return false;
+        }
+        if (total.trim().equals("exact")) {
+            return true;
+        }
+        throw new IllegalArgumentException("total must be auto or exact, not '" + total + "'");
     }
 
     /** The lane and time range every search route takes. */
@@ -287,7 +302,7 @@ final class SearchHandler {
         o.put("lane", lane);
         o.put("tag", h.tag());
         o.put("message", h.message());
-        o.set("record", JSON.readTree(h.recordJson()));
+        o.putRawValue("record", new RawValue(h.recordJson())); // JSON already: written as it is, not parsed again
         return o;
     }
 

@@ -75,7 +75,13 @@ public final class HotColdSearch {
     public boolean searchable(String lane) { return index.indexes(lane) || archivedLanes.contains(lane); }
 
     /** A search: the range {@code [fromMillis, toMillis)}; {@code cursor} the text of an earlier answer's, or null. */
-    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, String cursor) {}
+    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, String cursor,
+                          boolean exactTotal) {
+        /** A search whose total may be a lower bound once more matches exist than the page holds. */
+        public Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, String cursor) {
+            this(lane, query, syntax, fromMillis, toMillis, limit, cursor, false);
+        }
+    }
 
     /**
      * A page: the index's hits (newest first), then the archive's (older than every index hit).
@@ -112,7 +118,7 @@ public final class HotColdSearch {
             stores.add(StoreRange.covered("index", split.hotFrom(), r.toMillis(), null));
             if (cursor == null || cursor.part() == SearchCursor.Part.INDEX) {
                 IndexSearch.Result res = index.search(new IndexSearch.Request(r.lane(), r.query(), r.syntax(), split.hotFrom(), r.toMillis(),
-                        r.limit(), cursor == null ? null : cursor.indexCursor()));
+                        r.limit(), cursor == null ? null : cursor.indexCursor(), r.exactTotal()));
                 hot = res.hits();
                 total += res.total();
                 exact &= res.totalExact();

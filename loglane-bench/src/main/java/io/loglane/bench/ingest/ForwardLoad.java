@@ -24,21 +24,32 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Thread-safety: one run per instance; {@link #run} blocks until done.
  */
-final class ForwardLoad {
+public final class ForwardLoad {
     /** Result of one run. {@code ackMicros} is sorted; empty without acks. */
-    record Result(long events, long bytes, double seconds, long[] ackMicros) {
+    public record Result(long events, long bytes, double seconds, long[] ackMicros) {
         double eventsPerSecond() { return events / seconds; }
         double mbPerSecond() { return bytes / seconds / 1e6; }
-        double percentileMillis(double p) {
+        public double percentileMillis(double p) {
             if (ackMicros.length == 0) return Double.NaN;
             int i = (int) Math.min(ackMicros.length - 1, Math.ceil(p / 100.0 * ackMicros.length) - 1);
             return ackMicros[Math.max(0, i)] / 1000.0;
         }
     }
 
+    /**
+     * Makes the frames of a load that sends every event once: called on the sending connection's
+     * thread, each call a new frame of the load's {@code frameEvents} events with a chunk-id slot.
+     */
+    @FunctionalInterface
+    public interface FrameGenerator {
+        FrameFactory.Frame next(int connection) throws IOException;
+    }
+
     private final String host;
     private final int port;
     private final List<FrameFactory.Frame> frames;
+    private final FrameGenerator generator;
+    private final int frameEvents;
     private final int connections;
     private final int window;
     private final long eventsPerSecond;
@@ -49,9 +60,25 @@ final class ForwardLoad {
 
     /** @param eventsPerSecond offered rate over all connections, frames evenly paced; 0 sends as fast as acks allow */
     ForwardLoad(String host, int port, List<FrameFactory.Frame> frames, int connections, int window, long eventsPerSecond) {
+        this(host, port, frames, null, frames.getFirst().events(), connections, window, eventsPerSecond);
+    }
+
+    /**
+     * A load of fresh frames, each sent once, always with acks ({@code window} unacknowledged frames per connection).
+     *
+     * @param frameEvents events in each frame the generator makes
+     */
+    public ForwardLoad(String host, int port, FrameGenerator generator, int frameEvents, int connections, int window, long eventsPerSecond) {
+        this(host, port, null, generator, frameEvents, connections, Math.max(1, window), eventsPerSecond);
+    }
+
+    private ForwardLoad(String host, int port, List<FrameFactory.Frame> frames, FrameGenerator generator, int frameEvents,
+                        int connections, int window, long eventsPerSecond) {
         this.host = host;
         this.port = port;
         this.frames = frames;
+        this.generator = generator;
+        this.frameEvents = frameEvents;
         this.connections = connections;
         this.window = window;
         this.eventsPerSecond = eventsPerSecond;
@@ -61,8 +88,8 @@ final class ForwardLoad {
      * Sends for {@code seconds} or until {@code maxEvents} events were sent (whichever first).
      * With acks, returns once every sent frame is acknowledged (bounded by 60 s extra).
      */
-    Result run(double seconds, long maxEvents, String runId) throws Exception {
-        boolean acks = frames.getFirst().chunkAt() >= 0;
+    public Result run(double seconds, long maxEvents, String runId) throws Exception {
+        boolean acks = generator != null || frames.getFirst().chunkAt() >= 0;
         AtomicLong eventsBudget = new AtomicLong(maxEvents);
         AtomicLong sentEvents = new AtomicLong();
         AtomicLong sentBytes = new AtomicLong();
@@ -111,19 +138,19 @@ final class ForwardLoad {
             int f = conn;
             // pacing: this connection's share of the rate, one frame every `interval`, from `paceStart`
             long interval = eventsPerSecond <= 0 ? 0
-                    : (long) (1e9 * frames.getFirst().events() * connections / (double) eventsPerSecond);
+                    : (long) (1e9 * frameEvents * connections / (double) eventsPerSecond);
             long paceStart = System.nanoTime() + interval * conn / Math.max(1, connections);
             long framesSent = 0;
             // one private copy per template: the socket write copies the bytes out before the
             // next send patches a new chunk id into the same copy
-            byte[][] copies = new byte[frames.size()][];
+            byte[][] copies = generator != null ? null : new byte[frames.size()][];
             byte[] prefix = chunkPrefix(runId, conn);
             while (System.nanoTime() < deadline) {
-                int t = f++ % frames.size();
-                FrameFactory.Frame frame = frames.get(t);
-                if (budget.addAndGet(-frame.events()) < 0) {
+                if (budget.addAndGet(-frameEvents) < 0) {
                     break;
                 }
+                int t = generator != null ? -1 : f++ % frames.size();
+                FrameFactory.Frame frame = generator != null ? generator.next(conn) : frames.get(t);
                 if (interval > 0) {
                     long due = paceStart + framesSent++ * interval;
                     long wait;
@@ -133,10 +160,12 @@ final class ForwardLoad {
                 }
                 byte[] bytes = frame.bytes();
                 if (acks) {
-                    if (copies[t] == null) {
-                        copies[t] = bytes.clone();
+                    if (copies != null) { // a template sent again: patch a private copy
+                        if (copies[t] == null) {
+                            copies[t] = bytes.clone();
+                        }
+                        bytes = copies[t];
                     }
-                    bytes = copies[t];
                     patchChunkId(bytes, frame.chunkAt(), prefix, seq++);
                     inFlight.put(new long[] {System.nanoTime(), frame.events()});
                 }

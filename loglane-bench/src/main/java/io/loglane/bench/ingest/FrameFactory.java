@@ -36,6 +36,8 @@ public final class FrameFactory {
     private static final String[] NOTES = {"request %d completed: cache refreshed, %d entries loaded from the primary database",
             "order %d accepted: %d ms spent in the payment provider, confirmation mail queued"};
 
+    /** Sizes each record as NDJSON (thread-safe; one for every frame built). */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.time.format.DateTimeFormatter CURRENT_HOUR =
             java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH", java.util.Locale.ENGLISH);
 
@@ -70,7 +72,6 @@ public final class FrameFactory {
                               Function<SplittableRandom, Map<String, String>> records) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
         MessageBufferPacker entries = MessagePack.newDefaultBufferPacker();
-        ObjectMapper json = new ObjectMapper();
         long ndjson = 0;
         long baseSec = System.currentTimeMillis() / 1000;
         for (int i = 0; i < events; i++) {
@@ -97,7 +98,7 @@ public final class FrameFactory {
             Map<String, Object> asJson = new LinkedHashMap<>();
             asJson.put("time", sec + nanos / 1e9);
             asJson.putAll(rec);
-            ndjson += json.writeValueAsBytes(asJson).length + 1;
+            ndjson += JSON.writeValueAsBytes(asJson).length + 1;
         }
         byte[] payload = entries.toByteArray();
         boolean compressed = mode == Mode.COMPRESSED_PACKED_FORWARD;

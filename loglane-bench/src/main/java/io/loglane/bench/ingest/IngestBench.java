@@ -202,20 +202,23 @@ public final class IngestBench implements Callable<Integer> {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f ms", v);
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on 127.0.0.1 now. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static long sizeOf(Path dir) throws IOException {
+    /** Bytes of the regular files under {@code dir} (0 when it does not exist). */
+    public static long sizeOf(Path dir) throws IOException {
         if (!Files.exists(dir)) return 0;
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

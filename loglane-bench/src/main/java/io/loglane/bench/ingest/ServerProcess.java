@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>Thread-safety: not thread-safe.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final int httpPort;
@@ -28,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** @param jvmOptions extra flags for the child JVM (GC choice, JFR, ...), placed before {@code -jar} */
-    ServerProcess(Path jar, Path home, Path data, List<Path> configs, int httpPort, int forwardPort, String heap, List<String> jvmOptions,
+    public ServerProcess(Path jar, Path home, Path data, List<Path> configs, int httpPort, int forwardPort, String heap, List<String> jvmOptions,
                   Path log) throws IOException, InterruptedException {
         this.httpPort = httpPort;
         this.log = log;
@@ -67,17 +67,20 @@ final class ServerProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
-    long pid() { return process.pid(); }
+    public long pid() { return process.pid(); }
+
+    /** The HTTP port it listens on (127.0.0.1). */
+    public int httpPort() { return httpPort; }
 
     /** User + system CPU seconds the server has used so far. */
-    double cpuSeconds() throws IOException {
+    public double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (100 Hz)
     }
 
     /** Peak resident set size in MiB (VmHWM). */
-    double peakRssMiB() throws IOException {
+    public double peakRssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
@@ -86,12 +89,12 @@ final class ServerProcess implements AutoCloseable {
         return Double.NaN;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    public JsonNode post(String path, Object body) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
@@ -102,12 +105,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Runs a query and returns the first column of the first row as a long. */
-    long sqlLong(String sql) throws IOException, InterruptedException {
+    public long sqlLong(String sql) throws IOException, InterruptedException {
         return post("/api/v1/sql", Map.of("sql", sql)).get("rows").get(0).get(0).asLong();
     }
 
     /** Sum of a Prometheus counter over all its series. */
-    double metric(String name) throws IOException, InterruptedException {
+    public double metric(String name) throws IOException, InterruptedException {
         double sum = 0;
         for (String line : get("/metrics").body().split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {

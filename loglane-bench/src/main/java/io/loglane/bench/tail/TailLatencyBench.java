@@ -60,20 +60,43 @@ public final class TailLatencyBench {
                 Clock.systemUTC());
         node.start();
         try {
-            run(node.httpPort(), events, perSecond);
+            Latency l = measure(node.httpPort(), "default", "bench", events, perSecond);
+            System.out.printf("tail latency over %d events at %d/s (after %d warm-up), one SSE client, filter on the server%n",
+                    events, perSecond, WARMUP);
+            print("ack  -> tail", l.ackToTail());
+            print("send -> tail", l.sendToTail());
         } finally {
             node.close();
         }
     }
 
-    private static void run(int port, int events, int perSecond) throws Exception {
+    /**
+     * Latencies of one run, in nanoseconds, sorted; one per measured event.
+     *
+     * @param lost events that never reached the tail within 60 s (left out of the latencies)
+     */
+    public record Latency(long[] ackToTail, long[] sendToTail, int lost) {
+        /** The {@code p}-th percentile (0-100) of ack → tail, in milliseconds; NaN without samples. */
+        public double ackToTailMillis(double p) {
+            if (ackToTail.length == 0) return Double.NaN;
+            return ms(ackToTail[(int) Math.min(ackToTail.length - 1, Math.floor(ackToTail.length * p / 100.0))]);
+        }
+    }
+
+    /**
+     * Runs the measurement against a loglane server on {@code 127.0.0.1:port}: a tail client on
+     * {@code lane} filtered to {@code benchtail}, and {@code events} (after {@value #WARMUP} warm-up
+     * ones) events {@code {"message":"benchtail <n>"}} posted one per request to
+     * {@code /api/v1/ingest/<tag>} at {@code perSecond}; {@code tag} must route to {@code lane}.
+     */
+    public static Latency measure(int port, String lane, String tag, int events, int perSecond) throws Exception {
         int total = WARMUP + events;
         long[] sent = new long[total];
         long[] acked = new long[total];
         long[] seen = new long[total];
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<InputStream> tail = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/tail?lane=default&q=benchtail"))
+        HttpResponse<InputStream> tail = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/tail?lane=" + lane + "&q=benchtail"))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
         CountDownLatch opened = new CountDownLatch(1);
         CountDownLatch all = new CountDownLatch(total);
@@ -110,33 +133,36 @@ public final class TailLatencyBench {
             next += interval;
             byte[] body = ("{\"message\":\"benchtail " + seq + "\"}\n").getBytes(StandardCharsets.UTF_8);
             sent[seq] = System.nanoTime();
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/ingest/bench"))
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/ingest/" + tag))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
             acked[seq] = System.nanoTime();
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("ingest answered " + r.statusCode());
             }
         }
-        if (!all.await(60, TimeUnit.SECONDS)) {
-            System.err.println("only " + (total - all.getCount()) + " of " + total + " events reached the tail");
-        }
+        boolean complete = all.await(60, TimeUnit.SECONDS);
         reader.interrupt();
+        int n = 0;
         long[] ackToTail = new long[events];
         long[] sendToTail = new long[events];
         for (int i = 0; i < events; i++) {
             int seq = WARMUP + i;
-            ackToTail[i] = seen[seq] - acked[seq];
-            sendToTail[i] = seen[seq] - sent[seq];
+            if (seen[seq] != 0) {
+                ackToTail[n] = seen[seq] - acked[seq];
+                sendToTail[n++] = seen[seq] - sent[seq];
+            }
         }
-        System.out.printf("tail latency over %d events at %d/s (after %d warm-up), one SSE client, filter on the server%n",
-                events, perSecond, WARMUP);
-        print("ack  -> tail", ackToTail);
-        print("send -> tail", sendToTail);
+        if (!complete) {
+            System.err.println("only " + (total - all.getCount()) + " of " + total + " events reached the tail");
+        }
+        long[] a = Arrays.copyOf(ackToTail, n);
+        long[] s = Arrays.copyOf(sendToTail, n);
+        Arrays.sort(a);
+        Arrays.sort(s);
+        return new Latency(a, s, events - n);
     }
 
-    private static void print(String label, long[] nanos) {
-        long[] s = nanos.clone();
-        Arrays.sort(s);
+    private static void print(String label, long[] s) {
         System.out.printf("%s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n", label,
                 ms(s[s.length / 2]), ms(s[(int) (s.length * 0.90)]), ms(s[(int) (s.length * 0.99)]), ms(s[s.length - 1]));
     }

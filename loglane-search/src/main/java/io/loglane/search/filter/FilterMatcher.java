@@ -42,6 +42,30 @@ public final class FilterMatcher {
     }
 
     /**
+     * Whether the pattern reads nothing of a record but its message (every kind but a JSON
+     * pattern): then {@link #matchesMessage} answers for a record from its message alone, so a
+     * store that keeps the message apart need not read the record.
+     */
+    public boolean readsMessageOnly() { return !(test instanceof JsonTest); }
+
+    /**
+     * Whether a record whose message is {@code len} UTF-8 bytes of {@code b} from {@code off}
+     * ({@code len} 0: none or empty) matches; the same answer as {@link #matches(RecordView)} on the
+     * record. Only when {@link #readsMessageOnly}.
+     *
+     * @throws IllegalStateException when the pattern is a JSON pattern
+     */
+    public boolean matchesMessage(byte[] b, int off, int len) throws IOException {
+        if (!readsMessageOnly()) {
+            throw new IllegalStateException("a JSON pattern reads the whole record");
+        }
+        message.array = b;
+        message.offset = off;
+        message.length = len;
+        return test.test(null, message);
+    }
+
+    /**
      * The values a space-delimited pattern extracted from the record of the last {@link #matches}
      * that returned true: {@code $name → field text} per named field, in pattern order, as AWS's
      * TestMetricFilter reports them ({@code "$status": "404"}); empty for the other pattern kinds.

@@ -25,11 +25,7 @@ class FilterPatternFuzzTest {
         long seed = System.nanoTime();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int n = 0; n < 20_000; n++) {
-            StringBuilder sb = new StringBuilder();
-            for (int k = rnd.nextInt(1, 14); k > 0; k--) {
-                sb.append(PIECES[rnd.nextInt(PIECES.length)]);
-            }
-            String pattern = sb.toString();
+            String pattern = randomPattern(rnd);
             try {
                 FilterMatcher m = FilterPattern.compile(pattern).matcher();
                 for (String line : LINES) {
@@ -42,6 +38,41 @@ class FilterPatternFuzzTest {
                 fail("seed " + seed + " pattern <" + pattern + ">: " + e, e);
             }
         }
+    }
+
+    private static String randomPattern(SplittableRandom rnd) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = rnd.nextInt(1, 14); k > 0; k--) {
+            sb.append(PIECES[rnd.nextInt(PIECES.length)]);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aPatternThatReadsOnlyTheMessageAnswersFromTheMessageBytesAsFromTheRecord() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int compared = 0;
+        for (int n = 0; n < 20_000; n++) {
+            String pattern = randomPattern(rnd);
+            FilterMatcher m;
+            try {
+                m = FilterPattern.compile(pattern).matcher();
+            } catch (FilterPatternException e) {
+                continue;
+            }
+            if (!m.readsMessageOnly()) {
+                continue;
+            }
+            for (String line : LINES) {
+                byte[] b = ("xx" + line).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(m.matchesMessage(b, 2, b.length - 2)).as("seed %d pattern <%s> line <%s>", seed, pattern, line)
+                        .isEqualTo(m.matches(line));
+                compared++;
+            }
+        }
+        assertThat(compared).as("random patterns of terms, regexes and space-delimited fields were compared").isGreaterThan(1000);
+        assertThat(FilterPattern.compile("{ $.a = 1 }").matcher().readsMessageOnly()).isFalse();
     }
 
     @Test

@@ -227,7 +227,7 @@ public final class FieldStats {
                     }
                     for (BinaryDocValues v : texts) {
                         if (v.advanceExact(doc)) {
-                            counts.computeIfAbsent(v.binaryValue().utf8ToString(), o -> new long[1])[0]++;
+                            counts.computeIfAbsent(IndexFields.text(v.binaryValue()), o -> new long[1])[0]++;
                             has = true;
                         }
                     }
@@ -240,7 +240,7 @@ public final class FieldStats {
                 public void finish() throws IOException {
                     for (int i = 0; i < keywords.size(); i++) {
                         for (Map.Entry<Integer, long[]> e : ords.get(i).entrySet()) {
-                            String value = keywords.get(i).lookupOrd(e.getKey()).utf8ToString();
+                            String value = IndexFields.text(keywords.get(i).lookupOrd(e.getKey()));
                             counts.computeIfAbsent(value, o -> new long[1])[0] += e.getValue()[0];
                         }
                     }

@@ -32,4 +32,13 @@ public final class IndexFields {
 
     /** Keyword values longer than this are not indexed as terms (Lucene refuses terms over 32 766 bytes); the record keeps them. */
     public static final int MAX_KEYWORD_BYTES = 4096;
+
+    /**
+     * The text of stored bytes. Not {@code BytesRef.utf8ToString}: that assumes valid UTF-8 (an assertion, or
+     * wrong characters and an index error without assertions), and a log line's bytes need not be; each
+     * malformed sequence becomes U+FFFD here.
+     */
+    static String text(org.apache.lucene.util.BytesRef b) {
+        return new String(b.bytes, b.offset, b.length, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -2,7 +2,7 @@ package io.loglane.stores.index;
 
 import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
-import io.loglane.search.filter.FilterMatcher;
+import io.loglane.core.parse.RecordParser;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.search.filter.FilterPatternException;
 import java.io.IOException;
@@ -49,7 +49,9 @@ import org.msgpack.core.MessageUnpacker;
  * ({@link LaneQueryParser}) or a CloudWatch filter pattern (trigram candidates verified by the
  * pattern's matcher), the top {@code limit} hits by {@code ts} descending then offset
  * descending, a {@code search_after} cursor for the next page, and a total that is exact or a
- * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known). Days a
+ * stated lower bound (Lucene stops counting past 1000 hits per day once the top is known; a filter
+ * search stops one match past the page), or exact when the request asks ({@link Request#exactTotal}:
+ * counted apart from the page, so the page never waits for the count unless asked). Days a
  * lane's sink has open are read near-real-time; others at their last commit. Also, from doc values
  * and through one {@link MatchScan} (the candidate + verify path for filter patterns, capped): the
  * matches per interval of event time, optionally split by a keyword field ({@link #histogram}), the
@@ -66,13 +68,20 @@ public final class IndexSearch {
 
     private final IndexLayout layout;
     private final OpenIndexSinks sinks;
+    private final Map<String, RecordParser> laneParsers;
     private final Map<String, List<FieldDef>> laneFields;
 
-    /** @param laneFields each indexed lane's typed fields (its parser's), which fix the query's field types */
-    public IndexSearch(IndexLayout layout, OpenIndexSinks sinks, Map<String, List<FieldDef>> laneFields) {
+    /**
+     * @param laneParsers each indexed lane's parser: its typed fields fix the query's field types,
+     *                    and a JSON pattern reads them from the record's message as the tail and SQL do
+     */
+    public IndexSearch(IndexLayout layout, OpenIndexSinks sinks, Map<String, RecordParser> laneParsers) {
         this.layout = layout;
         this.sinks = sinks;
-        this.laneFields = Map.copyOf(laneFields);
+        this.laneParsers = Map.copyOf(laneParsers);
+        Map<String, List<FieldDef>> fields = new java.util.HashMap<>();
+        laneParsers.forEach((lane, parser) -> fields.put(lane, RecordView.typedFields(parser.fields())));
+        this.laneFields = Map.copyOf(fields);
     }
 
     /** Where a page ended: the last hit's event time and offset. */
@@ -91,8 +100,20 @@ public final class IndexSearch {
         }
     }
 
-    /** A search: {@code fromMillis} inclusive, {@code toMillis} exclusive, epoch milliseconds; {@code after} null for the first page. */
-    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, Cursor after) {}
+    /**
+     * A search: {@code fromMillis} inclusive, {@code toMillis} exclusive, epoch milliseconds; {@code after} null for the first page.
+     *
+     * @param exactTotal count every match of the range (whatever the cursor) for an exact total, up to what
+     *                   {@link CandidateCheck#cap} lets a filter pattern verify; false: the page first, with a lower bound
+     *                   once more matches exist than the page holds (cheap: it stops after the page)
+     */
+    public record Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, Cursor after,
+                          boolean exactTotal) {
+        /** A search answered with a lower-bound total when counting would read past the page. */
+        public Request(String lane, String query, SearchSyntax syntax, long fromMillis, long toMillis, int limit, Cursor after) {
+            this(lane, query, syntax, fromMillis, toMillis, limit, after, false);
+        }
+    }
 
     /** One matching record: its stream offset, event time, tag, message (or null) and record as JSON text. */
     public record Hit(long offset, Instant ts, String tag, String message, String recordJson) {}
@@ -155,7 +176,7 @@ public final class IndexSearch {
                 total += top.totalHits.value();
                 exact &= top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
                 for (int i = 0; i < top.scoreDocs.length && hits.size() < r.limit(); i++) {
-                    hits.add(hit(s.searcher, top.scoreDocs[i]));
+                    hits.add(hit(s, top.scoreDocs[i]));
                 }
             }
         }
@@ -163,6 +184,17 @@ public final class IndexSearch {
             exact = false; // counted past the cursor only: the answer states it as a lower bound of the whole range
         }
         Cursor next = hits.size() == r.limit() && total > hits.size() ? cursorOf(hits.getLast()) : null;
+        if (r.exactTotal() && !exact) {
+            total = 0;
+            for (LocalDate day : daysNewestFirst(r.lane(), r.fromMillis(), r.toMillis())) {
+                try (DaySearcher s = open(r.lane(), day)) {
+                    if (s != null) {
+                        total += s.searcher.count(q);
+                    }
+                }
+            }
+            exact = true;
+        }
         return new Result(total, exact, hits, next);
     }
 
@@ -205,18 +237,19 @@ public final class IndexSearch {
 
     /**
      * A filter-pattern search: candidates from the message trigrams ({@link FilterCandidates}),
-     * newest first, each verified by the pattern's matcher against its stored record, until the
-     * page is full and one more match is seen, or {@link #MAX_VERIFIED} candidates were read.
-     * The total is exact only when every candidate of the range was verified; else it is the
-     * matches seen, a lower bound.
+     * newest first, each verified by the pattern ({@link CandidateCheck}), until the page is full
+     * and one more match is seen, or {@link CandidateCheck#cap} candidates were read. The total is
+     * exact when every candidate of the range was verified; else it is the matches seen, a lower
+     * bound, unless the request asks for an exact total: then every candidate of the range is
+     * verified again, in index order, to count them (up to the cap).
      *
      * @throws FilterPatternException the pattern is not valid (with the position)
      */
     private Result filterSearch(Request r) throws IOException {
         FilterPattern pattern = FilterPattern.compile(r.query());
         Query q = inRange(r.lane(), FilterCandidates.of(pattern.node()), r.fromMillis(), r.toMillis());
-        FilterMatcher matcher = pattern.matcher();
-        RecordView view = new RecordView(null);
+        CandidateCheck check = CandidateCheck.of(pattern, laneParsers.get(r.lane()));
+        long cap = check.cap();
         List<Hit> hits = new ArrayList<>();
         long matches = 0;
         long verified = 0;
@@ -227,25 +260,23 @@ public final class IndexSearch {
                 if (s == null) {
                     continue;
                 }
-                StoredFields stored = s.searcher.getIndexReader().storedFields();
+                LeafChecks checks = new LeafChecks(check, s.searcher.getIndexReader().leaves());
                 FieldDoc after = after(s, r.after());
                 while (true) {
                     TopFieldDocs page = after == null ? s.searcher.search(q, FILTER_PAGE, NEWEST_FIRST)
                             : (TopFieldDocs) s.searcher.searchAfter(after, q, FILTER_PAGE, NEWEST_FIRST);
                     for (ScoreDoc sd : page.scoreDocs) {
-                        if (verified++ >= MAX_VERIFIED) {
+                        if (verified++ >= cap) {
                             complete = false;
                             break scan;
                         }
-                        BytesRef source = stored.document(sd.doc, Set.of(IndexFields.SOURCE)).getBinaryValue(IndexFields.SOURCE);
-                        view.read(source.bytes, source.offset, source.length);
-                        if (matcher.matches(view)) {
+                        if (checks.matches(sd.doc)) {
                             matches++;
                             if (hits.size() == r.limit()) {
                                 complete = false; // one more exists: a next page
                                 break scan;
                             }
-                            hits.add(hit(s.searcher, sd));
+                            hits.add(hit(s, sd));
                         }
                     }
                     if (page.scoreDocs.length < FILTER_PAGE) {
@@ -257,12 +288,45 @@ public final class IndexSearch {
         }
         boolean exact = complete && r.after() == null;
         Cursor next = complete || hits.isEmpty() ? null : cursorOf(hits.getLast());
+        if (r.exactTotal() && !exact) {
+            MatchScan count = scan(r.lane(), r.fromMillis(), r.toMillis(), q, check, cap, leaf -> doc -> { });
+            matches = count.matches();
+            exact = count.complete();
+        }
         return new Result(matches, exact, hits, next);
     }
 
-    /** Candidates read per page of a filter search, and the most one search verifies. */
+    /**
+     * A day searcher's candidate checks, one per leaf, for documents by top-level id in the order
+     * a sorted search gives them (increasing within a leaf; a check is made again otherwise).
+     */
+    private static final class LeafChecks {
+        private final CandidateCheck check;
+        private final List<LeafReaderContext> leaves;
+        private final CandidateCheck.Leaf[] checks;
+        private final int[] lastDoc;
+
+        LeafChecks(CandidateCheck check, List<LeafReaderContext> leaves) {
+            this.check = check;
+            this.leaves = leaves;
+            this.checks = new CandidateCheck.Leaf[leaves.size()];
+            this.lastDoc = new int[leaves.size()];
+        }
+
+        boolean matches(int doc) throws IOException {
+            int i = ReaderUtil.subIndex(doc, leaves);
+            LeafReaderContext ctx = leaves.get(i);
+            int local = doc - ctx.docBase;
+            if (checks[i] == null || local <= lastDoc[i]) {
+                checks[i] = check.leaf(ctx.reader()); // doc values iterate forward only
+            }
+            lastDoc[i] = local;
+            return checks[i].matches(local);
+        }
+    }
+
+    /** Candidates read per page of a filter search. */
     static final int FILTER_PAGE = 1000;
-    static final int MAX_VERIFIED = 200_000;
 
     /** Most buckets a histogram has. */
     public static final int MAX_BUCKETS = DateHistogram.MAX_BUCKETS;
@@ -277,8 +341,8 @@ public final class IndexSearch {
      * Match counts per interval of event time over the scope's range, and, when {@code splitField}
      * is given, per bucket for each of that keyword field's {@code splitSize} most frequent values
      * among the matches, and for the rest. A Lucene query counts every match (doc values only); a
-     * filter pattern reads at most {@link #MAX_VERIFIED} candidates, newest day first, and says
-     * whether that was all.
+     * filter pattern verifies at most {@link CandidateCheck#cap} candidates, newest day first, and
+     * says whether that was all.
      *
      * @param intervalMillis bucket width; 0 chooses one ({@link DateHistogram#autoInterval})
      * @param splitField     a keyword field ({@code host}, a string field of the lane, {@code attrs.<key>}), or null
@@ -305,7 +369,7 @@ public final class IndexSearch {
             throw new IllegalArgumentException("interval " + interval + " ms gives " + buckets + " buckets; at most "
                     + DateHistogram.MAX_BUCKETS);
         }
-        long cap = scope.syntax() == SearchSyntax.FILTER ? MAX_VERIFIED : Long.MAX_VALUE;
+        long cap = scope.syntax() == SearchSyntax.FILTER ? CandidateCheck.of(FilterPattern.compile(scope.query()), null).cap() : Long.MAX_VALUE;
         List<String> splitValues = List.of();
         boolean complete = true;
         if (splitField != null) {
@@ -369,20 +433,26 @@ public final class IndexSearch {
     /** Hands the scope's matches to {@code visitor}, newest day first, until {@code cap} documents were read. */
     MatchScan scan(Scope s, long cap, MatchScan.Visitor visitor) throws ParseException, IOException {
         Query q;
-        FilterMatcher matcher = null;
+        CandidateCheck check = null;
         if (s.syntax() == SearchSyntax.FILTER) {
             FilterPattern pattern = FilterPattern.compile(s.query());
             q = inRange(s.lane(), FilterCandidates.of(pattern.node()), s.fromMillis(), s.toMillis());
-            matcher = pattern.matcher();
+            check = CandidateCheck.of(pattern, laneParsers.get(s.lane()));
         } else {
             q = query(s.lane(), s.query(), s.fromMillis(), s.toMillis());
         }
-        MatchScan scan = new MatchScan(matcher, cap, visitor);
-        for (LocalDate day : daysNewestFirst(s.lane(), s.fromMillis(), s.toMillis())) {
+        return scan(s.lane(), s.fromMillis(), s.toMillis(), q, check, cap, visitor);
+    }
+
+    /** Hands the matches of {@code q} (verified by {@code checkOrNull}) in the range to {@code visitor}, newest day first, up to {@code cap} read. */
+    private MatchScan scan(String lane, long fromMillis, long toMillis, Query q, CandidateCheck checkOrNull, long cap,
+                           MatchScan.Visitor visitor) throws IOException {
+        MatchScan scan = new MatchScan(checkOrNull, cap, visitor);
+        for (LocalDate day : daysNewestFirst(lane, fromMillis, toMillis)) {
             if (!scan.complete()) {
                 break;
             }
-            try (DaySearcher d = open(s.lane(), day)) {
+            try (DaySearcher d = open(lane, day)) {
                 if (d != null) {
                     d.searcher.search(q, scan);
                 }
@@ -435,7 +505,7 @@ public final class IndexSearch {
                 if (found.scoreDocs.length == 0) {
                     continue;
                 }
-                Hit anchor = hit(s.searcher, found.scoreDocs[0]);
+                Hit anchor = hit(s, found.scoreDocs[0]);
                 Shared shared = shared(s.searcher, found.scoreDocs[0].doc);
                 Query same = new TermQuery(new Term(shared.field(), shared.value()));
                 Cursor at = cursorOf(anchor);
@@ -457,7 +527,7 @@ public final class IndexSearch {
         for (String field : CONTEXT_KEYS) {
             SortedDocValues v = ctx.reader().getSortedDocValues(field);
             if (v != null && v.advanceExact(doc - ctx.docBase)) {
-                return new Shared(field, v.lookupOrd(v.ordValue()).utf8ToString());
+                return new Shared(field, IndexFields.text(v.lookupOrd(v.ordValue())));
             }
         }
         return new Shared(IndexFields.TAG, ""); // a tag too long to index (none is): no neighbour shares it
@@ -478,7 +548,7 @@ public final class IndexSearch {
                 // after() leaves the anchor out in either order: ties on (ts, offset) follow only by a higher doc id.
                 TopFieldDocs top = (TopFieldDocs) s.searcher.searchAfter(after(s, at), same, want - out.size(), order);
                 for (ScoreDoc sd : top.scoreDocs) {
-                    out.add(hit(s.searcher, sd));
+                    out.add(hit(s, sd));
                 }
             }
         }
@@ -512,9 +582,10 @@ public final class IndexSearch {
         return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
-    private static Hit hit(IndexSearcher s, ScoreDoc sd) throws IOException {
-        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+    private static Hit hit(DaySearcher s, ScoreDoc sd) throws IOException {
+        List<LeafReaderContext> leaves = s.searcher.getIndexReader().leaves();
+        int leafIndex = ReaderUtil.subIndex(sd.doc, leaves);
+        LeafReaderContext ctx = leaves.get(leafIndex);
         LeafReader leaf = ctx.reader();
         int doc = sd.doc - ctx.docBase;
         Object[] sortValues = ((FieldDoc) sd).fields;
@@ -523,14 +594,14 @@ public final class IndexSearch {
         String tag = null;
         SortedDocValues tags = leaf.getSortedDocValues(IndexFields.TAG);
         if (tags != null && tags.advanceExact(doc)) {
-            tag = tags.lookupOrd(tags.ordValue()).utf8ToString();
+            tag = IndexFields.text(tags.lookupOrd(tags.ordValue()));
         }
         String message = null;
         BinaryDocValues messages = leaf.getBinaryDocValues(IndexFields.MESSAGE);
         if (messages != null && messages.advanceExact(doc)) {
-            message = messages.binaryValue().utf8ToString();
+            message = IndexFields.text(messages.binaryValue());
         }
-        BytesRef source = leaf.storedFields().document(doc).getBinaryValue(IndexFields.SOURCE);
+        BytesRef source = s.storedFields(leafIndex).document(doc).getBinaryValue(IndexFields.SOURCE);
         String json;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(source.bytes, source.offset, source.length)) {
             json = u.unpackValue().toJson();
@@ -570,8 +641,22 @@ public final class IndexSearch {
         void close() throws IOException;
     }
 
-    /** A day's searcher and how to give it back. */
-    private record DaySearcher(IndexSearcher searcher, IoCloser closer) implements AutoCloseable {
+    /**
+     * A day's searcher and how to give it back; it keeps each leaf's stored-fields reader, whose
+     * last decompressed block serves the next hit from that block (a page's hits are neighbours).
+     */
+    private record DaySearcher(IndexSearcher searcher, IoCloser closer, StoredFields[] stored) implements AutoCloseable {
+        DaySearcher(IndexSearcher searcher, IoCloser closer) {
+            this(searcher, closer, new StoredFields[searcher.getIndexReader().leaves().size()]);
+        }
+
+        StoredFields storedFields(int leaf) throws IOException {
+            if (stored[leaf] == null) {
+                stored[leaf] = searcher.getIndexReader().leaves().get(leaf).reader().storedFields();
+            }
+            return stored[leaf];
+        }
+
         @Override
         public void close() throws IOException { closer.close(); }
     }

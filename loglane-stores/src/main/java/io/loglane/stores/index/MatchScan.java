@@ -1,24 +1,19 @@
 package io.loglane.stores.index;
 
-import io.loglane.core.event.RecordView;
-import io.loglane.search.filter.FilterMatcher;
 import java.io.IOException;
 import java.util.Collection;
-import java.util.Set;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.CollectionTerminatedException;
 import org.apache.lucene.search.Collector;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Hands the matches of one query to a {@link Visitor}, leaf by leaf, across the day searchers of a
- * range: when a filter pattern's matcher is given, each candidate is first verified against its
- * stored record (the search's candidate + verify path); and the scan stops after {@code cap}
+ * range: when a filter pattern's check is given, each candidate is first verified by it (the
+ * search's candidate + verify path, {@link CandidateCheck}); and the scan stops after {@code cap}
  * documents read (candidates verified, or matches when there is no matcher), so the work is
  * bounded and {@link #complete()} says whether every match was seen.
  *
@@ -39,17 +34,16 @@ final class MatchScan implements CollectorManager<Collector, Void> {
         default void finish() throws IOException {}
     }
 
-    private final FilterMatcher matcher;
+    private final CandidateCheck check;
     private final Visitor visitor;
     private final long cap;
-    private final RecordView view = new RecordView(null);
     private long read;
     private long matches;
     private boolean stopped;
 
-    /** @param matcherOrNull verifies each document (a filter pattern's candidates); null when every document matches */
-    MatchScan(FilterMatcher matcherOrNull, long cap, Visitor visitor) {
-        this.matcher = matcherOrNull;
+    /** @param checkOrNull verifies each document (a filter pattern's candidates); null when every document matches */
+    MatchScan(CandidateCheck checkOrNull, long cap, Visitor visitor) {
+        this.check = checkOrNull;
         this.cap = cap;
         this.visitor = visitor;
     }
@@ -81,11 +75,11 @@ final class MatchScan implements CollectorManager<Collector, Void> {
 
     private final class Leaf implements LeafCollector {
         private final LeafVisitor leaf;
-        private final StoredFields stored;
+        private final CandidateCheck.Leaf verify;
 
         Leaf(LeafReaderContext context, LeafVisitor leaf) throws IOException {
             this.leaf = leaf;
-            this.stored = matcher == null ? null : context.reader().storedFields();
+            this.verify = check == null || check.everyCandidateMatches() ? null : check.leaf(context.reader());
         }
 
         @Override
@@ -97,12 +91,8 @@ final class MatchScan implements CollectorManager<Collector, Void> {
                 stopped = true;
                 throw new CollectionTerminatedException(); // Lucene still calls finish() on this leaf
             }
-            if (matcher != null) {
-                BytesRef source = stored.document(doc, Set.of(IndexFields.SOURCE)).getBinaryValue(IndexFields.SOURCE);
-                view.read(source.bytes, source.offset, source.length);
-                if (!matcher.matches(view)) {
-                    return;
-                }
+            if (verify != null && !verify.matches(doc)) {
+                return;
             }
             matches++;
             leaf.match(doc);

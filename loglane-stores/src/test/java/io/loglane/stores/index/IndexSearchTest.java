@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Retention;
-import io.loglane.core.event.RecordView;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.stores.archive.MutableClock;
 import io.loglane.stores.archive.TestParser;
@@ -42,7 +41,7 @@ class IndexSearchTest {
                 new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
         OpenIndexSinks sinks = new OpenIndexSinks();
         sinks.add(sink);
-        search = new IndexSearch(new IndexLayout(dir), sinks, Map.of(LANE, RecordView.typedFields(new TestParser().fields())));
+        search = new IndexSearch(new IndexLayout(dir), sinks, Map.of(LANE, new TestParser()));
         sink.open(0);
         sink.write(TestRecords.batch(0, "web", List.of(
                 ev("2026-03-01T10:00:00Z", "GET /api/users 503 0.250", 1),
@@ -149,6 +148,8 @@ class IndexSearchTest {
         assertThat(filter("?login ?orders", 10)).containsExactly(2L, 1L);
         assertThat(filter("GE", 10)).as("a term shorter than a trigram is verified on every candidate").containsExactly(3L, 2L, 0L);
         assertThat(filter("{ $.attempt >= 4 }", 10)).as("a JSON pattern tests the record's fields").containsExactly(4L, 3L);
+        assertThat(filter("{ $.status >= 500 }", 10)).as("and the lane's typed fields, parsed from the message").containsExactly(1L, 0L);
+        assertThat(filter("{ $.status >= 500 && $.method = \"POST\" }", 10)).containsExactly(1L);
         assertThat(filter("", 2)).as("pages of two through the cursor").containsExactly(4L, 3L, 2L, 1L, 0L);
         IndexSearch.Result first = search.search(new IndexSearch.Request(LANE, "GET", SearchSyntax.FILTER, ALL_FROM, ALL_TO, 1, null));
         assertThat(first.totalExact()).as("more pages: the total is a lower bound").isFalse();
@@ -162,6 +163,47 @@ class IndexSearchTest {
                 .as("the trigrams narrow the candidates before verification").containsExactly(4L);
         assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("?API ?bad").node())))
                 .containsExactly(4L, 3L);
+    }
+
+    @Test
+    void everyPatternKindVerifiedFromTheMessageAnswersAsFromTheRecord() throws Exception {
+        sink.write(TestRecords.batch(5, "web", List.of(new Event(TestRecords.nanos("2026-03-02T11:00:00Z"), Map.of("attempt", 6)))));
+        sink.flush(true);
+        assertThat(filter("-GET", 10)).as("a record without a message has nothing to exclude").containsExactly(5L, 4L, 1L);
+        assertThat(filter("%/[a-z]+ 200%", 10)).as("a regex").containsExactly(2L);
+        assertThat(filter("[method, path, status = 5*, took]", 10)).as("space-delimited").containsExactly(1L, 0L);
+        assertThat(filter("{ $.attempt = 6 }", 10)).as("a JSON pattern reads the record").containsExactly(5L);
+        assertThat(filter("", 10)).as("the empty pattern: every record").containsExactly(5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    @Timeout(300) // 200 000 records indexed on a busy 2-core machine
+    void filterPatternsCountPastTheCapOfRecordReadsAndAnExactTotalIsCountedOnRequest() throws Exception {
+        int n = (int) CandidateCheck.MAX_RECORDS_READ + 10;
+        sink.write(TestRecords.lines(5, n, "2026-03-05T00:00:00Z"));
+        sink.flush(true);
+        long from = Instant.parse("2026-03-05T00:00:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-08T00:00:00Z").toEpochMilli();
+        for (String q : List.of("", "line")) {
+            IndexSearch.Histogram h = search.histogram(new IndexSearch.Scope(LANE, q, SearchSyntax.FILTER, from, to),
+                    Duration.ofDays(1).toMillis(), null, 0);
+            assertThat(h.complete()).as("'%s': messages are verified from doc values, past the cap of record reads", q).isTrue();
+            assertThat(java.util.Arrays.stream(h.counts()).sum()).isEqualTo(n);
+        }
+        IndexSearch.Result page = search.search(new IndexSearch.Request(LANE, "line", SearchSyntax.FILTER, from, to, 10, null));
+        assertThat(page.totalExact()).as("by default the page stops the count").isFalse();
+        assertThat(page.total()).isEqualTo(11);
+        for (SearchSyntax syntax : SearchSyntax.values()) {
+            String q = syntax == SearchSyntax.FILTER ? "line" : "";
+            IndexSearch.Result exact = search.search(new IndexSearch.Request(LANE, q, syntax, from, to, 10, null, true));
+            assertThat(exact.totalExact()).as(syntax.label()).isTrue();
+            assertThat(exact.total()).as(syntax.label()).isEqualTo(n);
+            assertThat(exact.hits()).hasSize(10);
+            assertThat(exact.nextCursor()).isNotNull();
+            IndexSearch.Result second = search.search(new IndexSearch.Request(LANE, q, syntax, from, to, 10, exact.nextCursor(), true));
+            assertThat(second.total()).as("an exact total counts the whole range, whatever the cursor").isEqualTo(n);
+            assertThat(second.hits().getFirst().offset()).isEqualTo(exact.hits().getLast().offset() - 1);
+        }
     }
 
     @Test
