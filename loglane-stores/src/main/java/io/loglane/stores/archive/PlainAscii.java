@@ -11,9 +11,10 @@ import java.nio.ByteOrder;
  * are (IP addresses, paths, container ids), and writing them raw skips the JSON writer's per-byte
  * escaping pass. {@link #isAscii}: whether text is valid UTF-8 without a decode.
  *
- * <p>Thread-safety: stateless.
+ * <p>Public for the index's message reader ({@code io.loglane.stores.index.Utf8TextReader}), which
+ * widens ASCII bytes to chars without a decode. Thread-safety: stateless.
  */
-final class PlainAscii {
+public final class PlainAscii {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -49,7 +50,7 @@ final class PlainAscii {
      * True when every byte of {@code b[off, off+len)} is ASCII (below 0x80): such bytes are valid
      * UTF-8 as they are, with no decode to check them.
      */
-    static boolean isAscii(byte[] b, int off, int len) {
+    public static boolean isAscii(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         for (; i + 8 <= end; i += 8) {

@@ -14,11 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.BinaryDocValuesField;
-import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -42,8 +40,10 @@ import org.msgpack.core.buffer.ArrayBufferInput;
  * field's schema per index, and one key holds a string in one record and a number in the next; one
  * name per type can never clash. A key that occurs twice in one record is indexed once (the first).
  *
- * <p>The fields every document has are built once and refilled per record, and attrs field names
- * are cached per key; keyword and attrs fields and the message's word text are allocated per record.
+ * <p>No field is built per record: the fields every document has, those of the lane's typed fields
+ * and those of each attrs key ({@link FieldSlot}s, cached for up to {@link #MAX_CACHED_KEYS} keys)
+ * are built once and refilled, and the message's words are read from its bytes
+ * ({@link Utf8TextReader}: an ASCII line is never decoded into a String).
  *
  * <p>Thread-safety: not thread-safe; one per sink.
  */
@@ -62,12 +62,21 @@ final class DocumentMapper {
     private final Field trigramField = new Field(IndexFields.TRIGRAMS, trigrams, TRIGRAM_TYPE);
     private final BytesRef messageBytes = new BytesRef();
     private final BinaryDocValuesField messageValue = new BinaryDocValuesField(IndexFields.MESSAGE, messageBytes);
+    private final Utf8TextReader messageText = new Utf8TextReader();
+    private final Field messageWords = new TextField(IndexFields.MESSAGE, messageText);
     private final BytesRef sourceBytes = new BytesRef();
     private final StoredField sourceField = new StoredField(IndexFields.SOURCE, sourceBytes);
+    private final FieldSlot tag = new FieldSlot(IndexFields.TAG);
+    private final FieldSlot host = new FieldSlot("host");
+    private final FieldSlot containerId = new FieldSlot("container_id");
+    private final FieldSlot containerName = new FieldSlot("container_name");
+    private final FieldSlot source = new FieldSlot("source");
+    /** The slots of the lane's typed fields, by index in {@link #typed}. */
+    private final FieldSlot[] typedSlots;
     private final Set<String> attrsSeen = new HashSet<>();
-    /** Field names per attrs key ({keyword, long, double}): no name is built per record for keys seen before. */
-    private final Map<String, String[]> attrsNames = new HashMap<>();
-    /** Keys whose names are cached at most; past it (a record of random keys) names are built each time. */
+    /** Slots per attrs key ({keyword, long, double}): no field name or field is built per record for keys seen before. */
+    private final Map<String, FieldSlot[]> attrsSlots = new HashMap<>();
+    /** Keys whose slots are cached at most; past it (a record of random keys) slots are built each time. */
     static final int MAX_CACHED_KEYS = 10_000;
     private final ArrayBufferInput valueInput = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker valueUnpacker = MessagePack.newDefaultUnpacker(valueInput);
@@ -75,6 +84,10 @@ final class DocumentMapper {
     DocumentMapper(RecordParser parserOrNull) {
         this.view = new RecordView(parserOrNull);
         this.typed = view.typedFields().toArray(FieldDef[]::new);
+        this.typedSlots = new FieldSlot[typed.length];
+        for (int k = 0; k < typed.length; k++) {
+            typedSlots[k] = new FieldSlot(typed[k].name());
+        }
     }
 
     private static org.apache.lucene.document.FieldType trigramType() {
@@ -116,7 +129,7 @@ final class DocumentMapper {
         doc.add(tsValue);
         receivedValue.setLongValue(receivedAtMicros);
         doc.add(receivedValue);
-        keyword(doc, IndexFields.TAG, tagUtf8, 0, tagUtf8.length);
+        tag.keyword(doc, tagUtf8, 0, tagUtf8.length);
         sourceBytes.bytes = buf;
         sourceBytes.offset = c.recordOffset();
         sourceBytes.length = c.recordLength();
@@ -133,40 +146,22 @@ final class DocumentMapper {
             doc.add(messageValue);
             trigrams.setBytes(buf, off, len);
             doc.add(trigramField);
-            doc.add(new TextField(IndexFields.MESSAGE, new String(buf, off, len, StandardCharsets.UTF_8), Field.Store.NO));
+            messageText.reset(buf, off, len);
+            doc.add(messageWords);
         }
-        stringField(doc, "host", view.host());
-        stringField(doc, "container_id", view.containerId());
-        stringField(doc, "container_name", view.containerName());
-        stringField(doc, "source", view.source());
+        stringField(doc, host, view.host());
+        stringField(doc, containerId, view.containerId());
+        stringField(doc, containerName, view.containerName());
+        stringField(doc, source, view.source());
         typedFields(doc);
         attrs(doc);
     }
 
-    private void stringField(List<IndexableField> doc, String name, int i) throws IOException {
+    private void stringField(List<IndexableField> doc, FieldSlot slot, int i) throws IOException {
         if (i >= 0) {
             int len = view.stringLength(i);
-            keyword(doc, name, view.array(), view.valueEnd(i) - len, len);
+            slot.keyword(doc, view.array(), view.valueEnd(i) - len, len);
         }
-    }
-
-    private static void keyword(List<IndexableField> doc, String name, byte[] b, int off, int len) {
-        if (len > IndexFields.MAX_KEYWORD_BYTES) {
-            return;
-        }
-        BytesRef v = new BytesRef(b, off, len); // the indexer copies it; the doc is added before the bytes change
-        doc.add(new StringField(name, v, Field.Store.NO));
-        doc.add(new SortedDocValuesField(name, v));
-    }
-
-    private static void longField(List<IndexableField> doc, String name, long v) {
-        doc.add(new LongPoint(name, v));
-        doc.add(new NumericDocValuesField(name, v));
-    }
-
-    private static void doubleField(List<IndexableField> doc, String name, double v) {
-        doc.add(new DoublePoint(name, v));
-        doc.add(new NumericDocValuesField(name, NumericUtils.doubleToSortableLong(v)));
     }
 
     /** The lane's typed fields: from the parsed message when the parser matches, else from record fields (RecordView). */
@@ -177,38 +172,38 @@ final class DocumentMapper {
         boolean matched = view.messageMatched();
         ParsedFields parsed = view.parsed();
         for (int k = 0; k < typed.length; k++) {
-            String name = typed[k].name();
+            FieldSlot slot = typedSlots[k];
             FieldType type = typed[k].type();
             if (matched) {
                 int i = view.typedIndex(k);
                 ParsedFields.Form form = parsed.form(i);
                 if (form == ParsedFields.Form.UTF8 && type == FieldType.STRING) {
-                    keyword(doc, name, parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
+                    slot.keyword(doc, parsed.utf8Source(i), parsed.utf8Offset(i), parsed.utf8Length(i));
                     continue;
                 }
                 if (form == ParsedFields.Form.LONG && type == FieldType.LONG) {
-                    longField(doc, name, parsed.longAt(i));
+                    slot.longValue(doc, parsed.longAt(i));
                     continue;
                 }
                 if (form == ParsedFields.Form.DOUBLE && type == FieldType.DOUBLE) {
-                    doubleField(doc, name, parsed.doubleAt(i));
+                    slot.doubleValue(doc, parsed.doubleAt(i));
                     continue;
                 }
-                add(doc, name, RecordView.convert(parsed.get(i), type));
+                add(doc, slot, RecordView.convert(parsed.get(i), type));
             } else {
-                add(doc, name, view.recordTyped(k));
+                add(doc, slot, view.recordTyped(k));
             }
         }
     }
 
-    private static void add(List<IndexableField> doc, String name, Object v) {
+    private static void add(List<IndexableField> doc, FieldSlot slot, Object v) {
         switch (v) {
             case null -> { }
-            case Long l -> longField(doc, name, l);
-            case Double d -> doubleField(doc, name, d);
+            case Long l -> slot.longValue(doc, l);
+            case Double d -> slot.doubleValue(doc, d);
             default -> {
-                byte[] b = v.toString().getBytes(StandardCharsets.UTF_8);
-                keyword(doc, name, b, 0, b.length);
+                byte[] b = v.toString().getBytes(StandardCharsets.UTF_8); // the indexer copies it when the document is added
+                slot.keyword(doc, b, 0, b.length);
             }
         }
     }
@@ -221,7 +216,7 @@ final class DocumentMapper {
             if (view.consumed(i) || !attrsSeen.add(view.key(i))) {
                 continue;
             }
-            String[] names = attrsNames(view.key(i));
+            FieldSlot[] slots = attrsSlots(view.key(i));
             int start = view.valueStart(i);
             valueInput.reset(buf, start, view.valueEnd(i) - start);
             valueUnpacker.reset(valueInput);
@@ -229,34 +224,35 @@ final class DocumentMapper {
             switch (f.getValueType()) {
                 case STRING -> {
                     int len = view.stringLength(i);
-                    keyword(doc, names[0], buf, view.valueEnd(i) - len, len);
+                    slots[0].keyword(doc, buf, view.valueEnd(i) - len, len);
                 }
                 case BOOLEAN -> {
                     byte[] b = valueUnpacker.unpackBoolean() ? TRUE : FALSE;
-                    keyword(doc, names[0], b, 0, b.length);
+                    slots[0].keyword(doc, b, 0, b.length);
                 }
                 case INTEGER -> {
                     if (f == MessageFormat.UINT64) {
-                        doubleField(doc, names[2], valueUnpacker.unpackBigInteger().doubleValue());
+                        slots[2].doubleValue(doc, valueUnpacker.unpackBigInteger().doubleValue());
                     } else {
-                        longField(doc, names[1], valueUnpacker.unpackLong());
+                        slots[1].longValue(doc, valueUnpacker.unpackLong());
                     }
                 }
-                case FLOAT -> doubleField(doc, names[2], valueUnpacker.unpackDouble());
+                case FLOAT -> slots[2].doubleValue(doc, valueUnpacker.unpackDouble());
                 default -> { }
             }
         }
     }
 
-    private String[] attrsNames(String key) {
-        String[] names = attrsNames.get(key);
-        if (names == null) {
-            names = new String[] {IndexFields.ATTRS_KEYWORD + key, IndexFields.ATTRS_LONG + key, IndexFields.ATTRS_DOUBLE + key};
-            if (attrsNames.size() < MAX_CACHED_KEYS) {
-                attrsNames.put(key, names);
+    private FieldSlot[] attrsSlots(String key) {
+        FieldSlot[] slots = attrsSlots.get(key);
+        if (slots == null) {
+            slots = new FieldSlot[] {new FieldSlot(IndexFields.ATTRS_KEYWORD + key), new FieldSlot(IndexFields.ATTRS_LONG + key),
+                    new FieldSlot(IndexFields.ATTRS_DOUBLE + key)};
+            if (attrsSlots.size() < MAX_CACHED_KEYS) {
+                attrsSlots.put(key, slots);
             }
         }
-        return names;
+        return slots;
     }
 
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);

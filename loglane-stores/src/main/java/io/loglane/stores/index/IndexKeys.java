@@ -26,7 +26,8 @@ public final class IndexKeys implements StoreKeys {
                     "How often new documents become searchable (near-real-time reopen); at most 1s keeps search within a second of the ack."),
             new ConfigKey(P + "commit_interval", ValueType.POSITIVE_DURATION, "10s",
                     "How often a lane's index commits (fsync) and its delivery checkpoint moves; a crash replays at most this much from the stream."),
-            new ConfigKey(P + "ram_buffer", ValueType.POSITIVE_SIZE, "16MiB", "Indexing buffer of each open day index of a lane, before Lucene flushes a segment (commits flush it too)."),
+            new ConfigKey(P + "ram_buffer", ValueType.POSITIVE_SIZE, "128MiB",
+                    "Indexing buffer of each open day index of a lane, before Lucene flushes a segment (commits flush it too); at most 1/8 of the JVM heap. Bigger means fewer merges."),
             new ConfigKey(P + "maintenance_interval", ValueType.POSITIVE_DURATION, "1m", "How often each lane's index applies retention (whole days, by age then size)."));
 
     private IndexKeys() {}

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param dir                 index root (default {@code <data>/index})
  * @param refreshInterval     how often the refresh thread reopens searchers (near-real-time)
  * @param commitInterval      how long written documents wait at most for a Lucene commit
- * @param ramBufferBytes      IndexWriter RAM buffer per open day index
+ * @param ramBufferBytes      IndexWriter RAM buffer per open day index (the writer takes at most 1/8 of the heap)
  * @param maintenanceInterval how often retention runs
  *
  * <p>Thread-safety: immutable.
