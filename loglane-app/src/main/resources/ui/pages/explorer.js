@@ -112,7 +112,9 @@ export function mount(root) {
   pane.addEventListener('keydown', onListKey);
   document.addEventListener('keydown', onPageKey);
   scheme.addEventListener('change', onSchemeChange);
-  const resize = new ResizeObserver(() => { plot?.setSize(plotSize()); drawn = ''; drawRows(); });
+  // rows are redrawn only when the window of rows in view changes: replacing them on every resize (the
+  // histogram arriving after the rows resizes the body) would drop hover and the element under the pointer
+  const resize = new ResizeObserver(() => { plot?.setSize(plotSize()); drawRows(); });
   resize.observe(body);
 
   /** Changes the view: writes the URL (a history entry) and loads what changed. */

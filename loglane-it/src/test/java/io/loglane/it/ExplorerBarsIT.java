@@ -119,9 +119,13 @@ class ExplorerBarsIT {
             Map<?, ?> bars = (Map<?, ?>) browser.driver.executeScript("return __bars");
             report.add("%s load, %d events in the lane: LCP %.0f ms, first rows at %.0f ms after navigation start; status: %s".formatted(run, EVENTS,
                     number(bars.get("lcp")), number(bars.get("firstRow")), browser.driver.findElement(By.cssSelector("p.status")).getText()));
-            report.add("  API requests (start → end, ms after navigation start): " + browser.driver.executeScript("""
-                    return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/'))
-                      .map(e => `${new URL(e.name).pathname} ${e.startTime.toFixed(0)} → ${e.responseEnd.toFixed(0)}`).join(', ');"""));
+            report.add("  page (ms after navigation start): " + browser.driver.executeScript("""
+                    const nav = performance.getEntriesByType('navigation')[0];
+                    const ui = performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/ui/'));
+                    return `document ${nav.requestStart.toFixed(0)} → ${nav.responseEnd.toFixed(0)}, ${ui.length} UI files by `
+                      + `${Math.max(...ui.map(e => e.responseEnd)).toFixed(0)}; API requests (start → end): `
+                      + performance.getEntriesByType('resource').filter(e => e.name.includes('/api/'))
+                        .map(e => `${new URL(e.name).pathname} ${e.startTime.toFixed(0)} → ${e.responseEnd.toFixed(0)}`).join(', ');"""));
         }
 
         // typing a query: the longest event entry of the typing interactions

@@ -370,6 +370,16 @@ class ExplorerIT {
         browser.await(d -> d.findElement(By.cssSelector(".field-sidebar tr[data-value='WARN'] button.exclude"))).click();
         browser.await(d -> "message:payment AND attrs.level:\"WARN\" AND NOT attrs.level:\"WARN\"".equals(browser.urlState().get("q")));
         browser.await(d -> status().startsWith("0 hits"));
+        // the empty state says what to do, and one of its links clears the query
+        WebElement empty = browser.await(d -> d.findElement(By.cssSelector(".results-pane .empty-state")));
+        assertThat(empty.getText()).contains("No hits in error", "Widen the range", "search everything");
+        browser.screenshot("explorer-no-hits");
+        browser.colorScheme("dark");
+        browser.screenshot("explorer-no-hits-dark");
+        browser.colorScheme("light");
+        empty.findElement(By.cssSelector("a.clear-query")).click();
+        browser.await(d -> !browser.urlState().containsKey("q"));
+        assertThat(messages()).hasSizeGreaterThanOrEqualTo(7);
     }
 
     @Test
@@ -497,11 +507,14 @@ class ExplorerIT {
     }
 
     @Test
-    void theRowsComeFirstAndOnlyThenTheHistogramAndTheFieldsAreAsked() throws Exception {
+    void theRowsComeFirstThenTheHistogramAndTheFieldsWithoutRedrawingTheRows() throws Exception {
         browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "payment")));
         assertThat(messages()).hasSize(5);
+        WebElement first = browser.driver.findElement(By.cssSelector(".results-pane .hit"));
         browser.await(d -> d.findElement(By.cssSelector(".histogram .u-over")));
         browser.await(d -> d.findElement(By.cssSelector(".field-sidebar .denominator")));
+        // the histogram arriving resizes the page: the rows stay the same elements (a row under the pointer stays clickable)
+        assertThat(first.getText()).contains("payment 5");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Number>> requests = (Map<String, Map<String, Number>>) browser.driver.executeScript("""
                 const out = {};
