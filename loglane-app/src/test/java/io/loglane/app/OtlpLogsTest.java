@@ -90,6 +90,10 @@ class OtlpLogsTest {
                 + "\"payment declined: E_CARD_DEC\",\"node-7\",\"c0ffee\",\"api\",\"ERROR\",\"" + TRACE + "\",\"" + SPAN + "\","
                 + "\"checkout\",\"shop\",\"402\",\"io.shop.Checkout\"]");
         assertThat(rows.get(1).get(3).asText()).isEqualTo("order placed");
+        String q = java.net.URLEncoder.encode("{ $.trace_id = \"" + TRACE + "\" }", StandardCharsets.UTF_8);
+        HttpResponse<String> found = t.get("/api/v1/search?lane=error&from=2026-12-05T00:00:00Z&q=" + q);
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        assertThat(TestNode.json(found).get("total").asInt()).as("searchable by its trace id: " + found.body()).isEqualTo(1);
         assertThat(rows.get(1).get(8).isNull()).as("no trace id without a span context").isTrue();
     }
 

@@ -135,7 +135,10 @@ final class OtlpHandler implements Handler {
             answer(ctx, json, response.build());
             return;
         }
-        if (!owner.gate().tryTake()) {
+        if (!owner.gate().tryTake()) { // paused while the body was read: its records were counted as received
+            for (int i = 0; i < requests.size(); i++) {
+                tallies.get(i).rejected(HttpIngestMetrics.PAUSED, requests.get(i).records().count());
+            }
             metrics.failed(HttpIngestMetrics.PAUSED);
             status(ctx, json, 503, 14, "otlp input '" + owner.name() + "' is paused: retry later", "1");
             return;
