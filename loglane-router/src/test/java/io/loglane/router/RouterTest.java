@@ -20,8 +20,10 @@ import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceLedger;
 import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.inputs.cloudwatch.CloudWatchKeys;
 import io.loglane.inputs.forward.ForwardKeys;
 import io.loglane.inputs.http.HttpKeys;
+import io.loglane.inputs.otlp.OtlpKeys;
 import io.loglane.stores.archive.ArchiveKeys;
 import io.loglane.stores.index.IndexKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +41,8 @@ class RouterTest {
     static final Path BUNDLED = Path.of("..", "config", "loglane.yaml");
     /** The types the bundled file uses (the application registers the same ones). */
     static final ConfigLoader LOADER = new ConfigLoader(new ConfigCatalog(
-            List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE), List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE)));
+            List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE, CloudWatchKeys.INSTANCE, OtlpKeys.INSTANCE),
+            List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE)));
     static final String ACCESS = "203.0.113.9 - - [01/Jun/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12 \"-\" \"curl/8\"";
     static final String JAVA_TRACE = "java.lang.NullPointerException\n\tat com.example.A.b(A.java:1)";
 
