@@ -205,6 +205,28 @@ class HotColdSearchApiTest {
         }
     }
 
+    @Test
+    void aLaneWithoutArchiveSaysThePartBeforeItsIndexIsNotCoveredAndAnInvalidQueryIsRefusedWhateverTheStores(@TempDir Path dir)
+            throws Exception {
+        try (TestNode t = TestNode.start(dir, "lanes:\n  error:\n    to: [index]\n")) {
+            Instant day = LocalDate.now(ZoneOffset.UTC).minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            String range = "&from=" + day.toEpochMilli() + "&to=" + day.plus(1, ChronoUnit.DAYS).toEpochMilli();
+            var empty = t.get("/api/v1/search?lane=error&q=" + q("{ $.status = ") + range);
+            assertThat(empty.statusCode()).as("an empty index, no archive: still 400 " + empty.body()).isEqualTo(400);
+            assertThat(TestNode.json(empty).get("position").isNumber()).isTrue();
+
+            Instant at = day.plus(12, ChronoUnit.HOURS);
+            assertThat(t.post("/api/v1/ingest/app.error", event(at, 0) + "\n", Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            JsonNode a = search(t, "error", "ERROR", "filter", range, 10);
+            assertThat(stores(a)).containsExactly("index " + at + " " + day.plus(1, ChronoUnit.DAYS) + " true",
+                    "archive " + day + " " + at + " false");
+            assertThat(a.get("stores").get(1).get("reason").asText()).contains("no archive");
+            assertThat(a.get("hits")).hasSize(1);
+            assertThat(a.get("complete").asBoolean()).isFalse();
+        }
+    }
+
     /** An error-lane JSON line; its fields vary with {@code i} so that each query selects some of them. */
     private static String event(Instant ts, int i) {
         String host = "web-" + (i % 3 + 1);

@@ -381,13 +381,15 @@ public final class HotColdSearch {
     private record Cold(ArchiveSearch.Predicate predicate, StoreRange range) {}
 
     private Cold cold(String lane, String query, SearchSyntax syntax, long toMillis, long fromMillis) throws ParseException {
-        if (!archivedLanes.contains(lane) || archive == null || !archive.knows(lane)) {
-            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, index.indexes(lane)
-                    ? "older than the lane's index holds, and the lane has no archive in its to:"
-                    : "the lane has no archive in its to:"));
+        if (archive == null || !archive.knows(lane)) {
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, "the node has no SQL over the archive"));
         }
         try {
+            // compiled before the lane's stores are looked at: an invalid query is refused (400) whoever would have read it
             ArchiveSearch.Predicate predicate = archive.predicate(lane, syntax, query);
+            if (!archivedLanes.contains(lane)) {
+                return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, noArchive(lane)));
+            }
             List<String> notes = new ArrayList<>();
             if (toMillis > clock.millis() - archiveFlushAge.toMillis()) {
                 notes.add("rows reach the archive when it flushes (archive.flush_age " + archiveFlushAge.toSeconds()
@@ -398,7 +400,13 @@ public final class HotColdSearch {
             }
             return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, notes.isEmpty() ? null : String.join("; ", notes)));
         } catch (FilterSqlException e) {
-            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, e.getMessage()));
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis,
+                    archivedLanes.contains(lane) ? e.getMessage() : noArchive(lane)));
         }
+    }
+
+    private String noArchive(String lane) {
+        return index.indexes(lane) ? "older than the lane's index holds, and the lane has no archive in its to:"
+                : "the lane has no archive in its to:";
     }
 }
