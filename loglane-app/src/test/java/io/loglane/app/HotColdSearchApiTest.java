@@ -267,6 +267,7 @@ class HotColdSearchApiTest {
     private static List<String> paged(TestNode t, String lane, String query, String syntax, String range, int limit) throws Exception {
         List<String> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         String cursor = null;
         for (int pages = 0; pages < 1000; pages++) {
             JsonNode a = search(t, lane, query, syntax, range + (cursor == null ? "" : "&cursor=" + q(cursor)), limit);
@@ -275,6 +276,7 @@ class HotColdSearchApiTest {
                 assertThat(seen.add(m)).as("seen once: " + m).isTrue();
                 all.add(m);
             }
+            a.get("hits").forEach(h -> assertThat(ids.add(h.get("id").asText())).as("ids name hits once: " + h).isTrue());
             if (a.get("next_cursor").isNull()) {
                 return all;
             }

@@ -54,8 +54,12 @@ public final class ArchiveSearch {
         this.laneFields = Map.copyOf(laneFields);
     }
 
-    /** One archived row as a hit: event time (epoch nanoseconds), tag, message (or null) and the record as JSON text. */
-    public record Row(long tsNanos, String tag, String message, String recordJson) {}
+    /**
+     * One archived row as a hit: event time (epoch nanoseconds), tag, message (or null) and the record as JSON text;
+     * {@code tie} is how many rows of the same event time come before it in the search's order, so that
+     * ({@code tsNanos}, {@code tie}) names the row within one search (rows carry no offset).
+     */
+    public record Row(long tsNanos, long tie, String tag, String message, String recordJson) {}
 
     /** Where a page ended: its last row's time and how many rows at exactly that time the pages so far returned. */
     public record Position(long tsNanos, long skip) {}
@@ -121,11 +125,16 @@ public final class ArchiveSearch {
         s.append(" LIMIT ").append(limit + 1L).append(" OFFSET ").append(skip);
         QueryResult r = sql.execute(s.toString());
         List<Row> rows = new ArrayList<>();
+        long tie = 0;
         for (List<Object> row : r.rows()) {
             if (rows.size() == limit) {
                 break;
             }
-            rows.add(row(row, typed));
+            long ts = ((Number) row.getFirst()).longValue();
+            if (rows.isEmpty() || rows.getLast().tsNanos() != ts) {
+                tie = after != null && after.tsNanos() == ts ? skip : 0;
+            }
+            rows.add(row(row, tie++, typed));
         }
         if (rows.isEmpty() || (r.rows().size() <= limit && !r.truncated())) {
             return new Page(rows, null);
@@ -303,7 +312,7 @@ public final class ArchiveSearch {
      * row: {@code message}, the event columns and typed columns that hold a value, then the
      * {@code attrs} fields.
      */
-    private static Row row(List<Object> row, List<FieldDef> typed) {
+    private static Row row(List<Object> row, long tie, List<FieldDef> typed) {
         ObjectNode rec = JSON.createObjectNode();
         String message = (String) row.get(2);
         if (message != null) {
@@ -326,7 +335,7 @@ public final class ArchiveSearch {
             if (attrs != null && JSON.readTree(attrs) instanceof ObjectNode o) {
                 o.properties().forEach(e -> rec.set(e.getKey(), e.getValue()));
             }
-            return new Row(((Number) row.get(0)).longValue(), (String) row.get(1), message, JSON.writeValueAsString(rec));
+            return new Row(((Number) row.get(0)).longValue(), tie, (String) row.get(1), message, JSON.writeValueAsString(rec));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,11 +41,13 @@ import org.apache.lucene.search.IndexSearcher;
  *   <tr><td>cursor</td><td>the {@code next_cursor} of the previous page (one cursor pages across the index's and the
  *       archive's parts); 400 when it is not one, or belongs to another lane, query or syntax</td></tr>
  * </table>
- * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store}],
+ * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store, id}],
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index"|"archive", "from", "to",
  * "covered", "reason"?, "note"?}], "complete"}}. Hits come newest first: the index's, then the archive's (all older).
  * <b>An archive hit has {@code "offset": null}</b>: archived rows carry no stream offset, so it cannot be opened in the
- * context view; its {@code record} is rebuilt from the row ({@code message}, the event and typed columns that hold a
+ * context view; a hit's {@code id} names it within the search whatever its store ({@code o<offset>} for the index,
+ * {@code a<tsNanos>.<n>} for the archive: the n-th row of that event time in the search's order); an archive hit's
+ * {@code record} is rebuilt from the row ({@code message}, the event and typed columns that hold a
  * value, then the {@code attrs} fields), not the record as sent. {@code stores} lists each part of the range, newest
  * first, with the store that answered it, or {@code "covered": false} and the {@code reason} none did (the lane has
  * no archive; the query cannot be run as SQL, e.g. a {@code [*]} selector or a fuzzy query; the archive query failed
@@ -233,7 +235,7 @@ final class SearchHandler {
         out.put("total_relation", r.totalExact() ? "eq" : "gte");
         ArrayNode hits = out.putArray("hits");
         for (IndexSearch.Hit h : r.indexHits()) {
-            hit(hits.addObject(), q.lane(), h).put("store", "index");
+            hit(hits.addObject(), q.lane(), h).put("store", "index").put("id", "o" + h.offset());
         }
         for (ArchiveSearch.Row row : r.archiveHits()) {
             ObjectNode o = hits.addObject();
@@ -245,6 +247,7 @@ final class SearchHandler {
             o.put("message", row.message());
             o.set("record", JSON.readTree(row.recordJson()));
             o.put("store", "archive");
+            o.put("id", "a" + row.tsNanos() + "." + row.tie());
         }
         out.put("next_cursor", r.nextCursor());
         out.put("syntax", q.syntax().label());
