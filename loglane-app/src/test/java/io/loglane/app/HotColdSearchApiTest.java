@@ -192,6 +192,9 @@ class HotColdSearchApiTest {
             assertThat(t.get("/api/v1/search?lane=audit&limit=2&q=ERROR" + from + "&cursor=" + q(cursor)).statusCode())
                     .as("a cursor of another lane").isEqualTo(400);
             assertThat(t.get("/api/v1/search?lane=error&q=ERROR" + from + "&cursor=nonsense").statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/search?lane=audit&q=ERROR&from=0&to=99999999999999999").statusCode())
+                    .as("a range past what nanoseconds hold").isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=audit&q=ERROR&from=-99999999999999999&to=0").statusCode()).isEqualTo(400);
 
             // A valid pattern SQL cannot express: the archive's part is not covered, and the answer says why.
             JsonNode refused = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("{ $.tags[*] = \"x\" }") + from));

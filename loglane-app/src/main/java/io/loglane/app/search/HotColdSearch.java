@@ -49,6 +49,9 @@ import org.apache.lucene.queryparser.classic.ParseException;
  * <p>Thread-safety: thread-safe (both searches are).
  */
 public final class HotColdSearch {
+    /** The largest epoch millisecond whose nanosecond fits a long (event times are nanoseconds in both stores). */
+    private static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L - 1;
+
     private final IndexSearch index;
     private final ArchiveSearch archive;
     private final Set<String> archivedLanes;
@@ -358,6 +361,9 @@ public final class HotColdSearch {
             throws IOException {
         if (toMillis <= fromMillis) {
             throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        if (Math.abs(fromMillis) > MAX_MILLIS || Math.abs(toMillis) > MAX_MILLIS) {
+            throw new IllegalArgumentException("from and to must lie within the years 1678..2261 (event times are epoch nanoseconds)");
         }
         if (!searchable(lane)) {
             throw new IllegalArgumentException("lane " + lane + " is delivered to neither the index nor the archive: nothing to search");
