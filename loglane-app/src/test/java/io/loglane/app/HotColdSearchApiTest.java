@@ -69,6 +69,7 @@ class HotColdSearchApiTest {
         Map<String, List<Long>> referenceHistogram = new LinkedHashMap<>();
         List<String> referenceByHost;
         Map<String, List<String>> referenceTop = new LinkedHashMap<>();
+        java.util.TreeSet<String> referenceFields = new java.util.TreeSet<>();
 
         try (TestNode t = TestNode.start(dir, "")) {
             StringBuilder body = new StringBuilder();
@@ -94,6 +95,9 @@ class HotColdSearchApiTest {
             String earlier = "&from=" + first.minus(1, ChronoUnit.HOURS).toEpochMilli() + "&to=" + day0.plus(DAYS, ChronoUnit.DAYS).toEpochMilli();
             assertThat(paged(t, "error", "", "filter", earlier, PER_DAY)).isEqualTo(reference.get(""));
             referenceByHost = byHost(t, "ERROR", "filter", from);
+            referenceFields.addAll(fieldCounts(TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from))));
+            assertThat(referenceFields).contains("attrs.status:long=" + DAYS * PER_DAY / 2, "attrs.path:keyword=" + DAYS * PER_DAY / 2,
+                    "host:keyword=" + DAYS * PER_DAY / 2, "message:text=" + DAYS * PER_DAY / 2);
             for (String field : TOP_FIELDS) {
                 referenceTop.put(field, topValues(top(t, field, from)));
                 assertThat(referenceTop.get(field)).as(field).hasSizeGreaterThan(2);
@@ -144,8 +148,9 @@ class HotColdSearchApiTest {
             }
             JsonNode fields = TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from));
             assertThat(stores(fields)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
-                    "archive " + first + " " + boundary + " false");
-            assertThat(fields.get("complete").asBoolean()).isFalse();
+                    "archive " + first + " " + boundary + " true");
+            assertThat(fieldCounts(fields)).as("fields across the boundary").isEqualTo(referenceFields);
+            assertThat(fields.get("complete").asBoolean()).isTrue();
             // the index's part fills the first page exactly: the cursor starts the archive's part
             JsonNode exactly = search(t, "error", "", "filter", from, PER_DAY);
             assertThat(exactly.get("hits")).extracting(h -> h.get("store").asText()).containsOnly("index").hasSize(PER_DAY);
@@ -171,6 +176,8 @@ class HotColdSearchApiTest {
             }
 
             assertThat(byHost(t, "ERROR", "filter", from)).as("split by host from the archive").isEqualTo(referenceByHost);
+            JsonNode coldFields = TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from));
+            assertThat(fieldCounts(coldFields)).as("fields from the archive").isEqualTo(referenceFields);
             for (String field : TOP_FIELDS) {
                 JsonNode top = top(t, field, from);
                 assertThat(stores(top)).containsExactly("archive " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
@@ -302,6 +309,18 @@ class HotColdSearchApiTest {
         var r = t.get("/api/v1/fields/" + field + "/top?lane=error&size=10&q=" + q("-INFO") + range);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestNode.json(r);
+    }
+
+    /** A field listing as "name:type=count" (fields no match holds left out), sorted, then the matches. */
+    private static java.util.TreeSet<String> fieldCounts(JsonNode a) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        a.get("fields").forEach(f -> {
+            if (f.get("count").asLong() > 0) {
+                out.add(f.get("name").asText() + ":" + f.get("type").asText() + "=" + f.get("count").asLong());
+            }
+        });
+        out.add("matches=" + a.get("matches").asLong());
+        return out;
     }
 
     /** A top-values answer as "value=count" lines (the value as JSON: a number stays one), then its totals. */

@@ -256,6 +256,60 @@ public final class ArchiveSearch {
                 ((Number) head.get(2)).longValue(), ((Number) head.get(3)).longValue() <= cap);
     }
 
+    /**
+     * Which fields the rows read hold, as the index names and types them.
+     *
+     * @param counts   field → type ({@code keyword}, {@code long}, {@code double}, {@code text}, {@code date}) → rows holding it;
+     *                 the event fields and the lane's typed columns first, then {@code attrs.<key>} as found
+     * @param rows     rows read (the newest matches, at most the cap)
+     * @param complete whether every match was read
+     */
+    public record FieldCounts(Map<String, Map<String, Long>> counts, long rows, boolean complete) {}
+
+    /**
+     * The fields of the newest {@code cap} rows of {@code [fromNanos, toNanos)} the predicate selects: the event
+     * columns, the typed columns and each top-level {@code attrs} key by the type the index gives its values (a
+     * string or boolean {@code keyword}, an integer {@code long}, else a number {@code double}; nested values,
+     * arrays and nulls are not fields there).
+     */
+    public FieldCounts fields(String lane, String predicate, long fromNanos, long toNanos, long cap) {
+        List<FieldDef> typed = RecordView.typedFields(fields(lane));
+        String matches = "SELECT * FROM " + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos) + " ORDER BY ts DESC LIMIT " + cap;
+        Map<String, Map<String, Long>> counts = new java.util.LinkedHashMap<>();
+        List<String[]> fixed = new ArrayList<>(List.of(new String[] {"message", "text"}, new String[] {"tag", "keyword"},
+                new String[] {"host", "keyword"}, new String[] {"container_id", "keyword"}, new String[] {"container_name", "keyword"},
+                new String[] {"source", "keyword"}, new String[] {"ts", "date"}));
+        for (FieldDef f : typed) {
+            fixed.add(new String[] {f.name(), switch (f.type()) {
+                case LONG -> "long";
+                case DOUBLE -> "double";
+                case STRING -> "keyword";
+            }});
+        }
+        StringBuilder head = new StringBuilder("SELECT count(*)");
+        for (String[] f : fixed) {
+            head.append(", count(").append(ident(f[0])).append(')');
+        }
+        head.append(", (SELECT count(*) FROM (SELECT 1 FROM ").append(ident(lane)).append(" WHERE ").append(where(predicate, fromNanos, toNanos))
+                .append(" LIMIT ").append(cap + 1).append(")) FROM (").append(matches).append(')');
+        List<Object> h = sql.execute(head.toString()).rows().getFirst();
+        for (int i = 0; i < fixed.size(); i++) {
+            counts.computeIfAbsent(fixed.get(i)[0], k -> new java.util.LinkedHashMap<>()).put(fixed.get(i)[1], ((Number) h.get(1 + i)).longValue());
+        }
+        String path = "'$.\"' || replace(replace(k, '\\', '\\\\'), '\"', '\\\"') || '\"'";
+        String type = "json_type(attrs, " + path + ")";
+        String kind = "CASE WHEN " + type + " IN ('BIGINT', 'UBIGINT') AND TRY_CAST(json_extract_string(attrs, " + path + ") AS BIGINT)"
+                + " IS NOT NULL THEN 'long' WHEN " + type + " IN ('UBIGINT', 'DOUBLE') THEN 'double' WHEN " + type
+                + " IN ('VARCHAR', 'BOOLEAN') THEN 'keyword' END";
+        for (List<Object> row : sql.execute("SELECT k, t, count(*) AS c FROM (SELECT k, " + kind + " AS t FROM (SELECT unnest(json_keys("
+                + ident("attrs") + ")) AS k, " + ident("attrs") + " AS attrs FROM (" + matches + "))) WHERE t IS NOT NULL GROUP BY k, t"
+                + " ORDER BY k, t").rows()) {
+            counts.computeIfAbsent(IndexFields.ATTRS_KEYWORD + row.get(0), k -> new java.util.LinkedHashMap<>())
+                    .merge((String) row.get(1), ((Number) row.get(2)).longValue(), Long::sum);
+        }
+        return new FieldCounts(counts, ((Number) h.getFirst()).longValue(), ((Number) h.getLast()).longValue() <= cap);
+    }
+
     /** The SQL kind ({@code s}, {@code l}, {@code d}) and text of a field's value per row; NULL for a field without one. */
     private String[] kindAndText(String lane, String field) {
         Map<String, FieldDef> typed = LuceneSql.byName(RecordView.typedFields(fields(lane)));
