@@ -69,6 +69,7 @@ class HotColdSearchApiTest {
         Map<String, List<Long>> referenceHistogram = new LinkedHashMap<>();
         List<String> referenceByHost;
         Map<String, List<String>> referenceTop = new LinkedHashMap<>();
+        java.util.TreeSet<String> referenceFields = new java.util.TreeSet<>();
 
         try (TestNode t = TestNode.start(dir, "")) {
             StringBuilder body = new StringBuilder();
@@ -94,6 +95,9 @@ class HotColdSearchApiTest {
             String earlier = "&from=" + first.minus(1, ChronoUnit.HOURS).toEpochMilli() + "&to=" + day0.plus(DAYS, ChronoUnit.DAYS).toEpochMilli();
             assertThat(paged(t, "error", "", "filter", earlier, PER_DAY)).isEqualTo(reference.get(""));
             referenceByHost = byHost(t, "ERROR", "filter", from);
+            referenceFields.addAll(fieldCounts(TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from))));
+            assertThat(referenceFields).contains("attrs.status:long=" + DAYS * PER_DAY / 2, "attrs.path:keyword=" + DAYS * PER_DAY / 2,
+                    "host:keyword=" + DAYS * PER_DAY / 2, "message:text=" + DAYS * PER_DAY / 2);
             for (String field : TOP_FIELDS) {
                 referenceTop.put(field, topValues(top(t, field, from)));
                 assertThat(referenceTop.get(field)).as(field).hasSizeGreaterThan(2);
@@ -144,8 +148,9 @@ class HotColdSearchApiTest {
             }
             JsonNode fields = TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from));
             assertThat(stores(fields)).containsExactly("index " + boundary + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true",
-                    "archive " + first + " " + boundary + " false");
-            assertThat(fields.get("complete").asBoolean()).isFalse();
+                    "archive " + first + " " + boundary + " true");
+            assertThat(fieldCounts(fields)).as("fields across the boundary").isEqualTo(referenceFields);
+            assertThat(fields.get("complete").asBoolean()).isTrue();
             // the index's part fills the first page exactly: the cursor starts the archive's part
             JsonNode exactly = search(t, "error", "", "filter", from, PER_DAY);
             assertThat(exactly.get("hits")).extracting(h -> h.get("store").asText()).containsOnly("index").hasSize(PER_DAY);
@@ -171,6 +176,8 @@ class HotColdSearchApiTest {
             }
 
             assertThat(byHost(t, "ERROR", "filter", from)).as("split by host from the archive").isEqualTo(referenceByHost);
+            JsonNode coldFields = TestNode.json(t.get("/api/v1/fields?lane=error&q=ERROR" + from));
+            assertThat(fieldCounts(coldFields)).as("fields from the archive").isEqualTo(referenceFields);
             for (String field : TOP_FIELDS) {
                 JsonNode top = top(t, field, from);
                 assertThat(stores(top)).containsExactly("archive " + first + " " + day0.plus(DAYS, ChronoUnit.DAYS) + " true");
@@ -192,6 +199,9 @@ class HotColdSearchApiTest {
             assertThat(t.get("/api/v1/search?lane=audit&limit=2&q=ERROR" + from + "&cursor=" + q(cursor)).statusCode())
                     .as("a cursor of another lane").isEqualTo(400);
             assertThat(t.get("/api/v1/search?lane=error&q=ERROR" + from + "&cursor=nonsense").statusCode()).isEqualTo(400);
+            assertThat(t.get("/api/v1/search?lane=audit&q=ERROR&from=0&to=99999999999999999").statusCode())
+                    .as("a range past what nanoseconds hold").isEqualTo(400);
+            assertThat(t.get("/api/v1/histogram?lane=audit&q=ERROR&from=-99999999999999999&to=0").statusCode()).isEqualTo(400);
 
             // A valid pattern SQL cannot express: the archive's part is not covered, and the answer says why.
             JsonNode refused = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("{ $.tags[*] = \"x\" }") + from));
@@ -202,6 +212,28 @@ class HotColdSearchApiTest {
             JsonNode fuzzy = TestNode.json(t.get("/api/v1/search?lane=error&syntax=lucene&q=" + q("timeot~1") + from));
             assertThat(fuzzy.get("stores").get(0).get("reason").asText()).contains("fuzzy");
             assertThat(fuzzy.get("complete").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void aLaneWithoutArchiveSaysThePartBeforeItsIndexIsNotCoveredAndAnInvalidQueryIsRefusedWhateverTheStores(@TempDir Path dir)
+            throws Exception {
+        try (TestNode t = TestNode.start(dir, "lanes:\n  error:\n    to: [index]\n")) {
+            Instant day = LocalDate.now(ZoneOffset.UTC).minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            String range = "&from=" + day.toEpochMilli() + "&to=" + day.plus(1, ChronoUnit.DAYS).toEpochMilli();
+            var empty = t.get("/api/v1/search?lane=error&q=" + q("{ $.status = ") + range);
+            assertThat(empty.statusCode()).as("an empty index, no archive: still 400 " + empty.body()).isEqualTo(400);
+            assertThat(TestNode.json(empty).get("position").isNumber()).isTrue();
+
+            Instant at = day.plus(12, ChronoUnit.HOURS);
+            assertThat(t.post("/api/v1/ingest/app.error", event(at, 0) + "\n", Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            JsonNode a = search(t, "error", "ERROR", "filter", range, 10);
+            assertThat(stores(a)).containsExactly("index " + at + " " + day.plus(1, ChronoUnit.DAYS) + " true",
+                    "archive " + day + " " + at + " false");
+            assertThat(a.get("stores").get(1).get("reason").asText()).contains("no archive");
+            assertThat(a.get("hits")).hasSize(1);
+            assertThat(a.get("complete").asBoolean()).isFalse();
         }
     }
 
@@ -245,6 +277,7 @@ class HotColdSearchApiTest {
     private static List<String> paged(TestNode t, String lane, String query, String syntax, String range, int limit) throws Exception {
         List<String> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         String cursor = null;
         for (int pages = 0; pages < 1000; pages++) {
             JsonNode a = search(t, lane, query, syntax, range + (cursor == null ? "" : "&cursor=" + q(cursor)), limit);
@@ -253,6 +286,7 @@ class HotColdSearchApiTest {
                 assertThat(seen.add(m)).as("seen once: " + m).isTrue();
                 all.add(m);
             }
+            a.get("hits").forEach(h -> assertThat(ids.add(h.get("id").asText())).as("ids name hits once: " + h).isTrue());
             if (a.get("next_cursor").isNull()) {
                 return all;
             }
@@ -275,6 +309,18 @@ class HotColdSearchApiTest {
         var r = t.get("/api/v1/fields/" + field + "/top?lane=error&size=10&q=" + q("-INFO") + range);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestNode.json(r);
+    }
+
+    /** A field listing as "name:type=count" (fields no match holds left out), sorted, then the matches. */
+    private static java.util.TreeSet<String> fieldCounts(JsonNode a) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        a.get("fields").forEach(f -> {
+            if (f.get("count").asLong() > 0) {
+                out.add(f.get("name").asText() + ":" + f.get("type").asText() + "=" + f.get("count").asLong());
+            }
+        });
+        out.add("matches=" + a.get("matches").asLong());
+        return out;
     }
 
     /** A top-values answer as "value=count" lines (the value as JSON: a number stays one), then its totals. */

@@ -54,8 +54,12 @@ public final class ArchiveSearch {
         this.laneFields = Map.copyOf(laneFields);
     }
 
-    /** One archived row as a hit: event time (epoch nanoseconds), tag, message (or null) and the record as JSON text. */
-    public record Row(long tsNanos, String tag, String message, String recordJson) {}
+    /**
+     * One archived row as a hit: event time (epoch nanoseconds), tag, message (or null) and the record as JSON text;
+     * {@code tie} is how many rows of the same event time come before it in the search's order, so that
+     * ({@code tsNanos}, {@code tie}) names the row within one search (rows carry no offset).
+     */
+    public record Row(long tsNanos, long tie, String tag, String message, String recordJson) {}
 
     /** Where a page ended: its last row's time and how many rows at exactly that time the pages so far returned. */
     public record Position(long tsNanos, long skip) {}
@@ -121,11 +125,16 @@ public final class ArchiveSearch {
         s.append(" LIMIT ").append(limit + 1L).append(" OFFSET ").append(skip);
         QueryResult r = sql.execute(s.toString());
         List<Row> rows = new ArrayList<>();
+        long tie = 0;
         for (List<Object> row : r.rows()) {
             if (rows.size() == limit) {
                 break;
             }
-            rows.add(row(row, typed));
+            long ts = ((Number) row.getFirst()).longValue();
+            if (rows.isEmpty() || rows.getLast().tsNanos() != ts) {
+                tie = after != null && after.tsNanos() == ts ? skip : 0;
+            }
+            rows.add(row(row, tie++, typed));
         }
         if (rows.isEmpty() || (r.rows().size() <= limit && !r.truncated())) {
             return new Page(rows, null);
@@ -247,6 +256,60 @@ public final class ArchiveSearch {
                 ((Number) head.get(2)).longValue(), ((Number) head.get(3)).longValue() <= cap);
     }
 
+    /**
+     * Which fields the rows read hold, as the index names and types them.
+     *
+     * @param counts   field → type ({@code keyword}, {@code long}, {@code double}, {@code text}, {@code date}) → rows holding it;
+     *                 the event fields and the lane's typed columns first, then {@code attrs.<key>} as found
+     * @param rows     rows read (the newest matches, at most the cap)
+     * @param complete whether every match was read
+     */
+    public record FieldCounts(Map<String, Map<String, Long>> counts, long rows, boolean complete) {}
+
+    /**
+     * The fields of the newest {@code cap} rows of {@code [fromNanos, toNanos)} the predicate selects: the event
+     * columns, the typed columns and each top-level {@code attrs} key by the type the index gives its values (a
+     * string or boolean {@code keyword}, an integer {@code long}, else a number {@code double}; nested values,
+     * arrays and nulls are not fields there).
+     */
+    public FieldCounts fields(String lane, String predicate, long fromNanos, long toNanos, long cap) {
+        List<FieldDef> typed = RecordView.typedFields(fields(lane));
+        String matches = "SELECT * FROM " + ident(lane) + " WHERE " + where(predicate, fromNanos, toNanos) + " ORDER BY ts DESC LIMIT " + cap;
+        Map<String, Map<String, Long>> counts = new java.util.LinkedHashMap<>();
+        List<String[]> fixed = new ArrayList<>(List.of(new String[] {"message", "text"}, new String[] {"tag", "keyword"},
+                new String[] {"host", "keyword"}, new String[] {"container_id", "keyword"}, new String[] {"container_name", "keyword"},
+                new String[] {"source", "keyword"}, new String[] {"ts", "date"}));
+        for (FieldDef f : typed) {
+            fixed.add(new String[] {f.name(), switch (f.type()) {
+                case LONG -> "long";
+                case DOUBLE -> "double";
+                case STRING -> "keyword";
+            }});
+        }
+        StringBuilder head = new StringBuilder("SELECT count(*)");
+        for (String[] f : fixed) {
+            head.append(", count(").append(ident(f[0])).append(')');
+        }
+        head.append(", (SELECT count(*) FROM (SELECT 1 FROM ").append(ident(lane)).append(" WHERE ").append(where(predicate, fromNanos, toNanos))
+                .append(" LIMIT ").append(cap + 1).append(")) FROM (").append(matches).append(')');
+        List<Object> h = sql.execute(head.toString()).rows().getFirst();
+        for (int i = 0; i < fixed.size(); i++) {
+            counts.computeIfAbsent(fixed.get(i)[0], k -> new java.util.LinkedHashMap<>()).put(fixed.get(i)[1], ((Number) h.get(1 + i)).longValue());
+        }
+        String path = "'$.\"' || replace(replace(k, '\\', '\\\\'), '\"', '\\\"') || '\"'";
+        String type = "json_type(attrs, " + path + ")";
+        String kind = "CASE WHEN " + type + " IN ('BIGINT', 'UBIGINT') AND TRY_CAST(json_extract_string(attrs, " + path + ") AS BIGINT)"
+                + " IS NOT NULL THEN 'long' WHEN " + type + " IN ('UBIGINT', 'DOUBLE') THEN 'double' WHEN " + type
+                + " IN ('VARCHAR', 'BOOLEAN') THEN 'keyword' END";
+        for (List<Object> row : sql.execute("SELECT k, t, count(*) AS c FROM (SELECT k, " + kind + " AS t FROM (SELECT unnest(json_keys("
+                + ident("attrs") + ")) AS k, " + ident("attrs") + " AS attrs FROM (" + matches + "))) WHERE t IS NOT NULL GROUP BY k, t"
+                + " ORDER BY k, t").rows()) {
+            counts.computeIfAbsent(IndexFields.ATTRS_KEYWORD + row.get(0), k -> new java.util.LinkedHashMap<>())
+                    .merge((String) row.get(1), ((Number) row.get(2)).longValue(), Long::sum);
+        }
+        return new FieldCounts(counts, ((Number) h.getFirst()).longValue(), ((Number) h.getLast()).longValue() <= cap);
+    }
+
     /** The SQL kind ({@code s}, {@code l}, {@code d}) and text of a field's value per row; NULL for a field without one. */
     private String[] kindAndText(String lane, String field) {
         Map<String, FieldDef> typed = LuceneSql.byName(RecordView.typedFields(fields(lane)));
@@ -303,7 +366,7 @@ public final class ArchiveSearch {
      * row: {@code message}, the event columns and typed columns that hold a value, then the
      * {@code attrs} fields.
      */
-    private static Row row(List<Object> row, List<FieldDef> typed) {
+    private static Row row(List<Object> row, long tie, List<FieldDef> typed) {
         ObjectNode rec = JSON.createObjectNode();
         String message = (String) row.get(2);
         if (message != null) {
@@ -326,7 +389,7 @@ public final class ArchiveSearch {
             if (attrs != null && JSON.readTree(attrs) instanceof ObjectNode o) {
                 o.properties().forEach(e -> rec.set(e.getKey(), e.getValue()));
             }
-            return new Row(((Number) row.get(0)).longValue(), (String) row.get(1), message, JSON.writeValueAsString(rec));
+            return new Row(((Number) row.get(0)).longValue(), tie, (String) row.get(1), message, JSON.writeValueAsString(rec));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

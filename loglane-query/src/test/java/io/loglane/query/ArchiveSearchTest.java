@@ -60,6 +60,9 @@ class ArchiveSearchTest {
                 assertThat(messages).as("limit " + limit).hasSize(ts.length);
                 assertThat(seen).as("limit " + limit).hasSize(ts.length);
                 assertThat(seen).extracting(ArchiveSearch.Row::tsNanos).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+                assertThat(seen).as("each row named by its time and its place among that time's rows")
+                        .extracting(r -> (r.tsNanos() - T0) + "." + r.tie())
+                        .containsExactly("9.0", "9.1", "9.2", "7.0", "5.0", "5.1", "5.2", "0.0", "0.1", "0.2", "0.3");
             }
             assertThat(search.count("app", all, T0, T0 + 6)).isEqualTo(7);
             assertThat(search.count("app", search.predicate("app", SearchSyntax.LUCENE, "host:h1").sql(), T0, T0 + 10)).isEqualTo(5);

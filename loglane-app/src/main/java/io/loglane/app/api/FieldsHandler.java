@@ -14,8 +14,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * What a search's matches hold, from the index's doc values ({@link IndexSearch#fields}, {@link IndexSearch#top}) and, for
- * top values, the archive.
+ * What a search's matches hold, from the index's doc values ({@link IndexSearch#fields}, {@link IndexSearch#top}) and
+ * the archive.
  * Both take the search's {@code lane, q, syntax, from, to} (the same statuses: 400 with the reason, 404 for an unknown lane).
  *
  * <ul>
@@ -26,11 +26,10 @@ import java.util.List;
  *       the denominator being the matches scanned.</li>
  * </ul>
  * At most {@link IndexSearch#MAX_SCANNED} documents are read (newest day first); past that {@code exact} is false and
- * {@code sample} says what the counts are of. Top values count the index's part of the range and then, for what is
- * older than the index holds, the archive's newest matches (SQL) up to the same limit in all
- * ({@link HotColdSearch#top}); the field list reads the index alone. {@code stores} lists the parts of the range
- * each store covered and, as {@code "covered": false} with the reason, a part none did; {@code complete} is false
- * then, or when {@code exact} is.
+ * {@code sample} says what the counts are of. Both count the index's part of the range and then, for what is older
+ * than the index holds, the archive's newest matches (SQL) up to the same limit in all ({@link HotColdSearch#fields},
+ * {@link HotColdSearch#top}). {@code stores} lists the parts of the range each store covered and, as
+ * {@code "covered": false} with the reason, a part none did; {@code complete} is false then, or when {@code exact} is.
  *
  * <p>Thread-safety: thread-safe (the search is).
  */
@@ -39,22 +38,21 @@ final class FieldsHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HotColdSearch stores;
-    private final IndexSearch search;
     private final SearchHandler requests;
 
     FieldsHandler(HotColdSearch stores, SearchHandler requests) {
         this.stores = stores;
-        this.search = stores.index();
         this.requests = requests;
     }
 
     void fields(Context ctx) throws IOException {
         IndexSearch.Scope scope = scope(ctx);
-        FieldStats.Fields f = scope == null ? null : SearchHandler.run(ctx, () -> search.fields(scope));
-        if (f == null) {
+        HotColdSearch.Fields both = scope == null ? null : SearchHandler.run(ctx, () -> stores.fields(scope));
+        if (both == null) {
             return;
         }
-        ObjectNode out = head(scope, f.matches(), f.complete(), stores.indexOnly(scope.lane(), scope.fromMillis(), scope.toMillis()));
+        FieldStats.Fields f = both.fields();
+        ObjectNode out = head(scope, f.matches(), f.complete(), both.stores());
         ArrayNode fields = out.putArray("fields");
         for (FieldStats.Field field : f.fields()) {
             ObjectNode o = fields.addObject();

@@ -45,11 +45,13 @@ import org.apache.lucene.search.IndexSearcher;
  *       more matches exist than the page holds; {@code exact}: every match of the range counted (a filter pattern's
  *       candidates up to a cap, past which the total stays {@code gte})</td></tr>
  * </table>
- * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store}],
+ * 200 {@code {"total", "total_relation": "eq"|"gte", "hits": [{offset, ts, lane, tag, message, record, store, id}],
  * "next_cursor", "syntax": "filter"|"lucene", "lane", "from", "to", "stores": [{"store": "index"|"archive", "from", "to",
  * "covered", "reason"?, "note"?}], "complete"}}. Hits come newest first: the index's, then the archive's (all older).
  * <b>An archive hit has {@code "offset": null}</b>: archived rows carry no stream offset, so it cannot be opened in the
- * context view; its {@code record} is rebuilt from the row ({@code message}, the event and typed columns that hold a
+ * context view; a hit's {@code id} names it within the search whatever its store ({@code o<offset>} for the index,
+ * {@code a<tsNanos>.<n>} for the archive: the n-th row of that event time in the search's order); an archive hit's
+ * {@code record} is rebuilt from the row ({@code message}, the event and typed columns that hold a
  * value, then the {@code attrs} fields), not the record as sent. {@code stores} lists each part of the range, newest
  * first, with the store that answered it, or {@code "covered": false} and the {@code reason} none did (the lane has
  * no archive; the query cannot be run as SQL, e.g. a {@code [*]} selector or a fuzzy query; the archive query failed
@@ -254,7 +256,7 @@ final class SearchHandler {
         out.put("total_relation", r.totalExact() ? "eq" : "gte");
         ArrayNode hits = out.putArray("hits");
         for (IndexSearch.Hit h : r.indexHits()) {
-            hit(hits.addObject(), q.lane(), h).put("store", "index");
+            hit(hits.addObject(), q.lane(), h).put("store", "index").put("id", "o" + h.offset());
         }
         for (ArchiveSearch.Row row : r.archiveHits()) {
             ObjectNode o = hits.addObject();
@@ -266,6 +268,7 @@ final class SearchHandler {
             o.put("message", row.message());
             o.set("record", JSON.readTree(row.recordJson()));
             o.put("store", "archive");
+            o.put("id", "a" + row.tsNanos() + "." + row.tie());
         }
         out.put("next_cursor", r.nextCursor());
         out.put("syntax", q.syntax().label());

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -49,6 +51,9 @@ import org.apache.lucene.queryparser.classic.ParseException;
  * <p>Thread-safety: thread-safe (both searches are).
  */
 public final class HotColdSearch {
+    /** The largest epoch millisecond whose nanosecond fits a long (event times are nanoseconds in both stores). */
+    private static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L - 1;
+
     private final IndexSearch index;
     private final ArchiveSearch archive;
     private final Set<String> archivedLanes;
@@ -293,32 +298,18 @@ public final class HotColdSearch {
             listedAll = t.distinct() <= t.values().size();
         }
         if (split.hasCold()) {
-            Cold c = cold(scope.lane(), scope.query(), scope.syntax(), split.coldTo(), scope.fromMillis());
-            long cap = IndexSearch.MAX_SCANNED - matches;
-            if (c.predicate == null) {
-                stores.add(c.range);
-                complete = false;
-            } else if (!complete || cap <= 0) {
-                stores.add(StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
-                        "the index's part alone reached the " + IndexSearch.MAX_SCANNED + " matches a top-values answer reads"));
+            ArchiveSearch.Values v = coldStatistics(scope, split, matches, complete, stores, "a top-values answer",
+                    (predicate, from, to, cap) -> archive.values(scope.lane(), predicate, from, to, name, cap, IndexSearch.MAX_TOP));
+            if (v == null) {
                 complete = false;
             } else {
-                stores.add(c.range);
-                try {
-                    ArchiveSearch.Values v = archive.values(scope.lane(), c.predicate.sql(), scope.fromMillis() * 1_000_000L,
-                            split.coldTo() * 1_000_000L, name, cap, IndexSearch.MAX_TOP);
-                    v.values().forEach(e -> counts.merge(e.getKey(), e.getValue(), Long::sum));
-                    long union = counts.size();
-                    boolean coldListedAll = v.distinct() <= v.values().size();
-                    distinct = listedAll && coldListedAll ? union : Math.max(union, Math.max(distinct, v.distinct()));
-                    matches += v.rows();
-                    withValue += v.withValue();
-                    complete &= v.complete();
-                } catch (SqlQueryException e) {
-                    stores.set(stores.size() - 1, StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
-                            "the archive query failed: " + e.getMessage()));
-                    complete = false;
-                }
+                v.values().forEach(e -> counts.merge(e.getKey(), e.getValue(), Long::sum));
+                long union = counts.size();
+                boolean coldListedAll = v.distinct() <= v.values().size();
+                distinct = listedAll && coldListedAll ? union : Math.max(union, Math.max(distinct, v.distinct()));
+                matches += v.rows();
+                withValue += v.withValue();
+                complete &= v.complete();
             }
         }
         List<FieldStats.Value> values = new ArrayList<>();
@@ -328,25 +319,80 @@ public final class HotColdSearch {
                 complete), stores);
     }
 
+    /** The fields the matches hold over both parts, and the parts each store covered. */
+    public record Fields(FieldStats.Fields fields, List<StoreRange> stores) {}
+
     /**
-     * The parts of a range that an answer reading the index alone (field lists, top values) covers:
-     * the index from its oldest event on, and before that, not covered, the archive's part (or, for
-     * a lane without index, the whole range).
+     * The fields the matches hold, and how many of them hold each: the index's part
+     * ({@link IndexSearch#fields}), then the archive's newest matches up to what is left of
+     * {@link IndexSearch#MAX_SCANNED} read in all (SQL), counted per field name and type as the
+     * index names them. {@code complete} is false when a part was capped or not covered.
+     *
+     * @throws IllegalArgumentException as {@link IndexSearch#fields}, or a lane with no store
      */
-    public List<StoreRange> indexOnly(String lane, long fromMillis, long toMillis) throws IOException {
-        if (toMillis <= fromMillis) {
-            throw new IllegalArgumentException("empty time range: from must be before to");
+    public Fields fields(IndexSearch.Scope scope) throws ParseException, IOException {
+        Split split = split(scope.lane(), scope.query(), scope.syntax(), scope.fromMillis(), scope.toMillis(), null);
+        List<StoreRange> stores = new ArrayList<>();
+        Map<String, Map<FieldStats.Type, Long>> counts = new LinkedHashMap<>();
+        long matches = 0;
+        boolean complete = true;
+        if (split.hasHot()) {
+            stores.add(StoreRange.covered("index", split.hotFrom(), scope.toMillis(), null));
+            FieldStats.Fields f = index.fields(new IndexSearch.Scope(scope.lane(), scope.query(), scope.syntax(), split.hotFrom(),
+                    scope.toMillis()));
+            f.fields().forEach(x -> counts.computeIfAbsent(x.name(), k -> new LinkedHashMap<>()).merge(x.type(), x.count(), Long::sum));
+            matches = f.matches();
+            complete = f.complete();
         }
-        long boundary = boundary(lane, toMillis);
-        List<StoreRange> out = new ArrayList<>();
-        if (boundary < toMillis) {
-            out.add(StoreRange.covered("index", Math.max(fromMillis, boundary), toMillis, null));
+        if (split.hasCold()) {
+            ArchiveSearch.FieldCounts a = coldStatistics(scope, split, matches, complete, stores, "a field listing",
+                    (predicate, from, to, cap) -> archive.fields(scope.lane(), predicate, from, to, cap));
+            if (a == null) {
+                complete = false;
+            } else {
+                a.counts().forEach((name, byType) -> byType.forEach((type, n) -> counts.computeIfAbsent(name, k -> new LinkedHashMap<>())
+                        .merge(FieldStats.Type.valueOf(type.toUpperCase(Locale.ROOT)), n, Long::sum)));
+                matches += a.rows();
+                complete &= a.complete();
+            }
         }
-        if (fromMillis < boundary) {
-            out.add(StoreRange.notCovered(archivedLanes.contains(lane) ? "archive" : "index", fromMillis, Math.min(toMillis, boundary),
-                    "field statistics read the index only, which holds nothing older" + (index.indexes(lane) ? "" : " (the lane has no index)")));
+        List<FieldStats.Field> out = new ArrayList<>();
+        counts.forEach((name, byType) -> byType.forEach((type, n) -> out.add(new FieldStats.Field(name, type, n))));
+        return new Fields(new FieldStats.Fields(out, matches, complete), stores);
+    }
+
+    /** One read of the archive's part of a statistics answer: its predicate, range in epoch nanoseconds, and most rows to read. */
+    private interface ColdRead<T> {
+        T read(String predicate, long fromNanos, long toNanos, long cap);
+    }
+
+    /**
+     * The archive's part of a statistics answer (fields, top values), read up to what is left of
+     * {@link IndexSearch#MAX_SCANNED} after the index's {@code read} matches; adds the part to
+     * {@code stores}. Null when it was not read (not covered, with the reason): the query cannot run
+     * there, the index's part was capped already, or the archive query failed.
+     */
+    private <T> T coldStatistics(IndexSearch.Scope scope, Split split, long read, boolean indexComplete, List<StoreRange> stores,
+                                 String what, ColdRead<T> r) throws ParseException {
+        Cold c = cold(scope.lane(), scope.query(), scope.syntax(), split.coldTo(), scope.fromMillis());
+        long cap = IndexSearch.MAX_SCANNED - read;
+        if (c.predicate == null) {
+            stores.add(c.range);
+            return null;
         }
-        return out;
+        if (!indexComplete || cap <= 0) {
+            stores.add(StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
+                    "the index's part alone reached the " + IndexSearch.MAX_SCANNED + " matches " + what + " reads"));
+            return null;
+        }
+        stores.add(c.range);
+        try {
+            return r.read(c.predicate.sql(), scope.fromMillis() * 1_000_000L, split.coldTo() * 1_000_000L, cap);
+        } catch (SqlQueryException e) {
+            stores.set(stores.size() - 1, StoreRange.notCovered("archive", scope.fromMillis(), split.coldTo(),
+                    "the archive query failed: " + e.getMessage()));
+            return null;
+        }
     }
 
     /** How a request's range splits, and its checked cursor. */
@@ -364,6 +410,9 @@ public final class HotColdSearch {
             throws IOException {
         if (toMillis <= fromMillis) {
             throw new IllegalArgumentException("empty time range: from must be before to");
+        }
+        if (Math.abs(fromMillis) > MAX_MILLIS || Math.abs(toMillis) > MAX_MILLIS) {
+            throw new IllegalArgumentException("from and to must lie within the years 1678..2261 (event times are epoch nanoseconds)");
         }
         if (!searchable(lane)) {
             throw new IllegalArgumentException("lane " + lane + " is delivered to neither the index nor the archive: nothing to search");
@@ -387,13 +436,15 @@ public final class HotColdSearch {
     private record Cold(ArchiveSearch.Predicate predicate, StoreRange range) {}
 
     private Cold cold(String lane, String query, SearchSyntax syntax, long toMillis, long fromMillis) throws ParseException {
-        if (!archivedLanes.contains(lane) || archive == null || !archive.knows(lane)) {
-            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, index.indexes(lane)
-                    ? "older than the lane's index holds, and the lane has no archive in its to:"
-                    : "the lane has no archive in its to:"));
+        if (archive == null || !archive.knows(lane)) {
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, "the node has no SQL over the archive"));
         }
         try {
+            // compiled before the lane's stores are looked at: an invalid query is refused (400) whoever would have read it
             ArchiveSearch.Predicate predicate = archive.predicate(lane, syntax, query);
+            if (!archivedLanes.contains(lane)) {
+                return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, noArchive(lane)));
+            }
             List<String> notes = new ArrayList<>();
             if (toMillis > clock.millis() - archiveFlushAge.toMillis()) {
                 notes.add("rows reach the archive when it flushes (archive.flush_age " + archiveFlushAge.toSeconds()
@@ -404,7 +455,13 @@ public final class HotColdSearch {
             }
             return new Cold(predicate, StoreRange.covered("archive", fromMillis, toMillis, notes.isEmpty() ? null : String.join("; ", notes)));
         } catch (FilterSqlException e) {
-            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis, e.getMessage()));
+            return new Cold(null, StoreRange.notCovered("archive", fromMillis, toMillis,
+                    archivedLanes.contains(lane) ? e.getMessage() : noArchive(lane)));
         }
+    }
+
+    private String noArchive(String lane) {
+        return index.indexes(lane) ? "older than the lane's index holds, and the lane has no archive in its to:"
+                : "the lane has no archive in its to:";
     }
 }

@@ -16,9 +16,9 @@ import java.util.HexFormat;
  * stream offset), in the archive an {@link ArchiveSearch.Position} (event time and rows skipped at
  * it), or the archive's start. Text form: {@code <fingerprint>.<boundaryMillis>.<h|c|s>.<tsNanos>.<n>}.
  *
- * @param part  {@link Part#INDEX}: {@code n} is the offset; {@link Part#ARCHIVE}: the skip; {@link Part#ARCHIVE_START}: unused
- *
  * <p>Thread-safety: immutable.
+ *
+ * @param part {@link Part#INDEX}: {@code n} is the offset; {@link Part#ARCHIVE}: the skip; {@link Part#ARCHIVE_START}: unused
  */
 public record SearchCursor(String fingerprint, long boundaryMillis, Part part, long tsNanos, long n) {
     /** Which part of the search the next page continues. */
