@@ -47,7 +47,10 @@ import org.openjdk.jmh.runner.IterationType;
  * (the figure to compare: flushes and merges make single iterations noisy) and the index size on
  * disk against the records' msgpack bytes written.
  *
- * <p>Run: {@code ./loglane bench jmh IndexBench -f 1 -wi 3 -i 5}.
+ * <p>Run: {@code ./loglane bench jmh IndexBench -f 1 -wi 3 -i 5}. To compare CPU-µs/doc between
+ * two builds, run a fixed amount of work instead ({@code -bm ss -wi 1 -wbs 100 -i 1 -bs 600}: 100 k
+ * documents of warm-up, then 600 k measured): in throughput mode a slower run indexes fewer
+ * documents, so it flushes and merges less and its CPU per document is not comparable.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
