@@ -61,6 +61,15 @@ class SearchApiTest {
             assertThat(filter.get("hits")).extracting(h -> h.get("message").asText()).containsExactly("payment failed E_CARD_DECLINED");
             JsonNode lucene = TestNode.json(t.get("/api/v1/search?lane=error&syntax=lucene&q=" + q("CARD_DEC") + range));
             assertThat(lucene.get("total").asLong()).as("as Lucene words, a part of a word matches nothing").isZero();
+            JsonNode firstOfTwo = TestNode.json(t.get("/api/v1/search?lane=error&limit=1&q=timeout" + range));
+            assertThat(firstOfTwo.get("total_relation").asText()).as("the page first: a lower bound").isEqualTo("gte");
+            JsonNode counted = TestNode.json(t.get("/api/v1/search?lane=error&limit=1&total=exact&q=timeout" + range));
+            assertThat(counted.get("total").asLong()).isEqualTo(2);
+            assertThat(counted.get("total_relation").asText()).isEqualTo("eq");
+            assertThat(counted.get("hits")).hasSize(1);
+            var badTotal = t.get("/api/v1/search?lane=error&total=some&q=timeout" + range);
+            assertThat(badTotal.statusCode()).isEqualTo(400);
+            assertThat(TestNode.json(badTotal).get("error").asText()).contains("total must be auto or exact");
             var badFilter = t.get("/api/v1/search?lane=error&q=" + q("{ $.a = ") + range);
             assertThat(badFilter.statusCode()).isEqualTo(400);
             assertThat(TestNode.json(badFilter).get("position").isNumber()).isTrue();

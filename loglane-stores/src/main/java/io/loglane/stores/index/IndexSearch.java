@@ -5,6 +5,7 @@ import io.loglane.core.parse.FieldDef;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.search.filter.FilterPatternException;
+import io.loglane.search.filter.PatternNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +31,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -379,8 +381,44 @@ public final class IndexSearch {
             complete = t.complete();
         }
         DateHistogram h = new DateHistogram(start, interval, (int) buckets, splitField, splitValues);
-        complete &= scan(scope, cap, h).complete();
+        if (splitField == null && matchesEverything(scope)) {
+            countEverything(scope, h);
+        } else {
+            complete &= scan(scope, cap, h).complete();
+        }
         return new Histogram(start, interval, h.counts(), splitField, splitValues, List.of(h.series()), complete);
+    }
+
+    /** Whether the scope's query matches every document of its range (the empty query of either syntax). */
+    private boolean matchesEverything(Scope s) throws ParseException {
+        return s.syntax() == SearchSyntax.FILTER ? FilterPattern.compile(s.query()).node() instanceof PatternNode.MatchAll
+                : new LaneQueryParser(fieldsOf(s.lane())).parseQuery(s.query()) instanceof MatchAllDocsQuery;
+    }
+
+    /**
+     * Counts every document of the scope's range into {@code h}: leaves without deletions by
+     * their sort order alone ({@link DateHistogram#countSorted}), others by a scan of the range.
+     */
+    private void countEverything(Scope s, DateHistogram h) throws IOException {
+        long loNanos = Math.multiplyExact(s.fromMillis(), 1_000_000L);
+        long hiNanos = Math.multiplyExact(s.toMillis(), 1_000_000L);
+        Query range = inRange(s.lane(), new MatchAllDocsQuery(), s.fromMillis(), s.toMillis());
+        for (LocalDate day : daysNewestFirst(s.lane(), s.fromMillis(), s.toMillis())) {
+            try (DaySearcher d = open(s.lane(), day)) {
+                if (d == null) {
+                    continue;
+                }
+                for (LeafReaderContext leaf : d.searcher.getIndexReader().leaves()) {
+                    if (DateHistogram.countableBySort(leaf.reader())) {
+                        h.countSorted(leaf.reader(), loNanos, hiNanos);
+                    } else {
+                        IndexSearcher one = new IndexSearcher(leaf.reader());
+                        one.setQueryCache(null);
+                        one.search(range, new MatchScan(null, Long.MAX_VALUE, h));
+                    }
+                }
+            }
+        }
     }
 
     /**

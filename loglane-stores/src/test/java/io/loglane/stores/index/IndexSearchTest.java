@@ -33,13 +33,14 @@ class IndexSearchTest {
 
     @TempDir Path dir;
     private IndexSink sink;
+    private OpenIndexSinks sinks;
     private IndexSearch search;
 
     @BeforeEach
     void index() throws Exception {
         sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), new Retention(Duration.ZERO, 0),
                 new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
-        OpenIndexSinks sinks = new OpenIndexSinks();
+        sinks = new OpenIndexSinks();
         sinks.add(sink);
         search = new IndexSearch(new IndexLayout(dir), sinks, Map.of(LANE, new TestParser()));
         sink.open(0);
@@ -244,6 +245,30 @@ class IndexSearchTest {
         IndexSearch.Histogram aligned = histogram("", from + 60_000, to, Duration.ofHours(1).toMillis());
         assertThat(aligned.fromMillis()).as("buckets start on the interval").isEqualTo(from);
         assertThat(aligned.counts()[0]).as("10:00 lies before the range").isZero();
+    }
+
+    @Test
+    void theHistogramOfEverythingCountsFromTheSortAndCountsAReplacedRecordOnce() throws Exception {
+        long from = Instant.parse("2026-03-01T10:30:00Z").toEpochMilli();
+        long to = Instant.parse("2026-03-02T09:30:00Z").toEpochMilli();
+        // after a restart that lost the checkpoint, offsets 1 and 2 come again and replace their documents (the old ones are deleted)
+        sink.close();
+        sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), new Retention(Duration.ZERO, 0),
+                new SimpleMeterRegistry(), new MutableClock(Instant.parse("2026-03-02T12:00:00Z")));
+        sinks.add(sink);
+        sink.open(0);
+        sink.write(TestRecords.batch(1, "web", List.of(ev("2026-03-01T11:00:00Z", "POST /api/orders 500 1.500", 2),
+                ev("2026-03-01T12:00:00Z", "GET /login 200 0.010", 3))));
+        sink.flush(true);
+        assertThat(offsets("")).as("replaced, not added").containsExactly(4L, 3L, 2L, 1L, 0L);
+        for (SearchSyntax syntax : SearchSyntax.values()) {
+            IndexSearch.Histogram h = search.histogram(new IndexSearch.Scope(LANE, "", syntax, from, to), Duration.ofHours(1).toMillis(),
+                    null, 0);
+            assertThat(h.fromMillis()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z").toEpochMilli());
+            assertThat(h.counts()).as(syntax.label() + ": 10:00 and 10:00 the next day lie outside the range")
+                    .containsExactly(0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+            assertThat(h.complete()).isTrue();
+        }
     }
 
     @Test
