@@ -179,7 +179,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public DeliveryEngine delivery() { return delivery; }
 
     static RecordParser parser(LaneSpec lane) {
-        return Parsers.forName(lane.parser());
+        return Parsers.build(lane.parser());
     }
 
     /** Typed fields of every lane delivered to the index, which fix the types of a search's fields. */

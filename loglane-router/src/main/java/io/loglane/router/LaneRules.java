@@ -49,7 +49,7 @@ final class LaneRules {
         parsers = new RecordParser[names.length];
         for (int lane = 0; lane < names.length; lane++) {
             LaneSpec spec = config.lane(names[lane]);
-            parsers[lane] = spec.parser().equals(Parsers.NONE) ? null : Parsers.forName(spec.parser());
+            parsers[lane] = spec.parser().isNone() ? null : Parsers.build(spec.parser());
             if (names[lane].equals(LoglaneConfig.DEFAULT_LANE)) {
                 dflt = lane;
             }

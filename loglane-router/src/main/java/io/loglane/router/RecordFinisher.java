@@ -4,7 +4,7 @@ import io.loglane.core.event.EventFields;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.event.RecordFields;
-import io.loglane.core.parse.JsonMessage;
+import io.loglane.core.parse.MessageFields;
 import io.loglane.core.parse.MessageView;
 import io.loglane.core.parse.RecordParser;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads a routed record with its lane's parser, before the record is stored: the record's event
  * time becomes the one its message states ({@link RecordParser#eventTime}), and fields its message
- * holds are lifted into it ({@link RecordParser#liftedFields}, {@link JsonMessage#lift}). The
+ * holds are lifted into it ({@link RecordParser#liftedFields}, {@link MessageFields#lift}). The
  * message is the one the {@link Classifier} already found for the record (with its JSON object if
  * routing decoded it), else it is looked up here (first string of {@link EventFields#MESSAGE_KEYS}).
  *
@@ -28,7 +28,7 @@ final class RecordFinisher {
     private final RecordFields fields = new RecordFields();
     private final MessageView message;
     private long ts;
-    private JsonMessage liftFrom;
+    private MessageFields liftFrom;
     private int liftedLength;
 
     /** @param message the view shared with the {@link Classifier} */
