@@ -22,12 +22,18 @@ import io.loglane.core.parse.RecordParser;
  * times patched into one copy of the block ({@link RecordBlock#withTimes}), and only once a record
  * gets fields lifted, record by record through a builder.
  *
+ * <p>First, when the lane the tag names (else {@code default}) has {@code multiline:} rules, the
+ * lines of one event are joined into one record ({@link MultilineJoiner}), so the joined event is
+ * what is classified and stored.
+ *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 final class LaneSplitter {
     private final LaneRules rules;
     private final Classifier classifier;
     private final RecordFinisher finisher;
+    private final MultilineJoiner joiner = new MultilineJoiner();
+    private int joinedLines;
     private final RecordBlockBuilder[] builders;
     /** Per record of the block being split, its time in its lane, while nothing is copied yet. */
     private long[] times = new long[1024];
@@ -48,6 +54,12 @@ final class LaneSplitter {
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
+        MultilineRules multiline = rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
+        joinedLines = 0;
+        if (multiline != null) {
+            block = joiner.join(block, multiline);
+            joinedLines = joiner.joinedLines();
+        }
         try {
             // The block-wide search for rule field names only pays when its answer can skip
             // per-record classification: with no tag lane and content rules, every record is
@@ -130,6 +142,9 @@ final class LaneSplitter {
         }
         return parts;
     }
+
+    /** Lines the last {@link #split} joined into an earlier record of their stream ({@link MultilineJoiner}). */
+    int joinedLines() { return joinedLines; }
 
     /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */
     private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {

@@ -113,6 +113,17 @@ public enum ValueType {
             return ParserSpec.named(s);
         }
     },
+    /** A lane's multiline rules; see {@link MultilineReader}. Only the empty default has a text form. */
+    MULTILINE("multiline rule or list of them") {
+        @Override Object read(Node node) { return MultilineReader.read(node); }
+
+        @Override Object parseText(String s) {
+            if (!s.isBlank()) {
+                throw new IllegalArgumentException("multiline rules have no text form");
+            }
+            return io.loglane.core.parse.MultilineSpec.NONE;
+        }
+    },
     /** One of the registered input types; the key's {@link ConfigKey.Choices} names them. */
     INPUT_TYPE("input type") {
         @Override Object parseText(String s) { return STRING.parseText(s); }
