@@ -1,7 +1,6 @@
 package io.loglane.core.parse;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +8,12 @@ import java.util.Map;
 
 /**
  * {@code {nginx_format: '$remote_addr - $remote_user [$time_local] "$request" $status …'}}: the
- * lines an nginx {@code log_format} writes, read into typed fields. The format is compiled into an
- * anchored RE2/J pattern: each variable matches up to the literal character that follows it (a
- * space, a quote, a bracket), the literal text must match exactly.
+ * lines an nginx {@code log_format} writes, read into typed fields. The format is split into literal
+ * text and variables; a line matches when its literal text is exactly where the format puts it, each
+ * variable's value running up to the first character of the literal that follows it (a space, a
+ * quote, a bracket; nginx escapes a {@code "} inside a value as {@code \x22}), the last one to the
+ * end of the line when nothing follows it. Two variables must be separated by literal text. A
+ * hand scanner over the bytes: linear, and no copy or matcher per line.
  *
  * <p>Fields are named after the variables, except that they land in the same columns as
  * {@code nginx_combined}: {@code $request} is split into {@code method}, {@code path} and
@@ -33,7 +35,8 @@ public final class NginxFormatParser extends BytesParser {
             "upstream_connect_time", "upstream_header_time", "msec");
     private static final List<String> TIMES = List.of("time_local", "time_iso8601", "msec");
 
-    private final Pattern pattern;
+    /** literals[g] precedes variable g; literals[vars] ends the line (each possibly empty). */
+    private final byte[][] literals;
     private final List<FieldDef> fields;
     /** Per capture group: its field index, or -1 for {@code $request} (split into the three after it). */
     private final int[] fieldOf;
@@ -45,7 +48,7 @@ public final class NginxFormatParser extends BytesParser {
     /** @throws IllegalArgumentException when the format has no variable or {@code types} names none of them */
     public NginxFormatParser(String format, Map<String, FieldType> declared) {
         List<String> vars = new ArrayList<>();
-        StringBuilder re = new StringBuilder("^");
+        List<byte[]> lits = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
         while (i < format.length()) {
@@ -77,17 +80,20 @@ public final class NginxFormatParser extends BytesParser {
                 i = next;
                 continue;
             }
-            re.append(Pattern.quote(literal.toString()));
+            if (!vars.isEmpty() && literal.isEmpty()) {
+                throw new IllegalArgumentException("$" + vars.getLast() + " and $" + format.substring(nameStart, nameEnd)
+                        + " have no text between them: where one ends cannot be told");
+            }
+            lits.add(literal.toString().getBytes(StandardCharsets.UTF_8));
             literal.setLength(0);
             vars.add(format.substring(nameStart, nameEnd));
-            char stop = next < format.length() ? format.charAt(next) : 0;
-            re.append(stop == 0 || stop == '$' ? "(.*)" : "([^" + classChar(stop) + "]*)");
             i = next;
         }
-        re.append(Pattern.quote(literal.toString())).append('$');
+        lits.add(literal.toString().getBytes(StandardCharsets.UTF_8));
         if (vars.isEmpty()) {
             throw new IllegalArgumentException("an nginx_format has at least one $variable");
         }
+        literals = lits.toArray(byte[][]::new);
         Map<String, FieldType> defs = new LinkedHashMap<>();
         fieldOf = new int[vars.size()];
         int request = -1;
@@ -125,13 +131,7 @@ public final class NginxFormatParser extends BytesParser {
             }
         }
         timeField = tf;
-        pattern = Pattern.compile(re.toString(), Pattern.DOTALL);
         scratch = ThreadLocal.withInitial(() -> new ParsedFields(list.size()));
-    }
-
-    /** {@code c} written to stand for itself inside a character class. */
-    private static String classChar(char c) {
-        return "\\]^-[".indexOf(c) >= 0 ? "\\" + c : String.valueOf(c);
     }
 
     @Override
@@ -143,27 +143,47 @@ public final class NginxFormatParser extends BytesParser {
     @Override
     public boolean parse(byte[] b, int off, int len, ParsedFields out) {
         out.clear();
-        byte[] line = lineCopy(b, off, len, RegexParser.MAX_LENGTH);
-        if (line == null) {
+        if (len > RegexParser.MAX_LENGTH) {
             return false;
         }
-        Matcher m = pattern.matcher(line);
-        if (!m.matches()) {
+        int end = trimEnd(b, off, off + len);
+        int p = off;
+        int vars = fieldOf.length;
+        if (!literalAt(b, p, end, literals[0])) {
             return false;
         }
-        for (int g = 0; g < fieldOf.length; g++) {
-            int s = m.start(g + 1);
-            int e = m.end(g + 1);
-            if (s < 0 || (e - s == 1 && line[s] == '-')) {
+        p += literals[0].length;
+        for (int g = 0; g < vars; g++) {
+            byte[] after = literals[g + 1];
+            int s = p;
+            int e;
+            if (after.length == 0) {
+                e = end; // the last variable runs to the end of the line
+            } else {
+                e = s;
+                while (e < end && b[e] != after[0]) {
+                    e++;
+                }
+                if (!literalAt(b, e, end, after) || (g == vars - 1 && e + after.length != end)) {
+                    out.clear();
+                    return false;
+                }
+            }
+            p = e + after.length;
+            if (e - s == 1 && b[s] == '-') {
                 continue;
             }
             if (fieldOf[g] < 0) {
-                NginxCombinedParser.splitRequest(line, s, e, out, requestAt, requestAt + 1, requestAt + 2);
+                NginxCombinedParser.splitRequest(b, s, e, out, requestAt, requestAt + 1, requestAt + 2);
             } else {
-                TypedValues.set(out, fieldOf[g], types[fieldOf[g]], line, s, e);
+                TypedValues.set(out, fieldOf[g], types[fieldOf[g]], b, s, e);
             }
         }
         return true;
+    }
+
+    private static boolean literalAt(byte[] b, int p, int end, byte[] lit) {
+        return end - p >= lit.length && java.util.Arrays.equals(b, p, p + lit.length, lit, 0, lit.length);
     }
 
     /** {@code $time_local} (common log time), {@code $time_iso8601} or {@code $msec}, when the line matches the format. */

@@ -87,7 +87,13 @@ class ParserChainTest {
         assertThat(p.fields()).contains(new FieldDef("status", FieldType.LONG), new FieldDef("request_time", FieldType.DOUBLE));
         assertThat(time(p, line)).isEqualTo(nanos("2026-12-05T03:15:49Z"));
         assertThat(parse(p, "10.0.0.1 - - garbage")).isNull();
+        assertThat(parse(p, line.replace(" rt=", " rt:"))).as("literal text must match").isNull();
+        assertThat(parse(p, line + ", 10.0.0.2")).as("the last variable runs to the end of the line (x_forwarded_for lists)")
+                .containsEntry("host", "api.example.com, 10.0.0.2");
         assertThat(time(p, "not nginx")).isEqualTo(-1);
+        assertThatThrownBy(() -> new NginxFormatParser("$remote_addr$status", Map.of()))
+                .hasMessageContaining("$remote_addr and $status have no text between them");
+        assertThatThrownBy(() -> new NginxFormatParser("no variables", Map.of())).hasMessageContaining("at least one $variable");
     }
 
     @Test
