@@ -34,6 +34,9 @@ final class LaneSplitter {
     private final RecordFinisher finisher;
     private final MultilineJoiner joiner = new MultilineJoiner();
     private int joinedLines;
+    /** Per lane, the records of the last split whose message its parser did not read. */
+    private final int[] unread;
+    private boolean anyUnread;
     private final RecordBlockBuilder[] builders;
     /** Per record of the block being split, its time in its lane, while nothing is copied yet. */
     private long[] times = new long[1024];
@@ -45,6 +48,7 @@ final class LaneSplitter {
         this.classifier = new Classifier(rules, message);
         this.finisher = new RecordFinisher(message);
         this.builders = new RecordBlockBuilder[rules.laneCount()];
+        this.unread = new int[rules.laneCount()];
     }
 
     /**
@@ -56,6 +60,10 @@ final class LaneSplitter {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
         MultilineRules multiline = rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
         joinedLines = 0;
+        if (anyUnread) {
+            java.util.Arrays.fill(unread, 0);
+            anyUnread = false;
+        }
         if (multiline != null) {
             block = joiner.join(block, multiline);
             joinedLines = joiner.joinedLines();
@@ -105,6 +113,7 @@ final class LaneSplitter {
             boolean lifted = false;
             if (parser != null) {
                 finisher.read(c, parser, classifier, true);
+                countUnread(lane);
                 ts = finisher.tsNanos();
                 lifted = finisher.lifted();
             }
@@ -143,6 +152,19 @@ final class LaneSplitter {
         return parts;
     }
 
+    private void countUnread(int lane) {
+        if (finisher.unread()) {
+            unread[lane]++;
+            anyUnread = true;
+        }
+    }
+
+    /**
+     * Per lane, the records of the last {@link #split} with a message their lane's parser did not
+     * read (parse failures); null when there were none. A copy: the caller may keep it.
+     */
+    int[] unread() { return anyUnread ? unread.clone() : null; }
+
     /** Lines the last {@link #split} joined into an earlier record of their stream ({@link MultilineJoiner}). */
     int joinedLines() { return joinedLines; }
 
@@ -150,6 +172,7 @@ final class LaneSplitter {
     private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {
         RecordBlock timed = block.withTimes(c -> {
             finisher.read(c, parser, classifier, false);
+            countUnread(lane);
             return finisher.lifted() ? RecordBlock.Retimer.STOP : finisher.tsNanos();
         });
         if (timed != null) {
@@ -157,9 +180,11 @@ final class LaneSplitter {
         }
         RecordBlockBuilder b = builder(lane);
         boolean changed = false;
+        unread[lane] = 0; // the records read before the stop are read again below
         RecordCursor c = block.cursor();
         while (c.next()) {
             finisher.read(c, parser, classifier, false);
+            countUnread(lane);
             changed |= finisher.changed(c);
             finisher.appendTo(c, b);
         }

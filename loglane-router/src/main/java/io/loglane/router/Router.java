@@ -152,10 +152,12 @@ public final class Router implements Ingest, Component {
         }
         RecordBlock[] parts;
         int joined;
+        int[] unread;
         try {
             LaneSplitter splitter = splitters.get();
             parts = splitter.split(block, rules.laneForTag(request.tag()));
             joined = splitter.joinedLines();
+            unread = splitter.unread();
         } catch (IllegalArgumentException e) {
             m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].add(block.count(), block.length());
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));
@@ -175,19 +177,22 @@ public final class Router implements Ingest, Component {
                 return reject(parts, m, Reason.RATE_LIMITED, "lane " + rules.name(i) + " is over its rate limit");
             }
         }
-        return append(request, targets, parts, joined, m);
+        return append(request, targets, parts, joined, unread, m);
     }
 
-    /** @param joined lines joined into an earlier record: stored as part of it, so accepted with it */
+    /**
+     * @param joined lines joined into an earlier record: stored as part of it, so accepted with it
+     * @param unread per lane, records its parser did not read, counted once the lane stored them; or null
+     */
     private CompletableFuture<IngestResult> append(IngestRequest request, LaneStream[] targets, RecordBlock[] parts, int joined,
-                                                   RouterMeters.LaneMeters[] m) {
+                                                   int[] unread, RouterMeters.LaneMeters[] m) {
         int count = 0;
         for (RecordBlock p : parts) {
             if (p != null) {
                 count++;
             }
         }
-        Pending pending = new Pending(count, joined);
+        Pending pending = new Pending(count, joined, unread);
         SourceTally source = sources.tally(request.source(), request.tag()); // only a memory lane's drops are counted here
         for (int i = 0; i < parts.length; i++) {
             RecordBlock part = parts[i];
@@ -243,10 +248,12 @@ public final class Router implements Ingest, Component {
         private final AtomicInteger duplicates = new AtomicInteger();
         private final AtomicReference<IngestRejectedException> failure = new AtomicReference<>();
         private final int joined;
+        private final int[] unread;
 
-        Pending(int parts, int joined) {
+        Pending(int parts, int joined, int[] unread) {
             this.remaining = new AtomicInteger(parts);
             this.joined = joined;
+            this.unread = unread;
         }
 
         void done(int lane, RecordBlock part, AppendResult r, Throwable error, RouterMeters.LaneMeters m) {
@@ -257,6 +264,9 @@ public final class Router implements Ingest, Component {
                 } else {
                     accepted.addAndGet(part.count());
                     m.accepted().add(part.count(), part.length());
+                    if (unread != null && unread[lane] > 0) {
+                        m.parseFailures().increment(unread[lane]);
+                    }
                     rates[lane].add(part.count());
                 }
             } else {
