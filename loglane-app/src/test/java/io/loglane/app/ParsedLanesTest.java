@@ -95,4 +95,34 @@ class ParsedLanesTest {
             assertThat(err.get("total").asLong()).as(err.toString()).isEqualTo(1);
         }
     }
+
+    @Test
+    void ecsAndKubernetesMetadataAreColumnsAndIndexFieldsOfEveryLane(@TempDir Path dir) throws Exception {
+        try (TestNode t = TestNode.start(dir, "")) {
+            String body = """
+                    {"log":"10.0.0.1 - - [05/Dec/2026:04:00:00 +0000] \\"GET / HTTP/1.1\\" 200 5 \\"-\\" \\"curl\\"","container_id":"c1","ecs_cluster":"prod","ecs_task_arn":"arn:aws:ecs:eu-west-1:1:task/prod/abc","ecs_task_definition":"shop:7"}
+                    {"log":"ERROR payment failed","k8s_namespace":"shop","k8s_pod":"api-7d9f","k8s_pod_uid":"0f1e","k8s_container":"api","time":"2026-12-05T04:00:01Z"}
+                    """;
+            assertThat(t.post("/api/v1/ingest/app", body, Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            JsonNode access = sql(t, "SELECT ecs_cluster, ecs_task_arn, ecs_task_definition, status, attrs FROM access");
+            assertThat(access.get(0).get(0).asText()).isEqualTo("prod");
+            assertThat(access.get(0).get(1).asText()).isEqualTo("arn:aws:ecs:eu-west-1:1:task/prod/abc");
+            assertThat(access.get(0).get(2).asText()).isEqualTo("shop:7");
+            assertThat(access.get(0).get(3).asLong()).as("beside the parser's columns").isEqualTo(200);
+            assertThat(access.get(0).get(4).isNull() || !access.get(0).get(4).asText().contains("ecs_")).as("not repeated in attrs").isTrue();
+            JsonNode error = sql(t, "SELECT k8s_namespace, k8s_pod, k8s_pod_uid, k8s_container, ecs_cluster FROM error");
+            assertThat(error.get(0).get(0).asText()).isEqualTo("shop");
+            assertThat(error.get(0).get(1).asText()).isEqualTo("api-7d9f");
+            assertThat(error.get(0).get(2).asText()).isEqualTo("0f1e");
+            assertThat(error.get(0).get(3).asText()).isEqualTo("api");
+            assertThat(error.get(0).get(4).isNull()).isTrue();
+            assertThat(sql(t, "SELECT count(*) FROM logs WHERE ecs_cluster = 'prod' OR k8s_namespace = 'shop'").get(0).get(0).asLong())
+                    .as("the all-lanes view has them too").isEqualTo(2);
+            JsonNode hits = TestNode.json(t.get("/api/v1/search?lane=error&q=" + q("k8s_pod:api-7d9f") + RANGE));
+            assertThat(hits.get("total").asLong()).as(hits.toString()).isEqualTo(1);
+            JsonNode accessHits = TestNode.json(t.get("/api/v1/search?lane=access&q=" + q("ecs_cluster:prod") + RANGE));
+            assertThat(accessHits.get("total").asLong()).as(accessHits.toString()).isEqualTo(1);
+        }
+    }
 }
