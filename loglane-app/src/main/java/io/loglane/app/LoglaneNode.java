@@ -181,7 +181,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public DeliveryEngine delivery() { return delivery; }
 
     static RecordParser parser(LaneSpec lane) {
-        return Parsers.forName(lane.parser());
+        return Parsers.build(lane.parser());
     }
 
     /** The parser of every lane delivered to the index: its typed fields fix the types of a search's fields. */

@@ -26,7 +26,7 @@ class BundledConfigTest {
         LoglaneConfig c = RegisteredTypes.LOADER.load(List.of(BUNDLED));
         assertThat(c.lanes().keySet()).containsExactly("access", "activity", "trace", "error", "audit", "default");
         LaneSpec access = c.lane("access");
-        assertThat(access.parser()).isEqualTo("nginx_combined");
+        assertThat(access.parser()).isEqualTo(io.loglane.core.parse.ParserSpec.named("nginx_combined"));
         assertThat(access.retention().maxAge()).isEqualTo(Duration.ofDays(365));
         assertThat(access.durability()).isEqualTo(Durability.DISK);
         assertThat(access.match()).containsExactly(

@@ -101,7 +101,8 @@ class SqlEngineCompactionTest {
         assertThat(engine.execute("SELECT current_setting('lock_configuration'), current_setting('enable_external_access')").rows())
                 .containsExactly(List.of(true, false));
         assertThat(engine.execute("DESCRIBE app").rows()).extracting(row -> row.get(0)).containsExactly(
-                "ts", "lane", "tag", "host", "container_id", "container_name", "source", "message", "attrs", "received_at");
+                "ts", "lane", "tag", "host", "container_id", "container_name", "source", "message", "attrs", "received_at",
+                "ecs_cluster", "ecs_task_arn", "ecs_task_definition", "k8s_namespace", "k8s_pod", "k8s_pod_uid", "k8s_container");
     }
 
     /**

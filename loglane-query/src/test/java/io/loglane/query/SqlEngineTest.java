@@ -85,7 +85,8 @@ class SqlEngineTest {
         assertThat(e.execute("DESCRIBE access").rows()).extracting(row -> row.get(0) + " " + row.get(1)).containsExactly(
                 "ts TIMESTAMP_NS", "lane VARCHAR", "tag VARCHAR", "host VARCHAR", "container_id VARCHAR",
                 "container_name VARCHAR", "source VARCHAR", "message VARCHAR", "attrs JSON", "received_at TIMESTAMP",
-                "status BIGINT", "method VARCHAR");
+                "status BIGINT", "method VARCHAR", "ecs_cluster VARCHAR", "ecs_task_arn VARCHAR", "ecs_task_definition VARCHAR",
+                "k8s_namespace VARCHAR", "k8s_pod VARCHAR", "k8s_pod_uid VARCHAR", "k8s_container VARCHAR");
         assertThat(e.execute("SELECT count(*) FROM logs").rows()).containsExactly(List.of(0L));
         ArchiveFixture.write(dir, "audit", null, 0, 4, Map.of());
         assertThat(e.execute("SELECT count(*) FROM audit").rows()).containsExactly(List.of(4L));

@@ -41,15 +41,19 @@ final class LaneRules {
     private final byte[][] fieldNames;
     /** Per lane, its parser; null for {@code none}, whose records pass unread. */
     private final RecordParser[] parsers;
+    /** Per lane, its multiline rules; null when it joins nothing. */
+    private final MultilineRules[] multiline;
 
     LaneRules(LoglaneConfig config) {
         names = config.lanes().keySet().toArray(String[]::new);
         int dflt = -1;
         List<String> fields = new ArrayList<>();
         parsers = new RecordParser[names.length];
+        multiline = new MultilineRules[names.length];
         for (int lane = 0; lane < names.length; lane++) {
             LaneSpec spec = config.lane(names[lane]);
-            parsers[lane] = spec.parser().equals(Parsers.NONE) ? null : Parsers.forName(spec.parser());
+            parsers[lane] = spec.parser().isNone() ? null : Parsers.build(spec.parser());
+            multiline[lane] = spec.multiline().isNone() ? null : new MultilineRules(spec.multiline());
             if (names[lane].equals(LoglaneConfig.DEFAULT_LANE)) {
                 dflt = lane;
             }
@@ -94,6 +98,12 @@ final class LaneRules {
      * every record sent to the lane; null when the lane's parser is {@code none}.
      */
     RecordParser parser(int lane) { return parsers[lane]; }
+
+    /**
+     * The multiline rules that join the records of a request whose tag names {@code lane} (or, for
+     * the default lane, names none) before they are classified; null when the lane has none.
+     */
+    MultilineRules multiline(int lane) { return multiline[lane]; }
 
     List<FieldRule> fieldRules() { return fieldRules; }
 

@@ -22,12 +22,21 @@ import io.loglane.core.parse.RecordParser;
  * times patched into one copy of the block ({@link RecordBlock#withTimes}), and only once a record
  * gets fields lifted, record by record through a builder.
  *
+ * <p>First, when the lane the tag names (else {@code default}) has {@code multiline:} rules, the
+ * lines of one event are joined into one record ({@link MultilineJoiner}), so the joined event is
+ * what is classified and stored.
+ *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
 final class LaneSplitter {
     private final LaneRules rules;
     private final Classifier classifier;
     private final RecordFinisher finisher;
+    private final MultilineJoiner joiner = new MultilineJoiner();
+    private int joinedLines;
+    /** Per lane, the records of the last split whose message its parser did not read. */
+    private final int[] unread;
+    private boolean anyUnread;
     private final RecordBlockBuilder[] builders;
     /** Per record of the block being split, its time in its lane, while nothing is copied yet. */
     private long[] times = new long[1024];
@@ -39,6 +48,7 @@ final class LaneSplitter {
         this.classifier = new Classifier(rules, message);
         this.finisher = new RecordFinisher(message);
         this.builders = new RecordBlockBuilder[rules.laneCount()];
+        this.unread = new int[rules.laneCount()];
     }
 
     /**
@@ -48,6 +58,16 @@ final class LaneSplitter {
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
+        MultilineRules multiline = rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
+        joinedLines = 0;
+        if (anyUnread) {
+            java.util.Arrays.fill(unread, 0);
+            anyUnread = false;
+        }
+        if (multiline != null) {
+            block = joiner.join(block, multiline);
+            joinedLines = joiner.joinedLines();
+        }
         try {
             // The block-wide search for rule field names only pays when its answer can skip
             // per-record classification: with no tag lane and content rules, every record is
@@ -93,6 +113,7 @@ final class LaneSplitter {
             boolean lifted = false;
             if (parser != null) {
                 finisher.read(c, parser, classifier, true);
+                countUnread(lane);
                 ts = finisher.tsNanos();
                 lifted = finisher.lifted();
             }
@@ -131,10 +152,27 @@ final class LaneSplitter {
         return parts;
     }
 
+    private void countUnread(int lane) {
+        if (finisher.unread()) {
+            unread[lane]++;
+            anyUnread = true;
+        }
+    }
+
+    /**
+     * Per lane, the records of the last {@link #split} with a message their lane's parser did not
+     * read (parse failures); null when there were none. A copy: the caller may keep it.
+     */
+    int[] unread() { return anyUnread ? unread.clone() : null; }
+
+    /** Lines the last {@link #split} joined into an earlier record of their stream ({@link MultilineJoiner}). */
+    int joinedLines() { return joinedLines; }
+
     /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */
     private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {
         RecordBlock timed = block.withTimes(c -> {
             finisher.read(c, parser, classifier, false);
+            countUnread(lane);
             return finisher.lifted() ? RecordBlock.Retimer.STOP : finisher.tsNanos();
         });
         if (timed != null) {
@@ -142,9 +180,11 @@ final class LaneSplitter {
         }
         RecordBlockBuilder b = builder(lane);
         boolean changed = false;
+        unread[lane] = 0; // the records read before the stop are read again below
         RecordCursor c = block.cursor();
         while (c.next()) {
             finisher.read(c, parser, classifier, false);
+            countUnread(lane);
             changed |= finisher.changed(c);
             finisher.appendTo(c, b);
         }

@@ -4,15 +4,16 @@ import io.loglane.core.event.EventFields;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.event.RecordFields;
-import io.loglane.core.parse.JsonMessage;
+import io.loglane.core.parse.MessageFields;
 import io.loglane.core.parse.MessageView;
+import io.loglane.core.parse.ParsedFields;
 import io.loglane.core.parse.RecordParser;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a routed record with its lane's parser, before the record is stored: the record's event
  * time becomes the one its message states ({@link RecordParser#eventTime}), and fields its message
- * holds are lifted into it ({@link RecordParser#liftedFields}, {@link JsonMessage#lift}). The
+ * holds are lifted into it ({@link RecordParser#liftedFields}, {@link MessageFields#lift}). The
  * message is the one the {@link Classifier} already found for the record (with its JSON object if
  * routing decoded it), else it is looked up here (first string of {@link EventFields#MESSAGE_KEYS}).
  *
@@ -28,8 +29,10 @@ final class RecordFinisher {
     private final RecordFields fields = new RecordFields();
     private final MessageView message;
     private long ts;
-    private JsonMessage liftFrom;
+    private MessageFields liftFrom;
     private int liftedLength;
+    private boolean unread;
+    private ParsedFields scratch = new ParsedFields(0);
 
     /** @param message the view shared with the {@link Classifier} */
     RecordFinisher(MessageView message) {
@@ -49,7 +52,26 @@ final class RecordFinisher {
         ts = t >= 0 ? t : c.tsNanos();
         liftFrom = parser.liftedFields(message);
         liftedLength = liftFrom == null ? -1 : liftFrom.lift(c.array(), c.recordOffset(), c.recordLength());
+        unread = message.present() && t < 0 && liftFrom == null && !matches(parser);
     }
+
+    /**
+     * Whether the parser's typed fields match the message. Only asked when it stated no time and
+     * lifted nothing: a time read from the message (an access line's, a syslog header's) already
+     * says the parser read it, so the hot path of a matching lane does not parse twice.
+     */
+    private boolean matches(RecordParser parser) {
+        if (parser.fields().isEmpty()) {
+            return false;
+        }
+        if (scratch.size() < parser.fields().size()) {
+            scratch = new ParsedFields(parser.fields().size());
+        }
+        return parser.parse(message.array(), message.offset(), message.length(), scratch);
+    }
+
+    /** True when the record has a message its lane's parser did not read: a parse failure, stored all the same. */
+    boolean unread() { return unread; }
 
     /** The record's event time in its lane: the time its message states, else its own. */
     long tsNanos() { return ts; }

@@ -58,6 +58,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * starts with <code>&#123;</code> are decoded, so plain lines pay a byte test; a JSON object decoded for
  * routing is not decoded again for the lane.
  *
+ * <h2>Multiline</h2>
+ * Before classification, the lines of one event (a stack trace logged line by line) are joined
+ * into one record when the lane the tag names (else {@code default}) has {@code multiline:} rules;
+ * within the request, so nothing waits unacknowledged ({@link MultilineJoiner}). The joined lines
+ * count as accepted with their event.
+ *
  * <h2>All or nothing</h2>
  * The returned future completes once every lane's part is as durable as that lane demands, with
  * the sum of accepted and de-duplicated events. Before anything is appended, the request is
@@ -145,8 +151,13 @@ public final class Router implements Ingest, Component {
             return CompletableFuture.completedFuture(new IngestResult(0, 0));
         }
         RecordBlock[] parts;
+        int joined;
+        int[] unread;
         try {
-            parts = splitters.get().split(block, rules.laneForTag(request.tag()));
+            LaneSplitter splitter = splitters.get();
+            parts = splitter.split(block, rules.laneForTag(request.tag()));
+            joined = splitter.joinedLines();
+            unread = splitter.unread();
         } catch (IllegalArgumentException e) {
             m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].add(block.count(), block.length());
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));
@@ -166,17 +177,22 @@ public final class Router implements Ingest, Component {
                 return reject(parts, m, Reason.RATE_LIMITED, "lane " + rules.name(i) + " is over its rate limit");
             }
         }
-        return append(request, targets, parts, m);
+        return append(request, targets, parts, joined, unread, m);
     }
 
-    private CompletableFuture<IngestResult> append(IngestRequest request, LaneStream[] targets, RecordBlock[] parts, RouterMeters.LaneMeters[] m) {
+    /**
+     * @param joined lines joined into an earlier record: stored as part of it, so accepted with it
+     * @param unread per lane, records its parser did not read, counted once the lane stored them; or null
+     */
+    private CompletableFuture<IngestResult> append(IngestRequest request, LaneStream[] targets, RecordBlock[] parts, int joined,
+                                                   int[] unread, RouterMeters.LaneMeters[] m) {
         int count = 0;
         for (RecordBlock p : parts) {
             if (p != null) {
                 count++;
             }
         }
-        Pending pending = new Pending(count);
+        Pending pending = new Pending(count, joined, unread);
         SourceTally source = sources.tally(request.source(), request.tag()); // only a memory lane's drops are counted here
         for (int i = 0; i < parts.length; i++) {
             RecordBlock part = parts[i];
@@ -231,8 +247,14 @@ public final class Router implements Ingest, Component {
         private final AtomicInteger accepted = new AtomicInteger();
         private final AtomicInteger duplicates = new AtomicInteger();
         private final AtomicReference<IngestRejectedException> failure = new AtomicReference<>();
+        private final int joined;
+        private final int[] unread;
 
-        Pending(int parts) { this.remaining = new AtomicInteger(parts); }
+        Pending(int parts, int joined, int[] unread) {
+            this.remaining = new AtomicInteger(parts);
+            this.joined = joined;
+            this.unread = unread;
+        }
 
         void done(int lane, RecordBlock part, AppendResult r, Throwable error, RouterMeters.LaneMeters m) {
             if (error == null) {
@@ -242,6 +264,9 @@ public final class Router implements Ingest, Component {
                 } else {
                     accepted.addAndGet(part.count());
                     m.accepted().add(part.count(), part.length());
+                    if (unread != null && unread[lane] > 0) {
+                        m.parseFailures().increment(unread[lane]);
+                    }
                     rates[lane].add(part.count());
                 }
             } else {
@@ -258,7 +283,8 @@ public final class Router implements Ingest, Component {
                 } else if (f != null) {
                     result.completeExceptionally(f);
                 } else {
-                    result.complete(new IngestResult(accepted.get(), duplicates.get()));
+                    result.complete(new IngestResult(accepted.get() + (duplicates.get() == 0 ? joined : 0),
+                            duplicates.get() + (duplicates.get() > 0 ? joined : 0)));
                 }
             }
         }

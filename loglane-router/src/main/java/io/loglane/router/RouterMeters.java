@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The router's counters, created once per (input, lane) and cached so the hot path never asks the
- * registry: {@code EVENTS_ACCEPTED}/{@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
- * {input, lane} and {@code EVENTS_REJECTED}/{@code BYTES_REJECTED} {input, lane, reason}. Lane
+ * registry: {@code EVENTS_ACCEPTED}/{@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED},
+ * {@code PARSE_FAILURES} {input, lane} and {@code EVENTS_REJECTED}/{@code BYTES_REJECTED} {input, lane, reason}. Lane
  * index {@code laneNames.length} stands for {@link #UNROUTED}: a request rejected before it was split.
  *
  * <p>Thread-safety: thread-safe.
@@ -20,7 +20,7 @@ final class RouterMeters {
     static final String UNROUTED = MetricNames.NO_LANE;
 
     /** Counters of one (input, lane); {@code rejected} is indexed by {@link IngestRejectedException.Reason#ordinal()}. */
-    record LaneMeters(LedgerCounters accepted, Counter deduplicated, LedgerCounters[] rejected) {}
+    record LaneMeters(LedgerCounters accepted, Counter deduplicated, LedgerCounters[] rejected, Counter parseFailures) {}
 
     private final MeterRegistry registry;
     private final String[] laneNames;
@@ -49,7 +49,8 @@ final class RouterMeters {
             out[i] = new LaneMeters(
                     LedgerCounters.accepted(registry, input, lane),
                     Counter.builder(MetricNames.EVENTS_DEDUPLICATED).tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).register(registry),
-                    rejected);
+                    rejected,
+                    Counter.builder(MetricNames.PARSE_FAILURES).tag(MetricNames.INPUT, input).tag(MetricNames.LANE, lane).register(registry));
         }
         return out;
     }

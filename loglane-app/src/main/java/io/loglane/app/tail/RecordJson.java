@@ -91,7 +91,7 @@ final class RecordJson {
         }
         boolean matched = view.messageMatched();
         for (int k = 0; k < count; k++) {
-            Object v = matched ? RecordView.convert(view.parsed().get(view.typedIndex(k)), view.typedType(k)) : view.recordTyped(k);
+            Object v = matched && view.typedIndex(k) >= 0 ? RecordView.convert(view.parsed().get(view.typedIndex(k)), view.typedType(k)) : view.recordTyped(k);
             switch (v) {
                 case null -> { }
                 case Long l -> g.writeNumberField(typedNames[k], l);

@@ -84,7 +84,7 @@ public class IndexBench {
         }
         LaneSpec access = config.lane("access");
         IndexSettings settings = IndexSettings.from(config.store(IndexKeys.NAME), config.server());
-        sink = new IndexSink(access.name(), Parsers.forName(access.parser()), settings, null, new SimpleMeterRegistry(),
+        sink = new IndexSink(access.name(), Parsers.build(access.parser()), settings, null, new SimpleMeterRegistry(),
                 Clock.systemUTC());
         sink.open(0);
     }

@@ -133,6 +133,7 @@ final class ConfigAssembler {
             out.put(e.getKey(), new LaneSpec(e.getKey(),
                     value(v, "lanes.<name>.match"),
                     value(v, "lanes.<name>.parser"),
+                    value(v, "lanes.<name>.multiline"),
                     new Retention(age, size),
                     rate,
                     value(v, "lanes.<name>.durability"),

@@ -1,5 +1,7 @@
 package io.loglane.core.config;
 
+import io.loglane.core.parse.MultilineSpec;
+import io.loglane.core.parse.ParserSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -8,8 +10,9 @@ import java.util.Map;
  *
  * @param name       lane name per {@link LaneNames}; also the SQL view name
  * @param match      rules that send an event here; see {@link MatchRule} for evaluation order
- * @param parser     how records are parsed into typed fields ({@code none}, {@code json},
- *                   {@code nginx_combined}, …)
+ * @param parser     how records are parsed into typed fields: one parser ({@code none},
+ *                   {@code json}, {@code nginx_combined}, …) or a chain ({@link ParserSpec})
+ * @param multiline  which records of one stream are joined into one event before classification
  * @param retention  how long and how much the stream and the stores keep
  * @param rate       admission limit; {@link RateLimit#UNLIMITED} when absent
  * @param durability when an event counts as acknowledged
@@ -22,7 +25,8 @@ import java.util.Map;
 public record LaneSpec(
         String name,
         List<MatchRule> match,
-        String parser,
+        ParserSpec parser,
+        MultilineSpec multiline,
         Retention retention,
         RateLimit rate,
         Durability durability,
@@ -36,9 +40,15 @@ public record LaneSpec(
     }
 
     /** A lane with no store options: each store uses its lane keys' defaults. */
+    public LaneSpec(String name, List<MatchRule> match, ParserSpec parser, Retention retention, RateLimit rate,
+                    Durability durability, List<String> to, ConfigOrigin origin) {
+        this(name, match, parser, MultilineSpec.NONE, retention, rate, durability, to, Map.of(), origin);
+    }
+
+    /** A lane with one named parser and no store options. */
     public LaneSpec(String name, List<MatchRule> match, String parser, Retention retention, RateLimit rate,
                     Durability durability, List<String> to, ConfigOrigin origin) {
-        this(name, match, parser, retention, rate, durability, to, Map.of(), origin);
+        this(name, match, ParserSpec.named(parser), MultilineSpec.NONE, retention, rate, durability, to, Map.of(), origin);
     }
 
     /** The lane's value of a store's lane key ({@code compact}), or null when the spec has none. */

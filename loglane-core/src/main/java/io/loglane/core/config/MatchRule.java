@@ -28,7 +28,9 @@ public sealed interface MatchRule {
         ACCESS_LINE,
         /** a level field or prefix of error/fatal/critical/panic */
         ERROR_LEVEL,
-        /** a multi-line stack trace (Java, Python, Go) */
-        STACK_TRACE
+        /** a multi-line stack trace (Java, Python, Go, Node, .NET) */
+        STACK_TRACE,
+        /** an audit record: Linux auditd, a Kubernetes audit event, an {@code AUDIT} level word */
+        AUDIT_MARKER
     }
 }

@@ -16,14 +16,14 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  *   - field: log_type            # a top-level record field …
  *     equals: [access, nginx]    # … whose string value is one of these (a single value is fine)
  *   - tag_suffix: [access]       # the last dot-separated part of the tag
- *   - content: access_line       # a content detector: access_line | error_level | stack_trace
+ *   - content: access_line       # a content detector: access_line | error_level | stack_trace | audit_marker
  * </pre>
  *
  * <p>Thread-safety: stateless.
  */
 final class MatchRuleReader {
     /** Detector names as written in YAML. */
-    static final List<String> CONTENT_NAMES = List.of("access_line", "error_level", "stack_trace");
+    static final List<String> CONTENT_NAMES = List.of("access_line", "error_level", "stack_trace", "audit_marker");
 
     private MatchRuleReader() {}
 

@@ -1,5 +1,6 @@
 package io.loglane.core.config;
 
+import io.loglane.core.parse.ParserSpec;
 import io.loglane.core.parse.Parsers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,12 +102,26 @@ public enum ValueType {
             throw new IllegalArgumentException("unknown durability \"" + s + "\" (use memory, disk or sync)");
         }
     },
-    PARSER("parser name") {
+    /** A parser or a chain of them; see {@link ParserSpecReader}. A flag or default is one name. */
+    PARSER("parser name, list of parsers, or parser mapping") {
+        @Override Object read(Node node) { return ParserSpecReader.read(node); }
+
         @Override Object parseText(String s) {
             if (!Parsers.names().contains(s)) {
-                throw new IllegalArgumentException("unknown parser \"" + s + "\" (known: " + String.join(", ", Parsers.names()) + ")");
+                throw new IllegalArgumentException("unknown parser \"" + s + "\" (known: " + String.join(", ", Parsers.kinds()) + ")");
             }
-            return s;
+            return ParserSpec.named(s);
+        }
+    },
+    /** A lane's multiline rules; see {@link MultilineReader}. Only the empty default has a text form. */
+    MULTILINE("multiline rule or list of them") {
+        @Override Object read(Node node) { return MultilineReader.read(node); }
+
+        @Override Object parseText(String s) {
+            if (!s.isBlank()) {
+                throw new IllegalArgumentException("multiline rules have no text form");
+            }
+            return io.loglane.core.parse.MultilineSpec.NONE;
         }
     },
     /** One of the registered input types; the key's {@link ConfigKey.Choices} names them. */

@@ -45,10 +45,24 @@ public final class RecordView {
     public static final List<String> EVENT_COLUMNS = List.of(
             "ts", "lane", "tag", "host", "container_id", "container_name", "source", "message", "attrs", "received_at");
 
+    /**
+     * Container platform metadata every lane has as typed string columns (and keyword index fields)
+     * after its parser's: FireLens on ECS ({@code ecs_cluster}, {@code ecs_task_arn},
+     * {@code ecs_task_definition}) and Kubernetes ({@code k8s_namespace}, {@code k8s_pod},
+     * {@code k8s_pod_uid}, {@code k8s_container}). Each is the record's top-level string field of
+     * that name, taken out of {@code attrs}; absent, it is NULL.
+     */
+    public static final List<String> METADATA_COLUMNS = List.of("ecs_cluster", "ecs_task_arn", "ecs_task_definition",
+            "k8s_namespace", "k8s_pod", "k8s_pod_uid", "k8s_container");
+
     private final RecordParser parser;
     private final FieldDef[] typedDefs;
     /** Typed field k is field {@code typedIndex[k]} of the parser's output. */
     private final int[] typedIndex;
+    /** Typed field k's role when it is a {@link #METADATA_COLUMNS} column the parser does not fill; else -1. */
+    private final int[] metaRole;
+    /** Per typed field, the record field {@link #read} took for its metadata role; -1 when none. */
+    private final int[] metaField;
     private final ParsedFields parsed;
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
@@ -63,7 +77,8 @@ public final class RecordView {
      * compare codes instead of strings.
      */
     private static final List<String> ROLES = Stream.of(EventFields.MESSAGE_KEYS, EventFields.HOST_KEYS,
-            List.of(EventFields.CONTAINER_ID, EventFields.CONTAINER_NAME, EventFields.SOURCE)).flatMap(List::stream).toList();
+            List.of(EventFields.CONTAINER_ID, EventFields.CONTAINER_NAME, EventFields.SOURCE), METADATA_COLUMNS)
+            .flatMap(List::stream).toList();
     private static final int[] MESSAGE_ROLES = roles(EventFields.MESSAGE_KEYS);
     private static final int[] HOST_ROLES = roles(EventFields.HOST_KEYS);
     private static final int CONTAINER_ID_ROLE = ROLES.indexOf(EventFields.CONTAINER_ID);
@@ -100,16 +115,27 @@ public final class RecordView {
         List<FieldDef> typed = typedFields(all);
         this.typedDefs = typed.toArray(FieldDef[]::new);
         this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
+        this.metaRole = new int[typed.size()];
+        this.metaField = new int[typed.size()];
+        for (int k = 0; k < typed.size(); k++) {
+            metaRole[k] = typedIndex[k] < 0 ? ROLES.indexOf(typed.get(k).name()) : -1;
+        }
         this.parsed = new ParsedFields(all.size());
     }
 
     /**
      * A lane's typed columns, in order, for a parser yielding {@code parserFields}: the parser's
-     * fields less any named like one of {@link #EVENT_COLUMNS}. The one declaration every store
-     * and SQL derive their typed columns from.
+     * fields less any named like one of {@link #EVENT_COLUMNS}, then the {@link #METADATA_COLUMNS}
+     * it does not name. The one declaration every store and SQL derive their typed columns from.
      */
     public static List<FieldDef> typedFields(List<FieldDef> parserFields) {
-        return parserFields.stream().filter(f -> !EVENT_COLUMNS.contains(f.name())).toList();
+        List<FieldDef> out = new java.util.ArrayList<>(parserFields.stream().filter(f -> !EVENT_COLUMNS.contains(f.name())).toList());
+        for (String m : METADATA_COLUMNS) {
+            if (out.stream().noneMatch(f -> f.name().equals(m))) {
+                out.add(new FieldDef(m, FieldType.STRING));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** This lane's typed columns ({@link #typedFields(List)} of its parser). */
@@ -144,6 +170,9 @@ public final class RecordView {
         containerId = stringField(CONTAINER_ID_ROLE);
         containerName = stringField(CONTAINER_NAME_ROLE);
         source = stringField(SOURCE_ROLE);
+        for (int k = 0; k < metaRole.length; k++) {
+            metaField[k] = metaRole[k] < 0 ? -1 : stringField(metaRole[k]);
+        }
         return map;
     }
 
@@ -199,11 +228,12 @@ public final class RecordView {
 
     /**
      * Parses the message with the lane's parser; true when it matched, and then typed field
-     * {@code k} is {@code parsed().…(typedIndex(k))}. False for a lane without typed fields or a
-     * record without a message.
+     * {@code k} with {@code typedIndex(k) >= 0} is {@code parsed().…(typedIndex(k))} (the others,
+     * metadata, come from {@link #recordTyped}). False for a lane whose parser has no typed fields
+     * or a record without a message.
      */
     public boolean messageMatched() throws IOException {
-        if (typedDefs.length == 0 || message < 0) {
+        if (parsed.size() == 0 || message < 0) {
             return false;
         }
         int off = stringOffset(message); // the parser fills or clears every field (RecordParser.parse)
@@ -213,7 +243,7 @@ public final class RecordView {
     /** The parser's output after {@link #messageMatched} returned true. */
     public ParsedFields parsed() { return parsed; }
 
-    /** Index in {@link #parsed()} of typed field {@code k}. */
+    /** Index in {@link #parsed()} of typed field {@code k}; -1 for a metadata column the parser does not fill. */
     public int typedIndex(int k) { return typedIndex[k]; }
 
     /**
@@ -221,6 +251,10 @@ public final class RecordView {
      * ({@link #convert}), consuming the field when it converts; null when absent or not convertible.
      */
     public Object recordTyped(int k) throws IOException {
+        if (metaRole[k] >= 0) {
+            int m = metaField[k]; // taken (consumed) by read
+            return m < 0 ? null : new String(buf, stringOffset(m), stringLength(m), StandardCharsets.UTF_8);
+        }
         int i = field(typedDefs[k].name());
         Object v = i < 0 ? null : convert(recordValue(i), typedDefs[k].type());
         if (v != null) {

@@ -3,7 +3,8 @@ package io.loglane.core.parse;
 /**
  * A record's message as routing and parsers see it: the UTF-8 bytes of the first string of
  * {@link io.loglane.core.event.EventFields#MESSAGE_KEYS}, in place in the record, its JSON object
- * when it holds one ({@link #json()}, decoded at most once per record however many ask), and the
+ * or logfmt pairs when it holds them ({@link #json()}, {@link #logfmt()}, each decoded at most once
+ * per record however many ask), and the
  * scratch parsers need to read it without allocating. One view is reused for every record: the
  * caller {@link #set}s it (or {@link #clear}s it when the record has no message) before asking
  * about the record.
@@ -12,12 +13,14 @@ package io.loglane.core.parse;
  */
 public final class MessageView {
     private static final int UNKNOWN = 0;
-    private static final int JSON = 1;
+    private static final int JSON = 1; // for logfmt too: decoded
     private static final int NOT_JSON = 2;
 
     private final CommonLogTimes commonLogTimes = new CommonLogTimes();
     private final JsonMessage json = new JsonMessage();
+    private final LogfmtMessage logfmt = new LogfmtMessage();
     private int jsonState;
+    private int logfmtState;
     private byte[] buf;
     private int off = -1;
     private int len;
@@ -28,6 +31,7 @@ public final class MessageView {
         this.off = off;
         this.len = len;
         this.jsonState = UNKNOWN;
+        this.logfmtState = UNKNOWN;
         return this;
     }
 
@@ -37,6 +41,7 @@ public final class MessageView {
         this.off = -1;
         this.len = 0;
         this.jsonState = NOT_JSON;
+        this.logfmtState = NOT_JSON;
         return this;
     }
 
@@ -59,6 +64,14 @@ public final class MessageView {
             jsonState = json.decode(buf, off, len) ? JSON : NOT_JSON;
         }
         return jsonState == JSON ? json : null;
+    }
+
+    /** The message's logfmt pairs ({@link LogfmtMessage}), or null when it is not logfmt; decoded once per record. */
+    public LogfmtMessage logfmt() {
+        if (logfmtState == UNKNOWN) {
+            logfmtState = logfmt.decode(buf, off, len) ? JSON : NOT_JSON;
+        }
+        return logfmtState == JSON ? logfmt : null;
     }
 
     /** A reader of access-line times, reused across records (it remembers the last date). */

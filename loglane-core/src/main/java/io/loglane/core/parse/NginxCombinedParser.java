@@ -16,8 +16,10 @@ import java.util.List;
  *
  * <p>Thread-safety: stateless, thread-safe.
  */
-public final class NginxCombinedParser implements RecordParser {
+public final class NginxCombinedParser extends BytesParser {
     public static final String NAME = "nginx_combined";
+    /** The same line shape under Apache's name ({@code LogFormat "%h %l %u %t \"%r\" %>s %b …" combined}). */
+    public static final String APACHE_NAME = "apache_combined";
 
     public static final int REMOTE_ADDR = 0;
     public static final int REMOTE_USER = 1;
@@ -44,17 +46,22 @@ public final class NginxCombinedParser implements RecordParser {
             new FieldDef("user_agent", FieldType.STRING),
             new FieldDef("request_time", FieldType.DOUBLE));
 
+    private final String name;
+
+    public NginxCombinedParser() {
+        this(NAME);
+    }
+
+    /** @param name the configuration name: {@link #NAME} or {@link #APACHE_NAME} (one scanner reads both) */
+    public NginxCombinedParser(String name) {
+        this.name = name;
+    }
+
     @Override
-    public String name() { return NAME; }
+    public String name() { return name; }
 
     @Override
     public List<FieldDef> fields() { return FIELDS; }
-
-    @Override
-    public boolean parse(CharSequence message, ParsedFields out) {
-        byte[] b = message.toString().getBytes(StandardCharsets.UTF_8);
-        return parse(b, 0, b.length, out);
-    }
 
     @Override
     public boolean parse(byte[] b, int off, int len, ParsedFields out) {
@@ -72,9 +79,9 @@ public final class NginxCombinedParser implements RecordParser {
         if (rs >= 0 && !(re - rs == 1 && b[rs] == '-')) {
             if (sc.escaped(AccessLineScanner.REQUEST)) {
                 byte[] u = unescape(new String(b, rs, re - rs, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-                splitRequest(u, 0, u.length, out); // slices of the unescaped copy
+                splitRequest(u, 0, u.length, out, METHOD, PATH, PROTOCOL); // slices of the unescaped copy
             } else {
-                splitRequest(b, rs, re, out);
+                splitRequest(b, rs, re, out, METHOD, PATH, PROTOCOL);
             }
         }
         out.setLong(STATUS, digits(b, sc.start(AccessLineScanner.STATUS), sc.end(AccessLineScanner.STATUS)));
@@ -159,7 +166,7 @@ public final class NginxCombinedParser implements RecordParser {
      * starting with an upper-case method is left unsplit. Path and protocol split at the last space
      * when HTTP/ follows it, else the rest is the path (HTTP/0.9 style "GET /").
      */
-    private static void splitRequest(byte[] b, int s, int e, ParsedFields out) {
+    static void splitRequest(byte[] b, int s, int e, ParsedFields out, int method, int path, int protocol) {
         int sp1 = -1;
         for (int i = s; i < e; i++) {
             if (b[i] == ' ') {
@@ -182,12 +189,12 @@ public final class NginxCombinedParser implements RecordParser {
                 break;
             }
         }
-        out.setUtf8(METHOD, b, s, sp1 - s);
+        out.setUtf8(method, b, s, sp1 - s);
         if (sp2 > sp1 && startsWith(b, sp2 + 1, e, HTTP_SLASH)) {
-            out.setUtf8(PATH, b, sp1 + 1, sp2 - sp1 - 1);
-            out.setUtf8(PROTOCOL, b, sp2 + 1, e - sp2 - 1);
+            out.setUtf8(path, b, sp1 + 1, sp2 - sp1 - 1);
+            out.setUtf8(protocol, b, sp2 + 1, e - sp2 - 1);
         } else {
-            out.setUtf8(PATH, b, sp1 + 1, e - sp1 - 1); // HTTP/0.9 style "GET /"
+            out.setUtf8(path, b, sp1 + 1, e - sp1 - 1); // HTTP/0.9 style "GET /"
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * demand); writers that can take the primitive forms ask {@link #form} first. A slice refers to
  * the caller's bytes: it is valid until they change, so read it before parsing the next record.
  *
+ * <p>A {@linkplain #remap remapping} lets one parser of a chain ({@link ParserChain}) write its
+ * own field indexes into the chain's wider holder without a copy.
+ *
  * <p>Thread-safety: not thread-safe.
  */
 public final class ParsedFields {
@@ -26,6 +29,8 @@ public final class ParsedFields {
     private final byte[][] sources;
     private final int[] offsets;
     private final int[] lengths;
+    /** While set, index {@code i} given to a setter means {@code map[i]}. */
+    private int[] map;
 
     public ParsedFields(int size) {
         this.values = new Object[size];
@@ -44,7 +49,21 @@ public final class ParsedFields {
         Arrays.fill(sources, null);
     }
 
+    /**
+     * Until the next call, setters take {@code index} as {@code map[index]} (a chain's parser writing
+     * its own field numbers into the chain's holder); null restores direct indexes. Getters and
+     * {@link #clear} always see the whole holder.
+     */
+    public void remap(int[] map) {
+        this.map = map;
+    }
+
+    private int slot(int index) {
+        return map == null ? index : map[index];
+    }
+
     public void set(int index, Object value) {
+        index = slot(index);
         forms[index] = Form.OBJECT;
         values[index] = value;
         sources[index] = null;
@@ -52,6 +71,7 @@ public final class ParsedFields {
 
     /** Sets the value to the UTF-8 text {@code b[off, off+len)}, without copying it. */
     public void setUtf8(int index, byte[] b, int off, int len) {
+        index = slot(index);
         forms[index] = Form.UTF8;
         values[index] = null;
         sources[index] = b;
@@ -60,6 +80,7 @@ public final class ParsedFields {
     }
 
     public void setLong(int index, long value) {
+        index = slot(index);
         forms[index] = Form.LONG;
         values[index] = null;
         sources[index] = null;
@@ -67,6 +88,7 @@ public final class ParsedFields {
     }
 
     public void setDouble(int index, double value) {
+        index = slot(index);
         forms[index] = Form.DOUBLE;
         values[index] = null;
         sources[index] = null;

@@ -45,10 +45,10 @@ public interface RecordParser {
 
     /**
      * Fields the message holds that the router lifts into the record when it sends the record to a
-     * lane with this parser ({@link JsonMessage#lift}), or null for none (the default). Only the
-     * {@code json} parser lifts: a JSON object's fields.
+     * lane with this parser ({@link MessageFields#lift}), or null for none (the default). The
+     * {@code json} parser lifts a JSON object's fields, {@code logfmt} its pairs.
      */
-    default JsonMessage liftedFields(MessageView message) {
+    default MessageFields liftedFields(MessageView message) {
         return null;
     }
 }

@@ -39,6 +39,12 @@ public final class MetricNames {
     public static final String BYTES_RECEIVED = "loglane.bytes.received";
     /** Counter {input, lane}: events stored in a lane's stream. */
     public static final String EVENTS_ACCEPTED = "loglane.events.accepted";
+    /**
+     * Counter {input, lane}: records with a message that the lane's parser did not read (not JSON
+     * for {@code json}, no access line for {@code nginx_combined}, no step of a chain matching);
+     * they are stored all the same, the line as their message.
+     */
+    public static final String PARSE_FAILURES = "loglane.parse.failures";
     /** Counter {input, lane}: record bytes stored in a lane's stream. */
     public static final String BYTES_ACCEPTED = "loglane.bytes.accepted";
     /**

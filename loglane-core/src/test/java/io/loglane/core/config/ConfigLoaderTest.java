@@ -25,7 +25,7 @@ class ConfigLoaderTest {
         assertThat(c.stream().segmentBytes()).isEqualTo(64L << 20);
         assertThat(c.query().maxRows()).isEqualTo(10_000);
         LaneSpec d = c.lane("default");
-        assertThat(d.parser()).isEqualTo("none");
+        assertThat(d.parser()).isEqualTo(io.loglane.core.parse.ParserSpec.named("none"));
         assertThat(d.durability()).isEqualTo(Durability.DISK);
         assertThat(d.to()).as("the first registered store").containsExactly("vault");
         assertThat(d.rate()).isEqualTo(RateLimit.UNLIMITED);
@@ -86,7 +86,7 @@ class ConfigLoaderTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("fw", 25225), org.assertj.core.groups.Tuple.tuple("fw2", 25226));
         LaneSpec access = c.lane("access");
         assertThat(access.retention()).isEqualTo(new Retention(Duration.ofDays(7), 10L << 30));
-        assertThat(access.parser()).isEqualTo("nginx_combined");
+        assertThat(access.parser()).isEqualTo(io.loglane.core.parse.ParserSpec.named("nginx_combined"));
         assertThat(access.match()).containsExactly(new MatchRule.Content(MatchRule.ContentKind.ACCESS_LINE));
         assertThat(access.origin()).isEqualTo(new ConfigOrigin("over.yaml", 11));
         assertThat(c.lanes().keySet()).containsExactly("access", "default", "billing");

@@ -109,6 +109,28 @@ class RecordViewTest {
     void parserFieldsNamedLikeEventColumnsAreNotTyped() {
         assertThat(RecordView.typedFields(java.util.List.of(new io.loglane.core.parse.FieldDef("host",
                 io.loglane.core.parse.FieldType.STRING), new io.loglane.core.parse.FieldDef("status",
-                io.loglane.core.parse.FieldType.LONG)))).extracting(f -> f.name()).containsExactly("status");
+                io.loglane.core.parse.FieldType.LONG)))).extracting(f -> f.name()).containsExactly("status",
+                "ecs_cluster", "ecs_task_arn", "ecs_task_definition", "k8s_namespace", "k8s_pod", "k8s_pod_uid", "k8s_container");
+    }
+
+    @Test
+    void metadataColumnsComeFromTheRecordAndLeaveAttrs() throws Exception {
+        RecordView v = new RecordView(null);
+        assertThat(v.typedFields()).extracting(f -> f.name()).startsWith("ecs_cluster").hasSize(RecordView.METADATA_COLUMNS.size());
+        org.msgpack.core.MessageBufferPacker p = org.msgpack.core.MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(3).packString("log").packString("x").packString("k8s_pod").packString("api-1")
+                .packString("ecs_cluster").packInt(3); // not a string: stays in attrs
+        byte[] rec = p.toByteArray();
+        v.read(rec, 0, rec.length);
+        assertThat(v.messageMatched()).as("no parser").isFalse();
+        int pod = RecordView.METADATA_COLUMNS.indexOf("k8s_pod");
+        assertThat(v.typedIndex(pod)).isEqualTo(-1);
+        assertThat(v.recordTyped(pod)).isEqualTo("api-1");
+        assertThat(v.recordTyped(0)).isNull();
+        assertThat(v.key(1)).isEqualTo("k8s_pod");
+        assertThat(v.consumed(1)).as("the pod is a column now, not one of attrs").isTrue();
+        int clusterField = 2;
+        assertThat(v.key(clusterField)).isEqualTo("ecs_cluster");
+        assertThat(v.consumed(clusterField)).as("a number stays in attrs").isFalse();
     }
 }

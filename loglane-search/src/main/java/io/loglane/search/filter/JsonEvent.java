@@ -117,7 +117,7 @@ final class JsonEvent {
             case Selector.Key key -> {
                 String name = key.name();
                 for (int k = 0; k < typedNames.length; k++) {
-                    if (typedNames[k].equals(name) && matched()) {
+                    if (typedNames[k].equals(name) && view.typedIndex(k) >= 0 && matched()) {
                         if (typedPresent(k)) {
                             found.add(-1 - k, 0);
                         }
@@ -207,10 +207,11 @@ final class JsonEvent {
         return matched;
     }
 
+    /** Whether the parsed message holds typed field {@code k}; a metadata column is never parsed (its record field is read as is). */
     private boolean typedPresent(int k) {
         ParsedFields p = view.parsed();
         int i = view.typedIndex(k);
-        return p.form(i) != ParsedFields.Form.OBJECT || p.get(i) != null;
+        return i >= 0 && p.form(i) != ParsedFields.Form.OBJECT || p.get(i) != null;
     }
 
     private void loadTyped(int k, Scalar out) {

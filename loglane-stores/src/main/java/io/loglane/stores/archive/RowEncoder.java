@@ -186,7 +186,7 @@ final class RowEncoder {
         boolean matched = view.messageMatched();
         for (int k = 0; k < count; k++) {
             Object v;
-            if (matched) {
+            if (matched && view.typedIndex(k) >= 0) {
                 if (putDirect(out, k)) {
                     continue;
                 }

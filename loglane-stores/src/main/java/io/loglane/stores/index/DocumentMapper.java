@@ -174,7 +174,7 @@ final class DocumentMapper {
         for (int k = 0; k < typed.length; k++) {
             FieldSlot slot = typedSlots[k];
             FieldType type = typed[k].type();
-            if (matched) {
+            if (matched && view.typedIndex(k) >= 0) {
                 int i = view.typedIndex(k);
                 ParsedFields.Form form = parsed.form(i);
                 if (form == ParsedFields.Form.UTF8 && type == FieldType.STRING) {

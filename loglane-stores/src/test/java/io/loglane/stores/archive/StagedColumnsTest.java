@@ -51,6 +51,7 @@ class StagedColumnsTest {
     @Test
     void typedFieldsLeaveOutParserFieldsNamedLikeEventColumns() {
         assertThat(ArchiveSchema.typedFields(new TestParser().fields())).extracting(FieldDef::name)
-                .containsExactly("method", "path", "status", "request_time");
+                .containsExactly("method", "path", "status", "request_time",
+                        "ecs_cluster", "ecs_task_arn", "ecs_task_definition", "k8s_namespace", "k8s_pod", "k8s_pod_uid", "k8s_container");
     }
 }

@@ -1,0 +1,242 @@
+package io.loglane.router;
+
+import io.loglane.core.event.EventFields;
+import io.loglane.core.event.PackOutput;
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.core.event.RecordCursor;
+import io.loglane.core.event.RecordFields;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+import org.msgpack.value.ValueType;
+
+/**
+ * Joins the records of one request that are lines of one event (a stack trace logged line by line
+ * to stdout arrives as one Forward record per line) into one record, by a lane's
+ * {@link MultilineRules}, before the records are classified.
+ *
+ * <p>Where the join lives: inside one request, before its acknowledgement. A request (a Forward
+ * chunk, an HTTP body, a tail batch) is joined as a whole and then stored as a whole, so no line
+ * waits anywhere unacknowledged and nothing acknowledged can be lost; the price is that an event
+ * whose lines a sender split across two requests is stored as two records (each still classified by
+ * its content: frame lines are a {@code stack_trace}). Collectors flush a container's burst of
+ * lines together, so a trace written at once is nearly always in one request. No flush timeout is
+ * needed: nothing is held past the request.
+ *
+ * <p>Streams: records interleave (Fluent Bit forwards many containers in one chunk), so events are
+ * joined per stream: the record's {@code container_id} and {@code source} (stdout/stderr, a file
+ * path) together. The joined record is the first line's record (all its fields: container, source,
+ * tag, ECS metadata; its time) with its message replaced by the lines joined with {@code \n}
+ * (each line's own trailing line break dropped). It takes the first line's place in the request;
+ * the other lines' records are dropped from it after being joined, and counted as accepted.
+ * An event is cut at {@link #MAX_LINES} lines or {@link #MAX_BYTES} bytes (the next line opens a
+ * new one). Records without a string message are never joined.
+ *
+ * <p>Thread-safety: not thread-safe; one per thread.
+ */
+final class MultilineJoiner {
+    static final int MAX_LINES = 1000;
+    static final int MAX_BYTES = 1 << 20;
+    private static final byte[][] KEYS;
+    private static final int CONTAINER = 0;
+    private static final int SOURCE = 1;
+    private static final int MESSAGE = 2;
+
+    static {
+        String[] k = new String[2 + EventFields.MESSAGE_KEYS.size()];
+        k[CONTAINER] = EventFields.CONTAINER_ID;
+        k[SOURCE] = EventFields.SOURCE;
+        for (int i = 0; i < EventFields.MESSAGE_KEYS.size(); i++) {
+            k[MESSAGE + i] = EventFields.MESSAGE_KEYS.get(i);
+        }
+        KEYS = Arrays.stream(k).map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
+    private final RecordFields fields = new RecordFields();
+    private final int[] offs = new int[KEYS.length];
+    private final int[] lens = new int[KEYS.length];
+    private final RecordBlockBuilder builder = new RecordBlockBuilder(16 * 1024);
+    private final PackOutput joined = new PackOutput(1024);
+    private final MessagePacker packer = MessagePack.newDefaultPacker(joined);
+    private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+    private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
+    private final byte[] newline = {'\n'};
+
+    // per record of the block: its message and stream key positions, and its event's first record
+    private int[] msgOff = new int[256];
+    private int[] msgLen = new int[256];
+    private int[] msgKey = new int[256];
+    private int[] keyOff = new int[256];
+    private int[] keyLen = new int[256];
+    private int[] srcOff = new int[256];
+    private int[] srcLen = new int[256];
+    /** For a continuation line: the index of its event's first record; else -1. */
+    private int[] joinedTo = new int[256];
+    /** For a first record: how many lines its event has. */
+    private int[] lines = new int[256];
+    private int[] bytes = new int[256];
+    /** Open events, one per stream: the index of each event's first record. */
+    private int[] open = new int[64];
+    private int openCount;
+    private int joinedLines;
+
+    /** Lines the last {@link #join} folded into an earlier record (stored as part of it, so accepted). */
+    int joinedLines() { return joinedLines; }
+
+    /**
+     * @return {@code block} itself when no record continues another, else a new block with each
+     *     event's lines joined into its first record
+     */
+    RecordBlock join(RecordBlock block, MultilineRules rules) {
+        int n = block.count();
+        ensure(n);
+        openCount = 0;
+        joinedLines = 0;
+        RecordCursor c = block.cursor();
+        byte[] b = block.array();
+        for (int i = 0; c.next(); i++) {
+            joinedTo[i] = -1;
+            lines[i] = 1;
+            fields.scan(b, c.recordOffset(), c.recordLength(), KEYS, offs, lens);
+            msgKey[i] = -1;
+            for (int k = MESSAGE; k < KEYS.length && msgKey[i] < 0; k++) {
+                if (offs[k] >= 0) {
+                    msgKey[i] = k;
+                }
+            }
+            if (msgKey[i] < 0) {
+                continue; // no message: not a line
+            }
+            msgOff[i] = offs[msgKey[i]];
+            msgLen[i] = trimmed(b, offs[msgKey[i]], lens[msgKey[i]]);
+            bytes[i] = msgLen[i];
+            keyOff[i] = offs[CONTAINER];
+            keyLen[i] = lens[CONTAINER];
+            srcOff[i] = offs[SOURCE];
+            srcLen[i] = lens[SOURCE];
+            int stream = openOf(b, i);
+            int e = msgOff[i] + msgLen[i];
+            if (stream >= 0) {
+                int first = open[stream];
+                if (lines[first] < MAX_LINES && bytes[first] + 1 + msgLen[i] <= MAX_BYTES && rules.continues(b, msgOff[i], e)) {
+                    joinedTo[i] = first;
+                    lines[first]++;
+                    bytes[first] += 1 + msgLen[i];
+                    joinedLines++;
+                    continue;
+                }
+                open[stream] = open[--openCount]; // the stream's event ends here
+            }
+            if (rules.starts(b, msgOff[i], e)) {
+                if (openCount == open.length) {
+                    open = Arrays.copyOf(open, openCount * 2);
+                }
+                open[openCount++] = i;
+            }
+        }
+        return joinedLines == 0 ? block : rebuild(block);
+    }
+
+    private RecordBlock rebuild(RecordBlock block) {
+        builder.reset(MAX_BYTES);
+        byte[] b = block.array();
+        RecordCursor c = block.cursor();
+        for (int i = 0; c.next(); i++) {
+            if (joinedTo[i] >= 0) {
+                continue;
+            }
+            if (lines[i] == 1) {
+                builder.addEncoded(c);
+                continue;
+            }
+            int len = joinedRecord(b, c.recordOffset(), c.recordLength(), i, block.count());
+            builder.add(c.tsNanos(), joined.array(), 0, len, b, c.metaOffset(), c.metaLength());
+        }
+        return builder.build();
+    }
+
+    /** Record {@code first} re-encoded with its message replaced by its event's lines; its length in {@link #joined}. */
+    private int joinedRecord(byte[] b, int off, int len, int first, int n) {
+        try {
+            joined.reset();
+            packer.clear();
+            input.reset(b, off, len);
+            unpacker.reset(input);
+            int entries = unpacker.unpackMapHeader();
+            packer.packMapHeader(entries);
+            for (int e = 0; e < entries; e++) {
+                int ks = off + (int) unpacker.getTotalReadBytes();
+                unpacker.skipValue();
+                int vs = off + (int) unpacker.getTotalReadBytes();
+                ValueType vt = unpacker.getNextFormat().getValueType();
+                unpacker.skipValue();
+                int ve = off + (int) unpacker.getTotalReadBytes();
+                packer.writePayload(b, ks, vs - ks);
+                if (vt == ValueType.STRING && ve > msgOff[first] && vs <= msgOff[first]) {
+                    packer.packRawStringHeader(bytes[first]);
+                    packer.writePayload(b, msgOff[first], msgLen[first]);
+                    for (int j = first + 1; j < n; j++) {
+                        if (joinedTo[j] == first) {
+                            packer.writePayload(newline);
+                            packer.writePayload(b, msgOff[j], msgLen[j]);
+                        }
+                    }
+                } else {
+                    packer.writePayload(b, vs, ve - vs);
+                }
+            }
+            packer.flush();
+            return joined.size();
+        } catch (IOException | MessagePackException e) {
+            throw new IllegalArgumentException("malformed record: " + e.getMessage(), e); // scanned fine a moment ago
+        }
+    }
+
+    /** The open event of record {@code i}'s stream (same container_id and source, each possibly absent), or -1. */
+    private int openOf(byte[] b, int i) {
+        for (int s = 0; s < openCount; s++) {
+            int f = open[s];
+            if (same(b, keyOff[f], keyLen[f], keyOff[i], keyLen[i]) && same(b, srcOff[f], srcLen[f], srcOff[i], srcLen[i])) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean same(byte[] b, int o1, int l1, int o2, int l2) {
+        if (o1 < 0 || o2 < 0) {
+            return o1 < 0 && o2 < 0;
+        }
+        return Arrays.equals(b, o1, o1 + l1, b, o2, o2 + l2);
+    }
+
+    /** Length of {@code b[off, off+len)} without its trailing line break. */
+    private static int trimmed(byte[] b, int off, int len) {
+        while (len > 0 && (b[off + len - 1] == '\n' || b[off + len - 1] == '\r')) {
+            len--;
+        }
+        return len;
+    }
+
+    private void ensure(int n) {
+        if (n > msgOff.length) {
+            int cap = Math.max(n, msgOff.length * 2);
+            msgOff = Arrays.copyOf(msgOff, cap);
+            msgLen = Arrays.copyOf(msgLen, cap);
+            msgKey = Arrays.copyOf(msgKey, cap);
+            keyOff = Arrays.copyOf(keyOff, cap);
+            keyLen = Arrays.copyOf(keyLen, cap);
+            srcOff = Arrays.copyOf(srcOff, cap);
+            srcLen = Arrays.copyOf(srcLen, cap);
+            joinedTo = Arrays.copyOf(joinedTo, cap);
+            lines = Arrays.copyOf(lines, cap);
+            bytes = Arrays.copyOf(bytes, cap);
+        }
+    }
+}
