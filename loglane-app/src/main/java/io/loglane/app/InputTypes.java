@@ -7,6 +7,7 @@ import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
 import io.loglane.inputs.forward.ForwardInputType;
 import io.loglane.inputs.http.HttpInputType;
+import io.loglane.inputs.tail.TailInputType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.Map;
  */
 public final class InputTypes {
     /** Every input type of this build, in the order the configuration reference lists them. */
-    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType()));
+    public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType(),
+            new TailInputType()));
 
     private final Map<String, InputType> byType = new LinkedHashMap<>();
 

@@ -123,7 +123,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         sql = new SqlEngine(archive, laneFields(config), config.query());
         startComponent(sql);
 
-        InputContext context = new InputContext(router, registry, clock);
+        InputContext context = new InputContext(router, registry, clock, data);
         HttpInput httpInput = null;
         for (InputSpec spec : config.inputs()) {
             Input input = InputTypes.BUILT_IN.build(spec, context);
