@@ -26,7 +26,14 @@ import java.util.Set;
  *       pointing elsewhere) is marked {@link TailedFile#gone}: its channel stays open, so the tail
  *       reads it to its end before releasing it;</li>
  *   <li>at start-up, a remembered file that no glob matches is looked for beside its old path (a
- *       rename while loglane was down: {@code app.log} → {@code app.log.1}) and read to its end.</li>
+ *       rename while loglane was down: {@code app.log} → {@code app.log.1}) and read to its end;</li>
+ *   <li>a file that was under a matched name only between two scans (rotated faster than
+ *       {@code scan_interval}, or while loglane was down) is found as a <em>rotated sibling</em>:
+ *       beside a matched path {@code P}, a file named {@code P} + more characters
+ *       ({@code app.log.1}, {@code app.log-20261205}) that is not tailed, was modified since the
+ *       previous scan (since the positions file was written, at start-up), and does not start
+ *       with the first bytes of a file tailed now or before (a copy made by copytruncate does) is
+ *       read from its head to its end.</li>
  * </ul>
  * Truncation and a reused inode are noticed by the tail's poll (size below the position, first bytes
  * changed), not here.
@@ -46,13 +53,41 @@ final class FileWatcher {
     private final Map<FileIdentity, TailedFile> files = new LinkedHashMap<>();
     /** Positions read at start-up whose file has not been found yet. */
     private final Map<FileIdentity, TailPosition> remembered = new HashMap<>();
+    /** First bytes of file generations read before (released, truncated, remembered): a sibling starting with them is a copy. */
+    private final java.util.ArrayDeque<Fingerprint> retired = new java.util.ArrayDeque<>();
+    /** Wall-clock millis of the previous scan: siblings modified since then may have been missed. */
+    private long previousScanMillis;
 
-    FileWatcher(PathScanner scanner, TailErrors errors, Opener opener, Collection<TailPosition> positions) {
+    /**
+     * @param positions      the positions file's content
+     * @param positionsMillis when the positions file was last written (wall clock), or now when there is none
+     */
+    FileWatcher(PathScanner scanner, TailErrors errors, Opener opener, Collection<TailPosition> positions, long positionsMillis) {
         this.scanner = scanner;
         this.errors = errors;
         this.opener = opener;
-        positions.forEach(p -> remembered.put(p.id(), p));
+        positions.forEach(p -> {
+            remembered.put(p.id(), p);
+            retire(p.fingerprint());
+        });
+        this.previousScanMillis = positionsMillis;
     }
+
+    /** Remembers the first bytes of a generation that is no longer read (truncated, released). */
+    void retire(Fingerprint fp) {
+        if (fp.length() == 0) {
+            return;
+        }
+        retired.addLast(fp);
+        if (retired.size() > MAX_RETIRED) {
+            retired.removeFirst();
+        }
+    }
+
+    /** Fingerprints remembered for recognising copies; enough for many rotations between two scans. */
+    static final int MAX_RETIRED = 256;
+    /** Slack for file systems with coarse modification times. */
+    private static final long MTIME_SLACK_MILLIS = 2000;
 
     /** The files being tailed, in the order they were found. */
     Collection<TailedFile> files() { return files.values(); }
@@ -60,6 +95,7 @@ final class FileWatcher {
     /** Stops tailing {@code f} (read to its end and idle, or unreadable): closes it and forgets it. */
     void release(TailedFile f) {
         files.remove(f.id);
+        retire(f.fingerprint);
         f.close();
     }
 
@@ -71,9 +107,11 @@ final class FileWatcher {
      * @return the files opened by this scan
      */
     Collection<TailedFile> scan(boolean atStartUp, boolean startAtHead) {
+        long scanMillis = System.currentTimeMillis();
         Set<FileIdentity> seen = new HashSet<>();
         Map<FileIdentity, TailedFile> opened = new LinkedHashMap<>();
-        for (Path path : scanner.scan((p, reason) -> errors.count(reason, p.toString(), 1, "cannot be read")))  {
+        Set<Path> matched = scanner.scan((p, reason) -> errors.count(reason, p.toString(), 1, "cannot be read"));
+        for (Path path : matched)  {
             FileIdentity id;
             try {
                 id = FileIdentity.of(path);
@@ -104,7 +142,78 @@ final class FileWatcher {
         if (atStartUp) {
             findRotatedAway(opened);
         }
+        findRotatedSiblings(matched, opened);
+        previousScanMillis = scanMillis;
         return opened.values();
+    }
+
+    /** See the class comment: files rotated away from a matched name before a scan saw them. */
+    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened) {
+        Map<Path, Set<String>> prefixesByDir = new HashMap<>();
+        for (Path p : matched) {
+            prefixesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+        }
+        for (TailedFile f : files.values()) {
+            if (f.gone) { // a rotated file's old name: its successors may be rotated too
+                Path first = f.firstPath;
+                prefixesByDir.computeIfAbsent(first.getParent(), d -> new HashSet<>()).add(first.getFileName().toString());
+            }
+        }
+        for (Map.Entry<Path, Set<String>> e : prefixesByDir.entrySet()) {
+            for (Path candidate : listing(e.getKey())) {
+                String name = candidate.getFileName().toString();
+                if (matched.contains(candidate) || !siblingOf(name, e.getValue()) || scanner.excluded(candidate)) {
+                    continue;
+                }
+                try {
+                    if (!Files.isRegularFile(candidate)
+                            || Files.getLastModifiedTime(candidate).toMillis() < previousScanMillis - MTIME_SLACK_MILLIS) {
+                        continue;
+                    }
+                    FileIdentity id = FileIdentity.of(candidate);
+                    if (files.containsKey(id) || opened.containsKey(id)) {
+                        continue;
+                    }
+                    TailedFile f = open(candidate, id, false);
+                    if (f == null) {
+                        continue;
+                    }
+                    if (f.resumedFrom == null && isCopy(f)) {
+                        f.close();
+                        continue;
+                    }
+                    f.gone = true;
+                    files.put(id, f);
+                    opened.put(id, f);
+                } catch (IOException ex) {
+                    // vanished meanwhile
+                }
+            }
+        }
+    }
+
+    private static boolean siblingOf(String name, Set<String> prefixes) {
+        for (String p : prefixes) {
+            if (name.length() > p.length() && name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code f} starts with the first bytes of a file tailed now or before: a copy, not a file of its own. */
+    private boolean isCopy(TailedFile f) throws IOException {
+        for (TailedFile t : files.values()) {
+            if (t.fingerprint.length() > 0 && t.fingerprint.matches(f.channel)) {
+                return true;
+            }
+        }
+        for (Fingerprint fp : retired) {
+            if (fp.matches(f.channel)) {
+                return true;
+            }
+        }
+        return f.fingerprint.length() == 0; // empty: nothing to read, and nothing to tell it apart by
     }
 
     /** Opens {@code path}, resuming a remembered position; null when it cannot be opened now. */

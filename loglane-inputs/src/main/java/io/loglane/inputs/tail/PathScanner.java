@@ -119,7 +119,8 @@ final class PathScanner {
         return out;
     }
 
-    private boolean excluded(Path file) {
+    /** True for a compressed file or one an {@code exclude} glob matches. */
+    boolean excluded(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         for (String c : COMPRESSED) {
             if (name.endsWith(c)) {

@@ -106,7 +106,9 @@ public final class TailInput implements Input {
     @Override
     public void start() throws IOException {
         List<TailPosition> known = positions.read();
-        watcher = new FileWatcher(new PathScanner(config.paths(), config.exclude()), errors, this::newFile, known);
+        long writtenMillis = java.nio.file.Files.exists(positions.path())
+                ? java.nio.file.Files.getLastModifiedTime(positions.path()).toMillis() : System.currentTimeMillis();
+        watcher = new FileWatcher(new PathScanner(config.paths(), config.exclude()), errors, this::newFile, known, writtenMillis);
         later(() -> {
             opened(watcher.scan(true, config.startAtHead()));
             dirty = true;
@@ -195,10 +197,12 @@ public final class TailInput implements Input {
         if (size < f.offset) {
             errors.count(TailErrors.FILE_TRUNCATED, f.path.toString(), 1, "shorter (" + size + " bytes) than the read position "
                     + f.offset + "; read again from its start");
+            watcher.retire(f.fingerprint);
             f.restartAtZero();
             dirty = true;
         } else if (f.fingerprint.length() > 0 && !f.fingerprint.matches(f.channel)) {
             errors.count(TailErrors.REPLACED, f.path.toString(), 1, "its first bytes changed (rewritten in place); read again from its start");
+            watcher.retire(f.fingerprint);
             f.restartAtZero();
             dirty = true;
         } else if (f.fingerprint.partial() && size > f.fingerprint.length()) {

@@ -31,6 +31,8 @@ final class TailedFile implements Pausable {
     final byte[] recordPrefix;
     /** Where the file was last matched; a rotated file keeps the path it had. */
     Path path;
+    /** Where the file was first found: the name its rotated successors are named after. */
+    final Path firstPath;
     Fingerprint fingerprint;
     long offset;
     boolean skipping;
@@ -57,6 +59,7 @@ final class TailedFile implements Pausable {
         this.id = id;
         this.channel = channel;
         this.path = path;
+        this.firstPath = path;
         this.fingerprint = fingerprint;
         this.offset = offset;
         this.skipping = skipping;

@@ -49,8 +49,12 @@ class TailInputTest {
     }
 
     private TailInput tail(String glob, boolean head, int maxLine) throws IOException {
+        return tail(glob, head, maxLine, Duration.ofMillis(40));
+    }
+
+    private TailInput tail(String glob, boolean head, int maxLine, Duration scan) throws IOException {
         TailConfig c = new TailConfig("t", List.of(logs() + "/" + glob), List.of(), "app.{file}", head, maxLine,
-                Math.max(4096, maxLine + 1), Duration.ofMillis(40), Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
+                Math.max(4096, maxLine + 1), scan, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
         TailInput in = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
         inputs.add(in);
         in.start();
@@ -134,6 +138,24 @@ class TailInputTest {
         append(log, "x", 3000, 4000);
         awaitLines(4000);
         assertThat(stream.lines()).isEqualTo(expected("x", 0, 4000));
+    }
+
+    @Test
+    void filesRotatedAwayBeforeAnyScanSawThemAreReadAsRotatedSiblings() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "f", 0, 100);
+        tail("app.log", true, 1 << 20, Duration.ofMillis(1500));
+        awaitLines(100);
+        // two rotations within one scan interval: the file created in between is never under
+        // app.log when a scan looks
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "f", 100, 200);
+        Files.move(logs().resolve("app.log.1"), logs().resolve("app.log.2"));
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "f", 200, 300);
+        awaitLines(300);
+        Thread.sleep(1600); // another scan: nothing is read twice
+        assertThat(stream.lines()).hasSize(300).containsExactlyInAnyOrderElementsOf(expected("f", 0, 300));
     }
 
     @Test
