@@ -167,8 +167,10 @@ public final class TailInput implements Input {
                 size = f.channel.size();
                 if (size != f.lastSize) {
                     f.lastGrowthNanos = now;
-                    check(f, size);
                     f.lastSize = size;
+                    if (f.pendingEnd < 0) {
+                        intact(f); // with a batch in flight, the next read checks
+                    }
                 }
             } catch (IOException e) {
                 errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
@@ -189,26 +191,31 @@ public final class TailInput implements Input {
         schedulePump();
     }
 
-    /** The size changed: notices truncation and replaced content (copy-truncate, a reused inode) and grows a short fingerprint. */
-    private void check(TailedFile f, long size) throws IOException {
-        if (f.pendingEnd >= 0) {
-            return; // decided once the batch in flight is answered
-        }
+    /**
+     * False, with the file started over at byte 0, when it was truncated (shorter than the read
+     * position: copy-truncate) or its first bytes changed (rewritten in place, or truncated and
+     * written past the position already); grows a short fingerprint. Checked before and after
+     * every read, so no block of a new generation is read at the old generation's offset.
+     */
+    private boolean intact(TailedFile f) throws IOException {
+        long size = f.channel.size();
         if (size < f.offset) {
             errors.count(TailErrors.FILE_TRUNCATED, f.path.toString(), 1, "shorter (" + size + " bytes) than the read position "
                     + f.offset + "; read again from its start");
-            watcher.retire(f.fingerprint);
-            f.restartAtZero();
-            dirty = true;
         } else if (f.fingerprint.length() > 0 && !f.fingerprint.matches(f.channel)) {
-            errors.count(TailErrors.REPLACED, f.path.toString(), 1, "its first bytes changed (rewritten in place); read again from its start");
-            watcher.retire(f.fingerprint);
-            f.restartAtZero();
-            dirty = true;
-        } else if (f.fingerprint.partial() && size > f.fingerprint.length()) {
-            f.fingerprint = Fingerprint.of(f.channel);
-            dirty = true;
+            errors.count(TailErrors.REPLACED, f.path.toString(), 1, "its first bytes changed (truncated and rewritten, or rewritten in place);"
+                    + " read again from its start");
+        } else {
+            if (f.fingerprint.partial() && size > f.fingerprint.length() && f.pendingEnd < 0) {
+                f.fingerprint = Fingerprint.of(f.channel);
+                dirty = true;
+            }
+            return true;
         }
+        watcher.retire(f.fingerprint);
+        f.restartAtZero();
+        dirty = true;
+        return false;
     }
 
     private void queue(TailedFile f) {
@@ -269,10 +276,14 @@ public final class TailInput implements Input {
         boolean flush = now - f.lastGrowthNanos >= config.partialFlush().toNanos();
         try {
             while (true) {
+                intact(f);
                 records.begin(f.recordPrefix, nowNanos());
                 LineReader.Read r = reader.read(f.channel, f.offset, Long.MAX_VALUE, f.skipping, flush, records);
                 if (r.end() == f.offset) {
                     return false;
+                }
+                if (!intact(f)) {
+                    continue; // truncated or rewritten while being read: what was read may be either generation
                 }
                 count(f);
                 if (r.lines() > 0) {

@@ -189,6 +189,28 @@ class TailInputTest {
     }
 
     @Test
+    void aTruncationWhileABatchIsInFlightDoesNotReadTheNewContentTwice() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "g1-", 0, 100);
+        AtomicInteger held = new AtomicInteger();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        tail("app.log");
+        awaitLines(100);
+        stream.gate = r -> held.getAndIncrement() == 0 ? release.thenApply(v -> stream.store(r)) : null;
+        append(log, "g1-", 100, 200);
+        await(() -> held.get() > 0, "the next batch in flight");
+        truncate(log); // copytruncate while the batch is in flight; the writer goes on past the old position
+        append(log, "g2-", 0, 1000);
+        Thread.sleep(150); // polls see the new size while the batch is still in flight
+        release.complete(null);
+        awaitLines(1200);
+        Thread.sleep(300);
+        List<String> want = new ArrayList<>(expected("g1-", 0, 200));
+        want.addAll(expected("g2-", 0, 1000));
+        assertThat(stream.lines()).isEqualTo(want);
+    }
+
+    @Test
     void aFileDeletedWhileBeingReadIsReadToItsEnd() throws Exception {
         Path log = logs().resolve("app.log");
         append(log, "d", 0, 10);
