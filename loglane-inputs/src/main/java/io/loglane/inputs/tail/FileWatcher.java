@@ -55,8 +55,13 @@ final class FileWatcher {
     private final Map<FileIdentity, TailPosition> remembered = new HashMap<>();
     /** First bytes of file generations read before (released, truncated, remembered): a sibling starting with them is a copy. */
     private final java.util.ArrayDeque<Fingerprint> retired = new java.util.ArrayDeque<>();
-    /** Wall-clock millis of the previous scan: siblings modified since then may have been missed. */
-    private long previousScanMillis;
+    /**
+     * Siblings modified since this wall-clock time may have been missed: the previous scan's start
+     * less a slack for coarse modification times; at start-up exactly the positions file's
+     * write, since the generations read before the crash are known only by the fingerprints that
+     * file keeps (a copy made just before it, of an older generation, must not count as new).
+     */
+    private long siblingsSinceMillis;
 
     /**
      * @param positions      the positions file's content
@@ -70,7 +75,7 @@ final class FileWatcher {
             remembered.put(p.id(), p);
             retire(p.fingerprint());
         });
-        this.previousScanMillis = positionsMillis;
+        this.siblingsSinceMillis = positionsMillis;
     }
 
     /** Remembers the first bytes of a generation that is no longer read (truncated, released). */
@@ -143,7 +148,7 @@ final class FileWatcher {
             findRotatedAway(opened);
         }
         findRotatedSiblings(matched, opened);
-        previousScanMillis = scanMillis;
+        siblingsSinceMillis = scanMillis - MTIME_SLACK_MILLIS;
         return opened.values();
     }
 
@@ -167,7 +172,7 @@ final class FileWatcher {
                 }
                 try {
                     if (!Files.isRegularFile(candidate)
-                            || Files.getLastModifiedTime(candidate).toMillis() < previousScanMillis - MTIME_SLACK_MILLIS) {
+                            || Files.getLastModifiedTime(candidate).toMillis() < siblingsSinceMillis) {
                         continue;
                     }
                     FileIdentity id = FileIdentity.of(candidate);

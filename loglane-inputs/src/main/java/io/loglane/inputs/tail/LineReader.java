@@ -42,8 +42,9 @@ public final class LineReader {
      * @param skipping true when {@code end} is inside a cut line whose rest is still to be skipped
      * @param lines    lines handed on
      * @param full     true when the read filled its block: more bytes may follow at once
+     * @param read     bytes read (from the read's start; some may not be consumed)
      */
-    public record Read(long end, boolean skipping, int lines, boolean full) {}
+    public record Read(long end, boolean skipping, int lines, boolean full, int read) {}
 
     private final byte[] block;
     private final ByteBuffer buffer;
@@ -83,7 +84,7 @@ public final class LineReader {
         if (skipping) {
             int nl = indexOf(block, 0, n);
             if (nl < 0) {
-                return new Read(start + n, true, 0, full);
+                return new Read(start + n, true, 0, full, n);
             }
             lineStart = nl + 1;
             skipping = false;
@@ -101,13 +102,20 @@ public final class LineReader {
         int rest = n - lineStart;
         if (rest > maxLineBytes) { // no newline within the limit: cut here, skip the rest later
             sink.line(block, lineStart, maxLineBytes, true);
-            return new Read(start + n, true, lines + 1, full);
+            return new Read(start + n, true, lines + 1, full, n);
         }
         if (rest > 0 && flushPartial && !full) {
             sink.line(block, lineStart, rest, false);
-            return new Read(start + n, false, lines + 1, false);
+            return new Read(start + n, false, lines + 1, false, n);
         }
-        return new Read(start + lineStart, false, lines, full);
+        return new Read(start + lineStart, false, lines, full, n);
+    }
+
+    /** CRC-32C of the first {@code len} bytes the last read returned (at most {@link Read#read()}). */
+    public long prefixCrc(int len) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(block, 0, len);
+        return crc.getValue();
     }
 
     /** Reads up to {@code want} bytes at {@code pos}; fewer at end of file (a file truncated meanwhile reads short). */

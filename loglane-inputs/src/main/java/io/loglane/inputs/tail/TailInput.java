@@ -282,6 +282,12 @@ public final class TailInput implements Input {
                 if (r.end() == f.offset) {
                     return false;
                 }
+                if (f.offset == 0) {
+                    // the first bytes as read become the fingerprint: one taken before (perhaps of an
+                    // empty file) could not tell this content from what replaces it later
+                    int k = Math.min(r.read(), Fingerprint.MAX_LENGTH);
+                    f.fingerprint = new Fingerprint(k, reader.prefixCrc(k));
+                }
                 if (!intact(f)) {
                     continue; // truncated or rewritten while being read: what was read may be either generation
                 }
@@ -391,6 +397,9 @@ public final class TailInput implements Input {
     public boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
         paused = true;
+        if (watcher == null) {
+            return true; // never started (another component failed first): nothing was taken
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             boolean idle;

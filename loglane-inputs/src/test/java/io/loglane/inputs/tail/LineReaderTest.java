@@ -104,7 +104,7 @@ class LineReaderTest {
             Collect again = new Collect();
             LineReader.Read reread = r.read(ch, pos, read.end(), skipping, true, again);
             assertThat(again.lines).as("range %d-%d", pos, read.end()).isEqualTo(original.lines);
-            assertThat(reread).isEqualTo(new LineReader.Read(read.end(), read.skipping(), read.lines(), reread.full()));
+            assertThat(reread).isEqualTo(new LineReader.Read(read.end(), read.skipping(), read.lines(), reread.full(), reread.read()));
             pos = read.end();
             skipping = read.skipping();
         }
