@@ -9,6 +9,7 @@ import io.loglane.inputs.cloudwatch.CloudWatchInputType;
 import io.loglane.inputs.forward.ForwardInputType;
 import io.loglane.inputs.http.HttpInputType;
 import io.loglane.inputs.otlp.OtlpInputType;
+import io.loglane.inputs.tail.TailInputType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class InputTypes {
     /** Every input type of this build, in the order the configuration reference lists them. */
     public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType(),
-            new CloudWatchInputType(), new OtlpInputType()));
+            new CloudWatchInputType(), new OtlpInputType(), new TailInputType()));
 
     private final Map<String, InputType> byType = new LinkedHashMap<>();
 

@@ -37,6 +37,25 @@ class InputsFromConfigTest {
     }
 
     @Test
+    void aTailInputFromTheConfigStoresTheLinesOfItsFilesForSql(@TempDir Path dir) throws Exception {
+        Path logs = java.nio.file.Files.createDirectories(dir.resolve("logs"));
+        java.nio.file.Files.writeString(logs.resolve("app.log"), "first line\nsecond line\n");
+        String overlay = "inputs:\n  - type: tail\n    name: files\n    paths: [\"" + logs + "/*.log\"]\n    tag: \"files.{file}\"\n";
+        try (TestNode t = TestNode.start(dir, overlay)) {
+            assertThat(t.node.inputPorts()).as("only forward listens: a tail listens on nothing").hasSize(1);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            String rows = "";
+            while (System.nanoTime() < deadline && !rows.contains("second line")) {
+                t.flush();
+                rows = t.post("/api/v1/sql", "{\"sql\": \"SELECT message, source, tag FROM logs ORDER BY message\"}", Map.of()).body();
+                Thread.sleep(100);
+            }
+            assertThat(rows).contains("[\"first line\",\"" + logs.resolve("app.log") + "\",\"files.app.log\"]")
+                    .contains("second line");
+        }
+    }
+
+    @Test
     void withoutAnHttpEntryThereIsNoHttpIngest(@TempDir Path dir) throws Exception {
         try (TestNode t = TestNode.startWithout(dir, "inputs:\n  - type: forward\n    port: 0\n")) {
             HttpResponse<String> r = t.post("/api/v1/ingest/app", "{\"log\":\"hi\"}\n", Map.of());

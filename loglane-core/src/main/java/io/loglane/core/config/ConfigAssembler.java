@@ -94,6 +94,10 @@ final class ConfigAssembler {
                 ConfigLayers.Setting s = v.get(prefix + k);
                 errors.add((s != null ? s.origin() : in.origin()).error("inputs." + in.name() + "." + k, message));
             });
+            if (!type.listens()) {
+                out.add(new InputSpec(in.type(), in.name(), null, -1, options, in.origin()));
+                continue;
+            }
             if (portKey == null) {
                 // served on the one HTTP server: no listener of its own, so a second one would have nothing to serve
                 String first = listeners.putIfAbsent("(" + in.type() + " on server.http_port)", "inputs." + in.name());

@@ -31,6 +31,13 @@ public interface InputKeys {
     String portKey();
 
     /**
+     * False for a type that listens on nothing (a file tail): its items get neither a port nor the
+     * one-per-node rule of {@link #portKey()} null, and their {@link InputSpec} has no bind address
+     * and port -1.
+     */
+    default boolean listens() { return true; }
+
+    /**
      * Fills derived defaults into {@code options} and checks what spans several keys. Runs after
      * every written value passed its key's own check.
      *

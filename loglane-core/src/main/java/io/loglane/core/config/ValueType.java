@@ -142,6 +142,12 @@ public enum ValueType {
             return List.copyOf(out);
         }
     },
+    /** A list of strings (a YAML sequence, or a comma-separated text for defaults and flags): e.g. a tail's globs. */
+    STRINGS("list of strings") {
+        @Override Object read(Node node) { return List.copyOf(YamlNodes.strings(node)); }
+
+        @Override Object parseText(String s) { return DESTINATIONS.parseText(s); }
+    },
     /** A list of routing rules; see {@link MatchRuleReader} for the syntax. */
     MATCH_RULES("list of match rules") {
         @Override Object read(Node node) { return MatchRuleReader.read(node); }

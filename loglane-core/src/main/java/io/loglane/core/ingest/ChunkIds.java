@@ -9,6 +9,10 @@ package io.loglane.core.ingest;
  *   <li>{@code forward:<chunk>}: the Forward {@code chunk} option, as sent;</li>
  *   <li>{@code http:<tag>:<key>}: an HTTP {@code Idempotency-Key}; tags never contain {@code ':'},
  *       so the key cannot shift into the tag.</li>
+ *   <li>{@code tail:<input>:<file>:<start>-<end>}: a file tail's batch, named by the input, the
+ *       file's identity (device, inode, fingerprint of its first bytes) and the byte range it was
+ *       read from, so a batch re-read after a crash is recognised (loglane-inputs
+ *       {@code inputs/tail/FORMAT.md}).</li>
  * </ul>
  * Ids are stored with each batch so that the window survives restarts; acknowledgements echo the
  * producer's own id, never these.
@@ -29,5 +33,10 @@ public final class ChunkIds {
             throw new IllegalArgumentException("a tag cannot contain ':' (it separates the tag from the key): " + tag);
         }
         return key == null ? null : "http:" + tag + ":" + key;
+    }
+
+    /** The dedup id of a tailed file's byte range {@code [start, end)}; {@code file} names the file's identity. */
+    public static String tail(String input, String file, long start, long end) {
+        return "tail:" + input + ":" + file + ":" + start + "-" + end;
     }
 }

@@ -1,0 +1,310 @@
+package io.loglane.inputs.tail;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the files a tail reads and follows them through rotation, by identity
+ * ({@link FileIdentity} + {@link Fingerprint}), never by name:
+ * <ul>
+ *   <li>a path that matches now and names a file not yet tailed opens it: at the position the
+ *       positions file remembers for it (same device, inode and first bytes), else at its head, or
+ *       at its end for a file seen at start-up under {@code start: tail};</li>
+ *   <li>a tailed file that no matched path names any more (renamed away, deleted, a symlink now
+ *       pointing elsewhere) is marked {@link TailedFile#gone}: its channel stays open, so the tail
+ *       reads it to its end before releasing it;</li>
+ *   <li>at start-up, a remembered file that no glob matches is looked for beside its old path (a
+ *       rename while loglane was down: {@code app.log} → {@code app.log.1}) and read to its end;</li>
+ *   <li>a file that was under a matched name only between two scans (rotated faster than
+ *       {@code scan_interval}, or while loglane was down) is found as a <em>rotated sibling</em>:
+ *       beside a matched path {@code P}, a file named {@code P} + more characters
+ *       ({@code app.log.1}, {@code app.log-20261205}) that is not tailed, was modified since the
+ *       previous scan (since the positions file was written, at start-up), and does not start
+ *       with the first bytes of a file tailed now or before (a copy made by copytruncate does) is
+ *       read from its head to its end.</li>
+ * </ul>
+ * Truncation and a reused inode are noticed by the tail's poll (size below the position, first bytes
+ * changed), not here.
+ *
+ * <p>Thread-safety: confined to the tailer thread.
+ */
+final class FileWatcher {
+    /** Opens a file as a {@link TailedFile} at the given position. */
+    @FunctionalInterface
+    interface Opener {
+        TailedFile open(FileIdentity id, FileChannel ch, Path path, Fingerprint fp, long offset, boolean skipping);
+    }
+
+    private final PathScanner scanner;
+    private final TailErrors errors;
+    private final Opener opener;
+    private final Map<FileIdentity, TailedFile> files = new LinkedHashMap<>();
+    /** Positions read at start-up whose file has not been found yet. */
+    private final Map<FileIdentity, TailPosition> remembered = new HashMap<>();
+    /** First bytes of file generations read before (released, truncated, remembered): a sibling starting with them is a copy. */
+    private final java.util.ArrayDeque<Fingerprint> retired = new java.util.ArrayDeque<>();
+    /**
+     * Siblings modified since this wall-clock time may have been missed: the previous scan's start
+     * less a slack for coarse modification times; at start-up exactly the positions file's
+     * write, since the generations read before the crash are known only by the fingerprints that
+     * file keeps (a copy made just before it, of an older generation, must not count as new).
+     */
+    private long siblingsSinceMillis;
+
+    /**
+     * @param positions      the positions file's content
+     * @param positionsMillis when the positions file was last written (wall clock), or now when there is none
+     */
+    FileWatcher(PathScanner scanner, TailErrors errors, Opener opener, Collection<TailPosition> positions, long positionsMillis) {
+        this.scanner = scanner;
+        this.errors = errors;
+        this.opener = opener;
+        positions.forEach(p -> {
+            remembered.put(p.id(), p);
+            retire(p.fingerprint());
+        });
+        this.siblingsSinceMillis = positionsMillis;
+    }
+
+    /** Remembers the first bytes of a generation that is no longer read (truncated, released). */
+    void retire(Fingerprint fp) {
+        if (fp.length() == 0) {
+            return;
+        }
+        retired.addLast(fp);
+        if (retired.size() > MAX_RETIRED) {
+            retired.removeFirst();
+        }
+    }
+
+    /** Fingerprints remembered for recognising copies; enough for many rotations between two scans. */
+    static final int MAX_RETIRED = 256;
+    /** Slack for file systems with coarse modification times. */
+    private static final long MTIME_SLACK_MILLIS = 2000;
+
+    /** The files being tailed, in the order they were found. */
+    Collection<TailedFile> files() { return files.values(); }
+
+    /** Stops tailing {@code f} (read to its end and idle, or unreadable): closes it and forgets it. */
+    void release(TailedFile f) {
+        files.remove(f.id);
+        retire(f.fingerprint);
+        f.close();
+    }
+
+    /**
+     * Expands the globs and updates the set of tailed files.
+     *
+     * @param atStartUp the first scan after start: files it finds that are not remembered begin at
+     *                  {@code startAtHead}'s end; later scans find new files, read from their head
+     * @return the files opened by this scan
+     */
+    Collection<TailedFile> scan(boolean atStartUp, boolean startAtHead) {
+        long scanMillis = System.currentTimeMillis();
+        Set<FileIdentity> seen = new HashSet<>();
+        Map<FileIdentity, TailedFile> opened = new LinkedHashMap<>();
+        Set<Path> matched = scanner.scan((p, reason) -> errors.count(reason, p.toString(), 1, "cannot be read"));
+        for (Path path : matched)  {
+            FileIdentity id;
+            try {
+                id = FileIdentity.of(path);
+            } catch (IOException e) {
+                continue; // gone since the walk: the next scan sees what replaced it
+            }
+            seen.add(id);
+            TailedFile f = files.get(id);
+            if (f != null) {
+                f.gone = false; // matched again (a link pointed back, or a rename into the glob)
+                f.path = path;
+                continue;
+            }
+            if (opened.containsKey(id)) {
+                continue; // two matched paths (links) name one file
+            }
+            f = open(path, id, atStartUp && !startAtHead);
+            if (f != null) {
+                files.put(id, f);
+                opened.put(id, f);
+            }
+        }
+        for (TailedFile f : files.values()) {
+            if (!seen.contains(f.id)) {
+                f.gone = true;
+            }
+        }
+        if (atStartUp) {
+            findRotatedAway(opened);
+        }
+        findRotatedSiblings(matched, opened);
+        siblingsSinceMillis = scanMillis - MTIME_SLACK_MILLIS;
+        return opened.values();
+    }
+
+    /** See the class comment: files rotated away from a matched name before a scan saw them. */
+    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened) {
+        Map<Path, Set<String>> prefixesByDir = new HashMap<>();
+        for (Path p : matched) {
+            prefixesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+        }
+        for (TailedFile f : files.values()) {
+            if (f.gone) { // a rotated file's old name: its successors may be rotated too
+                Path first = f.firstPath;
+                prefixesByDir.computeIfAbsent(first.getParent(), d -> new HashSet<>()).add(first.getFileName().toString());
+            }
+        }
+        for (Map.Entry<Path, Set<String>> e : prefixesByDir.entrySet()) {
+            for (Path candidate : listing(e.getKey())) {
+                String name = candidate.getFileName().toString();
+                if (matched.contains(candidate) || !siblingOf(name, e.getValue()) || scanner.excluded(candidate)) {
+                    continue;
+                }
+                try {
+                    if (!Files.isRegularFile(candidate)
+                            || Files.getLastModifiedTime(candidate).toMillis() < siblingsSinceMillis) {
+                        continue;
+                    }
+                    FileIdentity id = FileIdentity.of(candidate);
+                    if (files.containsKey(id) || opened.containsKey(id)) {
+                        continue;
+                    }
+                    TailedFile f = open(candidate, id, false);
+                    if (f == null) {
+                        continue;
+                    }
+                    if (f.resumedFrom == null && isCopy(f)) {
+                        f.close();
+                        continue;
+                    }
+                    f.gone = true;
+                    files.put(id, f);
+                    opened.put(id, f);
+                } catch (IOException ex) {
+                    // vanished meanwhile
+                }
+            }
+        }
+    }
+
+    private static boolean siblingOf(String name, Set<String> prefixes) {
+        for (String p : prefixes) {
+            if (name.length() > p.length() && name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code f} starts with the first bytes of a file tailed now or before: a copy, not a file of its own. */
+    private boolean isCopy(TailedFile f) throws IOException {
+        for (TailedFile t : files.values()) {
+            if (t.fingerprint.length() > 0 && t.fingerprint.matches(f.channel)) {
+                return true;
+            }
+        }
+        for (Fingerprint fp : retired) {
+            if (fp.matches(f.channel)) {
+                return true;
+            }
+        }
+        return f.fingerprint.length() == 0; // empty: nothing to read, and nothing to tell it apart by
+    }
+
+    /** Opens {@code path}, resuming a remembered position; null when it cannot be opened now. */
+    private TailedFile open(Path path, FileIdentity id, boolean atEnd) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            errors.count(TailErrors.UNREADABLE, path.toString(), 1, e instanceof AccessDeniedException ? "permission denied" : e.toString());
+            return null;
+        }
+        try {
+            if (!FileIdentity.of(path).equals(id)) {
+                ch.close(); // replaced between stat and open: the next scan opens the new one
+                return null;
+            }
+            TailPosition known = remembered.remove(id);
+            if (known != null) {
+                if (known.fingerprint().matches(ch)) {
+                    return opener.open(id, ch, path, known.fingerprint(), known.offset(), known.skipping())
+                            .resumed(known);
+                }
+                errors.count(TailErrors.REPLACED, path.toString(), 1, "its inode now holds another file; read from its start");
+            }
+            return opener.open(id, ch, path, Fingerprint.of(ch), atEnd ? ch.size() : 0, false);
+        } catch (IOException e) {
+            errors.count(TailErrors.READ_ERROR, path.toString(), 1, e.toString());
+            closeQuietly(ch);
+            return null;
+        }
+    }
+
+    /** Remembered files no glob matched: looked for beside their old path by identity, read to their end if found. */
+    private void findRotatedAway(Map<FileIdentity, TailedFile> opened) {
+        Map<Path, Set<Path>> byDir = new HashMap<>();
+        for (TailPosition p : remembered.values()) {
+            Path dir = Path.of(p.path()).getParent();
+            if (dir != null) {
+                byDir.computeIfAbsent(dir, d -> listing(d));
+            }
+        }
+        for (TailPosition p : java.util.List.copyOf(remembered.values())) {
+            TailedFile found = null;
+            Path dir = Path.of(p.path()).getParent();
+            for (Path candidate : dir == null ? Set.<Path>of() : byDir.get(dir)) {
+                try {
+                    if (Files.isRegularFile(candidate) && FileIdentity.of(candidate).equals(p.id())) {
+                        found = open(candidate, p.id(), false);
+                        break;
+                    }
+                } catch (IOException e) {
+                    // vanished meanwhile: keep looking
+                }
+            }
+            if (found != null && found.resumedFrom != null) {
+                found.gone = true;
+                files.put(found.id, found);
+                opened.put(found.id, found);
+            } else {
+                if (found != null) {
+                    found.close();
+                }
+                errors.count(TailErrors.ROTATED_AWAY, p.path(), 1, "tailed before the restart but found under no glob nor beside its path "
+                        + "(deleted or compressed meanwhile); lines after byte " + p.offset() + " that it still had are lost");
+            }
+        }
+        remembered.clear();
+    }
+
+    private static Set<Path> listing(Path dir) {
+        Set<Path> out = new HashSet<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            // no such directory any more, or unreadable: nothing to find there
+        }
+        return out;
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
+    }
+}

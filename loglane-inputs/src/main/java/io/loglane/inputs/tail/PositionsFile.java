@@ -1,0 +1,139 @@
+package io.loglane.inputs.tail;
+
+import io.loglane.core.io.Fsync;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The read positions of one tail input, one {@link TailPosition} per file, in a small text file
+ * replaced whole on every {@link #write}: written to a temporary file, fsynced, renamed over the
+ * old one, and the directory fsynced, so a crash leaves either the old or the new file, never a
+ * mix. The layout, with its version line and CRC-32C footer, is in FORMAT.md beside this class.
+ *
+ * <p>Thread-safety: not thread-safe; the tailer thread owns it.
+ */
+final class PositionsFile {
+    static final String MAGIC = "loglane-tail-positions";
+    static final int VERSION = 1;
+    private static final String FOOTER = "crc32c ";
+
+    private final Path file;
+    private final Path temp;
+
+    PositionsFile(Path file) {
+        this.file = file;
+        this.temp = file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    Path path() { return file; }
+
+    /**
+     * The positions last written; empty when there is no file yet. A leftover temporary file is
+     * ignored: its rename never happened, so the file it was to replace is still the last complete one.
+     *
+     * @throws IOException also when the file is corrupt (bad CRC, version or line): a tail must not
+     *                     guess where it was, so the input refuses to start and says which file is bad
+     */
+    List<TailPosition> read() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int footer = text.lastIndexOf(FOOTER);
+        if (footer < 0 || !text.endsWith("\n")) {
+            throw corrupt("no CRC footer");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, text.substring(0, footer).getBytes(StandardCharsets.UTF_8).length);
+        String want = text.substring(footer + FOOTER.length(), text.length() - 1);
+        if (!want.equals(hex32(crc.getValue()))) {
+            throw corrupt("CRC mismatch");
+        }
+        String[] lines = text.substring(0, footer).split("\n");
+        if (!lines[0].equals(MAGIC + " " + VERSION)) {
+            throw corrupt("unknown header \"" + lines[0] + "\" (this version reads " + MAGIC + " " + VERSION + ")");
+        }
+        List<TailPosition> out = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(" ", 8);
+            if (f.length != 8) {
+                throw corrupt("line " + (i + 1) + " has " + f.length + " fields");
+            }
+            try {
+                out.add(new TailPosition(new FileIdentity(Long.parseLong(f[0]), Long.parseLong(f[1])),
+                        new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)), Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), f[6].equals("1"), unescape(f[7])));
+            } catch (IllegalArgumentException e) {
+                throw corrupt("line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Replaces the file with {@code positions}, durably (see the class comment). */
+    void write(Collection<TailPosition> positions) throws IOException {
+        StringBuilder sb = new StringBuilder(64 + 96 * positions.size());
+        sb.append(MAGIC).append(' ').append(VERSION).append('\n');
+        for (TailPosition p : positions) {
+            sb.append(p.id().dev()).append(' ').append(p.id().ino()).append(' ')
+                    .append(p.fingerprint().length()).append(' ').append(Long.toHexString(p.fingerprint().hash())).append(' ')
+                    .append(p.offset()).append(' ').append(p.pendingEnd()).append(' ').append(p.skipping() ? '1' : '0').append(' ')
+                    .append(escape(p.path())).append('\n');
+        }
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        byte[] footer = (FOOTER + hex32(crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(file.getParent());
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer[] out = {java.nio.ByteBuffer.wrap(body), java.nio.ByteBuffer.wrap(footer)};
+            while (out[1].hasRemaining()) {
+                ch.write(out);
+            }
+            ch.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(file.getParent());
+    }
+
+    private IOException corrupt(String why) {
+        return new IOException("tail positions file " + file + " is corrupt (" + why
+                + "); move it away to start the input over from its 'start' setting");
+    }
+
+    private static String hex32(long v) { return HexFormat.of().toHexDigits((int) v); }
+
+    /** Paths may hold any byte but NUL: the newline and the backslash are escaped. */
+    static String escape(String path) {
+        return path.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+
+    static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                out.append(n == 'n' ? '\n' : n);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

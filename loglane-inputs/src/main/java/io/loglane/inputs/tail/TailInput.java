@@ -1,0 +1,470 @@
+package io.loglane.inputs.tail;
+
+import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestRequest;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.lifecycle.Input;
+import io.loglane.core.lifecycle.InputContext;
+import io.loglane.core.telemetry.RateLimitedLog;
+import io.loglane.inputs.admission.BackPressure;
+import io.loglane.inputs.admission.Settled;
+import io.loglane.inputs.admission.SourceThread;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code type: tail}: reads the files its globs match as they grow, through rotation, and hands
+ * their lines to the router in batches of one block each ({@link LineReader}, {@link LineRecords}).
+ * No line is lost and none is stored twice across a restart or {@code kill -9}: see FORMAT.md
+ * beside this class for the positions file and the chunk ids that make that so, and its limits.
+ *
+ * <h2>The tailer thread</h2>
+ * Everything runs on one thread per input: {@link FileWatcher} scans every {@code scan_interval};
+ * every {@code poll_interval} each file's size is checked (growth, truncation, a reused inode, a
+ * rotated file read to its end); a file with new bytes is queued and the <em>pump</em> reads one
+ * block of each queued file, records the batches' ranges in the positions file (one fsync for all
+ * of them), and submits them. A file's next block is read as soon as its batch is acknowledged, so
+ * a busy file is read back to back. At most one batch per file is in flight.
+ *
+ * <h2>Refusals</h2>
+ * A batch refused for a full lane or disk is retried through {@link BackPressure} (the file is
+ * paused meanwhile); one refused for a rate limit or a storage error stays pending and is re-sent
+ * after a second; one refused as invalid is dropped and counted. Nothing the stream has not
+ * accepted moves a file's position.
+ *
+ * <p>Thread-safety: the {@link Input} methods as that interface states; all state is confined to
+ * the tailer thread.
+ */
+public final class TailInput implements Input {
+    static final String FILES_GAUGE = "loglane.tail.files";
+    static final String POSITION_WRITES = "loglane.tail.position.writes";
+    private static final Logger LOG = LoggerFactory.getLogger(TailInput.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final TailConfig config;
+    private final InputContext context;
+    private final TailErrors errors;
+    private final PositionsFile positions;
+    private final LineReader reader;
+    private final LineRecords records;
+    private final BackPressure backPressure;
+    private final ScheduledExecutorService thread;
+    private final SourceThread sourceThread;
+    private final Counter positionWrites;
+    private final ArrayDeque<TailedFile> ready = new ArrayDeque<>();
+    private FileWatcher watcher;
+    private volatile boolean paused;
+    private volatile boolean draining;
+    private volatile boolean closed;
+    private boolean pumpScheduled;
+    private boolean dirty;
+    private volatile int openFiles;
+
+    public TailInput(TailConfig config, InputContext context) {
+        if (context.dataDir() == null) {
+            throw new IllegalArgumentException("tail input '" + config.name() + "' needs a data directory for its read positions");
+        }
+        this.config = config;
+        this.context = context;
+        this.errors = new TailErrors(context.registry(), config.name());
+        this.positions = new PositionsFile(context.dataDir().resolve("inputs").resolve("tail")
+                .resolve(config.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".positions"));
+        this.reader = new LineReader(config.readBlockBytes(), config.maxLineBytes());
+        this.records = new LineRecords(Math.min(config.readBlockBytes() * 2, 8 << 20));
+        this.backPressure = new BackPressure(TailInputType.TYPE, config.name(), context.ingest(), context.registry(),
+                new RateLimitedLog(LOG, context.clock(), Duration.ofSeconds(10)));
+        this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tail-" + config.name()).factory());
+        this.sourceThread = SourceThread.of(thread);
+        this.positionWrites = context.registry().counter(POSITION_WRITES, "input", config.name());
+        Gauge.builder(FILES_GAUGE, this, t -> t.openFiles).tag("input", config.name()).register(context.registry());
+    }
+
+    @Override public String name() { return config.name(); }
+
+    @Override public String describe() { return "tail " + String.join(", ", config.paths()); }
+
+    /** Where the read positions are kept. */
+    public Path positionsFile() { return positions.path(); }
+
+    /** Reads the positions file (a corrupt one fails the start), then scans and starts reading. */
+    @Override
+    public void start() throws IOException {
+        List<TailPosition> known = positions.read();
+        long writtenMillis = java.nio.file.Files.exists(positions.path())
+                ? java.nio.file.Files.getLastModifiedTime(positions.path()).toMillis() : System.currentTimeMillis();
+        watcher = new FileWatcher(new PathScanner(config.paths(), config.exclude()), errors, this::newFile, known, writtenMillis);
+        later(() -> {
+            opened(watcher.scan(true, config.startAtHead()));
+            dirty = true;
+            pump();
+        });
+        long scan = config.scanInterval().toNanos();
+        long poll = config.pollInterval().toNanos();
+        thread.scheduleWithFixedDelay(guarded(() -> opened(watcher.scan(false, true))), scan, scan, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(guarded(this::poll), poll, poll, TimeUnit.NANOSECONDS);
+    }
+
+    private TailedFile newFile(FileIdentity id, FileChannel ch, Path path, Fingerprint fp, long offset, boolean skipping) {
+        TailedFile f = new TailedFile(id, ch, path, fp, offset, skipping, config.name(),
+                config.tagFor(path.getFileName().toString()), System.nanoTime());
+        f.tally = context.ingest().sources().tally(f.source, f.tag);
+        f.waits = backPressure.source(path.toString(), f, () -> !closed && f.isOpen(), sourceThread);
+        return f;
+    }
+
+    /** New files: a resumed one first re-reads the batch it had in flight, then all are queued. */
+    private void opened(Iterable<TailedFile> files) {
+        for (TailedFile f : files) {
+            TailPosition p = f.resumedFrom;
+            if (p != null && p.pendingEnd() > p.offset()) {
+                reread(f, p);
+            }
+            queue(f);
+        }
+        openFiles = watcher.files().size();
+        schedulePump();
+    }
+
+    /** Rebuilds the batch {@code [offset, pendingEnd)} that was in flight at the crash, under its chunk id. */
+    private void reread(TailedFile f, TailPosition p) {
+        try {
+            if (f.channel.size() < p.pendingEnd()) {
+                return; // truncated meanwhile: the poll starts it over
+            }
+            records.begin(f.recordPrefix, nowNanos());
+            LineReader.Read r = reader.read(f.channel, p.offset(), p.pendingEnd(), p.skipping(), true, records);
+            if (r.end() != p.pendingEnd()) {
+                return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
+            }
+            f.pend(request(f, p.offset(), r), r.end(), r.skipping());
+        } catch (IOException e) {
+            errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
+        }
+    }
+
+    /** Checks every file's size: growth queues it, shrinkage or new first bytes start it over, a finished gone file is released. */
+    private void poll() {
+        long now = System.nanoTime();
+        for (TailedFile f : List.copyOf(watcher.files())) {
+            long size;
+            try {
+                size = f.channel.size();
+                if (size != f.lastSize) {
+                    f.lastGrowthNanos = now;
+                    f.lastSize = size;
+                    if (f.pendingEnd < 0) {
+                        intact(f); // with a batch in flight, the next read checks
+                    }
+                }
+            } catch (IOException e) {
+                errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
+                continue;
+            }
+            boolean behind = size > f.offset && f.pendingEnd < 0 || f.pending != null && !f.inFlight;
+            if (behind) {
+                queue(f);
+            } else if (f.gone && f.pending == null && now - f.lastGrowthNanos >= config.rotateWait().toNanos()) {
+                watcher.release(f);
+                dirty = true;
+            }
+        }
+        openFiles = watcher.files().size();
+        if (dirty) {
+            writePositions();
+        }
+        schedulePump();
+    }
+
+    /**
+     * False, with the file started over at byte 0, when it was truncated (shorter than the read
+     * position: copy-truncate) or its first bytes changed (rewritten in place, or truncated and
+     * written past the position already); grows a short fingerprint. Checked before and after
+     * every read, so no block of a new generation is read at the old generation's offset.
+     */
+    private boolean intact(TailedFile f) throws IOException {
+        long size = f.channel.size();
+        if (size < f.offset) {
+            errors.count(TailErrors.FILE_TRUNCATED, f.path.toString(), 1, "shorter (" + size + " bytes) than the read position "
+                    + f.offset + "; read again from its start");
+        } else if (f.fingerprint.length() > 0 && !f.fingerprint.matches(f.channel)) {
+            errors.count(TailErrors.REPLACED, f.path.toString(), 1, "its first bytes changed (truncated and rewritten, or rewritten in place);"
+                    + " read again from its start");
+        } else {
+            if (f.fingerprint.partial() && size > f.fingerprint.length() && f.pendingEnd < 0) {
+                f.fingerprint = Fingerprint.of(f.channel);
+                dirty = true;
+            }
+            return true;
+        }
+        watcher.retire(f.fingerprint);
+        f.restartAtZero();
+        dirty = true;
+        return false;
+    }
+
+    private void queue(TailedFile f) {
+        if (!f.queued) {
+            f.queued = true;
+            ready.add(f);
+        }
+    }
+
+    private void schedulePump() {
+        if (!pumpScheduled && !closed) {
+            pumpScheduled = true;
+            thread.execute(guarded(() -> {
+                pumpScheduled = false;
+                pump();
+            }));
+        }
+    }
+
+    /** Reads one block of every queued file, records the new batches in the positions file, then submits them. */
+    private void pump() {
+        if (paused || closed) {
+            return;
+        }
+        List<TailedFile> started = new ArrayList<>();
+        for (int n = ready.size(); n > 0; n--) {
+            TailedFile f = ready.poll();
+            f.queued = false;
+            if (f.inFlight || f.paused || !f.isOpen()) {
+                continue; // queued again when answered or resumed
+            }
+            if (f.pending == null && !readBatch(f)) {
+                continue;
+            }
+            started.add(f);
+        }
+        if (started.isEmpty()) {
+            return;
+        }
+        if (!writePositions()) {
+            return; // not recorded, so not sent: the poll retries (a batch sent unrecorded could be stored twice)
+        }
+        for (TailedFile f : started) {
+            f.inFlight = true;
+            f.waits.submit(f.pending, new Settled() {
+                @Override
+                public void settled(IngestResult result, Throwable error) { answered(f, result, error); }
+
+                @Override
+                public void abandoned() {}
+            });
+        }
+    }
+
+    /** Reads the next block of {@code f} into its pending batch; false when it held no whole line. */
+    private boolean readBatch(TailedFile f) {
+        long now = System.nanoTime();
+        boolean flush = now - f.lastGrowthNanos >= config.partialFlush().toNanos();
+        try {
+            while (true) {
+                intact(f);
+                records.begin(f.recordPrefix, nowNanos());
+                LineReader.Read r = reader.read(f.channel, f.offset, Long.MAX_VALUE, f.skipping, flush, records);
+                if (r.end() == f.offset) {
+                    return false;
+                }
+                if (f.offset == 0) {
+                    // the first bytes as read become the fingerprint: one taken before (perhaps of an
+                    // empty file) could not tell this content from what replaces it later
+                    int k = Math.min(r.read(), Fingerprint.MAX_LENGTH);
+                    f.fingerprint = new Fingerprint(k, reader.prefixCrc(k));
+                }
+                if (!intact(f)) {
+                    continue; // truncated or rewritten while being read: what was read may be either generation
+                }
+                count(f);
+                if (r.lines() > 0) {
+                    f.pend(request(f, f.offset, r), r.end(), r.skipping());
+                    return true;
+                }
+                // only the skipped rest of a cut line: nothing to send, skip on (its end is
+                // recorded with the next batch's range)
+                f.offset = r.end();
+                f.skipping = r.skipping();
+                dirty = true;
+            }
+        } catch (IOException e) {
+            errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
+            return false;
+        }
+    }
+
+    private IngestRequest request(TailedFile f, long start, LineReader.Read r) {
+        RecordBlock block = records.build();
+        long now = nowNanos();
+        f.tally.received(block.count(), now);
+        return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
+                TailedFile.sourcePosition(f.id, r.end()));
+    }
+
+    private void count(TailedFile f) {
+        String path = f.path.toString();
+        errors.count(TailErrors.LINE_TRUNCATED, path, records.truncated(), "a line longer than max_line_bytes (" + config.maxLineBytes()
+                + ") was cut there and stored with truncated: true; its rest is skipped");
+        errors.count(TailErrors.INVALID_UTF8, path, records.invalidUtf8(), "a line is not UTF-8; stored with bad bytes replaced by U+FFFD");
+        errors.count(TailErrors.BINARY, path, records.binary(), "a line holds NUL bytes (binary data); stored as it is");
+    }
+
+    private void answered(TailedFile f, IngestResult result, Throwable error) {
+        f.inFlight = false;
+        if (error == null) {
+            f.tally.settled(result);
+            f.accepted();
+            dirty = true;
+            queue(f);
+            schedulePump();
+            return;
+        }
+        if (error instanceof IngestRejectedException r && r.reason() == IngestRejectedException.Reason.INVALID) {
+            int n = f.pending.records().count();
+            f.tally.failed(r.reason().label(), n, r);
+            errors.count(TailErrors.REJECTED, f.path.toString(), n, "the router refused a batch as invalid: " + r.getMessage());
+            f.accepted(); // dropped, and counted as such: re-sending cannot make it valid
+            dirty = true;
+            queue(f);
+            schedulePump();
+            return;
+        }
+        // rate limit, storage error, or closed while waiting out back-pressure: the batch stays pending
+        if (!closed) {
+            sourceThread.schedule(guarded(() -> {
+                queue(f);
+                schedulePump();
+            }), RETRY);
+        }
+    }
+
+    /** Writes every file's position if anything changed; false (counted, logged) when it could not be written. */
+    private boolean writePositions() {
+        List<TailPosition> all = new ArrayList<>();
+        for (TailedFile f : watcher.files()) {
+            all.add(f.position());
+        }
+        try {
+            positions.write(all);
+            positionWrites.increment();
+            dirty = false;
+            return true;
+        } catch (IOException e) {
+            errors.count(TailErrors.READ_ERROR, positions.path().toString(), 1, "cannot write the positions file: " + e);
+            return false;
+        }
+    }
+
+    private long nowNanos() {
+        Instant now = context.clock().instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public void pause() { paused = true; }
+
+    @Override
+    public void resume() {
+        if (draining || closed) {
+            return;
+        }
+        paused = false;
+        thread.execute(guarded(() -> {
+            watcher.files().forEach(this::queue);
+            pump();
+        }));
+    }
+
+    @Override
+    public boolean paused() { return paused; }
+
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        draining = true;
+        paused = true;
+        if (watcher == null) {
+            return true; // never started (another component failed first): nothing was taken
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean idle;
+            try {
+                idle = onThread(() -> watcher.files().stream().noneMatch(f -> f.inFlight));
+            } catch (IOException e) {
+                return false;
+            }
+            if (idle || System.nanoTime() >= deadline) {
+                return idle;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        if (!draining && watcher != null) {
+            drain(Duration.ofSeconds(5));
+        }
+        if (watcher != null) {
+            onThread(() -> {
+                closed = true;
+                writePositions();
+                List.copyOf(watcher.files()).forEach(watcher::release);
+                return null;
+            });
+        }
+        closed = true;
+        thread.shutdownNow();
+        thread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** Test hook: runs {@code task} on the tailer thread and waits for it. */
+    <T> T onThread(java.util.concurrent.Callable<T> task) throws IOException, InterruptedException {
+        try {
+            return thread.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("tail input '" + config.name() + "': its thread did not answer within 30 s", e);
+        }
+    }
+
+    private void later(Runnable task) {
+        thread.execute(guarded(task));
+    }
+
+    /** A task that logs what it throws instead of killing a periodic schedule. */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("tail input '{}': unexpected failure on its thread (it goes on)", config.name(), e);
+            }
+        };
+    }
+
+    /** Problems counted so far, by reason (for tests). */
+    long problems(String reason) { return errors.total(reason); }
+}

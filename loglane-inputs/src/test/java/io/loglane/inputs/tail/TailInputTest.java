@@ -1,0 +1,438 @@
+package io.loglane.inputs.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.loglane.core.ingest.IngestRejectedException;
+import io.loglane.core.ingest.IngestResult;
+import io.loglane.core.lifecycle.InputContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tail input against real files in a temp directory and a stream double that de-duplicates by
+ * chunk id as a lane does: every rotation kind, restarts (clean and with the positions file as a
+ * crash leaves it), back-pressure and bad input. Each test checks that every line is stored exactly
+ * once, in order per file.
+ */
+class TailInputTest {
+    @TempDir Path dir;
+    private final FakeStream stream = new FakeStream();
+    private final List<TailInput> inputs = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (TailInput in : inputs) {
+            in.close();
+        }
+    }
+
+    private Path logs() throws IOException {
+        return Files.createDirectories(dir.resolve("logs"));
+    }
+
+    private TailInput tail(String glob, boolean head, int maxLine) throws IOException {
+        return tail(glob, head, maxLine, Duration.ofMillis(40));
+    }
+
+    private TailInput tail(String glob, boolean head, int maxLine, Duration scan) throws IOException {
+        TailConfig c = new TailConfig("t", List.of(logs() + "/" + glob), List.of(), "app.{file}", head, maxLine,
+                Math.max(4096, maxLine + 1), scan, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
+        TailInput in = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
+        inputs.add(in);
+        in.start();
+        return in;
+    }
+
+    private TailInput tail(String glob) throws IOException { return tail(glob, true, 1 << 20); }
+
+    private static void append(Path f, String prefix, int from, int to) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(prefix).append(i).append('\n');
+        }
+        Files.writeString(f, sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Truncates {@code f} to 0 bytes in place, as logrotate's copytruncate does. */
+    private static void truncate(Path f) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+    }
+
+    private static List<String> expected(String prefix, int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    private void awaitLines(int n) throws InterruptedException {
+        await(() -> stream.lines().size() >= n, "" + n + " lines stored");
+        Thread.sleep(150); // a few more polls: anything beyond n would be a duplicate
+    }
+
+    private static void await(BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void readsEveryLineOfMatchedFilesAndFilesCreatedLater() throws Exception {
+        Path a = logs().resolve("a.log");
+        append(a, "a", 0, 1000);
+        Files.writeString(logs().resolve("skip.txt"), "not matched\n");
+        tail("*.log");
+        awaitLines(1000);
+        append(logs().resolve("b.log"), "b", 0, 500);
+        append(a, "a", 1000, 1500);
+        awaitLines(2000);
+        List<String> lines = stream.lines();
+        assertThat(lines.stream().filter(l -> l.startsWith("a")).toList()).isEqualTo(expected("a", 0, 1500));
+        assertThat(lines.stream().filter(l -> l.startsWith("b")).toList()).isEqualTo(expected("b", 0, 500));
+        assertThat(stream.stored.get(0).get("source").toString()).isEqualTo(a.toString());
+        assertThat(stream.submitted.get(0).tag()).isEqualTo("app.a.log");
+    }
+
+    @Test
+    void startTailSkipsWhatAFileHeldAtStartUpButNotFilesCreatedLater() throws Exception {
+        append(logs().resolve("a.log"), "old", 0, 100);
+        tail("*.log", false, 1 << 20);
+        Thread.sleep(200);
+        append(logs().resolve("a.log"), "a", 0, 10);
+        append(logs().resolve("b.log"), "b", 0, 10);
+        awaitLines(20);
+        assertThat(stream.lines()).doesNotContain("old0").containsAll(expected("a", 0, 10)).containsAll(expected("b", 0, 10)).hasSize(20);
+    }
+
+    @Test
+    void renameAndCreateReadsTheRestOfTheRenamedFileAndTheNewOne() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 2000);
+        tail("app.log");
+        awaitLines(2000);
+        append(log, "x", 2000, 3000); // written just before the rename: read from the renamed file
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "x", 3000, 4000);
+        awaitLines(4000);
+        List<String> lines = stream.lines();
+        assertThat(lines).hasSize(4000);
+        // each file in order; the two files' batches may interleave
+        assertThat(lines.stream().filter(l -> Integer.parseInt(l.substring(1)) < 3000).toList()).isEqualTo(expected("x", 0, 3000));
+        assertThat(lines.stream().filter(l -> Integer.parseInt(l.substring(1)) >= 3000).toList()).isEqualTo(expected("x", 3000, 4000));
+    }
+
+    @Test
+    void filesRotatedAwayBeforeAnyScanSawThemAreReadAsRotatedSiblings() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "f", 0, 100);
+        tail("app.log", true, 1 << 20, Duration.ofMillis(1500));
+        awaitLines(100);
+        // two rotations within one scan interval: the file created in between is never under
+        // app.log when a scan looks
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "f", 100, 200);
+        Files.move(logs().resolve("app.log.1"), logs().resolve("app.log.2"));
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "f", 200, 300);
+        awaitLines(300);
+        Thread.sleep(1600); // another scan: nothing is read twice
+        assertThat(stream.lines()).hasSize(300).containsExactlyInAnyOrderElementsOf(expected("f", 0, 300));
+    }
+
+    @Test
+    void copyTruncateIsNoticedAndTheFileIsReadAgainFromItsStart() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "before-truncate-", 0, 3000);
+        TailInput in = tail("app.log");
+        awaitLines(3000);
+        Files.copy(log, logs().resolve("app.log.1"));
+        truncate(log);
+        Thread.sleep(100);
+        append(log, "y", 0, 100); // shorter than before: the size falls below the position
+        awaitLines(3100);
+        assertThat(stream.lines().subList(3000, 3100)).isEqualTo(expected("y", 0, 100));
+        assertThat(in.problems(TailErrors.FILE_TRUNCATED)).isEqualTo(1);
+    }
+
+    @Test
+    void aFileRewrittenInPlaceBeyondThePositionIsNoticedByItsFirstBytes() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "first-generation-line-", 0, 100);
+        TailInput in = tail("app.log");
+        awaitLines(100);
+        long before = Files.size(log);
+        truncate(log); // copy-truncate, then the writer went on faster than one poll
+        append(log, "z", 0, 1000);
+        assertThat(Files.size(log)).isGreaterThan(before);
+        awaitLines(1100);
+        assertThat(stream.lines().subList(100, 1100)).isEqualTo(expected("z", 0, 1000));
+        assertThat(in.problems(TailErrors.REPLACED)).isEqualTo(1);
+    }
+
+    @Test
+    void aTruncationWhileABatchIsInFlightDoesNotReadTheNewContentTwice() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "g1-", 0, 100);
+        AtomicInteger held = new AtomicInteger();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        tail("app.log");
+        awaitLines(100);
+        stream.gate = r -> held.getAndIncrement() == 0 ? release.thenApply(v -> stream.store(r)) : null;
+        append(log, "g1-", 100, 200);
+        await(() -> held.get() > 0, "the next batch in flight");
+        truncate(log); // copytruncate while the batch is in flight; the writer goes on past the old position
+        append(log, "g2-", 0, 1000);
+        Thread.sleep(150); // polls see the new size while the batch is still in flight
+        release.complete(null);
+        awaitLines(1200);
+        Thread.sleep(300);
+        List<String> want = new ArrayList<>(expected("g1-", 0, 200));
+        want.addAll(expected("g2-", 0, 1000));
+        assertThat(stream.lines()).isEqualTo(want);
+    }
+
+    @Test
+    void contentReplacingAFileTruncatedToEmptyIsToldApartFromWhatWasReadAfterIt() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "g1-", 0, 100);
+        AtomicInteger held = new AtomicInteger();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        TailInput in = tail("app.log");
+        awaitLines(100);
+        truncate(log);
+        await(() -> in.problems(TailErrors.FILE_TRUNCATED) == 1, "the truncation noticed while the file is empty");
+        stream.gate = r -> held.getAndIncrement() == 0 ? release.thenApply(v -> stream.store(r)) : null;
+        append(log, "g2-", 0, 100);
+        await(() -> held.get() > 0, "the first batch of the new content in flight");
+        truncate(log); // copytruncate again, and the writer goes on past the batch's end
+        append(log, "g3-", 0, 1000);
+        Thread.sleep(150);
+        release.complete(null);
+        awaitLines(1200);
+        Thread.sleep(300);
+        List<String> want = new ArrayList<>(expected("g1-", 0, 100));
+        want.addAll(expected("g2-", 0, 100));
+        want.addAll(expected("g3-", 0, 1000));
+        assertThat(stream.lines()).isEqualTo(want);
+    }
+
+    @Test
+    void aFileDeletedWhileBeingReadIsReadToItsEnd() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "d", 0, 10);
+        AtomicInteger held = new AtomicInteger();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        tail("app.log");
+        awaitLines(10);
+        stream.gate = r -> held.getAndIncrement() == 0 ? release.thenApply(v -> stream.store(r)) : null;
+        append(log, "d", 10, 20_000);
+        await(() -> held.get() > 0, "the next batch in flight");
+        Files.delete(log); // most of the file is still unread
+        release.complete(null);
+        awaitLines(20_000);
+        assertThat(stream.lines()).isEqualTo(expected("d", 0, 20_000));
+    }
+
+    @Test
+    void aRotatedFileThatGetsCompressedIsReadOnceAndTheArchiveIsNotRead() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "c", 0, 1000);
+        tail("app.log*");
+        awaitLines(1000);
+        append(log, "c", 1000, 1500);
+        Path rotated = logs().resolve("app.log.1");
+        Files.move(log, rotated);
+        append(log, "c", 1500, 2000);
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(logs().resolve("app.log.1.gz")))) {
+            gz.write(Files.readAllBytes(rotated));
+        }
+        Files.delete(rotated);
+        awaitLines(2000);
+        Thread.sleep(400);
+        assertThat(stream.lines()).hasSize(2000).containsExactlyInAnyOrderElementsOf(expected("c", 0, 2000));
+    }
+
+    @Test
+    void symlinksAreFollowedAndARetargetedLinkIsReadAsTheNewFile() throws Exception {
+        Path pods = Files.createDirectories(dir.resolve("pods/ns_pod_uid/app"));
+        Path first = pods.resolve("0.log");
+        Path second = pods.resolve("1.log");
+        append(first, "p0-", 0, 100);
+        Path link = logs().resolve("pod_ns_app-abc.log");
+        Files.createSymbolicLink(link, first);
+        tail("*.log");
+        awaitLines(100);
+        append(second, "p1-", 0, 100);
+        append(first, "p0-", 100, 150); // the old target's last lines, written before the switch
+        Path tmp = logs().resolve("tmp.link");
+        Files.createSymbolicLink(tmp, second);
+        Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        awaitLines(250);
+        List<String> lines = stream.lines();
+        assertThat(lines.stream().filter(l -> l.startsWith("p0-")).toList()).isEqualTo(expected("p0-", 0, 150));
+        assertThat(lines.stream().filter(l -> l.startsWith("p1-")).toList()).isEqualTo(expected("p1-", 0, 100));
+    }
+
+    @Test
+    void aRestartResumesWhereTheStreamAcceptedIncludingAPartialLastLine() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "r", 0, 500);
+        Files.writeString(log, "half of a li", StandardOpenOption.APPEND);
+        TailInput first = tail("app.log");
+        awaitLines(500);
+        first.close();
+        Files.writeString(log, "ne\n", StandardOpenOption.APPEND);
+        append(log, "r", 500, 600);
+        tail("app.log");
+        awaitLines(601);
+        List<String> want = new ArrayList<>(expected("r", 0, 500));
+        want.add("half of a line");
+        want.addAll(expected("r", 500, 600));
+        assertThat(stream.lines()).isEqualTo(want);
+    }
+
+    @Test
+    void aCrashAfterTheStreamStoredABatchButBeforeItsAckWasSeenStoresItOnce() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "k", 0, 100);
+        TailInput first = tail("app.log");
+        awaitLines(100);
+        Path positions = first.positionsFile();
+        Path crashState = dir.resolve("positions-at-crash");
+        // the next batch is stored, but the process "dies" before the ack reaches the tail: the
+        // positions file is kept as it was at that moment (the batch recorded as pending)
+        stream.gate = r -> {
+            stream.store(r);
+            try {
+                Files.copy(positions, crashState, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new CompletableFuture<>(); // never answered
+        };
+        append(log, "k", 100, 300);
+        await(() -> stream.lines().size() >= 300 && Files.exists(crashState), "the batch stored");
+        first.close();
+        Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING); // the state kill -9 leaves
+        stream.gate = r -> null;
+        append(log, "k", 300, 400);
+        tail("app.log");
+        awaitLines(400);
+        assertThat(stream.lines()).isEqualTo(expected("k", 0, 400));
+        assertThat(stream.submitted.stream().filter(r -> r.chunkId().endsWith(stream.submitted.get(1).chunkId().substring(
+                stream.submitted.get(1).chunkId().lastIndexOf(':')))).count()).as("the pending batch was sent again under its id").isEqualTo(2);
+    }
+
+    @Test
+    void aBatchRefusedForAFullLaneIsRetriedAndStoredOnceWhileTheFileWaits() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        stream.gate = r -> refusals.getAndIncrement() < 4
+                ? CompletableFuture.failedFuture(new IngestRejectedException(IngestRejectedException.Reason.BACKPRESSURE, "full"))
+                : null;
+        append(logs().resolve("app.log"), "b", 0, 3000);
+        tail("app.log");
+        awaitLines(3000);
+        assertThat(stream.lines()).isEqualTo(expected("b", 0, 3000));
+        assertThat(refusals.get()).isGreaterThan(4);
+    }
+
+    @Test
+    void aBatchRefusedForAStorageErrorStaysPendingAndIsSentAgain() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        stream.gate = r -> refusals.getAndIncrement() < 1
+                ? CompletableFuture.<IngestResult>failedFuture(new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "io"))
+                : null;
+        append(logs().resolve("app.log"), "s", 0, 100);
+        tail("app.log");
+        awaitLines(100);
+        assertThat(stream.lines()).isEqualTo(expected("s", 0, 100));
+    }
+
+    @Test
+    void invalidUtf8AndBinaryLinesAreStoredSafelyAndCounted() throws Exception {
+        Path log = logs().resolve("app.log");
+        byte[] bad = {'o', 'k', (byte) 0xC3, '(', '\n', 'b', 'i', 'n', 0, 1, 2, '\n', (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, '\n'};
+        Files.write(log, bad);
+        TailInput in = tail("app.log");
+        awaitLines(3);
+        assertThat(stream.lines()).containsExactly("ok\uFFFD(", "bin\u0000\u0001\u0002", "\uD83D\uDE00");
+        assertThat(in.problems(TailErrors.INVALID_UTF8)).isEqualTo(1);
+        assertThat(in.problems(TailErrors.BINARY)).isEqualTo(1);
+    }
+
+    @Test
+    void aHugeLineWithoutNewlineIsCutMarkedAndTheRestOfTheFileIsStillRead() throws Exception {
+        Path log = logs().resolve("app.log");
+        try (OutputStream out = Files.newOutputStream(log)) {
+            out.write("before\n".getBytes(StandardCharsets.UTF_8));
+            byte[] mib = new byte[1 << 20];
+            java.util.Arrays.fill(mib, (byte) 'x');
+            for (int i = 0; i < 50; i++) {
+                out.write(mib); // a 50 MiB line
+            }
+            out.write("\nafter\n".getBytes(StandardCharsets.UTF_8));
+        }
+        TailInput in = tail("app.log", true, 1024);
+        awaitLines(3);
+        assertThat(stream.lines()).hasSize(3);
+        assertThat(stream.lines().get(0)).isEqualTo("before");
+        assertThat(stream.lines().get(1)).hasSize(1024);
+        assertThat(stream.stored.get(1).get("truncated").asBooleanValue().getBoolean()).isTrue();
+        assertThat(stream.lines().get(2)).isEqualTo("after");
+        assertThat(in.problems(TailErrors.LINE_TRUNCATED)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableFileIsCountedAndTheOthersAreStillRead() throws Exception {
+        assumeThat(System.getProperty("user.name")).as("root reads files whatever their mode").isNotEqualTo("root");
+        Path secret = logs().resolve("secret.log");
+        append(secret, "s", 0, 10);
+        Files.setPosixFilePermissions(secret, java.util.Set.of());
+        append(logs().resolve("ok.log"), "o", 0, 10);
+        TailInput in = tail("*.log");
+        awaitLines(10);
+        assertThat(stream.lines()).isEqualTo(expected("o", 0, 10));
+        assertThat(in.problems(TailErrors.UNREADABLE)).isPositive();
+    }
+
+    @Test
+    void aCorruptPositionsFileFailsTheStartNamingTheFile() throws Exception {
+        TailInput first = tail("*.log");
+        append(logs().resolve("a.log"), "a", 0, 10);
+        awaitLines(10);
+        first.close();
+        Path positions = first.positionsFile();
+        byte[] b = Files.readAllBytes(positions);
+        b[b.length / 2] ^= 1;
+        Files.write(positions, b);
+        TailConfig c = new TailConfig("t", List.of(logs() + "/*.log"), List.of(), "x", true, 1024, 4096,
+                Duration.ofMillis(40), Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
+        TailInput again = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
+        inputs.add(again);
+        org.assertj.core.api.Assertions.assertThatThrownBy(again::start).isInstanceOf(IOException.class)
+                .hasMessageContaining(positions.toString()).hasMessageContaining("corrupt");
+    }
+}
