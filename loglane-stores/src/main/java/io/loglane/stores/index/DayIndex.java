@@ -83,8 +83,10 @@ final class DayIndex implements AutoCloseable {
      * The writer's RAM buffer in MiB: {@code configured}, but at most an eighth of the heap
      * ({@code maxHeap}, {@link Long#MAX_VALUE} when unbounded), so that several lanes indexing at
      * full rate, each with a full buffer, cannot exhaust a small heap (512 MiB: 64 MiB each).
-     * A bigger buffer means bigger flushed segments and fewer merges: the main lever on indexing
-     * CPU (IndexBench: 16 MiB → 128 MiB took ~68 to ~43 CPU-µs/doc).
+     * A bigger buffer means bigger flushed segments, so fewer segments to sort on flush and fewer
+     * merge levels (IndexBench, fixed work: over 600 k documents 16 → 128 MiB took ~70 to ~44
+     * CPU-µs/doc, but that run ends before any merge; over 3 M documents, merges included, the
+     * gain is smaller: 45.8 → 39.9 together with the mapper's changes).
      */
     static double ramBufferMB(long configured, long maxHeap) {
         return Math.min(configured, maxHeap / 8) / (1024.0 * 1024.0);
