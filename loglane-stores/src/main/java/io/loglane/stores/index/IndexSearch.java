@@ -613,7 +613,8 @@ public final class IndexSearch {
         long loNanos = Math.multiplyExact(fromMillis, 1_000_000L);
         long hiNanos = Math.multiplyExact(toMillis, 1_000_000L) - 1;
         return new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
-                .add(LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), BooleanClause.Occur.FILTER).build();
+                .add(LaneQueryParser.pointsOrDocValues(IndexFields.TS, LongPoint.newRangeQuery(IndexFields.TS, loNanos, hiNanos), loNanos, hiNanos),
+                        BooleanClause.Occur.FILTER).build();
     }
 
     private static LocalDate day(long millis) {
