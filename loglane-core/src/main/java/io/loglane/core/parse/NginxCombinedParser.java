@@ -14,7 +14,7 @@ import java.util.List;
  * {@link #parse(byte[], int, int, ParsedFields)} avoids decoding the whole line when the caller
  * already holds bytes.
  *
- * <p>Thread-safety: stateless, thread-safe.
+ * <p>Thread-safety: thread-safe (the scanner is per thread).
  */
 public final class NginxCombinedParser extends BytesParser {
     public static final String NAME = "nginx_combined";
@@ -46,6 +46,8 @@ public final class NginxCombinedParser extends BytesParser {
             new FieldDef("user_agent", FieldType.STRING),
             new FieldDef("request_time", FieldType.DOUBLE));
 
+    private static final ThreadLocal<AccessLineScanner> SCANNERS = ThreadLocal.withInitial(AccessLineScanner::new);
+
     private final String name;
 
     public NginxCombinedParser() {
@@ -66,7 +68,7 @@ public final class NginxCombinedParser extends BytesParser {
     @Override
     public boolean parse(byte[] b, int off, int len, ParsedFields out) {
         out.clear();
-        AccessLineScanner sc = new AccessLineScanner(); // small; field values allocate far more
+        AccessLineScanner sc = SCANNERS.get(); // per thread: values are slices now, so a new one was most of the garbage
         if (!sc.scan(b, off, len)) {
             return false;
         }
