@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * rotated file read to its end); a file with new bytes is queued and the <em>pump</em> reads one
  * block of each queued file, records the batches' ranges in the positions file (one fsync for all
  * of them), and submits them. A file's next block is read as soon as its batch is acknowledged, so
- * a busy file is read back to back. At most one batch per file is in flight.
+ * a busy file is read back to back. At most one batch per file is in flight, and the batches of
+ * all files together hold at most {@code max_in_flight_bytes} (beyond it, queued files wait their
+ * turn), so memory is bounded however many files are tailed.
  *
  * <h2>Refusals</h2>
  * A batch refused for a full lane or disk is retried through {@link BackPressure} (the file is
@@ -73,6 +75,8 @@ public final class TailInput implements Input {
     private volatile boolean draining;
     private volatile boolean closed;
     private boolean pumpScheduled;
+    /** Record bytes of every file's pending batch. */
+    private long inFlightBytes;
     private boolean dirty;
     private volatile int openFiles;
 
@@ -153,6 +157,7 @@ public final class TailInput implements Input {
                 return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
             }
             f.pend(request(f, p.offset(), r), r.end(), r.skipping());
+            inFlightBytes += f.pending.records().length();
         } catch (IOException e) {
             errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
         }
@@ -247,8 +252,15 @@ public final class TailInput implements Input {
             if (f.inFlight || f.paused || !f.isOpen()) {
                 continue; // queued again when answered or resumed
             }
-            if (f.pending == null && !readBatch(f)) {
-                continue;
+            if (f.pending == null) {
+                if (inFlightBytes >= config.maxInFlightBytes()) {
+                    queue(f); // its turn comes when batches are answered
+                    continue;
+                }
+                if (!readBatch(f)) {
+                    continue;
+                }
+                inFlightBytes += f.pending.records().length();
             }
             started.add(f);
         }
@@ -328,6 +340,7 @@ public final class TailInput implements Input {
         f.inFlight = false;
         if (error == null) {
             f.tally.settled(result);
+            inFlightBytes -= f.pending.records().length();
             f.accepted();
             dirty = true;
             queue(f);
@@ -338,6 +351,7 @@ public final class TailInput implements Input {
             int n = f.pending.records().count();
             f.tally.failed(r.reason().label(), n, r);
             errors.count(TailErrors.REJECTED, f.path.toString(), n, "the router refused a batch as invalid: " + r.getMessage());
+            inFlightBytes -= f.pending.records().length();
             f.accepted(); // dropped, and counted as such: re-sending cannot make it valid
             dirty = true;
             queue(f);
@@ -464,6 +478,9 @@ public final class TailInput implements Input {
             }
         };
     }
+
+    /** Record bytes of the batches read and not yet accepted (for tests; on the tailer thread). */
+    long inFlightBytes() { return inFlightBytes; }
 
     /** Problems counted so far, by reason (for tests). */
     long problems(String reason) { return errors.total(reason); }
