@@ -6,6 +6,8 @@ import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
+import io.loglane.core.telemetry.LedgerCounters;
+import io.loglane.core.telemetry.MetricNames;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.inputs.admission.BackPressure;
 import io.loglane.inputs.admission.Settled;
@@ -50,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * after a second; one refused as invalid is dropped and counted. Nothing the stream has not
  * accepted moves a file's position.
  *
+ * <h2>Meters</h2>
+ * {@code loglane.events.received} / {@code loglane.bytes.received} {input}; the completeness
+ * ledger per file ({@code loglane.source.*}, peer = path and device:inode, as {@code ./loglane
+ * sources} shows it); {@code loglane.tail.files{input}} (files open); {@code
+ * loglane.tail.position.writes{input}}; {@code loglane.tail.problems{input, reason}}
+ * ({@link TailErrors}); {@code loglane.input.backpressure.retries{input}} ({@link BackPressure}).
+ *
  * <p>Thread-safety: the {@link Input} methods as that interface states; all state is confined to
  * the tailer thread.
  */
@@ -69,6 +78,8 @@ public final class TailInput implements Input {
     private final ScheduledExecutorService thread;
     private final SourceThread sourceThread;
     private final Counter positionWrites;
+    /** {@code loglane.events.received} and {@code loglane.bytes.received} {input}: lines read (again after a restart, for a re-sent batch) and their bytes. */
+    private final LedgerCounters received;
     private final ArrayDeque<TailedFile> ready = new ArrayDeque<>();
     private FileWatcher watcher;
     private volatile boolean paused;
@@ -95,8 +106,9 @@ public final class TailInput implements Input {
                 new RateLimitedLog(LOG, context.clock(), Duration.ofSeconds(10)));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tail-" + config.name()).factory());
         this.sourceThread = SourceThread.of(thread);
-        this.positionWrites = context.registry().counter(POSITION_WRITES, "input", config.name());
-        Gauge.builder(FILES_GAUGE, this, t -> t.openFiles).tag("input", config.name()).register(context.registry());
+        this.positionWrites = context.registry().counter(POSITION_WRITES, MetricNames.INPUT, config.name());
+        this.received = LedgerCounters.received(context.registry(), config.name());
+        Gauge.builder(FILES_GAUGE, this, t -> t.openFiles).tag(MetricNames.INPUT, config.name()).register(context.registry());
     }
 
     @Override public String name() { return config.name(); }
@@ -186,6 +198,7 @@ public final class TailInput implements Input {
                 queue(f);
             } else if (f.gone && f.pending == null && now - f.lastGrowthNanos >= config.rotateWait().toNanos()) {
                 watcher.release(f);
+                errors.forget(f.path.toString());
                 dirty = true;
             }
         }
@@ -324,6 +337,7 @@ public final class TailInput implements Input {
         RecordBlock block = records.build();
         long now = nowNanos();
         f.tally.received(block.count(), now);
+        received.add(block.count(), records.bytes());
         return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
                 TailedFile.sourcePosition(f.id, r.end()));
     }
