@@ -52,6 +52,9 @@ class InputsFromConfigTest {
             }
             assertThat(rows).contains("[\"first line\",\"" + logs.resolve("app.log") + "\",\"files.app.log\"]")
                     .contains("second line");
+            assertThat(t.node.registry().find(MetricNames.EVENTS_RECEIVED).tag(MetricNames.INPUT, "files").counter())
+                    .as("counted under the entry's name").isNotNull()
+                    .satisfies(c -> assertThat(c.count()).isEqualTo(2.0));
         }
     }
 

@@ -75,6 +75,13 @@ final class TailErrors {
         }
     }
 
+    /** Forgets which reasons were logged for {@code path} (a released file), so the set stays as small as the files tailed. */
+    void forget(String path) {
+        synchronized (logged) {
+            logged.removeIf(k -> k.endsWith(" " + path));
+        }
+    }
+
     /** The count of {@code reason} so far (0 when it never happened). */
     long total(String reason) {
         Counter c = counters.get(reason);

@@ -6,6 +6,8 @@ import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
+import io.loglane.core.telemetry.LedgerCounters;
+import io.loglane.core.telemetry.MetricNames;
 import io.loglane.core.telemetry.RateLimitedLog;
 import io.loglane.inputs.admission.BackPressure;
 import io.loglane.inputs.admission.Settled;
@@ -40,13 +42,22 @@ import org.slf4j.LoggerFactory;
  * rotated file read to its end); a file with new bytes is queued and the <em>pump</em> reads one
  * block of each queued file, records the batches' ranges in the positions file (one fsync for all
  * of them), and submits them. A file's next block is read as soon as its batch is acknowledged, so
- * a busy file is read back to back. At most one batch per file is in flight.
+ * a busy file is read back to back. At most one batch per file is in flight, and the batches of
+ * all files together hold at most {@code max_in_flight_bytes} (beyond it, queued files wait their
+ * turn), so memory is bounded however many files are tailed.
  *
  * <h2>Refusals</h2>
  * A batch refused for a full lane or disk is retried through {@link BackPressure} (the file is
  * paused meanwhile); one refused for a rate limit or a storage error stays pending and is re-sent
  * after a second; one refused as invalid is dropped and counted. Nothing the stream has not
  * accepted moves a file's position.
+ *
+ * <h2>Meters</h2>
+ * {@code loglane.events.received} / {@code loglane.bytes.received} {input}; the completeness
+ * ledger per file ({@code loglane.source.*}, peer = path and device:inode, as {@code ./loglane
+ * sources} shows it); {@code loglane.tail.files{input}} (files open); {@code
+ * loglane.tail.position.writes{input}}; {@code loglane.tail.problems{input, reason}}
+ * ({@link TailErrors}); {@code loglane.input.backpressure.retries{input}} ({@link BackPressure}).
  *
  * <p>Thread-safety: the {@link Input} methods as that interface states; all state is confined to
  * the tailer thread.
@@ -67,12 +78,16 @@ public final class TailInput implements Input {
     private final ScheduledExecutorService thread;
     private final SourceThread sourceThread;
     private final Counter positionWrites;
+    /** {@code loglane.events.received} and {@code loglane.bytes.received} {input}: lines read (again after a restart, for a re-sent batch) and their bytes. */
+    private final LedgerCounters received;
     private final ArrayDeque<TailedFile> ready = new ArrayDeque<>();
     private FileWatcher watcher;
     private volatile boolean paused;
     private volatile boolean draining;
     private volatile boolean closed;
     private boolean pumpScheduled;
+    /** Record bytes of every file's pending batch. */
+    private long inFlightBytes;
     private boolean dirty;
     private volatile int openFiles;
 
@@ -91,8 +106,9 @@ public final class TailInput implements Input {
                 new RateLimitedLog(LOG, context.clock(), Duration.ofSeconds(10)));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tail-" + config.name()).factory());
         this.sourceThread = SourceThread.of(thread);
-        this.positionWrites = context.registry().counter(POSITION_WRITES, "input", config.name());
-        Gauge.builder(FILES_GAUGE, this, t -> t.openFiles).tag("input", config.name()).register(context.registry());
+        this.positionWrites = context.registry().counter(POSITION_WRITES, MetricNames.INPUT, config.name());
+        this.received = LedgerCounters.received(context.registry(), config.name());
+        Gauge.builder(FILES_GAUGE, this, t -> t.openFiles).tag(MetricNames.INPUT, config.name()).register(context.registry());
     }
 
     @Override public String name() { return config.name(); }
@@ -153,6 +169,7 @@ public final class TailInput implements Input {
                 return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
             }
             f.pend(request(f, p.offset(), r), r.end(), r.skipping());
+            inFlightBytes += f.pending.records().length();
         } catch (IOException e) {
             errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
         }
@@ -181,6 +198,7 @@ public final class TailInput implements Input {
                 queue(f);
             } else if (f.gone && f.pending == null && now - f.lastGrowthNanos >= config.rotateWait().toNanos()) {
                 watcher.release(f);
+                errors.forget(f.path.toString());
                 dirty = true;
             }
         }
@@ -247,8 +265,15 @@ public final class TailInput implements Input {
             if (f.inFlight || f.paused || !f.isOpen()) {
                 continue; // queued again when answered or resumed
             }
-            if (f.pending == null && !readBatch(f)) {
-                continue;
+            if (f.pending == null) {
+                if (inFlightBytes >= config.maxInFlightBytes()) {
+                    queue(f); // its turn comes when batches are answered
+                    continue;
+                }
+                if (!readBatch(f)) {
+                    continue;
+                }
+                inFlightBytes += f.pending.records().length();
             }
             started.add(f);
         }
@@ -312,6 +337,7 @@ public final class TailInput implements Input {
         RecordBlock block = records.build();
         long now = nowNanos();
         f.tally.received(block.count(), now);
+        received.add(block.count(), records.bytes());
         return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
                 TailedFile.sourcePosition(f.id, r.end()));
     }
@@ -328,6 +354,7 @@ public final class TailInput implements Input {
         f.inFlight = false;
         if (error == null) {
             f.tally.settled(result);
+            inFlightBytes -= f.pending.records().length();
             f.accepted();
             dirty = true;
             queue(f);
@@ -338,6 +365,7 @@ public final class TailInput implements Input {
             int n = f.pending.records().count();
             f.tally.failed(r.reason().label(), n, r);
             errors.count(TailErrors.REJECTED, f.path.toString(), n, "the router refused a batch as invalid: " + r.getMessage());
+            inFlightBytes -= f.pending.records().length();
             f.accepted(); // dropped, and counted as such: re-sending cannot make it valid
             dirty = true;
             queue(f);
@@ -464,6 +492,9 @@ public final class TailInput implements Input {
             }
         };
     }
+
+    /** Record bytes of the batches read and not yet accepted (for tests; on the tailer thread). */
+    long inFlightBytes() { return inFlightBytes; }
 
     /** Problems counted so far, by reason (for tests). */
     long problems(String reason) { return errors.total(reason); }

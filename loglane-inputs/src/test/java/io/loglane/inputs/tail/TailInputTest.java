@@ -53,8 +53,12 @@ class TailInputTest {
     }
 
     private TailInput tail(String glob, boolean head, int maxLine, Duration scan) throws IOException {
+        return tail(glob, head, maxLine, scan, 64L << 20);
+    }
+
+    private TailInput tail(String glob, boolean head, int maxLine, Duration scan, long maxInFlight) throws IOException {
         TailConfig c = new TailConfig("t", List.of(logs() + "/" + glob), List.of(), "app.{file}", head, maxLine,
-                Math.max(4096, maxLine + 1), scan, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
+                Math.max(4096, maxLine + 1), maxInFlight, scan, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
         TailInput in = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
         inputs.add(in);
         in.start();
@@ -372,6 +376,36 @@ class TailInputTest {
     }
 
     @Test
+    void batchesNotYetAcceptedHoldAtMostTheInFlightBudgetWhateverTheNumberOfFiles() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            append(logs().resolve("f" + i + ".log"), "file" + i + "-line-", 0, 1000); // ~16 KB each, ~800 KB in all
+        }
+        List<CompletableFuture<IngestResult>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<io.loglane.core.ingest.IngestRequest> heldRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        stream.gate = r -> {
+            CompletableFuture<IngestResult> f = new CompletableFuture<>();
+            held.add(f);
+            heldRequests.add(r);
+            return f; // the lane never answers while this holds
+        };
+        long budget = 64 << 10;
+        TailInput in = tail("*.log", true, 1 << 20, Duration.ofMillis(40), budget);
+        await(() -> !held.isEmpty(), "batches in flight");
+        Thread.sleep(300); // many polls: nothing more may be read while the budget is used up
+        long bytes = heldRequests.stream().mapToLong(r -> r.records().length()).sum();
+        long largest = heldRequests.stream().mapToLong(r -> r.records().length()).max().orElse(0);
+        assertThat(bytes - largest).as("reading stops once the budget is reached (the last batch may pass it)").isLessThan(budget);
+        assertThat(heldRequests.size()).as("not every file was read").isLessThan(50);
+        stream.gate = r -> null;
+        for (int i = 0; i < heldRequests.size(); i++) {
+            held.get(i).complete(stream.store(heldRequests.get(i)));
+        }
+        awaitLines(50_000);
+        assertThat(stream.lines()).hasSize(50_000).doesNotHaveDuplicates();
+        assertThat(in.onThread(in::inFlightBytes)).isZero();
+    }
+
+    @Test
     void invalidUtf8AndBinaryLinesAreStoredSafelyAndCounted() throws Exception {
         Path log = logs().resolve("app.log");
         byte[] bad = {'o', 'k', (byte) 0xC3, '(', '\n', 'b', 'i', 'n', 0, 1, 2, '\n', (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, '\n'};
@@ -428,7 +462,7 @@ class TailInputTest {
         byte[] b = Files.readAllBytes(positions);
         b[b.length / 2] ^= 1;
         Files.write(positions, b);
-        TailConfig c = new TailConfig("t", List.of(logs() + "/*.log"), List.of(), "x", true, 1024, 4096,
+        TailConfig c = new TailConfig("t", List.of(logs() + "/*.log"), List.of(), "x", true, 1024, 4096, 64L << 20,
                 Duration.ofMillis(40), Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
         TailInput again = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
         inputs.add(again);
