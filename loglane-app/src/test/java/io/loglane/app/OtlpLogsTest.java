@@ -82,7 +82,7 @@ class OtlpLogsTest {
         t.flush();
         JsonNode rows = t.sqlRows("SELECT lane, tag, strftime(ts, '%Y-%m-%dT%H:%M:%S.%f'), message, host, container_id, container_name,"
                 + " json_extract_string(attrs, '$.level'), json_extract_string(attrs, '$.trace_id'), json_extract_string(attrs, '$.span_id'),"
-                + " json_extract_string(attrs, '$.service_name'), json_extract_string(attrs, '$.k8s_namespace_name'),"
+                + " json_extract_string(attrs, '$.service_name'), k8s_namespace,"
                 + " json_extract_string(attrs, '$.http_status_code'), json_extract_string(attrs, '$.scope_name')"
                 + " FROM logs WHERE tag = 'otlp.checkout' ORDER BY ts");
         assertThat(rows).hasSize(2);

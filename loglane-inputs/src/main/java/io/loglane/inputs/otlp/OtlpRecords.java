@@ -38,9 +38,12 @@ import org.msgpack.core.MessagePacker;
  *   <tr><td>resource {@code aws.ecs.cluster.arn}, {@code aws.ecs.task.arn}, {@code aws.ecs.task.family} with
  *       {@code aws.ecs.task.revision}</td><td>{@code ecs_cluster}, {@code ecs_task_arn}, {@code ecs_task_definition}
  *       ({@code family:revision}), as FireLens names them</td></tr>
- *   <tr><td>every other resource, scope and record attribute ({@code service.name}, {@code k8s.namespace.name}, …);
+ *   <tr><td>resource {@code k8s.namespace.name}, {@code k8s.pod.name}, {@code k8s.pod.uid},
+ *       {@code k8s.container.name}</td><td>{@code k8s_namespace}, {@code k8s_pod}, {@code k8s_pod_uid},
+ *       {@code k8s_container}: the columns a CRI file's path fills</td></tr>
+ *   <tr><td>every other resource, scope and record attribute ({@code service.name}, {@code k8s.node.name}, …);
  *       scope {@code name}</td><td>a field named like it with each {@code .} a {@code _} ({@code service_name},
- *       {@code k8s_namespace_name}); {@code scope_name}. Arrays and maps stay structured</td></tr>
+ *       {@code k8s_node_name}); {@code scope_name}. Arrays and maps stay structured</td></tr>
  * </table>
  * A name taken already in a record keeps its first value: the record's own fields (body, level, ids)
  * first, then record attributes, then scope, then resource attributes (the most specific wins).
@@ -56,7 +59,10 @@ final class OtlpRecords {
     /** Resource attributes that fill a Forward-metadata column, with the column. */
     private static final Map<String, String> RESOURCE_COLUMNS = Map.of(
             "host.name", "host", "container.id", EventFields.CONTAINER_ID, "container.name", EventFields.CONTAINER_NAME,
-            "aws.ecs.cluster.arn", "ecs_cluster", "aws.ecs.task.arn", "ecs_task_arn");
+            "aws.ecs.cluster.arn", "ecs_cluster", "aws.ecs.task.arn", "ecs_task_arn",
+            // the Kubernetes columns the file inputs fill from a pod's log path (RecordView's metadata columns)
+            "k8s.namespace.name", "k8s_namespace", "k8s.pod.name", "k8s_pod", "k8s.pod.uid", "k8s_pod_uid",
+            "k8s.container.name", "k8s_container");
     private static final Map<String, String> RECORD_COLUMNS = Map.of("log.iostream", EventFields.SOURCE);
 
     private final PackOutput fieldsOut = new PackOutput(1024);

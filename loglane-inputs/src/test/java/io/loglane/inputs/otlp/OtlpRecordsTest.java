@@ -53,7 +53,7 @@ class OtlpRecordsTest {
         assertThat(m).containsEntry("message", "\"hi\"").containsEntry("level", "\"WARN\"").containsEntry("severity_number", "13")
                 .containsEntry("source", "\"stderr\"").containsEntry("host", "\"record wins\"").containsEntry("tags", "[1,true]")
                 .containsEntry("scope_name", "\"scope-a\"").containsEntry("service_name", "\"svc\"")
-                .containsEntry("container_name", "\"web-1\"").containsEntry("k8s_container_name", "\"ignored\"")
+                .containsEntry("container_name", "\"web-1\"").containsEntry("k8s_container", "\"ignored\"")
                 .containsEntry("ecs_cluster", "\"arn:cl\"").containsEntry("ecs_task_arn", "\"arn:task\"")
                 .containsEntry("ecs_task_definition", "\"web:7\"");
         assertThat(records.rejected()).isZero();
