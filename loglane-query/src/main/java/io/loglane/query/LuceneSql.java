@@ -19,6 +19,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
@@ -101,6 +102,8 @@ final class LuceneSql {
             case MatchNoDocsQuery none -> "FALSE";
             case BoostQuery b -> translate(b.getQuery(), typed);
             case ConstantScoreQuery c -> translate(c.getQuery(), typed);
+            // the index's choice of points or doc values for a range; both sides select the same documents
+            case IndexOrDocValuesQuery d -> translate(d.getIndexQuery(), typed);
             case BooleanQuery b -> bool(b, typed);
             case TermQuery t -> term(t.getTerm(), typed);
             case PhraseQuery p -> phrase(p);
