@@ -461,8 +461,16 @@ export function mount(root) {
     if (row) pane.focus(); // focus was in the detail just removed: back to the list
   }
 
+  /**
+   * Opens or closes a hit: a history entry, but not a new search. Searching again would replace the
+   * hits a live tail added (a line tailed from an archive-only lane is not searchable until the archive flushes).
+   */
   function toggle(id) {
-    navigate({ open: state.open === id ? null : id });
+    writeState({ open: state.open === id ? null : id }, { push: true });
+    state = readState(DEFAULTS);
+    drawn = '';
+    drawRows();
+    showOpen();
   }
 
   /** Whether the URL's open names this hit: by its id, or by its stream offset (links from before ids). */
@@ -495,15 +503,17 @@ export function mount(root) {
       return;
     }
     const archived = hit.offset == null;
+    // the context view reads the lane's index: a line tailed from a lane without one has an offset but no context
+    const indexed = lanes?.find((l) => l.name === state.lane)?.searchable.includes('index') ?? true;
+    const noContext = archived ? 'archived rows carry no stream offset' : indexed ? null : `lane ${state.lane} has no index, which the context view reads`;
     const fields = flatten({ ...(archived ? { store: hit.store } : { offset: hit.offset }), ts: hit.ts, tag: hit.tag, message: hit.message, ...hit.record });
     const json = JSON.stringify(hit.record);
     const pretty = json.length <= MAX_PRETTY_CHARS ? JSON.stringify(hit.record, null, 2) : json;
     const open = h('div', { class: 'hit-open', dataset: { id: hit.id, store: hit.store ?? '' } },
       h('div', { class: 'toolbar' }, h('strong', {}, archived ? `Archived hit at ${formatWhen(hit.ts)}` : `Hit at offset ${hit.offset}`),
         h('button', { type: 'button', onclick: () => toggle(state.open) }, 'Close'),
-        // the context view asks for the lines around a stream offset, which an archived row does not keep
-        archived
-          ? h('span', { class: 'no-context muted' }, 'No context view: archived rows carry no stream offset.')
+        noContext
+          ? h('span', { class: 'no-context muted' }, `No context view: ${noContext}.`)
           : h('button', { type: 'button', class: 'show-context', 'aria-expanded': 'false', onclick: (e) => {
             e.target.setAttribute('aria-expanded', 'true');
             e.target.disabled = true;

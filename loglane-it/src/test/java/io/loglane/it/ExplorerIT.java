@@ -604,6 +604,30 @@ class ExplorerIT {
     }
 
     @Test
+    void aLineTailedFromAnArchiveOnlyLaneOpensInPlaceWithoutContext() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "audit", "from", "1h", "q", "tailed_cold")));
+        browser.await(d -> status().contains(" loaded"));
+        browser.driver.findElement(By.id("explorer-live")).click();
+        String state = browser.await(d -> {
+            String st = d.findElement(By.cssSelector(".live-state")).getText();
+            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
+        });
+        Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
+        assertThat(node.post("/api/v1/ingest/app.audit", "{\"message\": \"tailed_cold now\"}\n", Map.of()).statusCode()).isEqualTo(202);
+        browser.await(d -> messages().equals(List.of("tailed_cold now")));
+        // not in the archive until it flushes: opening it must not search again, or the line would be gone
+        browser.driver.findElement(By.cssSelector(".results-pane .hit")).click();
+        WebElement open = browser.await(d -> d.findElement(By.cssSelector(".hit-open")));
+        assertThat(browser.urlState().get("open")).as("a tailed line is named by its offset's id").startsWith("o");
+        assertThat(open.findElement(By.cssSelector("strong")).getText()).startsWith("Hit at offset ");
+        assertThat(open.findElements(By.cssSelector("button.show-context"))).as("the context view reads the index").isEmpty();
+        assertThat(open.findElement(By.cssSelector(".no-context")).getText()).isEqualTo("No context view: lane audit has no index, which the context view reads.");
+        assertThat(messages()).containsExactly("tailed_cold now");
+        assertThat(browser.driver.findElement(By.cssSelector(".live-state")).getText()).startsWith("live");
+        browser.screenshot("explorer-archive-only-tailed-open");
+    }
+
+    @Test
     void aPartNoStoreCouldSearchIsAWarningAndTheAnswerSaysItIsIncomplete() throws Exception {
         sendAuditOnce();
         // a [*] selector has no SQL form: the archive cannot answer it, and an archive-only lane then has nothing covered
