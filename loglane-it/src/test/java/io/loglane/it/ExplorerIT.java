@@ -138,6 +138,15 @@ class ExplorerIT {
                         + ".map(r => r.querySelector('.msg').textContent);");
     }
 
+    /** Switches live tail on and waits until it is live or stopped; answers the live state's text. */
+    private static String startLiveTail() {
+        browser.driver.findElement(By.id("explorer-live")).click();
+        return browser.await(d -> {
+            String st = d.findElement(By.cssSelector(".live-state")).getText();
+            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
+        });
+    }
+
     /** Saves {@code name}.png and, in the dark scheme, {@code name}-dark.png; the page is left light. */
     private static void screenshotLightAndDark(String name) throws Exception {
         browser.screenshot(name);
@@ -351,11 +360,7 @@ class ExplorerIT {
     void liveTailShowsALineSentAfterThePageOpened() throws Exception {
         browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "tailed")));
         browser.await(d -> status().contains(" loaded"));
-        browser.driver.findElement(By.id("explorer-live")).click();
-        String state = browser.await(d -> {
-            String s = d.findElement(By.cssSelector(".live-state")).getText();
-            return s.startsWith("live") || s.startsWith("Live tail stopped") ? s : null;
-        });
+        String state = startLiveTail();
         // the tail route is another item's; where this server has none, the page says so and the test stops here
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         assertThat(node.post("/api/v1/ingest/app.error", "{\"message\": \"tailed <i>now</i>\"}\n", Map.of()).statusCode()).isEqualTo(202);
@@ -436,11 +441,7 @@ class ExplorerIT {
         // invalid UTF-8 reaches the page through the live tail (a search over it is answered 500 by the index today)
         browser.driver.get(explorer(Map.of("lane", "access", "from", "1h", "q", "utf8_marker")));
         browser.await(d -> status().contains(" loaded") || status().contains("failed"));
-        browser.driver.findElement(By.id("explorer-live")).click();
-        String state = browser.await(d -> {
-            String st = d.findElement(By.cssSelector(".live-state")).getText();
-            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
-        });
+        String state = startLiveTail();
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         line.writeBytes("\u001b[31mRED ".getBytes(StandardCharsets.UTF_8));
@@ -607,11 +608,7 @@ class ExplorerIT {
     void aLineTailedFromAnArchiveOnlyLaneOpensInPlaceWithoutContext() throws Exception {
         browser.driver.get(explorer(Map.of("lane", "audit", "from", "1h", "q", "tailed_cold")));
         browser.await(d -> status().contains(" loaded"));
-        browser.driver.findElement(By.id("explorer-live")).click();
-        String state = browser.await(d -> {
-            String st = d.findElement(By.cssSelector(".live-state")).getText();
-            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
-        });
+        String state = startLiveTail();
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         assertThat(node.post("/api/v1/ingest/app.audit", "{\"message\": \"tailed_cold now\"}\n", Map.of()).statusCode()).isEqualTo(202);
         browser.await(d -> messages().equals(List.of("tailed_cold now")));
