@@ -5,7 +5,7 @@
  * how many records the client did not get (too slow, or removed by retention) and are counted,
  * never hidden; "tail_error" ends the stream.
  *
- * follow(lane, pattern, handlers) → {close()}; handlers: onHit({offset, ts, tag, message, record}),
+ * follow(lane, pattern, handlers) → {close()}; handlers: onHit({id, offset, ts, tag, message, record}),
  * onMissed({count, reason}), onState('connecting'|'live'|'reconnecting'), onError(message).
  */
 export function follow(lane, pattern, { onHit, onMissed, onState, onError }) {
@@ -17,7 +17,8 @@ export function follow(lane, pattern, { onHit, onMissed, onState, onError }) {
   source.addEventListener('open', () => onState('live'));
   source.addEventListener('message', (e) => {
     const r = JSON.parse(e.data);
-    onHit({ offset: r.offset, ts: r.ts, tag: r.tag, message: r.message, record: r });
+    // keyed like a search's index hit (o<offset>), so a tailed line and the same line found by a search are one hit
+    onHit({ id: `o${r.offset}`, offset: r.offset, ts: r.ts, tag: r.tag, message: r.message, record: r });
   });
   source.addEventListener('missed', (e) => {
     const m = JSON.parse(e.data);

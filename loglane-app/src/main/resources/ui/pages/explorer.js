@@ -1,10 +1,17 @@
 /**
- * Explorer: search one lane's index over a time range. A lane picker (lanes whose stores include
- * the index), quick and absolute ranges, a query bar (Enter runs; the syntax the server chose is
+ * Explorer: search one lane over a time range: its index for what the index holds, its archive for what
+ * is older (or for all of it when the lane has no index). A lane picker (lanes delivered to the index or
+ * the archive), quick and absolute ranges, a query bar (Enter runs; the syntax the server chose is
  * shown; a refused query is marked at the position the 400 names), the histogram (click a bar or
  * drag across bars to zoom), and the hits newest first in a virtualized list (only the rows in
  * view are in the DOM, so any number of loaded rows stays under the node budget), one open hit
  * shown below as a field table and as JSON, and "load more" through the answer's cursor.
+ *
+ * Hits are keyed by their id (o<offset> for the index, a<tsNanos>.<n> for the archive): "open" in the
+ * URL is that id, or a bare stream offset as links written before ids existed name an index hit. An
+ * archive hit has no stream offset, so it has no context view. Under the histogram, "searched:" names
+ * each part of the range with the store that answered it, a part no store covered as a warning with
+ * the reason, and whether the answer is incomplete.
  *
  * The whole view lives in the URL (lane, q, syntax, from, to, open), so a link reproduces it and
  * back/forward restore it. Log text reaches the page only as text nodes (dom.js).
@@ -90,7 +97,7 @@ export function mount(root) {
     queryForm, queryError, help, h('div', { class: 'explorer-main' }, sidebar.el, body)));
 
   let state = readState(DEFAULTS);
-  let lanes = null; // names of lanes with an index store
+  let lanes = null; // every lane as /api/v1/lanes lists it: {name, searchable: the stores it is searched in}
   let hits = [];
   let answer = null;
   let inFlight = null;
@@ -106,8 +113,8 @@ export function mount(root) {
 
   pane.addEventListener('scroll', () => requestAnimationFrame(drawRows));
   pane.addEventListener('click', (e) => {
-    const row = e.target.closest('[data-offset]');
-    if (row) toggle(row.dataset.offset);
+    const row = e.target.closest('[data-id]');
+    if (row) toggle(row.dataset.id);
   });
   pane.addEventListener('keydown', onListKey);
   document.addEventListener('keydown', onPageKey);
@@ -132,7 +139,7 @@ export function mount(root) {
     for (const b of quick) b.setAttribute('aria-pressed', String(b.dataset.range === state.from && !state.to));
     let started = false;
     if (lanes == null) {
-      const listed = lanesWithIndex();
+      const listed = searchableLanes();
       if (state.lane) {
         // a link that names its lane searches at once; the lane list (for the picker) arrives alongside
         replace(laneSelect, h('option', { value: state.lane }, state.lane));
@@ -146,15 +153,25 @@ export function mount(root) {
         return;
       }
     }
-    replace(laneSelect, lanes.map((name) => h('option', { value: name }, name)));
-    if (lanes.length === 0) {
-      inFlight?.abort();
-      showEmpty('No lane is delivered to the index, so there is nothing to search. Add "index" to a lane\'s to: in config/loglane.yaml, '
-        + 'or ask the SQL console, which reads the archive.');
+    const searchable = lanes.filter((l) => l.searchable.length > 0);
+    const named = lanes.find((l) => l.name === state.lane);
+    // a lane the link names that no store can answer stays in the picker (disabled) so the page can say what to do
+    replace(laneSelect, searchable.map((l) => h('option', { value: l.name }, laneLabel(l))),
+      named && named.searchable.length === 0 ? h('option', { value: named.name, disabled: true }, `${named.name} (not searchable)`) : null);
+    if (named && named.searchable.length === 0) {
+      laneSelect.value = named.name;
+      notSearchable(`Lane ${named.name} is delivered to neither the index nor the archive, so nothing of it is kept to search. `
+        + `Add "archive" (kept for its retention, searched with SQL) or "index" (searchable within a second) to its to: in config/loglane.yaml `
+        + 'and restart; events sent before that are not searchable. Or pick another lane.');
       return;
     }
-    if (!lanes.includes(state.lane)) {
-      writeState({ lane: lanes.includes('access') ? 'access' : lanes[0] });
+    if (searchable.length === 0) {
+      notSearchable('No lane is delivered to the index or the archive, so there is nothing to search. Add "index" or "archive" to a lane\'s to: '
+        + 'in config/loglane.yaml and restart.');
+      return;
+    }
+    if (!named) {
+      writeState({ lane: searchable.some((l) => l.name === 'access') ? 'access' : searchable[0].name });
       state = readState(DEFAULTS);
       started = false;
     }
@@ -299,8 +316,12 @@ export function mount(root) {
     showSearched();
     more.hidden = !answer.next_cursor;
     if (hits.length === 0) {
+      const unsearched = (answer.stores || []).filter((x) => x.covered === false);
       replace(spacer, h('div', { class: 'empty-state' },
         h('p', {}, `No hits in ${state.lane} between ${formatWhen(answer.from)} and ${formatWhen(answer.to)}.`),
+        // "no hits" over a part nothing searched is not "nothing there": say so first
+        unsearched.length ? h('p', { class: 'warning' }, `Not all of the range was searched (${unsearched.map((x) => x.reason).join('; ')}): `
+          + 'matches may be there. Write the query without what the archive cannot run (e.g. [*] selectors, fuzzy terms), or narrow the range to what the index holds.') : null,
         h('p', {}, 'Widen the range (', QUICK_RANGES.slice(1).map((r, i) => [i ? ', ' : '', h('a', { href: '#', dataset: { widen: r } }, r)]), '), ',
           state.q ? ['remove terms from the query (', h('a', { href: '#', class: 'clear-query' }, 'search everything'), '), '] : '',
           'or check the syntax: filter-pattern terms are case-sensitive substrings (', h('code', {}, 'Error'), ' does not match ', h('code', {}, 'ERROR'), ').'),
@@ -314,16 +335,32 @@ export function mount(root) {
 
   /**
    * Under the histogram, which store answered which part of the range, newest first ("searched: index
-   * Dec 1 → now, archive …"), as the answer's stores say; a part no store could answer says why.
+   * Dec 1 → now · archive Nov 1 → Dec 1"), as the answer's stores say: a part no store covered is a
+   * warning with its reason, a store's note follows its part, and an answer that is not complete says why.
    */
   function showSearched() {
     const at = (iso) => new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
-    const parts = (answer.stores || []).map((s) => {
+    const stores = answer.stores || [];
+    const parts = stores.map((s, i) => {
       const to = !state.to && s.to === answer.to ? 'now' : at(s.to);
-      const why = s.covered === false ? ` (not searched: ${s.reason})` : s.note ? ` (${s.note})` : '';
-      return `${s.store} ${at(s.from)} → ${to}${why}`;
+      const uncovered = s.covered === false;
+      return h('span', { class: `store-part${uncovered ? ' warning' : ''}`, dataset: { store: s.store, covered: String(!uncovered) } },
+        i ? ' · ' : '', h('span', { class: 'store-name' }, s.store), ` ${at(s.from)} → ${to}`,
+        uncovered ? h('span', { class: 'reason' }, ` — ⚠ not searched: ${s.reason}`) : null,
+        s.note ? h('span', { class: 'note' }, ` (${s.note})`) : null);
     });
-    searched.textContent = parts.length ? `searched: ${parts.join(', ')}` : '';
+    const uncovered = stores.filter((s) => s.covered === false).length;
+    const why = [];
+    if (uncovered) why.push(`${uncovered === 1 ? 'a part' : `${uncovered} parts`} of the range not searched`);
+    if (answer.total_relation === 'gte') why.push('the total is a lower bound');
+    if (answer.next_cursor) why.push('more hits than loaded');
+    const incomplete = answer.complete === false
+      ? h('span', { class: `incomplete${uncovered ? ' warning' : ''}` }, ` · incomplete: ${why.length ? why.join(', ') : 'the server says so'}`)
+      : null;
+    searched.classList.toggle('has-warning', uncovered > 0);
+    if (uncovered) searched.setAttribute('role', 'alert');
+    else searched.removeAttribute('role');
+    replace(searched, parts.length ? ['searched: ', parts, incomplete] : null);
   }
 
   async function drawHistogram(params, signal) {
@@ -357,6 +394,13 @@ export function mount(root) {
       (fromSec, toSec) => navigate({ from: new Date(fromSec * 1000).toISOString(), to: new Date(toSec * 1000).toISOString(), open: null }));
     // what the bars span, for tests and tools that point at a bucket
     Object.assign(histogram.dataset, { intervalMs: String(interval), start: answer.buckets[0]?.start ?? '', buckets: String(answer.buckets.length) });
+    // bars that leave matches out must not pass for the whole picture
+    const uncovered = (answer.stores || []).filter((s) => s.covered === false);
+    if (answer.complete === false) {
+      histogram.append(h('p', { class: `histogram-note ${uncovered.length ? 'warning' : 'muted'}` }, uncovered.length
+        ? `Incomplete: not counted ${uncovered.map((s) => `${s.store} (${s.reason})`).join(', ')}.`
+        : 'Incomplete: the counts are a lower bound (the server stopped verifying candidates at its cap).'));
+    }
   }
 
   function plotSize() {
@@ -391,11 +435,11 @@ export function mount(root) {
 
   function rowOf(hit, i) {
     const level = levelOf(hit.record);
-    const open = String(hit.offset) === state.open;
+    const open = isOpen(hit);
     // A JSON line's own message reads better in a row than the whole line; the open hit shows both.
     const own = hit.record?.message ?? hit.record?.msg;
     const message = typeof own === 'string' && own !== '' ? own : (hit.message ?? '');
-    const row = h('div', { class: `hit${open ? ' open' : ''}`, role: 'row', 'aria-rowindex': i + 1, 'aria-selected': String(open), dataset: { offset: hit.offset } },
+    const row = h('div', { class: `hit${open ? ' open' : ''}`, role: 'row', 'aria-rowindex': i + 1, 'aria-selected': String(open), dataset: { id: hit.id, store: hit.store } },
       h('span', { class: 'ts', role: 'gridcell', title: hit.ts }, formatWhen(hit.ts)),
       h('span', { class: `level level-${(level || '').toLowerCase()}`, role: 'gridcell' }, level || ''),
       h('span', { class: 'msg', role: 'gridcell' }, controlText(message.length > MAX_ROW_CHARS ? `${message.slice(0, MAX_ROW_CHARS)}…` : message, true)));
@@ -417,19 +461,32 @@ export function mount(root) {
     if (row) pane.focus(); // focus was in the detail just removed: back to the list
   }
 
-  function toggle(offset) {
-    navigate({ open: state.open === offset ? null : offset });
+  /**
+   * Opens or closes a hit: a history entry, but not a new search. Searching again would replace the
+   * hits a live tail added (a line tailed from an archive-only lane is not searchable until the archive flushes).
+   */
+  function toggle(id) {
+    writeState({ open: state.open === id ? null : id }, { push: true });
+    state = readState(DEFAULTS);
+    drawn = '';
+    drawRows();
+    showOpen();
+  }
+
+  /** Whether the URL's open names this hit: by its id, or by its stream offset (links from before ids). */
+  function isOpen(hit) {
+    return state.open !== '' && (hit.id === state.open || (hit.offset != null && String(hit.offset) === state.open));
   }
 
   function onListKey(e) {
     if (hits.length === 0) return;
-    let i = hits.findIndex((x) => String(x.offset) === state.open);
+    let i = hits.findIndex(isOpen);
     if (e.key === 'j' || e.key === 'ArrowDown') i = Math.min(hits.length - 1, i + 1);
     else if (e.key === 'k' || e.key === 'ArrowUp') i = Math.max(0, i - 1);
     else return;
     e.preventDefault();
-    writeState({ open: String(hits[i].offset) });
-    state.open = String(hits[i].offset);
+    writeState({ open: hits[i].id });
+    state.open = hits[i].id;
     const top = i * ROW_HEIGHT;
     if (top < pane.scrollTop) pane.scrollTop = top;
     else if (top + ROW_HEIGHT > pane.scrollTop + pane.clientHeight) pane.scrollTop = top + ROW_HEIGHT - pane.clientHeight;
@@ -440,22 +497,28 @@ export function mount(root) {
 
   /** Fills the detail pane with the open hit: its fields as a table and its record as JSON. */
   function showOpen() {
-    const hit = hits.find((x) => String(x.offset) === state.open);
+    const hit = hits.find(isOpen);
     if (!hit) {
       replace(detail, hits.length > 0 ? h('p', { class: 'muted' }, 'Click a hit (or use j/k in the list) to see its fields and JSON.') : null);
       return;
     }
-    const fields = flatten({ offset: hit.offset, ts: hit.ts, tag: hit.tag, message: hit.message, ...hit.record });
+    const archived = hit.offset == null;
+    // the context view reads the lane's index: a line tailed from a lane without one has an offset but no context
+    const indexed = lanes?.find((l) => l.name === state.lane)?.searchable.includes('index') ?? true;
+    const noContext = archived ? 'archived rows carry no stream offset' : indexed ? null : `lane ${state.lane} has no index, which the context view reads`;
+    const fields = flatten({ ...(archived ? { store: hit.store } : { offset: hit.offset }), ts: hit.ts, tag: hit.tag, message: hit.message, ...hit.record });
     const json = JSON.stringify(hit.record);
     const pretty = json.length <= MAX_PRETTY_CHARS ? JSON.stringify(hit.record, null, 2) : json;
-    const open = h('div', { class: 'hit-open' },
-      h('div', { class: 'toolbar' }, h('strong', {}, `Hit at offset ${hit.offset}`),
-        h('button', { type: 'button', onclick: () => toggle(String(hit.offset)) }, 'Close'),
-        h('button', { type: 'button', class: 'show-context', 'aria-expanded': 'false', onclick: (e) => {
-          e.target.setAttribute('aria-expanded', 'true');
-          e.target.disabled = true;
-          open.append(h('h3', {}, 'Context'), contextView(state.lane, String(hit.offset), formatWhen));
-        } }, 'Context')),
+    const open = h('div', { class: 'hit-open', dataset: { id: hit.id, store: hit.store ?? '' } },
+      h('div', { class: 'toolbar' }, h('strong', {}, archived ? `Archived hit at ${formatWhen(hit.ts)}` : `Hit at offset ${hit.offset}`),
+        h('button', { type: 'button', onclick: () => toggle(state.open) }, 'Close'),
+        noContext
+          ? h('span', { class: 'no-context muted' }, `No context view: ${noContext}.`)
+          : h('button', { type: 'button', class: 'show-context', 'aria-expanded': 'false', onclick: (e) => {
+            e.target.setAttribute('aria-expanded', 'true');
+            e.target.disabled = true;
+            open.append(h('h3', {}, 'Context'), contextView(state.lane, String(hit.offset), formatWhen));
+          } }, 'Context')),
       h('div', { class: 'hit-columns' },
         h('table', { class: 'grid fields' }, h('tbody', {}, fields.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, controlText(v, false)))))),
         h('pre', { class: 'json' }, pretty)));
@@ -497,9 +560,21 @@ export function mount(root) {
       ' Check the lane and the range, or try again; the Lanes page shows whether the index store is healthy.'));
   }
 
-  function showEmpty(text) {
+  /** The lane cannot be searched: no search runs, and nothing of an earlier one stays on the page. */
+  function notSearchable(text) {
+    inFlight?.abort();
+    stopTail();
+    hits = [];
+    answer = null;
+    sidebar.clear();
+    disposePlot();
+    searched.replaceChildren();
+    more.hidden = true;
+    pane.hidden = true;
+    syntaxShown.textContent = '';
+    status.classList.remove('error');
     replace(status);
-    replace(detail, h('p', { class: 'empty-state' }, text));
+    replace(detail, h('p', { class: 'empty-state not-searchable' }, text));
   }
 
   restore();
@@ -517,10 +592,21 @@ export function mount(root) {
   };
 }
 
-/** The lanes whose stores include the index, in the server's order. */
-async function lanesWithIndex() {
+/** The stores the Explorer searches, in the order a search reads them. */
+const SEARCHED_STORES = ['index', 'archive'];
+
+/** Every lane in the server's order, with the stores it is searched in (empty: not searchable). */
+async function searchableLanes() {
   const answer = await getJson('/api/v1/lanes');
-  return answer.lanes.filter((l) => (l.stores || []).some((s) => /^index\b/.test(s.instance) || s.type === 'index')).map((l) => l.name);
+  return answer.lanes.map((l) => {
+    const kinds = new Set((l.stores || []).map((s) => s.kind ?? s.store));
+    return { name: l.name, searchable: SEARCHED_STORES.filter((k) => kinds.has(k)) };
+  });
+}
+
+/** A picker entry: the lane, and "archive only" where a search reads the archive alone (slower, SQL). */
+function laneLabel(lane) {
+  return lane.searchable.includes('index') ? lane.name : `${lane.name} (archive only)`;
 }
 
 /**

@@ -37,6 +37,9 @@ import org.msgpack.core.MessagePack;
  * stay text, and control characters (sent over Forward as raw msgpack str bytes) show as marked escapes,
  * invalid UTF-8 as U+FFFD; a refused query is marked at the position the server names and clears the
  * field sidebar; declared fields without values are listed apart, not as 0 %; Esc closes the open hit.
+ * A lane without an index (audit) is searched in its archive: the "searched:" line says so, an
+ * archive hit opens without a context view, and a part no store could search is a visible warning;
+ * a lane in neither store says what to do.
  * Screenshots (some in the dark scheme too) go to {@code target/browser/explorer-*.png}.
  *
  * <p>Skipped, with the reason, where no Chromium or chromedriver is installed ({@link HeadlessChromium}).
@@ -55,7 +58,7 @@ class ExplorerIT {
             return;
         }
         browser = HeadlessChromium.open();
-        node = Nodes.startWithOverlay(dir, Nodes.FLUSH_ON_REQUEST);
+        node = Nodes.startWithOverlay(dir, Nodes.FLUSH_ON_REQUEST + NOT_SEARCHABLE);
         StringBuilder lines = new StringBuilder();
         for (int i = 1; i <= 5; i++) {
             lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", "payment " + i + " failed: card declined",
@@ -73,6 +76,13 @@ class ExplorerIT {
             }
         });
     }
+
+    /** The activity lane kept in neither the index nor the archive: a lane the Explorer cannot search (audit stays archive only). */
+    private static final String NOT_SEARCHABLE = """
+            lanes:
+              activity:
+                to: []
+            """;
 
     /** Markup, NUL, an ANSI colour and a lone carriage return, as a peer's raw msgpack str bytes (valid UTF-8). */
     private static final byte[] CONTROL = "<b>bold?</b> NUL\u0000 \u001b[31mRED\u001b[0m fake\rover ctl_marker".getBytes(StandardCharsets.UTF_8);
@@ -128,6 +138,23 @@ class ExplorerIT {
                         + ".map(r => r.querySelector('.msg').textContent);");
     }
 
+    /** Switches live tail on and waits until it is live or stopped; answers the live state's text. */
+    private static String startLiveTail() {
+        browser.driver.findElement(By.id("explorer-live")).click();
+        return browser.await(d -> {
+            String st = d.findElement(By.cssSelector(".live-state")).getText();
+            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
+        });
+    }
+
+    /** Saves {@code name}.png and, in the dark scheme, {@code name}-dark.png; the page is left light. */
+    private static void screenshotLightAndDark(String name) throws Exception {
+        browser.screenshot(name);
+        browser.colorScheme("dark");
+        browser.screenshot(name + "-dark");
+        browser.colorScheme("light");
+    }
+
     private static String status() {
         return browser.driver.findElement(By.cssSelector("p.status")).getText();
     }
@@ -159,10 +186,7 @@ class ExplorerIT {
         assertThat(fields.getText()).contains("order.id o-4", "order.amount 40", "level WARN");
         JsonNode json = ChildNode.JSON.readTree(browser.driver.findElement(By.cssSelector(".hit-open pre.json")).getText());
         assertThat(json.path("order").path("id").asText()).isEqualTo("o-4");
-        browser.screenshot("explorer-open-hit");
-        browser.colorScheme("dark");
-        browser.screenshot("explorer-open-hit-dark");
-        browser.colorScheme("light");
+        screenshotLightAndDark("explorer-open-hit");
     }
 
     @Test
@@ -336,11 +360,7 @@ class ExplorerIT {
     void liveTailShowsALineSentAfterThePageOpened() throws Exception {
         browser.driver.get(explorer(Map.of("lane", "error", "from", "1h", "q", "tailed")));
         browser.await(d -> status().contains(" loaded"));
-        browser.driver.findElement(By.id("explorer-live")).click();
-        String state = browser.await(d -> {
-            String s = d.findElement(By.cssSelector(".live-state")).getText();
-            return s.startsWith("live") || s.startsWith("Live tail stopped") ? s : null;
-        });
+        String state = startLiveTail();
         // the tail route is another item's; where this server has none, the page says so and the test stops here
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         assertThat(node.post("/api/v1/ingest/app.error", "{\"message\": \"tailed <i>now</i>\"}\n", Map.of()).statusCode()).isEqualTo(202);
@@ -373,10 +393,7 @@ class ExplorerIT {
         // the empty state says what to do, and one of its links clears the query
         WebElement empty = browser.await(d -> d.findElement(By.cssSelector(".results-pane .empty-state")));
         assertThat(empty.getText()).contains("No hits in error", "Widen the range", "search everything");
-        browser.screenshot("explorer-no-hits");
-        browser.colorScheme("dark");
-        browser.screenshot("explorer-no-hits-dark");
-        browser.colorScheme("light");
+        screenshotLightAndDark("explorer-no-hits");
         empty.findElement(By.cssSelector("a.clear-query")).click();
         browser.await(d -> !browser.urlState().containsKey("q"));
         assertThat(messages()).hasSizeGreaterThanOrEqualTo(7);
@@ -419,19 +436,12 @@ class ExplorerIT {
         assertThat(json.getText()).contains("\\u0000", "\\u001b[31m", "\\r");
         assertThat(browser.driver.findElement(By.cssSelector(".hit-open table.fields")).getText()).contains(CONTROL_SHOWN);
         assertThat(browser.driver.findElements(By.cssSelector("main b"))).as("no markup from the log").hasSize(2); // the syntax help's own
-        browser.screenshot("explorer-control-characters");
-        browser.colorScheme("dark");
-        browser.screenshot("explorer-control-characters-dark");
-        browser.colorScheme("light");
+        screenshotLightAndDark("explorer-control-characters");
 
         // invalid UTF-8 reaches the page through the live tail (a search over it is answered 500 by the index today)
         browser.driver.get(explorer(Map.of("lane", "access", "from", "1h", "q", "utf8_marker")));
         browser.await(d -> status().contains(" loaded") || status().contains("failed"));
-        browser.driver.findElement(By.id("explorer-live")).click();
-        String state = browser.await(d -> {
-            String st = d.findElement(By.cssSelector(".live-state")).getText();
-            return st.startsWith("live") || st.startsWith("Live tail stopped") ? st : null;
-        });
+        String state = startLiveTail();
         Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         line.writeBytes("\u001b[31mRED ".getBytes(StandardCharsets.UTF_8));
@@ -464,7 +474,7 @@ class ExplorerIT {
             assertThat(browser.driver.findElements(By.cssSelector(".field-sidebar > ul.fields-list > li[data-field='" + name + "']"))).isEmpty();
         }
         assertThat(browser.driver.findElement(By.cssSelector("p.searched")).getText()).as("which store answered which part")
-                .matches("searched: index .+ → now.*"); // then the archive's part before the index's first event, if any
+                .matches("searched: index [^·]+ → now( · archive .+)?"); // the archive holds what is older, once flushed
         apart.findElement(By.tagName("summary")).click();
         browser.screenshot("explorer-fields-not-in-matches");
 
@@ -527,6 +537,135 @@ class ExplorerIT {
         // both read every match: asked while the search runs they would compete with it for the server's cores
         assertThat(requests.get("/api/v1/histogram").get("start").doubleValue()).as("the histogram after the rows").isGreaterThanOrEqualTo(rows);
         assertThat(requests.get("/api/v1/fields").get("start").doubleValue()).as("the fields after the rows").isGreaterThanOrEqualTo(rows);
+    }
+
+    private static boolean auditSent;
+
+    /** Three audit events (a lane with the archive only), sent over HTTP ingest once and flushed into the archive. */
+    private static synchronized void sendAuditOnce() throws Exception {
+        if (auditSent) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        Instant now = Instant.now();
+        for (int i = 1; i <= 3; i++) {
+            // a second apart in event time, so newest first is one order
+            lines.append(ChildNode.JSON.writeValueAsString(Map.of("message", "grant " + i + " to alice cold_marker", "time", now.minusSeconds(4 - i).toString(),
+                    "actor", "alice", "action", "grant-" + i, "tags", List.of("finance")))).append('\n');
+        }
+        assertThat(node.post("/api/v1/ingest/app.audit", lines.toString(), Map.of()).statusCode()).isEqualTo(202);
+        node.flush();
+        auditSent = true;
+    }
+
+    @Test
+    void anArchiveOnlyLaneIsSearchedInTheArchiveAndItsHitsOpenWithoutContext() throws Exception {
+        sendAuditOnce();
+        JsonNode api = ChildNode.JSON.readTree(node.get("/api/v1/search?lane=audit&from=1h&q=cold_marker").body());
+        assertThat(api.get("total").asInt()).as(api.toString()).isEqualTo(3);
+        assertThat(api.get("hits").get(0).get("store").asText()).isEqualTo("archive");
+
+        browser.driver.get(explorer(Map.of("lane", "audit", "from", "1h", "q", "cold_marker")));
+        assertThat(messages()).containsExactly("grant 3 to alice cold_marker", "grant 2 to alice cold_marker", "grant 1 to alice cold_marker");
+        assertThat(status()).startsWith("3 hits");
+        WebElement searched = browser.driver.findElement(By.cssSelector("p.searched"));
+        assertThat(searched.getText()).as("the archive answered the whole range").matches("searched: archive [^·]+ → now( \\(.+\\))?");
+        JsonNode part = api.get("stores").get(0);
+        if (part.has("note")) {
+            assertThat(searched.findElement(By.cssSelector(".store-part .note")).getText()).isEqualTo("(" + part.get("note").asText() + ")");
+        }
+        assertThat(searched.findElements(By.cssSelector(".warning"))).isEmpty();
+        Select lane = new Select(browser.driver.findElement(By.id("explorer-lane")));
+        browser.await(d -> lane.getOptions().size() > 1); // the lane list arrives alongside the search the link started
+        assertThat(lane.getOptions()).extracting(WebElement::getText).contains("error", "audit (archive only)")
+                .noneMatch(t -> t.startsWith("activity"));
+        browser.screenshot("explorer-archive-only");
+
+        browser.driver.findElements(By.cssSelector(".results-pane .hit")).stream()
+                .filter(r -> r.getText().contains("grant 2")).findFirst().orElseThrow().click();
+        WebElement open = browser.await(d -> d.findElement(By.cssSelector(".hit-open")));
+        String id = browser.urlState().get("open");
+        assertThat(id).as("an archive hit is named by its id").startsWith("a");
+        assertThat(open.getDomAttribute("data-store")).isEqualTo("archive");
+        assertThat(open.findElement(By.cssSelector("table.fields")).getText()).contains("grant-2", "alice").doesNotContain("offset");
+        JsonNode json = ChildNode.JSON.readTree(open.findElement(By.cssSelector("pre.json")).getText());
+        assertThat(json.get("message").asText()).isEqualTo("grant 2 to alice cold_marker");
+        assertThat(open.findElements(By.cssSelector("button.show-context"))).as("no Context for an archived row").isEmpty();
+        assertThat(open.findElement(By.cssSelector(".no-context")).getText()).contains("archived rows carry no stream offset");
+        assertThat(browser.driver.findElements(By.cssSelector(".results-pane .hit.open"))).hasSize(1);
+        screenshotLightAndDark("explorer-archive-hit");
+
+        // the link names the archive hit: a reload opens the same one
+        browser.driver.navigate().refresh();
+        assertThat(messages()).hasSize(3);
+        WebElement reopened = browser.await(d -> d.findElement(By.cssSelector(".results-pane .hit.open")));
+        assertThat(reopened.getText()).contains("grant 2 to alice");
+        assertThat(browser.urlState()).containsEntry("open", id);
+        browser.await(d -> d.findElement(By.cssSelector(".hit-open .no-context")));
+    }
+
+    @Test
+    void aLineTailedFromAnArchiveOnlyLaneOpensInPlaceWithoutContext() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "audit", "from", "1h", "q", "tailed_cold")));
+        browser.await(d -> status().contains(" loaded"));
+        String state = startLiveTail();
+        Assumptions.assumeTrue(state.startsWith("live"), "no live tail on this server: " + state);
+        assertThat(node.post("/api/v1/ingest/app.audit", "{\"message\": \"tailed_cold now\"}\n", Map.of()).statusCode()).isEqualTo(202);
+        browser.await(d -> messages().equals(List.of("tailed_cold now")));
+        // not in the archive until it flushes: opening it must not search again, or the line would be gone
+        browser.driver.findElement(By.cssSelector(".results-pane .hit")).click();
+        WebElement open = browser.await(d -> d.findElement(By.cssSelector(".hit-open")));
+        assertThat(browser.urlState().get("open")).as("a tailed line is named by its offset's id").startsWith("o");
+        assertThat(open.findElement(By.cssSelector("strong")).getText()).startsWith("Hit at offset ");
+        assertThat(open.findElements(By.cssSelector("button.show-context"))).as("the context view reads the index").isEmpty();
+        assertThat(open.findElement(By.cssSelector(".no-context")).getText()).isEqualTo("No context view: lane audit has no index, which the context view reads.");
+        assertThat(messages()).containsExactly("tailed_cold now");
+        assertThat(browser.driver.findElement(By.cssSelector(".live-state")).getText()).startsWith("live");
+        browser.screenshot("explorer-archive-only-tailed-open");
+    }
+
+    @Test
+    void aPartNoStoreCouldSearchIsAWarningAndTheAnswerSaysItIsIncomplete() throws Exception {
+        sendAuditOnce();
+        // a [*] selector has no SQL form: the archive cannot answer it, and an archive-only lane then has nothing covered
+        String q = "{ $.tags[*] = \"finance\" }";
+        JsonNode api = ChildNode.JSON.readTree(node.get("/api/v1/search?lane=audit&from=1h&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)).body());
+        JsonNode part = api.get("stores").get(0);
+        assertThat(part.get("covered").asBoolean()).as(api.toString()).isFalse();
+        assertThat(api.get("complete").asBoolean()).isFalse();
+
+        browser.driver.get(explorer(Map.of("lane", "audit", "from", "1h", "q", q)));
+        browser.await(d -> status().contains(" loaded"));
+        WebElement warning = browser.await(d -> d.findElement(By.cssSelector("p.searched .store-part.warning")));
+        assertThat(warning.getText()).startsWith("archive ").contains("not searched: " + part.get("reason").asText());
+        assertThat(browser.driver.findElement(By.cssSelector("p.searched")).getDomAttribute("role")).isEqualTo("alert");
+        assertThat(browser.driver.findElement(By.cssSelector("p.searched .incomplete")).getText())
+                .startsWith("· incomplete: a part of the range not searched");
+        assertThat(warning.getCssValue("font-weight")).isEqualTo("600");
+        assertThat(browser.driver.findElement(By.cssSelector(".results-pane .empty-state .warning")).getText())
+                .startsWith("Not all of the range was searched (" + part.get("reason").asText() + ")");
+        screenshotLightAndDark("explorer-part-not-searched");
+    }
+
+    @Test
+    void aLaneInNeitherStoreSaysWhatToDo() throws Exception {
+        browser.driver.get(explorer(Map.of("lane", "activity", "from", "1h")));
+        WebElement empty = browser.await(d -> d.findElement(By.cssSelector(".empty-state.not-searchable")));
+        assertThat(empty.getText()).contains("Lane activity is delivered to neither the index nor the archive",
+                "Add \"archive\"", "to: in config/loglane.yaml");
+        Select lane = new Select(browser.driver.findElement(By.id("explorer-lane")));
+        assertThat(lane.getFirstSelectedOption().getText()).isEqualTo("activity (not searchable)");
+        assertThat(lane.getFirstSelectedOption().isEnabled()).isFalse();
+        assertThat(status()).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector(".results-pane .hit"))).isEmpty();
+        // with no sidebar the message takes the page's width, not the sidebar's column (at most 260 px)
+        assertThat(empty.getSize().getWidth()).isGreaterThan(400);
+        browser.screenshot("explorer-lane-not-searchable");
+
+        // picking a searchable lane from there searches it
+        lane.selectByValue("audit");
+        browser.await(d -> status().contains(" loaded"));
+        assertThat(browser.driver.findElements(By.cssSelector(".empty-state.not-searchable"))).isEmpty();
     }
 
     private static int luceneColumn(String message) {
