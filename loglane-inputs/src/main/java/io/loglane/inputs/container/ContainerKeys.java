@@ -46,6 +46,10 @@ public final class ContainerKeys implements InputKeys {
                 // limit would cut every part of a long line
                 case "max_line_bytes" -> new ConfigKey(to + name, k.type(), k.defaultText(), "Longest message stored whole (its parts joined);"
                         + " a longer one is cut there and stored with truncated: true.", new ConfigKey.Bounds(64 * 1024, k.bounds().max()), k.choices());
+                case "read_block_bytes" -> new ConfigKey(to + name, k.type(), k.defaultText(), "Bytes read from a file at once: at most one batch"
+                        + " of lines, and the most a split line's parts are joined within (at least 2 * max_line_bytes + 64KiB).", k.bounds(), k.choices());
+                case "partial_flush" -> new ConfigKey(to + name, k.type(), k.defaultText(), "The first parts of a split line (or a last line"
+                        + " without its newline) are stored as they are once the file has not grown for this long.", k.bounds(), k.choices());
                 default -> new ConfigKey(to + name, k.type(), k.defaultText(), k.doc(), k.bounds(), k.choices());
             };
             ks.add(c);
