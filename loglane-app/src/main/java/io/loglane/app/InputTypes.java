@@ -6,6 +6,7 @@ import io.loglane.core.lifecycle.Input;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.core.lifecycle.InputType;
 import io.loglane.inputs.cloudwatch.CloudWatchInputType;
+import io.loglane.inputs.container.ContainerInputType;
 import io.loglane.inputs.forward.ForwardInputType;
 import io.loglane.inputs.http.HttpInputType;
 import io.loglane.inputs.otlp.OtlpInputType;
@@ -24,7 +25,8 @@ import java.util.Map;
 public final class InputTypes {
     /** Every input type of this build, in the order the configuration reference lists them. */
     public static final InputTypes BUILT_IN = new InputTypes(List.of(new ForwardInputType(), new HttpInputType(),
-            new CloudWatchInputType(), new OtlpInputType(), new TailInputType()));
+            new CloudWatchInputType(), new OtlpInputType(), new TailInputType(),
+            ContainerInputType.docker(), ContainerInputType.cri()));
 
     private final Map<String, InputType> byType = new LinkedHashMap<>();
 

@@ -18,14 +18,14 @@ import java.util.Arrays;
  *
  * <p>Thread-safety: not thread-safe; one per tailer thread, {@link #begin} per batch.
  */
-final class LineRecords implements LineReader.LineSink {
+final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
     private static final byte[] LOG_KEY = str(EventFields.MESSAGE_KEYS.get(0));
     private static final byte[] TRUNCATED = concat(str("truncated"), new byte[] {(byte) 0xC3});
 
     private final RecordBlockBuilder builder;
     private byte[] scratch = new byte[1024];
     private byte[] repaired = new byte[0];
-    /** fixmap header slot, then "source": path, then "log" key: everything before the line's own string. */
+    /** fixmap header (2 entries), then "source": path, then "log" key: everything before the line's own string. */
     private byte[] prefix;
     private long tsNanos;
     private int truncated;
@@ -48,11 +48,16 @@ final class LineRecords implements LineReader.LineSink {
 
     /** The per-file part of every record: {@code "source": path} and the {@code "log"} key; see {@link #begin}. */
     static byte[] sourcePrefix(String path) {
-        return concat(new byte[] {0}, str(EventFields.SOURCE), str(path), LOG_KEY);
+        return concat(new byte[] {(byte) 0x82}, str(EventFields.SOURCE), str(path), LOG_KEY);
     }
 
     @Override
     public void line(byte[] buf, int off, int len, boolean cut) {
+        record(prefix, tsNanos, buf, off, len, cut);
+    }
+
+    @Override
+    public void record(byte[] head, long tsNanos, byte[] buf, int off, int len, boolean cut) {
         bytes += len + 1;
         int bad = scan(buf, off, len);
         if (bad == 2) {
@@ -66,13 +71,13 @@ final class LineRecords implements LineReader.LineSink {
         } else if (bad == 1) {
             binary++;
         }
-        int need = prefix.length + 5 + len + TRUNCATED.length;
+        int need = head.length + 5 + len + TRUNCATED.length;
         if (scratch.length < need) {
             scratch = new byte[Math.max(need, 2 * scratch.length)];
         }
-        System.arraycopy(prefix, 0, scratch, 0, prefix.length);
-        scratch[0] = (byte) (cut ? 0x83 : 0x82);
-        int p = strHeader(scratch, prefix.length, len);
+        System.arraycopy(head, 0, scratch, 0, head.length);
+        scratch[0] = (byte) (head[0] + (cut ? 1 : 0));
+        int p = strHeader(scratch, head.length, len);
         System.arraycopy(buf, off, scratch, p, len);
         p += len;
         if (cut) {

@@ -80,6 +80,8 @@ public final class TailInput implements Input {
     private final Counter positionWrites;
     /** {@code loglane.events.received} and {@code loglane.bytes.received} {input}: lines read (again after a restart, for a re-sent batch) and their bytes. */
     private final LedgerCounters received;
+    /** Null for plain lines ({@code type: tail}); a container format otherwise. */
+    private final LineFormat format;
     private final ArrayDeque<TailedFile> ready = new ArrayDeque<>();
     private FileWatcher watcher;
     private volatile boolean paused;
@@ -92,6 +94,12 @@ public final class TailInput implements Input {
     private volatile int openFiles;
 
     public TailInput(TailConfig config, InputContext context) {
+        this(config, context, null);
+    }
+
+    /** A tail whose lines are decoded by {@code format} (a container runtime's log files); null for plain lines. */
+    public TailInput(TailConfig config, InputContext context, LineFormat format) {
+        this.format = format;
         if (context.dataDir() == null) {
             throw new IllegalArgumentException("tail input '" + config.name() + "' needs a data directory for its read positions");
         }
@@ -137,8 +145,11 @@ public final class TailInput implements Input {
     }
 
     private TailedFile newFile(FileIdentity id, FileChannel ch, Path path, Fingerprint fp, long offset, boolean skipping) {
-        TailedFile f = new TailedFile(id, ch, path, fp, offset, skipping, config.name(),
-                config.tagFor(path.getFileName().toString()), System.nanoTime());
+        LineFormat.FileLines lines = format == null ? null
+                : format.open(path, config.maxLineBytes(), (reason, n, detail) -> errors.count(reason, path.toString(), n, detail));
+        String tag = lines == null || lines.tag() == null ? config.tagFor(path.getFileName().toString()) : lines.tag();
+        TailedFile f = new TailedFile(id, ch, path, fp, offset, skipping, config.name(), tag, System.nanoTime());
+        f.lines = lines;
         f.tally = context.ingest().sources().tally(f.source, f.tag);
         f.waits = backPressure.source(path.toString(), f, () -> !closed && f.isOpen(), sourceThread);
         return f;
@@ -163,8 +174,7 @@ public final class TailInput implements Input {
             if (f.channel.size() < p.pendingEnd()) {
                 return; // truncated meanwhile: the poll starts it over
             }
-            records.begin(f.recordPrefix, nowNanos());
-            LineReader.Read r = reader.read(f.channel, p.offset(), p.pendingEnd(), p.skipping(), true, records);
+            LineReader.Read r = read(f, p.offset(), p.pendingEnd(), p.skipping(), true);
             if (r.end() != p.pendingEnd()) {
                 return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
             }
@@ -302,8 +312,7 @@ public final class TailInput implements Input {
         try {
             while (true) {
                 intact(f);
-                records.begin(f.recordPrefix, nowNanos());
-                LineReader.Read r = reader.read(f.channel, f.offset, Long.MAX_VALUE, f.skipping, flush, records);
+                LineReader.Read r = read(f, f.offset, Long.MAX_VALUE, f.skipping, flush);
                 if (r.end() == f.offset) {
                     return false;
                 }
@@ -333,6 +342,19 @@ public final class TailInput implements Input {
         }
     }
 
+    /** One block of {@code f} into {@link #records}, as plain lines or through the file's {@link LineFormat}. */
+    private LineReader.Read read(TailedFile f, long start, long limit, boolean skipping, boolean flush) throws IOException {
+        long now = nowNanos();
+        records.begin(f.recordPrefix, now);
+        if (f.lines == null) {
+            return reader.read(f.channel, start, limit, skipping, flush, records);
+        }
+        LineReader.Read r = reader.read(f.channel, start, limit, skipping, flush, f.lines.begin(records, now));
+        int end = f.lines.end(flush || r.full() || limit != Long.MAX_VALUE);
+        // a line's parts left to the next batch: the batch ends before them (a re-read range ends there too)
+        return end < 0 ? r : new LineReader.Read(start + end, false, records.count(), r.full(), r.read());
+    }
+
     private IngestRequest request(TailedFile f, long start, LineReader.Read r) {
         RecordBlock block = records.build();
         long now = nowNanos();
@@ -348,6 +370,9 @@ public final class TailInput implements Input {
                 + ") was cut there and stored with truncated: true; its rest is skipped");
         errors.count(TailErrors.INVALID_UTF8, path, records.invalidUtf8(), "a line is not UTF-8; stored with bad bytes replaced by U+FFFD");
         errors.count(TailErrors.BINARY, path, records.binary(), "a line holds NUL bytes (binary data); stored as it is");
+        if (f.lines != null) {
+            f.lines.report();
+        }
     }
 
     private void answered(TailedFile f, IngestResult result, Throwable error) {

@@ -53,6 +53,8 @@ final class TailedFile implements Pausable {
     TailPosition resumedFrom;
     SourceTally tally;
     SourceBackPressure waits;
+    /** The decoder of a container format's lines; null for plain lines. */
+    LineFormat.FileLines lines;
 
     TailedFile(FileIdentity id, FileChannel channel, Path path, Fingerprint fingerprint, long offset, boolean skipping,
                String input, String tag, long nowNanos) {

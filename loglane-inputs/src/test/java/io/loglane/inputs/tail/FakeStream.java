@@ -24,16 +24,16 @@ import org.msgpack.value.Value;
  * Test double for the router and a lane's stream: stores the records of every request it accepts,
  * and, as a lane does, stores a request whose chunk id it already holds only once (its window
  * outlives an input, as a disk lane's survives a restart). {@link #gate} decides, per request,
- * whether to answer it (default: accept at once).
+ * whether to answer it (default: accept at once). Public for the inputs built on the tail (docker, cri).
  */
-final class FakeStream implements Ingest {
+public final class FakeStream implements Ingest {
     /** Each stored record as its decoded map. */
-    final List<Map<String, Value>> stored = new ArrayList<>();
-    final List<IngestRequest> submitted = new ArrayList<>();
+    public final List<Map<String, Value>> stored = new ArrayList<>();
+    public final List<IngestRequest> submitted = new ArrayList<>();
     private final Set<String> chunkIds = new HashSet<>();
     final SourceLedger sources = new SourceLedger(new SimpleMeterRegistry(), 100);
     /** Given each request before it is stored; a non-null answer replaces storing it. */
-    volatile Function<IngestRequest, CompletableFuture<IngestResult>> gate = r -> null;
+    public volatile Function<IngestRequest, CompletableFuture<IngestResult>> gate = r -> null;
 
     @Override
     public SourceLedger sources() { return sources; }
@@ -49,7 +49,7 @@ final class FakeStream implements Ingest {
     }
 
     /** Stores {@code request} unless its chunk id is already stored. */
-    synchronized IngestResult store(IngestRequest request) {
+    public synchronized IngestResult store(IngestRequest request) {
         if (request.chunkId() != null && !chunkIds.add(request.chunkId())) {
             return new IngestResult(0, request.records().count());
         }
@@ -58,7 +58,7 @@ final class FakeStream implements Ingest {
     }
 
     /** The {@code log} of every stored record, in the order stored. */
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return stored.stream().map(m -> m.get("log").asStringValue().asString()).toList();
     }
 
