@@ -53,7 +53,7 @@ class ContainerInputsTest {
     }
 
     private TailInput input(String glob, LineFormat format, int maxLine, Duration partialFlush) throws IOException {
-        TailConfig c = new TailConfig("c", List.of(glob), List.of(), "unused", true, maxLine, (int) ContainerKeys.blockFor(maxLine),
+        TailConfig c = new TailConfig("c", List.of(glob), List.of(), "unused", true, maxLine, (int) ContainerKeys.blockFor(maxLine), 64L << 20,
                 Duration.ofMillis(40), Duration.ofMillis(20), partialFlush, Duration.ofMillis(300));
         TailInput in = new TailInput(c, new InputContext(stream, registry, Clock.systemUTC(), dir.resolve("data")), format);
         inputs.add(in);
