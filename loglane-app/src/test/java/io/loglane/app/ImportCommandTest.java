@@ -164,6 +164,11 @@ class ImportCommandTest {
         assertThat(gz.exitCode()).isEqualTo(2);
         assertThat(gz.err()).contains("broken.gz");
 
+        Cli.Run refused = importCmd("", "--tag", "bad tag", cut(dir).toString());
+        assertThat(refused.exitCode()).as("a 4xx stops the import; its lines count as rejected").isEqualTo(1);
+        assertThat(refused.err()).contains("HTTP 400").contains("bad tag");
+        assertThat(refused.out()).contains("0 accepted, 0 duplicates, 3 rejected");
+
         String longLine = "L".repeat(20_000);
         Path cut = dir.resolve("long.log");
         Files.writeString(cut, "before\n" + longLine + "\nafter\n");
@@ -173,6 +178,10 @@ class ImportCommandTest {
         t.flush();
         assertThat(t.sqlRows("SELECT message, length(message) FROM trace WHERE tag = 'imp.long' ORDER BY length(message)").toString())
                 .as("the long line cut at 8 KiB, the next line read").matches("\\[\\[\"after\",5],\\[\"before\",6],\\[\"L{8192}\",8192]]");
+    }
+
+    private static Path cut(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("three.log"), "one\ntwo\nthree\n");
     }
 
     /** Lines {@code ./loglane import} sends: {@code \n}-separated, a trailing {@code \r} dropped, empty ones skipped. */

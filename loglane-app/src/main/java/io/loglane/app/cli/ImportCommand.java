@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  * line accepted or a duplicate, 1 the server refused some lines (the import stops there), 2 a usage,
  * input or server error.
  */
-@Command(name = "import", description = "Backfill log files (plain, .gz, or - for stdin) into a running server through its lanes and parsers; re-running stores nothing twice.")
+@Command(name = "import", description = "Backfill log files (plain, .gz, or - for stdin) into a running server through its lanes and parsers; "
+        + "re-running it with the same options within the server's stream.dedup_window (default 1h) stores nothing twice.")
 final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import, in order; gzip is recognised by content; - reads standard input.")
     List<String> files;
