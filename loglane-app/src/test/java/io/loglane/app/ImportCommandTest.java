@@ -92,6 +92,17 @@ class ImportCommandTest {
     }
 
     @Test
+    void standardInputsSharingTheirFirst4KiBAreDifferentImports() throws Exception {
+        String head = "x".repeat(5000) + "\n"; // the same first 4 KiB, so the same stdin fingerprint
+        Cli.Run a = importCmd(head + accessLines("stdina", 300), "--lane", "access", "-");
+        Cli.Run b = importCmd(head + accessLines("stdinb", 300), "--lane", "access", "-");
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.out()).as("a batch whose content differs is not a duplicate").contains("301 accepted, 0 duplicates");
+        assertThat(count("SELECT count(*) FROM access WHERE path LIKE '/stdinb/%'")).isEqualTo(300);
+    }
+
+    @Test
     void laneOverridesTheRoutersContentRules() throws Exception {
         String lines = "ERROR payment failed id=1\nERROR payment failed id=2\n";
         Path f = dir.resolve("errors.log");

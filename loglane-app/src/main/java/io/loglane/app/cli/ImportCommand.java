@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Re-running an import stores nothing twice while the server still remembers its idempotency
  * keys ({@code stream.dedup_window}, default 1 h, at most {@code stream.dedup_max_entries} per lane):
- * batches are cut the same way each time and keyed by the input's fingerprint and offset
+ * batches are cut the same way each time and keyed by the input's fingerprint, offset and checksum
  * ({@link ImportSource}, {@link ImportSender}). The same settings ({@code --batch-size},
  * {@code --max-line}, {@code --lane}, {@code --tag}) are needed for the keys to match.
  *

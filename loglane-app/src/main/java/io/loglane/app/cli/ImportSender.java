@@ -15,10 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 
 /**
  * Sends import batches to {@code POST /api/v1/ingest/{tag}} with at most {@code inFlight} requests
- * at a time, each with the idempotency key {@code import-<fingerprint>-<lane>-<offset>} (the server
+ * at a time, each with the idempotency key {@code import-<lane>-<fingerprint>-<offset>-<crc32c of the body>} (the server
  * acknowledges a resent key within its {@code stream.dedup_window} without storing it again).
  *
  * <p>Answers: 202 adds to accepted and duplicates; 429 and 503 are retried after their
@@ -74,10 +75,9 @@ final class ImportSender implements AutoCloseable {
             slots.release();
             throw f;
         }
-        String key = keyPrefix + fingerprint + "-" + batch.startOffset();
         pool.execute(() -> {
             try {
-                deliver(key, batch);
+                deliver(key(fingerprint, batch), batch);
             } catch (ImportException e) {
                 failure.compareAndSet(null, e);
             } catch (InterruptedException e) {
@@ -96,6 +96,17 @@ final class ImportSender implements AutoCloseable {
         if (f != null) {
             throw f;
         }
+    }
+
+    /**
+     * The batch's idempotency key. The body's CRC32C is part of it, so only the same lines at the
+     * same offset of the same input are one batch: two inputs whose fingerprints collide (standard
+     * inputs sharing their first 4 KiB) are not mistaken for each other.
+     */
+    private String key(String fingerprint, ImportBatch batch) {
+        CRC32C crc = new CRC32C();
+        crc.update(batch.body(), 0, batch.length());
+        return keyPrefix + fingerprint + "-" + batch.startOffset() + "-" + Long.toHexString(crc.getValue());
     }
 
     private void deliver(String key, ImportBatch batch) throws ImportException, InterruptedException {

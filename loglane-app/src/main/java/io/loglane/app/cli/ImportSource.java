@@ -19,7 +19,8 @@ import java.util.zip.GZIPInputStream;
  * 4 KiB (as stored, so of the compressed bytes for a .gz) and its size. A file that has grown since
  * the last import therefore gets a new fingerprint (its batches are sent again, and stored again),
  * rather than having a longer last batch mistaken for the old one. Standard input has no size: its
- * fingerprint is of its first 4 KiB only.
+ * fingerprint is of its first 4 KiB only (the batch keys also hold each body's checksum, so two
+ * streams sharing their first 4 KiB are still told apart).
  *
  * <p>Thread-safety: not thread-safe; one reader.
  */
