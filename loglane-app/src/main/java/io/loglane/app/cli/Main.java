@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "loglane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "loglane 0.1.0",
         description = "Container log platform: Forward/HTTP ingest, lanes, durable stream, Parquet archive, SQL.",
         subcommands = {UpCommand.class, SqlCommand.class, LanesCommand.class, SourcesCommand.class, CheckConfigCommand.class,
-                StreamCommand.class, ConfigReferenceCommand.class, SearchCommand.class, FilterTestCommand.class, TailCommand.class})
+                StreamCommand.class, ConfigReferenceCommand.class, SearchCommand.class, FilterTestCommand.class, TailCommand.class,
+                ImportCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

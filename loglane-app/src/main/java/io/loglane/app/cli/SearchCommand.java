@@ -2,7 +2,6 @@ package io.loglane.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.Console;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,15 +127,6 @@ final class SearchCommand implements Callable<Integer> {
         if (System.getenv("NO_COLOR") != null || "dumb".equals(System.getenv("TERM"))) {
             return false;
         }
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            // JDK 22+ returns a console even when the streams are redirected; isTerminal() (22+) tells them apart.
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 21: a console exists only on a terminal
-        }
+        return TerminalText.isTerminal();
     }
 }

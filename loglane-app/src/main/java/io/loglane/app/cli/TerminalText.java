@@ -53,4 +53,18 @@ final class TerminalText {
     private static boolean special(char c) {
         return c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
     }
+
+    /** Whether the process has a terminal (not redirected), ignoring colour settings. */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // JDK 22+ returns a console even when the streams are redirected; isTerminal() (22+) tells them apart.
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only on a terminal
+        }
+    }
 }
