@@ -1,6 +1,7 @@
 package io.loglane.bench.jmh;
 
 import io.loglane.bench.ingest.FrameFactory;
+import io.loglane.bench.search.AccessCorpus;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -60,8 +62,17 @@ import org.openjdk.jmh.runner.IterationType;
         "-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 @State(Scope.Benchmark)
 public class IndexBench {
-    private static final int BLOCKS = 8;
     private static final String TAG = "kube.var.log.containers.web.access";
+
+    /**
+     * The records: {@code loadgen} cycles 8 blocks of the load generator's lines (8 000 distinct
+     * records, few distinct words: the term dictionary stays small); {@code access} cycles 300
+     * blocks of {@link AccessCorpus} lines (300 000 distinct: addresses, ids, user agents, as the
+     * search benchmark sends them, event times in order over the last 6 hours), closer to
+     * what the pipeline indexes.
+     */
+    @Param({"access"})
+    public String corpus;
 
     private Path dir;
     private IndexSink sink;
@@ -78,9 +89,22 @@ public class IndexBench {
         dir = Files.createTempDirectory("loglane-jmh-index-");
         LoglaneConfig config = BenchData.bundledConfig("index:\n  dir: " + dir + "\n");
         ForwardConfig limits = BenchData.forwardConfig(config);
-        blocks = new RecordBlock[BLOCKS];
-        for (int i = 0; i < BLOCKS; i++) {
-            blocks[i] = BenchData.block(limits, TAG, 42 + i, FrameFactory::accessRecord);
+        if (corpus.equals("loadgen")) {
+            blocks = new RecordBlock[8];
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = BenchData.block(limits, TAG, 42 + i, FrameFactory::accessRecord);
+            }
+        } else if (corpus.equals("access")) {
+            blocks = new RecordBlock[300];
+            long now = System.currentTimeMillis();
+            AccessCorpus lines = new AccessCorpus(42, (long) blocks.length * BenchData.EVENTS, now - 6 * 3_600_000L, now);
+            for (int i = 0; i < blocks.length; i++) {
+                long first = (long) i * BenchData.EVENTS;
+                long[] next = {first};
+                blocks[i] = BenchData.block(limits, TAG, 42 + i, rnd -> lines.record(next[0]++));
+            }
+        } else {
+            throw new IllegalArgumentException("corpus must be loadgen or access: " + corpus);
         }
         LaneSpec access = config.lane("access");
         IndexSettings settings = IndexSettings.from(config.store(IndexKeys.NAME), config.server());
@@ -115,7 +139,7 @@ public class IndexBench {
                 long batches = offset / BenchData.EVENTS;
                 long raw = 0;
                 for (long b = 0; b < batches; b++) {
-                    raw += blocks[(int) (b % BLOCKS)].length();
+                    raw += blocks[(int) (b % blocks.length)].length();
                 }
                 long before = processCpuNanos();
                 sink.flush(true); // the last commit belongs to the measured documents' cost
@@ -138,7 +162,7 @@ public class IndexBench {
     @Benchmark
     @OperationsPerInvocation(BenchData.EVENTS)
     public long write() throws Exception {
-        RecordBlock b = blocks[(int) ((offset / BenchData.EVENTS) % BLOCKS)];
+        RecordBlock b = blocks[(int) ((offset / BenchData.EVENTS) % blocks.length)];
         sink.write(new StoredBatch(offset, TAG, System.currentTimeMillis() * 1_000_000L, b, null, null));
         offset += b.count();
         return sink.flush(false);

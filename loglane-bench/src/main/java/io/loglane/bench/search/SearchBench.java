@@ -86,6 +86,9 @@ public final class SearchBench implements Callable<Integer> {
     @Option(names = "--max-minutes", defaultValue = "60", description = "Stop (exit 3) past this many minutes (default ${DEFAULT-VALUE}).")
     double maxMinutes;
 
+    @Option(names = "--config", description = "Extra config layer for the server, repeatable, applied after the bench's own (e.g. index settings to compare).")
+    List<Path> configs = new ArrayList<>();
+
     @Option(names = "--keep", description = "Keep the work directory (server data and log).")
     boolean keep;
 
@@ -143,6 +146,12 @@ public final class SearchBench implements Callable<Integer> {
         IngestBench.deleteTree(work.resolve("raw-lucene"));
     }
 
+    private List<Path> layers(Path overlay) {
+        List<Path> all = new ArrayList<>(List.of(overlay));
+        configs.forEach(c -> all.add(c.toAbsolutePath()));
+        return all;
+    }
+
     private void loglane(AccessCorpus corpus, long frames, Path work) throws Exception {
         Path overlay = work.resolve("bench.yaml");
         Files.writeString(overlay, """
@@ -155,7 +164,7 @@ public final class SearchBench implements Callable<Integer> {
                 """);
         Path data = work.resolve("data");
         int fwdPort = IngestBench.freePort();
-        try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, List.of(overlay),
+        try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), data, layers(overlay),
                 IngestBench.freePort(), fwdPort, heap, jvmOptions, work.resolve("server.log"))) {
             Thread watchdog = watchdog(server);
             long n = corpus.events();
