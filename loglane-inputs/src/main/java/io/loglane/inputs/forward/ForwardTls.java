@@ -96,7 +96,7 @@ public final class ForwardTls {
             }
             return out;
         } catch (GeneralSecurityException | IOException e) {
-            throw new FileProblem(key, file + " holds no readable PEM certificate: " + e.getMessage());
+            throw new FileProblem(key, file + " holds no readable PEM certificate (-----BEGIN CERTIFICATE-----): " + e.getMessage());
         }
     }
 
