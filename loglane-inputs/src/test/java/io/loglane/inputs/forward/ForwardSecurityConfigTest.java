@@ -59,6 +59,33 @@ class ForwardSecurityConfigTest {
     }
 
     @Test
+    void anInputBuiltFromTheLoadedConfigServesTlsAndTheHandshake() throws Exception {
+        String keys = """
+                bind: 127.0.0.1
+                shared_key: "s3cret"
+                self_hostname: logs.example.com
+                users: [{username: fluent, password: pa55}]
+                tls: {cert: %s, key: %s}
+                """.formatted(pki.server.certFile(), pki.server.keyFile());
+        RecordingIngest ingest = new RecordingIngest();
+        var spec = LOADER.load(new ConfigSource("sec.yaml", yaml(keys))).inputs().get(0);
+        var input = new ForwardInputType().build(spec, new io.loglane.core.lifecycle.InputContext(ingest,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC()));
+        input.start();
+        try (ForwardClient c = ForwardClient.tls(input.boundPort(), pki.clientContext(null))) {
+            FluentBitPeer.Helo helo = FluentBitPeer.readHelo(c);
+            c.send(FluentBitPeer.ping(helo, "fb", FluentBitPeer.SALT, "s3cret", "fluent", "pa55"));
+            assertThat(FluentBitPeer.readPong(c)).isEqualTo(new FluentBitPeer.Pong(true, "", "logs.example.com",
+                    FluentBitPeer.serverDigest(helo, FluentBitPeer.SALT, "logs.example.com", "s3cret")));
+            c.send(ForwardInputTest.good("cfg"));
+            assertThat(c.readAck()).isEqualTo("cfg");
+        } finally {
+            input.close();
+        }
+        assertThat(ingest.requests).hasSize(1);
+    }
+
+    @Test
     void withoutTheKeysThereIsNoHandshakeAndNoTls() throws Exception {
         ForwardSecurity s = ForwardConfig.from(LOADER.load(new ConfigSource("sec.yaml", yaml(""))).inputs().get(0)).security();
         assertThat(s.handshake()).isFalse();
