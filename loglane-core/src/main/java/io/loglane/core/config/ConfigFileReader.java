@@ -131,6 +131,15 @@ final class ConfigFileReader {
                 if (key == null) {
                     key = schema.key("inputs[" + type + "]." + k);
                 }
+                if (key == null && schema.isSection("inputs[" + type + "]." + k)) {
+                    // a sub-section of the type's keys, e.g. a forward input's tls: {cert, key, ca}
+                    Node sectionNode = t.getValueNode();
+                    MappingNode sub = guard(sectionNode, display + "." + k, () -> YamlNodes.mapping(sectionNode));
+                    if (sub != null) {
+                        readKeys(sub, "inputs[" + type + "]." + k, display + "." + k, values);
+                    }
+                    continue;
+                }
                 if (key == null) {
                     List<String> known = new ArrayList<>(knownBelow("inputs[]"));
                     known.addAll(knownBelow("inputs[" + type + "]"));

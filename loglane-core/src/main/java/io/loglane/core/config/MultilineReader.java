@@ -47,12 +47,7 @@ final class MultilineReader {
             String cont = null;
             for (NodeTuple t : YamlNodes.entries(m)) {
                 String k = YamlNodes.key(t);
-                String v;
-                try {
-                    v = YamlNodes.scalar(t.getValueNode());
-                } catch (ConfigValueException e) {
-                    throw new ConfigValueException(e.node(), at + "." + k, e.getMessage());
-                }
+                String v = YamlNodes.itemScalar(t, at);
                 check(t.getValueNode(), at + "." + k, v);
                 switch (k) {
                     case "start" -> start = v;

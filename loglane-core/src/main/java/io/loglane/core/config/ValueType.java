@@ -148,6 +148,17 @@ public enum ValueType {
 
         @Override Object parseText(String s) { return DESTINATIONS.parseText(s); }
     },
+    /** A list of {@link UserPassword}s ({@code [{username, password}]}); see {@link UsersReader}. Only the empty default has a text form. */
+    USERS("list of {username, password}") {
+        @Override Object read(Node node) { return UsersReader.read(node); }
+
+        @Override Object parseText(String s) {
+            if (!s.isBlank()) {
+                throw new IllegalArgumentException("users have no text form");
+            }
+            return List.of();
+        }
+    },
     /** A list of routing rules; see {@link MatchRuleReader} for the syntax. */
     MATCH_RULES("list of match rules") {
         @Override Object read(Node node) { return MatchRuleReader.read(node); }

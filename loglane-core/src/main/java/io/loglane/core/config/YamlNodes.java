@@ -81,6 +81,18 @@ final class YamlNodes {
         return m.getValue();
     }
 
+    /**
+     * The scalar value of one entry of a list item's mapping; a problem is reported under
+     * {@code at.key} (e.g. {@code [1].password}) at the value's line.
+     */
+    static String itemScalar(NodeTuple t, String at) {
+        try {
+            return scalar(t.getValueNode());
+        } catch (ConfigValueException e) {
+            throw new ConfigValueException(e.node(), at + "." + key(t), e.getMessage());
+        }
+    }
+
     static String key(NodeTuple t) {
         if (!(t.getKeyNode() instanceof ScalarNode s)) {
             throw new ConfigValueException(t.getKeyNode(), "", "keys must be plain names");

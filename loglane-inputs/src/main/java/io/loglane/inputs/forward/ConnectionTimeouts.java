@@ -16,7 +16,10 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code frame_timeout}: a frame whose first byte arrived is not complete this long after
  *       (a stalled sender, or slowloris: one byte now and then);</li>
  *   <li>{@code idle_timeout} (zero: never): nothing arrived for this long while no frame was begun
- *       and no request waited for its ack.</li>
+ *       and no request waited for its ack;</li>
+ *   <li>{@code handshake_timeout}: the TLS handshake, or the {@code shared_key} handshake (a valid
+ *       PING), is not done this long after the connection opened (a client that connects and
+ *       never authenticates).</li>
  * </ul>
  * Time in which the input itself held the peer back counts for neither: while reading is paused
  * (back-pressure, in-flight limits, shutdown) the peer cannot progress, and while an ack is owed a
@@ -39,10 +42,13 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
     private final long frameNanos;
     private final ForwardDecoder decoder;
     private final BooleanSupplier acksOwed;
+    private final long handshakeNanos;
+    private final BooleanSupplier handshaking;
     private final ForwardMetrics metrics;
     private final RateLimitedLog log;
     private long lastReadNanos;
     private long frameStartNanos = -1;
+    private long handshakeStartNanos;
     private ScheduledFuture<?> timer;
 
     /**
@@ -50,14 +56,19 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
      * @param frame    {@code frame_timeout}, positive
      * @param decoder  the connection's decoder: whether a frame is begun, and when one completes
      * @param acksOwed true while the connection has requests waiting for their ack
+     * @param handshake   {@code handshake_timeout}, positive
+     * @param handshaking true until the connection's TLS and shared_key handshakes are done (always
+     *                    false for a plain input without shared_key)
      */
     ConnectionTimeouts(String inputName, Duration idle, Duration frame, ForwardDecoder decoder, BooleanSupplier acksOwed,
-                       ForwardMetrics metrics, RateLimitedLog log) {
+                       Duration handshake, BooleanSupplier handshaking, ForwardMetrics metrics, RateLimitedLog log) {
         this.inputName = inputName;
         this.idleNanos = idle.toNanos();
         this.frameNanos = frame.toNanos();
         this.decoder = decoder;
         this.acksOwed = acksOwed;
+        this.handshakeNanos = handshake.toNanos();
+        this.handshaking = handshaking;
         this.metrics = metrics;
         this.log = log;
     }
@@ -65,7 +76,11 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         lastReadNanos = System.nanoTime();
+        handshakeStartNanos = lastReadNanos;
         long shorter = idleNanos > 0 ? Math.min(idleNanos, frameNanos) : frameNanos;
+        if (handshaking.getAsBoolean()) {
+            shorter = Math.min(shorter, handshakeNanos);
+        }
         long tick = Math.clamp(shorter / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
         timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), tick, tick, TimeUnit.NANOSECONDS);
         super.channelActive(ctx);
@@ -103,9 +118,15 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().config().isAutoRead()) {
             // The input stopped reading: whatever the peer sent waits in the socket, so it is not late.
             lastReadNanos = now;
+            handshakeStartNanos = now;
             if (frameStartNanos >= 0) {
                 frameStartNanos = now;
             }
+            return;
+        }
+        if (handshaking.getAsBoolean() && now - handshakeStartNanos >= handshakeNanos) {
+            close(ctx, ForwardMetrics.HANDSHAKE_TIMEOUT, "handshake not done " + Duration.ofNanos(now - handshakeStartNanos).toMillis()
+                    + " ms after connecting (handshake_timeout " + Duration.ofNanos(handshakeNanos) + ")");
             return;
         }
         if (frameStartNanos >= 0) {

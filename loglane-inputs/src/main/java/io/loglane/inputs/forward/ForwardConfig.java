@@ -24,6 +24,7 @@ import java.util.Map;
  *                             ack owed, is closed ({@code idle_timeout}; zero: never)
  * @param frameTimeout         a frame must be complete this long after its first byte arrived, or its
  *                             connection is closed ({@code frame_timeout})
+ * @param security             the {@code shared_key} handshake, users and TLS ({@link ForwardSecurity#NONE}: none)
  *
  * <p>Every key's bounds and default are declared once, in {@link ForwardKeys}; the loader checks
  * them, so {@code check-config} refuses what this record would. Its constructor only guards
@@ -33,7 +34,7 @@ import java.util.Map;
  */
 public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
                             int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads,
-                            Duration idleTimeout, Duration frameTimeout) {
+                            Duration idleTimeout, Duration frameTimeout, ForwardSecurity security) {
     public ForwardConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
@@ -65,12 +66,21 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         if (frameTimeout == null || frameTimeout.isNegative() || frameTimeout.isZero()) {
             throw new IllegalArgumentException("frame_timeout must be positive");
         }
+        if (security == null) {
+            throw new IllegalArgumentException("security is required (ForwardSecurity.NONE for none)");
+        }
     }
 
     /** The same settings with other timeouts, for tests and embedding. */
     public ForwardConfig withTimeouts(Duration idle, Duration frame) {
         return new ForwardConfig(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes,
-                drainTimeout, workerThreads, idle, frame);
+                drainTimeout, workerThreads, idle, frame, security);
+    }
+
+    /** The same settings with other security, for tests and embedding. */
+    public ForwardConfig withSecurity(ForwardSecurity s) {
+        return new ForwardConfig(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes,
+                drainTimeout, workerThreads, idleTimeout, frameTimeout, s);
     }
 
     /** The schema's defaults for everything but the name and the address, for tests and embedding. */
@@ -97,7 +107,8 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         String bind = spec.bind() == null || spec.bind().isBlank() ? ServerSettings.DEFAULT_BIND : spec.bind();
         return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) (long) option(spec, "max_in_flight"),
                 option(spec, "max_in_flight_bytes"), option(spec, "drain_timeout"), (int) workers,
-                option(spec, "idle_timeout"), option(spec, "frame_timeout"));
+                option(spec, "idle_timeout"), option(spec, "frame_timeout"),
+                ForwardSecurity.from(spec.options(), option(spec, "handshake_timeout")));
     }
 
     /** The option as the loader parsed it, else the key's declared default (integers widened to long). */

@@ -17,10 +17,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -348,6 +351,9 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
         while (c instanceof DecoderException && !(c instanceof ForwardProtocolException) && c.getCause() != null) {
             c = c.getCause();
         }
+        if (!(c instanceof ForwardProtocolException)) {
+            c = tlsProblem(c, ctx); // TLS failures are protocol errors of their own, not I/O noise
+        }
         if (c instanceof ForwardProtocolException e) {
             metrics.protocolError(e.reason());
             log.warn("protocol_" + e.reason().label(), "forward input '" + inputName + "': closing connection from "
@@ -357,6 +363,25 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
             log.warn("unexpected", "forward input '" + inputName + "': closing connection after " + c);
         }
         ctx.close();
+    }
+
+    /**
+     * The protocol error a TLS failure stands for: plain bytes on a TLS port ({@code not_tls}), or
+     * a failed TLS handshake ({@code tls_handshake}: no or an untrusted client certificate, no
+     * common protocol); {@code c} itself otherwise.
+     */
+    private static Throwable tlsProblem(Throwable c, ChannelHandlerContext ctx) {
+        for (Throwable t = c; t != null; t = t.getCause()) {
+            if (t instanceof NotSslRecordException) {
+                return new ForwardProtocolException(ForwardProtocolException.Reason.NOT_TLS,
+                        "bytes that are not TLS on a TLS port: the client has TLS off (turn it on, e.g. Fluent Bit's tls on)");
+            }
+            if (t instanceof SSLException e && ctx.pipeline().get(SslHandler.class) != null) {
+                return new ForwardProtocolException(ForwardProtocolException.Reason.TLS_HANDSHAKE,
+                        "TLS failed: " + e.getMessage());
+            }
+        }
+        return c;
     }
 
     private long nowNanos() {

@@ -96,6 +96,20 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         this.gzip = new GzipInflater(maxDecompressedBytes);
     }
 
+    /** What a TLS client on a plain port is told (in the log) and counted under. */
+    static final String TLS_ON_PLAIN_PORT_MESSAGE = "a TLS handshake on a plain port: the client has TLS on, "
+            + "this input has no tls: {cert, key} (turn TLS off in the client, or configure tls)";
+
+    /**
+     * True if the buffered bytes begin like a TLS record carrying a handshake (a ClientHello):
+     * content type 22, major version 3. No Forward frame starts so (0x16 is a msgpack integer, and
+     * a frame is an array), so this never misreads a frame.
+     */
+    static boolean looksLikeTls(ByteBuf in) {
+        return in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex()) == 0x16
+                && in.getUnsignedByte(in.readerIndex() + 1) == 0x03;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
@@ -105,6 +119,10 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         int readable = in.readableBytes();
         if (readable == 0) {
             return;
+        }
+        if (phase == Phase.HEADER && looksLikeTls(in)) {
+            fail(in);
+            throw new ForwardProtocolException(Reason.TLS_ON_PLAIN_PORT, TLS_ON_PLAIN_PORT_MESSAGE);
         }
         int avail = Math.min(readable, maxFrameBytes);
         byte[] arr;
@@ -250,6 +268,10 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
                 throw new ForwardProtocolException(Reason.GARBAGE, "frame is not a msgpack array");
             }
             arity = u.unpackArrayHeader();
+            if (arity == 6 && u.getNextFormat().getValueType() == ValueType.STRING && "PING".equals(u.unpackString())) {
+                throw new ForwardProtocolException(Reason.UNEXPECTED_PING, "a PING after the handshake completed, or to an "
+                        + "input without shared_key (a replay, or a client with a shared_key this input does not have)");
+            }
             if (arity < 2 || arity > 4) {
                 throw new ForwardProtocolException(Reason.GARBAGE, "frame array has " + arity + " elements, expected 2 to 4");
             }

@@ -17,26 +17,31 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Fluent Forward input: a Netty TCP server (NIO transport) on the configured address.
  *
  * <p>Pipeline per connection: {@value #TIMEOUTS_STAGE} ({@link ConnectionTimeouts}: {@code idle_timeout},
- * {@code frame_timeout}), {@code decoder} ({@link ForwardDecoder}), then {@code connection}
- * ({@link ForwardConnectionHandler}). TLS and the HELO/PING/PONG {@code shared_key} handshake are
- * not built yet; they belong in front of {@code decoder} (an {@code SslHandler} named
- * {@value #TLS_STAGE}, then a handshake handler named {@value #HANDSHAKE_STAGE} that removes
- * itself once authenticated), see {@link #initConnection}.
+ * {@code frame_timeout}, {@code handshake_timeout}), with {@code tls} an {@code SslHandler} named
+ * {@value #TLS_STAGE} ({@link ForwardTls}), with {@code shared_key} the HELO/PING/PONG handler
+ * named {@value #HANDSHAKE_STAGE} ({@link ForwardHandshake}, which removes itself once the peer
+ * is authenticated), {@code decoder} ({@link ForwardDecoder}), then {@code connection}
+ * ({@link ForwardConnectionHandler}), see {@link #initConnection}. The TLS context is built once,
+ * in {@link #start()}, from the PEM files; the handshake's nonces come from one {@link SecureRandom}.
  *
  * <p>Lifecycle ({@link Input}): {@link #start()} binds (port 0 picks one, see {@link #boundPort()});
  * {@link #pause()} stops reading (autoRead off) on every connection, and on connections opened
@@ -49,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread; {@link #pause()}, {@link #resume()} and {@link #boundPort()} from any thread.
  */
 public final class ForwardInput implements Input {
-    /** Pipeline slot names reserved for the later TLS and handshake stages. */
+    /** Pipeline slot names of the TLS and handshake stages. */
     public static final String TLS_STAGE = "tls";
     public static final String HANDSHAKE_STAGE = "handshake";
     /** Pipeline slot of {@link ConnectionTimeouts}: first, so that it sees every read. */
@@ -65,6 +70,10 @@ public final class ForwardInput implements Input {
     private final InFlightBudget budget;
     private final BackPressure backPressure;
     private final ChannelGroup connections = new DefaultChannelGroup("forward-connections", GlobalEventExecutor.INSTANCE);
+    private final SecureRandom random = new SecureRandom();
+    private final PingReplayGuard replays = new PingReplayGuard(16_384);
+    /** Null without {@code tls}; built by {@link #start()}. */
+    private SslContext tls;
     /** False from {@link #drain} on: no new connection, no more reading. */
     private volatile boolean accepting = true;
     private volatile boolean paused;
@@ -89,6 +98,13 @@ public final class ForwardInput implements Input {
     public void start() throws InterruptedException {
         if (server != null || closed) {
             throw new IllegalStateException("already started or closed");
+        }
+        if (config.security().tls() != null) {
+            try {
+                tls = ForwardTls.serverContext(config.security().tls());
+            } catch (ForwardTls.FileProblem e) {
+                throw new IllegalStateException("forward input '" + config.name() + "': " + e.key() + ": " + e.getMessage(), e);
+            }
         }
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("forward-accept-" + config.name()),
                 NioIoHandler.newFactory());
@@ -117,23 +133,37 @@ public final class ForwardInput implements Input {
         boundPort = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Builds one connection's pipeline. TLS ({@value #TLS_STAGE}) and handshake ({@value #HANDSHAKE_STAGE}) go first, later. */
+    /** Builds one connection's pipeline: timeouts, then TLS and the handshake when configured, then decoder and connection. */
     private void initConnection(SocketChannel ch) {
         if (!accepting) {
             ch.close();
             return;
         }
         connections.add(ch);
+        ForwardSecurity security = config.security();
         ForwardDecoder decoder = new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes());
         ForwardConnectionHandler connection = new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
                 config.maxInFlight(), inFlight, budget, this::takesEvents, backPressure);
+        SslHandler ssl = null;
+        if (tls != null) {
+            ssl = tls.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(0); // ConnectionTimeouts bounds the TLS and shared_key handshakes together
+        }
+        ForwardHandshake handshake = security.handshake()
+                ? new ForwardHandshake(config.name(), security, random, replays, metrics, log, ssl != null) : null;
+        SslHandler s = ssl;
+        BooleanSupplier handshaking = () -> (s != null && !s.handshakeFuture().isDone()) || (handshake != null && !handshake.done());
         // a connection opened while paused waits unread; a pause() racing with this sees the channel in the group
         ch.config().setAutoRead(takesEvents());
-        ch.pipeline()
-                .addLast(TIMEOUTS_STAGE, new ConnectionTimeouts(config.name(), config.idleTimeout(), config.frameTimeout(),
-                        decoder, connection::acksOwed, metrics, log))
-                .addLast("decoder", decoder)
-                .addLast("connection", connection);
+        ch.pipeline().addLast(TIMEOUTS_STAGE, new ConnectionTimeouts(config.name(), config.idleTimeout(), config.frameTimeout(),
+                decoder, connection::acksOwed, security.handshakeTimeout(), handshaking, metrics, log));
+        if (ssl != null) {
+            ch.pipeline().addLast(TLS_STAGE, ssl);
+        }
+        if (handshake != null) {
+            ch.pipeline().addLast(HANDSHAKE_STAGE, handshake);
+        }
+        ch.pipeline().addLast("decoder", decoder).addLast("connection", connection);
     }
 
     /** The port actually bound; -1 before {@link #start()}. */

@@ -33,7 +33,14 @@ public final class ForwardKeys implements InputKeys {
             new ConfigKey(P + "drain_timeout", ValueType.POSITIVE_DURATION, "5s", "On shutdown, how long in-flight requests may take to be acknowledged."),
             new ConfigKey(P + "worker_threads", ValueType.COUNT, null, "Netty event-loop threads decoding connections; defaults to the number of CPUs.", new ConfigKey.Bounds(1, 256)),
             new ConfigKey(P + "idle_timeout", ValueType.DURATION, "1h", "Close a connection that sent nothing for this long while no frame was begun and no ack was owed (counted: idle_timeout); 0 = never. Long by default: a client that waits for no acks (Docker's fluentd driver) loses the first event it writes into a connection that was closed."),
-            new ConfigKey(P + "frame_timeout", ValueType.POSITIVE_DURATION, "30s", "Close a connection whose frame is not complete this long after its first byte arrived (a stalled or slowloris sender; counted: frame_timeout). Time in which loglane itself stopped reading does not count."));
+            new ConfigKey(P + "frame_timeout", ValueType.POSITIVE_DURATION, "30s", "Close a connection whose frame is not complete this long after its first byte arrived (a stalled or slowloris sender; counted: frame_timeout). Time in which loglane itself stopped reading does not count."),
+            new ConfigKey(P + "shared_key", ValueType.STRING, null, "Require the Forward handshake (HELO/PING/PONG, as fluentd's shared_key (security section) and Fluent Bit's Shared_Key): a peer must prove it knows this key before any event is taken; a wrong one is refused with the reason in the PONG and counted. Unset: no handshake."),
+            new ConfigKey(P + "self_hostname", ValueType.STRING, null, "The server name sent in the PONG (peers check the digest over it). Defaults to this machine's host name; needs shared_key."),
+            new ConfigKey(P + "users", ValueType.USERS, "", "Users allowed in, [{username, password}]: the HELO then carries an auth salt and a peer must also send a matching username and password digest. Needs shared_key."),
+            new ConfigKey(P + "handshake_timeout", ValueType.POSITIVE_DURATION, "10s", "Close a connection that has not completed the TLS handshake and the shared_key handshake (a valid PING) this long after it opened (counted: handshake_timeout)."),
+            new ConfigKey(P + "tls.cert", ValueType.PATH, null, "PEM file of the server certificate (chain); with tls.key the port speaks TLS only."),
+            new ConfigKey(P + "tls.key", ValueType.PATH, null, "PEM file of the unencrypted PKCS#8 private key of tls.cert (BEGIN PRIVATE KEY; convert others with openssl pkcs8 -topk8 -nocrypt)."),
+            new ConfigKey(P + "tls.ca", ValueType.PATH, null, "PEM file of the CA certificates that sign client certificates: with it, every client must present a certificate they verify."));
 
     private ForwardKeys() {}
 
@@ -62,6 +69,7 @@ public final class ForwardKeys implements InputKeys {
 
     @Override
     public void complete(Map<String, Object> options, Set<String> written, Problems problems) {
+        ForwardSecurity.check(options, problems);
         long frame = (Long) options.get("max_frame_bytes");
         if (!written.contains("max_decompressed_bytes")) {
             options.put("max_decompressed_bytes", maxDecompressed(frame));

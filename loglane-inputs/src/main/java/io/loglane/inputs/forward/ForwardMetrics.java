@@ -30,7 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code loglane.input.connections.closed{input, reason}}: connections the input closed for a reason
  *       other than a protocol error: {@code idle_timeout}, {@code frame_timeout} ({@link ConnectionTimeouts}), or
  *       the refusal of a request (its reason: {@code storage_error}; {@code rate_limited} and {@code invalid}
- *       when the frame carried a {@code chunk} the peer waits for)</li>
+ *       when the frame carried a {@code chunk} the peer waits for), {@code handshake_timeout} (TLS or
+ *       shared_key handshake not done within {@code handshake_timeout})</li>
+ *   <li>{@code loglane.input.handshakes{input}}: PINGs accepted ({@link ForwardHandshake})</li>
+ *   <li>{@code loglane.input.handshake.failures{input, reason}}: PINGs refused with a PONG, by
+ *       {@link ForwardHandshake.Failure} ({@code shared_key_mismatch}, {@code unknown_user},
+ *       {@code password_mismatch}, {@code replayed_ping}, {@code bad_ping})</li>
  * </ul>
  *
  * <p>Thread-safety: safe for concurrent use.
@@ -41,12 +46,16 @@ final class ForwardMetrics {
     static final String CONNECTIONS_CLOSED = "loglane.input.connections.closed";
     static final String IDLE_TIMEOUT = "idle_timeout";
     static final String FRAME_TIMEOUT = "frame_timeout";
+    static final String HANDSHAKE_TIMEOUT = "handshake_timeout";
+    static final String HANDSHAKES = "loglane.input.handshakes";
+    static final String HANDSHAKE_FAILURES = "loglane.input.handshake.failures";
 
     private final MeterRegistry registry;
     private final String input;
     private final LedgerCounters received;
     private final LedgerCounters entriesRejected;
     private final Counter budgetPauses;
+    private final Counter handshakes;
     private final Map<ForwardProtocolException.Reason, Counter> protocolErrors =
             new EnumMap<>(ForwardProtocolException.Reason.class);
     private final AtomicInteger connections;
@@ -63,9 +72,19 @@ final class ForwardMetrics {
                     MetricNames.REASON, r.label()));
         }
         connections = registry.gauge(MetricNames.CONNECTIONS, Tags.of(MetricNames.INPUT, input), new AtomicInteger());
-        for (String timeout : new String[] {IDLE_TIMEOUT, FRAME_TIMEOUT}) {
+        for (String timeout : new String[] {IDLE_TIMEOUT, FRAME_TIMEOUT, HANDSHAKE_TIMEOUT}) {
             registry.counter(CONNECTIONS_CLOSED, MetricNames.INPUT, input, MetricNames.REASON, timeout); // exposed at 0
         }
+        handshakes = registry.counter(HANDSHAKES, MetricNames.INPUT, input);
+        for (ForwardHandshake.Failure f : ForwardHandshake.Failure.values()) {
+            registry.counter(HANDSHAKE_FAILURES, MetricNames.INPUT, input, MetricNames.REASON, f.label()); // exposed at 0
+        }
+    }
+
+    void handshakeSucceeded() { handshakes.increment(); }
+
+    void handshakeFailed(String reason) {
+        registry.counter(HANDSHAKE_FAILURES, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }
 
     void frame(ForwardMessage m) {
@@ -82,7 +101,7 @@ final class ForwardMetrics {
         registry.counter(MetricNames.REQUESTS_FAILED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }
 
-    /** The input closed a connection; {@code reason} is {@link #IDLE_TIMEOUT}, {@link #FRAME_TIMEOUT} or a refusal's label. */
+    /** The input closed a connection; {@code reason} is a timeout ({@link #IDLE_TIMEOUT}, {@link #FRAME_TIMEOUT}, {@link #HANDSHAKE_TIMEOUT}) or a refusal's label. */
     void connectionClosedBy(String reason) {
         registry.counter(CONNECTIONS_CLOSED, MetricNames.INPUT, input, MetricNames.REASON, reason).increment();
     }

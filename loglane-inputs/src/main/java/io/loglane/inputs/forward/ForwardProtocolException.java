@@ -36,7 +36,17 @@ public final class ForwardProtocolException extends CorruptedFrameException {
         /** The connection closed in the middle of a frame. */
         TRUNCATED,
         /** Not thrown: one entry (bad time, record not a map, wrong shape) rejected inside a good frame. */
-        BAD_ENTRY;
+        BAD_ENTRY,
+        /** With {@code shared_key}: a data frame (or anything but a PING) arrived before the handshake completed. */
+        NO_HANDSHAKE,
+        /** A PING after the handshake completed, or on an input without {@code shared_key}. */
+        UNEXPECTED_PING,
+        /** A TLS ClientHello on a plain port (the client has TLS on, the input has no {@code tls}). */
+        TLS_ON_PLAIN_PORT,
+        /** Bytes that are not TLS on a TLS port (the client has TLS off). */
+        NOT_TLS,
+        /** The TLS handshake failed: no or an untrusted client certificate, no common protocol or cipher. */
+        TLS_HANDSHAKE;
 
         public String label() { return name().toLowerCase(Locale.ROOT); }
     }

@@ -6,5 +6,11 @@
  * {@link io.loglane.inputs.forward.ForwardMessage} (one variant per mode) and the per-connection
  * handler that submits to {@link io.loglane.core.ingest.Ingest} and acks only once durable.
  * What real peers send is documented in {@code shared/FORWARD-PEERS.md}; every shape there has a test.
+ *
+ * <p>Security: {@link io.loglane.inputs.forward.ForwardTls} (TLS from PEM files, optional client
+ * certificates) and {@link io.loglane.inputs.forward.ForwardHandshake} (the {@code shared_key}
+ * HELO/PING/PONG handshake, optional users), configured by
+ * {@link io.loglane.inputs.forward.ForwardSecurity}. Their wire rules, limits and the counter of
+ * each refusal are in {@code HANDSHAKE.md} beside this file.
  */
 package io.loglane.inputs.forward;

@@ -11,18 +11,41 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 
-/** A raw Forward client for tests: writes bytes, reads {"ack": chunk} replies with a bounded wait. */
+/**
+ * A raw Forward client for tests: writes bytes, reads {"ack": chunk} replies (and the handshake's
+ * HELO and PONG) with a bounded wait; over plain TCP or over TLS ({@link #tls}).
+ */
 final class ForwardClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final MessageUnpacker unpacker;
 
     ForwardClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    private ForwardClient(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         unpacker = MessagePack.newDefaultUnpacker(in);
     }
+
+    /** A TLS connection; the TLS handshake runs (and may fail) here. */
+    static ForwardClient tls(int port, javax.net.ssl.SSLContext ctx) throws IOException {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new ForwardClient(s);
+    }
+
+    /** The next msgpack value the server sent. */
+    Value readValue() throws IOException {
+        return unpacker.unpackValue();
+    }
+
+    /** Bytes read from the server so far. */
+    long bytesRead() { return unpacker.getTotalReadBytes(); }
 
     ForwardClient send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);

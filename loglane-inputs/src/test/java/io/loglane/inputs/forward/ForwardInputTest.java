@@ -39,7 +39,7 @@ class ForwardInputTest {
     /** The schema's defaults (timeouts among them), with small limits. */
     static final ForwardConfig DEFAULTS = ForwardConfig.of("fwd", "127.0.0.1", 0);
     static final ForwardConfig CONFIG = new ForwardConfig("fwd", "127.0.0.1", 0, 4096, 8192, 4, 1L << 20, Duration.ofSeconds(5), 2,
-            DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout());
+            DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout(), ForwardSecurity.NONE);
 
     SimpleMeterRegistry registry;
     RecordingIngest ingest;
@@ -332,7 +332,7 @@ class ForwardInputTest {
     void inFlightBytesAreBoundedAcrossConnections() throws Exception {
         // a second input whose connections may together hold 1 KiB of records: one 2 KiB frame exhausts it
         try (ForwardInput small = new ForwardInput(new ForwardConfig("small", "127.0.0.1", 0, 64 * 1024, 64 * 1024, 64, 1024,
-                Duration.ofSeconds(5), 2, DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout()), ingest, registry,
+                Duration.ofSeconds(5), 2, DEFAULTS.idleTimeout(), DEFAULTS.frameTimeout(), ForwardSecurity.NONE), ingest, registry,
                 Clock.systemUTC())) {
             small.start();
             List<CompletableFuture<IngestResult>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
