@@ -72,8 +72,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
- *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
+ *   <tr><td>any</td><td>404 unknown route, 413 body too large, 431 request head over {@code server.http_max_header}
+ *       (414 for the URI), 500 {@code internal_error} with the error; once {@code server.auth.tokens} lists a token,
+ *       401/403/429 from {@link ApiAuth} before the route runs (scopes per route in {@link RouteScopes})</td></tr>
  * </table>
+ * The port speaks HTTPS only when {@code server.tls} is set, and closes connections that are slow to send a request
+ * head or finish a handshake ({@link HttpConnectorFactory}).
  * Every server error (5xx) outside ingest is logged, rate-limited per route and reason, and counted
  * under {@code loglane.api.errors{route, reason}}; the http input logs and counts its own refusals.
  *
@@ -132,8 +136,12 @@ public final class HttpApi implements Component {
             cfg.http.maxRequestSize = settings.httpMaxBody();
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
+            cfg.jetty.addConnector((server, http) -> HttpConnectorFactory.create(server, http, settings.bind(), port, settings.http(), registry));
             ui.configure(cfg);
         });
+        if (settings.http().authEnabled()) {
+            app.before(new ApiAuth(settings.http().tokens(), registry, clock));
+        }
         ui.routes(app);
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
@@ -166,7 +174,7 @@ public final class HttpApi implements Component {
                 ctx.json(ApiError.of("no such route: " + ctx.method() + " " + ctx.path()));
             }
         });
-        app.start(settings.bind(), port);
+        app.start(); // on the one connector built above
     }
 
     /** The input of that class, if the node has one (the loader allows at most one of each type served on this port). */
