@@ -159,7 +159,7 @@ public final class HttpApi implements Component {
             app.get("/api/v1/fields/{name}/top", fields::top);
             app.get("/api/v1/context", context::handle);
         }
-        app.post("/api/v1/filter/test", new FilterTestRoute());
+        app.post("/api/v1/filter/test", new FilterTestRoute(settings.httpMaxBody()));
         if (tail != null) {
             app.get("/api/v1/tail", new TailRoute(tail));
         }
@@ -198,20 +198,17 @@ public final class HttpApi implements Component {
     /** The bound port (useful when configured as 0). */
     public int port() { return app.port(); }
 
-    private void sql(Context ctx) {
-        String query;
-        try {
-            Map<?, ?> body = ctx.bodyAsClass(Map.class);
-            Object q = body.get("sql");
-            if (!(q instanceof String s) || s.isBlank()) {
-                ctx.status(400).json(ApiError.of("body must be {\"sql\": \"SELECT ...\"}"));
-                return;
-            }
-            query = s;
-        } catch (Exception e) {
-            ctx.status(400).json(ApiError.of("body must be JSON {\"sql\": \"SELECT ...\"}: " + e.getMessage()));
+    private void sql(Context ctx) throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode body = JsonBodies.read(ctx, settings.httpMaxBody(), "{\"sql\": \"SELECT ...\"}");
+        if (body == null) {
             return;
         }
+        com.fasterxml.jackson.databind.JsonNode q = body.get("sql");
+        if (q == null || !q.isTextual() || q.asText().isBlank()) {
+            ctx.status(400).json(ApiError.of("body must be {\"sql\": \"SELECT ...\"}"));
+            return;
+        }
+        String query = q.asText();
         try {
             ctx.json(answer(sql.execute(query)));
         } catch (SqlRejectedException e) {
@@ -263,6 +260,11 @@ public final class HttpApi implements Component {
     }
 
     private void flush(Context ctx) throws Exception {
+        // it takes no body, but one is read within the limit like everywhere else, never unbounded
+        if (io.loglane.inputs.http.RequestBodies.read(ctx, io.loglane.inputs.http.RequestBodies.cap(settings.httpMaxBody())).tooLarge()) {
+            ctx.status(413).json(ApiError.of("request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)"));
+            return;
+        }
         long t0 = System.nanoTime();
         try {
             delivery.flushAll().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
