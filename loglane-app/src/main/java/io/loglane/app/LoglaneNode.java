@@ -141,7 +141,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
         http = new HttpApi(config.server(), config.server().httpPort(), router, inputs, sql, search, delivery, this, tail, registry, clock);
         startComponent(http);
-        LOG.info("loglane: http listening on {}:{}", config.server().bind(), http.port());
+        LOG.info("loglane: {} listening on {}:{}{}", config.server().http().tls() != null ? "https" : "http", config.server().bind(), http.port(),
+                config.server().http().authEnabled() ? " (API tokens required)" : "");
 
         for (Input input : inputs) {
             input.start(); // closed by close(), before delivery drains, whether or not all of them started

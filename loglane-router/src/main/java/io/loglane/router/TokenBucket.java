@@ -10,16 +10,18 @@ import java.time.Instant;
  * when the bucket holds at least {@code burst} tokens and leaves it in debt, so the long-run rate
  * holds without starving senders whose batches exceed the burst.
  *
- * <p>Thread-safety: thread-safe (one lock per lane, taken once per batch).
+ * Also the per-token request limit of the HTTP API (one request = one token).
+ *
+ * <p>Thread-safety: thread-safe (one lock per bucket, taken once per batch or request).
  */
-final class TokenBucket {
+public final class TokenBucket {
     private final double ratePerNano;
     private final double capacity;
     private final Clock clock;
     private double tokens;
     private long lastNanos;
 
-    TokenBucket(RateLimit limit, Clock clock) {
+    public TokenBucket(RateLimit limit, Clock clock) {
         this.ratePerNano = limit.eventsPerSecond() / 1e9;
         this.capacity = Math.max(1, limit.burst());
         this.clock = clock;
@@ -28,7 +30,7 @@ final class TokenBucket {
     }
 
     /** Takes {@code n} tokens if the bucket allows; false leaves the bucket unchanged. */
-    synchronized boolean tryAcquire(int n) {
+    public synchronized boolean tryAcquire(int n) {
         refill();
         if (tokens >= Math.min(n, capacity)) {
             tokens -= n;

@@ -35,13 +35,15 @@ final class FilterTestRoute implements Handler {
     /** Largest event, in UTF-8 bytes: CloudWatch Logs' limit for one event. */
     static final int MAX_EVENT_BYTES = 256 * 1024;
 
+    private final long maxBody;
+
+    /** @param maxBody {@code server.http_max_body} */
+    FilterTestRoute(long maxBody) { this.maxBody = maxBody; }
+
     @Override
-    public void handle(Context ctx) {
-        JsonNode body;
-        try {
-            body = ctx.bodyAsClass(JsonNode.class);
-        } catch (Exception e) { // Javalin's mapper rethrows Jackson's checked parse errors unchecked
-            ctx.status(400).json(ApiError.of("body must be JSON {\"pattern\": \"…\", \"events\": [\"line\", …]}"));
+    public void handle(Context ctx) throws java.io.IOException {
+        JsonNode body = JsonBodies.read(ctx, maxBody, "{\"pattern\": \"…\", \"events\": [\"line\", …]}");
+        if (body == null) {
             return;
         }
         JsonNode pattern = body == null ? null : body.get("pattern");

@@ -72,8 +72,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/v1/lanes</td><td>200 per-lane status</td></tr>
  *   <tr><td>GET /, /lanes, /explorer, /sql</td><td>200 the web UI's page; its assets under /ui/ and /webjars/</td></tr>
  *   <tr><td>GET /api/v1/sources</td><td>200 the completeness ledger per source ({@link SourcesAnswer})</td></tr>
- *   <tr><td>any</td><td>404 unknown route, 413 body too large, 500 {@code internal_error} with the error</td></tr>
+ *   <tr><td>any</td><td>404 unknown route, 413 body too large, 431 request head over {@code server.http_max_header}
+ *       (414 for the URI), 500 {@code internal_error} with the error; once {@code server.auth.tokens} lists a token,
+ *       401/403/429 from {@link ApiAuth} before the route runs (scopes per route in {@link RouteScopes})</td></tr>
  * </table>
+ * The port speaks HTTPS only when {@code server.tls} is set, and closes connections that are slow to send a request
+ * head or finish a handshake ({@link HttpConnectorFactory}).
  * Every server error (5xx) outside ingest is logged, rate-limited per route and reason, and counted
  * under {@code loglane.api.errors{route, reason}}; the http input logs and counts its own refusals.
  *
@@ -132,8 +136,12 @@ public final class HttpApi implements Component {
             cfg.http.maxRequestSize = settings.httpMaxBody();
             cfg.http.asyncTimeout = FLUSH_TIMEOUT.toMillis() + 5_000;
             cfg.useVirtualThreads = true;
+            cfg.jetty.addConnector((server, http) -> HttpConnectorFactory.create(server, http, settings.bind(), port, settings.http(), registry));
             ui.configure(cfg);
         });
+        if (settings.http().authEnabled()) {
+            app.before(new ApiAuth(settings.http().tokens(), registry, clock));
+        }
         ui.routes(app);
         app.get("/healthz", ctx -> ctx.json(lanes.health()));
         app.get("/readyz", this::ready);
@@ -151,7 +159,7 @@ public final class HttpApi implements Component {
             app.get("/api/v1/fields/{name}/top", fields::top);
             app.get("/api/v1/context", context::handle);
         }
-        app.post("/api/v1/filter/test", new FilterTestRoute());
+        app.post("/api/v1/filter/test", new FilterTestRoute(settings.httpMaxBody()));
         if (tail != null) {
             app.get("/api/v1/tail", new TailRoute(tail));
         }
@@ -166,7 +174,7 @@ public final class HttpApi implements Component {
                 ctx.json(ApiError.of("no such route: " + ctx.method() + " " + ctx.path()));
             }
         });
-        app.start(settings.bind(), port);
+        app.start(); // on the one connector built above
     }
 
     /** The input of that class, if the node has one (the loader allows at most one of each type served on this port). */
@@ -190,20 +198,17 @@ public final class HttpApi implements Component {
     /** The bound port (useful when configured as 0). */
     public int port() { return app.port(); }
 
-    private void sql(Context ctx) {
-        String query;
-        try {
-            Map<?, ?> body = ctx.bodyAsClass(Map.class);
-            Object q = body.get("sql");
-            if (!(q instanceof String s) || s.isBlank()) {
-                ctx.status(400).json(ApiError.of("body must be {\"sql\": \"SELECT ...\"}"));
-                return;
-            }
-            query = s;
-        } catch (Exception e) {
-            ctx.status(400).json(ApiError.of("body must be JSON {\"sql\": \"SELECT ...\"}: " + e.getMessage()));
+    private void sql(Context ctx) throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode body = JsonBodies.read(ctx, settings.httpMaxBody(), "{\"sql\": \"SELECT ...\"}");
+        if (body == null) {
             return;
         }
+        com.fasterxml.jackson.databind.JsonNode q = body.get("sql");
+        if (q == null || !q.isTextual() || q.asText().isBlank()) {
+            ctx.status(400).json(ApiError.of("body must be {\"sql\": \"SELECT ...\"}"));
+            return;
+        }
+        String query = q.asText();
         try {
             ctx.json(answer(sql.execute(query)));
         } catch (SqlRejectedException e) {
@@ -255,6 +260,11 @@ public final class HttpApi implements Component {
     }
 
     private void flush(Context ctx) throws Exception {
+        // it takes no body, but one is read within the limit like everywhere else, never unbounded
+        if (io.loglane.inputs.http.RequestBodies.read(ctx, io.loglane.inputs.http.RequestBodies.cap(settings.httpMaxBody())).tooLarge()) {
+            ctx.status(413).json(ApiError.of("request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)"));
+            return;
+        }
         long t0 = System.nanoTime();
         try {
             delivery.flushAll().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -41,6 +41,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Option(names = "--lane", description = "Put every line in this lane (sets log_type on each record); default: the router decides per line.")
     String lane;
 
@@ -119,7 +122,7 @@ final class ImportCommand implements Callable<Integer> {
         long[] doneBefore = {0};
         long lines = 0, blank = 0, truncated = 0, invalid = 0;
         String effectiveTag = tag != null ? tag : lane != null ? "import." + lane : "import";
-        try (ImportSender sender = new ImportSender(url, effectiveTag, lane, inFlight, s.retryFor(), totals);
+        try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, inFlight, s.retryFor(), totals);
              ImportProgress progress = new ImportProgress(System.err, TerminalText.isTerminal(), total,
                      () -> doneBefore[0] + (current.get() == null ? 0 : current.get().consumed()), totals)) {
             for (ImportSource src : sources) {
@@ -153,7 +156,7 @@ final class ImportCommand implements Callable<Integer> {
 
     /** Fails (usage) when {@code --lane} names no lane of the server; also a first check that the server answers. */
     private void checkLane(String url) throws IOException, InterruptedException {
-        JsonNode lanes = new ServerClient(url).get("api/v1/lanes").path("lanes");
+        JsonNode lanes = new ServerClient(url, token.value()).get("api/v1/lanes").path("lanes");
         if (lane == null) {
             return;
         }

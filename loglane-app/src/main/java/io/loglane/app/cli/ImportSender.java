@@ -34,6 +34,7 @@ final class ImportSender implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_RETRY_AFTER_SECONDS = 30;
 
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
@@ -47,9 +48,11 @@ final class ImportSender implements AutoCloseable {
 
     /**
      * @param server base URL of the server
+     * @param token  API token, or null
      * @param lane   the lane every line goes to, or null (part of the key: the same file imported into another lane is another import)
      */
-    ImportSender(String server, String tag, String lane, int inFlight, Duration retryFor, ImportTotals totals) {
+    ImportSender(String server, String token, String tag, String lane, int inFlight, Duration retryFor, ImportTotals totals) {
+        this.token = token;
         this.uri = URI.create((server.endsWith("/") ? server : server + "/") + "api/v1/ingest/"
                 + URLEncoder.encode(tag, StandardCharsets.UTF_8));
         this.keyPrefix = "import-" + (lane == null ? "" : lane) + "-";
@@ -110,7 +113,7 @@ final class ImportSender implements AutoCloseable {
     }
 
     private void deliver(String key, ImportBatch batch) throws ImportException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+        HttpRequest request = TokenOption.authorize(HttpRequest.newBuilder(uri), token).timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/x-ndjson").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body(), 0, batch.length())).build();
         long deadline = System.nanoTime() + retryFor.toNanos();

@@ -14,11 +14,14 @@ final class LanesCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Override
     public Integer call() throws Exception {
         JsonNode lanes;
         try {
-            lanes = new ServerClient(server).get("api/v1/lanes").get("lanes");
+            lanes = new ServerClient(server, token.value()).get("api/v1/lanes").get("lanes");
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
             return 1;

@@ -28,6 +28,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Option(names = "--lane", required = true, description = "The lane to search (one delivered to the index or the archive).")
     String lane;
 
@@ -69,7 +72,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         JsonNode answer;
         try {
-            answer = new ServerClient(server).get(path.toString());
+            answer = new ServerClient(server, token.value()).get(path.toString());
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
             return 1;

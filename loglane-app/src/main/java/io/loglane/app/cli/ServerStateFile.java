@@ -36,11 +36,16 @@ final class ServerStateFile {
      * (every interface, as a user may configure) is reached through loopback.
      */
     static String url(String bind, int port) {
+        return url(bind, port, false);
+    }
+
+    /** As {@link #url(String, int)}; {@code https} when the port speaks TLS ({@code server.tls}). */
+    static String url(String bind, int port, boolean tls) {
         String host = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
         if (host.isEmpty() || isWildcard(host)) {
             host = InetAddress.getLoopbackAddress().getHostAddress();
         }
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return (tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** True for an IP literal of the wildcard address; a host name is never resolved here. */

@@ -21,11 +21,14 @@ final class SourcesCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Override
     public Integer call() {
         JsonNode answer;
         try {
-            answer = new ServerClient(server).get("api/v1/sources");
+            answer = new ServerClient(server, token.value()).get("api/v1/sources");
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
             return 1;

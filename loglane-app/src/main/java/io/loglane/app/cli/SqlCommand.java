@@ -26,6 +26,9 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Option(names = "--data", description = "Query this data directory's archive directly instead of a server.")
     Path data;
 
@@ -55,7 +58,7 @@ final class SqlCommand implements Callable<Integer> {
                     result = new ObjectMapper().valueToTree(r);
                 }
             } else {
-                ServerClient client = new ServerClient(server);
+                ServerClient client = new ServerClient(server, token.value());
                 if (flush) {
                     client.post("api/v1/flush", Map.of());
                 }

@@ -45,6 +45,9 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server URL (default: $LOGLANE_SERVER, else the server `up` recorded in the data directory, else http://127.0.0.1:8080).")
     String server;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token = new TokenOption();
+
     @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE}).", defaultValue = "text")
     String format;
 
@@ -77,7 +80,7 @@ final class TailCommand implements Callable<Integer> {
         String lastId = null;
         boolean connectedOnce = false;
         while (true) {
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+            HttpRequest.Builder req = TokenOption.authorize(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream"), token.value());
             if (lastId != null) {
                 req.header("Last-Event-ID", lastId);
             }

@@ -84,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         StopSignals.install(stop);
         try {
-            ServerStateFile.write(dataDir, ServerStateFile.url(cfg.server().bind(), node.httpPort()), node.forwardPort());
+            ServerStateFile.write(dataDir, ServerStateFile.url(cfg.server().bind(), node.httpPort(), cfg.server().http().tls() != null), node.forwardPort());
         } catch (IOException e) {
             LOG.warn("loglane: cannot record the server in {} ({}); other commands need --server or LOGLANE_SERVER", dataDir, e.toString());
         }

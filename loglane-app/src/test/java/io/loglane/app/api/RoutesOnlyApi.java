@@ -23,11 +23,16 @@ final class RoutesOnlyApi {
 
     /** Starts the routes; the caller closes the answer. */
     static HttpApi start(Supplier<NodeHealth> health) throws ConfigException {
+        return start(health, "");
+    }
+
+    /** As {@link #start(Supplier)}, with {@code serverKeys} (indented YAML lines) added under {@code server:}. */
+    static HttpApi start(Supplier<NodeHealth> health, String serverKeys) throws ConfigException {
         LaneStatusSource source = new LaneStatusSource() {
             @Override public List<LaneStatus> laneStatuses() { return List.of(); }
             @Override public NodeHealth health() { return health.get(); }
         };
-        HttpApi api = new HttpApi(settings(), 0, null, null, null, null, null, source, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        HttpApi api = new HttpApi(settings(serverKeys), 0, null, null, null, null, null, source, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.systemUTC());
         api.start();
         return api;
@@ -37,7 +42,8 @@ final class RoutesOnlyApi {
      * The server settings of the smallest valid configuration, every setting at its default: loaded
      * rather than constructed, so a new setting does not break this fixture.
      */
-    private static ServerSettings settings() throws ConfigException {
-        return RegisteredTypes.LOADER.load(new ConfigSource("routes-only.yaml", "server:\n  bind: 127.0.0.1\nlanes:\n  default: {}\n")).server();
+    private static ServerSettings settings(String serverKeys) throws ConfigException {
+        return RegisteredTypes.LOADER.load(new ConfigSource("routes-only.yaml", "server:\n  bind: 127.0.0.1\n" + serverKeys
+                + "lanes:\n  default: {}\n")).server();
     }
 }

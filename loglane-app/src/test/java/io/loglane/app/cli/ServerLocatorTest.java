@@ -54,6 +54,7 @@ class ServerLocatorTest {
         assertThat(ServerStateFile.url("logs.example", 81)).as("a host name is kept, not resolved").isEqualTo("http://logs.example:81");
         assertThat(ServerStateFile.url("127.0.0.2", 81)).isEqualTo("http://127.0.0.2:81");
         assertThat(ServerStateFile.url("::1", 81)).isEqualTo("http://[::1]:81");
+        assertThat(ServerStateFile.url("0.0.0.0", 8443, true)).as("a TLS port").isEqualTo("https://127.0.0.1:8443");
     }
 
     @Test

@@ -33,7 +33,7 @@ final class ConfigAssembler {
         ServerSettings server = new ServerSettings(
                 get("server.bind"), get("server.http_port"), get("server.data_dir"),
                 get("server.http_max_body"), get("server.shutdown_grace"), get("server.max_tracked_sources"),
-                get("server.source_idle_evict"));
+                get("server.source_idle_evict"), httpSecurity());
         List<InputSpec> inputs = inputs(server);
         Map<String, LaneSpec> lanes = lanes();
         StreamSettings stream = new StreamSettings(
@@ -50,6 +50,29 @@ final class ConfigAssembler {
                     "the default lane is required after layering (layer your file over config/loglane.yaml, or declare it)"));
         }
         return errors.isEmpty() ? new LoglaneConfig(server, inputs, lanes, stream, stores, query) : null;
+    }
+
+    /** {@code server.tls}, {@code server.auth} and the connection limits; TLS files are read here so check-config catches them. */
+    private HttpSecurity httpSecurity() {
+        ConfigLayers.Setting cert = layers.settings.get("server.tls.cert");
+        ConfigLayers.Setting key = layers.settings.get("server.tls.key");
+        TlsSettings tls = null;
+        if (cert != null && key != null) {
+            tls = new TlsSettings((java.nio.file.Path) cert.value(), (java.nio.file.Path) key.value());
+            try {
+                io.loglane.core.tls.PemKeyStore.load(tls.cert(), tls.key(), new char[0]);
+            } catch (IllegalArgumentException e) {
+                boolean keyFault = e.getMessage().startsWith(tls.key() + ":");
+                ConfigLayers.Setting at = keyFault ? key : cert;
+                errors.add(at.origin().error(keyFault ? "server.tls.key" : "server.tls.cert", e.getMessage()));
+            }
+        } else if (cert != null || key != null) {
+            ConfigLayers.Setting set = cert != null ? cert : key;
+            errors.add(set.origin().error(cert != null ? "server.tls.key" : "server.tls.cert",
+                    "required with " + (cert != null ? "server.tls.cert" : "server.tls.key") + " (TLS needs both PEM files)"));
+        }
+        return new HttpSecurity(get("server.http_max_header"), get("server.http_header_timeout"), get("server.http_idle_timeout"),
+                tls, get("server.auth.tokens"));
     }
 
     /** The store's section: each key's layered value, else its fixed default; keys with neither are left out. */

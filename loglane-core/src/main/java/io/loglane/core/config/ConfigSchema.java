@@ -77,6 +77,13 @@ public final class ConfigSchema {
                 k("server.http_max_body", ValueType.POSITIVE_SIZE, "16MiB", "Largest accepted HTTP request body; larger gets 413."),
                 k("server.shutdown_grace", ValueType.POSITIVE_DURATION, "30s", "How long SIGTERM waits for inputs to drain and stores to flush."),
                 k("server.max_tracked_sources", ValueType.COUNT, "1000", "Sources (input, peer host, tag) the completeness ledger counts one by one (loglane_source_* metrics, ./loglane sources); every further source is counted in its input's peer=\"other\", tag=\"other\" bucket. Each costs a few Prometheus series."),
+                new ConfigKey("server.http_max_header", ValueType.POSITIVE_SIZE, "16KiB", "Largest request line plus headers; larger gets 431 (414 for a long URI).",
+                        new ConfigKey.Bounds(1024, 1 << 20)),
+                k("server.http_header_timeout", ValueType.POSITIVE_DURATION, "10s", "Longest a client may take to send a request's line and headers (or a TLS handshake); slower connections are closed (slowloris)."),
+                k("server.http_idle_timeout", ValueType.POSITIVE_DURATION, "30s", "A connection with no bytes moving for this long is closed (live tails send a heartbeat every 15 s)."),
+                k("server.tls.cert", ValueType.PATH, null, "PEM file with the HTTP port's certificate, then its intermediates; with server.tls.key the port speaks only HTTPS."),
+                k("server.tls.key", ValueType.PATH, null, "PEM file with the unencrypted PKCS#8 private key (BEGIN PRIVATE KEY) of server.tls.cert."),
+                new ConfigKey("server.auth.tokens", ValueType.API_TOKENS, "", "API tokens as [{name, sha256, scopes, rate}]: sha256 is the hex SHA-256 of the token (`./loglane token hash` prints it; the token itself is never configured), scopes some of ingest, read, admin, rate requests per second (0 = unlimited; over it 429). Once one is configured every API call needs `Authorization: Bearer <token>` with the route's scope; /healthz, /readyz and the UI's static files stay open."),
                 k("server.source_idle_evict", ValueType.DURATION, "1h", "How long a source may send nothing (and have nothing delivered) before the ledger folds its counts into its input's peer=\"evicted\", tag=\"evicted\" entry and removes its series, making room under max_tracked_sources (Docker tags by container id). 0 never evicts.")));
 
         out.add(new ConfigKey("inputs[].type", ValueType.INPUT_TYPE, null, "Required: " + typeSummaries(catalog) + ".",

@@ -14,9 +14,10 @@ import java.nio.file.Path;
  *                      share their input's {@code other} bucket
  * @param sourceIdleEvict how long a ledger source may send nothing (and have nothing delivered) before
  *                      its entry is folded into its input's {@code evicted} bucket; zero never evicts
+ * @param http          the HTTP port's connection limits, TLS and API tokens
  */
 public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace,
-                             int maxTrackedSources, java.time.Duration sourceIdleEvict) {
+                             int maxTrackedSources, java.time.Duration sourceIdleEvict, HttpSecurity http) {
     /** The default of {@code server.bind}: loopback only, so a new node is not reachable from other hosts by accident. */
     public static final String DEFAULT_BIND = "127.0.0.1";
 }

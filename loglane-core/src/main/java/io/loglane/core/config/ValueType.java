@@ -159,6 +159,17 @@ public enum ValueType {
             return List.of();
         }
     },
+    /** API tokens ({@code server.auth.tokens}); see {@link ApiTokenReader}. Only the empty default has a text form. */
+    API_TOKENS("list of {name, sha256, scopes, rate}") {
+        @Override Object read(Node node) { return ApiTokenReader.read(node); }
+
+        @Override Object parseText(String s) {
+            if (!s.isBlank()) {
+                throw new IllegalArgumentException("tokens have no text form");
+            }
+            return List.of();
+        }
+    },
     /** A list of routing rules; see {@link MatchRuleReader} for the syntax. */
     MATCH_RULES("list of match rules") {
         @Override Object read(Node node) { return MatchRuleReader.read(node); }

@@ -78,6 +78,13 @@ public final class MetricNames {
     public static final String REQUESTS_FAILED = "loglane.input.requests.failed";
     /** Counter {route, reason}: API requests answered with a server error (5xx), e.g. sql archive_unavailable. */
     public static final String API_ERRORS = "loglane.api.errors";
+    /**
+     * Counter {token, reason}: API requests refused before their handler ran: {@code missing},
+     * {@code malformed}, {@code unknown} (401; token {@code none}), {@code scope} (403), {@code rate} (429).
+     */
+    public static final String API_REFUSED = "loglane.api.refused";
+    /** Counter {reason}: HTTP connections closed for being too slow to send a request head or TLS handshake. */
+    public static final String HTTP_SLOW_CLOSED = "loglane.http.slow.closed";
 
     /** Gauge {lane}: bytes held by the lane's stream. */
     public static final String STREAM_BYTES = "loglane.stream.size.bytes";

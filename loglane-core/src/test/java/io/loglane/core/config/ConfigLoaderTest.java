@@ -18,7 +18,8 @@ class ConfigLoaderTest {
     @Test
     void everyUnsetKeyTakesItsSchemaDefault() throws Exception {
         LoglaneConfig c = LOADER.load(new ConfigSource("min.yaml", MINIMAL));
-        assertThat(c.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, Path.of("./data"), 16L << 20, Duration.ofSeconds(30), 1000, Duration.ofHours(1)));
+        assertThat(c.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, Path.of("./data"), 16L << 20, Duration.ofSeconds(30), 1000, Duration.ofHours(1),
+                new HttpSecurity(16L << 10, Duration.ofSeconds(10), Duration.ofSeconds(30), null, java.util.List.of())));
         assertThat(c.stores()).containsOnlyKeys("vault");
         assertThat(c.store("vault").options()).as("a key without a fixed default is absent")
                 .containsExactly(java.util.Map.entry("flush_age", Duration.ofSeconds(30)));

@@ -16,7 +16,9 @@ class LaneNamesTest {
     private static final String SIXTY_THREE = "a" + "b".repeat(62);
 
     static List<String> badNames() {
-        return List.of("web-logs", "Access", "9lanes", "_private", "with space", "caf\u00e9", SIXTY_THREE + "c");
+        return List.of("web-logs", "Access", "9lanes", "_private", "with space", "caf\u00e9", SIXTY_THREE + "c",
+                // path traversal: a lane name becomes a directory
+                "..", "../etc", "a/../../b", "a/b", "/etc");
     }
 
     static List<String> goodNames() {
