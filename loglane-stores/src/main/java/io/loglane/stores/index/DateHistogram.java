@@ -3,12 +3,11 @@ package io.loglane.stores.index;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SortedDocValues;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -90,20 +89,55 @@ final class DateHistogram implements MatchScan.Visitor {
     }
 
     /**
-     * Adds every document of {@code searcher} whose {@code ts} lies in {@code [loNanos, hiNanos)}
-     * to its bucket, one point-range count per bucket: Lucene counts a segment without deletions
-     * from the {@code ts} points' tree alone (every document has exactly one), reading no document,
-     * and visits the matches of a segment with deletions (a replaced record leaves one). Only for
-     * a histogram without a split.
+     * Whether {@link #countSorted} may count this leaf: no deleted documents (a replaced record
+     * leaves one), and a {@code ts} on every document.
      */
-    void countByPoints(IndexSearcher searcher, long loNanos, long hiNanos) throws IOException {
-        for (int i = 0; i < counts.length; i++) {
+    static boolean countableBySort(LeafReader reader) throws IOException {
+        NumericDocValues ts = reader.getNumericDocValues(IndexFields.TS);
+        return reader.getLiveDocs() == null && ts != null && ts.cost() == reader.maxDoc();
+    }
+
+    /**
+     * Adds every document of a leaf whose {@code ts} lies in {@code [loNanos, hiNanos)} to its
+     * bucket, reading no document one by one: the index sort ({@code ts} descending) makes the
+     * documents at or after any time a prefix of the leaf, so each bucket's count is the
+     * difference of two binary searches ({@code O(buckets · log docs)} doc-value reads, where a
+     * scan reads every document). Only for a leaf {@link #countableBySort} and a histogram
+     * without a split.
+     */
+    void countSorted(LeafReader reader, long loNanos, long hiNanos) throws IOException {
+        int previous = -1; // firstBelow of the bucket's upper edge, carried from the bucket after it
+        for (int i = counts.length - 1; i >= 0; i--) {
             long lo = Math.max(fromNanos + i * intervalNanos, loNanos);
             long hi = Math.min(fromNanos + (i + 1) * intervalNanos, hiNanos);
-            if (lo < hi) {
-                counts[i] += searcher.count(LongPoint.newRangeQuery(IndexFields.TS, lo, hi - 1));
+            if (lo >= hi) {
+                previous = -1;
+                continue;
+            }
+            int upper = previous >= 0 ? previous : firstBelow(reader, hi);
+            int lower = firstBelow(reader, lo);
+            counts[i] += lower - upper;
+            previous = lower;
+        }
+    }
+
+    /** The first document whose ts is below {@code nanos} ({@code maxDoc} when none is), ts descending with the doc id. */
+    private static int firstBelow(LeafReader reader, long nanos) throws IOException {
+        int lo = 0;
+        int hi = reader.maxDoc();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            NumericDocValues ts = reader.getNumericDocValues(IndexFields.TS); // forward-only: a fresh one per probe
+            if (!ts.advanceExact(mid)) {
+                throw new IllegalStateException("document without ts in a leaf counted by its sort");
+            }
+            if (ts.longValue() < nanos) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
+        return lo;
     }
 
     private static int indexOf(int[] ords, int ord) {

@@ -16,8 +16,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * One lane's Lucene index of one UTC day, open for writing: its {@link IndexWriter} (documents in
- * the order written, no index sort: see FORMAT.md "Document order") and a {@link SearcherManager}
+ * One lane's Lucene index of one UTC day, open for writing: its {@link IndexWriter} (index sorted
+ * on {@code ts} then {@code _offset} descending, so newest-first searches stop early) and a {@link SearcherManager}
  * over it for near-real-time search. Each commit records, in its user data, {@link #NEXT_OFFSET}:
  * the stream offset after the last batch written before it, so every document of the commit has an
  * offset below it (the sink's redelivery rule, FORMAT.md "Idempotence").
@@ -31,13 +31,9 @@ final class DayIndex implements AutoCloseable {
     static final String NEXT_OFFSET = "loglane.next_offset";
     /** Commit user-data key: the on-disk format version of FORMAT.md. */
     static final String FORMAT_VERSION = "loglane.format";
-    static final String VERSION = "2";
-    /**
-     * The search API's order: newest first, ties by offset (newest first too), so a cursor is
-     * (ts, offset). Lucene skips documents that cannot enter a top N sorted this way by the
-     * {@code ts} points (FORMAT.md "Document order"); it is no longer the index sort.
-     */
-    static final Sort NEWEST_FIRST = new Sort(new SortField(IndexFields.TS, SortField.Type.LONG, true),
+    static final String VERSION = "1";
+    /** Newest first, ties by offset (newest first too): a search sorted the same way stops after its top N. */
+    static final Sort INDEX_SORT = new Sort(new SortField(IndexFields.TS, SortField.Type.LONG, true),
             new SortField(IndexFields.OFFSET, SortField.Type.LONG, true));
 
     private final Directory dir;
@@ -57,6 +53,7 @@ final class DayIndex implements AutoCloseable {
         try {
             IndexWriterConfig cfg = new IndexWriterConfig(analyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setIndexSort(INDEX_SORT)
                     .setRAMBufferSizeMB(ramBufferMB(ramBufferBytes, Runtime.getRuntime().maxMemory()))
                     .setCommitOnClose(false); // only what flush commits is durable; close drops the rest
             w = new IndexWriter(dir, cfg);

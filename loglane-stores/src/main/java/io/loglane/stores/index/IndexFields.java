@@ -11,7 +11,7 @@ public final class IndexFields {
 
     /** Stream offset: an 8-byte big-endian term (the redelivery key) and a numeric doc value. */
     public static final String OFFSET = "_offset";
-    /** Event time, epoch nanoseconds UTC: a long point and a numeric doc value (newest-first sorts skip by the points). */
+    /** Event time, epoch nanoseconds UTC: a long point and a numeric doc value; the index sort, newest first. */
     public static final String TS = "ts";
     /** The message: words (StandardAnalyzer, lower-cased, no stop words) and, as a binary doc value, its UTF-8 bytes. */
     public static final String MESSAGE = "message";

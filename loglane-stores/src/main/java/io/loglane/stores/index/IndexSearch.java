@@ -65,8 +65,8 @@ import org.msgpack.core.MessageUnpacker;
 public final class IndexSearch {
     /** Most hits one page returns. */
     public static final int MAX_LIMIT = 10_000;
-    /** Newest first: Lucene skips documents by the ts points once it has the top N, and counts the rest only up to its threshold. */
-    private static final Sort NEWEST_FIRST = DayIndex.NEWEST_FIRST;
+    /** The index sort: Lucene stops collecting once it has the top N, and counts the rest only up to its threshold. */
+    private static final Sort NEWEST_FIRST = DayIndex.INDEX_SORT;
 
     private final IndexLayout layout;
     private final OpenIndexSinks sinks;
@@ -267,22 +267,19 @@ public final class IndexSearch {
                 while (true) {
                     TopFieldDocs page = after == null ? s.searcher.search(q, FILTER_PAGE, NEWEST_FIRST)
                             : (TopFieldDocs) s.searcher.searchAfter(after, q, FILTER_PAGE, NEWEST_FIRST);
-                    int n = (int) Math.min(page.scoreDocs.length, cap - verified);
-                    boolean[] ok = checks.matches(page.scoreDocs, n);
-                    verified += n;
-                    for (int i = 0; i < n; i++) {
-                        if (ok[i]) {
+                    for (ScoreDoc sd : page.scoreDocs) {
+                        if (verified++ >= cap) {
+                            complete = false;
+                            break scan;
+                        }
+                        if (checks.matches(sd.doc)) {
                             matches++;
                             if (hits.size() == r.limit()) {
                                 complete = false; // one more exists: a next page
                                 break scan;
                             }
-                            hits.add(hit(s, page.scoreDocs[i]));
+                            hits.add(hit(s, sd));
                         }
-                    }
-                    if (n < page.scoreDocs.length) {
-                        complete = false; // the cap: candidates left unverified
-                        break scan;
                     }
                     if (page.scoreDocs.length < FILTER_PAGE) {
                         break;
@@ -302,9 +299,8 @@ public final class IndexSearch {
     }
 
     /**
-     * A day searcher's candidate checks, one per leaf. A page comes newest first, which in a
-     * segment written in time order is decreasing doc ids, while doc values read forward only:
-     * a page is therefore verified in doc id order and answered in its own order.
+     * A day searcher's candidate checks, one per leaf, for documents by top-level id in the order
+     * a sorted search gives them (increasing within a leaf; a check is made again otherwise).
      */
     private static final class LeafChecks {
         private final CandidateCheck check;
@@ -319,21 +315,7 @@ public final class IndexSearch {
             this.lastDoc = new int[leaves.size()];
         }
 
-        /** Whether each of the first {@code n} documents of {@code page} matches, by position in the page. */
-        boolean[] matches(ScoreDoc[] page, int n) throws IOException {
-            Integer[] byDoc = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                byDoc[i] = i;
-            }
-            java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> page[i].doc));
-            boolean[] ok = new boolean[n];
-            for (int i : byDoc) {
-                ok[i] = matches(page[i].doc);
-            }
-            return ok;
-        }
-
-        private boolean matches(int doc) throws IOException {
+        boolean matches(int doc) throws IOException {
             int i = ReaderUtil.subIndex(doc, leaves);
             LeafReaderContext ctx = leaves.get(i);
             int local = doc - ctx.docBase;
@@ -414,17 +396,26 @@ public final class IndexSearch {
     }
 
     /**
-     * Counts every document of the scope's range into {@code h} by the {@code ts} points, one
-     * count per bucket and day ({@link DateHistogram#countByPoints}): no document is visited in a
-     * segment without deletions.
+     * Counts every document of the scope's range into {@code h}: leaves without deletions by
+     * their sort order alone ({@link DateHistogram#countSorted}), others by a scan of the range.
      */
     private void countEverything(Scope s, DateHistogram h) throws IOException {
         long loNanos = Math.multiplyExact(s.fromMillis(), 1_000_000L);
         long hiNanos = Math.multiplyExact(s.toMillis(), 1_000_000L);
+        Query range = inRange(s.lane(), new MatchAllDocsQuery(), s.fromMillis(), s.toMillis());
         for (LocalDate day : daysNewestFirst(s.lane(), s.fromMillis(), s.toMillis())) {
             try (DaySearcher d = open(s.lane(), day)) {
-                if (d != null) {
-                    h.countByPoints(d.searcher, loNanos, hiNanos);
+                if (d == null) {
+                    continue;
+                }
+                for (LeafReaderContext leaf : d.searcher.getIndexReader().leaves()) {
+                    if (DateHistogram.countableBySort(leaf.reader())) {
+                        h.countSorted(leaf.reader(), loNanos, hiNanos);
+                    } else {
+                        IndexSearcher one = new IndexSearcher(leaf.reader());
+                        one.setQueryCache(null);
+                        one.search(range, new MatchScan(null, Long.MAX_VALUE, h));
+                    }
                 }
             }
         }
@@ -501,7 +492,7 @@ public final class IndexSearch {
             }
             try (DaySearcher d = open(lane, day)) {
                 if (d != null) {
-                    scan.scanNewestFirst(d.searcher, q, MatchScan.WINDOW);
+                    d.searcher.search(q, scan);
                 }
             }
         }

@@ -1,18 +1,11 @@
 package io.loglane.stores.index;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Collection;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PointValues;
-import org.apache.lucene.search.BulkScorer;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.Weight;
-import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.search.CollectionTerminatedException;
+import org.apache.lucene.search.Collector;
+import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
@@ -25,9 +18,9 @@ import org.apache.lucene.search.ScoreMode;
  * bounded and {@link #complete()} says whether every match was seen.
  *
  * <p>Thread-safety: not thread-safe. One scan per request, used across that request's days on its
- * thread ({@link #scanNewestFirst}, one window at a time).
+ * thread; the searchers it runs on have no executor, so their leaves are collected in turn.
  */
-final class MatchScan {
+final class MatchScan implements CollectorManager<Collector, Void> {
     /** Receives matches: one {@link LeafVisitor} per leaf, its documents in increasing id order. */
     interface Visitor {
         LeafVisitor leaf(LeafReaderContext context) throws IOException;
@@ -61,50 +54,24 @@ final class MatchScan {
     /** Whether no document was left unread (the cap was not reached). */
     boolean complete() { return !stopped; }
 
-    /** Documents per window of {@link #scanNewestFirst}. */
-    static final int WINDOW = 1 << 16;
+    @Override
+    public Collector newCollector() {
+        return new Collector() {
+            @Override
+            public ScoreMode scoreMode() { return ScoreMode.COMPLETE_NO_SCORES; }
 
-    /**
-     * Hands the matches of {@code q} in {@code searcher} to the visitor, roughly newest first, so
-     * that a capped scan reads the newest matches: segments by their newest {@code ts}, newest
-     * first, and each segment in windows of {@code window} documents ({@link #WINDOW} in search)
-     * from its end (documents are in the order written, which is mostly time order), each window in
-     * increasing id order with its own {@link LeafVisitor}.
-     */
-    void scanNewestFirst(IndexSearcher searcher, Query q, int window) throws IOException {
-        Weight weight = searcher.createWeight(searcher.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
-        List<LeafReaderContext> leaves = new ArrayList<>(searcher.getIndexReader().leaves());
-        long[] newest = new long[leaves.size()];
-        for (int i = 0; i < newest.length; i++) {
-            PointValues ts = leaves.get(i).reader().getPointValues(IndexFields.TS);
-            newest[i] = ts == null ? Long.MIN_VALUE : NumericUtils.sortableBytesToLong(ts.getMaxPackedValue(), 0);
-        }
-        Integer[] order = new Integer[newest.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingLong((Integer i) -> newest[i]).reversed());
-        for (int i : order) {
-            LeafReaderContext context = leaves.get(i);
-            for (int end = context.reader().maxDoc(); end > 0 && !stopped; end -= window) {
-                BulkScorer scorer = weight.bulkScorer(context);
-                if (scorer == null) {
-                    break; // no match in this segment
+            @Override
+            public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
+                if (stopped) {
+                    throw new CollectionTerminatedException();
                 }
-                Leaf leaf = new Leaf(context, visitor.leaf(context));
-                try {
-                    scorer.score(leaf, context.reader().getLiveDocs(), Math.max(0, end - window), end);
-                } catch (CollectionTerminatedException capped) {
-                    // the cap: stopped is set
-                } finally {
-                    leaf.finish();
-                }
+                return new Leaf(context, visitor.leaf(context));
             }
-            if (stopped) {
-                return;
-            }
-        }
+        };
     }
+
+    @Override
+    public Void reduce(Collection<Collector> collectors) { return null; }
 
     private final class Leaf implements LeafCollector {
         private final LeafVisitor leaf;
@@ -122,7 +89,7 @@ final class MatchScan {
         public void collect(int doc) throws IOException {
             if (read++ >= cap) {
                 stopped = true;
-                throw new CollectionTerminatedException(); // ends this window; scanNewestFirst finishes the leaf
+                throw new CollectionTerminatedException(); // Lucene still calls finish() on this leaf
             }
             if (verify != null && !verify.matches(doc)) {
                 return;

@@ -52,7 +52,7 @@ final class CommittedIndex {
         }
     }
 
-    /** The offsets of the documents {@code s} finds for {@code q}, in index order (the order written). */
+    /** The offsets of the documents {@code s} finds for {@code q}, in index order. */
     static List<Long> hits(IndexSearcher s, Query q) throws IOException {
         List<Long> out = new ArrayList<>();
         for (ScoreDoc sd : s.search(q, 10_000, Sort.INDEXORDER).scoreDocs) {

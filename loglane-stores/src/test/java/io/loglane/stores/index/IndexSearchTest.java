@@ -163,7 +163,7 @@ class IndexSearchTest {
         assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("Exception").node())))
                 .as("the trigrams narrow the candidates before verification").containsExactly(4L);
         assertThat(CommittedIndex.search(dir, LANE, day2, FilterCandidates.of(FilterPattern.compile("?API ?bad").node())))
-                .containsExactlyInAnyOrder(4L, 3L);
+                .containsExactly(4L, 3L);
     }
 
     @Test
@@ -248,7 +248,7 @@ class IndexSearchTest {
     }
 
     @Test
-    void theHistogramOfEverythingCountsByTheTsPointsAndCountsAReplacedRecordOnce() throws Exception {
+    void theHistogramOfEverythingCountsFromTheSortAndCountsAReplacedRecordOnce() throws Exception {
         long from = Instant.parse("2026-03-01T10:30:00Z").toEpochMilli();
         long to = Instant.parse("2026-03-02T09:30:00Z").toEpochMilli();
         // after a restart that lost the checkpoint, offsets 1 and 2 come again and replace their documents (the old ones are deleted)
