@@ -1,43 +1,32 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.core.tls.PemKeyStore;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-
-import javax.net.ssl.SSLException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.cert.CertificateFactory;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 
 /**
- * The TLS side of a Forward input: reads the PEM files of {@code tls: {cert, key, ca}} and builds
- * the Netty server {@link SslContext} (JDK provider; TLS 1.2 and 1.3 as the JDK enables them).
- * With {@code ca}, every client must present a certificate that the CA certificates verify
- * ({@link ClientAuth#REQUIRE}).
+ * The TLS side of a Forward input: reads the PEM files of {@code tls: {cert, key, ca}} through
+ * {@link PemKeyStore} (the one PEM reader, shared with the HTTP port) and builds the Netty server
+ * {@link SslContext} (JDK provider; TLS 1.2 and 1.3 as the JDK enables them). With {@code ca},
+ * every client must present a certificate that the CA certificates verify ({@link ClientAuth#REQUIRE}).
  *
- * <p>Each file is checked on its own so that a config error names the key at fault: a missing or
- * unreadable file, a file without a PEM certificate, a key that is not unencrypted PKCS#8 (the
- * one form the JDK reads without BouncyCastle; the message says how to convert the others), and a
- * key that does not belong to the certificate (a test signature must verify).
+ * <p>Each file is checked on its own so that a config error names the key at fault: a missing
+ * file, a file without a PEM certificate, a key that is not unencrypted PKCS#8 (the message says
+ * how to convert the others), and a key that does not belong to the certificate.
  *
  * <p>Thread-safety: stateless; the built context is immutable and shared by all connections.
  */
 public final class ForwardTls {
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    /** Protects the key inside the in-memory key store only. */
+    private static final char[] IN_MEMORY = "loglane-forward".toCharArray();
 
     private ForwardTls() {}
 
@@ -73,11 +62,24 @@ public final class ForwardTls {
 
     /** The server context for {@code files}, or the first problem found, by config key. */
     static SslContext serverContext(Files files) throws FileProblem {
-        List<X509Certificate> chain = certificates(files.cert(), "tls.cert");
-        PrivateKey key = privateKey(files.key(), chain.get(0).getPublicKey());
-        SslContextBuilder b = SslContextBuilder.forServer(key, chain);
+        exists(files.cert(), "tls.cert");
+        exists(files.key(), "tls.key");
+        read("tls.cert", () -> PemKeyStore.certificates(files.cert()));
+        // the certificate reads: what load refuses now is the key (its form, or not the certificate's)
+        KeyStore store = read("tls.key", () -> PemKeyStore.load(files.cert(), files.key(), IN_MEMORY));
+        SslContextBuilder b;
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, IN_MEMORY);
+            b = SslContextBuilder.forServer(kmf);
+        } catch (GeneralSecurityException e) {
+            throw new FileProblem("tls.key", "cannot use the key of " + files.key() + ": " + e.getMessage());
+        }
         if (files.ca() != null) {
-            b.trustManager(certificates(files.ca(), "tls.ca")).clientAuth(ClientAuth.REQUIRE);
+            exists(files.ca(), "tls.ca");
+            X509Certificate[] cas = read("tls.ca", () -> PemKeyStore.certificates(files.ca())).stream()
+                    .map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+            b.trustManager(cas).clientAuth(ClientAuth.REQUIRE);
         }
         try {
             return b.build();
@@ -86,78 +88,17 @@ public final class ForwardTls {
         }
     }
 
-    private static List<X509Certificate> certificates(Path file, String key) throws FileProblem {
-        byte[] bytes = read(file, key);
-        try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
-            List<X509Certificate> out = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(c -> (X509Certificate) c).toList();
-            if (out.isEmpty()) {
-                throw new FileProblem(key, file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-            }
-            return out;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new FileProblem(key, file + " holds no readable PEM certificate (-----BEGIN CERTIFICATE-----): " + e.getMessage());
-        }
-    }
-
-    private static PrivateKey privateKey(Path file, PublicKey certKey) throws FileProblem {
-        String pem = new String(read(file, "tls.key"), StandardCharsets.US_ASCII);
-        Matcher m = PKCS8.matcher(pem);
-        if (!m.find()) {
-            String form = pem.contains("ENCRYPTED PRIVATE KEY") ? "an encrypted key"
-                    : pem.contains("RSA PRIVATE KEY") ? "a PKCS#1 RSA key"
-                    : pem.contains("EC PRIVATE KEY") ? "a SEC1 EC key" : "no PEM private key";
-            throw new FileProblem("tls.key", file + " holds " + form + "; loglane reads unencrypted PKCS#8 "
-                    + "(-----BEGIN PRIVATE KEY-----): convert with openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
-        }
-        PrivateKey key;
+    private static <T> T read(String key, Supplier<T> pem) throws FileProblem {
         try {
-            byte[] der = Base64.getMimeDecoder().decode(m.group(1));
-            key = KeyFactory.getInstance(certKey.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new FileProblem("tls.key", file + " is not a " + certKey.getAlgorithm()
-                    + " PKCS#8 private key (the certificate's key type): " + e.getMessage());
-        }
-        if (!matches(key, certKey)) {
-            throw new FileProblem("tls.key", file + " is not the private key of the certificate in tls.cert");
-        }
-        return key;
-    }
-
-    /** True if a signature made with {@code key} verifies with {@code pub}; true for key types this cannot test. */
-    private static boolean matches(PrivateKey key, PublicKey pub) {
-        String alg = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
-        if (alg == null) {
-            return true;
-        }
-        try {
-            byte[] probe = "loglane tls key check".getBytes(StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(pub);
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
+            return pem.get();
+        } catch (IllegalArgumentException e) {
+            throw new FileProblem(key, e.getMessage()); // PemKeyStore names the file and what is wrong
         }
     }
 
-    private static byte[] read(Path file, String key) throws FileProblem {
+    private static void exists(Path file, String key) throws FileProblem {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new FileProblem(key, "file not found: " + file.toAbsolutePath());
-        }
-        try {
-            return java.nio.file.Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new FileProblem(key, "cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
         }
     }
 }
