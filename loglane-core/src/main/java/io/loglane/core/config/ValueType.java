@@ -152,35 +152,28 @@ public enum ValueType {
     USERS("list of {username, password}") {
         @Override Object read(Node node) { return UsersReader.read(node); }
 
-        @Override Object parseText(String s) {
-            if (!s.isBlank()) {
-                throw new IllegalArgumentException("users have no text form");
-            }
-            return List.of();
-        }
+        @Override Object parseText(String s) { return emptyOnly(s, "users"); }
     },
     /** API tokens ({@code server.auth.tokens}); see {@link ApiTokenReader}. Only the empty default has a text form. */
     API_TOKENS("list of {name, sha256, scopes, rate}") {
         @Override Object read(Node node) { return ApiTokenReader.read(node); }
 
-        @Override Object parseText(String s) {
-            if (!s.isBlank()) {
-                throw new IllegalArgumentException("tokens have no text form");
-            }
-            return List.of();
-        }
+        @Override Object parseText(String s) { return emptyOnly(s, "tokens"); }
     },
     /** A list of routing rules; see {@link MatchRuleReader} for the syntax. */
     MATCH_RULES("list of match rules") {
         @Override Object read(Node node) { return MatchRuleReader.read(node); }
 
-        @Override Object parseText(String s) {
-            if (!s.isBlank()) {
-                throw new IllegalArgumentException("match rules have no text form");
-            }
-            return List.of();
-        }
+        @Override Object parseText(String s) { return emptyOnly(s, "match rules"); }
     };
+
+    /** The text form of a list type that has none: only the empty default. */
+    private static List<Object> emptyOnly(String s, String what) {
+        if (!s.isBlank()) {
+            throw new IllegalArgumentException(what + " have no text form");
+        }
+        return List.of();
+    }
 
     private final String label;
 
