@@ -282,6 +282,9 @@ public final class ArchiveSink implements Sink {
         committed = committedOffset;
         durable = committedOffset;
         next = committedOffset;
+        // A flush collected but never committed is deleted by recovery: its head must not be published.
+        durableHead = null;
+        writtenHead = null;
         opened = true;
     }
 
