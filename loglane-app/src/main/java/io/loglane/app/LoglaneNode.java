@@ -1,5 +1,6 @@
 package io.loglane.app;
 
+import io.loglane.app.api.AuditHeadRoute;
 import io.loglane.app.api.HttpApi;
 import io.loglane.app.health.HealthProblem;
 import io.loglane.app.health.HealthRules;
@@ -24,6 +25,7 @@ import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stream.local.LaneLog;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
 import io.loglane.stores.index.IndexKeys;
@@ -139,7 +141,10 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);
         registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
-        http = new HttpApi(config.server(), config.server().httpPort(), router, inputs, sql, search, delivery, this, tail, registry, clock);
+        AuditHeadRoute auditHead = new AuditHeadRoute(config.lanes(), archive,
+                lane -> stream.lane(lane) instanceof LaneLog log ? log.chainHead() : null);
+        http = new HttpApi(config.server(), config.server().httpPort(), router, inputs, sql, search, delivery, this, tail, auditHead,
+                registry, clock);
         startComponent(http);
         LOG.info("loglane: {} listening on {}:{}{}", config.server().http().tls() != null ? "https" : "http", config.server().bind(), http.port(),
                 config.server().http().authEnabled() ? " (API tokens required)" : "");
@@ -181,8 +186,14 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
     public DeliveryEngine delivery() { return delivery; }
 
-    static RecordParser parser(LaneSpec lane) {
+    /** The parser a lane's stores read its messages with (its fields are the archive's typed columns). */
+    public static RecordParser parser(LaneSpec lane) {
         return Parsers.build(lane.parser());
+    }
+
+    /** The archive directory of {@code config}: {@code archive.dir}, else {@code <server.data_dir>/archive}. */
+    public static Path archiveDir(LoglaneConfig config) {
+        return ArchiveStoreType.settings(config).dir();
     }
 
     /** The parser of every lane delivered to the index: its typed fields fix the types of a search's fields. */

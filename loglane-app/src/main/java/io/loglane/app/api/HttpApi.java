@@ -103,6 +103,7 @@ public final class HttpApi implements Component {
     private final int port;
     private final RateLimitedLog log;
     private final WebUi ui = new WebUi();
+    private final AuditHeadRoute auditHead;
     private Javalin app;
 
     /**
@@ -112,6 +113,14 @@ public final class HttpApi implements Component {
      */
     public HttpApi(ServerSettings settings, int port, Ingest ingest, List<Input> inputs, SqlEngine sql, HotColdSearch search,
                    DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, PrometheusMeterRegistry registry, Clock clock) {
+        this(settings, port, ingest, inputs, sql, search, delivery, lanes, tail, null, registry, clock);
+    }
+
+    /** As above, with {@code GET /api/v1/audit/head} served by {@code auditHead} (404 when null). */
+    public HttpApi(ServerSettings settings, int port, Ingest ingest, List<Input> inputs, SqlEngine sql, HotColdSearch search,
+                   DeliveryEngine delivery, LaneStatusSource lanes, TailService tail, AuditHeadRoute auditHead,
+                   PrometheusMeterRegistry registry, Clock clock) {
+        this.auditHead = auditHead;
         this.settings = settings;
         this.port = port;
         this.ingest = ingest;
@@ -165,6 +174,9 @@ public final class HttpApi implements Component {
         }
         app.get("/api/v1/lanes", ctx -> ctx.json(Map.of("lanes", lanes.laneStatuses())));
         app.get("/api/v1/sources", ctx -> ctx.json(SourcesAnswer.of(ingest.sources())));
+        if (auditHead != null) {
+            app.get("/api/v1/audit/head", auditHead);
+        }
         // Javalin throws a plain HttpResponseException (status 413) when a Content-Length is over the limit.
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(ApiError.of(e.getStatus() == 413
                 ? "request body exceeds " + settings.httpMaxBody() + " bytes (server.http_max_body)" : e.getMessage())));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Container log platform: Forward/HTTP ingest, lanes, durable stream, Parquet archive, SQL.",
         subcommands = {UpCommand.class, SqlCommand.class, LanesCommand.class, SourcesCommand.class, CheckConfigCommand.class,
                 StreamCommand.class, ConfigReferenceCommand.class, SearchCommand.class, FilterTestCommand.class, TailCommand.class,
-                ImportCommand.class, TokenCommand.class})
+                ImportCommand.class, TokenCommand.class, VerifyAuditCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

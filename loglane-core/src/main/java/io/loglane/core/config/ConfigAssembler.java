@@ -157,6 +157,13 @@ final class ConfigAssembler {
                     : new RateLimit(eps, burst > 0 ? burst : Math.max(1, (long) Math.ceil(eps)));
             Duration age = value(v, "lanes.<name>.retention.age");
             long size = value(v, "lanes.<name>.retention.size");
+            boolean chained = value(v, "lanes.<name>.audit_chain");
+            if (chained && value(v, "lanes.<name>.durability") == Durability.MEMORY) {
+                ConfigLayers.Setting at = v.get("lanes.<name>.audit_chain");
+                ConfigOrigin o = at != null ? at.origin() : e.getValue().origin;
+                errors.add(o.error("lanes." + e.getKey() + ".audit_chain",
+                        "a hash chain needs a disk or sync lane: a memory lane loses its head with a restart"));
+            }
             out.put(e.getKey(), new LaneSpec(e.getKey(),
                     value(v, "lanes.<name>.match"),
                     value(v, "lanes.<name>.parser"),
@@ -166,6 +173,7 @@ final class ConfigAssembler {
                     value(v, "lanes.<name>.durability"),
                     value(v, "lanes.<name>.to"),
                     storeOptions(v),
+                    chained,
                     e.getValue().origin));
         }
         return out;

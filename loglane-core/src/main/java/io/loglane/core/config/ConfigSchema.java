@@ -102,6 +102,7 @@ public final class ConfigSchema {
                 k("lanes.<name>.rate.events_per_second", ValueType.RATE, "0", "Token-bucket refill rate in events per second; over it a request is rejected (rate_limited)."),
                 k("lanes.<name>.rate.burst", ValueType.NON_NEGATIVE_LONG, "0", "Token-bucket size in events; 0 = one second of events_per_second."),
                 k("lanes.<name>.durability", ValueType.DURABILITY, "disk", "When an event is acknowledged: memory (at once), disk (written), sync (fsynced)."),
+                k("lanes.<name>.audit_chain", ValueType.BOOLEAN, "false", "Tamper evidence: the stream chains every record to the one before it by SHA-256 (over its offset, arrival time, tag and bytes), the archive keeps the chain in each row (_offset, _chain_prev, _chain_hash, _record) and never compacts the lane; ./loglane verify-audit checks it. disk or sync lanes only."),
                 // the first registered store (the archive) unless the lane says otherwise
                 new ConfigKey("lanes.<name>.to", ValueType.DESTINATIONS, stores.isEmpty() ? "" : stores.get(0), "Stores the lane is delivered to.",
                         null, new ConfigKey.Choices("destination", stores))));

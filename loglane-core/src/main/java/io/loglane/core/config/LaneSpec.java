@@ -20,6 +20,8 @@ import java.util.Map;
  * @param storeOptions the lane's values of the keys store types declare for lanes
  *                   ({@link StoreKeys#laneKeys()}, e.g. the archive's {@code compact}), by key relative
  *                   to the lane; each set or defaulted by the loader, absent in a hand-built spec
+ * @param auditChain whether the stream chains the lane's records by SHA-256 ({@code audit_chain};
+ *                   see {@link io.loglane.core.audit.AuditChain}); disk and sync lanes only
  * @param origin     where the lane was (last) declared
  */
 public record LaneSpec(
@@ -32,6 +34,7 @@ public record LaneSpec(
         Durability durability,
         List<String> to,
         Map<String, Object> storeOptions,
+        boolean auditChain,
         ConfigOrigin origin) {
     public LaneSpec {
         match = List.copyOf(match);
@@ -42,13 +45,18 @@ public record LaneSpec(
     /** A lane with no store options: each store uses its lane keys' defaults. */
     public LaneSpec(String name, List<MatchRule> match, ParserSpec parser, Retention retention, RateLimit rate,
                     Durability durability, List<String> to, ConfigOrigin origin) {
-        this(name, match, parser, MultilineSpec.NONE, retention, rate, durability, to, Map.of(), origin);
+        this(name, match, parser, MultilineSpec.NONE, retention, rate, durability, to, Map.of(), false, origin);
     }
 
     /** A lane with one named parser and no store options. */
     public LaneSpec(String name, List<MatchRule> match, String parser, Retention retention, RateLimit rate,
                     Durability durability, List<String> to, ConfigOrigin origin) {
-        this(name, match, ParserSpec.named(parser), MultilineSpec.NONE, retention, rate, durability, to, Map.of(), origin);
+        this(name, match, ParserSpec.named(parser), MultilineSpec.NONE, retention, rate, durability, to, Map.of(), false, origin);
+    }
+
+    /** This lane with {@code audit_chain} set to {@code on}. */
+    public LaneSpec withAuditChain(boolean on) {
+        return new LaneSpec(name, match, parser, multiline, retention, rate, durability, to, storeOptions, on, origin);
     }
 
     /** The lane's value of a store's lane key ({@code compact}), or null when the spec has none. */

@@ -1,5 +1,6 @@
 package io.loglane.stores.archive;
 
+import io.loglane.core.audit.ChainHead;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.parse.RecordParser;
@@ -131,6 +132,13 @@ public final class ArchiveSink implements Sink {
     private final Counter agedOut;
     private final Counter sizedOut;
     private final Counter maintenanceFailures;
+    /** The chain columns of an {@code audit_chain} lane, else null. */
+    private final ChainColumns chain;
+    /** The chain head after the last record written (staged or skipped); null before one or when unchained. */
+    private ChainHead writtenHead;
+    /** The head of the newest flush collected as durable, and the one last published in {@link AuditHeads}. */
+    private ChainHead durableHead;
+    private ChainHead publishedHead;
     /** Rows of kept files past the commit point (set by open): redelivered rows there are skipped. */
     private CoveredOffsets covered = CoveredOffsets.NONE;
 
@@ -156,7 +164,7 @@ public final class ArchiveSink implements Sink {
     private long lastMaintenanceMillis;
 
     /** A flush handed to the converters: the offset after it once done, and the hour buckets it writes. */
-    private record InFlight(Future<Long> result, Set<Long> buckets) {}
+    private record InFlight(Future<Long> result, Set<Long> buckets, ChainHead head) {}
 
     /** The default archive instance ({@link #STORE}) of {@code lane}, on the local directory {@code settings.dir()}. */
     public ArchiveSink(String lane, RecordParser parserOrNull, ArchiveSettings settings, Retention retention,
@@ -181,6 +189,16 @@ public final class ArchiveSink implements Sink {
      */
     public ArchiveSink(String instance, int partition, String lane, RecordParser parserOrNull, ArchiveSettings settings,
             Retention retention, boolean compact, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
+        this(instance, partition, lane, parserOrNull, settings, retention, compact, false, registry, clock, storage);
+    }
+
+    /**
+     * As above; {@code auditChain} (the lane's {@code audit_chain}) adds the chain columns to every
+     * row, publishes the archived chain head ({@link AuditHeads}) and turns compaction off whatever
+     * {@code compact} says: audit files are never rewritten.
+     */
+    public ArchiveSink(String instance, int partition, String lane, RecordParser parserOrNull, ArchiveSettings settings,
+            Retention retention, boolean compact, boolean auditChain, MeterRegistry registry, Clock clock, ArchiveStorage storage) {
         this.instance = java.util.Objects.requireNonNull(instance, "instance");
         if (partition < 0) {
             throw new IllegalArgumentException("negative partition " + partition);
@@ -202,7 +220,8 @@ public final class ArchiveSink implements Sink {
         this.parser = parserOrNull;
         this.settings = settings;
         this.retention = retention;
-        this.compact = compact;
+        this.compact = compact && !auditChain;
+        this.chain = auditChain ? new ChainColumns() : null;
         this.clock = clock;
         this.storage = storage;
         this.encoder = new RowEncoder(parserOrNull);
@@ -258,11 +277,14 @@ public final class ArchiveSink implements Sink {
                     lane, committedOffset, covered.files(), covered.maxLast());
         }
         while (writers.size() < MAX_FLUSHES_QUEUED) {
-            writers.add(new ParquetWriter(lane, encoder.typedFields()));
+            writers.add(new ParquetWriter(lane, chain == null ? encoder.typedFields() : ChainColumns.withChain(encoder.typedFields())));
         }
         committed = committedOffset;
         durable = committedOffset;
         next = committedOffset;
+        // A flush collected but never committed is deleted by recovery: its head must not be published.
+        durableHead = null;
+        writtenHead = null;
         opened = true;
     }
 
@@ -273,7 +295,7 @@ public final class ArchiveSink implements Sink {
             throw new IllegalArgumentException("lane " + lane + ": a batch of partition " + batch.partition()
                     + " handed to the archive of partition " + partition);
         }
-        committed = durable; // the engine committed the last flush result before polling again
+        committed(); // the engine committed the last flush result before polling again
         int count = batch.records().count();
         if (count == 0) {
             next = Math.max(next, batch.nextOffset());
@@ -290,9 +312,15 @@ public final class ArchiveSink implements Sink {
         byte[] tag = batch.tag().getBytes(StandardCharsets.UTF_8);
         long offset = batch.baseOffset();
         boolean staged = false;
+        if (chain != null) {
+            chain.startBatch(batch.chainPrev(), receivedMicros);
+        }
         c = batch.records().cursor();
         while (c.next()) {
             long bucket = ArchiveLayout.hourBucket(c.tsNanos());
+            if (chain != null) {
+                chain.advance(c, offset, tag); // every record, so the chain carries over a skipped one
+            }
             if (covered.contains(bucket, offset++)) {
                 continue; // redelivered behind the archive: a kept file of this hour holds the row
             }
@@ -301,12 +329,15 @@ public final class ArchiveSink implements Sink {
                 firstStagedAtMillis = clock.millis();
             }
             StagingBuffer.Part part = staging.part(bucket);
-            encoder.encode(c, tag, receivedMicros, part.out);
+            encoder.encode(c, tag, receivedMicros, chain, part.out);
             staging.rowAdded(part);
             staged = true;
         }
         if (staged) {
             stagedBytes += batch.records().length();
+        }
+        if (chain != null && chain.head() != null) {
+            writtenHead = chain.head();
         }
         next = batch.nextOffset();
     }
@@ -314,7 +345,7 @@ public final class ArchiveSink implements Sink {
     @Override
     public long flush(boolean force) throws Exception {
         checkOpen();
-        committed = durable; // the engine acted on the previous result before calling again
+        committed(); // the engine acted on the previous result before calling again
         collect(false);
         if (!force) {
             maybeMaintain();
@@ -376,7 +407,7 @@ public final class ArchiveSink implements Sink {
             done.discard();
             flushes.increment();
             return upTo;
-        }), Set.copyOf(parts.keySet())));
+        }), Set.copyOf(parts.keySet()), writtenHead));
     }
 
     /** Takes the results of the queued flushes that are done (all of them, waiting, when {@code wait}); rethrows a failure. */
@@ -387,14 +418,30 @@ public final class ArchiveSink implements Sink {
     }
 
     private void takeOldest() throws Exception {
-        Future<Long> f = inFlight.pollFirst().result();
+        InFlight done = inFlight.pollFirst();
+        Future<Long> f = done.result();
         try {
             durable = Math.max(durable, f.get());
+            if (done.head() != null) {
+                durableHead = done.head();
+            }
         } catch (ExecutionException e) {
             // A later flush must not count as durable past a failed one: drop their results too
             // (the engine reopens at its checkpoint, and recovery removes what they wrote).
             awaitInFlightQuietly();
             throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * The engine committed {@link #durable}: on a chained lane, publishes the head of the flush it
+     * ends with (never of a flush not yet committed, which recovery would delete).
+     */
+    private void committed() throws IOException {
+        committed = durable;
+        if (chain != null && durableHead != null && !durableHead.equals(publishedHead)) {
+            AuditHeads.write(storage, lane, durableHead);
+            publishedHead = durableHead;
         }
     }
 

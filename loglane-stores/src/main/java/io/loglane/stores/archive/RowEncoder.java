@@ -75,6 +75,12 @@ final class RowEncoder {
         byte[] array() { return buf; }
     }
 
+    /** Values a lane stages after its typed columns (the audit chain columns, {@link ChainColumns}). */
+    interface TrailingColumns {
+        /** Writes the current row's values. */
+        void put(StagedRowWriter out) throws IOException;
+    }
+
     /** The typed columns, in the order of the staged columns {@code f0…fn}. */
     List<FieldDef> typedFields() { return view.typedFields(); }
 
@@ -109,15 +115,20 @@ final class RowEncoder {
 
     /** Writes one staged row for the record under the cursor. The record must have passed {@link #validate}. */
     void encode(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, StagedRowWriter out) throws IOException {
+        encode(c, tagUtf8, receivedAtMicros, null, out);
+    }
+
+    /** As {@link #encode(RecordCursor, byte[], long, StagedRowWriter)}, with the chain columns after the typed ones when {@code chain} is not null. */
+    void encode(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, TrailingColumns chain, StagedRowWriter out) throws IOException {
         try {
-            encodeRow(c, tagUtf8, receivedAtMicros, out);
+            encodeRow(c, tagUtf8, receivedAtMicros, chain, out);
         } catch (IOException | RuntimeException e) {
             json = newGenerator(); // it may be inside a half-written value; the next row starts clean
             throw e;
         }
     }
 
-    private void encodeRow(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, StagedRowWriter out) throws IOException {
+    private void encodeRow(RecordCursor c, byte[] tagUtf8, long receivedAtMicros, TrailingColumns chain, StagedRowWriter out) throws IOException {
         buf = c.array();
         out.putLong(c.tsNanos());
         out.putLong(receivedAtMicros);
@@ -145,6 +156,9 @@ final class RowEncoder {
         putString(out, view.containerName());
         putString(out, view.source());
         typed(out);
+        if (chain != null) {
+            chain.put(out);
+        }
 
         boolean meta = c.metaLength() > 0 && !emptyMap(c.metaOffset(), c.metaLength());
         boolean rest = meta;

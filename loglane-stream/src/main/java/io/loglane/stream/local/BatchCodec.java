@@ -46,9 +46,11 @@ import net.jpountz.lz4.LZ4Factory;
  * the lock (Kafka leaves its base offset out for the same reason). Recovery checks those fields by
  * framing instead: the magic and version must match, the length must be sane, and base offsets
  * must continue exactly where the previous batch of the segment ended (after a damaged region,
- * recovery accepts a higher one that fits the batches after it; see {@link SegmentScan}). The chain hash, once enabled, will be
- * SHA-256(previous batch's hash || bytes [54, length)) and so verifies itself along the chain; while
- * disabled it must be all zeros.
+ * recovery accepts a higher one that fits the batches after it; see {@link SegmentScan}). On a lane
+ * with {@code audit_chain} (attributes bit 3) the chain hash field holds the audit chain hash of the
+ * record before the batch's first ({@link io.loglane.core.audit.AuditChain}): set under the lane lock
+ * with the base offset, and checked along the chain by {@code loglane verify-audit}, not by the CRC.
+ * Without bit 3 it must be all zeros.
  *
  * <p>Thread-safety: stateless; all methods may be called concurrently.
  */
@@ -106,6 +108,14 @@ public final class BatchCodec {
      * @throws IllegalArgumentException when the request is empty or a field is too long
      */
     public static EncodedBatch encode(AppendRequest request, boolean compress) {
+        return encode(request, compress, false);
+    }
+
+    /**
+     * As {@link #encode(AppendRequest, boolean)}; {@code chained} sets attributes bit 3 (the chain
+     * hash itself is set with the base offset, {@link #setChainHash}).
+     */
+    public static EncodedBatch encode(AppendRequest request, boolean compress, boolean chained) {
         RecordBlock records = request.records();
         if (records == null || records.count() <= 0) {
             throw new IllegalArgumentException("a batch needs at least one record");
@@ -151,8 +161,8 @@ public final class BatchCodec {
         putShort(buf, OFF_VERSION, VERSION);
         Bytes.putInt(buf, OFF_LENGTH, length);
         Bytes.putLong(buf, OFF_BASE_OFFSET, 0L);
-        // chain hash stays zero: the per-lane hash chain option is not enabled yet
-        putShort(buf, OFF_ATTRIBUTES, codec);
+        // the chain hash stays zero until setChainHash (a chained lane, under its append lock)
+        putShort(buf, OFF_ATTRIBUTES, chained ? codec | ATTR_HASH_CHAINED : codec);
         Bytes.putInt(buf, OFF_RECORD_COUNT, records.count());
         Bytes.putLong(buf, OFF_MIN_TS, records.minTsNanos());
         Bytes.putLong(buf, OFF_MAX_TS, records.maxTsNanos());
@@ -175,6 +185,16 @@ public final class BatchCodec {
     /** Sets the base offset of an encoded batch; the CRC does not cover it. */
     public static void setBaseOffset(byte[] batch, long baseOffset) {
         Bytes.putLong(batch, OFF_BASE_OFFSET, baseOffset);
+    }
+
+    /** Sets the chain hash field (32 bytes of {@code hash}); the CRC does not cover it. */
+    public static void setChainHash(byte[] batch, byte[] hash) {
+        System.arraycopy(hash, 0, batch, OFF_CHAIN_HASH, CHAIN_HASH_LENGTH);
+    }
+
+    /** A copy of the chain hash field of the batch at {@code b[off, …)}. */
+    public static byte[] chainHash(byte[] b, int off) {
+        return java.util.Arrays.copyOfRange(b, off + OFF_CHAIN_HASH, off + OFF_CHAIN_HASH + CHAIN_HASH_LENGTH);
     }
 
     /** CRC32C of the covered part of the batch at {@code b[off, off+length)}. */

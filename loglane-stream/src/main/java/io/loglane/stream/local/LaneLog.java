@@ -103,6 +103,8 @@ public final class LaneLog implements LaneStream {
     private final boolean compress;
     private final LocalCheckpoints checkpoints;
     private final Deduplicator dedup;
+    /** The audit hash chain of an {@code audit_chain} lane (guarded by the append lock), else null. */
+    private final LaneChain chain;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock dataLock = new ReentrantLock();
@@ -151,6 +153,7 @@ public final class LaneLog implements LaneStream {
         this.compress = true;
         this.checkpoints = new LocalCheckpoints(laneDir, this::startOffset, this::endOffset);
         this.dedup = new Deduplicator(new DedupWindow(settings.dedupWindow().toNanos(), settings.dedupMaxEntries()), clock);
+        this.chain = spec.auditChain() ? new LaneChain(spec.name(), laneDir) : null;
     }
 
     @Override
@@ -177,6 +180,9 @@ public final class LaneLog implements LaneStream {
         report = loaded.report();
         active = segments.last();
         durableEnd = active.nextOffset();
+        if (chain != null) {
+            chain.recover(segments.all());
+        }
         rebuildDedupWindow();
         String lane = spec.name();
         fsyncs = Counter.builder(MetricNames.STREAM_FSYNCS).tag(MetricNames.LANE, lane).register(registry);
@@ -221,7 +227,7 @@ public final class LaneLog implements LaneStream {
     private CompletableFuture<AppendResult> store(AppendRequest request) {
         EncodedBatch batch;
         try {
-            batch = BatchCodec.encode(request, compress);
+            batch = BatchCodec.encode(request, compress, chain != null);
         } catch (IllegalArgumentException | NullPointerException e) {
             rejectedInvalid.increment();
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "lane " + spec.name() + ": " + e.getMessage(), e));
@@ -254,11 +260,17 @@ public final class LaneLog implements LaneStream {
                 long base = active.nextOffset();
                 long position = active.size();
                 BatchCodec.setBaseOffset(batch.bytes(), base);
+                if (chain != null) {
+                    chain.stamp(batch, base, request);
+                }
                 try {
                     active.append(batch);
                 } catch (IOException e) {
                     undoFailedWrite(position, base, e);
                     return refuse(e, "write failed");
+                }
+                if (chain != null) {
+                    chain.commit();
                 }
                 result = new AppendResult(base, batch.recordCount(), false);
                 if (lastFailure != null) {
@@ -322,6 +334,9 @@ public final class LaneLog implements LaneStream {
         }
         segments.add(next);
         active = next;
+        if (chain != null) {
+            chain.writeHeadQuietly(); // keeps the head once retention removes the sealed segment
+        }
     }
 
     private void sealBeforeRoll(Segment s) throws IOException {
@@ -497,6 +512,22 @@ public final class LaneLog implements LaneStream {
         appendLock.lock();
         try {
             return active == null ? 0 : active.nextOffset();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * The newest record of the lane's audit hash chain (appended; on a sync lane possibly not yet
+     * fsynced), or null when the lane has no {@code audit_chain} or no chained record yet.
+     */
+    public io.loglane.core.audit.ChainHead chainHead() {
+        if (chain == null) {
+            return null;
+        }
+        appendLock.lock();
+        try {
+            return chain.head();
         } finally {
             appendLock.unlock();
         }
@@ -753,6 +784,9 @@ public final class LaneLog implements LaneStream {
             } catch (IOException e) {
                 LOG.warn("lane {}: final seal failed; next start will scan the tail", spec.name(), e);
             }
+        }
+        if (chain != null) {
+            chain.writeHeadQuietly();
         }
         for (Segment s : segments.all()) {
             s.close();

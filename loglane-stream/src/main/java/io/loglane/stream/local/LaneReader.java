@@ -139,7 +139,7 @@ final class LaneReader implements StreamReader {
                 hintFilePos = filePos + length;
                 hintExpected = h.nextOffset();
                 return new StoredBatch(Partitions.SINGLE, h.baseOffset(), h.tag(), h.receivedAtNanos(), records, h.chunkId(), h.sourcePosition(),
-                        h.source());
+                        h.source(), h.hashChained() ? BatchCodec.chainHash(buf, 0) : null);
             }
         } catch (ClosedChannelException e) {
             hintSegment = null;
