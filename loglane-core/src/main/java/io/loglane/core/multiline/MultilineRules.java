@@ -1,5 +1,6 @@
-package io.loglane.router;
+package io.loglane.core.multiline;
 
+import io.loglane.core.event.AsciiBytes;
 import com.google.re2j.Pattern;
 import io.loglane.core.parse.MultilineSpec;
 import java.util.Arrays;
@@ -29,8 +30,8 @@ import java.util.Objects;
  *
  * <p>Thread-safety: immutable, thread-safe.
  */
-final class MultilineRules {
-    static final int MAX_REGEX_LINE = 16 * 1024;
+public final class MultilineRules {
+    public static final int MAX_REGEX_LINE = 16 * 1024;
     private static final byte[][] JAVA_STARTS = {AsciiBytes.ascii("Caused by: "), AsciiBytes.ascii("Suppressed: ")};
     private static final byte[][] PYTHON_STARTS = {AsciiBytes.ascii("Traceback (most recent call last):"),
             AsciiBytes.ascii("During handling of the above exception"), AsciiBytes.ascii("The above exception was the direct cause")};
@@ -50,7 +51,7 @@ final class MultilineRules {
     private final Pattern[] starts;
     private final Pattern[] continues;
 
-    MultilineRules(MultilineSpec spec) {
+    public MultilineRules(MultilineSpec spec) {
         List<String> b = spec.rules().stream().map(MultilineSpec.Rule::builtIn).filter(Objects::nonNull).toList();
         java = b.contains("java");
         python = b.contains("python");
@@ -64,12 +65,12 @@ final class MultilineRules {
     }
 
     /** True when {@code b[s, e)} may open an event. */
-    boolean starts(byte[] b, int s, int e) {
+    public boolean starts(byte[] b, int s, int e) {
         return anyLineStarts || matchesAny(starts, b, s, e);
     }
 
     /** True when {@code b[s, e)} continues the event open on its stream. */
-    boolean continues(byte[] b, int s, int e) {
+    public boolean continues(byte[] b, int s, int e) {
         if (e > s && (b[s] == ' ' || b[s] == '\t') && (indented || go && b[s] == '\t')) {
             return true;
         }
