@@ -17,11 +17,15 @@ import java.util.Objects;
  *       {@code Suppressed: }, or an exception line ({@code java.lang.IllegalStateException: boom}:
  *       a dotted name ending in Exception, Error or Throwable);</li>
  *   <li>{@code python}: an indented line, {@code Traceback (most recent call last):}, the chained-exception
- *       sentences, a blank line, or the closing exception line ({@code ValueError: bad});</li>
+ *       sentences, a blank line, or the closing exception line ({@code ValueError: bad},
+ *       {@code django.core.exceptions.ImproperlyConfigured: …});</li>
  *   <li>{@code go}: {@code goroutine N [...]:}, a tab-indented file line, a call frame
  *       ({@code main.main()}, {@code main.(*T).m(0x1)}), {@code created by }, {@code [signal },
  *       {@code exit status }, a blank line;</li>
- *   <li>{@code node}: an indented line ({@code     at fn (/app/x.js:1:2)});</li>
+ *   <li>{@code node}: an indented line ({@code     at fn (/app/x.js:1:2)}, the {@code ^} under the
+ *       source line of an uncaught exception), a blank line, or the closing {@code Node.js v20.11.0}.
+ *       An exception line ({@code TypeError: …}) opens an event: {@code console.error(err)} prints
+ *       it after unrelated lines (so an uncaught exception's source excerpt is an event of its own);</li>
  *   <li>{@code dotnet}: an indented line ({@code    at Ns.C.M() in /src/F.cs:line 10},
  *       {@code  ---> System.Exception: inner}), {@code --- End of …}, or an exception line.</li>
  * </ul>
@@ -38,8 +42,10 @@ public final class MultilineRules {
     private static final byte[][] GO_STARTS = {AsciiBytes.ascii("goroutine "), AsciiBytes.ascii("created by "),
             AsciiBytes.ascii("[signal "), AsciiBytes.ascii("exit status ")};
     private static final byte[] END_OF = AsciiBytes.ascii("--- End of ");
+    private static final byte[] NODE_VERSION = AsciiBytes.ascii("Node.js v");
     private static final byte[][] EXCEPTION_SUFFIXES = {AsciiBytes.ascii("Exception"), AsciiBytes.ascii("Error"),
-            AsciiBytes.ascii("Throwable"), AsciiBytes.ascii("Exit"), AsciiBytes.ascii("Interrupt"), AsciiBytes.ascii("Warning")};
+            AsciiBytes.ascii("Throwable"), AsciiBytes.ascii("Exit"), AsciiBytes.ascii("Interrupt"), AsciiBytes.ascii("Warning"),
+            AsciiBytes.ascii("ExceptionGroup")};
     private static final byte[] DOT = AsciiBytes.ascii(".");
 
     private final boolean java;
@@ -47,6 +53,7 @@ public final class MultilineRules {
     private final boolean go;
     private final boolean indented;
     private final boolean dotnet;
+    private final boolean node;
     private final boolean anyLineStarts;
     private final Pattern[] starts;
     private final Pattern[] continues;
@@ -57,6 +64,7 @@ public final class MultilineRules {
         python = b.contains("python");
         go = b.contains("go");
         dotnet = b.contains("dotnet");
+        node = b.contains("node");
         indented = java || python || dotnet || b.contains("node");
         List<MultilineSpec.Rule> user = spec.rules().stream().filter(r -> r.builtIn() == null).toList();
         anyLineStarts = !b.isEmpty() || user.stream().anyMatch(r -> r.startPattern() == null);
@@ -77,7 +85,10 @@ public final class MultilineRules {
         if (java && (startsWithAny(b, s, e, JAVA_STARTS) || exceptionLine(b, s, e, true))) {
             return true;
         }
-        if (python && (s == e || startsWithAny(b, s, e, PYTHON_STARTS) || exceptionLine(b, s, e, false))) {
+        if (python && (s == e || startsWithAny(b, s, e, PYTHON_STARTS) || exceptionLine(b, s, e, false) || classLine(b, s, e))) {
+            return true;
+        }
+        if (node && (s == e || AsciiBytes.startsWith(b, s, e, NODE_VERSION))) {
             return true;
         }
         if (go && (s == e || startsWithAny(b, s, e, GO_STARTS) || callFrame(b, s, e))) {
@@ -114,6 +125,27 @@ public final class MultilineRules {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code pkg.mod.ClassName: text}: a dotted name whose last part starts with a capital, as
+     * Python prints an exception class without an Error suffix
+     * ({@code django.core.exceptions.ImproperlyConfigured: …}); a lower-case last part
+     * ({@code app.db: connected}) is a logger name, not a class.
+     */
+    private static boolean classLine(byte[] b, int s, int e) {
+        int p = s;
+        int lastDot = -1;
+        while (p < e && p - s < 256) {
+            byte c = b[p];
+            if (c == '.') {
+                lastDot = p;
+            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                break;
+            }
+            p++;
+        }
+        return lastDot > s && lastDot + 1 < p && p < e && b[p] == ':' && b[lastDot + 1] >= 'A' && b[lastDot + 1] <= 'Z';
     }
 
     /** A Go frame: {@code pkg.fn(args)} with no space before the parenthesis, ending in {@code )}. */
