@@ -387,7 +387,8 @@ public final class TailInput implements Input {
         RecordBlock block = kept != null ? kept : records.build();
         long now = nowNanos();
         f.tally.received(block.count(), now);
-        received.add(block.count(), records.bytes());
+        // lines held back for a multiline event are counted when they are sent: the batch's range, not the read's
+        received.add(block.count(), block.count() < records.count() ? r.end() - start : records.bytes());
         return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
                 TailedFile.sourcePosition(f.id, r.end()));
     }
