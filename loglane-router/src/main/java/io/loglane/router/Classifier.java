@@ -1,5 +1,6 @@
 package io.loglane.router;
 
+import io.loglane.core.event.AsciiBytes;
 import io.loglane.core.event.RecordFields;
 import io.loglane.core.parse.JsonMessage;
 import io.loglane.core.parse.MessageView;

@@ -1,5 +1,6 @@
 package io.loglane.router;
 
+import io.loglane.core.event.AsciiBytes;
 import io.loglane.core.config.MatchRule;
 import io.loglane.core.parse.AccessLineScanner;
 import io.loglane.core.parse.NginxCombinedParser;

@@ -1,5 +1,7 @@
 package io.loglane.router;
 
+import io.loglane.core.multiline.MultilineRules;
+import io.loglane.core.event.AsciiBytes;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.config.MatchRule;

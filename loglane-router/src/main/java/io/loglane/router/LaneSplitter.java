@@ -1,5 +1,7 @@
 package io.loglane.router;
 
+import io.loglane.core.multiline.MultilineJoiner;
+import io.loglane.core.multiline.MultilineRules;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
@@ -22,9 +24,11 @@ import io.loglane.core.parse.RecordParser;
  * times patched into one copy of the block ({@link RecordBlock#withTimes}), and only once a record
  * gets fields lifted, record by record through a builder.
  *
- * <p>First, when the lane the tag names (else {@code default}) has {@code multiline:} rules, the
- * lines of one event are joined into one record ({@link MultilineJoiner}), so the joined event is
- * what is classified and stored.
+ * <p>First, when the request's input has {@code multiline:} rules, or else the lane the tag names
+ * (else {@code default}) has, the lines of one event are joined into one record
+ * ({@link MultilineJoiner}), so the joined event is what is classified and stored. Then, when the
+ * input has a {@code parser:}, every record is read by it (time, lifted fields) before it is
+ * classified, and a record it read is not read by its lane's parser ({@link InputReadings}).
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
@@ -33,6 +37,11 @@ final class LaneSplitter {
     private final Classifier classifier;
     private final RecordFinisher finisher;
     private final MultilineJoiner joiner = new MultilineJoiner();
+    private final RecordBlockBuilder inputBuilder = new RecordBlockBuilder(16 * 1024);
+    /** Per record of the block being split: true when its input's parser read it (its lane's then does not); reused. */
+    private boolean[] readFlags = new boolean[256];
+    /** {@link #readFlags} while the block being split was read by its input's parser; else null. */
+    private boolean[] inputRead;
     private int joinedLines;
     /** Per lane, the records of the last split whose message its parser did not read. */
     private final int[] unread;
@@ -57,9 +66,21 @@ final class LaneSplitter {
      * @throws IllegalArgumentException when the block's framing is broken
      */
     RecordBlock[] split(RecordBlock block, int tagLane) {
+        return split(block, tagLane, null);
+    }
+
+    /**
+     * @param tagLane the lane the tag names, or -1
+     * @param reading how the request's input reads its records ({@link InputReadings}), or null
+     * @return per lane index, its records, or null when it gets none
+     * @throws IllegalArgumentException when the block's framing is broken
+     */
+    RecordBlock[] split(RecordBlock block, int tagLane, InputReadings.Reading reading) {
         RecordBlock[] parts = new RecordBlock[rules.laneCount()];
-        MultilineRules multiline = rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
+        MultilineRules multiline = reading != null && reading.multiline() != null ? reading.multiline()
+                : rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
         joinedLines = 0;
+        inputRead = null;
         if (anyUnread) {
             java.util.Arrays.fill(unread, 0);
             anyUnread = false;
@@ -69,6 +90,10 @@ final class LaneSplitter {
             joinedLines = joiner.joinedLines();
         }
         try {
+            if (reading != null && reading.parser() != null) {
+                block = readByInput(block, reading.parser(), reading.laneParser());
+                return splitByRecord(block, tagLane, parts);
+            }
             // The block-wide search for rule field names only pays when its answer can skip
             // per-record classification: with no tag lane and content rules, every record is
             // classified anyway (and the classifier finds the fields in the same pass).
@@ -108,7 +133,7 @@ final class LaneSplitter {
         RecordCursor c = block.cursor();
         while (c.next()) {
             int lane = classifier.classify(c.array(), c.recordOffset(), c.recordLength(), tagLane);
-            RecordParser parser = rules.parser(lane);
+            RecordParser parser = inputRead != null && inputRead[i] ? null : rules.parser(lane);
             long ts = c.tsNanos();
             boolean lifted = false;
             if (parser != null) {
@@ -150,6 +175,29 @@ final class LaneSplitter {
             }
         }
         return parts;
+    }
+
+    /**
+     * Every record of {@code block} read by its input's {@code parser} before it is classified: its
+     * time and lifted fields applied ({@link RecordFinisher}). Notes which records the parser read
+     * ({@link #inputRead}), so their lane's parser leaves them alone, unless {@code laneParserToo}.
+     */
+    private RecordBlock readByInput(RecordBlock block, RecordParser parser, boolean laneParserToo) {
+        if (readFlags.length < block.count()) {
+            readFlags = new boolean[block.count()];
+        }
+        inputBuilder.reset();
+        boolean changed = false;
+        int i = 0;
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            finisher.read(c, parser, classifier, false);
+            readFlags[i++] = !laneParserToo && finisher.matched();
+            changed |= finisher.changed(c);
+            finisher.appendTo(c, inputBuilder);
+        }
+        inputRead = readFlags;
+        return changed ? inputBuilder.build() : block;
     }
 
     private void countUnread(int lane) {

@@ -70,6 +70,9 @@ final class RecordFinisher {
         return parser.parse(message.array(), message.offset(), message.length(), scratch);
     }
 
+    /** True when the record has a message the parser read: it stated a time, had fields lifted, or matched. */
+    boolean matched() { return message.present() && !unread; }
+
     /** True when the record has a message its lane's parser did not read: a parse failure, stored all the same. */
     boolean unread() { return unread; }
 

@@ -58,11 +58,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * starts with <code>&#123;</code> are decoded, so plain lines pay a byte test; a JSON object decoded for
  * routing is not decoded again for the lane.
  *
- * <h2>Multiline</h2>
+ * <h2>Multiline, and the input's own parser</h2>
  * Before classification, the lines of one event (a stack trace logged line by line) are joined
- * into one record when the lane the tag names (else {@code default}) has {@code multiline:} rules;
- * within the request, so nothing waits unacknowledged ({@link MultilineJoiner}). The joined lines
- * count as accepted with their event.
+ * into one record when the request's input has {@code multiline:} rules, else when the lane the
+ * tag names (else {@code default}) has; within the request, so nothing waits unacknowledged
+ * ({@link io.loglane.core.multiline.MultilineJoiner}; file inputs hold an event still open at the
+ * end of a read back in the file, unread). The joined lines count as accepted with their event.
+ * An input with a {@code parser:} has its records read by it before classification; what it read
+ * its lane's parser does not read again ({@link InputReadings}, {@link io.loglane.core.config.ReadingKeys}).
  *
  * <h2>All or nothing</h2>
  * The returned future completes once every lane's part is as durable as that lane demands, with
@@ -87,6 +90,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Router implements Ingest, Component {
     private final LaneStreams stream;
     private final LaneRules rules;
+    private final InputReadings readings;
     private final RouterMeters meters;
     private final SourceLedger sources;
     private final TokenBucket[] buckets;
@@ -98,6 +102,7 @@ public final class Router implements Ingest, Component {
     public Router(LoglaneConfig config, LaneStreams stream, MeterRegistry registry, Clock clock) {
         this.stream = stream;
         this.rules = new LaneRules(config);
+        this.readings = new InputReadings(config);
         int n = rules.laneCount();
         String[] names = new String[n];
         this.buckets = new TokenBucket[n];
@@ -155,7 +160,7 @@ public final class Router implements Ingest, Component {
         int[] unread;
         try {
             LaneSplitter splitter = splitters.get();
-            parts = splitter.split(block, rules.laneForTag(request.tag()));
+            parts = splitter.split(block, rules.laneForTag(request.tag()), readings.of(request.source().input()));
             joined = splitter.joinedLines();
             unread = splitter.unread();
         } catch (IllegalArgumentException e) {

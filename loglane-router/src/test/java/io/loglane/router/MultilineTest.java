@@ -9,6 +9,7 @@ import io.loglane.core.config.ConfigException;
 import io.loglane.core.config.ConfigSource;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.multiline.MultilineJoiner;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.Source;

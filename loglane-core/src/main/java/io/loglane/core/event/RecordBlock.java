@@ -126,6 +126,31 @@ public final class RecordBlock {
         return copy == null ? this : new RecordBlock(copy, 0, len, count, min, max);
     }
 
+    /**
+     * The first {@code n} records: a view of the same bytes (nothing copied), its time range
+     * recomputed; this block itself when {@code n} is its count.
+     *
+     * @throws IllegalArgumentException when {@code n} is negative or more than the count
+     */
+    public RecordBlock prefix(int n) {
+        if (n < 0 || n > count) {
+            throw new IllegalArgumentException("prefix of " + n + " records of a block of " + count);
+        }
+        if (n == count) {
+            return this;
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int end = off;
+        RecordCursor c = cursor();
+        for (int i = 0; i < n && c.next(); i++) {
+            min = Math.min(min, c.tsNanos());
+            max = Math.max(max, c.tsNanos());
+            end = c.encodedStart() + c.encodedLength();
+        }
+        return new RecordBlock(buf, off, end - off, n, min, max);
+    }
+
     /** The encoded bytes as a fresh array of exactly {@link #length()} bytes. */
     public byte[] toByteArray() { return Arrays.copyOfRange(buf, off, off + len); }
 

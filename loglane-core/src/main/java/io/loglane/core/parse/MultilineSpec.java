@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A lane's {@code multiline:} rules: which records of one stream are lines of one event (a stack
  * trace) to be joined. Built-in rules by name ({@link #BUILT_IN}) and user rules with regular
- * expressions. See the router's {@code MultilineJoiner} for where and how records are joined.
+ * expressions. See {@link io.loglane.core.multiline.MultilineJoiner} for where and how records are joined.
  *
  * @param rules none for a lane without joining
  */

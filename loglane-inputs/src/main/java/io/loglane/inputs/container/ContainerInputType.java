@@ -42,6 +42,6 @@ public final class ContainerInputType implements InputType {
     @Override
     public Input build(InputSpec spec, InputContext context) {
         boolean tagSet = spec.options().get("tag") != null;
-        return new TailInput(TailConfig.from(spec), context, format.apply(tagSet));
+        return new TailInput(TailConfig.from(spec), context, format.apply(tagSet), spec);
     }
 }

@@ -103,6 +103,9 @@ final class CriFormat implements LineFormat {
         }
 
         @Override
+        public boolean joinOpen() { return joins.isOpen(); }
+
+        @Override
         public int end(boolean flushOpen) {
             return joins.end(stdoutHead, stderrHead, flushOpen);
         }

@@ -155,6 +155,9 @@ final class DockerFormat implements LineFormat {
         }
 
         @Override
+        public boolean joinOpen() { return joins.isOpen(); }
+
+        @Override
         public int end(boolean flushOpen) {
             return joins.end(stdoutHead, stderrHead, flushOpen);
         }

@@ -36,6 +36,9 @@ final class Joins {
         writtenSince = false;
     }
 
+    /** True while a split line's parts are being joined on either stream. */
+    boolean isOpen() { return stdout.isOpen() || stderr.isOpen(); }
+
     /** A whole line's record. */
     void record(byte[] head, long ts, byte[] buf, int off, int len, boolean truncated) {
         out.record(head, ts, buf, off, len, truncated);

@@ -49,6 +49,13 @@ public interface LineFormat {
          */
         int end(boolean flushOpen);
 
+        /**
+         * True while the parts of a split line are being joined (a part was read, its last part
+         * not yet): a record written now may hold bytes of earlier lines, so a batch cannot end
+         * before it ({@link LineStarts}).
+         */
+        default boolean joinOpen() { return false; }
+
         /** Counts the bad lines of the batch just decoded (called once per batch read for the first time). */
         void report();
     }

@@ -1,5 +1,6 @@
 package io.loglane.inputs.tail;
 
+import io.loglane.core.config.InputSpec;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
@@ -82,6 +83,11 @@ public final class TailInput implements Input {
     private final LedgerCounters received;
     /** Null for plain lines ({@code type: tail}); a container format otherwise. */
     private final LineFormat format;
+    /** Null without {@code multiline:}; else ends batches before events still open ({@link MultilineHold}). */
+    private final MultilineHold hold;
+    private final LineStarts starts;
+    /** The records of the last {@link #read} that go into its batch, when a hold chose them; else null (all of them). */
+    private RecordBlock kept;
     private final ArrayDeque<TailedFile> ready = new ArrayDeque<>();
     private FileWatcher watcher;
     private volatile boolean paused;
@@ -99,7 +105,16 @@ public final class TailInput implements Input {
 
     /** A tail whose lines are decoded by {@code format} (a container runtime's log files); null for plain lines. */
     public TailInput(TailConfig config, InputContext context, LineFormat format) {
+        this(config, context, format, null);
+    }
+
+    /**
+     * A tail of {@code format} lines (null: plain) that holds multiline events open at the end of a
+     * read back in the file ({@link MultilineHold}, built from the spec's {@code multiline:}; null: none).
+     */
+    public TailInput(TailConfig config, InputContext context, LineFormat format, InputSpec multilineSpec) {
         this.format = format;
+        this.hold = multilineSpec == null ? null : MultilineHold.of(multilineSpec, context.clock());
         if (context.dataDir() == null) {
             throw new IllegalArgumentException("tail input '" + config.name() + "' needs a data directory for its read positions");
         }
@@ -110,6 +125,7 @@ public final class TailInput implements Input {
                 .resolve(config.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".positions"));
         this.reader = new LineReader(config.readBlockBytes(), config.maxLineBytes());
         this.records = new LineRecords(Math.min(config.readBlockBytes() * 2, 8 << 20));
+        this.starts = new LineStarts(records);
         this.backPressure = new BackPressure(TailInputType.TYPE, config.name(), context.ingest(), context.registry(),
                 new RateLimitedLog(LOG, context.clock(), Duration.ofSeconds(10)));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tail-" + config.name()).factory());
@@ -346,20 +362,33 @@ public final class TailInput implements Input {
     private LineReader.Read read(TailedFile f, long start, long limit, boolean skipping, boolean flush) throws IOException {
         long now = nowNanos();
         records.begin(f.recordPrefix, now);
-        if (f.lines == null) {
-            return reader.read(f.channel, start, limit, skipping, flush, records);
+        kept = null;
+        LineReader.LineSink sink = f.lines == null ? records : f.lines.begin(records, now);
+        LineReader.Read r = reader.read(f.channel, start, limit, skipping, flush, hold == null ? sink : starts.wrap(sink, f.lines));
+        if (f.lines != null) {
+            int end = f.lines.end(flush || r.full() || limit != Long.MAX_VALUE);
+            // a line's parts left to the next batch: the batch ends before them (a re-read range ends there too)
+            r = end < 0 ? r : new LineReader.Read(start + end, false, records.count(), r.full(), r.read());
         }
-        LineReader.Read r = reader.read(f.channel, start, limit, skipping, flush, f.lines.begin(records, now));
-        int end = f.lines.end(flush || r.full() || limit != Long.MAX_VALUE);
-        // a line's parts left to the next batch: the batch ends before them (a re-read range ends there too)
-        return end < 0 ? r : new LineReader.Read(start + end, false, records.count(), r.full(), r.read());
+        if (hold == null || limit != Long.MAX_VALUE || records.count() == 0) {
+            return r; // a re-read range ends where its batch ended: nothing is held from it
+        }
+        RecordBlock all = records.build();
+        int k = hold.keep(f.held, start, all, starts, r.full());
+        kept = all.prefix(k);
+        if (k == all.count()) {
+            return r;
+        }
+        // an open multiline event: the batch ends before its first line, which the next read starts with
+        return new LineReader.Read(start + starts.start(k), false, k, r.full(), r.read());
     }
 
     private IngestRequest request(TailedFile f, long start, LineReader.Read r) {
-        RecordBlock block = records.build();
+        RecordBlock block = kept != null ? kept : records.build();
         long now = nowNanos();
         f.tally.received(block.count(), now);
-        received.add(block.count(), records.bytes());
+        // lines held back for a multiline event are counted when they are sent: the batch's range, not the read's
+        received.add(block.count(), block.count() < records.count() ? r.end() - start : records.bytes());
         return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
                 TailedFile.sourcePosition(f.id, r.end()));
     }

@@ -23,6 +23,6 @@ public final class TailInputType implements InputType {
 
     @Override
     public Input build(InputSpec spec, InputContext context) {
-        return new TailInput(TailConfig.from(spec), context);
+        return new TailInput(TailConfig.from(spec), context, null, spec);
     }
 }

@@ -2,6 +2,7 @@ package io.loglane.inputs.tail;
 
 import io.loglane.core.config.ConfigKey;
 import io.loglane.core.config.InputKeys;
+import io.loglane.core.config.ReadingKeys;
 import io.loglane.core.config.ValueType;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,10 @@ public final class TailKeys implements InputKeys {
 
     @Override public String summary() { return "tail (files read as they grow, through rotation)"; }
 
-    @Override public List<ConfigKey> keys() { return KEYS; }
+    /** The tail's own keys, then how it reads its records ({@link ReadingKeys}: parser, multiline, flush_timeout). */
+    private static final List<ConfigKey> ALL = java.util.stream.Stream.concat(KEYS.stream(), ReadingKeys.keys(P, true).stream()).toList();
+
+    @Override public List<ConfigKey> keys() { return ALL; }
 
     @Override public String portKey() { return null; }
 

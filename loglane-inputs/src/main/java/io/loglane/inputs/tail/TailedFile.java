@@ -56,6 +56,9 @@ final class TailedFile implements Pausable {
     /** The decoder of a container format's lines; null for plain lines. */
     LineFormat.FileLines lines;
 
+    /** Where a multiline event open at the end of a read is held back, and since when ({@link MultilineHold}). */
+    final MultilineHold.State held = new MultilineHold.State();
+
     TailedFile(FileIdentity id, FileChannel channel, Path path, Fingerprint fingerprint, long offset, boolean skipping,
                String input, String tag, long nowNanos) {
         this.id = id;

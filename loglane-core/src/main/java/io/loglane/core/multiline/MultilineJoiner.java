@@ -1,4 +1,4 @@
-package io.loglane.router;
+package io.loglane.core.multiline;
 
 import io.loglane.core.event.EventFields;
 import io.loglane.core.event.PackOutput;
@@ -23,11 +23,13 @@ import org.msgpack.value.ValueType;
  *
  * <p>Where the join lives: inside one request, before its acknowledgement. A request (a Forward
  * chunk, an HTTP body, a tail batch) is joined as a whole and then stored as a whole, so no line
- * waits anywhere unacknowledged and nothing acknowledged can be lost; the price is that an event
- * whose lines a sender split across two requests is stored as two records (each still classified by
- * its content: frame lines are a {@code stack_trace}). Collectors flush a container's burst of
- * lines together, so a trace written at once is nearly always in one request. No flush timeout is
- * needed: nothing is held past the request.
+ * waits anywhere unacknowledged and nothing acknowledged can be lost. Across requests: a file input
+ * ({@code tail}, {@code docker}, {@code cri}) with {@code multiline:} ends each batch before the
+ * events still open at its end ({@link #scan}, {@link #openFrom}), so their lines are read again,
+ * with what follows them, by its next batch: held in the file, not in memory, until a later line
+ * closes the event or the flush timeout passes. An event whose lines a network sender (Forward,
+ * HTTP) split across two requests is stored as two records (each still classified by its content:
+ * frame lines are a {@code stack_trace}).
  *
  * <p>Streams: records interleave (Fluent Bit forwards many containers in one chunk), so events are
  * joined per stream: the record's {@code container_id} and {@code source} (stdout/stderr, a file
@@ -40,9 +42,9 @@ import org.msgpack.value.ValueType;
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
-final class MultilineJoiner {
-    static final int MAX_LINES = 1000;
-    static final int MAX_BYTES = 1 << 20;
+public final class MultilineJoiner {
+    public static final int MAX_LINES = 1000;
+    public static final int MAX_BYTES = 1 << 20;
     private static final byte[][] KEYS;
     private static final int CONTAINER = 0;
     private static final int SOURCE = 1;
@@ -81,28 +83,43 @@ final class MultilineJoiner {
     /** For a first record: how many lines its event has. */
     private int[] lines = new int[256];
     private int[] bytes = new int[256];
+    /** For a first record: the index of its event's last line, and that line's time. */
+    private int[] lastLine = new int[256];
+    private long[] lastTs = new long[256];
+    private int count;
     /** Open events, one per stream: the index of each event's first record. */
     private int[] open = new int[64];
     private int openCount;
     private int joinedLines;
 
-    /** Lines the last {@link #join} folded into an earlier record (stored as part of it, so accepted). */
-    int joinedLines() { return joinedLines; }
+    /** Lines the last {@link #join} (or {@link #joined}) folded into an earlier record (stored as part of it, so accepted). */
+    public int joinedLines() { return joinedLines; }
 
     /**
      * @return {@code block} itself when no record continues another, else a new block with each
      *     event's lines joined into its first record
      */
-    RecordBlock join(RecordBlock block, MultilineRules rules) {
+    public RecordBlock join(RecordBlock block, MultilineRules rules) {
+        scan(block, rules);
+        return joined(block, block.count());
+    }
+
+    /**
+     * Decides which records of {@code block} are lines of which event; {@link #joined} then builds
+     * the joined block, {@link #openFrom} says where the events still open at its end begin.
+     */
+    public void scan(RecordBlock block, MultilineRules rules) {
         int n = block.count();
         ensure(n);
         openCount = 0;
-        joinedLines = 0;
+        count = n;
         RecordCursor c = block.cursor();
         byte[] b = block.array();
         for (int i = 0; c.next(); i++) {
             joinedTo[i] = -1;
             lines[i] = 1;
+            lastLine[i] = i;
+            lastTs[i] = c.tsNanos();
             fields.scan(b, c.recordOffset(), c.recordLength(), KEYS, offs, lens);
             msgKey[i] = -1;
             for (int k = MESSAGE; k < KEYS.length && msgKey[i] < 0; k++) {
@@ -128,7 +145,8 @@ final class MultilineJoiner {
                     joinedTo[i] = first;
                     lines[first]++;
                     bytes[first] += 1 + msgLen[i];
-                    joinedLines++;
+                    lastLine[first] = i;
+                    lastTs[first] = c.tsNanos();
                     continue;
                 }
                 open[stream] = open[--openCount]; // the stream's event ends here
@@ -140,14 +158,70 @@ final class MultilineJoiner {
                 open[openCount++] = i;
             }
         }
-        return joinedLines == 0 ? block : rebuild(block);
     }
 
-    private RecordBlock rebuild(RecordBlock block) {
+    /**
+     * Where the events a later line could still continue begin, after {@link #scan}: the index of
+     * the first record of the earliest event open at the block's end, moved back so that no event
+     * begun before it has a line at or after it ({@link #cutBefore}); the block's count when none is
+     * open. An event counts as closed (not open) when it holds {@link #MAX_LINES} lines already, or
+     * when its last line is at least {@code closeAfterNanos} older than the block's newest record
+     * (its stream was silent while others wrote: a container's stdout line followed by a second of
+     * stderr is not held back for ever).
+     */
+    public int openFrom(long closeAfterNanos) {
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            newest = Math.max(newest, lastTs[i]);
+        }
+        int k = count;
+        for (int s = 0; s < openCount; s++) {
+            int f = open[s];
+            boolean closed = lines[f] >= MAX_LINES || newest - lastTs[f] >= closeAfterNanos;
+            if (!closed) {
+                k = Math.min(k, f);
+            }
+        }
+        return cutBefore(k);
+    }
+
+    /**
+     * The largest index at most {@code k} such that no event begun before it has a line at or after
+     * it: the records before it join exactly as they would with every later record there.
+     */
+    public int cutBefore(int k) {
+        for (int f = k - 1; f >= 0; f--) {
+            if (joinedTo[f] < 0 && lines[f] > 1 && lastLine[f] >= k) {
+                k = f;
+            }
+        }
+        return k;
+    }
+
+    /**
+     * The first {@code limit} records of the block last {@link #scan}ned, with each event's lines
+     * joined into its first record; {@code block} itself when that is all of it and nothing joins.
+     *
+     * @param limit at most the block's count; no event begun before it may have a line after it ({@link #cutBefore})
+     */
+    public RecordBlock joined(RecordBlock block, int limit) {
+        joinedLines = 0;
+        for (int i = 0; i < limit; i++) {
+            if (joinedTo[i] >= 0) {
+                joinedLines++;
+            }
+        }
+        if (joinedLines == 0) {
+            return limit == block.count() ? block : block.prefix(limit);
+        }
+        return rebuild(block, limit);
+    }
+
+    private RecordBlock rebuild(RecordBlock block, int limit) {
         builder.reset(MAX_BYTES);
         byte[] b = block.array();
         RecordCursor c = block.cursor();
-        for (int i = 0; c.next(); i++) {
+        for (int i = 0; i < limit && c.next(); i++) {
             if (joinedTo[i] >= 0) {
                 continue;
             }
@@ -155,7 +229,7 @@ final class MultilineJoiner {
                 builder.addEncoded(c);
                 continue;
             }
-            int len = joinedRecord(b, c.recordOffset(), c.recordLength(), i, block.count());
+            int len = joinedRecord(b, c.recordOffset(), c.recordLength(), i, limit);
             builder.add(c.tsNanos(), joined.array(), 0, len, b, c.metaOffset(), c.metaLength());
         }
         return builder.build();
@@ -237,6 +311,8 @@ final class MultilineJoiner {
             joinedTo = Arrays.copyOf(joinedTo, cap);
             lines = Arrays.copyOf(lines, cap);
             bytes = Arrays.copyOf(bytes, cap);
+            lastLine = Arrays.copyOf(lastLine, cap);
+            lastTs = Arrays.copyOf(lastTs, cap);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.loglane.router;
+package io.loglane.core.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.loglane.router;
+package io.loglane.core.event;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  *
  * <p>Thread-safety: stateless.
  */
-final class AsciiBytes {
+public final class AsciiBytes {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -27,7 +27,7 @@ final class AsciiBytes {
      * (not a letter, digit or space, e.g. the {@code _} of {@code log_type}), and compares the
      * whole needle only at anchor hits.
      */
-    static int indexOf(byte[] b, int from, int to, byte[] needle) {
+    public static int indexOf(byte[] b, int from, int to, byte[] needle) {
         int n = needle.length;
         if (n == 0) {
             return from;
@@ -71,7 +71,7 @@ final class AsciiBytes {
     }
 
     /** Index of the needle byte to scan for: the first that is not an ASCII letter, digit or space, else the last. */
-    static int anchor(byte[] needle) {
+    public static int anchor(byte[] needle) {
         for (int i = 0; i < needle.length; i++) {
             int c = needle[i];
             boolean common = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ';
@@ -83,7 +83,7 @@ final class AsciiBytes {
     }
 
     /** True when {@code b[pos, to)} starts with {@code lit}. */
-    static boolean startsWith(byte[] b, int pos, int to, byte[] lit) {
+    public static boolean startsWith(byte[] b, int pos, int to, byte[] lit) {
         if (to - pos < lit.length) {
             return false;
         }
@@ -96,7 +96,7 @@ final class AsciiBytes {
     }
 
     /** True when {@code b[s, e)} equals the upper-case ASCII {@code word}, ignoring ASCII case. */
-    static boolean equalsIgnoreCase(byte[] b, int s, int e, byte[] word) {
+    public static boolean equalsIgnoreCase(byte[] b, int s, int e, byte[] word) {
         if (e - s != word.length) {
             return false;
         }
@@ -113,11 +113,11 @@ final class AsciiBytes {
     }
 
     /** True when {@code b[s, e)} equals {@code other}. */
-    static boolean equals(byte[] b, int s, int e, byte[] other) {
+    public static boolean equals(byte[] b, int s, int e, byte[] other) {
         return java.util.Arrays.equals(b, s, e, other, 0, other.length);
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }
