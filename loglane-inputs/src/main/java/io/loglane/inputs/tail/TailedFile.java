@@ -48,6 +48,8 @@ final class TailedFile implements Pausable {
     boolean queued;
     /** Size at the last poll, and when the size last changed (tailer clock, nanoseconds). */
     long lastSize;
+    /** The largest size this generation was seen with (intact): what a truncation may have taken. */
+    long seenSize;
     long lastGrowthNanos;
     /** The remembered position this file was resumed from (its pending range is re-sent first); null for a new file. */
     TailPosition resumedFrom;
@@ -87,6 +89,11 @@ final class TailedFile implements Pausable {
 
     /** The chunk id of the range {@code [start, end)}: the file's identity and fingerprint, and the range. */
     String chunkId(String input, long start, long end) {
+        return chunkId(input, id, fingerprint, start, end);
+    }
+
+    /** The chunk id of the range {@code [start, end)} of the file generation {@code id} + {@code fingerprint}. */
+    static String chunkId(String input, FileIdentity id, Fingerprint fingerprint, long start, long end) {
         return ChunkIds.tail(input, id + ":" + fingerprint, start, end);
     }
 
@@ -118,6 +125,7 @@ final class TailedFile implements Pausable {
     void restartAtZero() throws IOException {
         offset = 0;
         skipping = false;
+        seenSize = 0;
         clearPending();
         fingerprint = Fingerprint.of(channel);
     }
