@@ -175,7 +175,7 @@ public final class TailInput implements Input {
     private void reread(TailedFile f, TailPosition p) {
         try {
             if (f.channel.size() < p.pendingEnd()) {
-                if (!p.id().equals(f.id)) {
+                if (!p.id().equals(f.id) || !p.pendingOf().equals(f.id)) {
                     return; // a copy made before the range was read: read on from its start as new (FORMAT.md: limits)
                 }
                 // truncated meanwhile (copytruncate while loglane was down): the range is re-sent from a copy, if there is one
@@ -189,8 +189,8 @@ public final class TailInput implements Input {
                 return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
             }
             // under the chunk id it was sent with: that of the file it was read from (a copy re-sends its original's range)
-            f.pend(request(f, TailedFile.chunkId(config.name(), p.id(), p.fingerprint(), p.offset(), r.end()), r),
-                    r.end(), r.skipping());
+            f.pend(request(f, TailedFile.chunkId(config.name(), p.pendingOf(), p.fingerprint(), p.offset(), r.end()), r),
+                    r.end(), r.skipping(), p.pendingOf());
             inFlightBytes += f.pending.records().length();
         } catch (IOException e) {
             errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());

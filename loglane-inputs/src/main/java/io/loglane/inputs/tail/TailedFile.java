@@ -39,6 +39,8 @@ final class TailedFile implements Pausable {
     /** The batch in flight or waiting to be (re)sent, with where it ends; null / -1 when none. */
     IngestRequest pending;
     long pendingEnd = -1;
+    /** The file whose identity the pending batch's chunk id names: this one, or the original a copy re-sends a range of. */
+    FileIdentity pendingOf;
     boolean pendingSkipping;
     /** True while the stream has {@link #pending} and has not answered. */
     boolean inFlight;
@@ -103,6 +105,12 @@ final class TailedFile implements Pausable {
      * file, name the fingerprint they were made with.
      */
     void pend(IngestRequest request, long end, boolean endSkipping) {
+        pend(request, end, endSkipping, id);
+    }
+
+    /** As {@link #pend(IngestRequest, long, boolean)}, for a batch whose chunk id names the file {@code of}. */
+    void pend(IngestRequest request, long end, boolean endSkipping, FileIdentity of) {
+        pendingOf = of;
         pending = request;
         pendingEnd = end;
         pendingSkipping = endSkipping;
@@ -136,7 +144,7 @@ final class TailedFile implements Pausable {
     }
 
     TailPosition position() {
-        return new TailPosition(id, fingerprint, offset, pendingEnd, skipping, path.toString());
+        return new TailPosition(id, fingerprint, offset, pendingEnd, skipping, path.toString(), pendingEnd >= 0 ? pendingOf : id);
     }
 
     void close() {

@@ -326,6 +326,32 @@ class TailInputTest {
     }
 
     @Test
+    void aPendingRangeReSentFromACopyKeepsTheOriginalsIdThroughASecondCrash() throws Exception {
+        Path log = logs().resolve("app.log");
+        String pendingId = storedButNotAcknowledged(log);
+        append(log, "k", 300, 400);
+        Files.copy(log, logs().resolve("app.log.1")); // copytruncate while loglane is down
+        truncate(log);
+        append(log, "z", 0, 50);
+        Path positions = dir.resolve("data/inputs/tail/t.positions");
+        Path crashState = dir.resolve("positions-at-second-crash");
+        stream.crashAfterStoring(positions, crashState); // the copy re-sends the range, and the process dies again
+        TailInput second = tail("app.log");
+        await(() -> Files.exists(crashState) && stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count() == 2,
+                "the range re-sent from the copy");
+        second.close();
+        Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readString(positions)).as("the copy's line names the original as its pending range's file")
+                .contains(" " + FileIdentity.of(log) + " " + logs().resolve("app.log.1"));
+        stream.gate = r -> null;
+        tail("app.log");
+        awaitLines(450);
+        assertThat(stored("k")).isEqualTo(expected("k", 0, 400));
+        assertThat(stored("z")).isEqualTo(expected("z", 0, 50));
+        assertThat(stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count()).isEqualTo(3);
+    }
+
+    @Test
     void aFileTruncatedWhileStoppedWithItsCopyGoneIsCountedRotatedAway() throws Exception {
         Path log = logs().resolve("app.log");
         append(log, "x", 0, 1000);
