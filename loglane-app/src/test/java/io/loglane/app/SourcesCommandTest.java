@@ -124,7 +124,7 @@ class SourcesCommandTest {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline) {
             answer = TestNode.json(t.get("/api/v1/sources"));
-            if (received(answer, appPeer) == 3 && received(answer, jsonPeer) == 4) {
+            if (count(answer, appPeer, "accepted") == 3 && count(answer, jsonPeer, "accepted") == 2) { // received counts at read, accepted at the ack
                 break;
             }
             Thread.sleep(50);
@@ -156,10 +156,10 @@ class SourcesCommandTest {
         return a.get("dev") + ":" + a.get("ino");
     }
 
-    private static long received(JsonNode answer, String peer) {
+    private static long count(JsonNode answer, String peer, String what) {
         for (JsonNode s : answer.get("sources")) {
             if (s.get("peer").asText().equals(peer)) {
-                return s.get("received").asLong();
+                return s.get(what).asLong();
             }
         }
         return -1;
