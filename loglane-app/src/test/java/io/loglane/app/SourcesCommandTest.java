@@ -95,4 +95,82 @@ class SourcesCommandTest {
         assertThat(lines).noneMatch(l -> l.contains("bad tag"));
         assertThat(lines.getLast()).startsWith("2 of at most 2 sources tracked");
     }
+
+    @Test
+    void tailAndDockerFilesAreSourcesByPathAndInodeWithTheirOutcomes() throws Exception {
+        Path logs = java.nio.file.Files.createDirectories(dir.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        java.nio.file.Files.writeString(app, "one\ntwo\nthree\n");
+        String id = "3f4e8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f";
+        Path container = java.nio.file.Files.createDirectories(dir.resolve("containers/" + id));
+        Path json = container.resolve(id + "-json.log");
+        java.nio.file.Files.writeString(json, "{\"log\":\"ok\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-05T05:00:00Z\"}\n"
+                + "{\"log\":\"half a li\n" + "not json\n"
+                + "{\"log\":\"ok again\\n\",\"stream\":\"stderr\",\"time\":\"2026-12-05T05:00:01Z\"}\n");
+        t = TestNode.start(dir, """
+                inputs:
+                  - type: tail
+                    name: files
+                    paths: ["%s/*.log"]
+                    tag: files.app
+                  - type: docker
+                    name: docker
+                    tag: docker.web
+                    paths: ["%s/*/*-json.log"]
+                """.formatted(logs, dir.resolve("containers")));
+        String appPeer = app + " (" + inode(app) + ")";
+        String jsonPeer = json + " (" + inode(json) + ")";
+        JsonNode answer = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            answer = TestNode.json(t.get("/api/v1/sources"));
+            if (count(answer, appPeer, "accepted") == 3 && count(answer, jsonPeer, "accepted") == 2) { // received counts at read, accepted at the ack
+                break;
+            }
+            Thread.sleep(50);
+        }
+        JsonNode tail = peer(answer, appPeer);
+        assertThat(List.of(tail.get("input").asText(), tail.get("tag").asText(), tail.get("received").asLong(),
+                tail.get("accepted").asLong(), tail.get("pending").asLong())).containsExactly("files", "files.app", 3L, 3L, 0L);
+        assertThat(tail.get("rejected").size()).isZero();
+        assertThat(tail.get("dropped").size()).isZero();
+        JsonNode docker = peer(answer, jsonPeer);
+        assertThat(List.of(docker.get("input").asText(), docker.get("received").asLong(), docker.get("accepted").asLong()))
+                .containsExactly("docker", 4L, 2L);
+        assertThat(docker.get("rejected").get("invalid_json").asLong()).as("malformed lines, by reason").isEqualTo(2);
+
+        Cli.Run r = Cli.run("sources", "--server", t.url());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        // the peer is the path and device:inode, so it spans two words
+        assertThat(lines).anySatisfy(l -> assertThat(l.split("\\s+")).containsSequence("files", app.toString(), "(" + inode(app) + ")",
+                "files.app", "3", "3", "0", "0", "0", "0"));
+        assertThat(lines).anySatisfy(l -> assertThat(l.split("\\s+")).containsSequence("docker", json.toString(), "(" + inode(json) + ")",
+                "docker.web", "4", "2", "0", "2", "0", "0"));
+        assertThat(lines).contains("docker " + jsonPeer + " docker.web: rejected invalid_json 2");
+    }
+
+    /** {@code dev:ino} of {@code file}, as a tail names its source. */
+    private static String inode(Path file) throws java.io.IOException {
+        Map<String, Object> a = java.nio.file.Files.readAttributes(file, "unix:dev,ino");
+        return a.get("dev") + ":" + a.get("ino");
+    }
+
+    private static long count(JsonNode answer, String peer, String what) {
+        for (JsonNode s : answer.get("sources")) {
+            if (s.get("peer").asText().equals(peer)) {
+                return s.get(what).asLong();
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode peer(JsonNode answer, String peer) {
+        for (JsonNode s : answer.get("sources")) {
+            if (s.get("peer").asText().equals(peer)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no source " + peer + " in " + answer);
+    }
 }

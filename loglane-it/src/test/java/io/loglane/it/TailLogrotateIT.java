@@ -32,12 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>rename mode ({@code nocreate}: the writer reopens the path for each burst, so it creates
  *       the new file): lines written = rows stored, none twice;</li>
- *   <li>copytruncate mode: none twice, and a line is missing only where copytruncate itself loses
- *       lines: in no file at all (written between logrotate's copy and its truncate), or at the end
- *       of a rotated copy (written after the tail's last read before the truncation: a tail that
- *       falls behind, as one restarting after kill -9 does, loses that much); never in the middle of
- *       a copy nor in the live file.</li>
+ *   <li>copytruncate mode: none twice, and every line that the live file or any copy holds is
+ *       stored, including the end of a copy the tail had not read when the file was truncated (read
+ *       from the copy, also after a restart). The only lines that may be missing are in no file at
+ *       all: written between logrotate's copy and its truncate, and not read by the tail in between,
+ *       which logrotate's manual names as copytruncate's own loss ("some logging data might be
+ *       lost"); no tailer can read what the truncate destroyed.</li>
  * </ul>
+ * logrotate keeps {@code rotate 30} copies, more than the run's 14 rotations, so no copy is deleted
+ * while loglane is down (a deleted copy's unread lines cannot be recovered: counted as
+ * {@code rotated_away}, tested in TailInputTest).
  * Skipped when {@code logrotate} is not installed ({@code .ci/run} installs it).
  */
 class TailLogrotateIT {
@@ -61,7 +65,7 @@ class TailLogrotateIT {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void copytruncateRotationWithKill9StoresNoneTwiceAndLosesOnlyCopytruncatesWindow(@TempDir Path dir) throws Exception {
+    void copytruncateRotationWithKill9StoresEveryLineAnyFileHoldsOnce(@TempDir Path dir) throws Exception {
         try (ChildNode node = new ChildNode(dir.resolve("data"), List.of(overlay(dir)), dir.resolve("loglane.log"))) {
             copytruncateRotation(run(dir, node, "copytruncate", "copytruncate"));
         }
@@ -69,7 +73,8 @@ class TailLogrotateIT {
 
     private static void copytruncateRotation(Run run) throws Exception {
         JsonNode row = counts(run.node, "copytruncate", run.written);
-        assertThat(row.get(0).asLong()).as("no line stored twice (log: %s)", run.node.tailOfLog()).isEqualTo(row.get(1).asLong());
+        assertThat(row.get(0).asLong()).as("no line stored twice (%s; log: %s)", duplicates(run.node, "copytruncate"),
+                run.node.tailOfLog()).isEqualTo(row.get(1).asLong());
         Set<Long> missing = new HashSet<>();
         JsonNode answer = run.node.sql("SELECT s FROM range(0, " + run.written + ") t(s) WHERE s NOT IN (SELECT CAST(attrs->>'seq' AS BIGINT)"
                 + " FROM logs WHERE attrs->>'run' = 'copytruncate') ORDER BY s");
@@ -77,33 +82,15 @@ class TailLogrotateIT {
         for (JsonNode r : answer.get("rows")) {
             missing.add(r.get(0).asLong());
         }
-        System.out.println("copytruncate: " + run.written + " lines written, " + missing.size() + " lost in copytruncate's window");
-        List<Path> copies;
-        try (Stream<Path> s = Files.list(run.logs)) {
-            copies = s.filter(p -> p.getFileName().toString().startsWith("app.log.")).toList();
-        }
-        Set<Long> inCopies = new HashSet<>();
-        List<String> storedAfterAGap = new ArrayList<>();
-        for (Path copy : copies) {
-            List<Long> seqs = seqs(copy);
-            inCopies.addAll(seqs);
-            boolean gap = false;
-            for (long seq : seqs) {
-                gap |= missing.contains(seq);
-                if (gap && !missing.contains(seq)) {
-                    storedAfterAGap.add(copy.getFileName() + ":" + seq);
-                }
-            }
-        }
-        assertThat(storedAfterAGap).as("lines are missing only at the end of a copy (after the tail's last read before the"
-                + " truncation), not in its middle").isEmpty();
-        Set<Long> lostFromLiveFile = new HashSet<>(seqs(run.logs.resolve("app.log")));
-        lostFromLiveFile.retainAll(missing);
-        assertThat(lostFromLiveFile).as("every line of the live file is stored (tail metrics: %s; log: %s)",
+        Set<Long> inFiles = inFiles(run.logs);
+        Set<Long> missingButInAFile = new HashSet<>(missing);
+        missingButInAFile.retainAll(inFiles);
+        assertThat(missingButInAFile).as("every line the live file or a copy holds is stored (tail metrics: %s; log: %s)",
                 tailMetrics(run.node), run.node.tailOfLog()).isEmpty();
-        long inNoFile = missing.stream().filter(seq -> !inCopies.contains(seq)).count();
-        System.out.println("copytruncate: of the missing lines, " + inNoFile + " are in no file (written between logrotate's copy"
-                + " and its truncate), " + (missing.size() - inNoFile) + " at the end of a copy (not yet read when the file was truncated)");
+        assertThat(row.get(0).asLong()).as("stored = written - lines in no file").isEqualTo(run.written - missing.size());
+        System.out.println("copytruncate: " + run.written + " lines written, " + row.get(0).asLong() + " stored; the "
+                + missing.size() + " not stored are in no file (written between logrotate's copy and its truncate, before"
+                + " the tail read them)");
     }
 
     private record Run(ChildNode node, Path logs, long written) {}
@@ -134,7 +121,7 @@ class TailLogrotateIT {
         Path logs = dir.resolve("logs");
         Path log = logs.resolve("app.log");
         Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 1000\n  " + rotateOption + "\n  missingok\n  nocompress\n}\n");
+        Files.writeString(conf, log + " {\n  rotate 30\n  " + rotateOption + "\n  missingok\n  nocompress\n}\n");
         node.start();
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong seq = new AtomicLong();
@@ -162,12 +149,15 @@ class TailLogrotateIT {
         assertThat(written).as("the writer wrote").isGreaterThan(10_000);
         assertThat(node.fullLog()).contains("===== start 3 =====");
         // everything written becomes queryable within a bounded wait (flush makes acked rows visible)
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // everything any file holds must be stored (copytruncate destroys only lines in no file); on a
+        // busy machine the tail may still be reading copies when the writer stops
+        long inFiles = inFiles(logs).size();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         long last = -1;
         while (System.nanoTime() < deadline) {
             node.flush();
-            long n = counts(node, mode, written).get(0).asLong();
-            if (n == last && n > 0 && (mode.equals("copytruncate") || n >= written)) {
+            long n = counts(node, mode, written).get(1).asLong();
+            if (n == last && n >= inFiles) {
                 break; // stable
             }
             last = n;
@@ -206,10 +196,28 @@ class TailLogrotateIT {
         return new ProcessBuilder("/usr/sbin/logrotate", "-f", "-s", state.toString(), conf.toString()).redirectErrorStream(true).start();
     }
 
+    /** Lines stored more than once, as ranges of seq with the files they were read from, for failure messages. */
+    private static String duplicates(ChildNode node, String mode) throws IOException, InterruptedException {
+        return node.sql("SELECT min(seq), max(seq), count(*), sources FROM (SELECT CAST(attrs->>'seq' AS BIGINT) seq,"
+                + " string_agg(source || ' ' || lane, ', ' ORDER BY source) sources FROM logs WHERE attrs->>'run' = '" + mode + "'"
+                + " GROUP BY 1 HAVING count(*) > 1) GROUP BY sources ORDER BY 1 LIMIT 20").get("rows").toString();
+    }
+
     /** count(*), count(DISTINCT seq), min(seq), max(seq) of the run's rows. */
     private static JsonNode counts(ChildNode node, String mode, long written) throws IOException, InterruptedException {
         return node.sql("SELECT count(*), count(DISTINCT CAST(attrs->>'seq' AS BIGINT)), min(CAST(attrs->>'seq' AS BIGINT)),"
                 + " max(CAST(attrs->>'seq' AS BIGINT)) FROM logs WHERE attrs->>'run' = '" + mode + "'").get("rows").get(0);
+    }
+
+    /** The seq of every line in app.log and its copies. */
+    private static Set<Long> inFiles(Path logs) throws IOException {
+        Set<Long> out = new HashSet<>();
+        try (Stream<Path> s = Files.list(logs)) {
+            for (Path file : s.filter(p -> p.getFileName().toString().startsWith("app.log")).toList()) {
+                out.addAll(seqs(file));
+            }
+        }
+        return out;
     }
 
     private static List<Long> seqs(Path file) throws IOException {

@@ -22,6 +22,11 @@ import picocli.CommandLine.Option;
  * into the directory and waits until the ledger counts every line accepted. Prints lines/s (from
  * the first accepted line to the last), MB/s, and the server's CPU time per line, which a busy
  * machine distorts less than wall time.
+ *
+ * <p>With {@code --files N} it measures instead what tailing many small files costs ({@link ManyFiles}):
+ * N files of {@code --lines-per-file} lines are moved into the directory, and once every line is
+ * accepted (and again after one more line was appended to every file) it reports the server's
+ * live heap after a full GC, RSS, open file descriptors and threads.
  */
 @Command(name = "bench-files", mixinStandardHelpOptions = true, description = "File tail input benchmark against a child loglane.")
 public final class FileTailBench implements Callable<Integer> {
@@ -36,6 +41,13 @@ public final class FileTailBench implements Callable<Integer> {
 
     @Option(names = "--block", description = "The tail's read_block_bytes (default ${DEFAULT-VALUE}).", defaultValue = "4MiB")
     String block;
+
+    @Option(names = "--files", description = "Tail this many small files and report memory, file descriptors and threads instead (default ${DEFAULT-VALUE}: off).",
+            defaultValue = "0")
+    int files;
+
+    @Option(names = "--lines-per-file", description = "Lines in each file with --files (default ${DEFAULT-VALUE}).", defaultValue = "20")
+    int linesPerFile;
 
     static final String OVERLAY = """
             stream:
@@ -61,6 +73,9 @@ public final class FileTailBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("loglane-bench-files");
         try {
+            if (files > 0) {
+                return new ManyFiles(jar, home, files, linesPerFile, block).run(work);
+            }
             Path logs = Files.createDirectories(work.resolve("logs"));
             Path staged = work.resolve("access.log");
             long bytes = 0;

@@ -2,8 +2,10 @@ package io.loglane.inputs.container;
 
 /**
  * Reason labels of bad container log lines, counted in {@code loglane.tail.problems{input, reason}}
- * (per line) beside the tail's own and logged once per file and reason. The line is never dropped:
- * it is stored as the message, as it was in the file.
+ * (per line) beside the tail's own and logged once per file and reason. A malformed line
+ * ({@link #INVALID_JSON}, {@link #BAD_CRI_LINE}) is not stored and is counted as rejected, with its
+ * label as the reason, in the file's source ledger entry; one with a bad time is stored with the
+ * read time.
  *
  * <p>Thread-safety: constants only.
  */

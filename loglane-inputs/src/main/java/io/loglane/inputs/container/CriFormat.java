@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>{@code P} (partial) lines are joined (per stream, {@link Joins}) with the next ones until an {@code F} line,
  * up to the tail's {@code max_line_bytes} (the rest dropped, {@code truncated: true}). A line
- * without a valid time, stream or flag is stored whole as the message with the read time, and
- * counted ({@link ContainerProblems#BAD_CRI_LINE}).
+ * without a valid time, stream or flag is not stored: it is counted as rejected in the file's
+ * source ledger entry and in {@code loglane.tail.problems} ({@link ContainerProblems#BAD_CRI_LINE}),
+ * and logged once per file.
  *
  * <p>Thread-safety: the format is immutable; each file's lines are confined to the tailer thread.
  */
@@ -35,6 +36,9 @@ final class CriFormat implements LineFormat {
     }
 
     @Override
+    public String inputType() { return "cri"; }
+
+    @Override
     public FileLines open(Path path, int maxLineBytes, Problems problems) {
         return new Lines(CriPath.of(path), maxLineBytes, problems, tagSet);
     }
@@ -46,8 +50,6 @@ final class CriFormat implements LineFormat {
         private final Joins joins;
         private final byte[] stdoutHead;
         private final byte[] stderrHead;
-        private final byte[] rawHead;
-        private long readNanos;
         private int bad;
 
         Lines(CriPath p, int maxLineBytes, Problems problems, boolean tagSet) {
@@ -60,7 +62,6 @@ final class CriFormat implements LineFormat {
             meta.put("k8s_pod", p.pod());
             meta.put("k8s_pod_uid", p.uid());
             meta.put("k8s_container", p.container());
-            rawHead = RecordHead.of(meta);
             stdoutHead = RecordHead.of(RecordHead.withSource("stdout", meta));
             stderrHead = RecordHead.of(RecordHead.withSource("stderr", meta));
             tag = tagSet || p.pod() == null ? null
@@ -74,7 +75,6 @@ final class CriFormat implements LineFormat {
         @Override
         public LineReader.LineSink begin(RecordOut out, long readNanos) {
             joins.begin(out);
-            this.readNanos = readNanos;
             bad = 0;
             return this;
         }
@@ -91,7 +91,7 @@ final class CriFormat implements LineFormat {
             boolean flagOk = (flag == 'P' || flag == 'F') && (sp2 + 2 == end || buf[sp2 + 2] == ' ');
             if (ts < 0 || !(err || out1) || !flagOk) {
                 bad++;
-                joins.record(rawHead, readNanos, buf, off, len, truncated);
+                joins.reject();
                 return;
             }
             int text = Math.min(sp2 + 3, end);
@@ -111,9 +111,14 @@ final class CriFormat implements LineFormat {
         }
 
         @Override
+        public Map<String, Integer> rejected() {
+            return bad == 0 ? Map.of() : Map.of(ContainerProblems.BAD_CRI_LINE, bad);
+        }
+
+        @Override
         public void report() {
             problems.count(ContainerProblems.BAD_CRI_LINE, bad, "a line is not '<RFC 3339 time> <stdout|stderr> <P|F> <text>'"
-                    + " (no time, another stream or a bad flag); stored whole as the message with the read time");
+                    + " (no time, another stream or a bad flag); not stored, counted as rejected in the source ledger");
         }
 
         private static int indexOf(byte[] b, int from, int to) {

@@ -41,6 +41,9 @@ final class DockerFormat implements LineFormat {
     }
 
     @Override
+    public String inputType() { return "docker"; }
+
+    @Override
     public FileLines open(Path path, int maxLineBytes, Problems problems) {
         return new Lines(path, maxLineBytes, problems, tagSet);
     }
@@ -134,7 +137,7 @@ final class DockerFormat implements LineFormat {
             }
             if (!ok) {
                 invalid++;
-                joins.record(rawHead, readNanos, buf, off, len, truncated);
+                joins.reject();
                 return;
             }
             long ts = time == null ? -1 : EventTimeParser.fromString(time);
@@ -163,9 +166,14 @@ final class DockerFormat implements LineFormat {
         }
 
         @Override
+        public Map<String, Integer> rejected() {
+            return invalid == 0 ? Map.of() : Map.of(ContainerProblems.INVALID_JSON, invalid);
+        }
+
+        @Override
         public void report() {
             problems.count(ContainerProblems.INVALID_JSON, invalid, "a line is not Docker's {\"log\",\"stream\",\"time\"} JSON"
-                    + " (half a line, or garbage); stored whole as the message with the read time");
+                    + " (half a line, or garbage); not stored, counted as rejected in the source ledger");
             problems.count(ContainerProblems.BAD_TIME, badTime, "a line's time is not RFC 3339; stored with the read time");
         }
     }

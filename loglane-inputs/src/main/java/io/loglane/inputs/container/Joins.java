@@ -45,6 +45,11 @@ final class Joins {
         writtenSince = openedAt >= 0;
     }
 
+    /** A line that is not made a record (malformed): a batch ends after it like after a record, so it is read once. */
+    void reject() {
+        writtenSince = openedAt >= 0;
+    }
+
     /** A part that is not the last one, of the line at {@code lineAt} (from the read's start). */
     void part(boolean err, byte[] buf, int off, int len, long ts, int lineAt) {
         if (openedAt < 0) {

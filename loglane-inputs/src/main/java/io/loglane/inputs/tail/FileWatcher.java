@@ -32,8 +32,13 @@ import java.util.Set;
  *       beside a matched path {@code P}, a file named {@code P} + more characters
  *       ({@code app.log.1}, {@code app.log-20261205}) that is not tailed, was modified since the
  *       previous scan (since the positions file was written, at start-up), and does not start
- *       with the first bytes of a file tailed now or before (a copy made by copytruncate does) is
- *       read from its head to its end.</li>
+ *       with the first bytes of a file tailed now or before is read from its head to its end;</li>
+ *   <li>a <em>copy</em> of a generation tailed before (copytruncate: a sibling starting with the
+ *       first bytes of a file that was truncated or replaced since) is read from where that
+ *       generation's position was, so the lines the tail had not yet read when the original was
+ *       truncated are read from the copy ({@link #adoptCopy}); a pending range of that position
+ *       is re-sent under the original's chunk id. A copy of a file still tailed is left alone (its
+ *       lines are read from the original).</li>
  * </ul>
  * Truncation and a reused inode are noticed by the tail's poll (size below the position, first bytes
  * changed), not here.
@@ -51,10 +56,19 @@ final class FileWatcher {
     private final TailErrors errors;
     private final Opener opener;
     private final Map<FileIdentity, TailedFile> files = new LinkedHashMap<>();
+    /** Positions read at start-up whose inode now holds another file: their rest is looked for in a copy. */
+    private final java.util.List<TailPosition> replacedWhileDown = new java.util.ArrayList<>();
     /** Positions read at start-up whose file has not been found yet. */
     private final Map<FileIdentity, TailPosition> remembered = new HashMap<>();
-    /** First bytes of file generations read before (released, truncated, remembered): a sibling starting with them is a copy. */
-    private final java.util.ArrayDeque<Fingerprint> retired = new java.util.ArrayDeque<>();
+    /**
+     * File generations read before (released, truncated, replaced, remembered from the positions
+     * file), newest last, with where their reading stood: a sibling starting with one's first bytes
+     * is its copy, read from that position once ({@link Generation#taken}).
+     */
+    private final java.util.ArrayDeque<Generation> retired = new java.util.ArrayDeque<>();
+
+    /** A generation no longer read at its own inode; {@code taken} once a copy of it is read. */
+    private record Generation(TailPosition at, boolean taken) {}
     /**
      * Siblings modified since this wall-clock time may have been missed: the previous scan's start
      * less a slack for coarse modification times; at start-up exactly the positions file's
@@ -73,17 +87,21 @@ final class FileWatcher {
         this.opener = opener;
         positions.forEach(p -> {
             remembered.put(p.id(), p);
-            retire(p.fingerprint());
+            retire(p);
         });
         this.siblingsSinceMillis = positionsMillis;
     }
 
-    /** Remembers the first bytes of a generation that is no longer read (truncated, released). */
-    void retire(Fingerprint fp) {
-        if (fp.length() == 0) {
+    /**
+     * Remembers a generation that is no longer read at its inode (truncated, replaced, released),
+     * with its position: the first bytes tell its copies, the position where to read them from.
+     */
+    void retire(TailPosition at) {
+        if (at.fingerprint().length() == 0) {
             return;
         }
-        retired.addLast(fp);
+        retired.removeIf(g -> g.at().id().equals(at.id()) && g.at().fingerprint().equals(at.fingerprint()));
+        retired.addLast(new Generation(at, false));
         if (retired.size() > MAX_RETIRED) {
             retired.removeFirst();
         }
@@ -100,7 +118,7 @@ final class FileWatcher {
     /** Stops tailing {@code f} (read to its end and idle, or unreadable): closes it and forgets it. */
     void release(TailedFile f) {
         files.remove(f.id);
-        retire(f.fingerprint);
+        retire(f.position());
         f.close();
     }
 
@@ -115,7 +133,7 @@ final class FileWatcher {
         long scanMillis = System.currentTimeMillis();
         Set<FileIdentity> seen = new HashSet<>();
         Map<FileIdentity, TailedFile> opened = new LinkedHashMap<>();
-        Set<Path> matched = scanner.scan((p, reason) -> errors.count(reason, p.toString(), 1, "cannot be read"));
+        Set<Path> matched = scanner.scan((p, reason, detail) -> errors.count(reason, p.toString(), 1, detail));
         for (Path path : matched)  {
             FileIdentity id;
             try {
@@ -146,6 +164,16 @@ final class FileWatcher {
         }
         if (atStartUp) {
             findRotatedAway(opened);
+            for (TailPosition p : replacedWhileDown) {
+                TailedFile copy = adoptCopy(p);
+                if (copy != null) {
+                    opened.put(copy.id, copy);
+                } else if (p.pendingEnd() > p.offset() || p.offset() > 0) {
+                    errors.count(TailErrors.ROTATED_AWAY, p.path(), 1, "truncated or replaced while loglane was down, and no copy"
+                            + " starting with its first bytes is beside it; what it held after byte " + p.offset() + " is lost");
+                }
+            }
+            replacedWhileDown.clear();
         }
         findRotatedSiblings(matched, opened);
         siblingsSinceMillis = scanMillis - MTIME_SLACK_MILLIS;
@@ -183,8 +211,12 @@ final class FileWatcher {
                     if (f == null) {
                         continue;
                     }
-                    if (f.resumedFrom == null && isCopy(f)) {
+                    Sibling kind = f.resumedFrom == null ? sibling(f.channel) : new Sibling.Own();
+                    if (!(kind instanceof Sibling.Own)) {
                         f.close();
+                        if (kind instanceof Sibling.CopyOf c) {
+                            adopt(candidate, id, c.of(), opened);
+                        }
                         continue;
                     }
                     f.gone = true;
@@ -206,19 +238,110 @@ final class FileWatcher {
         return false;
     }
 
-    /** True when {@code f} starts with the first bytes of a file tailed now or before: a copy, not a file of its own. */
-    private boolean isCopy(TailedFile f) throws IOException {
+    /**
+     * What a sibling is: a file of its own; a copy of a generation no longer read at its inode; or
+     * one to leave alone (empty, a copy of a file still tailed, whose lines are read from the
+     * original, or of a generation whose copy is read already or that holds nothing new).
+     */
+    private sealed interface Sibling {
+        /** A file of its own: read from its head. */
+        record Own() implements Sibling {}
+
+        /** Nothing to read in it. */
+        record Skip() implements Sibling {}
+
+        /** A copy of generation {@code of}: read from its position. */
+        record CopyOf(TailPosition of) implements Sibling {}
+    }
+
+    private Sibling sibling(FileChannel ch) throws IOException {
+        if (ch.size() == 0) {
+            return new Sibling.Skip(); // nothing to read, and nothing to tell it apart by
+        }
+        long size = ch.size();
         for (TailedFile t : files.values()) {
-            if (t.fingerprint.length() > 0 && t.fingerprint.matches(f.channel)) {
-                return true;
+            if (t.fingerprint.length() > 0 && (size < t.fingerprint.length() ? samePrefix(t.channel, ch, (int) size) : t.fingerprint.matches(ch))) {
+                // a copy of a tailed file, or one being written (logrotate copying it): its head is not
+                // yet a whole fingerprint, so its bytes are compared; a later scan or the truncation looks again
+                return new Sibling.Skip();
             }
         }
-        for (Fingerprint fp : retired) {
-            if (fp.matches(f.channel)) {
-                return true;
+        for (java.util.Iterator<Generation> it = retired.descendingIterator(); it.hasNext(); ) {
+            Generation g = it.next();
+            if (g.at().fingerprint().matches(ch)) {
+                boolean more = ch.size() > g.at().offset() || g.at().pendingEnd() > g.at().offset();
+                return g.taken() || !more ? new Sibling.Skip() : new Sibling.CopyOf(g.at());
             }
         }
-        return f.fingerprint.length() == 0; // empty: nothing to read, and nothing to tell it apart by
+        return new Sibling.Own();
+    }
+
+    /** True when both files start with the same {@code n} bytes. */
+    private static boolean samePrefix(FileChannel a, FileChannel b, int n) throws IOException {
+        java.nio.ByteBuffer x = java.nio.ByteBuffer.allocate(n);
+        java.nio.ByteBuffer y = java.nio.ByteBuffer.allocate(n);
+        while (x.hasRemaining() && a.read(x, x.position()) >= 0) {
+            // fill
+        }
+        while (y.hasRemaining() && b.read(y, y.position()) >= 0) {
+            // fill
+        }
+        return !x.hasRemaining() && !y.hasRemaining() && x.flip().equals(y.flip());
+    }
+
+    /**
+     * The copy of generation {@code at} (truncated or replaced at its inode) beside its path,
+     * opened where that generation's position was and marked gone (read to its end, then released);
+     * null when there is none, or it holds nothing past the position. Looked for whatever its
+     * modification time: copytruncate copies before it truncates, so the copy may be older than
+     * the last scan.
+     */
+    TailedFile adoptCopy(TailPosition at) {
+        Path path = Path.of(at.path());
+        if (path.getParent() == null || at.fingerprint().length() == 0) {
+            return null;
+        }
+        String prefix = path.getFileName().toString();
+        for (Path candidate : listing(path.getParent())) {
+            String name = candidate.getFileName().toString();
+            if (!siblingOf(name, Set.of(prefix)) || scanner.excluded(candidate) || !Files.isRegularFile(candidate)) {
+                continue;
+            }
+            try {
+                FileIdentity id = FileIdentity.of(candidate);
+                if (files.containsKey(id)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(candidate, StandardOpenOption.READ)) {
+                    if (!(sibling(ch) instanceof Sibling.CopyOf c) || !c.of().equals(at)) {
+                        continue;
+                    }
+                }
+                Map<FileIdentity, TailedFile> opened = new LinkedHashMap<>();
+                adopt(candidate, id, at, opened);
+                if (!opened.isEmpty()) {
+                    return opened.values().iterator().next();
+                }
+            } catch (IOException e) {
+                // vanished meanwhile: keep looking
+            }
+        }
+        return null;
+    }
+
+    /** Opens {@code candidate}, a copy of generation {@code at}, at that generation's position (its pending range re-sent first). */
+    private void adopt(Path candidate, FileIdentity id, TailPosition at, Map<FileIdentity, TailedFile> opened) throws IOException {
+        FileChannel ch = FileChannel.open(candidate, StandardOpenOption.READ);
+        if (!FileIdentity.of(candidate).equals(id) || !at.fingerprint().matches(ch)) {
+            closeQuietly(ch);
+            return;
+        }
+        TailedFile f = opener.open(id, ch, candidate, at.fingerprint(), at.offset(), at.skipping()).resumed(at);
+        f.gone = true;
+        files.put(id, f);
+        opened.put(id, f);
+        retired.removeIf(g -> g.at().equals(at));
+        retired.addLast(new Generation(at, true));
     }
 
     /** Opens {@code path}, resuming a remembered position; null when it cannot be opened now. */
@@ -244,6 +367,7 @@ final class FileWatcher {
                             .resumed(known);
                 }
                 errors.count(TailErrors.REPLACED, path.toString(), 1, "its inode now holds another file; read from its start");
+                replacedWhileDown.add(known);
             }
             return opener.open(id, ch, path, Fingerprint.of(ch), atEnd ? ch.size() : 0, false);
         } catch (IOException e) {

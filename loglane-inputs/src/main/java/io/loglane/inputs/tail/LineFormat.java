@@ -21,6 +21,9 @@ import java.nio.file.Path;
  * <p>Thread-safety: both are called on the tailer thread only.
  */
 public interface LineFormat {
+    /** The input type whose files are in this format ({@code docker}, {@code cri}): names the input in logs and {@code describe()}. */
+    String inputType();
+
     /**
      * The lines of the file first matched at {@code path}.
      *
@@ -58,6 +61,13 @@ public interface LineFormat {
 
         /** Counts the bad lines of the batch just decoded (called once per batch read for the first time). */
         void report();
+
+        /**
+         * Lines of the batch just decoded that were not made records (malformed for this format),
+         * by reason label; the tail counts them as received and rejected in the source ledger
+         * (again when a batch is read again after a restart, as it counts received).
+         */
+        java.util.Map<String, Integer> rejected();
     }
 
     /** Where records go: {@code head} is a msgpack fixmap header, its entries, and the message key; the message follows. */

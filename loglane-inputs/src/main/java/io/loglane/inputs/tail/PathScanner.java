@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * Expands a tail's {@code paths} globs ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}}, and
@@ -29,8 +28,8 @@ import java.util.function.BiConsumer;
  * (Kubernetes {@code /var/log/containers/*.log} → {@code /var/log/pods/...}); the path reported
  * is the matched (link) path, and the caller identifies the file behind it.
  *
- * <p>Problems (a directory that cannot be read, a link loop) go to the {@code problems} callback
- * with the path and a reason label, and the walk goes on.
+ * <p>Problems (a directory that cannot be read, a link loop, a matched path that is not a regular
+ * file) go to the {@code problems} callback with the path and a reason label, and the walk goes on.
  *
  * <p>Thread-safety: immutable; {@link #scan} may run on any thread.
  */
@@ -38,7 +37,8 @@ final class PathScanner {
     /** Suffixes of compressed files, never tailed. */
     static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".z");
 
-    private record Glob(Path base, int depth, PathMatcher matcher) {}
+    /** @param literalName the last segment has no glob characters: a directory there is where a file was expected */
+    private record Glob(Path base, int depth, PathMatcher matcher, boolean literalName) {}
 
     private final List<Glob> globs = new ArrayList<>();
     private final List<PathMatcher> excludes = new ArrayList<>();
@@ -74,7 +74,8 @@ final class PathScanner {
         }
         boolean deep = pattern.contains("**");
         int depth = deep ? Integer.MAX_VALUE : p.getNameCount() - i;
-        return new Glob(base, depth, FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+        return new Glob(base, depth, FileSystems.getDefault().getPathMatcher("glob:" + pattern),
+                !hasGlob(p.getFileName().toString()));
     }
 
     private static boolean hasGlob(String seg) {
@@ -86,8 +87,17 @@ final class PathScanner {
         return false;
     }
 
-    /** The matched regular files, each once, in walk order. */
-    Set<Path> scan(BiConsumer<Path, String> problems) {
+    /** Where the problems of a scan go: the path, a {@link TailErrors} reason label, and what happened. */
+    @FunctionalInterface
+    interface Problems {
+        void problem(Path path, String reason, String detail);
+    }
+
+    /**
+     * The matched regular files, each once, in walk order. A matched path that is not a regular
+     * file (a FIFO, a socket, a device, or a directory named by a glob's literal last segment) is a problem.
+     */
+    Set<Path> scan(Problems problems) {
         Set<Path> out = new LinkedHashSet<>();
         for (Glob g : globs) {
             if (!Files.isDirectory(g.base)) {
@@ -97,8 +107,13 @@ final class PathScanner {
                 Files.walkFileTree(g.base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), g.depth, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && g.matcher.matches(file) && !excluded(file)) {
-                            out.add(file);
+                        if (g.matcher.matches(file) && !excluded(file)) {
+                            if (attrs.isRegularFile()) {
+                                out.add(file);
+                            } else if (!attrs.isDirectory() || g.literalName) { // a wildcard may match directories beside the files
+                                // never opened: opening a FIFO for reading blocks until a writer comes
+                                problems.problem(file, TailErrors.UNREADABLE, "matched, but not a regular file (" + kind(attrs) + "); not read");
+                            }
                         }
                         return FileVisitResult.CONTINUE;
                     }
@@ -106,17 +121,22 @@ final class PathScanner {
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException e) {
                         if (!(e instanceof NoSuchFileException)) { // gone between listing and visiting: fine
-                            problems.accept(file, e instanceof AccessDeniedException ? TailErrors.UNREADABLE
-                                    : e instanceof java.nio.file.FileSystemLoopException ? TailErrors.LINK_LOOP : TailErrors.UNREADABLE);
+                            boolean loop = e instanceof java.nio.file.FileSystemLoopException;
+                            problems.problem(file, loop ? TailErrors.LINK_LOOP : TailErrors.UNREADABLE, loop ? "a symlink loop; skipped"
+                                    : e instanceof AccessDeniedException ? "permission denied" : "cannot be read: " + e);
                         }
                         return FileVisitResult.CONTINUE;
                     }
                 });
             } catch (IOException e) {
-                problems.accept(g.base, TailErrors.UNREADABLE);
+                problems.problem(g.base, TailErrors.UNREADABLE, "cannot be read: " + e);
             }
         }
         return out;
+    }
+
+    private static String kind(BasicFileAttributes attrs) {
+        return attrs.isDirectory() ? "a directory" : attrs.isSymbolicLink() ? "a dangling symlink" : "a FIFO, socket or device";
     }
 
     /** True for a compressed file or one an {@code exclude} glob matches. */

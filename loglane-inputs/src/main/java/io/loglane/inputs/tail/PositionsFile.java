@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  */
 final class PositionsFile {
     static final String MAGIC = "loglane-tail-positions";
-    static final int VERSION = 1;
+    /** Version 2 adds the pending range's chunk file ({@link TailPosition#pendingOf}); version 1 files are still read. */
+    static final int VERSION = 2;
     private static final String FOOTER = "crc32c ";
 
     private final Path file;
@@ -64,19 +65,26 @@ final class PositionsFile {
             throw corrupt("CRC mismatch");
         }
         String[] lines = text.substring(0, footer).split("\n");
-        if (!lines[0].equals(MAGIC + " " + VERSION)) {
-            throw corrupt("unknown header \"" + lines[0] + "\" (this version reads " + MAGIC + " " + VERSION + ")");
+        int version = lines[0].equals(MAGIC + " 1") ? 1 : lines[0].equals(MAGIC + " " + VERSION) ? VERSION : 0;
+        if (version == 0) {
+            throw corrupt("unknown header \"" + lines[0] + "\" (this version reads " + MAGIC + " 1 and " + VERSION + ")");
         }
+        int fields = version == 1 ? 8 : 9;
         List<TailPosition> out = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
-            String[] f = lines[i].split(" ", 8);
-            if (f.length != 8) {
+            String[] f = lines[i].split(" ", fields);
+            if (f.length != fields) {
                 throw corrupt("line " + (i + 1) + " has " + f.length + " fields");
             }
             try {
-                out.add(new TailPosition(new FileIdentity(Long.parseLong(f[0]), Long.parseLong(f[1])),
-                        new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)), Long.parseLong(f[4]),
-                        Long.parseLong(f[5]), f[6].equals("1"), unescape(f[7])));
+                FileIdentity id = new FileIdentity(Long.parseLong(f[0]), Long.parseLong(f[1]));
+                FileIdentity pendingOf = id;
+                if (version > 1) {
+                    String[] of = f[7].split(":", 2);
+                    pendingOf = new FileIdentity(Long.parseLong(of[0]), Long.parseLong(of[1]));
+                }
+                out.add(new TailPosition(id, new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)), Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), f[6].equals("1"), unescape(f[fields - 1]), pendingOf));
             } catch (IllegalArgumentException e) {
                 throw corrupt("line " + (i + 1) + ": " + e.getMessage());
             }
@@ -92,7 +100,7 @@ final class PositionsFile {
             sb.append(p.id().dev()).append(' ').append(p.id().ino()).append(' ')
                     .append(p.fingerprint().length()).append(' ').append(Long.toHexString(p.fingerprint().hash())).append(' ')
                     .append(p.offset()).append(' ').append(p.pendingEnd()).append(' ').append(p.skipping() ? '1' : '0').append(' ')
-                    .append(escape(p.path())).append('\n');
+                    .append(p.pendingOf()).append(' ').append(escape(p.path())).append('\n');
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@value #BINARY}</td><td>line</td><td>a line holding NUL bytes; stored as it is</td></tr>
  *   <tr><td>{@value #FILE_TRUNCATED}</td><td>occurrence</td><td>the file became shorter than the read position (copy-truncate); read again from 0</td></tr>
  *   <tr><td>{@value #REPLACED}</td><td>occurrence</td><td>the file's inode now holds another file (its first bytes changed); read as a new file from 0</td></tr>
- *   <tr><td>{@value #ROTATED_AWAY}</td><td>occurrence</td><td>after a restart, a file of the positions file was found under no glob nor beside its old path; the lines after its position are lost</td></tr>
+ *   <tr><td>{@value #ROTATED_AWAY}</td><td>occurrence</td><td>a file's content was rotated away before the tail read it to its end: after a restart, a file of the positions file found under no glob nor beside its old path, or truncated or replaced with no copy of it beside it; or, while running, a file truncated with no copy (or a copy shorter than the file was seen) holding what the tail had not read. Lost bytes, where known, in {@value #LOST_BYTES}</td></tr>
  *   <tr><td>{@value #READ_ERROR}</td><td>occurrence</td><td>reading an open file failed; retried at the next poll</td></tr>
  *   <tr><td>{@value #REJECTED}</td><td>line</td><td>the router refused a batch as invalid; its lines are dropped (counted in the ledger too)</td></tr>
  * </table>
@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TailErrors {
     static final String METRIC = "loglane.tail.problems";
+    /** Bytes a file held that the tail never read and no copy keeps, by reason. */
+    static final String LOST_BYTES = "loglane.tail.lost.bytes";
     static final String UNREADABLE = "unreadable";
     static final String LINK_LOOP = "link_loop";
     static final String LINE_TRUNCATED = "line_truncated";
@@ -49,13 +51,20 @@ final class TailErrors {
     private static final Logger LOG = LoggerFactory.getLogger(TailErrors.class);
 
     private final MeterRegistry registry;
+    private final String who;
     private final String input;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> lostBytes = new ConcurrentHashMap<>();
     /** "reason path" keys already logged. */
     private final Set<String> logged = new HashSet<>();
 
-    TailErrors(MeterRegistry registry, String input) {
+    /**
+     * @param who   how log lines name the input ({@code tail input 'files'})
+     * @param input the input's name, the {@code input} label
+     */
+    TailErrors(MeterRegistry registry, String who, String input) {
         this.registry = registry;
+        this.who = who;
         this.input = input;
     }
 
@@ -70,8 +79,15 @@ final class TailErrors {
             first = logged.add(reason + " " + path);
         }
         if (first) {
-            LOG.warn("tail input '{}': {} ({}): {}{}", input, path, reason, detail,
+            LOG.warn("{}: {} ({}): {}{}", who, path, reason, detail,
                     " (logged once per file and reason; counted in " + METRIC + ")");
+        }
+    }
+
+    /** True when {@code reason} was counted (and logged) for {@code path} and not forgotten since. */
+    boolean reported(String reason, String path) {
+        synchronized (logged) {
+            return logged.contains(reason + " " + path);
         }
     }
 
@@ -80,6 +96,22 @@ final class TailErrors {
         synchronized (logged) {
             logged.removeIf(k -> k.endsWith(" " + path));
         }
+    }
+
+    /**
+     * Counts one occurrence of {@code reason} that lost {@code bytes} bytes the tail never read
+     * (their lines are unknown, so the ledger cannot count them): also added to
+     * {@value #LOST_BYTES}{input, reason}.
+     */
+    void lost(String reason, String path, long bytes, String detail) {
+        lostBytes.computeIfAbsent(reason, r -> registry.counter(LOST_BYTES, MetricNames.INPUT, input, MetricNames.REASON, r)).increment(bytes);
+        count(reason, path, 1, detail);
+    }
+
+    /** Bytes counted lost for {@code reason} so far. */
+    long lostBytes(String reason) {
+        Counter c = lostBytes.get(reason);
+        return c == null ? 0 : (long) c.count();
     }
 
     /** The count of {@code reason} so far (0 when it never happened). */

@@ -120,13 +120,13 @@ public final class TailInput implements Input {
         }
         this.config = config;
         this.context = context;
-        this.errors = new TailErrors(context.registry(), config.name());
+        this.errors = new TailErrors(context.registry(), type() + " input '" + config.name() + "'", config.name());
         this.positions = new PositionsFile(context.dataDir().resolve("inputs").resolve("tail")
                 .resolve(config.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".positions"));
         this.reader = new LineReader(config.readBlockBytes(), config.maxLineBytes());
         this.records = new LineRecords(Math.min(config.readBlockBytes() * 2, 8 << 20));
         this.starts = new LineStarts(records);
-        this.backPressure = new BackPressure(TailInputType.TYPE, config.name(), context.ingest(), context.registry(),
+        this.backPressure = new BackPressure(type(), config.name(), context.ingest(), context.registry(),
                 new RateLimitedLog(LOG, context.clock(), Duration.ofSeconds(10)));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tail-" + config.name()).factory());
         this.sourceThread = SourceThread.of(thread);
@@ -137,7 +137,10 @@ public final class TailInput implements Input {
 
     @Override public String name() { return config.name(); }
 
-    @Override public String describe() { return "tail " + String.join(", ", config.paths()); }
+    @Override public String describe() { return type() + " " + String.join(", ", config.paths()); }
+
+    /** {@code tail}, or the container runtime whose files this input reads ({@code docker}, {@code cri}). */
+    private String type() { return format == null ? TailInputType.TYPE : format.inputType(); }
 
     /** Where the read positions are kept. */
     public Path positionsFile() { return positions.path(); }
@@ -188,13 +191,22 @@ public final class TailInput implements Input {
     private void reread(TailedFile f, TailPosition p) {
         try {
             if (f.channel.size() < p.pendingEnd()) {
-                return; // truncated meanwhile: the poll starts it over
+                if (!p.id().equals(f.id) || !p.pendingOf().equals(f.id)) {
+                    return; // a copy made before the range was read: read on from its start as new (FORMAT.md: limits)
+                }
+                // truncated meanwhile (copytruncate while loglane was down): the range is re-sent from a copy, if there is one
+                f.restartAtZero();
+                dirty = true;
+                generationLost(f, p, p.pendingEnd());
+                return;
             }
             LineReader.Read r = read(f, p.offset(), p.pendingEnd(), p.skipping(), true);
             if (r.end() != p.pendingEnd()) {
                 return; // cannot happen for the same bytes; then read on as new (FORMAT.md: limits)
             }
-            f.pend(request(f, p.offset(), r), r.end(), r.skipping());
+            // under the chunk id it was sent with: that of the file it was read from (a copy re-sends its original's range)
+            f.pend(request(f, TailedFile.chunkId(config.name(), p.pendingOf(), p.fingerprint(), p.offset(), r.end()), p.offset(), r),
+                    r.end(), r.skipping(), p.pendingOf());
             inFlightBytes += f.pending.records().length();
         } catch (IOException e) {
             errors.count(TailErrors.READ_ERROR, f.path.toString(), 1, e.toString());
@@ -213,6 +225,8 @@ public final class TailInput implements Input {
                     f.lastSize = size;
                     if (f.pendingEnd < 0) {
                         intact(f); // with a batch in flight, the next read checks
+                    } else if (size > f.seenSize && f.fingerprint.matches(f.channel)) {
+                        f.seenSize = size; // grown, the same generation: what a truncation now would take is known
                     }
                 }
             } catch (IOException e) {
@@ -254,12 +268,36 @@ public final class TailInput implements Input {
                 f.fingerprint = Fingerprint.of(f.channel);
                 dirty = true;
             }
+            f.seenSize = Math.max(f.seenSize, size);
             return true;
         }
-        watcher.retire(f.fingerprint);
+        TailPosition generation = f.position();
+        long seen = f.seenSize;
         f.restartAtZero();
         dirty = true;
+        generationLost(f, generation, seen);
         return false;
+    }
+
+    /**
+     * The content {@code generation} describes is no longer at {@code f}'s inode (truncated,
+     * replaced): what the tail had not read of it is read from its copy beside it
+     * (copytruncate's {@code app.log.1}) if there is one. Bytes known to have been there
+     * ({@code seenSize}) that no copy holds are counted as lost.
+     */
+    private void generationLost(TailedFile f, TailPosition generation, long seenSize) throws IOException {
+        watcher.retire(generation);
+        TailedFile copy = watcher.adoptCopy(generation);
+        long kept = copy == null ? generation.offset() : Math.max(generation.offset(), copy.channel.size());
+        if (seenSize > kept) {
+            errors.lost(TailErrors.ROTATED_AWAY, f.path.toString(), seenSize - kept, (copy == null
+                    ? "truncated or replaced before the tail read it to its end, and no copy of it is beside it"
+                    : "its copy " + copy.path + " ends before what the tail saw in it (lines written between copytruncate's copy and"
+                    + " its truncate)") + "; bytes " + kept + " to " + seenSize + " are lost");
+        }
+        if (copy != null) {
+            opened(List.of(copy));
+        }
     }
 
     private void queue(TailedFile f) {
@@ -342,12 +380,13 @@ public final class TailInput implements Input {
                     continue; // truncated or rewritten while being read: what was read may be either generation
                 }
                 count(f);
-                if (r.lines() > 0) {
-                    f.pend(request(f, f.offset, r), r.end(), r.skipping());
+                if (records.count() > 0) {
+                    f.pend(request(f, f.chunkId(config.name(), f.offset, r.end()), f.offset, r), r.end(), r.skipping());
                     return true;
                 }
-                // only the skipped rest of a cut line: nothing to send, skip on (its end is
-                // recorded with the next batch's range)
+                // only the skipped rest of a cut line, or lines the format rejected: nothing to
+                // send, skip on (its end is recorded with the next batch's range)
+                countRejected(f, nowNanos());
                 f.offset = r.end();
                 f.skipping = r.skipping();
                 dirty = true;
@@ -383,14 +422,27 @@ public final class TailInput implements Input {
         return new LineReader.Read(start + starts.start(k), false, k, r.full(), r.read());
     }
 
-    private IngestRequest request(TailedFile f, long start, LineReader.Read r) {
+    private IngestRequest request(TailedFile f, String chunkId, long start, LineReader.Read r) {
+        long bytes = records.bytes();
         RecordBlock block = kept != null ? kept : records.build();
         long now = nowNanos();
         f.tally.received(block.count(), now);
         // lines held back for a multiline event are counted when they are sent: the batch's range, not the read's
-        received.add(block.count(), block.count() < records.count() ? r.end() - start : records.bytes());
-        return new IngestRequest(f.source, f.tag, block, f.chunkId(config.name(), start, r.end()), now,
-                TailedFile.sourcePosition(f.id, r.end()));
+        received.add(block.count(), block.count() < records.count() ? r.end() - start : bytes);
+        countRejected(f, now);
+        return new IngestRequest(f.source, f.tag, block, chunkId, now, TailedFile.sourcePosition(f.id, r.end()));
+    }
+
+    /** Lines of the batch just read that its format rejected: received and rejected, by reason, in the file's ledger entry. */
+    private void countRejected(TailedFile f, long now) {
+        if (f.lines == null) {
+            return;
+        }
+        f.lines.rejected().forEach((reason, n) -> {
+            f.tally.received(n, now);
+            received.add(n, 0);
+            f.tally.rejected(reason, n);
+        });
     }
 
     private void count(TailedFile f) {
@@ -549,6 +601,9 @@ public final class TailInput implements Input {
 
     /** Record bytes of the batches read and not yet accepted (for tests; on the tailer thread). */
     long inFlightBytes() { return inFlightBytes; }
+
+    /** The problem counters (for tests). */
+    TailErrors errors() { return errors; }
 
     /** Problems counted so far, by reason (for tests). */
     long problems(String reason) { return errors.total(reason); }

@@ -39,6 +39,8 @@ final class TailedFile implements Pausable {
     /** The batch in flight or waiting to be (re)sent, with where it ends; null / -1 when none. */
     IngestRequest pending;
     long pendingEnd = -1;
+    /** The file whose identity the pending batch's chunk id names: this one, or the original a copy re-sends a range of. */
+    FileIdentity pendingOf;
     boolean pendingSkipping;
     /** True while the stream has {@link #pending} and has not answered. */
     boolean inFlight;
@@ -48,6 +50,8 @@ final class TailedFile implements Pausable {
     boolean queued;
     /** Size at the last poll, and when the size last changed (tailer clock, nanoseconds). */
     long lastSize;
+    /** The largest size this generation was seen with (intact): what a truncation may have taken. */
+    long seenSize;
     long lastGrowthNanos;
     /** The remembered position this file was resumed from (its pending range is re-sent first); null for a new file. */
     TailPosition resumedFrom;
@@ -90,6 +94,11 @@ final class TailedFile implements Pausable {
 
     /** The chunk id of the range {@code [start, end)}: the file's identity and fingerprint, and the range. */
     String chunkId(String input, long start, long end) {
+        return chunkId(input, id, fingerprint, start, end);
+    }
+
+    /** The chunk id of the range {@code [start, end)} of the file generation {@code id} + {@code fingerprint}. */
+    static String chunkId(String input, FileIdentity id, Fingerprint fingerprint, long start, long end) {
         return ChunkIds.tail(input, id + ":" + fingerprint, start, end);
     }
 
@@ -99,6 +108,12 @@ final class TailedFile implements Pausable {
      * file, name the fingerprint they were made with.
      */
     void pend(IngestRequest request, long end, boolean endSkipping) {
+        pend(request, end, endSkipping, id);
+    }
+
+    /** As {@link #pend(IngestRequest, long, boolean)}, for a batch whose chunk id names the file {@code of}. */
+    void pend(IngestRequest request, long end, boolean endSkipping, FileIdentity of) {
+        pendingOf = of;
         pending = request;
         pendingEnd = end;
         pendingSkipping = endSkipping;
@@ -121,6 +136,7 @@ final class TailedFile implements Pausable {
     void restartAtZero() throws IOException {
         offset = 0;
         skipping = false;
+        seenSize = 0;
         clearPending();
         fingerprint = Fingerprint.of(channel);
     }
@@ -131,7 +147,7 @@ final class TailedFile implements Pausable {
     }
 
     TailPosition position() {
-        return new TailPosition(id, fingerprint, offset, pendingEnd, skipping, path.toString());
+        return new TailPosition(id, fingerprint, offset, pendingEnd, skipping, path.toString(), pendingEnd >= 0 ? pendingOf : id);
     }
 
     void close() {

@@ -2,6 +2,7 @@ package io.loglane.inputs.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.core.ingest.SourceStatus;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.tail.FakeStream;
 import io.loglane.inputs.tail.LineFormat;
@@ -168,18 +169,45 @@ class ContainerInputsTest {
     }
 
     @Test
-    void badDockerLinesAreKeptAsTheMessageCountedAndTheReaderGoesOn() throws Exception {
+    void badDockerLinesAreRejectedInTheLedgerWithTheirReasonAndTheReaderGoesOn() throws Exception {
         Path log = container(ID, "web");
         Instant t = Instant.parse("2026-12-05T05:00:00Z");
         String half = dockerLine("half a line that was cut off\n", "stdout", t).substring(0, 20);
         append(log, dockerLine("before\n", "stdout", t) + half + "\n" + "not json at all\n"
                 + "{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"yesterday\"}\n" + dockerLine("after\n", "stdout", t));
-        input(dockerGlob(), new DockerFormat(false), 1 << 20);
-        await(() -> stream.lines().size() >= 5, "5 records");
-        assertThat(stream.lines()).containsExactly("before", half, "not json at all", "x", "after");
-        assertThat(stream.stored.get(1).get("container_id").asStringValue().asString()).isEqualTo(ID);
+        TailInput in = input(dockerGlob(), new DockerFormat(false), 1 << 20);
+        await(() -> stream.lines().size() >= 3, "3 records");
+        Thread.sleep(150);
+        assertThat(stream.lines()).containsExactly("before", "x", "after");
         assertThat(problems(ContainerProblems.INVALID_JSON)).isEqualTo(2);
         assertThat(problems(ContainerProblems.BAD_TIME)).isEqualTo(1);
+        SourceStatus s = ledger(log);
+        assertThat(s.received()).isEqualTo(5);
+        assertThat(s.accepted()).isEqualTo(3);
+        assertThat(s.rejected()).isEqualTo(Map.of(ContainerProblems.INVALID_JSON, 2L));
+        assertThat(in.describe()).isEqualTo("docker " + dockerGlob());
+    }
+
+    @Test
+    void aBlockOfOnlyBadDockerLinesIsSkippedAndCountedAndTheNextLinesAreRead() throws Exception {
+        Path log = container(ID, "web");
+        Instant t = Instant.parse("2026-12-05T05:00:00Z");
+        append(log, "garbage 1\n{\"log\":\"half\n");
+        input(dockerGlob(), new DockerFormat(false), 1 << 20);
+        await(() -> problems(ContainerProblems.INVALID_JSON) >= 2, "2 bad lines counted");
+        append(log, dockerLine("after\n", "stdout", t));
+        await(() -> stream.lines().size() >= 1, "1 record");
+        Thread.sleep(150);
+        assertThat(stream.lines()).containsExactly("after");
+        SourceStatus s = ledger(log);
+        assertThat(s.received()).isEqualTo(3);
+        assertThat(s.rejected()).isEqualTo(Map.of(ContainerProblems.INVALID_JSON, 2L));
+        assertThat(problems(ContainerProblems.INVALID_JSON)).isEqualTo(2);
+    }
+
+    /** The ledger entry of the file at {@code path} (its peer is the path and device:inode). */
+    private SourceStatus ledger(Path path) {
+        return stream.sources().statuses().stream().filter(s -> s.peer().startsWith(path + " (")).findFirst().orElseThrow();
     }
 
     @Test
@@ -244,15 +272,7 @@ class ContainerInputsTest {
         await(() -> stream.lines().size() >= 10, "10 records");
         Path positions = first.positionsFile();
         Path crashState = dir.resolve("positions-at-crash");
-        stream.gate = r -> {
-            stream.store(r);
-            try {
-                Files.copy(positions, crashState, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new CompletableFuture<>(); // stored, never acknowledged: the process dies first
-        };
+        stream.crashAfterStoring(positions, crashState); // stored, never acknowledged: the process dies first
         append(log, dockerLine(split, "stdout", t) + dockerLine("q\n", "stdout", t) + lines("k", 10, 20, t));
         await(() -> stream.lines().size() >= 21 && Files.exists(crashState), "the batch stored");
         first.close();
@@ -329,19 +349,23 @@ class ContainerInputsTest {
     }
 
     @Test
-    void badCriLinesAreKeptAsTheMessageCountedAndTheReaderGoesOn() throws Exception {
+    void badCriLinesAreRejectedInTheLedgerWithTheirReasonAndTheReaderGoesOn() throws Exception {
         Path log = podLog("shop", "web-0", "app", ID);
         append(log, "2026-12-05T05:00:00Z stdout F ok 1\n"
                 + "2026-12-05T05:00:00Z stdout X bad flag\n"
                 + "no time at all\n"
                 + "2026-12-05T05:00:00Z stdin F other stream\n"
                 + "2026-12-05T05:00:00Z stdout F ok 2\n");
-        input(dir.resolve("log/pods") + "/*/*/*.log", new CriFormat(false), 1 << 20);
-        await(() -> stream.lines().size() >= 5, "5 records");
-        assertThat(stream.lines()).containsExactly("ok 1", "2026-12-05T05:00:00Z stdout X bad flag", "no time at all",
-                "2026-12-05T05:00:00Z stdin F other stream", "ok 2");
-        assertThat(stream.stored.get(2).get("k8s_pod").asStringValue().asString()).isEqualTo("web-0");
+        TailInput in = input(dir.resolve("log/pods") + "/*/*/*.log", new CriFormat(false), 1 << 20);
+        await(() -> stream.lines().size() >= 2, "2 records");
+        Thread.sleep(150);
+        assertThat(stream.lines()).containsExactly("ok 1", "ok 2");
         assertThat(problems(ContainerProblems.BAD_CRI_LINE)).isEqualTo(3);
+        SourceStatus s = ledger(log);
+        assertThat(s.received()).isEqualTo(5);
+        assertThat(s.accepted()).isEqualTo(2);
+        assertThat(s.rejected()).isEqualTo(Map.of(ContainerProblems.BAD_CRI_LINE, 3L));
+        assertThat(in.describe()).startsWith("cri ");
     }
 
     private long problems(String reason) {

@@ -8,6 +8,9 @@ import io.loglane.core.ingest.IngestResult;
 import io.loglane.core.ingest.SourceLedger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,6 +49,24 @@ public final class FakeStream implements Ingest {
             return answer;
         }
         return CompletableFuture.completedFuture(store(request));
+    }
+
+    /**
+     * From now on a batch is stored but never acknowledged, as when the process dies between the
+     * two: the tail's {@code positions} file is copied to {@code crashState} as it was then (the
+     * batch recorded as pending). Copying it back after closing the input is what {@code kill -9}
+     * leaves.
+     */
+    public void crashAfterStoring(Path positions, Path crashState) {
+        gate = r -> {
+            store(r);
+            try {
+                Files.copy(positions, crashState, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new CompletableFuture<>(); // never answered
+        };
     }
 
     /** Stores {@code request} unless its chunk id is already stored. */

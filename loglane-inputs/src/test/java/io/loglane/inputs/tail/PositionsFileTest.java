@@ -16,7 +16,10 @@ class PositionsFileTest {
 
     private final List<TailPosition> sample = List.of(
             new TailPosition(new FileIdentity(2049, 131), new Fingerprint(256, 0xCAFEBABEL), 4096, 8192, false, "/var/log/app.log"),
-            new TailPosition(new FileIdentity(2049, 7), new Fingerprint(12, 0x1L), 0, -1, true, "/var/log/odd name\nwith \\ newline.log"));
+            new TailPosition(new FileIdentity(2049, 7), new Fingerprint(12, 0x1L), 0, -1, true, "/var/log/odd name\nwith \\ newline.log"),
+            // a copy re-sending its original's pending range (copytruncate): the range's chunk id names the original
+            new TailPosition(new FileIdentity(2049, 9), new Fingerprint(256, 0xCAFEBABEL), 4096, 8192, false, "/var/log/app.log.1",
+                    new FileIdentity(2049, 131)));
 
     @Test
     void whatIsWrittenIsReadBack() throws IOException {
@@ -48,11 +51,22 @@ class PositionsFileTest {
     void anUnknownVersionIsRefused() throws IOException {
         PositionsFile f = new PositionsFile(dir.resolve("t.positions"));
         f.write(List.of());
-        String text = Files.readString(f.path()).replace("positions 1", "positions 9");
+        String text = Files.readString(f.path()).replace("positions " + PositionsFile.VERSION, "positions 9");
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         String body = text.substring(0, text.indexOf("crc32c "));
         crc.update(body.getBytes());
         Files.writeString(f.path(), body + "crc32c " + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + "\n");
         assertThatThrownBy(f::read).hasMessageContaining("unknown header");
+    }
+
+    @Test
+    void aVersion1FileIsStillRead() throws IOException {
+        PositionsFile f = new PositionsFile(dir.resolve("t.positions"));
+        String body = "loglane-tail-positions 1\n2049 131 256 cafebabe 4096 8192 0 /var/log/app.log\n";
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.getBytes());
+        Files.writeString(f.path(), body + "crc32c " + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + "\n");
+        assertThat(f.read()).containsExactly(sample.get(0));
+        assertThat(f.read().get(0).pendingOf()).isEqualTo(new FileIdentity(2049, 131));
     }
 }

@@ -1,7 +1,6 @@
 package io.loglane.inputs.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestResult;
@@ -103,6 +102,31 @@ class TailInputTest {
         }
     }
 
+    /**
+     * Tails app.log ("k" 0 to 100 stored), then its next batch ("k" 100 to 300) is stored but the
+     * tail dies before the ack: the input is closed and its positions file left as {@code kill -9}
+     * leaves it (that batch pending). Returns the batch's chunk id.
+     */
+    private String storedButNotAcknowledged(Path log) throws Exception {
+        append(log, "k", 0, 100);
+        TailInput first = tail("app.log");
+        awaitLines(100);
+        Path positions = first.positionsFile();
+        Path crashState = dir.resolve("positions-at-crash");
+        stream.crashAfterStoring(positions, crashState);
+        append(log, "k", 100, 300);
+        await(() -> stream.lines().size() >= 300 && Files.exists(crashState), "the batch stored");
+        first.close();
+        Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING);
+        stream.gate = r -> null;
+        return stream.submitted.get(1).chunkId();
+    }
+
+    /** The stored lines starting with {@code prefix}, in the order stored. */
+    private List<String> stored(String prefix) {
+        return stream.lines().stream().filter(l -> l.startsWith(prefix)).toList();
+    }
+
     @Test
     void readsEveryLineOfMatchedFilesAndFilesCreatedLater() throws Exception {
         Path a = logs().resolve("a.log");
@@ -114,8 +138,8 @@ class TailInputTest {
         append(a, "a", 1000, 1500);
         awaitLines(2000);
         List<String> lines = stream.lines();
-        assertThat(lines.stream().filter(l -> l.startsWith("a")).toList()).isEqualTo(expected("a", 0, 1500));
-        assertThat(lines.stream().filter(l -> l.startsWith("b")).toList()).isEqualTo(expected("b", 0, 500));
+        assertThat(stored("a")).isEqualTo(expected("a", 0, 1500));
+        assertThat(stored("b")).isEqualTo(expected("b", 0, 500));
         assertThat(stream.stored.get(0).get("source").toString()).isEqualTo(a.toString());
         assertThat(stream.submitted.get(0).tag()).isEqualTo("app.a.log");
     }
@@ -179,6 +203,168 @@ class TailInputTest {
         awaitLines(3100);
         assertThat(stream.lines().subList(3000, 3100)).isEqualTo(expected("y", 0, 100));
         assertThat(in.problems(TailErrors.FILE_TRUNCATED)).isEqualTo(1);
+    }
+
+    /** Holds every batch unanswered until {@link #release} stores it (a lane that is slow to answer). */
+    private final List<IngestRequestHold> held = new ArrayList<>();
+
+    private record IngestRequestHold(io.loglane.core.ingest.IngestRequest request, CompletableFuture<IngestResult> answer) {}
+
+    private void hold() {
+        stream.gate = r -> {
+            CompletableFuture<IngestResult> answer = new CompletableFuture<>();
+            synchronized (held) {
+                held.add(new IngestRequestHold(r, answer));
+            }
+            return answer;
+        };
+    }
+
+    private void release() {
+        stream.gate = r -> null;
+        synchronized (held) {
+            held.forEach(h -> h.answer().complete(stream.store(h.request())));
+            held.clear();
+        }
+    }
+
+    @Test
+    void copyTruncateWhileTheTailIsBehindReadsTheRestFromTheCopyOnce() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 1000);
+        hold();
+        TailInput in = tail("app.log");
+        await(() -> stream.requests() >= 1, "the first batch sent");
+        append(log, "x", 1000, 3000); // not read yet: one batch per file is in flight
+        Thread.sleep(100); // polls see the growth
+        Files.copy(log, logs().resolve("app.log.1"));
+        truncate(log);
+        append(log, "y", 0, 100);
+        release();
+        awaitLines(3100);
+        List<String> lines = stream.lines();
+        assertThat(stored("x")).isEqualTo(expected("x", 0, 3000));
+        assertThat(stored("y")).isEqualTo(expected("y", 0, 100));
+        assertThat(in.problems(TailErrors.FILE_TRUNCATED)).isEqualTo(1);
+        assertThat(in.problems(TailErrors.ROTATED_AWAY)).isZero();
+    }
+
+    @Test
+    void aCopyStillBeingWrittenWhenAScanSeesItIsNotTakenForAFileOfItsOwn() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 1000);
+        TailInput in = tail("app.log");
+        awaitLines(1000);
+        byte[] all = Files.readAllBytes(log);
+        Path copy = logs().resolve("app.log.1");
+        Files.write(copy, java.util.Arrays.copyOf(all, 100)); // logrotate has copied the first 100 bytes so far
+        Thread.sleep(200); // scans see the short copy
+        Files.write(copy, java.util.Arrays.copyOfRange(all, 100, all.length), StandardOpenOption.APPEND);
+        truncate(log);
+        append(log, "y", 0, 100);
+        awaitLines(1100);
+        Thread.sleep(200);
+        assertThat(stream.lines()).isEqualTo(java.util.stream.Stream.concat(expected("x", 0, 1000).stream(),
+                expected("y", 0, 100).stream()).toList());
+        assertThat(in.problems(TailErrors.ROTATED_AWAY)).isZero();
+    }
+
+    @Test
+    void copyTruncateWhoseCopyIsGoneCountsTheBytesTheTailHadSeenAsLost() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 1000);
+        hold();
+        TailInput in = tail("app.log");
+        await(() -> stream.requests() >= 1, "the first batch sent");
+        long readTo = Files.size(log);
+        append(log, "x", 1000, 3000);
+        long seen = Files.size(log);
+        Thread.sleep(100); // polls see the growth
+        truncate(log); // no copy: as if the copy had been compressed or deleted at once
+        append(log, "y", 0, 100);
+        release();
+        awaitLines(1100);
+        assertThat(stream.lines()).isEqualTo(java.util.stream.Stream.concat(expected("x", 0, 1000).stream(),
+                expected("y", 0, 100).stream()).toList());
+        assertThat(in.problems(TailErrors.ROTATED_AWAY)).isEqualTo(1);
+        assertThat(in.errors().lostBytes(TailErrors.ROTATED_AWAY)).isEqualTo(seen - readTo);
+    }
+
+    @Test
+    void copyTruncateWhileStoppedIsReadOnFromTheCopyAfterTheRestart() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 1000);
+        TailInput first = tail("app.log");
+        awaitLines(1000);
+        first.close();
+        append(log, "x", 1000, 2000); // written while loglane is down, then rotated
+        Files.copy(log, logs().resolve("app.log.1"));
+        truncate(log);
+        append(log, "y", 0, 100);
+        TailInput second = tail("app.log");
+        awaitLines(2100);
+        assertThat(stored("x")).isEqualTo(expected("x", 0, 2000));
+        assertThat(stored("y")).isEqualTo(expected("y", 0, 100));
+        assertThat(second.problems(TailErrors.ROTATED_AWAY)).isZero();
+    }
+
+    @Test
+    void aBatchPendingAtACrashIsSentAgainFromTheCopyUnderItsOriginalIdWhenTheFileWasTruncatedMeanwhile() throws Exception {
+        Path log = logs().resolve("app.log");
+        String pendingId = storedButNotAcknowledged(log);
+        append(log, "k", 300, 400);
+        Files.copy(log, logs().resolve("app.log.1")); // copytruncate while loglane is down
+        truncate(log);
+        append(log, "z", 0, 50);
+        TailInput second = tail("app.log");
+        awaitLines(450);
+        assertThat(stored("k")).isEqualTo(expected("k", 0, 400));
+        assertThat(stored("z")).isEqualTo(expected("z", 0, 50));
+        assertThat(stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count())
+                .as("the pending range was re-sent from the copy under the original's chunk id").isEqualTo(2);
+        assertThat(second.problems(TailErrors.ROTATED_AWAY)).isZero();
+    }
+
+    @Test
+    void aPendingRangeReSentFromACopyKeepsTheOriginalsIdThroughASecondCrash() throws Exception {
+        Path log = logs().resolve("app.log");
+        String pendingId = storedButNotAcknowledged(log);
+        append(log, "k", 300, 400);
+        Files.copy(log, logs().resolve("app.log.1")); // copytruncate while loglane is down
+        truncate(log);
+        append(log, "z", 0, 50);
+        Path positions = dir.resolve("data/inputs/tail/t.positions");
+        Path crashState = dir.resolve("positions-at-second-crash");
+        stream.crashAfterStoring(positions, crashState); // the copy re-sends the range, and the process dies again
+        TailInput second = tail("app.log");
+        await(() -> Files.exists(crashState) && stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count() == 2,
+                "the range re-sent from the copy");
+        second.close();
+        Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readString(positions)).as("the copy's line names the original as its pending range's file")
+                .contains(" " + FileIdentity.of(log) + " " + logs().resolve("app.log.1"));
+        stream.gate = r -> null;
+        tail("app.log");
+        awaitLines(450);
+        assertThat(stored("k")).isEqualTo(expected("k", 0, 400));
+        assertThat(stored("z")).isEqualTo(expected("z", 0, 50));
+        assertThat(stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aFileTruncatedWhileStoppedWithItsCopyGoneIsCountedRotatedAway() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "x", 0, 1000);
+        TailInput first = tail("app.log");
+        awaitLines(1000);
+        first.close();
+        append(log, "x", 1000, 2000);
+        truncate(log); // the copy was deleted (rotate N) before loglane came back
+        append(log, "y", 0, 100);
+        TailInput second = tail("app.log");
+        awaitLines(1100);
+        assertThat(stream.lines().subList(1000, 1100)).isEqualTo(expected("y", 0, 100));
+        assertThat(second.problems(TailErrors.ROTATED_AWAY)).isEqualTo(1);
     }
 
     @Test
@@ -321,33 +507,13 @@ class TailInputTest {
     @Test
     void aCrashAfterTheStreamStoredABatchButBeforeItsAckWasSeenStoresItOnce() throws Exception {
         Path log = logs().resolve("app.log");
-        append(log, "k", 0, 100);
-        TailInput first = tail("app.log");
-        awaitLines(100);
-        Path positions = first.positionsFile();
-        Path crashState = dir.resolve("positions-at-crash");
-        // the next batch is stored, but the process "dies" before the ack reaches the tail: the
-        // positions file is kept as it was at that moment (the batch recorded as pending)
-        stream.gate = r -> {
-            stream.store(r);
-            try {
-                Files.copy(positions, crashState, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new CompletableFuture<>(); // never answered
-        };
-        append(log, "k", 100, 300);
-        await(() -> stream.lines().size() >= 300 && Files.exists(crashState), "the batch stored");
-        first.close();
-        Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING); // the state kill -9 leaves
-        stream.gate = r -> null;
+        String pendingId = storedButNotAcknowledged(log);
         append(log, "k", 300, 400);
         tail("app.log");
         awaitLines(400);
         assertThat(stream.lines()).isEqualTo(expected("k", 0, 400));
-        assertThat(stream.submitted.stream().filter(r -> r.chunkId().endsWith(stream.submitted.get(1).chunkId().substring(
-                stream.submitted.get(1).chunkId().lastIndexOf(':')))).count()).as("the pending batch was sent again under its id").isEqualTo(2);
+        assertThat(stream.submitted.stream().filter(r -> pendingId.equals(r.chunkId())).count())
+                .as("the pending batch was sent again under its id").isEqualTo(2);
     }
 
     @Test
@@ -440,16 +606,32 @@ class TailInputTest {
     }
 
     @Test
-    void anUnreadableFileIsCountedAndTheOthersAreStillRead() throws Exception {
-        assumeThat(System.getProperty("user.name")).as("root reads files whatever their mode").isNotEqualTo("root");
-        Path secret = logs().resolve("secret.log");
-        append(secret, "s", 0, 10);
-        Files.setPosixFilePermissions(secret, java.util.Set.of());
+    void pathsThatCannotBeReadAreCountedAndTheOthersAreStillReadAlsoAsRoot() throws Exception {
         append(logs().resolve("ok.log"), "o", 0, 10);
-        TailInput in = tail("*.log");
+        // a FIFO under the glob: opening it for reading would block the tailer until a writer came
+        Process mkfifo = new ProcessBuilder("mkfifo", logs().resolve("pipe.log").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        // a directory where the config names a file
+        Files.createDirectories(logs().resolve("named.log"));
+        boolean root = System.getProperty("user.name").equals("root");
+        if (!root) { // root reads files whatever their mode
+            append(logs().resolve("secret.log"), "s", 0, 10);
+            Files.setPosixFilePermissions(logs().resolve("secret.log"), java.util.Set.of());
+        }
+        TailConfig c = new TailConfig("t", List.of(logs() + "/*.log", logs() + "/named.log"), List.of(), "app", true, 1 << 20,
+                1 << 20, 64L << 20, Duration.ofMillis(40), Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TailInput in = new TailInput(c, new InputContext(stream, registry, Clock.systemUTC(), dir.resolve("data")));
+        inputs.add(in);
+        in.start();
         awaitLines(10);
-        assertThat(stream.lines()).isEqualTo(expected("o", 0, 10));
-        assertThat(in.problems(TailErrors.UNREADABLE)).isPositive();
+        append(logs().resolve("ok.log"), "o", 10, 20); // the reader is not stuck on the FIFO
+        awaitLines(20);
+        assertThat(stream.lines()).isEqualTo(expected("o", 0, 20));
+        for (String name : root ? List.of("pipe.log", "named.log") : List.of("pipe.log", "named.log", "secret.log")) {
+            assertThat(in.errors().reported(TailErrors.UNREADABLE, logs().resolve(name).toString())).as(name + " counted").isTrue();
+        }
+        assertThat(registry.find(TailErrors.METRIC).tag("reason", TailErrors.UNREADABLE).counter().count()).isPositive();
     }
 
     @Test
