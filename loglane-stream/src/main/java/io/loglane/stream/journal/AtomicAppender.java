@@ -133,7 +133,6 @@ public final class AtomicAppender implements AutoCloseable {
             }
         }
         if (parts > 0) {
-            LOG.info("request journal: re-appending {} part(s) of {} multi-lane request(s) an earlier run did not finish", parts, pending.size());
             try {
                 CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).get(RECOVERY_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -141,6 +140,13 @@ public final class AtomicAppender implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            long stored = firsts.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally() && !f.join().duplicate()
+                    && !f.join().deferred()).count();
+            long duplicates = firsts.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally() && f.join().duplicate()).count();
+            // The crash tests read this line: "stored now" > 0 proves a crash fell between a request's parts.
+            LOG.info("request journal: re-appended {} part(s) of {} multi-lane request(s) an earlier run did not finish: "
+                    + "{} stored now, {} already stored (de-duplicated), {} deferred", parts, pending.size(), stored, duplicates,
+                    parts - stored - duplicates);
         }
     }
 

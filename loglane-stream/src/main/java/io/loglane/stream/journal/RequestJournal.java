@@ -92,16 +92,14 @@ final class RequestJournal implements AutoCloseable {
             Ticket ticket = new Ticket(f.getKey());
             read(f.getValue(), ticket, pending);
         }
-        for (Pending p : pending.values()) {
-            for (boolean a : p.applied()) {
-                if (!a) {
-                    unapplied.computeIfAbsent(p.ticket().fileSeq(), k -> new AtomicInteger()).incrementAndGet();
-                }
-            }
-        }
         List<Pending> out = new ArrayList<>();
         for (Pending p : pending.values()) {
-            if (unapplied.containsKey(p.ticket().fileSeq())) {
+            int owed = 0;
+            for (boolean a : p.applied()) {
+                owed += a ? 0 : 1;
+            }
+            if (owed > 0) {
+                unapplied.computeIfAbsent(p.ticket().fileSeq(), k -> new AtomicInteger()).addAndGet(owed);
                 out.add(p);
             }
         }
