@@ -159,6 +159,11 @@ class DiskFullIT {
                 }
                 assertThat(stored).containsAll(acked);
                 node.stop();
+                long before = node.logLength();
+                node.start();
+                assertThat(node.logSince(before)).contains("recovered lane audit:", "recovered lane activity:")
+                        .doesNotContain("QUARANTINED").doesNotContain("CORRUPT CHECKPOINTS").doesNotContain("re-appended");
+                node.stop();
             }
             for (String lane : LANES) {
                 assertThat(LaneInspector.check(mount.resolve("data").resolve("stream").resolve(lane)).ok()).as(lane).isTrue();
