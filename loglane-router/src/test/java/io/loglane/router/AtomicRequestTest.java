@@ -76,7 +76,7 @@ class AtomicRequestTest {
                 assertThat(batches).as(lane).hasSize(1);
                 chunks.add(batches.getFirst().chunkId());
             }
-            assertThat(chunks.getFirst()).startsWith("~txn-");
+            assertThat(chunks.getFirst()).startsWith("journal:");
             assertThat(chunks).as("one id for the request, de-duplicated by each lane").containsOnly(chunks.getFirst());
 
             IngestResult single = router.submit(request(block(rec("log", ACCESS)))).get(10, TimeUnit.SECONDS);

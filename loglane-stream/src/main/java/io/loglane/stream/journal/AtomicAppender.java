@@ -1,6 +1,7 @@
 package io.loglane.stream.journal;
 
 import io.loglane.core.config.Durability;
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRejectedException.Reason;
 import io.loglane.core.io.DiskFull;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       appends every part the journal does not record as applied.</li>
  * </ul>
  * A re-append is stored once because every part carries the request's chunk id (or, when it has
- * none, {@code ~txn-<hex id>}), which each lane de-duplicates within {@code stream.dedup_window};
+ * none, {@link ChunkIds#journal}), which each lane de-duplicates within {@code stream.dedup_window};
  * an applied record per part (written after its append, not fsynced) spares most re-appends.
  * While a lane owes a deferred part, further multi-lane requests with a part in that lane are
  * refused whole ({@code BACKPRESSURE}), so the journal holds at most what was in flight.
@@ -178,7 +179,7 @@ public final class AtomicAppender implements AutoCloseable {
         }
         long txn = nextTxn.getAndIncrement();
         AppendRequest first = parts.getFirst().request();
-        String chunk = first.chunkId() != null ? first.chunkId() : "~txn-" + Long.toHexString(txn);
+        String chunk = first.chunkId() != null ? first.chunkId() : ChunkIds.journal(txn);
         List<String> names = new ArrayList<>(parts.size());
         List<AppendRequest> requests = new ArrayList<>(parts.size());
         for (LanePart p : parts) {
