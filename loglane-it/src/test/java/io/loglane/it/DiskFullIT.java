@@ -43,10 +43,7 @@ class DiskFullIT {
 
     @Test
     void aFullDiskIsRefusedWith503AndIngestResumesOnceSpaceReturns(@TempDir Path dir) throws Exception {
-        Path mount = dir.resolve("tmpfs");
-        Files.createDirectories(mount);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0,
-                "mounting a tmpfs needs root (and a sandbox that allows it)");
+        Path mount = mountTmpfs(dir);
         try {
             Path overlay = dir.resolve("overlay.yaml");
             Files.writeString(overlay, OVERLAY);
@@ -104,10 +101,7 @@ class DiskFullIT {
      */
     @Test
     void aRequestSpanningLanesOnAFullDiskIsStoredWholeOrNotAtAll(@TempDir Path dir) throws Exception {
-        Path mount = dir.resolve("tmpfs");
-        Files.createDirectories(mount);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0,
-                "mounting a tmpfs needs root (and a sandbox that allows it)");
+        Path mount = mountTmpfs(dir);
         try {
             Path overlay = dir.resolve("overlay.yaml");
             Files.writeString(overlay, """
@@ -171,6 +165,15 @@ class DiskFullIT {
         } finally {
             run("umount", "-l", mount.toString());
         }
+    }
+
+    /** A 64 MiB tmpfs at {@code dir/tmpfs}; the test is skipped where mounting is not allowed. */
+    private static Path mountTmpfs(Path dir) throws IOException, InterruptedException {
+        Path mount = dir.resolve("tmpfs");
+        Files.createDirectories(mount);
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0,
+                "mounting a tmpfs needs root (and a sandbox that allows it)");
+        return mount;
     }
 
     private static boolean sleep(long millis) throws InterruptedException {

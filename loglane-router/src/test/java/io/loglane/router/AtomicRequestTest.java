@@ -40,6 +40,19 @@ class AtomicRequestTest {
         return RouterTest.LOADER.load(new ConfigSource(RouterTest.BUNDLED.toString(), Files.readString(RouterTest.BUNDLED)));
     }
 
+    /** The node's stream in {@code dir}, started (recovered, the journal's owed parts appended). */
+    private EmbeddedStreams stream(LoglaneConfig config) throws Exception {
+        EmbeddedStreams stream = new EmbeddedStreams(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC());
+        stream.start();
+        return stream;
+    }
+
+    private static Router router(LoglaneConfig config, EmbeddedStreams stream) {
+        Router router = new Router(config, stream, new SimpleMeterRegistry(), Clock.systemUTC());
+        router.start();
+        return router;
+    }
+
     private static IngestRequest request(RecordBlock records) {
         return new IngestRequest(new Source("http", "127.0.0.1"), "app", records, null, System.currentTimeMillis() * 1_000_000L, null);
     }
@@ -64,10 +77,8 @@ class AtomicRequestTest {
     @Test
     void aRequestSpanningThreeLanesIsJournaledAndStoredWholeWithOneChunkIdPerPart() throws Exception {
         LoglaneConfig config = config();
-        try (EmbeddedStreams stream = new EmbeddedStreams(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC())) {
-            stream.start();
-            Router router = new Router(config, stream, new SimpleMeterRegistry(), Clock.systemUTC());
-            router.start();
+        try (EmbeddedStreams stream = stream(config)) {
+            Router router = router(config, stream);
             IngestResult r = router.submit(request(block(rec("log", ACCESS), rec("log_type", "audit"), rec("log", "other")))).get(10, TimeUnit.SECONDS);
             assertThat(r).isEqualTo(new IngestResult(3, 0));
             List<String> chunks = new ArrayList<>();
@@ -89,10 +100,8 @@ class AtomicRequestTest {
     @Test
     void aLaneThatFailedGetsItsPartFromTheJournalAtTheNextStartAndNoOtherPartIsStoredTwice() throws Exception {
         LoglaneConfig config = config();
-        try (EmbeddedStreams stream = new EmbeddedStreams(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC())) {
-            stream.start();
-            Router router = new Router(config, stream, new SimpleMeterRegistry(), Clock.systemUTC());
-            router.start();
+        try (EmbeddedStreams stream = stream(config)) {
+            Router router = router(config, stream);
             stream.lane("audit").close(); // a failed lane: it refuses every append until a restart
             IngestResult r = router.submit(request(block(rec("log", ACCESS), rec("log_type", "audit"), rec("log", "other")))).get(10, TimeUnit.SECONDS);
             assertThat(r).as("journaled before any lane got a part: stored whole").isEqualTo(new IngestResult(3, 0));
@@ -100,8 +109,7 @@ class AtomicRequestTest {
             assertThat(read(stream, "access")).hasSize(1);
         }
         assertThat(journalFiles()).as("the owed part stays journaled").isEqualTo(1);
-        try (EmbeddedStreams stream = new EmbeddedStreams(dir, config.lanes(), config.stream(), new SimpleMeterRegistry(), Clock.systemUTC())) {
-            stream.start();
+        try (EmbeddedStreams stream = stream(config)) {
             assertThat(read(stream, "audit")).as("stored by the start, before any consumer reads").hasSize(1);
             assertThat(read(stream, "access")).hasSize(1);
             assertThat(read(stream, "default")).hasSize(1);
