@@ -112,10 +112,16 @@ class InputsFromConfigTest {
     }
 
     /** A Forward Message-mode frame {@code [tag, time, {"log": "x"}, {"chunk": chunk}]}. */
-    private static byte[] messageWithChunk(String tag, String chunk) throws java.io.IOException {
+    /** A Forward Message-mode frame of one record with option {@code chunk} (shared by the push-back tests). */
+    static byte[] messageWithChunk(String tag, String chunk) throws java.io.IOException {
+        return messageWithChunk(tag, chunk, "x");
+    }
+
+    /** As {@link #messageWithChunk(String, String)}, the record's {@code log} being {@code log}. */
+    static byte[] messageWithChunk(String tag, String chunk, String log) throws java.io.IOException {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             p.packArrayHeader(4).packString(tag).packLong(System.currentTimeMillis() / 1000)
-                    .packMapHeader(1).packString("log").packString("x")
+                    .packMapHeader(1).packString("log").packString(log)
                     .packMapHeader(1).packString("chunk").packString(chunk);
             return p.toByteArray();
         }

@@ -3,6 +3,7 @@ package io.loglane.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.loglane.stream.local.LaneInspector;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,10 +43,7 @@ class DiskFullIT {
 
     @Test
     void aFullDiskIsRefusedWith503AndIngestResumesOnceSpaceReturns(@TempDir Path dir) throws Exception {
-        Path mount = dir.resolve("tmpfs");
-        Files.createDirectories(mount);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0,
-                "mounting a tmpfs needs root (and a sandbox that allows it)");
+        Path mount = mountTmpfs(dir);
         try {
             Path overlay = dir.resolve("overlay.yaml");
             Files.writeString(overlay, OVERLAY);
@@ -93,6 +91,107 @@ class DiskFullIT {
         } finally {
             run("umount", "-l", mount.toString());
         }
+    }
+
+    /**
+     * Requests that each carry 64 audit (sync) and 64 activity (disk) events, all marked with the
+     * request's number, sent while the disk fills, is full and is freed: each is answered 202 or
+     * 503 (never 500), and in the archive afterwards every request is whole (all 128 events, 64 in
+     * each lane) or absent, and every acknowledged one is there.
+     */
+    @Test
+    void aRequestSpanningLanesOnAFullDiskIsStoredWholeOrNotAtAll(@TempDir Path dir) throws Exception {
+        Path mount = mountTmpfs(dir);
+        try {
+            Path overlay = dir.resolve("overlay.yaml");
+            Files.writeString(overlay, """
+                    stream:
+                      segment_size: 1MiB
+                    archive:
+                      flush_age: 300ms
+                    """);
+            try (ChildNode node = new ChildNode(mount.resolve("data"), List.of(overlay), dir.resolve("loglane.log"))) {
+                node.start();
+                SplittableRandom random = new SplittableRandom(5);
+                List<Integer> acked = new ArrayList<>();
+                int n = 0;
+                assertThat(node.post("/api/v1/ingest/app", twoLanes(random, n), Map.of()).statusCode()).isEqualTo(202);
+                acked.add(n++);
+                Path filler = mount.resolve("filler");
+                fill(filler);
+                int refused = 0;
+                for (int i = 0; i < 12; i++, n++) {
+                    HttpResponse<String> r = node.post("/api/v1/ingest/app", twoLanes(random, n), Map.of());
+                    assertThat(r.statusCode()).as("a full disk is no server error: " + r.body()).isIn(202, 503);
+                    if (r.statusCode() == 202) {
+                        acked.add(n);
+                    } else {
+                        refused++;
+                        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                    }
+                }
+                assertThat(refused).as("refusals while the disk is full").isPositive();
+                Files.delete(filler);
+                for (int i = 0; i < 8; i++, n++) {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    HttpResponse<String> r;
+                    do { // a part deferred while the disk was full is appended again within seconds; until then 503
+                        r = node.post("/api/v1/ingest/app", twoLanes(random, n), Map.of());
+                    } while (r.statusCode() == 503 && System.nanoTime() < until && sleep(200));
+                    assertThat(r.statusCode()).as("takes requests again once space returns: " + r.body()).isEqualTo(202);
+                    acked.add(n);
+                }
+                node.flush();
+                JsonNode rows = node.sql("SELECT TRY_CAST(regexp_extract(message, 'mlreq=([0-9]+)', 1) AS INTEGER) AS r,"
+                        + " count(*) FILTER (WHERE lane = 'audit') AS a, count(*) FILTER (WHERE lane = 'activity') AS b"
+                        + " FROM logs WHERE message LIKE '%mlreq=%' GROUP BY r ORDER BY r").get("rows");
+                List<Integer> stored = new ArrayList<>();
+                for (JsonNode row : rows) {
+                    stored.add(row.get(0).asInt());
+                    assertThat(List.of(row.get(1).asInt(), row.get(2).asInt())).as("request %s whole, each event once", row.get(0))
+                            .containsExactly(64, 64);
+                }
+                assertThat(stored).containsAll(acked);
+                node.stop();
+                long before = node.logLength();
+                node.start();
+                assertThat(node.logSince(before)).contains("recovered lane audit:", "recovered lane activity:")
+                        .doesNotContain("QUARANTINED").doesNotContain("CORRUPT CHECKPOINTS").doesNotContain("re-appended");
+                node.stop();
+            }
+            for (String lane : LANES) {
+                assertThat(LaneInspector.check(mount.resolve("data").resolve("stream").resolve(lane)).ok()).as(lane).isTrue();
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /** A 64 MiB tmpfs at {@code dir/tmpfs}; the test is skipped where mounting is not allowed. */
+    private static Path mountTmpfs(Path dir) throws IOException, InterruptedException {
+        Path mount = dir.resolve("tmpfs");
+        Files.createDirectories(mount);
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0,
+                "mounting a tmpfs needs root (and a sandbox that allows it)");
+        return mount;
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+
+    /** Request {@code n}: 64 audit and 64 activity events of about 2 KiB of random hex each. */
+    private static String twoLanes(SplittableRandom random, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 128; i++) {
+            sb.append("{\"log_type\":\"").append(i % 2 == 0 ? "audit" : "activity").append("\",\"message\":\"mlreq=").append(n).append(' ');
+            for (int k = 0; k < 128; k++) {
+                sb.append(Long.toHexString(random.nextLong() | Long.MIN_VALUE));
+            }
+            sb.append("\"}\n");
+        }
+        return sb.toString();
     }
 
     private static HttpResponse<String> post(ChildNode node, String lane, String body) throws Exception {

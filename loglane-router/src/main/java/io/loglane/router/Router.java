@@ -13,11 +13,14 @@ import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.AppendResult;
+import io.loglane.stream.LanePart;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.LaneStreams;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -71,11 +74,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * The returned future completes once every lane's part is as durable as that lane demands, with
  * the sum of accepted and de-duplicated events. Before anything is appended, the request is
  * rejected whole when any target lane has no room for its part ({@link LaneStream#hasRoomFor}, the
- * lane's own admission: only disk/sync lanes refuse; {@code BACKPRESSURE}) or any target lane's rate limit refuses its part ({@code RATE_LIMITED};
- * tokens already taken from other lanes are given back). Remaining corner case: a lane may still
- * refuse its part after the check (another request filled it in between) while other lanes stored theirs. The future then fails (BACKPRESSURE preferred over
- * other reasons) and the sender retries the request; parts stored on disk/sync lanes are stored
- * again unless the request carries a chunk id, which every lane de-duplicates.
+ * lane's own admission: only disk/sync lanes refuse; {@code BACKPRESSURE}) or any target lane's
+ * rate limit refuses its part ({@code RATE_LIMITED}; tokens already taken from other lanes are
+ * given back). A request with one part is then appended to its lane, which stores it or refuses
+ * it. A request with parts in several lanes is handed to {@link LaneStreams#appendAll} as one
+ * unit: the embedded stream journals the whole request before it appends any part
+ * ({@link io.loglane.stream.journal.AtomicAppender}), so it is refused whole when the journal
+ * cannot take it, and stored whole once it did: a part its lane refuses afterwards (another
+ * request filled the lane since the check above; the disk filled; the lane failed) is
+ * <em>deferred</em>, appended again until the lane takes it, and counts as accepted; a crash
+ * between the parts is repaired by the next start. Every part carries the request's chunk id, so
+ * a resent request is stored once per lane. (A stream without atomic appends, such as a test
+ * double, appends each part on its own; a part it refuses then fails the request, naming what the
+ * other lanes stored, BACKPRESSURE preferred over other reasons.)
  *
  * <p>Metrics: {@code EVENTS_ACCEPTED}, {@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED}
  * {input, lane} and {@code EVENTS_REJECTED}, {@code BYTES_REJECTED} {input, lane, reason}, counted
@@ -199,20 +210,22 @@ public final class Router implements Ingest, Component {
         }
         Pending pending = new Pending(count, joined, unread);
         SourceTally source = sources.tally(request.source(), request.tag()); // only a memory lane's drops are counted here
+        int[] laneOf = new int[count];
+        List<LanePart> lanesParts = new ArrayList<>(count);
         for (int i = 0; i < parts.length; i++) {
-            RecordBlock part = parts[i];
-            if (part == null) {
-                continue;
+            if (parts[i] != null) {
+                laneOf[lanesParts.size()] = i;
+                lanesParts.add(new LanePart(targets[i], new AppendRequest(request.tag(), parts[i], request.receivedAtNanos(),
+                        request.chunkId(), request.sourcePosition(), source)));
             }
-            CompletableFuture<AppendResult> f;
-            try {
-                f = targets[i].append(new AppendRequest(request.tag(), part, request.receivedAtNanos(), request.chunkId(),
-                        request.sourcePosition(), source));
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            int lane = i;
-            f.whenComplete((r, e) -> pending.done(lane, part, r, e, m[lane]));
+        }
+        // One lane (the common case, every Forward chunk of one lane): appended straight. Several:
+        // as one unit, so that the request is stored whole or not at all (see the class comment).
+        List<CompletableFuture<AppendResult>> appended = count == 1 ? LaneStreams.appendEach(lanesParts) : stream.appendAll(lanesParts);
+        for (int k = 0; k < count; k++) {
+            int lane = laneOf[k];
+            RecordBlock part = parts[lane];
+            appended.get(k).whenComplete((r, e) -> pending.done(lane, part, r, e, m[lane]));
         }
         return pending.result;
     }

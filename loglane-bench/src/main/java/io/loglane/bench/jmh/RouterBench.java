@@ -61,8 +61,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code access}, {@code default} and {@code error} lanes (records copied per lane).</li>
  * </ul>
  *
+ * <p>Param {@code durability}: {@code memory} (the default, above); {@code disk} makes the
+ * {@code access}, {@code default} and {@code error} lanes {@code disk} lanes (retention 256 MiB each,
+ * as nothing consumes them), so a {@code mixed} batch, which spans those three lanes, goes through
+ * the stream's request journal (written whole, then the three parts) while the one-lane params
+ * append straight to a segment: the cost of atomic multi-lane requests next to plain appends.
+ *
  * <p>Run: {@code ./loglane bench jmh RouterBench -f 1 -wi 3 -i 5} (allocation per event: add
- * {@code -prof gc}).
+ * {@code -prof gc}; the journal's cost: {@code -p events=access,mixed -p durability=disk}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -86,8 +92,22 @@ public class RouterBench {
               default: {durability: memory}
             """;
 
+    /** The {@code durability=disk} overlay: see the class comment. */
+    private static final String DISK = """
+            lanes:
+              access: {durability: disk, retention: {size: 256MiB}}
+              activity: {durability: memory}
+              error: {durability: disk, rate: {events_per_second: 0}, retention: {size: 256MiB}}
+              trace: {durability: memory, rate: {events_per_second: 0}}
+              audit: {durability: memory}
+              default: {durability: disk, retention: {size: 256MiB}}
+            """;
+
     @Param({"tag", "field", "access", "error", "mixed"})
     String events;
+
+    @Param({"memory"})
+    String durability;
 
     private Router router;
     private EmbeddedStreams stream;
@@ -96,7 +116,11 @@ public class RouterBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        LoglaneConfig config = BenchData.bundledConfig(UNLIMITED);
+        LoglaneConfig config = switch (durability) {
+            case "memory" -> BenchData.bundledConfig(UNLIMITED);
+            case "disk" -> BenchData.bundledConfig(DISK);
+            default -> throw new IllegalArgumentException("unknown durability: " + durability);
+        };
         ForwardConfig limits = BenchData.forwardConfig(config);
         Function<SplittableRandom, Map<String, String>> records = switch (events) {
             case "tag", "access" -> FrameFactory::accessRecord;

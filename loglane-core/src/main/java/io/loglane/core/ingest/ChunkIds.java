@@ -13,6 +13,11 @@ package io.loglane.core.ingest;
  *       file's identity (device, inode, fingerprint of its first bytes) and the byte range it was
  *       read from, so a batch re-read after a crash is recognised (loglane-inputs
  *       {@code inputs/tail/FORMAT.md}).</li>
+ *   <li>{@code journal:<hex>}: every part of a request spanning several lanes that carries none of
+ *       the above, given by the stream's request journal so that a part re-appended after a crash
+ *       is found stored. Lanes do not remember these while running (each part is appended once;
+ *       only the start after a crash needs them, and it seeds them from the batch headers), so they
+ *       never crowd producers' ids out of the window.</li>
  * </ul>
  * Ids are stored with each batch so that the window survives restarts; acknowledgements echo the
  * producer's own id, never these.
@@ -34,6 +39,18 @@ public final class ChunkIds {
         }
         return key == null ? null : "http:" + tag + ":" + key;
     }
+
+    /** The dedup id the request journal gives the parts of request {@code txnId} when it has no id of its own. */
+    public static String journal(long txnId) {
+        return JOURNAL_PREFIX + Long.toHexString(txnId);
+    }
+
+    /** Whether {@code id} was given by the request journal ({@link #journal}). */
+    public static boolean isJournal(String id) {
+        return id != null && id.startsWith(JOURNAL_PREFIX);
+    }
+
+    private static final String JOURNAL_PREFIX = "journal:";
 
     /** The dedup id of a tailed file's byte range {@code [start, end)}; {@code file} names the file's identity. */
     public static String tail(String input, String file, long start, long end) {

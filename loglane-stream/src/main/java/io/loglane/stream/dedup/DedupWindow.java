@@ -1,5 +1,6 @@
 package io.loglane.stream.dedup;
 
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.stream.AppendResult;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -66,10 +67,16 @@ public final class DedupWindow {
         return new Decision.Store();
     }
 
-    /** The append of {@code chunkId} is durable. */
+    /**
+     * The append of {@code chunkId} is durable. A request journal's id ({@link ChunkIds#isJournal})
+     * is not remembered: its part is appended once while running, and the start after a crash,
+     * the one time it is appended again, {@link #seed}s it from the batch headers.
+     */
     public synchronized void stored(String chunkId, AppendResult result, long nowNanos) {
         inFlight.remove(chunkId);
-        remember(chunkId, result.baseOffset(), result.count(), nowNanos);
+        if (!ChunkIds.isJournal(chunkId)) {
+            remember(chunkId, result.baseOffset(), result.count(), nowNanos);
+        }
     }
 
     /** The append of {@code chunkId} failed; a retry may store it. */

@@ -4,8 +4,12 @@ import io.loglane.core.config.Durability;
 import io.loglane.core.config.LaneNames;
 import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.StreamSettings;
+import io.loglane.stream.AppendResult;
+import io.loglane.stream.LanePart;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.LaneStreams;
+import io.loglane.stream.io.ChannelOpener;
+import io.loglane.stream.journal.AtomicAppender;
 import io.loglane.stream.local.LocalStream;
 import io.loglane.stream.local.RecoveryReport;
 import io.loglane.stream.memory.MemoryLaneStream;
@@ -18,6 +22,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The in-process stream of one node, the one place that chooses each lane's backend by its
@@ -26,8 +31,12 @@ import java.util.Map;
  * {@code streamDir/<lane>/} holds only its offset reservation). A backend for another kind of
  * stream (Kafka) is chosen beside this one, not inside {@code local}.
  *
+ * <p>Requests spanning several lanes go through one {@link AtomicAppender} (the request journal
+ * in {@code streamDir/.journal/}), which makes them atomic ({@link #appendAll}).
+ *
  * <p>Lifecycle: {@link #start()} starts the local stream (recovering every disk lane), then the
- * memory lanes; {@link #close()} closes all of them and rethrows the first failure.
+ * memory lanes, then the request journal (which appends the parts a crash interrupted);
+ * {@link #close()} closes the journal first, then every lane, and rethrows the first failure.
  *
  * <p>Thread-safety: safe for concurrent use after {@link #start()}.
  */
@@ -36,6 +45,8 @@ public final class EmbeddedStreams implements LaneStreams {
     private final List<MemoryLaneStream> memory = new ArrayList<>();
     /** Every lane in the order of the specs. */
     private final Map<String, LaneStream> lanes = new LinkedHashMap<>();
+    /** Makes requests spanning several lanes atomic ({@link #appendAll}). */
+    private final AtomicAppender atomic;
 
     public EmbeddedStreams(Path streamDir, Map<String, LaneSpec> specs, StreamSettings settings, MeterRegistry registry, Clock clock) {
         this(streamDir, specs, settings, registry, clock, LocalStream.DEFAULT_RETENTION_INTERVAL);
@@ -61,6 +72,7 @@ public final class EmbeddedStreams implements LaneStreams {
             lanes.put(name, disk.containsKey(name) ? local.lane(name)
                     : memory.stream().filter(m -> m.lane().equals(name)).findFirst().orElseThrow());
         }
+        this.atomic = new AtomicAppender(streamDir, this::lane, registry, AtomicAppender.DEFAULT_ROLL_BYTES, ChannelOpener.DEFAULT);
     }
 
     @Override
@@ -69,6 +81,23 @@ public final class EmbeddedStreams implements LaneStreams {
         for (MemoryLaneStream m : memory) {
             m.start();
         }
+        atomic.start(); // appends the parts of multi-lane requests a crash interrupted, before any consumer reads
+    }
+
+    /**
+     * Atomic: the request is journaled before any part is appended, so it is stored whole or
+     * refused whole, also across a crash ({@link AtomicAppender}). A part its lane refuses after
+     * that completes as {@link io.loglane.stream.AppendResult#deferred} and is appended again
+     * until stored.
+     */
+    @Override
+    public List<CompletableFuture<AppendResult>> appendAll(List<LanePart> parts) {
+        return atomic.append(parts);
+    }
+
+    /** Parts of multi-lane requests waiting for a lane that refused them. */
+    public int deferredParts() {
+        return atomic.deferredParts();
     }
 
     /** Start-up recovery reports of the disk/sync lanes, by lane name. */
@@ -97,9 +126,14 @@ public final class EmbeddedStreams implements LaneStreams {
     public void close() throws Exception {
         Exception first = null;
         try {
-            local.close();
+            atomic.close(); // first: parts it still owes stay journaled for the next start
         } catch (Exception e) {
             first = e;
+        }
+        try {
+            local.close();
+        } catch (Exception e) {
+            if (first == null) first = e; else first.addSuppressed(e);
         }
         for (MemoryLaneStream m : memory) {
             try {
