@@ -44,12 +44,13 @@ import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 
 /**
- * Multiline events split across the requests of network inputs, through the real inputs (a Forward
- * listener on 127.0.0.1 fed real Forward frames with {@code chunk} acks; the HTTP ingest route on a
- * real Javalin server) and the real router: the lines are joined into one event, and a request is
- * acknowledged only once every line of it is stored.
+ * An input's own {@code multiline:} and {@code parser:} on network inputs, through the real inputs (a
+ * Forward listener on 127.0.0.1 fed real Forward frames with {@code chunk} acks; the HTTP ingest
+ * route on a real Javalin server) and the real router: lines of a trace split across requests are
+ * joined into one event, and a request is acknowledged only once every line of it is stored; an
+ * input's parser reads its records as it does for a file input.
  */
-class NetworkMultilineTest {
+class NetworkInputReadingTest {
     private static final ConfigLoader LOADER = new ConfigLoader(new ConfigCatalog(
             List.of(ForwardKeys.INSTANCE, HttpKeys.INSTANCE, CloudWatchKeys.INSTANCE, OtlpKeys.INSTANCE),
             List.of(ArchiveKeys.INSTANCE, IndexKeys.INSTANCE)));
@@ -187,5 +188,24 @@ class NetworkMultilineTest {
         assertThat(second.body()).contains("\"accepted\":2");
         assertThat(logs("trace")).containsExactly("ERROR failed\njava.lang.RuntimeException: x\n\tat a.B.c(B.java:1)");
         assertThat(logs("default")).containsExactly("INFO a", "INFO done");
+    }
+
+    @Test
+    void aForwardInputsParserLiftsTypedFieldsIntoALaneWithoutAParser() throws Exception {
+        LoglaneConfig config = config("  - type: forward\n    name: fwd\n    port: 0\n    parser: nginx_combined\n"
+                + "lanes:\n  web:\n    match:\n      - tag_suffix: [web]\n");
+        ForwardInput fwd = new ForwardInput(ForwardConfig.from(input(config, "fwd")), router, new SimpleMeterRegistry(), clock);
+        closing.add(fwd);
+        fwd.start();
+        try (Socket s = new Socket("127.0.0.1", fwd.boundPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(chunk("nginx.web", "c1",
+                    "203.0.113.9 - - [05/Dec/2026:06:00:01 +0000] \"GET /a HTTP/1.1\" 404 12 \"-\" \"curl/8.5\" 0.010"));
+            s.getOutputStream().flush();
+            assertThat(readAck(MessagePack.newDefaultUnpacker(s.getInputStream()))).isEqualTo("c1");
+        }
+        assertThat(records("web")).hasSize(1);
+        assertThat(records("web").get(0)).containsEntry("status", "404").containsEntry("request_time", "0.01")
+                .containsEntry("path", "/a").containsEntry("container_id", "c1");
     }
 }
