@@ -35,7 +35,7 @@ final class ArchiveStoreType implements StoreType {
 
     @Override
     public ArchiveSink sink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
-        return new ArchiveSink(ArchiveSink.STORE, io.loglane.stream.Partitions.SINGLE, lane.name(), LoglaneNode.parser(lane),
+        return new ArchiveSink(ArchiveSink.STORE, io.loglane.stream.Partitions.SINGLE, lane.name(), LoglaneNode.parser(config, lane),
                 settings(config), lane.retention(), ArchiveKeys.compact(lane), lane.auditChain(), registry, clock, storage);
     }
 }

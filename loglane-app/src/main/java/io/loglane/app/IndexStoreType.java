@@ -36,7 +36,7 @@ final class IndexStoreType implements StoreType {
 
     @Override
     public IndexSink sink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
-        IndexSink sink = new IndexSink(lane.name(), LoglaneNode.parser(lane), settings(config), lane.retention(), registry, clock);
+        IndexSink sink = new IndexSink(lane.name(), LoglaneNode.parser(config, lane), settings(config), lane.retention(), registry, clock);
         sinks.add(sink);
         return sink;
     }

@@ -13,7 +13,10 @@ import io.loglane.core.config.LaneSpec;
 import io.loglane.core.config.LoglaneConfig;
 import io.loglane.core.lifecycle.Component;
 import io.loglane.core.parse.FieldDef;
+import io.loglane.core.config.ReadingKeys;
+import io.loglane.core.parse.ParserSpec;
 import io.loglane.core.parse.Parsers;
+import io.loglane.core.parse.RecordFieldsParser;
 import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
@@ -138,7 +141,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         HotColdSearch search = new HotColdSearch(index, new ArchiveSearch(sql, laneFields(config)), archivedLanes(config),
                 ArchiveStoreType.settings(config).flushAge(), clock);
         Map<String, RecordParser> parsers = new HashMap<>();
-        config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(lane)));
+        config.lanes().values().forEach(lane -> parsers.put(lane.name(), parser(config, lane)));
         TailService tail = new TailService(stream, parsers, tailSettings, registry);
         registry.gauge(MetricNames.TAIL_CLIENTS, tail, TailService::openTails);
         AuditHeadRoute auditHead = new AuditHeadRoute(config.lanes(), archive,
@@ -186,9 +189,19 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
     public DeliveryEngine delivery() { return delivery; }
 
-    /** The parser a lane's stores read its messages with (its fields are the archive's typed columns). */
-    public static RecordParser parser(LaneSpec lane) {
-        return Parsers.build(lane.parser());
+    /**
+     * The parser a lane's stores read its messages with (its fields are the archive's typed
+     * columns): the lane's, plus the typed fields the inputs' own parsers lift into records
+     * ({@link RecordFieldsParser}).
+     */
+    public static RecordParser parser(LoglaneConfig config, LaneSpec lane) {
+        List<RecordParser> inputs = new ArrayList<>();
+        for (InputSpec in : config.inputs()) {
+            if (in.options().get(ReadingKeys.PARSER) instanceof ParserSpec spec && !spec.isNone()) {
+                inputs.add(Parsers.build(spec));
+            }
+        }
+        return RecordFieldsParser.of(Parsers.build(lane.parser()), inputs);
     }
 
     /** The archive directory of {@code config}: {@code archive.dir}, else {@code <server.data_dir>/archive}. */
@@ -201,7 +214,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
         Map<String, RecordParser> m = new LinkedHashMap<>();
         for (LaneSpec lane : config.lanes().values()) {
             if (lane.to().contains(IndexKeys.NAME)) {
-                m.put(lane.name(), parser(lane));
+                m.put(lane.name(), parser(config, lane));
             }
         }
         return m;
@@ -222,7 +235,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public static Map<String, List<FieldDef>> laneFields(LoglaneConfig config) {
         Map<String, List<FieldDef>> m = new LinkedHashMap<>();
         for (LaneSpec lane : config.lanes().values()) {
-            RecordParser p = parser(lane);
+            RecordParser p = parser(config, lane);
             m.put(lane.name(), p == null ? List.of() : p.fields());
         }
         return m;

@@ -43,6 +43,7 @@ final class LaneSplitter {
     /** {@link #readFlags} while the block being split was read by its input's parser; else null. */
     private boolean[] inputRead;
     private int joinedLines;
+    private int truncatedEvents;
     /** Per lane, the records of the last split whose message its parser did not read. */
     private final int[] unread;
     private boolean anyUnread;
@@ -80,6 +81,7 @@ final class LaneSplitter {
         MultilineRules multiline = reading != null && reading.multiline() != null ? reading.multiline()
                 : rules.multiline(tagLane >= 0 ? tagLane : rules.defaultLane());
         joinedLines = 0;
+        truncatedEvents = 0;
         inputRead = null;
         if (anyUnread) {
             java.util.Arrays.fill(unread, 0);
@@ -88,6 +90,7 @@ final class LaneSplitter {
         if (multiline != null) {
             block = joiner.join(block, multiline);
             joinedLines = joiner.joinedLines();
+            truncatedEvents = joiner.truncatedEvents();
         }
         try {
             if (reading != null && reading.parser() != null) {
@@ -191,7 +194,7 @@ final class LaneSplitter {
         int i = 0;
         RecordCursor c = block.cursor();
         while (c.next()) {
-            finisher.read(c, parser, classifier, false);
+            finisher.read(c, parser, classifier, false, true);
             readFlags[i++] = !laneParserToo && finisher.matched();
             changed |= finisher.changed(c);
             finisher.appendTo(c, inputBuilder);
@@ -215,6 +218,9 @@ final class LaneSplitter {
 
     /** Lines the last {@link #split} joined into an earlier record of their stream ({@link MultilineJoiner}). */
     int joinedLines() { return joinedLines; }
+
+    /** Events the last {@link #split} cut at the multiline bound and marked truncated ({@link MultilineJoiner}). */
+    int truncatedEvents() { return truncatedEvents; }
 
     /** Every record of {@code block} read by {@code lane}'s parser: times patched into one copy, unless fields are lifted. */
     private RecordBlock finishAll(RecordBlock block, int lane, RecordParser parser) {

@@ -8,12 +8,14 @@ import io.loglane.core.parse.MessageFields;
 import io.loglane.core.parse.MessageView;
 import io.loglane.core.parse.ParsedFields;
 import io.loglane.core.parse.RecordParser;
+import io.loglane.core.parse.TypedFieldsMessage;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a routed record with its lane's parser, before the record is stored: the record's event
  * time becomes the one its message states ({@link RecordParser#eventTime}), and fields its message
- * holds are lifted into it ({@link RecordParser#liftedFields}, {@link MessageFields#lift}). The
+ * holds are lifted into it ({@link RecordParser#liftedFields}, {@link MessageFields#lift}); read
+ * with an input's parser, its typed fields too ({@link TypedFieldsMessage}). The
  * message is the one the {@link Classifier} already found for the record (with its JSON object if
  * routing decoded it), else it is looked up here (first string of {@link EventFields#MESSAGE_KEYS}).
  *
@@ -33,6 +35,7 @@ final class RecordFinisher {
     private int liftedLength;
     private boolean unread;
     private ParsedFields scratch = new ParsedFields(0);
+    private final TypedFieldsMessage typed = new TypedFieldsMessage();
 
     /** @param message the view shared with the {@link Classifier} */
     RecordFinisher(MessageView message) {
@@ -45,14 +48,34 @@ final class RecordFinisher {
      * @param classified true when {@code classifier} has just classified this very record
      */
     void read(RecordCursor c, RecordParser parser, Classifier classifier, boolean classified) {
+        read(c, parser, classifier, classified, false);
+    }
+
+    /**
+     * Reads the record under {@code c} with {@code parser}.
+     *
+     * @param liftTyped true for an input's parser: the typed fields it reads from the message
+     *                  (nginx, regex, syslog) are lifted into the record too ({@link TypedFieldsMessage}),
+     *                  because the record's lane may read it with another parser, or none, and its
+     *                  stores then take those columns from the record ({@link RecordParser#fromRecord}).
+     *                  A lane's own parser needs no lifting: its stores parse the message again.
+     */
+    void read(RecordCursor c, RecordParser parser, Classifier classifier, boolean classified, boolean liftTyped) {
         if (!(classified && classifier.messageKnown())) {
             lookUpMessage(c);
         }
         long t = parser.eventTime(message);
         ts = t >= 0 ? t : c.tsNanos();
         liftFrom = parser.liftedFields(message);
+        boolean typedMatch = false;
+        if (liftTyped && liftFrom == null && message.present() && matches(parser)) {
+            typedMatch = true;
+            if (typed.set(parser.fields(), scratch)) {
+                liftFrom = typed;
+            }
+        }
         liftedLength = liftFrom == null ? -1 : liftFrom.lift(c.array(), c.recordOffset(), c.recordLength());
-        unread = message.present() && t < 0 && liftFrom == null && !matches(parser);
+        unread = message.present() && t < 0 && liftFrom == null && !(liftTyped ? typedMatch : matches(parser));
     }
 
     /**

@@ -174,6 +174,9 @@ public final class Router implements Ingest, Component {
             parts = splitter.split(block, rules.laneForTag(request.tag()), readings.of(request.source().input()));
             joined = splitter.joinedLines();
             unread = splitter.unread();
+            if (splitter.truncatedEvents() > 0) {
+                meters.multilineTruncated(request.source().input()).increment(splitter.truncatedEvents());
+            }
         } catch (IllegalArgumentException e) {
             m[rules.laneCount()].rejected()[Reason.INVALID.ordinal()].add(block.count(), block.length());
             return CompletableFuture.failedFuture(new IngestRejectedException(Reason.INVALID, "malformed record block: " + e.getMessage(), e));

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The router's counters, created once per (input, lane) and cached so the hot path never asks the
  * registry: {@code EVENTS_ACCEPTED}/{@code BYTES_ACCEPTED}, {@code EVENTS_DEDUPLICATED},
- * {@code PARSE_FAILURES} {input, lane} and {@code EVENTS_REJECTED}/{@code BYTES_REJECTED} {input, lane, reason}. Lane
+ * {@code PARSE_FAILURES} {input, lane}, {@code MULTILINE_TRUNCATED} {input} and {@code EVENTS_REJECTED}/{@code BYTES_REJECTED} {input, lane, reason}. Lane
  * index {@code laneNames.length} stands for {@link #UNROUTED}: a request rejected before it was split.
  *
  * <p>Thread-safety: thread-safe.
@@ -25,6 +25,7 @@ final class RouterMeters {
     private final MeterRegistry registry;
     private final String[] laneNames;
     private final ConcurrentHashMap<String, LaneMeters[]> byInput = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> truncatedByInput = new ConcurrentHashMap<>();
 
     RouterMeters(MeterRegistry registry, String[] laneNames) {
         this.registry = registry;
@@ -35,6 +36,12 @@ final class RouterMeters {
     LaneMeters[] forInput(String input) {
         LaneMeters[] m = byInput.get(input);
         return m != null ? m : byInput.computeIfAbsent(input, this::create);
+    }
+
+    /** {@code MULTILINE_TRUNCATED} {input}: multiline events of {@code input} cut at their bound. */
+    Counter multilineTruncated(String input) {
+        return truncatedByInput.computeIfAbsent(input, i -> Counter.builder(MetricNames.MULTILINE_TRUNCATED)
+                .tag(MetricNames.INPUT, i).register(registry));
     }
 
     private LaneMeters[] create(String input) {

@@ -203,4 +203,25 @@ class InputReadingTest {
         assertThat(times.get(4)).as("an input without a parser: the lane's only").isEqualTo(y2027);
         assertThat(recs.get(5)).containsEntry("a", "1");
     }
+
+    @Test
+    void anInputsPatternParserLiftsItsTypedFieldsIntoTheRecordWhateverTheLaneReadsItWith() throws Exception {
+        config("inputs:\n  - type: tail\n    name: web\n    paths: [/w/*.log]\n    parser: nginx_combined\n"
+                + "  - type: tail\n    name: sys\n    paths: [/s/*.log]\n    parser: {regex: '^(?P<level>[A-Z]+) took (?P<took_ms>\\d+)ms$', types: {took_ms: int}}\n"
+                + "lanes:\n  web:\n    match:\n      - tag_suffix: [web]\n");
+        String access = "203.0.113.9 - - [05/Dec/2026:06:00:01 +0000] \"GET /api/orders?id=7 HTTP/1.1\" 503 512 \"-\" \"curl/8.5\" 0.042";
+        router.submit(new IngestRequest(new Source("web", "p"), "files.web", block(rec("log", access), rec("log", "not an access line")),
+                null, 1L, null)).get(10, TimeUnit.SECONDS);
+        router.submit(new IngestRequest(new Source("sys", "p"), "files.web", block(rec("log", "WARN took 1200ms")), null, 1L, null))
+                .get(10, TimeUnit.SECONDS);
+        List<Map<String, String>> web = records("web");
+        assertThat(web).hasSize(3);
+        assertThat(web.get(0)).as("typed: numbers stay numbers").containsEntry("status", "503").containsEntry("bytes", "512")
+                .containsEntry("method", "GET").containsEntry("path", "/api/orders?id=7").containsEntry("log", access);
+        assertThat(web.get(0).get("request_time")).isEqualTo("0.042");
+        assertThat(web.get(1)).as("a line the parser did not read gets nothing").containsOnlyKeys("log");
+        assertThat(web.get(2)).containsEntry("level", "WARN").containsEntry("took_ms", "1200");
+        assertThat(Records.times(stream.lane("web").appended.get(0).records()).get(0)).as("and the line's own time")
+                .isEqualTo(Instant.parse("2026-12-05T06:00:01Z").toEpochMilli() * 1_000_000L);
+    }
 }

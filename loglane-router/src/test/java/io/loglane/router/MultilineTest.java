@@ -30,11 +30,13 @@ class MultilineTest {
     private InMemoryStream stream;
     private Router router;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private void router(String overlay) throws Exception {
         LoglaneConfig config = RouterTest.LOADER.load(new ConfigSource(RouterTest.BUNDLED.toString(), Files.readString(RouterTest.BUNDLED)),
                 new ConfigSource("overlay.yaml", overlay));
         stream = new InMemoryStream(config);
-        router = new Router(config, stream, new SimpleMeterRegistry(), new MutableClock());
+        router = new Router(config, stream, registry, new MutableClock());
         router.start();
     }
 
@@ -136,6 +138,11 @@ class MultilineTest {
         assertThat(submit("app", block(arr)).accepted()).isEqualTo(recs.size());
         assertThat(records("trace")).hasSize(2);
         assertThat(records("trace").get(0).get("log").split("\n")).hasSize(MultilineJoiner.MAX_LINES);
+        assertThat(records("trace").get(0).get("truncated")).as("the cut event is marked as a cut line is").isEqualTo("true");
+        assertThat(records("trace").get(1).get("log").split("\n")).as("the rest is the next event").hasSize(6);
+        assertThat(records("trace").get(1)).doesNotContainKey("truncated");
+        assertThat(registry.get(io.loglane.core.telemetry.MetricNames.MULTILINE_TRUNCATED).tag("input", "forward").counter().count())
+                .as("counted per input").isEqualTo(1.0);
     }
 
     @Test

@@ -90,7 +90,7 @@ final class VerifyAuditCommand implements Callable<Integer> {
         }
         AuditVerifier.Report report;
         try {
-            report = new AuditVerifier(new LocalArchiveStorage(dir), lane, LoglaneNode.parser(spec))
+            report = new AuditVerifier(new LocalArchiveStorage(dir), lane, LoglaneNode.parser(cfg, spec))
                     .verify(new AuditVerifier.Range(from, to, anchorHead));
         } catch (Exception e) {
             System.err.println("error: cannot read the archive " + dir + ": " + e.getMessage());

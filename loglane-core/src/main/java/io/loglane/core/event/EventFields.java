@@ -24,4 +24,9 @@ public final class EventFields {
     public static final String CONTAINER_ID = "container_id";
     public static final String CONTAINER_NAME = "container_name";
     public static final String SOURCE = "source";
+    /**
+     * Set to {@code true} on an event cut at a maximum: a file line longer than
+     * {@code max_line_bytes}, a multiline event past its line or byte bound.
+     */
+    public static final String TRUNCATED = "truncated";
 }

@@ -27,8 +27,9 @@ import org.msgpack.value.ValueType;
  * host the first of {@link EventFields#HOST_KEYS} holding one, and so on; each field taken for a
  * column is {@linkplain #consumed consumed}, so it is not repeated in {@code attrs}. Typed field
  * {@code k} comes from the lane parser's match of the message ({@link #messageMatched}); when the
- * message does not match, from the record field of the same name, if it converts to the type
- * ({@link #recordTyped}).
+ * message does not match, or the parser takes the field from the record
+ * ({@link RecordParser#fromRecord}: an input's parser lifted it), from the record field of the same
+ * name, if it converts to the type ({@link #recordTyped}).
  *
  * <p>Nothing is decoded until asked: {@link #read} records where each field's key and value lie in
  * the record's bytes; keys are decoded once per distinct key ({@link KeyCache}). One view is reused
@@ -114,7 +115,9 @@ public final class RecordView {
         List<FieldDef> all = parserOrNull == null ? List.of() : parserOrNull.fields();
         List<FieldDef> typed = typedFields(all);
         this.typedDefs = typed.toArray(FieldDef[]::new);
-        this.typedIndex = typed.stream().mapToInt(all::indexOf).toArray();
+        java.util.Set<String> fromRecord = parserOrNull == null ? java.util.Set.of() : parserOrNull.fromRecord();
+        // a field the parser does not read from the message (an input's parser lifted it) is the record's own
+        this.typedIndex = typed.stream().mapToInt(f -> fromRecord.contains(f.name()) ? -1 : all.indexOf(f)).toArray();
         this.metaRole = new int[typed.size()];
         this.metaField = new int[typed.size()];
         for (int k = 0; k < typed.size(); k++) {

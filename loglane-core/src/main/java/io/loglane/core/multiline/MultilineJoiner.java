@@ -28,8 +28,10 @@ import org.msgpack.value.ValueType;
  * events still open at its end ({@link #scan}, {@link #openFrom}), so their lines are read again,
  * with what follows them, by its next batch: held in the file, not in memory, until a later line
  * closes the event or the flush timeout passes. An event whose lines a network sender (Forward,
- * HTTP) split across two requests is stored as two records (each still classified by its content:
- * frame lines are a {@code stack_trace}).
+ * HTTP, CloudWatch, OTLP) split across two requests is joined the same way by the input holding the
+ * lines of events open at a request's end ({@link #openLines}) in memory, with that request's
+ * acknowledgement, and sending them again at the head of its next request (or alone once the
+ * flush timeout passes).
  *
  * <p>Streams: records interleave (Fluent Bit forwards many containers in one chunk), so events are
  * joined per stream: the record's {@code container_id} and {@code source} (stdout/stderr, a file
@@ -37,8 +39,10 @@ import org.msgpack.value.ValueType;
  * tag, ECS metadata; its time) with its message replaced by the lines joined with {@code \n}
  * (each line's own trailing line break dropped). It takes the first line's place in the request;
  * the other lines' records are dropped from it after being joined, and counted as accepted.
- * An event is cut at {@link #MAX_LINES} lines or {@link #MAX_BYTES} bytes (the next line opens a
- * new one). Records without a string message are never joined.
+ * An event is cut at {@link #MAX_LINES} lines or {@link #MAX_BYTES} bytes: it is stored with
+ * {@code "truncated": true} ({@link EventFields#TRUNCATED}, the mark of a file line cut at its
+ * maximum) and counted ({@link #truncatedEvents}), and the line that would have continued it opens
+ * a new event. Records without a string message are never joined.
  *
  * <p>Thread-safety: not thread-safe; one per thread.
  */
@@ -49,6 +53,7 @@ public final class MultilineJoiner {
     private static final int CONTAINER = 0;
     private static final int SOURCE = 1;
     private static final int MESSAGE = 2;
+    private static final byte[] TRUNCATED_KEY = EventFields.TRUNCATED.getBytes(StandardCharsets.UTF_8);
 
     static {
         String[] k = new String[2 + EventFields.MESSAGE_KEYS.size()];
@@ -86,6 +91,9 @@ public final class MultilineJoiner {
     /** For a first record: the index of its event's last line, and that line's time. */
     private int[] lastLine = new int[256];
     private long[] lastTs = new long[256];
+    /** For a first record: its event was cut at {@link #MAX_LINES} or {@link #MAX_BYTES}. */
+    private boolean[] truncated = new boolean[256];
+    private int truncatedEvents;
     private int count;
     /** Open events, one per stream: the index of each event's first record. */
     private int[] open = new int[64];
@@ -94,6 +102,9 @@ public final class MultilineJoiner {
 
     /** Lines the last {@link #join} (or {@link #joined}) folded into an earlier record (stored as part of it, so accepted). */
     public int joinedLines() { return joinedLines; }
+
+    /** Events the last {@link #join} (or {@link #joined}) cut at {@link #MAX_LINES} or {@link #MAX_BYTES} and marked truncated. */
+    public int truncatedEvents() { return truncatedEvents; }
 
     /**
      * @return {@code block} itself when no record continues another, else a new block with each
@@ -117,6 +128,7 @@ public final class MultilineJoiner {
         byte[] b = block.array();
         for (int i = 0; c.next(); i++) {
             joinedTo[i] = -1;
+            truncated[i] = false;
             lines[i] = 1;
             lastLine[i] = i;
             lastTs[i] = c.tsNanos();
@@ -139,9 +151,11 @@ public final class MultilineJoiner {
             srcLen[i] = lens[SOURCE];
             int stream = openOf(b, i);
             int e = msgOff[i] + msgLen[i];
+            boolean cut = false;
             if (stream >= 0) {
                 int first = open[stream];
-                if (lines[first] < MAX_LINES && bytes[first] + 1 + msgLen[i] <= MAX_BYTES && rules.continues(b, msgOff[i], e)) {
+                boolean continues = rules.continues(b, msgOff[i], e);
+                if (continues && lines[first] < MAX_LINES && bytes[first] + 1 + msgLen[i] <= MAX_BYTES) {
                     joinedTo[i] = first;
                     lines[first]++;
                     bytes[first] += 1 + msgLen[i];
@@ -150,8 +164,11 @@ public final class MultilineJoiner {
                     continue;
                 }
                 open[stream] = open[--openCount]; // the stream's event ends here
+                // a line that would continue it past the bound: the event is cut (marked), the rest is the next event
+                cut = continues;
+                truncated[first] = continues;
             }
-            if (rules.starts(b, msgOff[i], e)) {
+            if (cut || rules.starts(b, msgOff[i], e)) {
                 if (openCount == open.length) {
                     open = Arrays.copyOf(open, openCount * 2);
                 }
@@ -190,12 +207,48 @@ public final class MultilineJoiner {
      * it: the records before it join exactly as they would with every later record there.
      */
     public int cutBefore(int k) {
+        // (the caller holds the records from k on back, so events begun before k must end before it)
         for (int f = k - 1; f >= 0; f--) {
             if (joinedTo[f] < 0 && lines[f] > 1 && lastLine[f] >= k) {
                 k = f;
             }
         }
         return k;
+    }
+
+    /**
+     * Marks the lines of the events still open at the end of the block last {@link #scan}ned (as
+     * {@link #openFrom} counts them open: fewer than {@link #MAX_LINES} lines, last line less than
+     * {@code closeAfterNanos} older than the block's newest record): {@code held[i]} for record
+     * {@code i}. Unlike {@link #openFrom}, only those events' lines: the records of other streams
+     * between them are not marked. A network input holds the marked records back for its next
+     * request and sends the others now.
+     *
+     * @param held at least the block's count long; every entry below it is set
+     * @return how many records are marked
+     */
+    public int openLines(long closeAfterNanos, boolean[] held) {
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            newest = Math.max(newest, lastTs[i]);
+        }
+        Arrays.fill(held, 0, count, false);
+        int marked = 0;
+        for (int s = 0; s < openCount; s++) {
+            int f = open[s];
+            if (lines[f] >= MAX_LINES || newest - lastTs[f] >= closeAfterNanos) {
+                continue;
+            }
+            held[f] = true;
+            marked++;
+            for (int i = f + 1; i <= lastLine[f]; i++) {
+                if (joinedTo[i] == f) {
+                    held[i] = true;
+                    marked++;
+                }
+            }
+        }
+        return marked;
     }
 
     /**
@@ -206,12 +259,15 @@ public final class MultilineJoiner {
      */
     public RecordBlock joined(RecordBlock block, int limit) {
         joinedLines = 0;
+        truncatedEvents = 0;
         for (int i = 0; i < limit; i++) {
             if (joinedTo[i] >= 0) {
                 joinedLines++;
+            } else if (truncated[i]) {
+                truncatedEvents++;
             }
         }
-        if (joinedLines == 0) {
+        if (joinedLines == 0 && truncatedEvents == 0) {
             return limit == block.count() ? block : block.prefix(limit);
         }
         return rebuild(block, limit);
@@ -225,7 +281,7 @@ public final class MultilineJoiner {
             if (joinedTo[i] >= 0) {
                 continue;
             }
-            if (lines[i] == 1) {
+            if (lines[i] == 1 && !truncated[i]) {
                 builder.addEncoded(c);
                 continue;
             }
@@ -238,12 +294,13 @@ public final class MultilineJoiner {
     /** Record {@code first} re-encoded with its message replaced by its event's lines; its length in {@link #joined}. */
     private int joinedRecord(byte[] b, int off, int len, int first, int n) {
         try {
+            boolean mark = truncated[first] && !hasTruncatedKey(b, off, len); // (uses the unpacker: first)
             joined.reset();
             packer.clear();
             input.reset(b, off, len);
             unpacker.reset(input);
             int entries = unpacker.unpackMapHeader();
-            packer.packMapHeader(entries);
+            packer.packMapHeader(entries + (mark ? 1 : 0));
             for (int e = 0; e < entries; e++) {
                 int ks = off + (int) unpacker.getTotalReadBytes();
                 unpacker.skipValue();
@@ -252,7 +309,9 @@ public final class MultilineJoiner {
                 unpacker.skipValue();
                 int ve = off + (int) unpacker.getTotalReadBytes();
                 packer.writePayload(b, ks, vs - ks);
-                if (vt == ValueType.STRING && ve > msgOff[first] && vs <= msgOff[first]) {
+                if (truncated[first] && isTruncatedKey(b, ks, vs)) {
+                    packer.packBoolean(true);
+                } else if (vt == ValueType.STRING && ve > msgOff[first] && vs <= msgOff[first]) {
                     packer.packRawStringHeader(bytes[first]);
                     packer.writePayload(b, msgOff[first], msgLen[first]);
                     for (int j = first + 1; j < n; j++) {
@@ -265,11 +324,39 @@ public final class MultilineJoiner {
                     packer.writePayload(b, vs, ve - vs);
                 }
             }
+            if (mark) {
+                packer.packString(EventFields.TRUNCATED).packBoolean(true);
+            }
             packer.flush();
             return joined.size();
         } catch (IOException | MessagePackException e) {
             throw new IllegalArgumentException("malformed record: " + e.getMessage(), e); // scanned fine a moment ago
         }
+    }
+
+    /** Whether the record (a msgpack map) {@code b[off, off+len)} has a key {@link EventFields#TRUNCATED} (a tail's cut line). */
+    private boolean hasTruncatedKey(byte[] b, int off, int len) throws IOException {
+        input.reset(b, off, len);
+        unpacker.reset(input);
+        int entries = unpacker.unpackMapHeader();
+        for (int e = 0; e < entries; e++) {
+            int ks = off + (int) unpacker.getTotalReadBytes();
+            unpacker.skipValue();
+            int ke = off + (int) unpacker.getTotalReadBytes();
+            if (isTruncatedKey(b, ks, ke)) {
+                return true;
+            }
+            unpacker.skipValue();
+        }
+        return false;
+    }
+
+    /** Whether the msgpack key {@code b[ks, ke)} is the string {@link EventFields#TRUNCATED}. */
+    private static boolean isTruncatedKey(byte[] b, int ks, int ke) {
+        int header = ke - ks - TRUNCATED_KEY.length;
+        boolean sized = header == 1 && b[ks] == (byte) (0xa0 | TRUNCATED_KEY.length)                     // fixstr
+                || header == 2 && b[ks] == (byte) 0xd9 && b[ks + 1] == TRUNCATED_KEY.length;             // str 8
+        return sized && Arrays.equals(b, ke - TRUNCATED_KEY.length, ke, TRUNCATED_KEY, 0, TRUNCATED_KEY.length);
     }
 
     /** The open event of record {@code i}'s stream (same container_id and source, each possibly absent), or -1. */
@@ -313,6 +400,7 @@ public final class MultilineJoiner {
             bytes = Arrays.copyOf(bytes, cap);
             lastLine = Arrays.copyOf(lastLine, cap);
             lastTs = Arrays.copyOf(lastTs, cap);
+            truncated = Arrays.copyOf(truncated, cap);
         }
     }
 }

@@ -51,4 +51,14 @@ public interface RecordParser {
     default MessageFields liftedFields(MessageView message) {
         return null;
     }
+
+    /**
+     * The names of {@link #fields()} this parser does not read from the message: the typed columns
+     * a lane gets from its inputs' parsers, which lift them into the record before routing
+     * ({@link RecordFieldsParser}). A store takes such a column from the record's field of that
+     * name. None by default.
+     */
+    default java.util.Set<String> fromRecord() {
+        return java.util.Set.of();
+    }
 }

@@ -45,6 +45,17 @@ public final class MetricNames {
      * they are stored all the same, the line as their message.
      */
     public static final String PARSE_FAILURES = "loglane.parse.failures";
+    /**
+     * Counter {input}: multiline events cut at their line or byte bound (1 000 lines, 1 MiB) and
+     * stored with {@code truncated: true}; the line that would have continued one opens the next.
+     */
+    public static final String MULTILINE_TRUNCATED = "loglane.multiline.truncated";
+    /**
+     * Counter {input, reason}: open multiline events a network input stored before a later line or
+     * its flush timeout closed them: {@code bound} (it held its most streams or bytes) or
+     * {@code closed} (the connection closed, or the input stopped).
+     */
+    public static final String MULTILINE_FLUSHED_EARLY = "loglane.multiline.flushed_early";
     /** Counter {input, lane}: record bytes stored in a lane's stream. */
     public static final String BYTES_ACCEPTED = "loglane.bytes.accepted";
     /**

@@ -248,4 +248,95 @@ class MultilineJoinerTest {
         j.scan(block(all), rules("java"));
         assertThat(j.openFrom(SECOND)).as("full: no later line can join it").isEqualTo(all.size());
     }
+
+    /** Whether each record of {@code block} has {@code truncated: true}. */
+    private static List<Boolean> truncatedMarks(RecordBlock block) {
+        List<Boolean> out = new ArrayList<>();
+        RecordCursor c = block.cursor();
+        while (c.next()) {
+            try (MessageUnpacker u = MessagePack.newDefaultUnpacker(c.array(), c.recordOffset(), c.recordLength())) {
+                var m = u.unpackValue().asMapValue().map();
+                out.add(m.entrySet().stream().anyMatch(e -> e.getKey().asStringValue().asString().equals("truncated")
+                        && e.getValue().isBooleanValue() && e.getValue().asBooleanValue().getBoolean()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anEventCutAtItsLineBoundIsMarkedTruncatedAndCountedAndItsRestStartsTheNextEvent() {
+        List<Line> all = new ArrayList<>(List.of(new Line("stderr", "java.lang.RuntimeException: deep", 0)));
+        for (int i = 1; i < MultilineJoiner.MAX_LINES + 3; i++) {
+            all.add(new Line("stderr", "\tat a.B.m" + i + "(B.java:1)", 0));
+        }
+        all.add(new Line("stderr", "GET /after 200", 0));
+        MultilineJoiner j = new MultilineJoiner();
+        RecordBlock joined = j.join(block(all), rules("java"));
+        List<String> logs = logs(joined);
+        assertThat(logs).hasSize(3);
+        assertThat(logs.get(0).split("\n")).hasSize(MultilineJoiner.MAX_LINES);
+        assertThat(logs.get(1)).as("the rest is one event of its own").isEqualTo("\tat a.B.m1000(B.java:1)\n\tat a.B.m1001(B.java:1)\n\tat a.B.m1002(B.java:1)");
+        assertThat(logs.get(2)).isEqualTo("GET /after 200");
+        assertThat(truncatedMarks(joined)).containsExactly(true, false, false);
+        assertThat(j.truncatedEvents()).isEqualTo(1);
+        assertThat(j.joinedLines()).isEqualTo(all.size() - 3);
+    }
+
+    @Test
+    void anEventCutAtItsByteBoundIsMarkedTruncatedOnceEvenWhenTheRecordWasAlreadyMarked() throws IOException {
+        String frame = "\tat a.B.m(" + "x".repeat(600 * 1024) + ".java:1)";
+        RecordBlockBuilder b = new RecordBlockBuilder();
+        for (String log : List.of("java.lang.RuntimeException: big", frame, frame)) {
+            try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+                // the first record is a line the tail already cut (truncated: true): the mark is not repeated
+                boolean first = log.startsWith("java");
+                p.packMapHeader(first ? 2 : 1).packString("log").packString(log);
+                if (first) {
+                    p.packString("truncated").packBoolean(true);
+                }
+                byte[] rec = p.toByteArray();
+                b.add(0, rec, 0, rec.length);
+            }
+        }
+        MultilineJoiner j = new MultilineJoiner();
+        RecordBlock joined = j.join(b.build(), rules("java"));
+        assertThat(logs(joined)).hasSize(2);
+        assertThat(logs(joined).get(0)).isEqualTo("java.lang.RuntimeException: big\n" + frame);
+        assertThat(truncatedMarks(joined)).containsExactly(true, false);
+        assertThat(j.truncatedEvents()).isEqualTo(1);
+        RecordCursor c = joined.cursor();
+        c.next();
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(c.array(), c.recordOffset(), c.recordLength())) {
+            assertThat(u.unpackValue().asMapValue().size()).as("one truncated key, not two").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void openLinesMarksOnlyTheLinesOfEventsStillOpenNotTheOtherStreamsBetweenThem() {
+        List<Line> all = List.of(
+                new Line("stderr", "java.lang.IllegalStateException: open", 0),
+                new Line("stdout", "GET /a 200", 0),
+                new Line("stderr", "\tat a.B.c(B.java:1)", 0),
+                new Line("stdout", "GET /b 200", 0));
+        MultilineJoiner j = new MultilineJoiner();
+        j.scan(block(all), rules("java"));
+        boolean[] held = new boolean[4];
+        assertThat(j.openLines(SECOND, held)).as("the trace, and stdout's last line (a later line may continue it)").isEqualTo(3);
+        assertThat(held).containsExactly(true, false, true, true);
+        assertThat(j.openFrom(SECOND)).as("a file input holds everything from the open event on").isZero();
+    }
+
+    @Test
+    void openLinesLeavesAnEventWhoseStreamFellSilentForTheFlushTimeout() {
+        List<Line> all = List.of(
+                new Line("stderr", "java.lang.IllegalStateException: old", 0),
+                new Line("stdout", "GET /a 200", 2 * SECOND));
+        MultilineJoiner j = new MultilineJoiner();
+        j.scan(block(all), rules("java"));
+        boolean[] held = new boolean[2];
+        assertThat(j.openLines(SECOND, held)).as("only the newest stream's line").isEqualTo(1);
+        assertThat(held).containsExactly(false, true);
+    }
 }

@@ -169,7 +169,7 @@ final class CloudWatchHandler implements Handler {
             owner.gate().answered();
             throw e;
         }
-        ctx.future(() -> Submissions.submit(ingest, req).handle((res, err) -> {
+        ctx.future(() -> owner.submit(ingest, req, java.util.List.of(req.tag(), req.source().peer())).handle((res, err) -> {
             try {
                 if (err == null) {
                     tally.settled(res);

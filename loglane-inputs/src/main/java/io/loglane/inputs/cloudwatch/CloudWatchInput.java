@@ -1,6 +1,7 @@
 package io.loglane.inputs.cloudwatch;
 
 import io.javalin.http.Handler;
+import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.http.HttpIngestMetrics;
 import io.loglane.inputs.http.HttpPortInput;
@@ -27,8 +28,9 @@ public final class CloudWatchInput extends HttpPortInput {
     private final HttpIngestMetrics metrics;
     private final LogGroups logGroups;
 
-    CloudWatchInput(String name, String address, InputContext context) throws IOException {
-        super(name);
+    CloudWatchInput(InputSpec spec, String address, InputContext context) throws IOException {
+        super(spec, context);
+        String name = spec.name();
         this.address = address;
         this.context = context;
         this.metrics = new HttpIngestMetrics(context.registry(), name, CloudWatchRefusal.values());

@@ -27,7 +27,7 @@ public final class CloudWatchInputType implements InputType {
     @Override
     public Input build(InputSpec spec, InputContext context) {
         try {
-            return new CloudWatchInput(spec.name(), spec.bind() + ":" + spec.port(), context);
+            return new CloudWatchInput(spec, spec.bind() + ":" + spec.port(), context);
         } catch (IOException e) {
             throw new UncheckedIOException("input " + spec.name() + ": cannot read its log group state under "
                     + CloudWatchInput.stateDir(context.dataDir(), spec.name()), e);

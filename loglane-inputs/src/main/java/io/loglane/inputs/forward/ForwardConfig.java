@@ -2,6 +2,8 @@ package io.loglane.inputs.forward;
 
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.config.ServerSettings;
+import io.loglane.core.parse.MultilineSpec;
+import io.loglane.inputs.multiline.MultilineCarry;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +27,9 @@ import java.util.Map;
  * @param frameTimeout         a frame must be complete this long after its first byte arrived, or its
  *                             connection is closed ({@code frame_timeout})
  * @param security             the {@code shared_key} handshake, users and TLS ({@link ForwardSecurity#NONE}: none)
+ * @param multiline            the input's {@code multiline:} rules, joined across chunks per connection and
+ *                             tag ({@link io.loglane.inputs.multiline.MultilineCarry}); null: none
+ * @param flushTimeout         how long an open multiline event waits for a later chunk ({@code flush_timeout})
  *
  * <p>Every key's bounds and default are declared once, in {@link ForwardKeys}; the loader checks
  * them, so {@code check-config} refuses what this record would. Its constructor only guards
@@ -34,7 +39,16 @@ import java.util.Map;
  */
 public record ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
                             int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads,
-                            Duration idleTimeout, Duration frameTimeout, ForwardSecurity security) {
+                            Duration idleTimeout, Duration frameTimeout, ForwardSecurity security,
+                            MultilineSpec multiline, Duration flushTimeout) {
+    /** Settings without multiline joining. */
+    public ForwardConfig(String name, String bind, int port, int maxFrameBytes, int maxDecompressedBytes,
+                         int maxInFlight, long maxInFlightBytes, Duration drainTimeout, int workerThreads,
+                         Duration idleTimeout, Duration frameTimeout, ForwardSecurity security) {
+        this(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes, drainTimeout, workerThreads,
+                idleTimeout, frameTimeout, security, null, Duration.ofSeconds(1));
+    }
+
     public ForwardConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
@@ -69,18 +83,27 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         if (security == null) {
             throw new IllegalArgumentException("security is required (ForwardSecurity.NONE for none)");
         }
+        if (flushTimeout == null || flushTimeout.isNegative() || flushTimeout.isZero()) {
+            throw new IllegalArgumentException("flush_timeout must be positive");
+        }
     }
 
     /** The same settings with other timeouts, for tests and embedding. */
     public ForwardConfig withTimeouts(Duration idle, Duration frame) {
         return new ForwardConfig(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes,
-                drainTimeout, workerThreads, idle, frame, security);
+                drainTimeout, workerThreads, idle, frame, security, multiline, flushTimeout);
     }
 
     /** The same settings with other security, for tests and embedding. */
     public ForwardConfig withSecurity(ForwardSecurity s) {
         return new ForwardConfig(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes,
-                drainTimeout, workerThreads, idleTimeout, frameTimeout, s);
+                drainTimeout, workerThreads, idleTimeout, frameTimeout, s, multiline, flushTimeout);
+    }
+
+    /** The same settings with other multiline rules (null: none) and flush timeout, for tests and embedding. */
+    public ForwardConfig withMultiline(MultilineSpec rules, Duration flush) {
+        return new ForwardConfig(name, bind, port, maxFrameBytes, maxDecompressedBytes, maxInFlight, maxInFlightBytes,
+                drainTimeout, workerThreads, idleTimeout, frameTimeout, security, rules, flush);
     }
 
     /** The schema's defaults for everything but the name and the address, for tests and embedding. */
@@ -108,7 +131,8 @@ public record ForwardConfig(String name, String bind, int port, int maxFrameByte
         return new ForwardConfig(spec.name(), bind, spec.port(), (int) frame, (int) inflated, (int) (long) option(spec, "max_in_flight"),
                 option(spec, "max_in_flight_bytes"), option(spec, "drain_timeout"), (int) workers,
                 option(spec, "idle_timeout"), option(spec, "frame_timeout"),
-                ForwardSecurity.from(spec.options(), option(spec, "handshake_timeout")));
+                ForwardSecurity.from(spec.options(), option(spec, "handshake_timeout")),
+                MultilineCarry.spec(spec), MultilineCarry.flushTimeout(spec));
     }
 
     /** The option as the loader parsed it, else the key's declared default (integers widened to long). */

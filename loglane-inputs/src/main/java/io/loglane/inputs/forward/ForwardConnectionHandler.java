@@ -13,6 +13,8 @@ import io.loglane.inputs.admission.BackPressure;
 import io.loglane.inputs.admission.Settled;
 import io.loglane.inputs.admission.SourceBackPressure;
 import io.loglane.inputs.admission.SourceThread;
+import io.loglane.inputs.http.Submissions;
+import io.loglane.inputs.multiline.MultilineCarry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -113,6 +116,10 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     private boolean closed;
     private boolean closing;
     private boolean waitingForBudget;
+    private final MultilineCarry carry;
+
+    /** A stream whose multiline events are joined across chunks: this connection and a tag. */
+    private record CarriedStream(ForwardConnectionHandler connection, String tag) {}
 
     /** One submitted request, in arrival order. */
     private static final class Pending {
@@ -136,10 +143,12 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
      * @param budget        record bytes held by the input's connections, shared by them
      * @param takesEvents   false while the input is paused or draining: reading then stays off
      * @param backPressure  the input's wait for a full stream or disk
+     * @param carry         the input's multiline carry ({@code multiline:}), or null: chunks go to the router as they are
      */
     ForwardConnectionHandler(String inputName, Ingest ingest, ForwardMetrics metrics, RateLimitedLog log, Clock clock,
                              int maxInFlight, AtomicInteger inputInFlight, InFlightBudget budget, BooleanSupplier takesEvents,
-                             BackPressure backPressure) {
+                             BackPressure backPressure, MultilineCarry carry) {
+        this.carry = carry;
         this.inputName = inputName;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -165,6 +174,9 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
         held.clear(); // never taken nor acked: the peer resends them
+        if (carry != null) { // open multiline events are stored as they are: no later chunk of this connection can close them
+            carry.flush(s -> s instanceof CarriedStream c && c.connection == this);
+        }
         metrics.connectionClosed();
         super.channelInactive(ctx);
     }
@@ -219,6 +231,17 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
 
     private void submit(ChannelHandlerContext ctx, Pending p, IngestRequest request) {
+        if (carry != null) {
+            carry.submit(new CarriedStream(this, request.tag()), request, r -> send(ctx, r)).whenComplete((r, e) -> {
+                try {
+                    ctx.executor().execute(() -> completed(ctx, p, request, r, e == null ? null : Submissions.cause(e)));
+                } catch (RejectedExecutionException gone) {
+                    inputInFlight.decrementAndGet(); // the event loop is gone; no ack can be sent anyway
+                    budget.release(p.bytes);
+                }
+            });
+            return;
+        }
         waits.submit(request, new Settled() {
             @Override
             public void settled(IngestResult result, Throwable error) {
@@ -231,6 +254,39 @@ final class ForwardConnectionHandler extends ChannelInboundHandlerAdapter implem
                 budget.release(p.bytes);
             }
         });
+    }
+
+    /**
+     * A send of the multiline carry (this connection's records, possibly with lines held from its
+     * earlier chunks) through this connection's back-pressure waits, on its event loop.
+     */
+    private CompletableFuture<IngestResult> send(ChannelHandlerContext ctx, IngestRequest r) {
+        CompletableFuture<IngestResult> f = new CompletableFuture<>();
+        Runnable go = () -> waits.submit(r, new Settled() {
+            @Override
+            public void settled(IngestResult result, Throwable error) {
+                if (error == null) {
+                    f.complete(result);
+                } else {
+                    f.completeExceptionally(error);
+                }
+            }
+
+            @Override
+            public void abandoned() {
+                f.completeExceptionally(new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "the connection's event loop is gone"));
+            }
+        });
+        try {
+            if (ctx.executor().inEventLoop()) {
+                go.run();
+            } else {
+                ctx.executor().execute(go);
+            }
+        } catch (RejectedExecutionException gone) {
+            f.completeExceptionally(new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "the connection's event loop is gone"));
+        }
+        return f;
     }
 
     /** {@link BackPressure} pauses this connection while one of its requests waits: reading stops. */

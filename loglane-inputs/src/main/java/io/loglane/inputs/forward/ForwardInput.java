@@ -1,5 +1,6 @@
 package io.loglane.inputs.forward;
 
+import io.loglane.inputs.multiline.MultilineCarry;
 import io.loglane.core.ingest.Ingest;
 import io.loglane.core.lifecycle.Input;
 import io.loglane.core.telemetry.RateLimitedLog;
@@ -28,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -83,6 +86,9 @@ public final class ForwardInput implements Input {
     private Channel server;
     private boolean drained;
     private boolean closed;
+    /** Joins multiline events across the chunks of a connection and tag; null without {@code multiline:}. */
+    private final MultilineCarry carry;
+    private final ScheduledExecutorService carryTimer;
 
     public ForwardInput(ForwardConfig config, Ingest ingest, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -92,6 +98,18 @@ public final class ForwardInput implements Input {
         this.metrics = new ForwardMetrics(registry, config.name(), budget);
         this.log = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
         this.backPressure = new BackPressure(ForwardInputType.TYPE, config.name(), ingest, registry, log);
+        if (config.multiline() != null) {
+            this.carryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "multiline-" + config.name());
+                t.setDaemon(true);
+                return t;
+            });
+            this.carry = new MultilineCarry(config.multiline(), config.flushTimeout(), carryTimer, MultilineCarry.Bounds.standard(),
+                    registry, config.name());
+        } else {
+            this.carryTimer = null;
+            this.carry = null;
+        }
     }
 
     @Override
@@ -143,7 +161,7 @@ public final class ForwardInput implements Input {
         ForwardSecurity security = config.security();
         ForwardDecoder decoder = new ForwardDecoder(config.maxFrameBytes(), config.maxDecompressedBytes());
         ForwardConnectionHandler connection = new ForwardConnectionHandler(config.name(), ingest, metrics, log, clock,
-                config.maxInFlight(), inFlight, budget, this::takesEvents, backPressure);
+                config.maxInFlight(), inFlight, budget, this::takesEvents, backPressure, carry);
         SslHandler ssl = null;
         if (tls != null) {
             ssl = tls.newHandler(ch.alloc());
@@ -224,6 +242,9 @@ public final class ForwardInput implements Input {
             return true;
         }
         readingChanged();
+        if (carry != null) {
+            carry.close(); // open multiline events are stored as they are, so their chunks can be acked before the deadline
+        }
         server.close().sync();
         Duration bound = timeout.compareTo(config.drainTimeout()) < 0 ? timeout : config.drainTimeout();
         long deadline = System.nanoTime() + bound.toNanos();
@@ -253,6 +274,9 @@ public final class ForwardInput implements Input {
             }
         } finally {
             shutdownGroups();
+            if (carryTimer != null) {
+                carryTimer.shutdownNow();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.loglane.core.config.ConfigKey;
 import io.loglane.core.config.InputKeys;
 import io.loglane.core.config.Sizes;
 import io.loglane.core.config.ValueType;
+import io.loglane.core.config.ReadingKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +49,10 @@ public final class ForwardKeys implements InputKeys {
 
     @Override public String summary() { return "forward (Fluent Forward over TCP)"; }
 
-    @Override public List<ConfigKey> keys() { return KEYS; }
+    /** The input's own keys, then how it reads its records ({@link ReadingKeys}). */
+    private static final List<ConfigKey> ALL = java.util.stream.Stream.concat(KEYS.stream(), ReadingKeys.keys(P, false).stream()).toList();
+
+    @Override public List<ConfigKey> keys() { return ALL; }
 
     /** The key {@code inputs[forward].<name>}. */
     static ConfigKey key(String name) {

@@ -1,6 +1,7 @@
 package io.loglane.inputs.http;
 
 import io.javalin.http.Handler;
+import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.InputContext;
 
 /**
@@ -21,8 +22,9 @@ public final class HttpInput extends HttpPortInput {
     private final HttpIngestMetrics metrics;
 
     /** @param address the HTTP server's {@code bind:port}, for {@link #describe()} */
-    HttpInput(String name, String address, InputContext context) {
-        super(name);
+    HttpInput(InputSpec spec, String address, InputContext context) {
+        super(spec, context);
+        String name = spec.name();
         this.address = address;
         this.context = context;
         this.metrics = new HttpIngestMetrics(context.registry(), name, HttpRefusal.values());

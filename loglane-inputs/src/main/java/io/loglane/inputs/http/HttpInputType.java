@@ -24,6 +24,6 @@ public final class HttpInputType implements InputType {
 
     @Override
     public Input build(InputSpec spec, InputContext context) {
-        return new HttpInput(spec.name(), spec.bind() + ":" + spec.port(), context);
+        return new HttpInput(spec, spec.bind() + ":" + spec.port(), context);
     }
 }

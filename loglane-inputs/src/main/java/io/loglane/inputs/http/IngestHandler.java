@@ -137,7 +137,7 @@ final class IngestHandler implements Handler {
             owner.gate().answered(); // taken but never submitted: a drain must not wait for it
             throw e;
         }
-        ctx.future(() -> Submissions.submit(ingest, req).handle((res, err) -> {
+        ctx.future(() -> owner.submit(ingest, req, req.tag()).handle((res, err) -> {
             try {
                 if (err == null) {
                     tally.settled(res);

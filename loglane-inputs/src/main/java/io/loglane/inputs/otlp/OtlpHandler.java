@@ -145,7 +145,7 @@ final class OtlpHandler implements Handler {
         }
         List<CompletableFuture<IngestResult>> futures = new ArrayList<>(requests.size());
         for (IngestRequest req : requests) {
-            futures.add(Submissions.submit(ingest, req));
+            futures.add(owner.submit(ingest, req, req.tag()));
         }
         ctx.future(() -> CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).handle((ignored, none) -> {
             try {

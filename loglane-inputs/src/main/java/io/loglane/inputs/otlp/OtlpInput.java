@@ -1,6 +1,7 @@
 package io.loglane.inputs.otlp;
 
 import io.javalin.http.Handler;
+import io.loglane.core.config.InputSpec;
 import io.loglane.core.lifecycle.InputContext;
 import io.loglane.inputs.http.HttpIngestMetrics;
 import io.loglane.inputs.http.HttpPortInput;
@@ -20,8 +21,9 @@ public final class OtlpInput extends HttpPortInput {
     private final InputContext context;
     private final HttpIngestMetrics metrics;
 
-    OtlpInput(String name, String address, InputContext context) {
-        super(name);
+    OtlpInput(InputSpec spec, String address, InputContext context) {
+        super(spec, context);
+        String name = spec.name();
         this.address = address;
         this.context = context;
         this.metrics = new HttpIngestMetrics(context.registry(), name, OtlpRefusal.values());

@@ -24,6 +24,6 @@ public final class OtlpInputType implements InputType {
 
     @Override
     public Input build(InputSpec spec, InputContext context) {
-        return new OtlpInput(spec.name(), spec.bind() + ":" + spec.port(), context);
+        return new OtlpInput(spec, spec.bind() + ":" + spec.port(), context);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
     private static final byte[] LOG_KEY = str(EventFields.MESSAGE_KEYS.get(0));
-    private static final byte[] TRUNCATED = concat(str("truncated"), new byte[] {(byte) 0xC3});
+    private static final byte[] TRUNCATED = concat(str(EventFields.TRUNCATED), new byte[] {(byte) 0xC3});
 
     private final RecordBlockBuilder builder;
     private byte[] scratch = new byte[1024];

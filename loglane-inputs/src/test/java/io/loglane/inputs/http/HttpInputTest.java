@@ -58,7 +58,7 @@ class HttpInputTest {
 
     @BeforeEach
     void start() {
-        input = new HttpInput("web", "127.0.0.1:0", new InputContext(ingest, registry, Clock.systemUTC(), null));
+        input = new HttpInput(new io.loglane.core.config.InputSpec("http", "web", "127.0.0.1", 0, java.util.Map.of(), null), "127.0.0.1:0", new InputContext(ingest, registry, Clock.systemUTC(), null));
         input.start();
         server = Javalin.create(cfg -> cfg.showJavalinBanner = false)
                 .post("/api/v1/ingest/{tag}", input.handler(1 << 20))
