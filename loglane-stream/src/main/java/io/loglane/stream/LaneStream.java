@@ -64,7 +64,9 @@ public interface LaneStream extends Component {
      * would refuse with {@code BACKPRESSURE}); a memory lane always has room (it drops its oldest
      * batches instead). Callers pass the batch's uncompressed size, which bounds what it takes
      * stored. An answer, not a reservation: a concurrent append can take the room, and the append
-     * itself decides. The router asks every target lane before appending any part of a request.
+     * itself decides. The router asks every target lane before appending any part of a request; a
+     * request spanning lanes that loses such a race is still stored whole ({@link LaneStreams#appendAll}:
+     * the part the lane refuses is deferred until it has room).
      * Cheap while a lane is far from its limit; safe to call concurrently with appends.
      */
     boolean hasRoomFor(long bytes);

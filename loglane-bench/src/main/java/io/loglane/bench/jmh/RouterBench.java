@@ -88,7 +88,7 @@ public class RouterBench {
               activity: {durability: memory}
               error: {durability: memory, rate: {events_per_second: 0}}
               trace: {durability: memory, rate: {events_per_second: 0}}
-              audit: {durability: memory}
+              audit: {durability: memory, audit_chain: false}
               default: {durability: memory}
             """;
 
@@ -99,7 +99,7 @@ public class RouterBench {
               activity: {durability: memory}
               error: {durability: disk, rate: {events_per_second: 0}, retention: {size: 256MiB}}
               trace: {durability: memory, rate: {events_per_second: 0}}
-              audit: {durability: memory}
+              audit: {durability: memory, audit_chain: false}
               default: {durability: disk, retention: {size: 256MiB}}
             """;
 
