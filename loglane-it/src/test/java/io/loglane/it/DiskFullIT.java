@@ -3,6 +3,7 @@ package io.loglane.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.loglane.bench.faults.ChildNode;
 import io.loglane.stream.local.LaneInspector;
 import java.io.IOException;
 import java.io.OutputStream;
