@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Bit rot in sealed stream segments, found at a restart: the node is killed, 16 bytes in the middle
+ * Bit rot in sealed stream segments, found at a restart: once every lane has delivered sealed
+ * segments (waiting at most 90 s), the node is killed, 16 bytes in the middle
  * of a batch are inverted in up to {@code perLane} sealed segments of each lane (the oldest and one
  * further on, never only the newest), and the node is started again.
  *
@@ -24,11 +26,51 @@ import java.util.Map;
  * @param perLane most segments damaged per lane
  */
 public record CorruptSealed(List<String> lanes, int perLane) implements Fault {
+    /** The longest the fault waits for every lane to have a delivered sealed segment. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
     @Override
     public String name() { return "corrupt delivered sealed segments"; }
 
     @Override
     public String inject(ChildNode node, Runnable beforeKill) throws Exception {
+        // Wait (bounded) until every lane has delivered sealed segments to damage: a young lane has none.
+        long until = System.nanoTime() + WAIT.toNanos();
+        Map<String, List<String>> eligible = eligible(node);
+        while (eligible.values().stream().anyMatch(List::isEmpty) && System.nanoTime() < until) {
+            Thread.sleep(1000);
+            eligible = eligible(node);
+        }
+        beforeKill.run();
+        node.kill9();
+        List<String> notes = new ArrayList<>();
+        for (String lane : lanes) {
+            Path dir = node.data().resolve("stream").resolve(lane);
+            List<LaneBatches.Batch> batches = LaneBatches.readIntact(dir);
+            List<String> candidates = eligible.get(lane);
+            List<String> victims = new ArrayList<>();
+            if (!candidates.isEmpty()) {
+                victims.add(candidates.get(0));
+                if (perLane > 1 && candidates.size() > 2) {
+                    victims.add(candidates.get(candidates.size() / 2));
+                }
+            }
+            for (String f : victims) {
+                List<LaneBatches.Batch> in = batches.stream().filter(b -> b.file().equals(f)).toList();
+                LaneBatches.Batch victim = in.get(in.size() / 2);
+                flip(dir.resolve(f), victim.position() + victim.bytes() / 2, 16);
+            }
+            notes.add(lane + ": " + victims.size() + " of " + candidates.size() + " delivered sealed segments damaged");
+        }
+        node.launch(List.of()); // as Kill9: recovery is timed from the restart
+        return String.join("; ", notes);
+    }
+
+    /**
+     * Per lane, the sealed segments (not the newest file) whose every batch is below every store's
+     * checkpoint, oldest first. Read while the node runs: a batch being written is left out.
+     */
+    private Map<String, List<String>> eligible(ChildNode node) throws Exception {
         Map<String, Long> delivered = new HashMap<>();
         for (JsonNode lane : ChildNode.JSON.readTree(node.get("/api/v1/lanes").body()).get("lanes")) {
             long min = Long.MAX_VALUE;
@@ -37,37 +79,20 @@ public record CorruptSealed(List<String> lanes, int perLane) implements Fault {
             }
             delivered.put(lane.get("name").asText(), min == Long.MAX_VALUE ? 0 : min);
         }
-        beforeKill.run();
-        node.kill9();
-        List<String> notes = new ArrayList<>();
+        Map<String, List<String>> out = new HashMap<>();
         for (String lane : lanes) {
-            Path dir = node.data().resolve("stream").resolve(lane);
-            List<LaneBatches.Batch> batches = LaneBatches.readIntact(dir);
+            List<LaneBatches.Batch> batches = LaneBatches.readIntact(node.data().resolve("stream").resolve(lane));
             List<String> files = batches.stream().map(LaneBatches.Batch::file).distinct().toList();
-            // sealed (not the last file) and wholly below every store's checkpoint
-            List<String> eligible = new ArrayList<>();
+            List<String> ok = new ArrayList<>();
             for (String f : files.subList(0, Math.max(0, files.size() - 1))) {
                 long end = batches.stream().filter(b -> b.file().equals(f)).mapToLong(LaneBatches.Batch::nextOffset).max().orElse(0);
                 if (end <= delivered.getOrDefault(lane, 0L)) {
-                    eligible.add(f);
+                    ok.add(f);
                 }
             }
-            List<String> victims = new ArrayList<>();
-            if (!eligible.isEmpty()) {
-                victims.add(eligible.get(0));
-                if (perLane > 1 && eligible.size() > 2) {
-                    victims.add(eligible.get(eligible.size() / 2));
-                }
-            }
-            for (String f : victims) {
-                List<LaneBatches.Batch> in = batches.stream().filter(b -> b.file().equals(f)).toList();
-                LaneBatches.Batch victim = in.get(in.size() / 2);
-                flip(dir.resolve(f), victim.position() + victim.bytes() / 2, 16);
-            }
-            notes.add(lane + ": " + victims.size() + " of " + eligible.size() + " delivered sealed segments damaged");
+            out.put(lane, ok);
         }
-        node.launch(List.of()); // as Kill9: recovery is timed from the restart
-        return String.join("; ", notes);
+        return out;
     }
 
     private static void flip(Path file, long at, int n) throws Exception {

@@ -31,7 +31,7 @@ public final class FaultHarness {
     /** Layered over the bundled configuration: the three lanes, small segments (so sealed ones exist), a 1 s archive flush. */
     public static final String OVERLAY = """
             stream:
-              segment_size: 256KiB
+              segment_size: 64KiB
             archive:
               flush_age: 1s
             lanes:

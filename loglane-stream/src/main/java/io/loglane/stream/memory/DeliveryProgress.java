@@ -26,6 +26,7 @@ import java.nio.file.StandardOpenOption;
  * promises (nothing across power loss).
  *
  * <h2>Format</h2>
+ * (also in {@code stream/local/FORMAT.md}, "Memory lanes: memory.progress")
  * <pre>
  * memory.progress (big-endian, 24 bytes):
  *   magic   int32 0x4C4C4D50 ("LLMP")
