@@ -3,6 +3,7 @@ package io.loglane.app;
 import io.loglane.app.health.HealthProblem;
 import io.loglane.delivery.DeliveryConsumer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One lane's status as served by {@code GET /api/v1/lanes}.
@@ -16,12 +17,15 @@ import java.util.List;
  * @param streamStart    oldest offset held
  * @param streamEnd      next offset
  * @param storedBytes    bytes held by the stream
+ * @param dropped        events lost after acknowledgement since start, by reason ({@code overflow} of a full
+ *                       memory lane; {@code crash}/{@code shutdown}: what the previous run of a memory lane
+ *                       held undelivered when it was killed or stopped, counted at this start); empty when none
  * @param stores         per store instance the lane is delivered to: its kind, committed offset, lag, retries, last error
  * @param health         {@code ok}, {@code lagging} or {@code failing}, by {@link io.loglane.app.health.HealthRules}
  * @param problems       why it is failing: its stream refusing writes, stores failing (empty when not failing)
  */
 public record LaneStatus(String name, String durability, String retention, double rateLimit, double eventsPerSecond,
-                         long acceptedTotal, long streamStart, long streamEnd, long storedBytes, List<StoreStatus> stores,
+                         long acceptedTotal, long streamStart, long streamEnd, long storedBytes, Map<String, Long> dropped, List<StoreStatus> stores,
                          String health, List<HealthProblem> problems) {
     /**
      * Delivery state of one (lane, store instance) consumer.

@@ -257,11 +257,17 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             List<HealthProblem> problems = problems(lane.name());
             double accepted = registry.find(MetricNames.EVENTS_ACCEPTED).tag(MetricNames.LANE, lane.name()).counters()
                     .stream().mapToDouble(Counter::count).sum();
+            Map<String, Long> dropped = new java.util.TreeMap<>();
+            for (Counter c : registry.find(MetricNames.EVENTS_DROPPED).tag(MetricNames.LANE, lane.name()).counters()) {
+                if (c.count() > 0) {
+                    dropped.merge(c.getId().getTag(MetricNames.REASON), (long) c.count(), Long::sum);
+                }
+            }
             String retention = (lane.retention().maxAge() == null || lane.retention().maxAge().isZero() ? "forever"
                     : lane.retention().maxAge().toDays() + "d") + " / "
                     + (lane.retention().maxBytes() <= 0 ? "unbounded" : lane.retention().maxBytes() + " B");
             out.add(new LaneStatus(lane.name(), lane.durability().label(), retention, lane.rate().eventsPerSecond(), router.eventsPerSecond(lane.name()),
-                    (long) accepted, ls.startOffset(), ls.endOffset(), ls.sizeBytes(), stores,
+                    (long) accepted, ls.startOffset(), ls.endOffset(), ls.sizeBytes(), dropped, stores,
                     HealthRules.laneHealth(problems, maxLag), problems));
         }
         return out;

@@ -110,17 +110,18 @@ class LanesStatusTest {
         Cli.Run r = Cli.run("lanes", "--server", t.url());
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines.get(0)).contains("LANE", "HEALTH", "EVENTS/S", "STORED", "RETENTION", "DELIVERY");
+        assertThat(lines.get(0)).contains("LANE", "HEALTH", "EVENTS/S", "STORED", "DROPPED", "RETENTION", "DELIVERY");
         assertThat(lines).hasSize(1 + t.node.config().lanes().size());
         for (String name : t.node.config().lanes().keySet()) {
             assertThat(lines).as(name).anySatisfy(l -> assertThat(l).startsWith(name + " "));
         }
         String audit = lines.stream().filter(l -> l.startsWith("audit ")).findFirst().orElseThrow();
         String[] cols = audit.trim().split("\\s+");
-        // LANE DURABILITY HEALTH EVENTS/S STORED(value unit) END RETENTION(age / size) DELIVERY(store: lag n, retries n)
+        // LANE DURABILITY HEALTH EVENTS/S STORED(value unit) END DROPPED RETENTION(age / size) DELIVERY(store: lag n, retries n)
         assertThat(List.of(cols[1], cols[2], cols[3])).containsExactly("sync", "ok", "1");
         assertThat(storedBytes(cols[4], cols[5])).as(audit).isCloseTo(t.lane("audit").storedBytes(), org.assertj.core.data.Offset.offset(52.0));
         assertThat(Long.parseLong(cols[6])).isEqualTo(t.lane("audit").streamEnd());
+        assertThat(cols[7]).as("nothing dropped").isEqualTo("0");
         assertThat(audit).contains("1825d / unbounded", "archive: lag " + lag + ", retries 0");
     }
 

@@ -2,6 +2,8 @@ package io.loglane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
+import io.loglane.bench.faults.AckingForwardClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loglane.bench.faults.ChildNode;
 import io.loglane.stream.local.LaneInspector;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package io.loglane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.loglane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

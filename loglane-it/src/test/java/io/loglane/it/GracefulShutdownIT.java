@@ -2,6 +2,9 @@ package io.loglane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
+import io.loglane.bench.faults.AckingForwardClient;
+import io.loglane.bench.faults.IdempotentHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,9 @@ package io.loglane.it;
 import static io.loglane.it.CrashRecoveryIT.quietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
+import io.loglane.bench.faults.AckingForwardClient;
+import io.loglane.bench.faults.IdempotentHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loglane.stores.index.IndexFields;

@@ -1,5 +1,6 @@
 package io.loglane.it;
 
+import io.loglane.bench.faults.ChildNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

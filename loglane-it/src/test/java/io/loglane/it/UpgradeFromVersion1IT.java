@@ -2,6 +2,7 @@ package io.loglane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loglane.bench.faults.ChildNode;
 import io.loglane.stream.local.BatchCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

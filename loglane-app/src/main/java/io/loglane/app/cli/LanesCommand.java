@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./loglane lanes}: per lane rate, stored bytes, lag per store, retention and health, then one
- * line per failing part (a lane's stream refusing writes, a store failing delivery) saying why.
+ * {@code ./loglane lanes}: per lane rate, stored bytes, events dropped since start, lag per store,
+ * retention and health, then per lane that dropped events the reasons, and one line per failing part (a lane's stream refusing writes, a store failing delivery) saying why.
  */
 @Command(name = "lanes", description = "Show every lane: rate, stream size, delivery lag per store, retention, health.")
 final class LanesCommand implements Callable<Integer> {
@@ -26,8 +26,8 @@ final class LanesCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        System.out.printf("%-10s %-10s %-8s %10s %12s %12s  %-24s %s%n", "LANE", "DURABILITY", "HEALTH", "EVENTS/S",
-                "STORED", "END OFFSET", "RETENTION", "DELIVERY (store instance: lag, retries)");
+        System.out.printf("%-10s %-10s %-8s %10s %12s %12s %10s  %-24s %s%n", "LANE", "DURABILITY", "HEALTH", "EVENTS/S",
+                "STORED", "END OFFSET", "DROPPED", "RETENTION", "DELIVERY (store instance: lag, retries)");
         for (JsonNode l : lanes) {
             StringBuilder stores = new StringBuilder();
             for (JsonNode s : l.get("stores")) {
@@ -38,11 +38,21 @@ final class LanesCommand implements Callable<Integer> {
                 }
                 stores.append("  ");
             }
-            System.out.printf("%-10s %-10s %-8s %10.0f %12s %12d  %-24s %s%n", l.get("name").asText(), l.get("durability").asText(),
+            long dropped = 0;
+            for (JsonNode n : l.path("dropped")) {
+                dropped += n.asLong();
+            }
+            System.out.printf("%-10s %-10s %-8s %10.0f %12s %12d %10d  %-24s %s%n", l.get("name").asText(), l.get("durability").asText(),
                     l.get("health").asText(), l.get("eventsPerSecond").asDouble(), human(l.get("storedBytes").asLong()),
-                    l.get("streamEnd").asLong(), l.get("retention").asText(), stores.toString().trim());
+                    l.get("streamEnd").asLong(), dropped, l.get("retention").asText(), stores.toString().trim());
         }
         for (JsonNode l : lanes) {
+            if (!l.path("dropped").isEmpty()) {
+                StringBuilder why = new StringBuilder();
+                l.get("dropped").fields().forEachRemaining(e -> why.append(why.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(e.getValue().asLong()));
+                System.out.printf("%s: dropped since start by reason: %s%n", l.get("name").asText(), why);
+            }
             for (JsonNode p : l.path("problems")) {
                 System.out.printf("%s: %s failing since %s (%d in a row): %s%n", l.get("name").asText(), p.path("component").asText(),
                         p.path("since").asText(), p.path("failures").asInt(), p.path("reason").asText());

@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@code memory} lane: a bounded in-memory ring of batches ({@code memoryLaneBytes} of record
@@ -58,6 +60,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * offset, which is above every offset a store got in earlier runs, so a store's recovery keeps
  * them all.
  *
+ * <h2>Counting what a crash loses</h2>
+ * The ledger's drop counters live in memory and die with the process, and so would the knowledge
+ * of what was lost. So the lane also keeps {@code <laneDir>/memory.progress} ({@link DeliveryProgress}),
+ * a memory-mapped file it updates on every append and commit with its end offset and the offset
+ * below which every consumer has committed (or the overflow drop was counted). {@link #start()}
+ * adds the previous run's {@code end - covered} to {@code loglane.events.dropped} {input=unknown,
+ * lane, reason=crash} (or {@code reason=shutdown} when that run closed cleanly with events still
+ * undelivered). The input is unknown: which input each lost event came from died with the process.
+ * An event a store wrote but whose checkpoint commit the crash pre-empted counts as lost although
+ * stored (at most the batch each consumer had in flight). A power loss can lose the newest values
+ * of the file (it is never fsynced), so after one the count is only as recent as the kernel's last
+ * writeback.
+ *
  * <p>Lifecycle: {@link #start()} reads the reservation (0 when there is none yet) and must succeed
  * before any append; it fails, rather than starting over at 0, when the file is unreadable or
  * corrupt. The first append of a run (and the first past each block) writes the file.
@@ -72,6 +87,13 @@ public final class MemoryLaneStream implements LaneStream {
     public static final String RESERVATION_FILE = "memory.hwm";
     /** Reason label of events lost because the ring was full. */
     static final String OVERFLOW = "overflow";
+    /** Reason label of events a killed process held undelivered, counted at the next start. */
+    static final String CRASH = "crash";
+    /** Reason label of events still undelivered at a clean close, counted at the next start. */
+    static final String SHUTDOWN = "shutdown";
+    /** Input label of events lost at a crash or shutdown: the process that knew their input is gone. */
+    static final String UNKNOWN_INPUT = "unknown";
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryLaneStream.class);
 
     private final LaneSpec spec;
     private final Path laneDir;
@@ -88,6 +110,8 @@ public final class MemoryLaneStream implements LaneStream {
     private final Checkpoints checkpoints = new Checkpoints();
     /** Null until {@link #start()}; guarded by {@link #lock}. */
     private OffsetReservation reservation;
+    /** Null until {@link #start()}; guarded by {@link #lock}. */
+    private DeliveryProgress progress;
     private long startOffset;
     private long endOffset;
     private long bytes;
@@ -126,11 +150,14 @@ public final class MemoryLaneStream implements LaneStream {
     public void start() throws IOException {
         OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock, opener);
         long start = r.limit();
+        DeliveryProgress p = DeliveryProgress.open(laneDir, start);
+        countPreviousRunLoss(p.previous());
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
         lock.lock();
         try {
             reservation = r;
+            progress = p;
             startOffset = start;
             endOffset = start;
             open = true;
@@ -177,11 +204,35 @@ public final class MemoryLaneStream implements LaneStream {
             ring.addLast(new Held(b, request.input(), request.source()));
             bytes += size;
             endOffset = b.nextOffset();
+            recordProgress();
             arrived.signalAll();
             return new AppendResult(b.baseOffset(), b.records().count(), false);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Counts what the previous run lost: accepted and not committed by every consumer when it was
+     * killed (or closed). The file has already been reset for this run, so a crash right now can
+     * under-count that run's loss but never count it twice.
+     */
+    private void countPreviousRunLoss(DeliveryProgress.Previous previous) {
+        if (previous.unknown()) {
+            LOG.warn("lane {}: {} was unreadable; what the previous run lost is not known", spec.name(), laneDir.resolve(DeliveryProgress.FILE));
+            return;
+        }
+        if (previous.lost() > 0) {
+            String reason = previous.clean() ? SHUTDOWN : CRASH;
+            LedgerCounters.dropped(registry, UNKNOWN_INPUT, spec.name(), reason).add(previous.lost(), 0);
+            LOG.warn("lane {} (memory): the previous run {} with {} events not yet delivered; counted as dropped (reason={})",
+                    spec.name(), previous.clean() ? "shut down" : "was killed", previous.lost(), reason);
+        }
+    }
+
+    /** Writes the end offset and what is delivered or already counted into the progress file; under {@link #lock}. */
+    private void recordProgress() {
+        progress.record(endOffset, Math.max(checkpoints.lowestNeeded(), startOffset));
     }
 
     /** Makes offsets below {@code end} safe to hand out; under {@link #lock}. Fails the append, storing nothing, if it cannot. */
@@ -246,7 +297,12 @@ public final class MemoryLaneStream implements LaneStream {
             if (wasOpen) {
                 // No offset is handed out after this: the exact end lets the next run continue
                 // without a gap. If this write fails, the stored (higher) limit still holds.
-                reservation.settle(endOffset);
+                progress.markClean();
+                try {
+                    reservation.settle(endOffset);
+                } finally {
+                    progress.close();
+                }
             }
         } finally {
             lock.unlock();
@@ -297,6 +353,9 @@ public final class MemoryLaneStream implements LaneStream {
                     Held h = ring.removeFirst();
                     bytes -= h.batch().records().length();
                     startOffset = h.batch().nextOffset();
+                }
+                if (progress != null) {
+                    recordProgress();
                 }
             } finally {
                 lock.unlock();

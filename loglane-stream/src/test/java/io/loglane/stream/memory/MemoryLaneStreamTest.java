@@ -173,6 +173,85 @@ class MemoryLaneStreamTest {
         }
     }
 
+    private static double lostAtRestart(SimpleMeterRegistry reg, String reason) {
+        return reg.find(MetricNames.EVENTS_DROPPED).tag(MetricNames.INPUT, MemoryLaneStream.UNKNOWN_INPUT).tag(MetricNames.LANE, "trace")
+                .tag(MetricNames.REASON, reason).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aRestartAfterACrashCountsExactlyTheEventsNoConsumerHadCommittedAsDropped() throws Exception {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        MemoryLaneStream crashed = traceLane(first);
+        crashed.start();
+        crashed.checkpoints().register("archive");
+        crashed.checkpoints().register("index");
+        for (int i = 0; i < 3; i++) crashed.append(req(10, null, "forward")).join(); // offsets 0..29
+        crashed.checkpoints().commit("archive", 30);
+        crashed.checkpoints().commit("index", 12); // index lacks 12..29: 18 events a crash loses
+        // never closed: the process was killed here, its in-memory counters gone with it
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(second)) {
+            lane.start();
+            assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).isEqualTo(18);
+            assertThat(lostAtRestart(second, MemoryLaneStream.SHUTDOWN)).isZero();
+            lane.checkpoints().register("archive");
+            lane.append(req(10, null, "forward")).join();
+            lane.checkpoints().commit("archive", lane.endOffset()); // delivered everywhere: nothing left to lose
+        }
+        SimpleMeterRegistry third = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(third)) {
+            lane.start();
+            assertThat(third.find(MetricNames.EVENTS_DROPPED).counters()).as("a clean, drained run loses nothing")
+                    .allSatisfy(c -> assertThat(c.count()).isZero());
+        }
+    }
+
+    @Test
+    void aCrashLossDoesNotRecountEventsAlreadyDroppedForOverflow() throws Exception {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        MemoryLaneStream crashed = traceLane(first);
+        crashed.start();
+        crashed.checkpoints().register("archive"); // never commits
+        for (int i = 0; i < 10; i++) crashed.append(req(10, null, "forward")).join(); // the ring holds ~4 batches
+        double overflow = first.get(MetricNames.EVENTS_DROPPED).tag(MetricNames.REASON, "overflow").counter().count();
+        assertThat(overflow).isPositive();
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(second)) {
+            lane.start();
+            assertThat(overflow + lostAtRestart(second, MemoryLaneStream.CRASH)).as("every event accepted, counted once").isEqualTo(100);
+        }
+    }
+
+    @Test
+    void eventsUndeliveredAtACleanCloseCountAsShutdownLossAtTheNextStart() throws Exception {
+        try (MemoryLaneStream lane = traceLane(new SimpleMeterRegistry())) {
+            lane.start();
+            lane.checkpoints().register("archive");
+            for (int i = 0; i < 2; i++) lane.append(req(10, null)).join();
+            lane.checkpoints().commit("archive", 15);
+        }
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            assertThat(lostAtRestart(reg, MemoryLaneStream.SHUTDOWN)).isEqualTo(5);
+            assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).isZero();
+        }
+    }
+
+    @Test
+    void aCorruptProgressFileCountsNothingAndTheLaneStillStarts() throws Exception {
+        Files.createDirectories(dir.resolve("trace"));
+        Files.write(dir.resolve("trace").resolve(DeliveryProgress.FILE), new byte[] {1, 2, 3});
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            assertThat(reg.find(MetricNames.EVENTS_DROPPED).counters()).isEmpty();
+            assertThat(lane.append(req(1, null)).join().count()).isEqualTo(1);
+        }
+        assertThat(DeliveryProgress.decode(Files.readAllBytes(dir.resolve("trace").resolve(DeliveryProgress.FILE))).unknown())
+                .as("rewritten whole").isFalse();
+    }
+
     @Test
     void afterACrashWithoutCloseNoOffsetIsHandedOutTwice() throws Exception {
         long block = 100;

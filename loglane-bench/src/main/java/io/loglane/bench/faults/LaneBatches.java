@@ -1,4 +1,4 @@
-package io.loglane.it;
+package io.loglane.bench.faults;
 
 import io.loglane.stream.local.LaneInspector;
 import java.io.ByteArrayOutputStream;
@@ -17,21 +17,33 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safety: stateless.
  */
-final class LaneBatches {
+public final class LaneBatches {
     private static final Pattern LINE = Pattern.compile(
             "^(\\S+\\.log) pos=(\\d+) offsets=(\\d+)\\.\\.(\\d+) count=(\\d+) .* bytes=(\\d+) codec=\\S+ crc=(\\S+)$");
 
     /** One batch: segment file name, byte position, offsets {@code [base, base + count)}, length in bytes, CRC verdict. */
-    record Batch(String file, long position, long baseOffset, int count, int bytes, boolean crcOk) {
-        long nextOffset() { return baseOffset + count; }
+    public record Batch(String file, long position, long baseOffset, int count, int bytes, boolean crcOk) {
+        public long nextOffset() { return baseOffset + count; }
 
-        long end() { return position + bytes; }
+        public long end() { return position + bytes; }
     }
 
     private LaneBatches() {}
 
     /** Every batch of every segment, in offset order; fails if the dump reports any damage. */
-    static List<Batch> read(Path laneDir) throws IOException {
+    public static List<Batch> read(Path laneDir) throws IOException {
+        return read(laneDir, false);
+    }
+
+    /**
+     * Every intact batch, in offset order, leaving out what the dump reports as damaged (a torn
+     * tail after a kill -9, for one).
+     */
+    public static List<Batch> readIntact(Path laneDir) throws IOException {
+        return read(laneDir, true);
+    }
+
+    private static List<Batch> read(Path laneDir, boolean skipDamage) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             LaneInspector.dump(laneDir, 0, Integer.MAX_VALUE, ps);
@@ -42,7 +54,10 @@ final class LaneBatches {
                 continue;
             }
             Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
+            if (!m.matches() || (skipDamage && !m.group(7).equals("ok"))) {
+                if (skipDamage) {
+                    continue;
+                }
                 throw new IOException("unexpected dump line (damage before the test damaged anything?): " + line);
             }
             batches.add(new Batch(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),

@@ -1,4 +1,4 @@
-package io.loglane.it;
+package io.loglane.bench.faults;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +7,13 @@ import java.net.Socket;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
 
 /**
@@ -19,7 +24,7 @@ import org.msgpack.core.MessageUnpacker;
  *
  * <p>Thread-safety: one thread per client.
  */
-final class AckingForwardClient {
+public final class AckingForwardClient {
     private final String name;
     private final String tag;
     private final int eventsPerChunk;
@@ -28,25 +33,25 @@ final class AckingForwardClient {
     private long ackedEvents;
     private int chunkNo;
 
-    AckingForwardClient(String name, String tag, int eventsPerChunk) {
+    public AckingForwardClient(String name, String tag, int eventsPerChunk) {
         this.name = name;
         this.tag = tag;
         this.eventsPerChunk = eventsPerChunk;
     }
 
-    long ackedEvents() { return ackedEvents; }
+    public long ackedEvents() { return ackedEvents; }
 
     /** Events ever created (acked or still pending). */
-    long createdEvents() { return nextSeq; }
+    public long createdEvents() { return nextSeq; }
 
-    boolean hasUnacked() { return !unacked.isEmpty(); }
+    public boolean hasUnacked() { return !unacked.isEmpty(); }
 
     /**
      * Connects, resends every unacked chunk, then sends new chunks until {@code untilNanos},
      * one at a time, waiting for each ack. Returns normally at the deadline; throws when the
      * connection breaks (the server was killed), keeping unacked chunks for the next session.
      */
-    void session(int port, long untilNanos, boolean newChunks) throws IOException {
+    public void session(int port, long untilNanos, boolean newChunks) throws IOException {
         session(port, untilNanos, newChunks ? 0 : -1, Integer.MAX_VALUE);
     }
 
@@ -55,13 +60,40 @@ final class AckingForwardClient {
      * of them even when that takes past the deadline (a loaded machine must not shrink a test's data).
      * A negative {@code minNewChunks} sends no new chunk at all.
      */
-    void session(int port, long untilNanos, int minNewChunks) throws IOException {
+    public void session(int port, long untilNanos, int minNewChunks) throws IOException {
         session(port, untilNanos, minNewChunks, Integer.MAX_VALUE);
     }
 
     /** Like {@link #session(int, long, boolean)}, sending at most {@code maxNewChunks} new chunks. */
-    void sessionAtMost(int port, long untilNanos, int maxNewChunks) throws IOException {
+    public void sessionAtMost(int port, long untilNanos, int maxNewChunks) throws IOException {
         session(port, untilNanos, 0, maxNewChunks);
+    }
+
+    /**
+     * Connects, resends every unacked chunk, then sends one new chunk every {@code intervalNanos}
+     * (waiting for each ack) until {@code untilNanos} or {@code stop} is true; calls {@code onAck}
+     * with {@link System#nanoTime()} after each ack. Throws when the connection fails or times out
+     * ({@code timeoutMillis} per ack), keeping unacked chunks for the next call.
+     */
+    public void paced(int port, long untilNanos, long intervalNanos, int timeoutMillis, BooleanSupplier stop, LongConsumer onAck)
+            throws IOException, InterruptedException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            OutputStream out = s.getOutputStream();
+            MessageUnpacker acks = MessagePack.newDefaultUnpacker(s.getInputStream());
+            while (!unacked.isEmpty()) {
+                sendAndAwait(out, acks, unacked.peekFirst());
+                onAck.accept(System.nanoTime());
+            }
+            Pacer pace = new Pacer(intervalNanos);
+            while (pace.next(untilNanos, stop)) {
+                Map.Entry<String, byte[]> chunk = nextChunk();
+                unacked.addLast(chunk);
+                sendAndAwait(out, acks, chunk);
+                onAck.accept(System.nanoTime());
+            }
+        }
     }
 
     private void session(int port, long untilNanos, int minNewChunks, int maxNewChunks) throws IOException {
@@ -87,12 +119,17 @@ final class AckingForwardClient {
     private void sendAndAwait(OutputStream out, MessageUnpacker acks, Map.Entry<String, byte[]> chunk) throws IOException {
         out.write(chunk.getValue());
         out.flush();
-        int n = acks.unpackMapHeader();
         String acked = null;
-        for (int i = 0; i < n; i++) {
-            String k = acks.unpackString();
-            String v = acks.unpackString();
-            if (k.equals("ack")) acked = v;
+        try {
+            int n = acks.unpackMapHeader();
+            for (int i = 0; i < n; i++) {
+                String k = acks.unpackString();
+                String v = acks.unpackString();
+                if (k.equals("ack")) acked = v;
+            }
+        } catch (MessagePackException e) {
+            // the server closed the connection mid-answer (killed): msgpack reports EOF unchecked
+            throw new IOException("no ack for " + chunk.getKey() + ": " + e, e);
         }
         if (!chunk.getKey().equals(acked)) {
             throw new IOException("ack for " + acked + ", expected " + chunk.getKey());

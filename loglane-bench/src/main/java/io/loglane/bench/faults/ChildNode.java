@@ -1,4 +1,4 @@
-package io.loglane.it;
+package io.loglane.bench.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,23 +19,36 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * loglane running as {@code loglane up} in a child JVM on this test's classpath, so tests can kill
- * it with SIGKILL and start it again on the same data directory and ports.
+ * loglane running as {@code loglane up} in a child JVM (on this JVM's classpath, or from a given
+ * jar), so tests and the fault harness can kill it with SIGKILL, freeze it with SIGSTOP and start it
+ * again on the same data directory and ports.
  *
  * <p>Thread-safety: not thread-safe; one test thread drives it.
  */
-final class ChildNode implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class ChildNode implements AutoCloseable, IdempotentHttpClient.Endpoint {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final Path data;
+    /** The JVM arguments before {@code up ...}: a classpath and main class, or {@code -jar} and a jar. */
+    private final List<String> launcher;
     private final List<Path> configs;
-    final int httpPort;
-    final int forwardPort;
+    public final int httpPort;
+    public final int forwardPort;
     private final Path log;
     private Process process;
     private int starts;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    ChildNode(Path data, List<Path> configs, Path log) throws IOException {
+    public ChildNode(Path data, List<Path> configs, Path log) throws IOException {
+        this(data, configs, log, List.of("-cp", System.getProperty("java.class.path"), "io.loglane.app.cli.Main"));
+    }
+
+    /** A node started from {@code jar} (as {@code ./loglane up} runs it) with {@code -Xmx heap}. */
+    public static ChildNode fromJar(Path jar, String heap, Path data, List<Path> configs, Path log) throws IOException {
+        return new ChildNode(data, configs, log, List.of("-Xmx" + heap, "-jar", jar.toString()));
+    }
+
+    private ChildNode(Path data, List<Path> configs, Path log, List<String> launcher) throws IOException {
+        this.launcher = launcher;
         this.data = data;
         this.configs = configs;
         this.log = log;
@@ -43,7 +56,7 @@ final class ChildNode implements AutoCloseable {
         this.forwardPort = freePort();
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("config").resolve("loglane.yaml"))) {
             p = p.getParent();
@@ -54,11 +67,18 @@ final class ChildNode implements AutoCloseable {
         return p;
     }
 
-    /** {@code loglane <args>} as {@code ./loglane} runs it: this test's classpath, LOGLANE_HOME at the repository root. */
+    /** {@code loglane <args>} as {@code ./loglane} runs it: this JVM's classpath, LOGLANE_HOME at the repository root. */
     private static ProcessBuilder loglane(List<String> args) {
+        return loglane(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.loglane.app.cli.Main"), args);
+    }
+
+    private static ProcessBuilder loglane(List<String> launcher, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.loglane.app.cli.Main"));
+                "--enable-native-access=ALL-UNNAMED"));
+        if (launcher.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+            cmd.add("-Xmx512m");
+        }
+        cmd.addAll(launcher);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LOGLANE_HOME", repoRoot().toString());
@@ -66,13 +86,13 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** Exit code and output of a command run to completion. */
-    record CliRun(int exitCode, String out, String err) {}
+    public record CliRun(int exitCode, String out, String err) {}
 
     /**
      * Runs {@code loglane <args>} in a child JVM to completion, at most {@code timeout}; {@code dir}
      * receives its stdout and stderr files.
      */
-    static CliRun run(Path dir, Duration timeout, String... args) throws IOException, InterruptedException {
+    public static CliRun run(Path dir, Duration timeout, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "cli", ".out");
         Path err = Files.createTempFile(dir, "cli", ".err");
         Process p = loglane(List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -84,20 +104,20 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** A line of the child's log and the byte offset just after it. */
-    record LogLine(String text, long end) {}
+    public record LogLine(String text, long end) {}
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         start(List.of());
     }
 
     /** Starts the child with {@code extraConfigs} layered over this node's configuration files, for this run only; waits until it is ready. */
-    void start(List<Path> extraConfigs) throws IOException, InterruptedException {
+    public void start(List<Path> extraConfigs) throws IOException, InterruptedException {
         launch(extraConfigs);
         awaitReady();
     }
 
     /** Starts the child process and returns at once, before it serves anything. */
-    void launch(List<Path> extraConfigs) throws IOException {
+    public void launch(List<Path> extraConfigs) throws IOException {
         List<String> args = new ArrayList<>(List.of("up", "--data", data.toString(),
                 "--http-port", String.valueOf(httpPort), "--forward-port", String.valueOf(forwardPort)));
         List<Path> all = new ArrayList<>(configs);
@@ -106,7 +126,7 @@ final class ChildNode implements AutoCloseable {
             args.add("--config");
             args.add(c.toString());
         }
-        ProcessBuilder pb = loglane(args).redirectErrorStream(true)
+        ProcessBuilder pb = loglane(launcher, args).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Files.writeString(log, "\n===== start " + (++starts) + " =====\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
@@ -114,7 +134,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** Waits until {@code GET /readyz} answers 200: recovery done, HTTP and Forward listening. */
-    void awaitReady() throws IOException, InterruptedException {
+    public void awaitReady() throws IOException, InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {
@@ -133,7 +153,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** True when a TCP connection to the Forward port is accepted now. */
-    boolean forwardListening() {
+    public boolean forwardListening() {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", forwardPort)) {
             return true;
         } catch (IOException e) {
@@ -141,8 +161,30 @@ final class ChildNode implements AutoCloseable {
         }
     }
 
+    /** The data directory. */
+    public Path data() { return data; }
+
+    /** The running child's process id. */
+    public long pid() { return process.pid(); }
+
+    /** True while the child process runs. */
+    public boolean alive() { return process != null && process.isAlive(); }
+
+    /** SIGSTOP: the child freezes (its sockets stay open, nothing is read or answered) until {@link #resume()}. */
+    public void pause() throws IOException, InterruptedException { signal("STOP"); }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException { signal("CONT"); }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("child did not die");
@@ -156,7 +198,7 @@ final class ChildNode implements AutoCloseable {
      * @return the exit code
      * @throws IllegalStateException when the process is still running after {@code timeout} (it is then killed)
      */
-    int sigterm(Duration timeout) throws InterruptedException {
+    public int sigterm(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -167,7 +209,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** SIGTERM and wait for the graceful shutdown. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -177,26 +219,27 @@ final class ChildNode implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+    @Override
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    void flush() throws IOException, InterruptedException {
+    public void flush() throws IOException, InterruptedException {
         HttpResponse<String> r = post("/api/v1/flush", "", Map.of());
         if (r.statusCode() != 200) {
             throw new IOException("flush → " + r.statusCode() + " " + r.body());
         }
     }
 
-    JsonNode sql(String sql) throws IOException, InterruptedException {
+    public JsonNode sql(String sql) throws IOException, InterruptedException {
         HttpResponse<String> r = post("/api/v1/sql", JSON.writeValueAsString(Map.of("sql", sql)), Map.of("Content-Type", "application/json"));
         if (r.statusCode() != 200) {
             throw new IOException("sql → " + r.statusCode() + " " + r.body());
@@ -204,22 +247,22 @@ final class ChildNode implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
-    String tailOfLog() throws IOException {
+    public String tailOfLog() throws IOException {
         String s = Files.readString(log);
         return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
     }
 
-    String fullLog() throws IOException {
+    public String fullLog() throws IOException {
         return Files.readString(log);
     }
 
     /** Current length of the log: whatever the child logs from now on starts at or after it. */
-    long logLength() throws IOException {
+    public long logLength() throws IOException {
         return Files.exists(log) ? Files.size(log) : 0;
     }
 
     /** The log from byte offset {@code from} on. */
-    String logSince(long from) throws IOException {
+    public String logSince(long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
         return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
     }
@@ -229,7 +272,7 @@ final class ChildNode implements AutoCloseable {
      * {@code needle}; null if none appears within {@code timeout} or the child dies first. Polls every
      * millisecond, so a caller can act (kill the child) while the work the line announces still runs.
      */
-    LogLine awaitLogLine(long from, String needle, Duration timeout) throws IOException, InterruptedException {
+    public LogLine awaitLogLine(long from, String needle, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] buf = new byte[64 * 1024];
         StringBuilder pending = new StringBuilder(); // ISO-8859-1: one char per byte, so offsets stay exact
@@ -258,7 +301,7 @@ final class ChildNode implements AutoCloseable {
         return null;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,0 +1,44 @@
+package io.loglane.bench.faults;
+
+import java.util.List;
+
+/**
+ * The loss table as markdown, one row per scenario and lane, for README's Reliability section.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class LossTable {
+    private LossTable() {}
+
+    public static String markdown(List<LaneRow> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| fault | lane | durability | acknowledged | stored | lost | duplicated | ledger dropped | max lag (events) "
+                + "| recovery: ingest | recovery: delivery | notes |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (LaneRow r : rows) {
+            if (r.isSkipped()) {
+                sb.append("| ").append(r.fault()).append(" | ").append(r.lane()).append(" | ").append(r.durability())
+                        .append(" | — | — | — | — | — | — | — | — | ").append(r.note()).append(" |\n");
+                continue;
+            }
+            sb.append("| ").append(r.fault()).append(" | ").append(r.lane()).append(" | ").append(r.durability())
+                    .append(" | ").append(r.acked()).append(" | ").append(r.stored()).append(" | ").append(r.lost())
+                    .append(" | ").append(r.duplicated()).append(" | ").append(r.ledgerDropped()).append(" | ").append(r.maxLag())
+                    .append(" | ").append(millis(r.ingestRecoveryMs())).append(" | ").append(millis(r.deliveryRecoveryMs()))
+                    .append(" | ").append(r.note()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** Every requirement a row breaks, empty when all hold. */
+    public static List<String> violations(List<LaneRow> rows) {
+        return rows.stream().map(LaneRow::violation).filter(v -> v != null).toList();
+    }
+
+    private static String millis(long ms) {
+        if (ms < 0) {
+            return "never";
+        }
+        return ms < 10_000 ? String.format("%.1f s", ms / 1000.0) : (ms / 1000) + " s";
+    }
+}
