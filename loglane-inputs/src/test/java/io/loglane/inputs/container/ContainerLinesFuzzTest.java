@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzz target (scripts/fuzz.sh): one read of a container log file, in Docker's {@code json-file}
  * format when the input's first byte is even, else in the CRI format (Kubernetes); the rest is the
  * file's bytes, cut into lines at {@code '\n'} as the tail does. A small {@code max_line_bytes}
- * makes joins of split lines (Docker's 16 KiB parts, CRI's {@code P} lines) reach their limit.
+ * makes joins of split lines (Docker's 16 KiB parts, CRI's {@code P} lines) reach their limit; a
+ * longer line is handed on cut and marked truncated, as the tail's reader does.
  * Property: every line becomes records or is counted as rejected, never an exception; no record's
  * message is longer than the limit; a batch ends inside the bytes read.
  */
@@ -38,7 +39,9 @@ class ContainerLinesFuzzTest {
         for (int i = 1; i <= input.length; i++) {
             if (i == input.length || input[i] == '\n') {
                 if (i > start || i < input.length) {
-                    sink.line(input, start, i - start, false);
+                    // as the tail's LineReader hands them on: a line longer than the limit is cut and marked so
+                    int len = i - start;
+                    sink.line(input, start, Math.min(len, MAX_LINE_BYTES), len > MAX_LINE_BYTES);
                 }
                 start = i + 1;
             }
