@@ -42,29 +42,31 @@ while read -r module class method; do
   inputs="$module/src/test/resources/$(dirname "${class//.//}")/${simple}Inputs/$method"
   log="$log_dir/$simple-$method.log"
   echo "fuzz: $simple#$method for ${seconds}s"
-  # Jazzer writes a finding as crash-*/timeout-*/slow-unit-* into the module directory.
-  find "$module" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) -delete
   status=0
   JAZZER_FUZZ=1 ./mvnw -B -ntp -q -pl "$module" -am test -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="${seconds}s" ${FUZZ_MAVEN_ARGS:-} >"$log" 2>&1 || status=$?
   runs=$(grep -a -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 || true)
-  found=$(find "$module" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) | head -1)
+  # Jazzer writes the reproducer into the target's inputs directory (it exists: the seeds), else the module directory
+  found=$(grep -a -o 'Test unit written to [^ ]*' "$log" | head -1 | sed 's/^Test unit written to //' || true)
   if [ "$status" -ne 0 ] || [ -n "$found" ]; then
     failed=1
     echo "fuzz: FINDING in $simple#$method (${runs:-no run count})"
     grep -a -A 12 -m 1 'FuzzTestFindingException\|== Java Exception\|ERROR\]' "$log" | head -30 || true
-    if [ -n "$found" ]; then
-      mkdir -p "$inputs"
-      cp "$found" "$inputs/"
-      echo "fuzz: reproducer: $inputs/$(basename "$found") (replayed by ./mvnw verify; the full log: $log)"
+    if [ -n "$found" ] && [ -f "$found" ]; then
+      case "$found" in
+        */src/test/resources/*) ;;
+        *) mkdir -p "$inputs"; mv "$found" "$inputs/"; found="$inputs/$(basename "$found")" ;;
+      esac
+      echo "fuzz: reproducer: $found (./mvnw verify replays it; the full log: $log)"
     else
       echo "fuzz: no reproducer file; the full log: $log"
     fi
     summary="$summary
-  $simple#$method: FINDING ${runs:+($runs)}"
+  $simple#$method: FINDING${runs:+ ($runs)}"
   else
+    echo "fuzz: ok (${runs:-no run count})"
     summary="$summary
-  $simple#$method: ok (${runs:-?}s)"
+  $simple#$method: ok (${runs:-no run count})"
   fi
 done <<<"$targets"
 

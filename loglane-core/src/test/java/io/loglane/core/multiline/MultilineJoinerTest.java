@@ -248,4 +248,16 @@ class MultilineJoinerTest {
         j.scan(block(all), rules("java"));
         assertThat(j.openFrom(SECOND)).as("full: no later line can join it").isEqualTo(all.size());
     }
+
+    /** Fuzzing finding (MultilineJoinerFuzzTest): lines joined to an event whose first line is empty were dropped. */
+    @Test
+    void linesJoinedToAnEmptyFirstLineAreKept() {
+        List<Line> in = new ArrayList<>();
+        for (String l : "\n\n\n$\n\n\u0008\n\n\n\n2".split("\n", -1)) {
+            in.add(new Line("stderr", l, 0));
+        }
+        RecordBlock joined = new MultilineJoiner().join(block(in), rules("python", "node"));
+        assertThat(String.join("\n", logs(joined))).isEqualTo("\n\n\n$\n\n\u0008\n\n\n\n2");
+        assertThat(logs(joined).size()).as("some lines were joined").isLessThan(in.size());
+    }
 }

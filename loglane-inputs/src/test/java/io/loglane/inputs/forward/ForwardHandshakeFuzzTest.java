@@ -77,7 +77,7 @@ class ForwardHandshakeFuzzTest {
         try {
             nonce(ch);
             if (byteByByte) {
-                for (int i = 0; i < input.length; i++) {
+                for (int i = 0; i < input.length && ch.isOpen(); i++) { // a refused PING closes: no more reads
                     ch.writeInbound(Unpooled.wrappedBuffer(input, i, 1));
                 }
             } else {
