@@ -95,4 +95,11 @@ class EventTimeParserTest {
         assertThat(EventTimeParser.fromLong(9_000_000_000L)).isEqualTo(9_000_000_000L * 1_000_000_000L);
         assertThat(EventTimeParser.fromLong(1_733_392_800_123L)).isEqualTo(1_733_392_800_123_000_000L);
     }
+
+    /** Fuzzing finding (TimestampsFuzzTest): the JDK's pattern builder threw ClassCastException, which escaped the config loader. */
+    @Test
+    void aFormatTheJdkCannotBuildIsABadTimeFormat() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeFormat.of("%%Y-%%%Y-%m4%m-%e%Y-%m-%%4S"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("bad time_format");
+    }
 }

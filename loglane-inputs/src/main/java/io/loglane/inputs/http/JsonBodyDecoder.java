@@ -76,7 +76,8 @@ public final class JsonBodyDecoder {
             if (where == null) {
                 return 1;
             }
-            long offset = where.getByteOffset();
+            // some of Jackson's errors on a byte[] body carry the position as a char offset, not a byte offset
+            long offset = where.getByteOffset() >= 0 ? where.getByteOffset() : where.getCharOffset();
             if (offset < 0) {
                 return Math.max(1, where.getLineNr());
             }
