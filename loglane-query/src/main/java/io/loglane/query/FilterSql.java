@@ -58,6 +58,10 @@ public final class FilterSql {
      * @throws FilterSqlException when the pattern cannot be expressed in SQL
      */
     public static String predicate(FilterPattern pattern, List<FieldDef> typed) {
+        return FilterSqlException.withoutNul(translate(pattern, typed));
+    }
+
+    private static String translate(FilterPattern pattern, List<FieldDef> typed) {
         Map<String, FieldDef> byName = RecordView.typedFields(typed).stream()
                 .collect(Collectors.toMap(FieldDef::name, Function.identity(), (a, b) -> a));
         return switch (pattern.node()) {

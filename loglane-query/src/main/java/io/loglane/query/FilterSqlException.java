@@ -12,4 +12,16 @@ public final class FilterSqlException extends IllegalArgumentException {
     public FilterSqlException(String message) {
         super(message);
     }
+
+    /**
+     * {@code sql} itself, or this error when it holds a NUL character (from the query's text):
+     * DuckDB's parser ends the statement there, so the SQL would not run (a fuzzing finding,
+     * QueryParsersFuzzTest).
+     */
+    static String withoutNul(String sql) {
+        if (sql.indexOf('\0') >= 0) {
+            throw new FilterSqlException("the query holds a NUL character, which SQL over the archive cannot search for");
+        }
+        return sql;
+    }
 }

@@ -201,7 +201,8 @@ final class LaneViews {
         return String.join(" UNION ALL BY NAME ", selects);
     }
 
-    private static String emptyQuery(List<FieldDef> fields) {
+    /** A query with the columns of a lane whose parser has {@code fields} and no rows (the view of a lane without files). */
+    static String emptyQuery(List<FieldDef> fields) {
         StringBuilder b = new StringBuilder("SELECT ");
         List<ArchiveSchema.Column> cols = ArchiveSchema.columns(fields);
         for (int i = 0; i < cols.size(); i++) {

@@ -75,7 +75,7 @@ final class LuceneSql {
      * @throws FilterSqlException a part of the query SQL over the archive cannot express
      */
     static String predicate(Query q, List<FieldDef> typed) {
-        return translate(q, byName(typed));
+        return FilterSqlException.withoutNul(translate(q, byName(typed)));
     }
 
     /** Whether {@code q} searches the message's words (which the translation approximates). */

@@ -104,6 +104,11 @@ class ArchiveSearchTest {
                     .hasMessageContaining("fuzzy");
             assertThatThrownBy(() -> search.predicate("access", SearchSyntax.LUCENE, "\"upstream after\"~2"))
                     .isInstanceOf(FilterSqlException.class).hasMessageContaining("slop");
+            // fuzzing finding (QueryParsersFuzzTest): a NUL in the query ended DuckDB's statement inside a literal
+            assertThatThrownBy(() -> search.predicate("access", SearchSyntax.LUCENE, "path:\"/a\u0000b\""))
+                    .isInstanceOf(FilterSqlException.class).hasMessageContaining("NUL");
+            assertThatThrownBy(() -> search.predicate("access", SearchSyntax.FILTER, "\"a\u0000b\""))
+                    .isInstanceOf(FilterSqlException.class).hasMessageContaining("NUL");
         }
     }
 

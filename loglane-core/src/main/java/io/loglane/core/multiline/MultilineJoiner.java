@@ -309,9 +309,11 @@ public final class MultilineJoiner {
                 unpacker.skipValue();
                 int ve = off + (int) unpacker.getTotalReadBytes();
                 packer.writePayload(b, ks, vs - ks);
+                // the message value: its header starts before the payload, which may be empty (msgOff == ve);
+                // "ve > msgOff" missed an empty first line and dropped the lines joined to it (a fuzzing finding)
                 if (truncated[first] && isTruncatedKey(b, ks, vs)) {
                     packer.packBoolean(true);
-                } else if (vt == ValueType.STRING && ve > msgOff[first] && vs <= msgOff[first]) {
+                } else if (vt == ValueType.STRING && vs < msgOff[first] && msgOff[first] <= ve) {
                     packer.packRawStringHeader(bytes[first]);
                     packer.writePayload(b, msgOff[first], msgLen[first]);
                     for (int j = first + 1; j < n; j++) {

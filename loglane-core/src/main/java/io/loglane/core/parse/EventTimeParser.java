@@ -37,17 +37,24 @@ public final class EventTimeParser {
         if (!(v >= 0) || Double.isInfinite(v)) {
             return -1;
         }
+        // each unit's range reaches past what nanoseconds in a long hold (year 2262): those are not a time
+        // (they overflowed to negative times: a fuzzing finding, TimestampsFuzzTest)
         if (v < 1e11) {
             long sec = (long) v;
-            return sec * NANOS + Math.round((v - sec) * 1_000_000d) * 1000L;
+            return sec > Long.MAX_VALUE / NANOS - 1 ? -1 : sec * NANOS + Math.round((v - sec) * 1_000_000d) * 1000L;
         }
         if (v < 1e14) {
-            return Math.round(v * 1000d) * 1000L;
+            return v * 1e6 < 9.2e18 ? Math.round(v * 1000d) * 1000L : -1;
         }
         if (v < 1e17) {
-            return Math.round(v) * 1000L;
+            return v * 1e3 < 9.2e18 ? Math.round(v) * 1000L : -1;
         }
         return v < 9.2e18 ? (long) v : -1;
+    }
+
+    /** {@code v * factor}, or -1 when that does not fit in a long. */
+    private static long scaled(long v, long factor) {
+        return v > Long.MAX_VALUE / factor ? -1 : v * factor;
     }
 
     /** Exact for integers, which a double would round past 2^53. */
@@ -56,13 +63,13 @@ public final class EventTimeParser {
             return -1;
         }
         if (v < 100_000_000_000L) {
-            return v * NANOS;
+            return scaled(v, NANOS);
         }
         if (v < 100_000_000_000_000L) {
-            return v * 1_000_000L;
+            return scaled(v, 1_000_000L);
         }
         if (v < 100_000_000_000_000_000L) {
-            return v * 1000L;
+            return scaled(v, 1000L);
         }
         return v;
     }

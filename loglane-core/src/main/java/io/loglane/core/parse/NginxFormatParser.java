@@ -38,10 +38,13 @@ public final class NginxFormatParser extends BytesParser {
     /** literals[g] precedes variable g; literals[vars] ends the line (each possibly empty). */
     private final byte[][] literals;
     private final List<FieldDef> fields;
-    /** Per capture group: its field index, or -1 for {@code $request} (split into the three after it). */
+    /** Per capture group: its field index, or -1 for {@code $request} (split into method, path and protocol). */
     private final int[] fieldOf;
     private final FieldType[] types;
-    private final int requestAt;
+    /** Field indexes $request is split into (method, path, protocol); -1 without $request. */
+    private final int methodAt;
+    private final int pathAt;
+    private final int protocolAt;
     private final int timeField;
     private final ThreadLocal<ParsedFields> scratch;
 
@@ -96,11 +99,9 @@ public final class NginxFormatParser extends BytesParser {
         literals = lits.toArray(byte[][]::new);
         Map<String, FieldType> defs = new LinkedHashMap<>();
         fieldOf = new int[vars.size()];
-        int request = -1;
         for (int g = 0; g < vars.size(); g++) {
             String v = vars.get(g);
             if (v.equals("request")) {
-                request = defs.size();
                 defs.putIfAbsent("method", FieldType.STRING);
                 defs.putIfAbsent("path", FieldType.STRING);
                 defs.putIfAbsent("protocol", FieldType.STRING);
@@ -119,7 +120,13 @@ public final class NginxFormatParser extends BytesParser {
                         + String.join(", ", defs.keySet()) + ")");
             }
         }
-        requestAt = request;
+        // looked up once all fields are known: a second $request, or a $path before it, leaves them apart
+        // (not at request, request + 1, request + 2: a fuzzing finding, ParsersFuzzTest)
+        List<String> names = new ArrayList<>(defs.keySet());
+        boolean request = vars.contains("request");
+        methodAt = request ? names.indexOf("method") : -1;
+        pathAt = request ? names.indexOf("path") : -1;
+        protocolAt = request ? names.indexOf("protocol") : -1;
         List<FieldDef> list = new ArrayList<>();
         defs.forEach((n, t) -> list.add(new FieldDef(n, t)));
         fields = List.copyOf(list);
@@ -174,7 +181,7 @@ public final class NginxFormatParser extends BytesParser {
                 continue;
             }
             if (fieldOf[g] < 0) {
-                NginxCombinedParser.splitRequest(b, s, e, out, requestAt, requestAt + 1, requestAt + 2);
+                NginxCombinedParser.splitRequest(b, s, e, out, methodAt, pathAt, protocolAt);
             } else {
                 TypedValues.set(out, fieldOf[g], types[fieldOf[g]], b, s, e);
             }

@@ -58,7 +58,9 @@ public final class TimeFormat {
             DateTimeFormatter f = new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern)
                     .toFormatter(Locale.ENGLISH);
             return new TimeFormat(f, false, format);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ClassCastException e) {
+            // the JDK's pattern builder throws ClassCastException for some pad-modifier patterns (e.g. "pp…%e"
+            // from strftime text): a bad format all the same, not a crash of the config loader (a fuzzing finding)
             throw new IllegalArgumentException("bad time_format \"" + format + "\": " + e.getMessage());
         }
     }

@@ -339,4 +339,16 @@ class MultilineJoinerTest {
         assertThat(j.openLines(SECOND, held)).as("only the newest stream's line").isEqualTo(1);
         assertThat(held).containsExactly(false, true);
     }
+
+    /** Fuzzing finding (MultilineJoinerFuzzTest): lines joined to an event whose first line is empty were dropped. */
+    @Test
+    void linesJoinedToAnEmptyFirstLineAreKept() {
+        List<Line> in = new ArrayList<>();
+        for (String l : "\n\n\n$\n\n\u0008\n\n\n\n2".split("\n", -1)) {
+            in.add(new Line("stderr", l, 0));
+        }
+        RecordBlock joined = new MultilineJoiner().join(block(in), rules("python", "node"));
+        assertThat(String.join("\n", logs(joined))).isEqualTo("\n\n\n$\n\n\u0008\n\n\n\n2");
+        assertThat(logs(joined).size()).as("some lines were joined").isLessThan(in.size());
+    }
 }

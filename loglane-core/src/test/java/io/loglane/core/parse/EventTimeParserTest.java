@@ -80,4 +80,26 @@ class EventTimeParserTest {
             assertThat(times.parse(b, 1, b.length - 1)).as("same date as the line before, yet %s", bad).isEqualTo(-1);
         }
     }
+
+    /** Fuzzing finding (TimestampsFuzzTest): an epoch past year 2262 in any unit overflowed to a negative time. */
+    @Test
+    void epochsNanosecondsCannotHoldAreNotTimes() {
+        assertThat(EventTimeParser.fromLong(17_339_292_800L)).as("seconds, year 2519").isEqualTo(-1);
+        assertThat(EventTimeParser.fromLong(9_300_000_000_000L)).as("milliseconds").isEqualTo(-1);
+        assertThat(EventTimeParser.fromLong(9_300_000_000_000_000L)).as("microseconds").isEqualTo(-1);
+        assertThat(EventTimeParser.fromNumber(17_339_292_800.5)).isEqualTo(-1);
+        assertThat(EventTimeParser.fromNumber(9.3e12)).isEqualTo(-1);
+        assertThat(EventTimeParser.fromNumber(9.3e15)).isEqualTo(-1);
+        assertThat(TimeFormat.of(null).parse("17339292800")).isEqualTo(-1);
+        // the largest of each that fits still reads
+        assertThat(EventTimeParser.fromLong(9_000_000_000L)).isEqualTo(9_000_000_000L * 1_000_000_000L);
+        assertThat(EventTimeParser.fromLong(1_733_392_800_123L)).isEqualTo(1_733_392_800_123_000_000L);
+    }
+
+    /** Fuzzing finding (TimestampsFuzzTest): the JDK's pattern builder threw ClassCastException, which escaped the config loader. */
+    @Test
+    void aFormatTheJdkCannotBuildIsABadTimeFormat() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeFormat.of("%%Y-%%%Y-%m4%m-%e%Y-%m-%%4S"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("bad time_format");
+    }
 }

@@ -96,6 +96,17 @@ class ParserChainTest {
         assertThatThrownBy(() -> new NginxFormatParser("no variables", Map.of())).hasMessageContaining("at least one $variable");
     }
 
+    /** Fuzzing finding (ParsersFuzzTest): a second $request, or a $path before it, split the request into the wrong fields (or past them). */
+    @Test
+    void nginxFormatSplitsEveryRequestIntoMethodPathAndProtocol() {
+        NginxFormatParser twice = new NginxFormatParser("\"$request\" $status \"$request\"", Map.of());
+        assertThat(parse(twice, "\"GET /a HTTP/1.1\" 200 \"POST /b HTTP/2.0\"")).containsEntry("status", 200L)
+                .containsEntry("method", "POST").containsEntry("path", "/b").containsEntry("protocol", "HTTP/2.0");
+        NginxFormatParser pathFirst = new NginxFormatParser("$path \"$request\"", Map.of());
+        assertThat(parse(pathFirst, "/x \"GET /a HTTP/1.1\"")).containsEntry("method", "GET")
+                .containsEntry("path", "/a").containsEntry("protocol", "HTTP/1.1");
+    }
+
     @Test
     void apacheCombinedIsTheSameScanner() {
         RecordParser p = Parsers.forName("apache_combined");

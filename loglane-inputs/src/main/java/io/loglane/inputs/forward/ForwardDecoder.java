@@ -110,6 +110,14 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
                 && in.getUnsignedByte(in.readerIndex() + 1) == 0x03;
     }
 
+    /**
+     * True if the only buffered byte is 0x16: whether a ClientHello follows is known with the next
+     * byte, so the caller waits for it (else a 1-byte first read would be called garbage, not TLS).
+     */
+    static boolean tlsUndecided(ByteBuf in) {
+        return in.readableBytes() == 1 && in.getUnsignedByte(in.readerIndex()) == 0x16;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
@@ -120,9 +128,16 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         if (readable == 0) {
             return;
         }
-        if (phase == Phase.HEADER && looksLikeTls(in)) {
-            fail(in);
-            throw new ForwardProtocolException(Reason.TLS_ON_PLAIN_PORT, TLS_ON_PLAIN_PORT_MESSAGE);
+        // A ClientHello can only open the connection: later frames starting 0x16 0x03 are plain garbage.
+        // A first read of the lone byte 0x16 waits for the next, so how TCP cuts the bytes never changes the verdict.
+        if (phase == Phase.HEADER && frames == 0) {
+            if (tlsUndecided(in)) {
+                return;
+            }
+            if (looksLikeTls(in)) {
+                fail(in);
+                throw new ForwardProtocolException(Reason.TLS_ON_PLAIN_PORT, TLS_ON_PLAIN_PORT_MESSAGE);
+            }
         }
         int avail = Math.min(readable, maxFrameBytes);
         byte[] arr;

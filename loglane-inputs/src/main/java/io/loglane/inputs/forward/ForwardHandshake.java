@@ -156,6 +156,9 @@ final class ForwardHandshake extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (ForwardDecoder.tlsUndecided(in)) {
+            return;
+        }
         if (ForwardDecoder.looksLikeTls(in)) {
             fail(in);
             throw new ForwardProtocolException(Reason.TLS_ON_PLAIN_PORT, ForwardDecoder.TLS_ON_PLAIN_PORT_MESSAGE);

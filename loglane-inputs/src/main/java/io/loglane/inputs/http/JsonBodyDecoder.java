@@ -1,6 +1,7 @@
 package io.loglane.inputs.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -49,12 +50,48 @@ public final class JsonBodyDecoder {
             throw new IllegalArgumentException("len " + len + " outside the body");
         }
         try (JsonParser jp = JSON.createParser(body, 0, len)) {
-            return new Conversion(len, receivedAtNanos).run(jp);
+            return new Conversion(body, len, receivedAtNanos).run(jp);
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            int line = new Lines(body).at(e.getLocation());
             throw new JsonBodyException(line, 0, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new JsonBodyException(1, 0, "unreadable body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * 1-based NDJSON line numbers from byte offsets: lines end at {@code '\n'} only. Jackson's own
+     * line numbers also count a lone {@code '\r'}, which named a line 2 in a body of one line
+     * (a fuzzing finding, JsonBodyDecoderFuzzTest). Offsets are asked in increasing order, so
+     * counting goes on from the last one.
+     */
+    private static final class Lines {
+        private final byte[] body;
+        private long counted;
+        private int line = 1;
+
+        Lines(byte[] body) { this.body = body; }
+
+        int at(JsonLocation where) {
+            if (where == null) {
+                return 1;
+            }
+            // some of Jackson's errors on a byte[] body carry the position as a char offset, not a byte offset
+            long offset = where.getByteOffset() >= 0 ? where.getByteOffset() : where.getCharOffset();
+            if (offset < 0) {
+                return Math.max(1, where.getLineNr());
+            }
+            if (offset < counted) { // not expected (offsets only grow); count again from the start
+                counted = 0;
+                line = 1;
+            }
+            for (long i = counted; i < Math.min(offset, body.length); i++) {
+                if (body[(int) i] == '\n') {
+                    line++;
+                }
+            }
+            counted = Math.max(counted, Math.min(offset, body.length));
+            return line;
         }
     }
 
@@ -69,7 +106,10 @@ public final class JsonBodyDecoder {
         private int records;
         private int element; // 1-based array element being converted; 0 for NDJSON
 
-        Conversion(int len, long receivedAtNanos) {
+        private final Lines lines;
+
+        Conversion(byte[] body, int len, long receivedAtNanos) {
+            this.lines = new Lines(body);
             this.converter = new JsonToMsgpack(len + len / 4);
             this.receivedAtNanos = receivedAtNanos;
         }
@@ -145,7 +185,7 @@ public final class JsonBodyDecoder {
             return new JsonBodyException(line(jp), element, reason);
         }
 
-        private static int line(JsonParser jp) { return Math.max(1, jp.currentTokenLocation().getLineNr()); }
+        private int line(JsonParser jp) { return lines.at(jp.currentTokenLocation()); }
 
         private static String describe(JsonToken t) {
             return switch (t) {

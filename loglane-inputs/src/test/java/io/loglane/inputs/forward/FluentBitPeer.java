@@ -59,7 +59,11 @@ final class FluentBitPeer {
 
     /** The PING Fluent Bit sends for this HELO; {@code user}/{@code password} are used only when the HELO has auth. */
     static byte[] ping(Helo helo, String hostname, byte[] salt, String sharedKey, String user, String password) throws IOException {
-        byte[] host = hostname.getBytes(StandardCharsets.UTF_8);
+        return ping(helo, hostname.getBytes(StandardCharsets.UTF_8), salt, sharedKey, user, password);
+    }
+
+    /** The same with the hostname as raw bytes (Fluent Bit sends them as they are, UTF-8 or not). */
+    static byte[] ping(Helo helo, byte[] host, byte[] salt, String sharedKey, String user, String password) throws IOException {
         byte[] digest = sha512Hex(salt, host, helo.nonce(), sharedKey.getBytes(StandardCharsets.UTF_8));
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             p.packArrayHeader(6);

@@ -324,4 +324,35 @@ class ForwardDecoderTest {
         assertThat((Object) ch.readInbound()).isNull();
         assertThat(ch.finish()).isFalse();
     }
+
+    /** Outcome of feeding a connection's bytes in the given reads: the error reason, or null when none. */
+    static Reason reasonOf(byte[]... reads) {
+        EmbeddedChannel ch = new EmbeddedChannel(new ForwardDecoder(1024, 1024));
+        try {
+            for (byte[] r : reads) {
+                ch.writeInbound(Unpooled.wrappedBuffer(r));
+            }
+            ch.finish();
+            return null;
+        } catch (ForwardProtocolException e) {
+            return e.reason();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    /** Fuzzing finding (ForwardDecoderFuzzTest): the verdict on 0x16 0x03 depended on where TCP cut the bytes. */
+    @Test
+    void aClientHelloIsRecognizedOnlyAtTheStartHoweverTheBytesAreCut() {
+        byte[] hello = {0x16, 0x03, 0x01, 0x00};
+        assertThat(reasonOf(hello)).isEqualTo(Reason.TLS_ON_PLAIN_PORT);
+        assertThat(reasonOf(new byte[] {0x16}, new byte[] {0x03, 0x01, 0x00})).isEqualTo(Reason.TLS_ON_PLAIN_PORT);
+        // after a frame, 0x16 0x03 is garbage (a positive fixint), cut or not, never "TLS"
+        byte[] f = frame().array(3).str("t").integer(T).record("a", 1).build();
+        byte[] both = new byte[f.length + hello.length];
+        System.arraycopy(f, 0, both, 0, f.length);
+        System.arraycopy(hello, 0, both, f.length, hello.length);
+        assertThat(reasonOf(both)).isEqualTo(Reason.GARBAGE);
+        assertThat(reasonOf(java.util.Arrays.copyOf(both, f.length + 1), new byte[] {0x03, 0x01, 0x00})).isEqualTo(Reason.GARBAGE);
+    }
 }

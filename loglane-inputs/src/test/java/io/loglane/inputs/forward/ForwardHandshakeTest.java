@@ -246,4 +246,12 @@ class ForwardHandshakeTest {
         }
         await(() -> protocolErrors("unexpected_ping") == 1, "the PING counted");
     }
+
+    /** Fuzzing finding (ForwardDecoderFuzzTest, the same check here): a ClientHello cut after its first byte was "no handshake". */
+    @Test
+    void aClientHelloIsRecognizedHoweverItIsCut() {
+        byte[] hello = {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01};
+        assertThat(ForwardHandshakeFuzzTest.raw(hello, false)).isEqualTo("error TLS_ON_PLAIN_PORT");
+        assertThat(ForwardHandshakeFuzzTest.raw(hello, true)).as("byte by byte").isEqualTo("error TLS_ON_PLAIN_PORT");
+    }
 }

@@ -137,4 +137,14 @@ class JsonBodyDecoderTest {
         assertThat(error("[{\"a\":1}] {\"b\":2}").reason()).contains("after the array");
         assertThat(error("[{\"a\":1},").reason()).startsWith("malformed JSON");
     }
+
+    /** Fuzzing finding (JsonBodyDecoderFuzzTest): Jackson counts a lone '\r' as a line break; NDJSON lines end at '\n'. */
+    @Test
+    void linesEndAtNewlinesOnlyNotAtALoneCarriageReturn() {
+        assertThat(error("\r\u00ea").line()).as("a body of one line").isEqualTo(1);
+        assertThat(error("\r\u0000\u0000").line()).as("an error located by char offset").isEqualTo(1);
+        assertThat(error("{\"a\":1}\r{\"b\":2}").reason()).isEqualTo("more than one JSON object on the line");
+        assertThat(error("{\"a\":1}\r\n{\"b\":2}\r\n{\"c\"}").line()).as("CRLF lines count once each").isEqualTo(3);
+        assertThat(error("{\"a\":1}\r\n\r\n[1]").line()).isEqualTo(3);
+    }
 }
