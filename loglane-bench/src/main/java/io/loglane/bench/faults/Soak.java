@@ -11,22 +11,25 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Samples a child loglane's resources over a soak run: heap in use ({@code jcmd <pid>
- * GC.heap_info}), resident set ({@code /proc/<pid>/status} VmRSS), open file descriptors
+ * Samples a child loglane's resources over a soak run: live heap (in use right after a full GC that
+ * {@code jcmd <pid> GC.run} asks for, so a GC sawtooth does not read as growth; then
+ * {@code GC.heap_info}), resident set ({@code /proc/<pid>/status} VmRSS), open file descriptors
  * ({@code /proc/<pid>/fd}) and threads; then compares the first and the last third of the samples
- * to flag growth.
+ * taken after a process's warm-up ({@link #WARM_UP_SECONDS} after its first sample) to flag growth.
  *
  * <p>Thread-safety: {@link #sample} from one sampling thread; {@link #samples} after it ended.
  */
 public final class Soak {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** Samples this soon after a process's first are its start-up (heap and RSS still growing to their working size). */
+    static final long WARM_UP_SECONDS = 30;
 
     /**
      * One sample.
      *
      * @param seconds since the soak started
      * @param pid     the node's process (it changes at each restart)
-     * @param heapMiB heap in use, -1 when jcmd did not answer
+     * @param heapMiB live heap (in use after a full GC), -1 when jcmd did not answer
      */
     public record Sample(long seconds, long pid, double heapMiB, double rssMiB, int fds, int threads) {}
 
@@ -65,8 +68,14 @@ public final class Soak {
     }
 
     private static double heapMiB(long pid) {
+        jcmd(pid, "GC.run");
+        return jcmd(pid, "GC.heap_info");
+    }
+
+    /** Runs one jcmd command against {@code pid}; the heap in use it printed, or -1. */
+    private static double jcmd(long pid, String command) {
         try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.heap_info")
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), command)
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
@@ -82,7 +91,7 @@ public final class Soak {
 
     /** The samples as a markdown table. */
     public String table() {
-        StringBuilder sb = new StringBuilder("| t (s) | pid | heap used (MiB) | RSS (MiB) | open fds | threads |\n|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder sb = new StringBuilder("| t (s) | pid | live heap (MiB) | RSS (MiB) | open fds | threads |\n|---:|---:|---:|---:|---:|---:|\n");
         for (Sample s : samples()) {
             sb.append(String.format("| %d | %d | %.0f | %.0f | %d | %d |%n", s.seconds(), s.pid(), s.heapMiB(), s.rssMiB(), s.fds(), s.threads()));
         }
@@ -90,13 +99,13 @@ public final class Soak {
     }
 
     /**
-     * Compares the medians of the first and last third of the samples: growth of more than a quarter
-     * (RSS, heap) or of more than 10 % plus 5 (fds, threads) is flagged.
+     * Compares the medians of the first and last third of the samples past each process's warm-up:
+     * growth of more than a quarter (RSS, heap) or of more than 10 % plus 5 (fds, threads) is flagged.
      *
      * @return one line per measure, flagged with {@code GROWS} or {@code flat}
      */
     public List<String> growth() {
-        List<Sample> all = samples();
+        List<Sample> all = warm(samples());
         List<String> out = new ArrayList<>();
         if (all.size() < 6) {
             out.add("too few samples (" + all.size() + ") to judge growth");
@@ -104,10 +113,23 @@ public final class Soak {
         }
         List<Sample> first = all.subList(0, all.size() / 3);
         List<Sample> last = all.subList(all.size() - all.size() / 3, all.size());
-        out.add(judge("heap used (MiB)", median(first, Sample::heapMiB), median(last, Sample::heapMiB), 1.25, 0));
+        out.add(judge("live heap (MiB)", median(first, Sample::heapMiB), median(last, Sample::heapMiB), 1.25, 0));
         out.add(judge("RSS (MiB)", median(first, Sample::rssMiB), median(last, Sample::rssMiB), 1.25, 0));
         out.add(judge("open fds", median(first, s -> s.fds()), median(last, s -> s.fds()), 1.10, 5));
         out.add(judge("threads", median(first, s -> s.threads()), median(last, s -> s.threads()), 1.10, 5));
+        return out;
+    }
+
+    /** The samples taken at least {@link #WARM_UP_SECONDS} after the first sample of the same process. */
+    static List<Sample> warm(List<Sample> all) {
+        java.util.Map<Long, Long> firstSeen = new java.util.HashMap<>();
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : all) {
+            long first = firstSeen.computeIfAbsent(s.pid(), pid -> s.seconds());
+            if (s.seconds() - first >= WARM_UP_SECONDS) {
+                out.add(s);
+            }
+        }
         return out;
     }
 
