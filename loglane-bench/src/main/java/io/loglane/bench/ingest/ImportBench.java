@@ -75,6 +75,9 @@ public final class ImportBench implements Callable<Integer> {
     @Option(names = "--import-opt", description = "Extra option for ./loglane import, repeatable (e.g. --import-opt=--in-flight=4).")
     List<String> importOptions = new ArrayList<>();
 
+    @Option(names = "--config", description = "A config layer over config/loglane.yaml, repeatable (e.g. one setting lanes.access.index_retention).")
+    List<Path> overlays = new ArrayList<>();
+
     @Option(names = "--keep", description = "Keep the work directory (generated logs, server data and logs).")
     boolean keep;
 
@@ -147,7 +150,7 @@ public final class ImportBench implements Callable<Integer> {
     private boolean run(String shape, Path dir, Path log, long lines) throws Exception {
         List<String> serverOpts = jvmOptions.stream().map(o -> o.replace("{shape}", shape)).toList();
         try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), dir.resolve("data"),
-                List.of(home.resolve("config/loglane.yaml").toAbsolutePath()), HTTP_PORT, FORWARD_PORT, heap, serverOpts,
+                configs(), HTTP_PORT, FORWARD_PORT, heap, serverOpts,
                 dir.resolve("server.log"))) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
@@ -195,6 +198,12 @@ public final class ImportBench implements Callable<Integer> {
                     server.metric("loglane_index_documents_total"), server.metric("loglane_index_skipped_total"), server.peakRssMiB());
             return stored == lines;
         }
+    }
+
+    private List<Path> configs() {
+        List<Path> all = new ArrayList<>(List.of(home.resolve("config/loglane.yaml").toAbsolutePath()));
+        overlays.forEach(o -> all.add(o.toAbsolutePath()));
+        return all;
     }
 
     private static double loadAverage() throws IOException {
