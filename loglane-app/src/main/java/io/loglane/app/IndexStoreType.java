@@ -13,7 +13,7 @@ import java.time.Clock;
 
 /**
  * {@code to: [index]}: each lane's {@link IndexSink} (Lucene, one index per day of event time) with
- * the lane's parser fields and retention and the {@code index.*} settings ({@link IndexKeys}); each
+ * the lane's parser fields and retention (shortened by its {@code index_retention}) and the {@code index.*} settings ({@link IndexKeys}); each
  * sink is registered in the node's {@link OpenIndexSinks}, which searches read near-real-time.
  *
  * <p>Thread-safety: immutable; the registry is thread-safe.
@@ -36,7 +36,7 @@ final class IndexStoreType implements StoreType {
 
     @Override
     public IndexSink sink(LaneSpec lane, LoglaneConfig config, MeterRegistry registry, Clock clock) {
-        IndexSink sink = new IndexSink(lane.name(), LoglaneNode.parser(config, lane), settings(config), lane.retention(), registry, clock);
+        IndexSink sink = new IndexSink(lane.name(), LoglaneNode.parser(config, lane), settings(config), IndexKeys.retention(lane), registry, clock);
         sinks.add(sink);
         return sink;
     }

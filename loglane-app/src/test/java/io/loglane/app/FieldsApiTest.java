@@ -12,13 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /api/v1/fields}, {@code /api/v1/fields/{name}/top} and {@code /api/v1/context} on a running node with the bundled lanes (error is indexed). */
 class FieldsApiTest {
+    private static final String KEEP_ERROR_FOREVER = SearchCommandTest.KEEP_ERROR_FOREVER;
+
     private static final String RANGE = "&from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z";
 
     private static String q(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 
     @Test
     void fieldsAndTopValuesDescribeTheMatchesAndBadRequestsAreRefused(@TempDir Path dir) throws Exception {
-        try (TestNode t = TestNode.start(dir, "")) {
+        try (TestNode t = TestNode.start(dir, KEEP_ERROR_FOREVER)) {
             String body = """
                     {"message":"payment failed","status":402,"host":"web-1","ts":"2026-03-01T10:00:00Z"}
                     {"message":"db timeout after 30s","status":504,"host":"web-2","ts":"2026-03-01T10:00:01Z"}
@@ -77,7 +79,7 @@ class FieldsApiTest {
 
     @Test
     void theContextOfAHitIsItsContainersLinesAndBadRequestsAreRefused(@TempDir Path dir) throws Exception {
-        try (TestNode t = TestNode.start(dir, "")) {
+        try (TestNode t = TestNode.start(dir, KEEP_ERROR_FOREVER)) {
             String body = """
                     {"message":"c1 one","container_id":"c1","ts":"2026-03-01T10:00:00Z"}
                     {"message":"c2 one","container_id":"c2","ts":"2026-03-01T10:00:01Z"}

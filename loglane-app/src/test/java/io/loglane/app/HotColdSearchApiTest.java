@@ -237,6 +237,29 @@ class HotColdSearchApiTest {
         }
     }
 
+    @Test
+    void eventsOlderThanTheIndexRetentionAreNotIndexedButCountedAndSearchFindsThemInTheArchive(@TempDir Path dir) throws Exception {
+        try (TestNode t = TestNode.start(dir, "lanes:\n  error:\n    index_retention: 2d\n")) {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Instant old = now.minus(10, ChronoUnit.DAYS);
+            Instant recent = now.minus(1, ChronoUnit.HOURS);
+            String body = event(old, 0) + "\n" + event(old.plusSeconds(60), 1) + "\n" + event(recent, 4) + "\n";
+            assertThat(t.post("/api/v1/ingest/app.error", body, Map.of()).statusCode()).isEqualTo(202);
+            t.flush();
+            assertThat(dir.resolve("data/index/error/" + old.atZone(ZoneOffset.UTC).toLocalDate())).doesNotExist();
+            String metrics = t.get("/metrics").body();
+            assertThat(metrics).contains("loglane_index_skipped_total{lane=\"error\",reason=\"past_retention\"} 2.0");
+
+            Instant from = now.minus(11, ChronoUnit.DAYS);
+            Instant to = now.plusSeconds(1);
+            JsonNode a = search(t, "error", "ERROR", "filter", "&from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli(), 100);
+            assertThat(stores(a)).containsExactly("index " + recent + " " + to + " true", "archive " + from + " " + recent + " true");
+            assertThat(matches(a)).hasSize(3);
+            assertThat(a.get("total").asLong()).isEqualTo(3);
+            assertThat(a.get("complete").asBoolean()).isTrue();
+        }
+    }
+
     /** An error-lane JSON line; its fields vary with {@code i} so that each query selects some of them. */
     private static String event(Instant ts, int i) {
         String host = "web-" + (i % 3 + 1);

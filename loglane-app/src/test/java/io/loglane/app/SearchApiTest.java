@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /api/v1/search} on a running node with the bundled lanes (error goes to the index). */
 class SearchApiTest {
+    private static final String KEEP_ERROR_FOREVER = SearchCommandTest.KEEP_ERROR_FOREVER;
+
     private static String q(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 
     @Test
     void searchFindsFlushedEventsNewestFirstAndRefusesBadQueriesWithTheReason(@TempDir Path dir) throws Exception {
-        try (TestNode t = TestNode.start(dir, "")) {
+        try (TestNode t = TestNode.start(dir, KEEP_ERROR_FOREVER)) {
             String body = """
                     {"message":"payment failed E_CARD_DECLINED","status":402,"host":"web-1","ts":"2026-03-01T10:00:00Z"}
                     {"message":"db timeout after 30s","status":504,"host":"web-2","ts":"2026-03-01T10:00:01Z"}
@@ -86,7 +88,7 @@ class SearchApiTest {
 
     @Test
     void theHistogramSplitsByAKeywordFieldAndCountsFilterPatterns(@TempDir Path dir) throws Exception {
-        try (TestNode t = TestNode.start(dir, "")) {
+        try (TestNode t = TestNode.start(dir, KEEP_ERROR_FOREVER)) {
             String body = """
                     {"message":"db timeout","host":"web-1","ts":"2026-03-01T10:00:00Z"}
                     {"message":"db timeout","host":"web-2","ts":"2026-03-01T10:00:01Z"}

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./loglane search} against a node in this JVM (the bundled lanes: error is indexed). */
 class SearchCommandTest {
+    /** The events of 2026-03-01 are older than the error lane's 90 d: its index would not take them. */
+    static final String KEEP_ERROR_FOREVER = "lanes:\n  error:\n    retention: {age: 0}\n";
+
     @Test
     void searchPrintsHitsNewestFirstAsTextOrJsonAndRefusesBadInput(@TempDir Path dir) throws Exception {
-        try (TestNode t = TestNode.start(dir, "")) {
+        try (TestNode t = TestNode.start(dir, KEEP_ERROR_FOREVER)) {
             String body = """
                     {"message":"db timeout after 30s","host":"web-1","ts":"2026-03-01T10:00:00Z"}
                     {"message":"db timeout after 31s","host":"web-2","ts":"2026-03-01T10:00:01Z"}

@@ -27,6 +27,10 @@ import picocli.CommandLine.Option;
  * N files of {@code --lines-per-file} lines are moved into the directory, and once every line is
  * accepted (and again after one more line was appended to every file) it reports the server's
  * live heap after a full GC, RSS, open file descriptors and threads.
+ *
+ * <p>With {@code --fluent-bit PATH} the same file is then tailed by Fluent Bit ({@link FluentBitTail}:
+ * {@code in_tail} with its stock nginx parser into {@code null}) in the same run, and both rates,
+ * the CPU per line and the ratios are printed; without a binary it prints why it skipped.
  */
 @Command(name = "bench-files", mixinStandardHelpOptions = true, description = "File tail input benchmark against a child loglane.")
 public final class FileTailBench implements Callable<Integer> {
@@ -48,6 +52,13 @@ public final class FileTailBench implements Callable<Integer> {
 
     @Option(names = "--lines-per-file", description = "Lines in each file with --files (default ${DEFAULT-VALUE}).", defaultValue = "20")
     int linesPerFile;
+
+    @Option(names = "--fluent-bit", description = "Also run this Fluent Bit binary's in_tail + nginx parser → null on the same file, "
+            + "after loglane, and print both rates and the ratio (default: skipped).")
+    Path fluentBit;
+
+    @Option(names = "--fluent-bit-parsers", description = "Fluent Bit's parsers.conf (default: found beside the build, see FluentBitTail).")
+    Path fluentBitParsers;
 
     static final String OVERLAY = """
             stream:
@@ -89,6 +100,8 @@ public final class FileTailBench implements Callable<Integer> {
                 }
             }
             Path config = work.resolve("bench.yaml");
+            double loglaneRate;
+            double loglaneCpu;
             Files.writeString(config, OVERLAY.formatted(logs, block));
             try (ServerProcess server = new ServerProcess(jar.toAbsolutePath(), home.toAbsolutePath(), work.resolve("data"),
                     List.of(home.resolve("config/loglane.yaml").toAbsolutePath(), config), 18_781, 18_782, "512m", List.of(),
@@ -113,8 +126,25 @@ public final class FileTailBench implements Callable<Integer> {
                 System.out.printf("tail → nginx_combined → disk lane: %d lines (%.1f MB) accepted in %.2f s: %.0f lines/s, %.1f MB/s;"
                                 + " server CPU %.2f s = %.2f µs/line (%.2f cores); peak RSS %.0f MiB%n",
                         (long) n, bytes / 1e6, secs, n / secs, bytes / 1e6 / secs, cpu, cpu * 1e6 / n, cpu / secs, server.peakRssMiB());
-                return n >= lines ? 0 : 1;
+                loglaneRate = n / secs;
+                loglaneCpu = cpu * 1e6 / n;
+                if (n < lines) {
+                    return 1;
+                }
             }
+            StringBuilder whyNot = new StringBuilder();
+            var fb = FluentBitTail.find(fluentBit, fluentBitParsers, whyNot);
+            if (fb.isEmpty()) {
+                System.out.println("fluent bit in_tail: " + whyNot);
+                return 0;
+            }
+            Path same = logs.resolve("access.log"); // the very file loglane read
+            FluentBitTail.Result r = fb.get().run(same, lines, work);
+            System.out.printf("fluent bit in_tail → nginx parser → null: %d lines in %.2f s: %.0f lines/s; CPU %.2f s = %.2f µs/line%n",
+                    r.lines(), r.seconds(), r.linesPerSecond(), r.cpuSeconds(), r.cpuMicrosPerLine());
+            System.out.printf("loglane / fluent bit: %.2f× the lines/s, %.2f× the CPU per line%n",
+                    loglaneRate / r.linesPerSecond(), loglaneCpu / r.cpuMicrosPerLine());
+            return r.lines() >= lines ? 0 : 1;
         } finally {
             try (Stream<Path> s = Files.walk(work)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -74,9 +74,23 @@ public final class ServerProcess implements AutoCloseable {
 
     /** User + system CPU seconds the server has used so far. */
     public double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        return cpuSeconds(pid());
+    }
+
+    /** User + system CPU seconds of the live process {@code pid}, from {@code /proc}. */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (100 Hz)
+    }
+
+    /** {@link #cpuSeconds(long)}, or {@code previous} when the process has just exited. */
+    static double cpuSecondsOf(long pid, double previous) {
+        try {
+            return cpuSeconds(pid);
+        } catch (IOException | RuntimeException e) {
+            return previous;
+        }
     }
 
     /** Peak resident set size in MiB (VmHWM). */

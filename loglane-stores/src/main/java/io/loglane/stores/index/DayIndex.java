@@ -44,6 +44,8 @@ final class DayIndex implements AutoCloseable {
     private boolean dirty;
     /** Clock millis of the last add, set by the sink (which owns the clock). */
     long lastWriteMillis;
+    /** The sink's write sequence number at the last add (orders the open days by last write). */
+    long lastWriteSeq;
     /** {@link System#nanoTime()} of the last search of this day; the refresh thread keeps only recently searched days fresh. */
     private volatile long lastSearchNanos;
 

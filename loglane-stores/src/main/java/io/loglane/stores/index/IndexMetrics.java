@@ -13,6 +13,11 @@ public final class IndexMetrics {
     public static final String COMMITS = "loglane.index.commits";
     /** Counter {lane}: documents indexed (a redelivered document counts again). */
     public static final String DOCUMENTS = "loglane.index.documents";
+    /**
+     * Counter {lane, reason}: records not indexed; reason {@code past_retention}: their event-time
+     * day is already past the index's retention (it would drop them at once; the archive keeps them).
+     */
+    public static final String SKIPPED = "loglane.index.skipped";
     /** Counter {lane, reason}: day indices deleted by retention (reason age or size). */
     public static final String DAYS_DELETED = "loglane.index.days.deleted";
 }

@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #open(long)} rolls every open day index back to its last commit (what was written
  *       and not committed goes; redelivery brings it again).</li>
- *   <li>{@link #write} adds each record to the index of its day. A record whose offset is below
+ *   <li>{@link #write} adds each record to the index of its day, except a record whose day is
+ *       already past the retention age (the next retention pass would delete it): it is counted
+ *       ({@link IndexMetrics#SKIPPED}) and left to the archive, which search reads for ranges older
+ *       than the index's oldest document. At most {@link #MAX_OPEN_DAYS} day indices are open; the
+ *       least recently written is committed and closed to open another. A record whose offset is below
  *       its day's committed {@link DayIndex#NEXT_OFFSET} may already be there (the checkpoint is
  *       behind the index: a crash between commit and checkpoint, or a lost checkpoint), so it
  *       replaces the document of that offset instead of adding one; every other record is added.
@@ -84,11 +89,16 @@ public final class IndexSink implements Sink {
     static final Duration IDLE_CLOSE = Duration.ofMinutes(5);
     /** A day searched within this long is reopened by the refresh thread, so searches of a watched day never wait for a reopen. */
     static final Duration KEEP_FRESH = Duration.ofMinutes(1);
+    /** Most day indices open at once (each an IndexWriter with its own RAM buffer); see {@link #day}. */
+    static final int MAX_OPEN_DAYS = 4;
     private final ScheduledExecutorService refresher;
     private final Counter commits;
     private final Counter documents;
     private final Counter agedOut;
     private final Counter sizedOut;
+    private final Counter pastRetention;
+    /** Counts records written, so the least recently written open day is known exactly. */
+    private long writeSeq;
     private boolean opened;
     /** Offset after everything a Lucene commit made durable. */
     private long durable;
@@ -129,6 +139,8 @@ public final class IndexSink implements Sink {
                 .tag(MetricNames.REASON, "age").register(registry);
         this.sizedOut = Counter.builder(IndexMetrics.DAYS_DELETED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "size").register(registry);
+        this.pastRetention = Counter.builder(IndexMetrics.SKIPPED).tag(MetricNames.LANE, lane)
+                .tag(MetricNames.REASON, "past_retention").register(registry);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "index-refresh-" + lane);
             t.setDaemon(true);
@@ -176,10 +188,19 @@ public final class IndexSink implements Sink {
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
         long offset = batch.baseOffset();
         long now = clock.millis();
+        long firstKeptDay = firstKeptDay(now);
+        long skipped = 0;
         RecordCursor c = batch.records().cursor();
         while (c.next()) {
-            DayIndex day = day(IndexLayout.epochDay(c.tsNanos()));
+            long epochDay = IndexLayout.epochDay(c.tsNanos());
+            if (epochDay < firstKeptDay) {
+                skipped++; // retention would drop its day at once: the archive alone keeps it
+                offset++;
+                continue;
+            }
+            DayIndex day = day(epochDay, offset);
             day.lastWriteMillis = now;
+            day.lastWriteSeq = ++writeSeq;
             try {
                 mapper.map(c, offset, tag, receivedMicros, doc); // reads the batch's bytes only: any failure is the record's
             } catch (IOException | RuntimeException e) {
@@ -199,7 +220,8 @@ public final class IndexSink implements Sink {
                 firstUncommittedMillis = clock.millis();
             }
         }
-        documents.increment(batch.records().count());
+        documents.increment(batch.records().count() - skipped);
+        pastRetention.increment(skipped);
         next = batch.nextOffset();
     }
 
@@ -249,9 +271,32 @@ public final class IndexSink implements Sink {
         }
     }
 
-    private DayIndex day(long epochDay) throws IOException {
+    /**
+     * The first epoch day the retention keeps at {@code nowMillis}: a day whose end is more than the
+     * retention age ago is dropped by {@link #enforceRetention}, so its records are not indexed at
+     * all (the same rule, so a record is skipped exactly when its day would be deleted).
+     */
+    private long firstKeptDay(long nowMillis) {
+        if (retention == null || retention.maxAge() == null || !retention.maxAge().isPositive()) {
+            return Long.MIN_VALUE;
+        }
+        // day d is deleted when now - (d + 1) * 86 400 000 > age, i.e. kept when (d + 1) * 86 400 000 >= now - age
+        return Math.floorDiv(nowMillis - retention.maxAge().toMillis() + 86_399_999L, 86_400_000L) - 1;
+    }
+
+    /**
+     * The open index of {@code epochDay}, opened when needed. At most {@link #MAX_OPEN_DAYS} are
+     * open: before one more opens, the least recently written is committed and closed, recording
+     * {@code offset} (the record about to be written) as its next offset, which every document it
+     * holds is below, so a redelivery replaces them (FORMAT.md, Idempotence). Without the bound a
+     * backfill of a year opened 365 writers, each with its own buffers, and exhausted the heap.
+     */
+    private DayIndex day(long epochDay, long offset) throws IOException {
         DayIndex d = days.get(epochDay);
         if (d == null) {
+            if (days.size() >= MAX_OPEN_DAYS) {
+                closeLeastRecentlyWritten(offset);
+            }
             Path path = layout.dayDir(lane, LocalDate.ofEpochDay(epochDay));
             Files.createDirectories(path);
             d = new DayIndex(path, settings.ramBufferBytes());
@@ -260,6 +305,24 @@ public final class IndexSink implements Sink {
             }
         }
         return d;
+    }
+
+    private void closeLeastRecentlyWritten(long offset) throws IOException {
+        Map.Entry<Long, DayIndex> lru = null;
+        for (Map.Entry<Long, DayIndex> e : days.entrySet()) {
+            if (lru == null || e.getValue().lastWriteSeq < lru.getValue().lastWriteSeq) {
+                lru = e;
+            }
+        }
+        DayIndex d = lru.getValue();
+        if (d.dirty()) {
+            d.commit(offset);
+            commits.increment();
+        }
+        synchronized (lock) {
+            days.remove(lru.getKey());
+        }
+        d.close();
     }
 
     /**

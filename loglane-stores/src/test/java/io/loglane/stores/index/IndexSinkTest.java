@@ -48,9 +48,10 @@ class IndexSinkTest {
     @TempDir Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private IndexSink sink;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private IndexSink open(Retention retention) throws Exception {
-        sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), retention, new SimpleMeterRegistry(), clock);
+        sink = new IndexSink(LANE, new TestParser(), IndexSinkContractTest.settings(dir), retention, registry, clock);
         sink.open(0);
         return sink;
     }
@@ -209,18 +210,59 @@ class IndexSinkTest {
     void eventsGoToTheIndexOfTheirUtcDayAndRetentionDropsWholeDaysByAge() throws Exception {
         open(new Retention(Duration.ofDays(2), 0));
         sink.write(TestRecords.batch(0, "t", List.of(
-                at("2026-02-20T23:59:59.999Z", record("log", "old")),
-                at("2026-02-27T00:00:00Z", record("log", "kept")),
+                at("2026-02-26T23:59:59.999Z", record("log", "past")), // ended 2.5 days ago: not indexed at all
+                at("2026-02-27T00:00:00Z", record("log", "kept")),     // ends 1.5 days ago
                 at("2026-03-01T10:00:00Z", record("log", "today")))));
         sink.flush(true);
         IndexLayout layout = new IndexLayout(dir);
-        assertThat(layout.days(LANE)).containsExactly(LocalDate.parse("2026-02-20"), LocalDate.parse("2026-02-27"), DAY);
+        assertThat(layout.days(LANE)).containsExactly(LocalDate.parse("2026-02-27"), DAY);
 
         clock.set(Instant.parse("2026-03-02T00:00:01Z")); // 2026-02-27 ended 3 days ago: older than 2 days
-        assertThat(sink.enforceRetention()).isEqualTo(2);
+        assertThat(sink.enforceRetention()).isEqualTo(1);
         assertThat(layout.days(LANE)).containsExactly(DAY);
-        assertThat(Files.exists(layout.dayDir(LANE, LocalDate.parse("2026-02-20")))).isFalse();
+        assertThat(Files.exists(layout.dayDir(LANE, LocalDate.parse("2026-02-27")))).isFalse();
         assertThat(CommittedIndex.offsets(dir, LANE)).containsExactly(2L);
+    }
+
+    @Test
+    void aRecordWhoseDayIsAlreadyPastRetentionIsCountedAndNotIndexed() throws Exception {
+        open(new Retention(Duration.ofDays(30), 0));
+        sink.write(TestRecords.batch(0, "t", List.of(
+                at("2025-06-01T10:00:00Z", record("log", "a year ago")),
+                at("2026-01-29T23:59:59Z", record("log", "ended 30.5 days ago")),
+                at("2026-01-30T00:00:00Z", record("log", "ends 29.5 days ago")),
+                at("2026-03-01T10:00:00Z", record("log", "today")))));
+        assertThat(sink.flush(true)).as("the skipped records count as delivered").isEqualTo(4);
+        assertThat(new IndexLayout(dir).days(LANE)).containsExactly(LocalDate.parse("2026-01-30"), DAY);
+        assertThat(CommittedIndex.offsets(dir, LANE)).containsExactlyInAnyOrder(2L, 3L);
+        assertThat(registry.get(IndexMetrics.SKIPPED).tag("reason", "past_retention").counter().count()).isEqualTo(2);
+        assertThat(registry.get(IndexMetrics.DOCUMENTS).counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aBackfillOverManyDaysKeepsFewDaysOpenAndARedeliveryAddsNoDuplicate() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        List<Event> events = new java.util.ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            for (int h = 0; h < 3; h++) {
+                events.add(at("2026-02-%02dT%02d:00:00Z".formatted(10 + d, 10 + h), record("log", "day " + d + " hour " + h)));
+            }
+        }
+        sink.write(TestRecords.batch(0, "t", events));
+        int open = 0;
+        for (int d = 0; d < 10; d++) {
+            open += sink.searchers(LocalDate.parse("2026-02-%02d".formatted(10 + d))) != null ? 1 : 0;
+        }
+        assertThat(open).isEqualTo(IndexSink.MAX_OPEN_DAYS);
+        // the checkpoint never moved (no flush): the stream delivers the batch again from 0
+        sink.open(0);
+        sink.write(TestRecords.batch(0, "t", events));
+        assertThat(sink.flush(true)).isEqualTo(30);
+        List<Long> all = new java.util.ArrayList<>();
+        for (long o = 0; o < 30; o++) {
+            all.add(o);
+        }
+        assertThat(CommittedIndex.offsets(dir, LANE)).containsExactlyInAnyOrderElementsOf(all);
     }
 
     @Test
