@@ -64,6 +64,12 @@ public final class MetricNames {
     public static final String EVENTS_DROPPED = "loglane.events.dropped";
     /** Counter {input, lane, reason}: record bytes of {@link #EVENTS_DROPPED}. */
     public static final String BYTES_DROPPED = "loglane.bytes.dropped";
+    /**
+     * Counter {lane, store, reason}: events a memory lane lost for one store (consumer) at a crash or
+     * shutdown: accepted and not committed by that store ({@link #EVENTS_DROPPED} counts them per
+     * lane, once, when lost for at least one store).
+     */
+    public static final String STORE_EVENTS_DROPPED = "loglane.store.events.dropped";
     /** Counter {input, lane}: events of resent chunks that were already stored. */
     public static final String EVENTS_DEDUPLICATED = "loglane.events.deduplicated";
     /** Counter {input, reason}: protocol errors (garbage, oversized frame, bad gzip, …). */
