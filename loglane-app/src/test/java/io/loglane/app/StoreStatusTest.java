@@ -35,7 +35,7 @@ class StoreStatusTest {
                 true, registry, Clock.systemUTC(), new LocalArchiveStorage(dir.resolve("cold")));
         try (DeliveryConsumer consumer = new DeliveryConsumer(lane, cold, Duration.ofMillis(5), Duration.ofMillis(50), registry,
                 new SplittableRandom(1))) {
-            LaneStatus.StoreStatus status = LaneStatus.StoreStatus.of(consumer);
+            LaneStatus.StoreStatus status = LaneStatus.StoreStatus.of(consumer, registry);
             assertThat(status.instance()).isEqualTo("cold");
             assertThat(status.kind()).isEqualTo("archive");
             assertThat(status.store()).as("the field scripts already read keeps the kind").isEqualTo("archive");

@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * {@code loglane.events.dropped} {input=unknown, lane, reason=crash} (or {@code reason=shutdown}
  * when that run closed cleanly with events still undelivered): events lost for at least one store;
  * and each consumer's {@code end - covered(c)} to {@code loglane.store.events.dropped} {lane, store,
- * reason}: what that store misses. The input is unknown: which input each lost event came from died
+ * reason}: what that store misses (an overflow eviction counts there too, per store that had not
+ * committed the evicted events). The input is unknown: which input each lost event came from died
  * with the process. An event a store wrote but whose checkpoint commit the crash pre-empted counts
  * as lost although stored (at most the batch each consumer had in flight), and so does a batch the
  * lane accepted whose acknowledgement the crash cut off (the client resends it). A power loss can lose the newest values
@@ -203,6 +204,12 @@ public final class MemoryLaneStream implements LaneStream {
                         old.source().dropped(OVERFLOW, lost);
                     }
                 }
+                for (Map.Entry<String, Long> c : checkpoints.committed.entrySet()) {
+                    long lostForStore = b.nextOffset() - Math.max(b.baseOffset(), c.getValue());
+                    if (lostForStore > 0) {
+                        storeDropped(c.getKey(), OVERFLOW).increment(lostForStore);
+                    }
+                }
             }
             StoredBatch b = new StoredBatch(Partitions.SINGLE, endOffset, request.tag(), request.receivedAtNanos(), request.records(),
                     request.chunkId(), request.sourcePosition(), request.source() == null ? null : request.source().source());
@@ -235,11 +242,15 @@ public final class MemoryLaneStream implements LaneStream {
         }
         previous.byConsumer().forEach((store, lost) -> {
             if (lost > 0) {
-                Counter.builder(MetricNames.STORE_EVENTS_DROPPED).description("Events a memory lane lost for one store at a crash or shutdown")
-                        .tags(MetricNames.LANE, spec.name(), MetricNames.STORE, store, MetricNames.REASON, reason)
-                        .register(registry).increment(lost);
+                storeDropped(store, reason).increment(lost);
             }
         });
+    }
+
+    /** {@code loglane.store.events.dropped} {lane, store, reason}: what this lane lost for one store (consumer). */
+    private Counter storeDropped(String store, String reason) {
+        return Counter.builder(MetricNames.STORE_EVENTS_DROPPED).description("Events a memory lane lost for one store (overflow, crash, shutdown)")
+                .tags(MetricNames.LANE, spec.name(), MetricNames.STORE, store, MetricNames.REASON, reason).register(registry);
     }
 
     /** Writes the end offset and what is delivered or already counted into the progress file; under {@link #lock}. */

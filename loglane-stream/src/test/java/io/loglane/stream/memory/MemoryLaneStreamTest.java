@@ -107,6 +107,8 @@ class MemoryLaneStreamTest {
             for (int i = 0; i < 6; i++) lane.append(req(10, null, "forward")).join(); // evicts beyond what fits
             // evicted from offset 20 on, of which index needed 25..: only those are lost
             assertThat(dropped(reg, MetricNames.EVENTS_DROPPED, "forward")).isEqualTo(lane.startOffset() - 25);
+            assertThat(lostByStore(reg, "index", "overflow")).as("per store: what each had not committed").isEqualTo(lane.startOffset() - 25);
+            assertThat(lostByStore(reg, "archive", "overflow")).isEqualTo(Math.max(0, lane.startOffset() - 30));
             lane.checkpoints().commit("archive", lane.endOffset());
             lane.checkpoints().commit("index", lane.endOffset());
             assertThat(lane.sizeBytes()).as("fully delivered: nothing held").isZero();
