@@ -1,7 +1,10 @@
 package io.loglane.app;
 
 import io.loglane.app.health.HealthProblem;
+import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +38,17 @@ public record LaneStatus(String name, String durability, String retention, doubl
      * @param instance the store instance: what the consumer's checkpoint and metrics are named by; the
      *                 default instance of a kind is named after it ({@code archive})
      * @param kind     the store's kind, e.g. {@code archive}
+     * @param dropped  events the lane lost for this store since start ({@code loglane.store.events.dropped}): what a
+     *                 memory lane evicted (overflow) or held when the previous run was killed or stopped (crash,
+     *                 shutdown) before this store committed it; 0 for disk and sync lanes
      */
     public record StoreStatus(String store, String instance, String kind, long committed, long lag, double retries,
-                              String lastError) {
-        /** The state of {@code c} now. */
-        static StoreStatus of(DeliveryConsumer c) {
-            return new StoreStatus(c.store(), c.instance(), c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError());
+                              String lastError, long dropped) {
+        /** The state of {@code c} now, its dropped count read from {@code registry}. */
+        static StoreStatus of(DeliveryConsumer c, MeterRegistry registry) {
+            double dropped = registry.find(MetricNames.STORE_EVENTS_DROPPED).tag(MetricNames.LANE, c.lane()).tag(MetricNames.STORE, c.instance())
+                    .counters().stream().mapToDouble(Counter::count).sum();
+            return new StoreStatus(c.store(), c.instance(), c.store(), c.committedOffset(), c.lag(), c.retries(), c.lastError(), (long) dropped);
         }
     }
 }

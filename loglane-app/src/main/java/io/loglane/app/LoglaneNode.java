@@ -250,7 +250,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             long maxLag = 0;
             for (DeliveryConsumer c : delivery.consumers()) {
                 if (c.lane().equals(lane.name())) {
-                    stores.add(LaneStatus.StoreStatus.of(c));
+                    stores.add(LaneStatus.StoreStatus.of(c, registry));
                     maxLag = Math.max(maxLag, c.lag());
                 }
             }

@@ -22,8 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * a sync lane of a child loglane while it is killed with SIGKILL and restarted, its archive and
  * index fail for 2 s, and delivered sealed segments of the disk and sync lanes are damaged (at a
  * second kill). Then, from the archive by SQL: the disk and sync lanes lost and duplicated
- * nothing acknowledged, the memory lane's ledger counted every event it lost (across the crashes,
- * whose loss the next start counts), ingest and delivery resumed by themselves after each fault.
+ * nothing acknowledged; the memory lane (delivered to the archive only) counted, for the archive,
+ * every event the archive misses (across the crashes, whose loss the next start counts per store);
+ * ingest and delivery resumed by themselves after each fault.
+ *
+ * <p>How exact the memory lane's count is: never below what the archive misses (asserted exactly).
+ * It may be above by two things a client cannot see: events the lane accepted whose acknowledgement
+ * the kill cut off (the client resent them and they are stored; bounded by the events the clients
+ * had pending at the kills, {@link LaneRow#inFlightAtKills}) and events the archive had made durable
+ * whose checkpoint commit the kill pre-empted (at most one archive flush, here 1 s of both clients).
+ * The excess is asserted within those bounds.
  * {@code ./loglane bench faults} runs the long form.
  */
 class FaultHarnessIT {
@@ -54,10 +62,11 @@ class FaultHarnessIT {
         assertThat(LossTable.violations(rows)).as(LossTable.markdown(rows)).isEmpty();
         for (LaneRow r : rows) {
             if (r.durability().equals("memory")) {
-                // At most over-counted, per crash, by what was stored but not yet committed (one 1 s
-                // archive flush of both clients) and by the batch each client had in flight.
-                assertThat(r.ledgerDropped()).as("the ledger counts every event the memory lane lost")
-                        .isBetween(r.lost(), r.lost() + 2 * (2 * 150 + 2 * 10));
+                assertThat(r.archiveDropped()).as("every event the archive misses is counted dropped for it").isGreaterThanOrEqualTo(r.lost());
+                assertThat(r.ledgerDropped()).as("the lane's count covers the archive's (the only store)").isEqualTo(r.archiveDropped());
+                // two kills (Kill9, CorruptSealed); one archive flush is 1 s of both clients at 150/s
+                assertThat(r.overCount()).as("over-count: resent in-flight events and one flush per kill at most")
+                        .isBetween(0L, r.inFlightAtKills() + 2 * (2 * 150));
             } else {
                 assertThat(r.lost()).as(r.lane()).isZero();
                 assertThat(r.duplicated()).as(r.lane()).isZero();

@@ -27,12 +27,15 @@ final class LanesCommand implements Callable<Integer> {
             return 1;
         }
         System.out.printf("%-10s %-10s %-8s %10s %12s %12s %10s  %-24s %s%n", "LANE", "DURABILITY", "HEALTH", "EVENTS/S",
-                "STORED", "END OFFSET", "DROPPED", "RETENTION", "DELIVERY (store instance: lag, retries)");
+                "STORED", "END OFFSET", "DROPPED", "RETENTION", "DELIVERY (store instance: lag, retries, dropped if any)");
         for (JsonNode l : lanes) {
             StringBuilder stores = new StringBuilder();
             for (JsonNode s : l.get("stores")) {
                 stores.append(storeName(s)).append(": lag ").append(s.get("lag").asLong())
                         .append(", retries ").append((long) s.get("retries").asDouble());
+                if (s.path("dropped").asLong() > 0) {
+                    stores.append(", dropped ").append(s.get("dropped").asLong());
+                }
                 if (s.hasNonNull("lastError")) {
                     stores.append(" (").append(s.get("lastError").asText()).append(')');
                 }

@@ -29,8 +29,9 @@ public final class AckingForwardClient {
     private final String tag;
     private final int eventsPerChunk;
     private final Deque<Map.Entry<String, byte[]>> unacked = new ArrayDeque<>();
-    private long nextSeq;
-    private long ackedEvents;
+    // volatile: the fault harness reads them from another thread at a kill (pendingEvents)
+    private volatile long nextSeq;
+    private volatile long ackedEvents;
     private int chunkNo;
 
     public AckingForwardClient(String name, String tag, int eventsPerChunk) {
@@ -45,6 +46,9 @@ public final class AckingForwardClient {
     public long createdEvents() { return nextSeq; }
 
     public boolean hasUnacked() { return !unacked.isEmpty(); }
+
+    /** Events created and not yet acknowledged (sent or about to be); readable from any thread, a moment's snapshot. */
+    public long pendingEvents() { return nextSeq - ackedEvents; }
 
     /**
      * Connects, resends every unacked chunk, then sends new chunks until {@code untilNanos},

@@ -153,6 +153,8 @@ public final class FaultHarness {
         List<Thread> threads = senders.stream().map(s -> Thread.ofPlatform().name("sender-" + s.client()).start(s)).toList();
         Map<String, Long> maxLag = new ConcurrentHashMap<>();
         Map<String, Long> droppedEarlierRuns = new HashMap<>();
+        Map<String, Long> archiveDroppedEarlierRuns = new HashMap<>();
+        Map<String, Long> inFlightAtKills = new HashMap<>();
         Map<String, Long> ingestMs = new HashMap<>();
         Map<String, Long> deliveryMs = new HashMap<>();
         List<String> notes = new ArrayList<>();
@@ -170,8 +172,15 @@ public final class FaultHarness {
             Thread.sleep(settings.warmup().toMillis());
             for (Fault fault : faults) {
                 log.printf("%s: %s%n", scenario, fault.name());
-                String note = fault.inject(node, () -> LaneProbe.read(node)
-                        .forEach((lane, st) -> droppedEarlierRuns.merge(lane, st.dropped(), Long::sum)));
+                String note = fault.inject(node, () -> {
+                    LaneProbe.read(node).forEach((lane, st) -> {
+                        droppedEarlierRuns.merge(lane, st.dropped(), Long::sum);
+                        archiveDroppedEarlierRuns.merge(lane, st.archiveDropped(), Long::sum);
+                    });
+                    // Last, right before the kill: what each client has not had acknowledged, plus the
+                    // one batch it may start before the kill lands (one at a time, paced at 10+ ms).
+                    senders.forEach(s -> inFlightAtKills.merge(s.lane(), s.pendingEvents() + s.eventsPerBatch(), Long::sum));
+                });
                 long end = System.nanoTime();
                 if (!note.isEmpty()) {
                     notes.add(note);
@@ -219,7 +228,10 @@ public final class FaultHarness {
             }
             long dropped = droppedEarlierRuns.getOrDefault(lane.getKey(), 0L)
                     + (now.containsKey(lane.getKey()) ? now.get(lane.getKey()).dropped() : 0);
+            long archiveDropped = archiveDroppedEarlierRuns.getOrDefault(lane.getKey(), 0L)
+                    + (now.containsKey(lane.getKey()) ? now.get(lane.getKey()).archiveDropped() : 0);
             rows.add(new LaneRow(scenario, lane.getKey(), lane.getValue(), acked, stored, acked - stored, copies - distinct, dropped,
+                    archiveDropped, inFlightAtKills.getOrDefault(lane.getKey(), 0L),
                     maxLag.getOrDefault(lane.getKey(), 0L), ingestMs.getOrDefault(lane.getKey(), -1L),
                     deliveryMs.getOrDefault(lane.getKey(), -1L), String.join("; ", notes)));
         }

@@ -19,8 +19,9 @@ public final class IdempotentHttpClient {
     private final int eventsPerRequest;
     private String pendingKey;
     private String pendingBody;
-    private long nextSeq;
-    private long acked;
+    // volatile: the fault harness reads them from another thread at a kill (pendingEvents)
+    private volatile long nextSeq;
+    private volatile long acked;
     private int requestNo;
 
     public IdempotentHttpClient(String name, String tag, int eventsPerRequest) {
@@ -32,6 +33,9 @@ public final class IdempotentHttpClient {
     public long ackedEvents() { return acked; }
 
     public boolean hasPending() { return pendingKey != null; }
+
+    /** Events of the pending request (created, not yet answered 202); readable from any thread, a moment's snapshot. */
+    public long pendingEvents() { return nextSeq - acked; }
 
     /** Where requests go: {@code POST path} with a body and headers, answered with the response. */
     @FunctionalInterface

@@ -23,6 +23,7 @@ final class Sender implements Runnable {
     private final Protocol protocol;
     private final ChildNode node;
     private final long intervalNanos;
+    private final int eventsPerBatch;
     private final AckingForwardClient forward;
     private final IdempotentHttpClient http;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -40,6 +41,7 @@ final class Sender implements Runnable {
         this.protocol = protocol;
         this.node = node;
         this.intervalNanos = (long) (eventsPerBatch / eventsPerSecond * 1e9);
+        this.eventsPerBatch = eventsPerBatch;
         String tag = "faults." + lane;
         this.forward = protocol == Protocol.FORWARD ? new AckingForwardClient(client, tag, eventsPerBatch) : null;
         this.http = protocol == Protocol.HTTP ? new IdempotentHttpClient(client, tag, eventsPerBatch) : null;
@@ -112,6 +114,15 @@ final class Sender implements Runnable {
         }
         return forward != null ? !forward.hasUnacked() : !http.hasPending();
     }
+
+    /**
+     * Events created and not yet acknowledged right now, from any thread: at a kill, what may have
+     * been in flight (accepted by the lane or not, the client cannot tell; it resends them).
+     */
+    long pendingEvents() { return forward != null ? forward.pendingEvents() : http.pendingEvents(); }
+
+    /** Events per chunk or request. */
+    int eventsPerBatch() { return eventsPerBatch; }
 
     /** Events acknowledged: sequence numbers {@code 0 .. acked() - 1}. */
     long acked() { return forward != null ? forward.ackedEvents() : http.ackedEvents(); }

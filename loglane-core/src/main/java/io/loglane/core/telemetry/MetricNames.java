@@ -75,6 +75,12 @@ public final class MetricNames {
     public static final String EVENTS_DROPPED = "loglane.events.dropped";
     /** Counter {input, lane, reason}: record bytes of {@link #EVENTS_DROPPED}. */
     public static final String BYTES_DROPPED = "loglane.bytes.dropped";
+    /**
+     * Counter {lane, store, reason}: events a memory lane lost for one store (consumer): evicted by
+     * overflow, or held at a crash or shutdown, before that store committed them ({@link #EVENTS_DROPPED}
+     * counts them per lane and input, once, when lost for at least one store).
+     */
+    public static final String STORE_EVENTS_DROPPED = "loglane.store.events.dropped";
     /** Counter {input, lane}: events of resent chunks that were already stored. */
     public static final String EVENTS_DEDUPLICATED = "loglane.events.deduplicated";
     /** Counter {input, reason}: protocol errors (garbage, oversized frame, bad gzip, …). */

@@ -18,6 +18,7 @@ import io.loglane.stream.StreamReader;
 import io.loglane.stream.io.ChannelOpener;
 import io.loglane.stream.dedup.DedupWindow;
 import io.loglane.stream.dedup.Deduplicator;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -63,13 +64,17 @@ import org.slf4j.LoggerFactory;
  * <h2>Counting what a crash loses</h2>
  * The ledger's drop counters live in memory and die with the process, and so would the knowledge
  * of what was lost. So the lane also keeps {@code <laneDir>/memory.progress} ({@link DeliveryProgress}),
- * a memory-mapped file it updates on every append and commit with its end offset and the offset
- * below which every consumer has committed (or the overflow drop was counted). {@link #start()}
- * adds the previous run's {@code end - covered} to {@code loglane.events.dropped} {input=unknown,
- * lane, reason=crash} (or {@code reason=shutdown} when that run closed cleanly with events still
- * undelivered). The input is unknown: which input each lost event came from died with the process.
- * An event a store wrote but whose checkpoint commit the crash pre-empted counts as lost although
- * stored (at most the batch each consumer had in flight). A power loss can lose the newest values
+ * a memory-mapped file it updates on every append and commit with its end offset, the offset
+ * below which every consumer has committed (or the overflow drop was counted) and each consumer's
+ * own such offset. {@link #start()} adds the previous run's {@code end - covered} to
+ * {@code loglane.events.dropped} {input=unknown, lane, reason=crash} (or {@code reason=shutdown}
+ * when that run closed cleanly with events still undelivered): events lost for at least one store;
+ * and each consumer's {@code end - covered(c)} to {@code loglane.store.events.dropped} {lane, store,
+ * reason}: what that store misses (an overflow eviction counts there too, per store that had not
+ * committed the evicted events). The input is unknown: which input each lost event came from died
+ * with the process. An event a store wrote but whose checkpoint commit the crash pre-empted counts
+ * as lost although stored (at most the batch each consumer had in flight), and so does a batch the
+ * lane accepted whose acknowledgement the crash cut off (the client resends it). A power loss can lose the newest values
  * of the file (it is never fsynced), so after one the count is only as recent as the kernel's last
  * writeback.
  *
@@ -160,6 +165,7 @@ public final class MemoryLaneStream implements LaneStream {
             progress = p;
             startOffset = start;
             endOffset = start;
+            checkpoints.committed.keySet().forEach(c -> progress.track(c, start));
             open = true;
         } finally {
             lock.unlock();
@@ -198,6 +204,12 @@ public final class MemoryLaneStream implements LaneStream {
                         old.source().dropped(OVERFLOW, lost);
                     }
                 }
+                for (Map.Entry<String, Long> c : checkpoints.committed.entrySet()) {
+                    long lostForStore = b.nextOffset() - Math.max(b.baseOffset(), c.getValue());
+                    if (lostForStore > 0) {
+                        storeDropped(c.getKey(), OVERFLOW).increment(lostForStore);
+                    }
+                }
             }
             StoredBatch b = new StoredBatch(Partitions.SINGLE, endOffset, request.tag(), request.receivedAtNanos(), request.records(),
                     request.chunkId(), request.sourcePosition(), request.source() == null ? null : request.source().source());
@@ -222,17 +234,29 @@ public final class MemoryLaneStream implements LaneStream {
             LOG.warn("lane {}: {} was unreadable; what the previous run lost is not known", spec.name(), laneDir.resolve(DeliveryProgress.FILE));
             return;
         }
+        String reason = previous.clean() ? SHUTDOWN : CRASH;
         if (previous.lost() > 0) {
-            String reason = previous.clean() ? SHUTDOWN : CRASH;
             LedgerCounters.dropped(registry, UNKNOWN_INPUT, spec.name(), reason).add(previous.lost(), 0);
-            LOG.warn("lane {} (memory): the previous run {} with {} events not yet delivered; counted as dropped (reason={})",
-                    spec.name(), previous.clean() ? "shut down" : "was killed", previous.lost(), reason);
+            LOG.warn("lane {} (memory): the previous run {} with {} events not yet delivered; counted as dropped (reason={}); per store: {}",
+                    spec.name(), previous.clean() ? "shut down" : "was killed", previous.lost(), reason, previous.byConsumer());
         }
+        previous.byConsumer().forEach((store, lost) -> {
+            if (lost > 0) {
+                storeDropped(store, reason).increment(lost);
+            }
+        });
+    }
+
+    /** {@code loglane.store.events.dropped} {lane, store, reason}: what this lane lost for one store (consumer). */
+    private Counter storeDropped(String store, String reason) {
+        return Counter.builder(MetricNames.STORE_EVENTS_DROPPED).description("Events a memory lane lost for one store (overflow, crash, shutdown)")
+                .tags(MetricNames.LANE, spec.name(), MetricNames.STORE, store, MetricNames.REASON, reason).register(registry);
     }
 
     /** Writes the end offset and what is delivered or already counted into the progress file; under {@link #lock}. */
     private void recordProgress() {
         progress.record(endOffset, Math.max(checkpoints.lowestNeeded(), startOffset));
+        checkpoints.committed.forEach((consumer, c) -> progress.cover(consumer, Math.max(c, startOffset)));
     }
 
     /** Makes offsets below {@code end} safe to hand out; under {@link #lock}. Fails the append, storing nothing, if it cannot. */
@@ -318,7 +342,18 @@ public final class MemoryLaneStream implements LaneStream {
         private final Map<String, Long> committed = new ConcurrentHashMap<>();
 
         @Override
-        public void register(String consumer) { committed.putIfAbsent(consumer, -1L); }
+        public void register(String consumer) {
+            lock.lock();
+            try {
+                committed.putIfAbsent(consumer, -1L);
+                if (progress != null && !progress.track(consumer, startOffset)) {
+                    LOG.warn("lane {} (memory): no per-store progress slot for consumer {} (at most {} of at most {} bytes); "
+                            + "its crash loss counts only for the lane", spec.name(), consumer, DeliveryProgress.SLOTS, DeliveryProgress.MAX_NAME);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
 
         @Override
         public long committed(String consumer) { return Math.max(committed.getOrDefault(consumer, -1L), startOffset()); }

@@ -19,6 +19,7 @@ import io.loglane.stream.AppendRequest;
 import io.loglane.stream.StreamReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -106,6 +107,8 @@ class MemoryLaneStreamTest {
             for (int i = 0; i < 6; i++) lane.append(req(10, null, "forward")).join(); // evicts beyond what fits
             // evicted from offset 20 on, of which index needed 25..: only those are lost
             assertThat(dropped(reg, MetricNames.EVENTS_DROPPED, "forward")).isEqualTo(lane.startOffset() - 25);
+            assertThat(lostByStore(reg, "index", "overflow")).as("per store: what each had not committed").isEqualTo(lane.startOffset() - 25);
+            assertThat(lostByStore(reg, "archive", "overflow")).isEqualTo(Math.max(0, lane.startOffset() - 30));
             lane.checkpoints().commit("archive", lane.endOffset());
             lane.checkpoints().commit("index", lane.endOffset());
             assertThat(lane.sizeBytes()).as("fully delivered: nothing held").isZero();
@@ -178,6 +181,66 @@ class MemoryLaneStreamTest {
                 .tag(MetricNames.REASON, reason).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
+    private static double lostByStore(SimpleMeterRegistry reg, String store, String reason) {
+        return reg.find(MetricNames.STORE_EVENTS_DROPPED).tag(MetricNames.LANE, "trace").tag(MetricNames.STORE, store)
+                .tag(MetricNames.REASON, reason).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void eachStoreIsCountedWhatItHadNotCommittedAcrossSeveralCrashes() throws Exception {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        MemoryLaneStream crashed = traceLane(first);
+        crashed.checkpoints().register("archive"); // registered before start: still gets its slot
+        crashed.start();
+        crashed.checkpoints().register("index");
+        for (int i = 0; i < 4; i++) crashed.append(req(10, null, "forward")).join(); // 0..39
+        crashed.checkpoints().commit("archive", 35);
+        crashed.checkpoints().commit("index", 10);
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        MemoryLaneStream again = traceLane(second);
+        again.start();
+        assertThat(lostByStore(second, "archive", MemoryLaneStream.CRASH)).isEqualTo(5);
+        assertThat(lostByStore(second, "index", MemoryLaneStream.CRASH)).isEqualTo(30);
+        assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).as("the lane: lost for at least one store").isEqualTo(30);
+        again.checkpoints().register("archive"); // only the archive in this run: the index is no longer configured
+        long start = again.startOffset();
+        again.append(req(7, null, "forward")).join();
+        again.checkpoints().commit("archive", start + 2);
+        SimpleMeterRegistry third = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(third)) {
+            lane.start();
+            assertThat(lostByStore(third, "archive", MemoryLaneStream.CRASH)).isEqualTo(5);
+            assertThat(third.find(MetricNames.STORE_EVENTS_DROPPED).tag(MetricNames.STORE, "index").counters()).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersion1ProgressFileIsStillReadAndCountsForTheLaneOnly() throws Exception {
+        Path lane1 = Files.createDirectories(dir.resolve("trace"));
+        ByteBuffer v1 = DeliveryProgress.encodeV1(40, 25, false);
+        Files.write(lane1.resolve(DeliveryProgress.FILE), java.util.Arrays.copyOf(v1.array(), v1.remaining()));
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).isEqualTo(15);
+            assertThat(reg.find(MetricNames.STORE_EVENTS_DROPPED).counters()).as("version 1 has no per-store offsets").isEmpty();
+        }
+        byte[] now = Files.readAllBytes(lane1.resolve(DeliveryProgress.FILE));
+        assertThat(now).hasSize(DeliveryProgress.SIZE);
+        assertThat(java.nio.ByteBuffer.wrap(now).getShort(4)).as("rewritten as version 2").isEqualTo(DeliveryProgress.VERSION);
+    }
+
+    @Test
+    void aProgressFileWithACoveredOffsetAboveItsEndIsUnreadable() {
+        ByteBuffer bad = DeliveryProgress.encode(10, 5, false, java.util.Map.of("archive", 11L));
+        assertThat(DeliveryProgress.decode(java.util.Arrays.copyOf(bad.array(), bad.remaining())).unknown()).isTrue();
+        ByteBuffer good = DeliveryProgress.encode(10, 5, true, java.util.Map.of("archive", 7L));
+        DeliveryProgress.Previous p = DeliveryProgress.decode(java.util.Arrays.copyOf(good.array(), good.remaining()));
+        assertThat(p.byConsumer()).containsExactly(java.util.Map.entry("archive", 3L));
+        assertThat(p.clean()).isTrue();
+        assertThat(p.lost()).isEqualTo(5);
+    }
+
     @Test
     void aRestartAfterACrashCountsExactlyTheEventsNoConsumerHadCommittedAsDropped() throws Exception {
         SimpleMeterRegistry first = new SimpleMeterRegistry();
@@ -194,6 +257,8 @@ class MemoryLaneStreamTest {
             lane.start();
             assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).isEqualTo(18);
             assertThat(lostAtRestart(second, MemoryLaneStream.SHUTDOWN)).isZero();
+            assertThat(lostByStore(second, "index", MemoryLaneStream.CRASH)).as("what the index misses").isEqualTo(18);
+            assertThat(lostByStore(second, "archive", MemoryLaneStream.CRASH)).as("the archive committed everything").isZero();
             lane.checkpoints().register("archive");
             lane.append(req(10, null, "forward")).join();
             lane.checkpoints().commit("archive", lane.endOffset()); // delivered everywhere: nothing left to lose
@@ -219,6 +284,7 @@ class MemoryLaneStreamTest {
         try (MemoryLaneStream lane = traceLane(second)) {
             lane.start();
             assertThat(overflow + lostAtRestart(second, MemoryLaneStream.CRASH)).as("every event accepted, counted once").isEqualTo(100);
+            assertThat(overflow + lostByStore(second, "archive", MemoryLaneStream.CRASH)).as("and once for the store").isEqualTo(100);
         }
     }
 
