@@ -43,7 +43,7 @@ class SearchBadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        t = TestNode.start(dir, "server:\n  http_max_body: 16MiB\n");
+        t = TestNode.start(dir, "server:\n  http_max_body: 16MiB\n" + SearchCommandTest.KEEP_ERROR_FOREVER); // events years apart: none past the index retention
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < EVENTS; i++) {
             body.append("{\"message\":\"request ").append(i).append(" failed\",\"seq\":").append(i)
