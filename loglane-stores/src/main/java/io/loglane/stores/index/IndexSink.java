@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,8 @@ public final class IndexSink implements Sink {
     private final Counter pastRetention;
     /** Counts records written, so the least recently written open day is known exactly. */
     private long writeSeq;
+    /** The distinct days of the batch being written ({@link #batchDays(StoredBatch, long)}); reused. */
+    private long[] batchDays = new long[8];
     private boolean opened;
     /** Offset after everything a Lucene commit made durable. */
     private long durable;
@@ -186,19 +189,81 @@ public final class IndexSink implements Sink {
         }
         byte[] tag = batch.tag().getBytes(StandardCharsets.UTF_8);
         long receivedMicros = Math.floorDiv(batch.receivedAtNanos(), 1000L);
-        long offset = batch.baseOffset();
         long now = clock.millis();
         long firstKeptDay = firstKeptDay(now);
-        long skipped = 0;
+        int dayCount = batchDays(batch, firstKeptDay);
+        long skipped;
+        if (dayCount <= MAX_OPEN_DAYS) {
+            skipped = writeDays(batch, firstKeptDay, Long.MIN_VALUE, tag, receivedMicros, now);
+        } else {
+            // More days than may be open at once, interleaved as a backfill of several sources
+            // can be: one pass per day, so each day is opened (and at most once evicted) per batch
+            // instead of once per record (which committed and closed a Lucene writer per record).
+            skipped = 0;
+            for (int i = 0; i < dayCount; i++) {
+                skipped += writeDays(batch, firstKeptDay, batchDays[i], tag, receivedMicros, now);
+            }
+        }
+        documents.increment(batch.records().count() - skipped);
+        pastRetention.increment(skipped);
+        next = batch.nextOffset();
+    }
+
+    /**
+     * Collects the distinct days (past retention excluded) of {@code batch}'s records into
+     * {@link #batchDays}, in order of first appearance. A batch's records rarely span more than one
+     * or two days, so the linear look-up is cheaper than a set.
+     *
+     * @return how many distinct days the batch holds
+     */
+    private int batchDays(StoredBatch batch, long firstKeptDay) {
+        int n = 0;
         RecordCursor c = batch.records().cursor();
         while (c.next()) {
             long epochDay = IndexLayout.epochDay(c.tsNanos());
             if (epochDay < firstKeptDay) {
-                skipped++; // retention would drop its day at once: the archive alone keeps it
+                continue;
+            }
+            boolean seen = false;
+            for (int i = n - 1; i >= 0 && !seen; i--) {
+                seen = batchDays[i] == epochDay;
+            }
+            if (!seen) {
+                if (n == batchDays.length) {
+                    batchDays = Arrays.copyOf(batchDays, n * 2);
+                }
+                batchDays[n++] = epochDay;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes the records of {@code batch} whose day is {@code onlyDay} (every kept day when
+     * {@code Long.MIN_VALUE}), in offset order.
+     *
+     * @return the records skipped as past retention (counted in the pass over every day, or the first pass)
+     */
+    private long writeDays(StoredBatch batch, long firstKeptDay, long onlyDay, byte[] tag, long receivedMicros, long now)
+            throws IOException, SinkException {
+        long skipped = 0;
+        long offset = batch.baseOffset();
+        boolean countSkipped = onlyDay == Long.MIN_VALUE || onlyDay == batchDays[0];
+        RecordCursor c = batch.records().cursor();
+        while (c.next()) {
+            long epochDay = IndexLayout.epochDay(c.tsNanos());
+            if (epochDay < firstKeptDay) {
+                skipped += countSkipped ? 1 : 0; // retention would drop its day at once: the archive alone keeps it
                 offset++;
                 continue;
             }
-            DayIndex day = day(epochDay, offset);
+            if (onlyDay != Long.MIN_VALUE && epochDay != onlyDay) {
+                offset++;
+                continue;
+            }
+            // An evicted day records the batch's end as its next offset: every document it holds
+            // is below it, and a redelivery of this batch replaces (never duplicates) them.
+            DayIndex day = day(epochDay, onlyDay == Long.MIN_VALUE ? offset : batch.nextOffset());
             day.lastWriteMillis = now;
             day.lastWriteSeq = ++writeSeq;
             try {
@@ -220,9 +285,7 @@ public final class IndexSink implements Sink {
                 firstUncommittedMillis = clock.millis();
             }
         }
-        documents.increment(batch.records().count() - skipped);
-        pastRetention.increment(skipped);
-        next = batch.nextOffset();
+        return skipped;
     }
 
     @Override

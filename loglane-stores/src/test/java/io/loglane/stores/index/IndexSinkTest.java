@@ -266,6 +266,31 @@ class IndexSinkTest {
     }
 
     @Test
+    void aBatchInterleavingMoreDaysThanMayBeOpenOpensEachDayOncePerBatchNotOncePerRecord() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        int days = IndexSink.MAX_OPEN_DAYS + 2;
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) { // round robin over the days: every record a different day than the one before
+            events.add(at("2026-02-%02dT10:00:%02dZ".formatted(10 + i % days, i), record("log", "event " + i)));
+        }
+        sink.write(TestRecords.batch(0, "t", events));
+        double evictions = registry.get(IndexMetrics.COMMITS).counter().count();
+        assertThat(evictions).as("days evicted (committed and closed) while writing the batch: one per day past the bound, not one per record")
+                .isLessThanOrEqualTo(days - IndexSink.MAX_OPEN_DAYS);
+        assertThat(sink.flush(true)).isEqualTo(60);
+        List<Long> all = new java.util.ArrayList<>();
+        for (long o = 0; o < 60; o++) {
+            all.add(o);
+        }
+        assertThat(CommittedIndex.offsets(dir, LANE)).containsExactlyInAnyOrderElementsOf(all);
+        // delivered again from 0 (a crash before the checkpoint moved): replaced, not duplicated
+        sink.open(0);
+        sink.write(TestRecords.batch(0, "t", events));
+        assertThat(sink.flush(true)).isEqualTo(60);
+        assertThat(CommittedIndex.offsets(dir, LANE)).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
     void aDayNotWrittenToForAWhileIsClosedAtACommitAndALateEventReopensIt() throws Exception {
         open(new Retention(Duration.ZERO, 0));
         LocalDate old = LocalDate.parse("2026-02-27");
