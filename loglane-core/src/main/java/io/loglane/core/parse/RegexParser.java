@@ -84,14 +84,21 @@ public final class RegexParser extends BytesParser {
             return false;
         }
         Matcher m = pattern.matcher(line);
-        if (!m.find()) {
-            return false;
-        }
-        for (int i = 0; i < groups.length; i++) {
-            int s = m.start(groups[i]);
-            if (s >= 0) {
-                TypedValues.set(out, i, types[i], line, s, m.end(groups[i]));
+        try {
+            if (!m.find()) {
+                return false;
             }
+            for (int i = 0; i < groups.length; i++) {
+                int s = m.start(groups[i]);
+                if (s >= 0) {
+                    TypedValues.set(out, i, types[i], line, s, m.end(groups[i]));
+                }
+            }
+        } catch (IllegalStateException e) {
+            // RE2/J can fail to load a group's bounds for some patterns ("inconsistency in matching
+            // group data", a fuzzing finding): the line is left unparsed rather than failing delivery.
+            out.clear();
+            return false;
         }
         return true;
     }

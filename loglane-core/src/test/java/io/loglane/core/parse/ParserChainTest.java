@@ -1,6 +1,7 @@
 package io.loglane.core.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ParserChainTest {
+    /** Fuzzing finding (ParsersFuzzTest#buildsAnyPattern): RE2/J threw IllegalStateException loading a repeated group's bounds. */
+    @Test
+    void aRegexWhoseGroupBoundsRe2jCannotLoadLeavesTheLineUnparsedInsteadOfThrowing() {
+        RecordParser parser = Parsers.build(new ParserSpec(List.of(new ParserSpec.Step(ParserSpec.REGEX, "^(?<l>.R%)*$", Map.of(), null, null))));
+        ParsedFields out = new ParsedFields(4);
+        for (byte[] line : List.of("\uFFFD".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0x93}, "xR%yR%".getBytes(StandardCharsets.UTF_8))) {
+            assertThatCode(() -> parser.parse(line, 0, line.length, out)).as("line %s", new String(line, StandardCharsets.UTF_8))
+                    .doesNotThrowAnyException();
+        }
+    }
+
     private static ParserSpec.Step regex(String p, Map<String, FieldType> types) {
         return new ParserSpec.Step(ParserSpec.REGEX, p, types, null, null);
     }
