@@ -55,6 +55,14 @@ public final class ArchiveSchema {
     /** Double-quotes an SQL identifier. */
     public static String ident(String name) { return '"' + name.replace("\"", "\"\"") + '"'; }
 
-    /** Single-quotes an SQL string literal. */
-    public static String literal(String s) { return '\'' + s.replace("'", "''") + '\''; }
+    /**
+     * An SQL string expression of {@code s}: single-quoted, and a NUL written as {@code chr(0)}
+     * outside the quotes, because DuckDB's parser ends the statement at a NUL inside a literal
+     * (a stored value may hold one, and queries are built from stored values, e.g. a histogram's
+     * split values).
+     */
+    public static String literal(String s) {
+        String quoted = '\'' + s.replace("'", "''") + '\'';
+        return s.indexOf('\0') < 0 ? quoted : "(" + quoted.replace("\0", "' || chr(0) || '") + ")";
+    }
 }
