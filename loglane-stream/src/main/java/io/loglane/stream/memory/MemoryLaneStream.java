@@ -77,8 +77,11 @@ import org.slf4j.LoggerFactory;
  *       the events of {@code [covered(c), end)} (past its last commit) minus those the store says
  *       it holds durably there ({@link StoreHoldings}): a store that made a flush durable and was
  *       killed before the checkpoint commit holds those events, so they are not counted. A store
- *       that cannot tell is counted {@code end - covered(c)}, as is a consumer of the previous run
- *       not registered again by this run's first append or close (a store no longer configured).
+ *       that cannot tell is counted {@code end - covered(c)}, as is, at this run's clean
+ *       {@link #close()}, a consumer of the previous run never registered again (a store no longer
+ *       configured; a crash of this run loses that count). Not at the first append: the request
+ *       journal re-appends interrupted multi-lane requests at stream start, before any consumer
+ *       registers.
  *       An overflow eviction counts there too, per store that had not committed the evicted events.</li>
  *   <li><b>for the lane</b>, in {@code loglane.events.dropped} {input=unknown, lane, reason}: the
  *       largest of the per-store counts, i.e. what the store that lost the most misses, raised
@@ -216,9 +219,6 @@ public final class MemoryLaneStream implements LaneStream {
                 throw new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "lane " + spec.name() + " is closed");
             }
             reserve(endOffset + request.records().count()); // before anything changes: a failure stores and evicts nothing
-            if (!uncounted.isEmpty()) {
-                countUnregisteredStoreLoss(); // every consumer of this run has registered by its first append
-            }
             long needed = checkpoints.lowestNeeded();
             while (!ring.isEmpty() && bytes + size > settings.memoryLaneBytes()) {
                 Held old = ring.removeFirst();
