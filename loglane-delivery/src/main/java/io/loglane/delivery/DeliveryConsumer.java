@@ -162,7 +162,8 @@ public final class DeliveryConsumer implements Component {
 
     @Override
     public void start() throws Exception {
-        lane.checkpoints().register(name);
+        // The store says what it holds: a memory lane counts the previous run's loss for it from that.
+        lane.checkpoints().register(name, sink::durablyStored);
         committed.set(lane.checkpoints().committed(name, sink.partition()));
         running = true;
         thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(this::run);

@@ -51,6 +51,18 @@ public interface Sink extends AutoCloseable {
     void open(long committedOffset) throws Exception;
 
     /**
+     * How many events of this sink's partition with offsets in {@code [from, to)} the store holds
+     * durably, each counted once, read from the store itself (its files, its commit), not from
+     * anything buffered; -1 when it cannot tell (the default). The engine asks once, when the
+     * consumer registers, before {@link #open}; a {@code memory} lane uses it to count exactly
+     * what a crash of the previous run cost this store ({@code io.loglane.stream.StoreHoldings}).
+     * Idempotence by offset is what makes the count exact: a store holds each offset once.
+     */
+    default long durablyStored(long from, long to) throws Exception {
+        return -1;
+    }
+
+    /**
      * @throws SinkException with {@code retriable} false for a record the store rejects as invalid
      *     forever (it goes to the dead-letter path, never silently away)
      */

@@ -22,6 +22,16 @@ public interface ConsumerCheckpoints {
     /** Declares a consumer so retention keeps what it has not committed. */
     void register(String consumer) throws IOException;
 
+    /**
+     * Declares a consumer as {@link #register(String)}, and says what its store holds durably. Only
+     * a lane that counts what a crash lost per store reads it ({@code memory} lanes: the events of
+     * the previous run past the consumer's last commit that the store nonetheless holds are not
+     * counted as dropped for it); the default ignores it.
+     */
+    default void register(String consumer, StoreHoldings holdings) throws IOException {
+        register(consumer);
+    }
+
     /** The committed offset, or the lane's start offset when nothing was committed yet. */
     long committed(String consumer);
 

@@ -155,6 +155,7 @@ public final class FaultHarness {
         Map<String, Long> droppedEarlierRuns = new HashMap<>();
         Map<String, Long> archiveDroppedEarlierRuns = new HashMap<>();
         Map<String, Long> inFlightAtKills = new HashMap<>();
+        List<InFlight> inFlight = new ArrayList<>();
         Map<String, Long> ingestMs = new HashMap<>();
         Map<String, Long> deliveryMs = new HashMap<>();
         List<String> notes = new ArrayList<>();
@@ -179,7 +180,13 @@ public final class FaultHarness {
                     });
                     // Last, right before the kill: what each client has not had acknowledged, plus the
                     // one batch it may start before the kill lands (one at a time, paced at 10+ ms).
-                    senders.forEach(s -> inFlightAtKills.merge(s.lane(), s.pendingEvents() + s.eventsPerBatch(), Long::sum));
+                    long killMicros = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+                    for (Sender s : senders) {
+                        long from = s.ackedNow();
+                        long to = s.createdNow() + s.eventsPerBatch();
+                        inFlight.add(new InFlight(s, from, to, killMicros));
+                        inFlightAtKills.merge(s.lane(), to - from, Long::sum);
+                    }
                 });
                 long end = System.nanoTime();
                 if (!note.isEmpty()) {
@@ -230,12 +237,39 @@ public final class FaultHarness {
                     + (now.containsKey(lane.getKey()) ? now.get(lane.getKey()).dropped() : 0);
             long archiveDropped = archiveDroppedEarlierRuns.getOrDefault(lane.getKey(), 0L)
                     + (now.containsKey(lane.getKey()) ? now.get(lane.getKey()).archiveDropped() : 0);
+            long resentStored = 0;
+            long inFlightMissing = 0;
+            for (InFlight w : inFlight) {
+                if (w.sender().lane().equals(lane.getKey())) {
+                    JsonNode row = node.sql(w.countSql(lane.getKey())).get("rows").get(0);
+                    resentStored += row.get(0).asLong();
+                    inFlightMissing += Math.max(0, Math.min(w.toSeq(), w.sender().acked()) - w.fromSeq()) - row.get(1).asLong();
+                }
+            }
             rows.add(new LaneRow(scenario, lane.getKey(), lane.getValue(), acked, stored, acked - stored, copies - distinct, dropped,
-                    archiveDropped, inFlightAtKills.getOrDefault(lane.getKey(), 0L),
+                    archiveDropped, inFlightAtKills.getOrDefault(lane.getKey(), 0L), resentStored, inFlightMissing,
                     maxLag.getOrDefault(lane.getKey(), 0L), ingestMs.getOrDefault(lane.getKey(), -1L),
                     deliveryMs.getOrDefault(lane.getKey(), -1L), String.join("; ", notes)));
         }
         return rows;
+    }
+
+    /**
+     * What one client had in flight at one kill: sequence numbers {@code [fromSeq, toSeq)} (its
+     * unacknowledged events and the batch it may start before the kill lands), and when the kill
+     * came (wall clock, µs, the clock the node stamps {@code received_at} with: same machine).
+     */
+    private record InFlight(Sender sender, long fromSeq, long toSeq, long killMicros) {
+        /**
+         * One row: how many of them the archive holds from a send received after the kill (a
+         * resend), and how many acknowledged ones of them it holds at all.
+         */
+        String countSql(String lane) {
+            String window = "seq >= " + fromSeq + " AND seq < " + Math.min(toSeq, sender.acked());
+            return "SELECT count(DISTINCT seq) FILTER (WHERE " + window + " AND epoch_us(received_at) > " + killMicros + "), "
+                    + "count(DISTINCT seq) FILTER (WHERE " + window + ") FROM (SELECT CAST(attrs->>'seq' AS BIGINT) AS seq, received_at FROM \""
+                    + lane + "\" WHERE attrs->>'client' = '" + sender.client() + "')";
+        }
     }
 
     /**

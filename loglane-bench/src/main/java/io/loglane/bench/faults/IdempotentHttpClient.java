@@ -32,6 +32,9 @@ public final class IdempotentHttpClient {
 
     public long ackedEvents() { return acked; }
 
+    /** Events ever created (acked or still pending). */
+    public long createdEvents() { return nextSeq; }
+
     public boolean hasPending() { return pendingKey != null; }
 
     /** Events of the pending request (created, not yet answered 202); readable from any thread, a moment's snapshot. */

@@ -121,6 +121,12 @@ final class Sender implements Runnable {
      */
     long pendingEvents() { return forward != null ? forward.pendingEvents() : http.pendingEvents(); }
 
+    /** Events acknowledged so far, from any thread: a moment's snapshot (at a kill). */
+    long ackedNow() { return forward != null ? forward.ackedEvents() : http.ackedEvents(); }
+
+    /** Events created so far (acknowledged or pending), from any thread: a moment's snapshot (at a kill). */
+    long createdNow() { return forward != null ? forward.createdEvents() : http.createdEvents(); }
+
     /** Events per chunk or request. */
     int eventsPerBatch() { return eventsPerBatch; }
 

@@ -288,6 +288,16 @@ public final class ArchiveSink implements Sink {
         opened = true;
     }
 
+    /**
+     * The rows of this partition with offsets in {@code [from, to)} in live committed files
+     * ({@link ArchiveHoldings}: counted from the Parquet footers of the files whose whole range
+     * lies there). Reads the storage only; needs no {@link #open}.
+     */
+    @Override
+    public long durablyStored(long from, long to) throws Exception {
+        return ArchiveHoldings.count(storage, lane, partition, from, to);
+    }
+
     @Override
     public void write(StoredBatch batch) throws Exception {
         checkOpen();

@@ -1,5 +1,11 @@
 package io.loglane.stores.index;
 
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermRangeQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import io.loglane.core.config.LaneNames;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
@@ -178,6 +184,32 @@ public final class IndexSink implements Sink {
         next = committedOffset;
         firstUncommittedMillis = -1;
         opened = true;
+    }
+
+    /**
+     * The documents with offsets in {@code [from, to)} in the last commit of each day index of this
+     * lane and partition: a commit is durable, and documents are keyed by offset (one per offset),
+     * so each counts once; a kill between the commits of two days counts what the committed days
+     * hold. Reads the directories only (no writer), so it needs no {@link #open}.
+     */
+    @Override
+    public long durablyStored(long from, long to) throws Exception {
+        if (from >= to) {
+            return 0;
+        }
+        Query inRange = new TermRangeQuery(IndexFields.OFFSET, DocumentMapper.offsetKey(from), DocumentMapper.offsetKey(to), true, false);
+        long n = 0;
+        for (LocalDate day : layout.days(lane)) {
+            try (Directory d = FSDirectory.open(layout.dayDir(lane, day))) {
+                if (!DirectoryReader.indexExists(d)) {
+                    continue; // created, never committed: holds nothing durably
+                }
+                try (DirectoryReader r = DirectoryReader.open(d)) {
+                    n += new IndexSearcher(r).count(inRange);
+                }
+            }
+        }
+        return n;
     }
 
     @Override

@@ -89,6 +89,26 @@ class IndexSinkTest {
     }
 
     @Test
+    void itCountsTheDocumentsOfARangeItsCommitsHoldAcrossDaysButNotWhatItOnlyBuffered() throws Exception {
+        open(new Retention(Duration.ZERO, 0));
+        assertThat(sink.durablyStored(0, 100)).as("no day index yet").isZero();
+        sink.write(TestRecords.batch(0, "app.access", List.of(at("2026-03-01T10:00:00Z", record("log", "a")),
+                at("2026-03-02T10:00:00Z", record("log", "b")), at("2026-03-01T10:00:02Z", record("log", "c")))));
+        assertThat(sink.flush(true)).isEqualTo(3);
+        sink.write(TestRecords.batch(3, "app.access", List.of(at("2026-03-01T11:00:00Z", record("log", "d")))));
+        assertThat(sink.durablyStored(0, 100)).as("two days' commits; offset 3 buffered only").isEqualTo(3);
+        assertThat(sink.durablyStored(1, 3)).isEqualTo(2);
+        assertThat(sink.durablyStored(3, 100)).isZero();
+        IndexSink other = new IndexSink("other", new TestParser(), IndexSinkContractTest.settings(dir), new Retention(Duration.ZERO, 0),
+                registry, clock);
+        try {
+            assertThat(other.durablyStored(0, 100)).as("another lane, same directory").isZero();
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void eachFieldIsIndexedWithItsTypeSoTermsRangesAndSubstringsFindTheRecord() throws Exception {
         open(new Retention(Duration.ZERO, 0));
         sink.write(TestRecords.batch(0, "app.access", List.of(

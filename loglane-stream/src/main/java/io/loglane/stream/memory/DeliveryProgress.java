@@ -73,15 +73,16 @@ final class DeliveryProgress implements AutoCloseable {
     /**
      * What the previous run left.
      *
+     * @param end        its end offset (0 when unknown)
      * @param lost       events accepted by it and not delivered to every store ({@code end - covered}); 0 when unknown
      * @param clean      it ended with a clean close
      * @param unknown    the file was unreadable, so the previous run's loss is not known
      * @param byConsumer per consumer with a slot, the events it had not committed ({@code end - covered(c)}); empty
      *                   for a version 1 file (no per-consumer offsets), an unreadable file or a lane without consumers
      */
-    record Previous(long lost, boolean clean, boolean unknown, Map<String, Long> byConsumer) {
-        static final Previous NONE = new Previous(0, true, false, Map.of());
-        static final Previous UNKNOWN = new Previous(0, false, true, Map.of());
+    record Previous(long end, long lost, boolean clean, boolean unknown, Map<String, Long> byConsumer) {
+        static final Previous NONE = new Previous(0, 0, true, false, Map.of());
+        static final Previous UNKNOWN = new Previous(0, 0, false, true, Map.of());
 
         Previous {
             byConsumer = Map.copyOf(byConsumer);
@@ -214,7 +215,7 @@ final class DeliveryProgress implements AutoCloseable {
             return Previous.UNKNOWN;
         }
         if (version == 1 && bytes.length == V1_SIZE) {
-            return new Previous(end - covered, clean, false, Map.of());
+            return new Previous(end, end - covered, clean, false, Map.of());
         }
         if (version != VERSION || bytes.length != SIZE) {
             return Previous.UNKNOWN;
@@ -233,7 +234,7 @@ final class DeliveryProgress implements AutoCloseable {
             }
             byConsumer.put(new String(bytes, at + 10, len, StandardCharsets.UTF_8), end - c);
         }
-        return new Previous(end - covered, clean, false, byConsumer);
+        return new Previous(end, end - covered, clean, false, byConsumer);
     }
 
     @Override

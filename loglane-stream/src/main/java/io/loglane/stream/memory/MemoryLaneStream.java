@@ -13,6 +13,7 @@ import io.loglane.stream.AppendResult;
 import io.loglane.stream.ConsumerCheckpoints;
 import io.loglane.stream.LaneStream;
 import io.loglane.stream.Partitions;
+import io.loglane.stream.StoreHoldings;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
 import io.loglane.stream.io.ChannelOpener;
@@ -27,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -66,17 +69,32 @@ import org.slf4j.LoggerFactory;
  * of what was lost. So the lane also keeps {@code <laneDir>/memory.progress} ({@link DeliveryProgress}),
  * a memory-mapped file it updates on every append and commit with its end offset, the offset
  * below which every consumer has committed (or the overflow drop was counted) and each consumer's
- * own such offset. {@link #start()} adds the previous run's {@code end - covered} to
- * {@code loglane.events.dropped} {input=unknown, lane, reason=crash} (or {@code reason=shutdown}
- * when that run closed cleanly with events still undelivered): events lost for at least one store;
- * and each consumer's {@code end - covered(c)} to {@code loglane.store.events.dropped} {lane, store,
- * reason}: what that store misses (an overflow eviction counts there too, per store that had not
- * committed the evicted events). The input is unknown: which input each lost event came from died
- * with the process. An event a store wrote but whose checkpoint commit the crash pre-empted counts
- * as lost although stored (at most the batch each consumer had in flight), and so does a batch the
- * lane accepted whose acknowledgement the crash cut off (the client resends it). A power loss can lose the newest values
- * of the file (it is never fsynced), so after one the count is only as recent as the kernel's last
- * writeback.
+ * own such offset. What the previous run lost is counted in this one, as reason {@code crash}
+ * (or {@code shutdown} when that run closed cleanly with events still undelivered):
+ * <ul>
+ *   <li><b>per store</b>, in {@code loglane.store.events.dropped} {lane, store, reason}: when the
+ *       store's consumer {@linkplain ConsumerCheckpoints#register(String, StoreHoldings) registers},
+ *       the events of {@code [covered(c), end)} (past its last commit) minus those the store says
+ *       it holds durably there ({@link StoreHoldings}): a store that made a flush durable and was
+ *       killed before the checkpoint commit holds those events, so they are not counted. A store
+ *       that cannot tell is counted {@code end - covered(c)}, as is, at this run's clean
+ *       {@link #close()}, a consumer of the previous run never registered again (a store no longer
+ *       configured; a crash of this run loses that count). Not at the first append: the request
+ *       journal re-appends interrupted multi-lane requests at stream start, before any consumer
+ *       registers.
+ *       An overflow eviction counts there too, per store that had not committed the evicted events.</li>
+ *   <li><b>for the lane</b>, in {@code loglane.events.dropped} {input=unknown, lane, reason}: the
+ *       largest of the per-store counts, i.e. what the store that lost the most misses, raised
+ *       as each store is counted. When a consumer had no slot in the file (more than
+ *       {@link DeliveryProgress#SLOTS}, or a long name) and lagged behind every slotted one, its
+ *       {@code end - covered} is counted at {@link #start()}; so is a version 1 file's.</li>
+ * </ul>
+ * The input is unknown: which input each lost event came from died with the process. Still
+ * counted as lost although stored: a batch the lane accepted whose acknowledgement the crash cut
+ * off and that the client resent (the resend is stored under a new offset). A power loss can lose
+ * the newest values of the file (it is never fsynced), so after one the count is only as recent as
+ * the kernel's last writeback. A crash of this run before a previous run's loss is counted loses
+ * that count (the file was already reset for this run): never counted twice, possibly not at all.
  *
  * <p>Lifecycle: {@link #start()} reads the reservation (0 when there is none yet) and must succeed
  * before any append; it fails, rather than starting over at 0, when the file is unreadable or
@@ -122,6 +140,13 @@ public final class MemoryLaneStream implements LaneStream {
     private long bytes;
     private boolean open;
     private volatile ChannelOpener opener = ChannelOpener.DEFAULT;
+    /** The previous run's per-store losses not counted yet (store → {@code end - covered(c)}); guarded by {@link #lock}. */
+    private final Map<String, Long> uncounted = new LinkedHashMap<>();
+    /** The previous run's end offset and loss reason; set by {@link #start()}. */
+    private long previousEnd;
+    private String previousReason = CRASH;
+    /** What the lane-level count of the previous run's loss holds so far (the largest store loss counted); guarded by {@link #lock}. */
+    private long previousLaneCounted;
 
     /** A batch in the ring and the input and source it came from (null: none), for counting it if it is dropped. */
     private record Held(StoredBatch batch, String input, SourceTally source) {}
@@ -153,10 +178,10 @@ public final class MemoryLaneStream implements LaneStream {
 
     @Override
     public void start() throws IOException {
+        List<Map.Entry<String, StoreHoldings>> registered;
         OffsetReservation r = OffsetReservation.open(laneDir, reservationBlock, opener);
         long start = r.limit();
         DeliveryProgress p = DeliveryProgress.open(laneDir, start);
-        countPreviousRunLoss(p.previous());
         Gauge.builder(MetricNames.STREAM_BYTES, this, MemoryLaneStream::sizeBytes).tag(MetricNames.LANE, spec.name()).register(registry);
         Gauge.builder(MetricNames.STREAM_END_OFFSET, this, MemoryLaneStream::endOffset).tag(MetricNames.LANE, spec.name()).register(registry);
         lock.lock();
@@ -166,9 +191,14 @@ public final class MemoryLaneStream implements LaneStream {
             startOffset = start;
             endOffset = start;
             checkpoints.committed.keySet().forEach(c -> progress.track(c, start));
+            countPreviousRunLoss(p.previous());
             open = true;
+            registered = List.copyOf(checkpoints.holdings.entrySet());
         } finally {
             lock.unlock();
+        }
+        for (Map.Entry<String, StoreHoldings> c : registered) {
+            countStoreLoss(c.getKey(), c.getValue()); // consumers registered before start
         }
     }
 
@@ -225,26 +255,106 @@ public final class MemoryLaneStream implements LaneStream {
     }
 
     /**
-     * Counts what the previous run lost: accepted and not committed by every consumer when it was
-     * killed (or closed). The file has already been reset for this run, so a crash right now can
-     * under-count that run's loss but never count it twice.
+     * Takes in what the previous run lost (accepted and not committed by every consumer when it
+     * was killed or closed); under {@link #lock}. The lane-level count that no store can correct is
+     * counted now; the per-store counts wait for their consumers ({@link #countStoreLoss}). The file
+     * has already been reset for this run, so a crash from now on can under-count that run's loss
+     * but never count it twice.
      */
     private void countPreviousRunLoss(DeliveryProgress.Previous previous) {
         if (previous.unknown()) {
             LOG.warn("lane {}: {} was unreadable; what the previous run lost is not known", spec.name(), laneDir.resolve(DeliveryProgress.FILE));
             return;
         }
-        String reason = previous.clean() ? SHUTDOWN : CRASH;
-        if (previous.lost() > 0) {
-            LedgerCounters.dropped(registry, UNKNOWN_INPUT, spec.name(), reason).add(previous.lost(), 0);
-            LOG.warn("lane {} (memory): the previous run {} with {} events not yet delivered; counted as dropped (reason={}); per store: {}",
-                    spec.name(), previous.clean() ? "shut down" : "was killed", previous.lost(), reason, previous.byConsumer());
-        }
-        previous.byConsumer().forEach((store, lost) -> {
-            if (lost > 0) {
-                storeDropped(store, reason).increment(lost);
+        previousReason = previous.clean() ? SHUTDOWN : CRASH;
+        previousEnd = previous.end();
+        long largestSlotted = 0;
+        for (Map.Entry<String, Long> c : previous.byConsumer().entrySet()) {
+            largestSlotted = Math.max(largestSlotted, c.getValue());
+            if (c.getValue() > 0) {
+                uncounted.put(c.getKey(), c.getValue());
             }
-        });
+        }
+        if (previous.lost() > largestSlotted) {
+            // A consumer without a slot (or a version 1 file, which has no slots) lost the most:
+            // nothing can correct its count, so it is the lane's count from the start.
+            countLaneLoss(previous.lost());
+        }
+        if (previous.lost() > 0) {
+            LOG.warn("lane {} (memory): the previous run {} with {} events not yet delivered to every store; counted as dropped (reason={})"
+                    + " per store as each store says what it holds; behind per store: {}",
+                    spec.name(), previous.clean() ? "shut down" : "was killed", previous.lost(), previousReason, previous.byConsumer());
+        }
+    }
+
+    /**
+     * Counts what the previous run lost for {@code consumer}'s store, once: the events past its
+     * last commit, less those the store holds durably ({@code holdings}); all of them when the
+     * store cannot tell. The store is asked outside the lock (it may read files).
+     */
+    private void countStoreLoss(String consumer, StoreHoldings holdings) {
+        long behind;
+        long end;
+        lock.lock();
+        try {
+            Long b = uncounted.remove(consumer);
+            if (b == null) {
+                return;
+            }
+            behind = b;
+            end = previousEnd;
+        } finally {
+            lock.unlock();
+        }
+        long held = holdings(consumer, holdings, end - behind, end);
+        long lost = behind - Math.min(Math.max(held, 0), behind);
+        lock.lock();
+        try {
+            addStoreLoss(consumer, lost);
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("lane {} (memory) → {}: the previous run left {} events past its last commit, of which the store holds {};"
+                + " {} counted as dropped (reason={})", spec.name(), consumer, behind, held < 0 ? "an unknown number" : held, lost, previousReason);
+    }
+
+    /** What {@code consumer}'s store holds durably in {@code [from, to)}, or -1 when it cannot tell (or fails to). */
+    private long holdings(String consumer, StoreHoldings holdings, long from, long to) {
+        try {
+            long held = holdings.durablyStored(from, to);
+            if (held > to - from) {
+                LOG.warn("lane {} (memory) → {}: the store claims {} events of the {} offsets {}..{}; not trusted",
+                        spec.name(), consumer, held, to - from, from, to - 1);
+                return -1;
+            }
+            return held;
+        } catch (Exception e) {
+            LOG.warn("lane {} (memory) → {}: the store cannot say what it holds of offsets {}..{}; counting by its checkpoint: {}",
+                    spec.name(), consumer, from, to - 1, e.toString());
+            return -1;
+        }
+    }
+
+    /** Counts the previous run's loss of every consumer not registered in this run by checkpoint alone; under {@link #lock}. */
+    private void countUnregisteredStoreLoss() {
+        uncounted.forEach(this::addStoreLoss);
+        uncounted.clear();
+    }
+
+    /** Counts {@code lost} events of the previous run for one store, and raises the lane's count to it; under {@link #lock}. */
+    private void addStoreLoss(String store, long lost) {
+        if (lost > 0) {
+            storeDropped(store, previousReason).increment(lost);
+        }
+        countLaneLoss(lost);
+    }
+
+    /** Raises the lane-level count of the previous run's loss to {@code lost} if it is below; under {@link #lock}. */
+    private void countLaneLoss(long lost) {
+        if (lost > previousLaneCounted) {
+            LedgerCounters.dropped(registry, UNKNOWN_INPUT, spec.name(), previousReason).add(lost - previousLaneCounted, 0);
+            previousLaneCounted = lost;
+        }
     }
 
     /** {@code loglane.store.events.dropped} {lane, store, reason}: what this lane lost for one store (consumer). */
@@ -319,6 +429,7 @@ public final class MemoryLaneStream implements LaneStream {
             open = false;
             arrived.signalAll();
             if (wasOpen) {
+                countUnregisteredStoreLoss();
                 // No offset is handed out after this: the exact end lets the next run continue
                 // without a gap. If this write fails, the stored (higher) limit still holds.
                 progress.markClean();
@@ -340,18 +451,35 @@ public final class MemoryLaneStream implements LaneStream {
      */
     private final class Checkpoints implements ConsumerCheckpoints {
         private final Map<String, Long> committed = new ConcurrentHashMap<>();
+        /** What each registered consumer's store holds, as given at registration; guarded by {@link #lock}. */
+        private final Map<String, StoreHoldings> holdings = new LinkedHashMap<>();
 
         @Override
         public void register(String consumer) {
+            register(consumer, StoreHoldings.UNKNOWN);
+        }
+
+        @Override
+        public void register(String consumer, StoreHoldings stored) {
+            boolean started;
             lock.lock();
             try {
-                committed.putIfAbsent(consumer, -1L);
-                if (progress != null && !progress.track(consumer, startOffset)) {
-                    LOG.warn("lane {} (memory): no per-store progress slot for consumer {} (at most {} of at most {} bytes); "
-                            + "its crash loss counts only for the lane", spec.name(), consumer, DeliveryProgress.SLOTS, DeliveryProgress.MAX_NAME);
-                }
+                started = progress != null;
+                holdings.putIfAbsent(consumer, stored);
+                registerLocked(consumer);
             } finally {
                 lock.unlock();
+            }
+            if (started) {
+                countStoreLoss(consumer, stored); // before start, start() counts it
+            }
+        }
+
+        private void registerLocked(String consumer) {
+            committed.putIfAbsent(consumer, -1L);
+            if (progress != null && !progress.track(consumer, startOffset)) {
+                LOG.warn("lane {} (memory): no per-store progress slot for consumer {} (at most {} of at most {} bytes); "
+                        + "its crash loss counts only for the lane", spec.name(), consumer, DeliveryProgress.SLOTS, DeliveryProgress.MAX_NAME);
             }
         }
 

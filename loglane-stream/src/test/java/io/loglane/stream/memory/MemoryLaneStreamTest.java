@@ -16,6 +16,7 @@ import io.loglane.core.ingest.SourceLedger;
 import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.stream.AppendRequest;
+import io.loglane.stream.StoreHoldings;
 import io.loglane.stream.StreamReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -199,16 +200,18 @@ class MemoryLaneStreamTest {
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         MemoryLaneStream again = traceLane(second);
         again.start();
-        assertThat(lostByStore(second, "archive", MemoryLaneStream.CRASH)).isEqualTo(5);
-        assertThat(lostByStore(second, "index", MemoryLaneStream.CRASH)).isEqualTo(30);
-        assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).as("the lane: lost for at least one store").isEqualTo(30);
+        assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).as("nothing counted before a store says what it holds").isZero();
         again.checkpoints().register("archive"); // only the archive in this run: the index is no longer configured
+        assertThat(lostByStore(second, "archive", MemoryLaneStream.CRASH)).isEqualTo(5);
+        assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).isEqualTo(5);
         long start = again.startOffset();
         again.append(req(7, null, "forward")).join();
+        assertThat(lostByStore(second, "index", MemoryLaneStream.CRASH)).as("not registered: waits for a clean close").isZero();
         again.checkpoints().commit("archive", start + 2);
         SimpleMeterRegistry third = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(third)) {
             lane.start();
+            lane.checkpoints().register("archive");
             assertThat(lostByStore(third, "archive", MemoryLaneStream.CRASH)).isEqualTo(5);
             assertThat(third.find(MetricNames.STORE_EVENTS_DROPPED).tag(MetricNames.STORE, "index").counters()).isEmpty();
         }
@@ -255,11 +258,12 @@ class MemoryLaneStreamTest {
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(second)) {
             lane.start();
+            lane.checkpoints().register("index");
+            lane.checkpoints().register("archive");
             assertThat(lostAtRestart(second, MemoryLaneStream.CRASH)).isEqualTo(18);
             assertThat(lostAtRestart(second, MemoryLaneStream.SHUTDOWN)).isZero();
             assertThat(lostByStore(second, "index", MemoryLaneStream.CRASH)).as("what the index misses").isEqualTo(18);
             assertThat(lostByStore(second, "archive", MemoryLaneStream.CRASH)).as("the archive committed everything").isZero();
-            lane.checkpoints().register("archive");
             lane.append(req(10, null, "forward")).join();
             lane.checkpoints().commit("archive", lane.endOffset()); // delivered everywhere: nothing left to lose
         }
@@ -269,6 +273,67 @@ class MemoryLaneStreamTest {
             assertThat(third.find(MetricNames.EVENTS_DROPPED).counters()).as("a clean, drained run loses nothing")
                     .allSatisfy(c -> assertThat(c.count()).isZero());
         }
+    }
+
+    /** A crashed run: offsets 0..39 appended, the archive committed 10, the index 20; never closed. */
+    private void crashWithArchiveAt10AndIndexAt20() throws Exception {
+        MemoryLaneStream crashed = traceLane(new SimpleMeterRegistry());
+        crashed.start();
+        crashed.checkpoints().register("archive");
+        crashed.checkpoints().register("index");
+        for (int i = 0; i < 4; i++) crashed.append(req(10, null, "forward")).join();
+        crashed.checkpoints().commit("archive", 10);
+        crashed.checkpoints().commit("index", 20);
+    }
+
+    @Test
+    void eventsAStoreMadeDurableBeforeTheCrashPreemptedItsCommitAreNotCountedLost() throws Exception {
+        crashWithArchiveAt10AndIndexAt20();
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        List<long[]> asked = new java.util.ArrayList<>();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            lane.checkpoints().register("archive", (from, to) -> {
+                asked.add(new long[] {from, to});
+                return 25; // it flushed 10..34 and was killed before committing it
+            });
+            assertThat(asked).as("asked about the events past its commit").containsExactly(new long[] {10, 40});
+            assertThat(lostByStore(reg, "archive", MemoryLaneStream.CRASH)).as("30 past the commit, 25 of them stored").isEqualTo(5);
+            lane.checkpoints().register("index", StoreHoldings.UNKNOWN);
+            assertThat(lostByStore(reg, "index", MemoryLaneStream.CRASH)).as("cannot tell: by its checkpoint").isEqualTo(20);
+            assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).as("the lane: the largest store loss").isEqualTo(20);
+            lane.checkpoints().register("archive", (from, to) -> 0);
+            assertThat(lostByStore(reg, "archive", MemoryLaneStream.CRASH)).as("counted once").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aStoreThatFailsToTellOrClaimsTooMuchIsCountedByItsCheckpoint() throws Exception {
+        crashWithArchiveAt10AndIndexAt20();
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.start();
+            lane.checkpoints().register("archive", (from, to) -> {
+                throw new IOException("damaged file");
+            });
+            lane.checkpoints().register("index", (from, to) -> to - from + 1);
+            assertThat(lostByStore(reg, "archive", MemoryLaneStream.CRASH)).isEqualTo(30);
+            assertThat(lostByStore(reg, "index", MemoryLaneStream.CRASH)).isEqualTo(20);
+            assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aConsumerRegisteredBeforeStartIsCountedWithWhatItsStoreHolds() throws Exception {
+        crashWithArchiveAt10AndIndexAt20();
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (MemoryLaneStream lane = traceLane(reg)) {
+            lane.checkpoints().register("archive", (from, to) -> to - from); // it holds everything
+            lane.start();
+            assertThat(lostByStore(reg, "archive", MemoryLaneStream.CRASH)).isZero();
+        }
+        assertThat(lostByStore(reg, "index", MemoryLaneStream.CRASH)).as("never registered: counted at close").isEqualTo(20);
+        assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).isEqualTo(20);
     }
 
     @Test
@@ -283,6 +348,7 @@ class MemoryLaneStreamTest {
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(second)) {
             lane.start();
+            lane.checkpoints().register("archive");
             assertThat(overflow + lostAtRestart(second, MemoryLaneStream.CRASH)).as("every event accepted, counted once").isEqualTo(100);
             assertThat(overflow + lostByStore(second, "archive", MemoryLaneStream.CRASH)).as("and once for the store").isEqualTo(100);
         }
@@ -299,6 +365,7 @@ class MemoryLaneStreamTest {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         try (MemoryLaneStream lane = traceLane(reg)) {
             lane.start();
+            lane.checkpoints().register("archive");
             assertThat(lostAtRestart(reg, MemoryLaneStream.SHUTDOWN)).isEqualTo(5);
             assertThat(lostAtRestart(reg, MemoryLaneStream.CRASH)).isZero();
         }
