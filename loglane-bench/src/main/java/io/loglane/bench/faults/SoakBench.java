@@ -81,7 +81,7 @@ public final class SoakBench implements Callable<Integer> {
                     .name("soak-sampler").start(() -> {
                         while (!Thread.currentThread().isInterrupted()) {
                             if (node.alive()) {
-                                soak.sample(node.pid());
+                                soak.sample(node);
                             }
                             try {
                                 Thread.sleep(sampleSeconds * 1000L);
