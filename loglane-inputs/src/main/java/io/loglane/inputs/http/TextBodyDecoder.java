@@ -56,7 +56,7 @@ public final class TextBodyDecoder {
         records.begin(logType == null ? LineRecords.prefix() : LineRecords.prefix(EventFields.LOG_TYPE, logType), receivedAtNanos);
         Lines lines = new Lines(records);
         new LineSplitter(maxLineBytes).split(body, 0, len, false, true, lines);
-        return new Decoded(records.build(), lines.lines, lines.blank, records.truncated(), records.invalidUtf8(), records.binary());
+        return new Decoded(records.take(), lines.lines, lines.blank, records.truncated(), records.invalidUtf8(), records.binary());
     }
 
     /** Drops each whole line's {@code '\r'} and skips empty lines on the way to the records. */

@@ -130,6 +130,9 @@ public final class LineRecords implements LineReader.LineSink, LineFormat.Record
     /** The batch so far (copied out; the builder is reused). */
     public RecordBlock build() { return builder.build(); }
 
+    /** The batch so far without a copy, for a one-batch use: this is empty afterwards ({@link RecordBlockBuilder#take}). */
+    public RecordBlock take() { return builder.take(); }
+
     public int count() { return builder.count(); }
 
     /** Bytes of the lines handed in, newlines included (as read from the file, before any repair). */
