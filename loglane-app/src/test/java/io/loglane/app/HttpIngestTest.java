@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code POST /api/v1/ingest/{tag}} against a node in this JVM: the {@code Idempotency-Key} is
- * validated and scoped to its tag, and every refused request (400, 413) answers with a reason,
- * stores nothing and is counted under that reason for the {@code http} input.
+ * validated and scoped to its tag, and every refused request (400, 413, 415) answers with a reason,
+ * stores nothing and is counted under that reason for the {@code http} input. {@code text/plain}
+ * bodies (raw lines, what {@code ./loglane import} sends) go through the lanes and parsers as tailed
+ * lines do, with their cut, repaired and blank lines said in the answer.
  */
 class HttpIngestTest {
     private static final String EVENT = "{\"message\":\"hello\"}\n";
@@ -201,5 +203,88 @@ class HttpIngestTest {
         assertThat(ingest("-bad", EVENT, null).statusCode()).isEqualTo(400);
         assertThat(counter(MetricNames.EVENTS_RECEIVED, MetricNames.INPUT, "http")).isEqualTo(events + 2);
         assertThat(counter(MetricNames.BYTES_RECEIVED, MetricNames.INPUT, "http")).isEqualTo(bytes + two.length() + EVENT.length());
+    }
+
+    private static HttpResponse<String> text(String pathAndQuery, byte[] body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.url() + "/api/v1/ingest/" + pathAndQuery))
+                .header("Content-Type", "text/plain; charset=utf-8").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            b.header("Idempotency-Key", key);
+        }
+        return t.send(b);
+    }
+
+    private static HttpResponse<String> text(String pathAndQuery, String body, String key) throws Exception {
+        return text(pathAndQuery, body.getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    private static final String ACCESS_LINE = "10.0.0.%d - - [05/Dec/2026:06:00:0%d +0000] \"GET /txt/%d HTTP/1.1\" %d 512 \"-\" \"curl/8\"";
+
+    @Test
+    void textLinesAreRoutedAndParsedAsTailedLinesAndAResendIsStoredOnce() throws Exception {
+        String body = ACCESS_LINE.formatted(1, 1, 1, 200) + "\r\n\n" + ACCESS_LINE.formatted(2, 2, 2, 404); // CRLF, a blank line, no last newline
+        HttpResponse<String> r = text("txt.import?log_type=access", body, "text-1");
+        assertAccepted(r, 2, 0);
+        JsonNode j = TestNode.json(r);
+        assertThat(j.get("lines").asInt()).isEqualTo(3);
+        assertThat(j.get("blank").asInt()).isEqualTo(1);
+        assertThat(j.get("truncated").asInt()).isZero();
+        assertAccepted(text("txt.import?log_type=access", body, "text-1"), 0, 2);
+        // without log_type the tag's last part picks the lane, as for any record
+        assertAccepted(text("txt.activity", "plain words\n", null), 1, 0);
+        t.flush();
+        assertThat(t.sqlRows("SELECT status, path, message FROM access WHERE tag = 'txt.import' ORDER BY status").toString())
+                .isEqualTo("[[200,\"/txt/1\",\"" + ACCESS_LINE.formatted(1, 1, 1, 200).replace("\"", "\\\"") + "\"],"
+                        + "[404,\"/txt/2\",\"" + ACCESS_LINE.formatted(2, 2, 2, 404).replace("\"", "\\\"") + "\"]]");
+        assertThat(t.sqlRows("SELECT message FROM activity WHERE tag = 'txt.activity'").toString()).isEqualTo("[[\"plain words\"]]");
+    }
+
+    @Test
+    void aTextLineOverMaxLineIsCutAndMarkedAndBadUtf8IsRepaired() throws Exception {
+        byte[] body = ("0123456789abcdef\nshort\nbad ").getBytes(StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(body, body.length + 3);
+        all[body.length] = (byte) 0xC3;
+        all[body.length + 1] = (byte) 0x28;
+        all[body.length + 2] = '\n';
+        HttpResponse<String> r = text("cut.activity?max_line=10", all, null);
+        assertAccepted(r, 3, 0);
+        JsonNode j = TestNode.json(r);
+        assertThat(j.get("truncated").asInt()).isEqualTo(1);
+        assertThat(j.get("invalid_utf8").asInt()).isEqualTo(1);
+        t.flush();
+        assertThat(t.sqlRows("SELECT message, json_extract(attrs, '$.truncated') FROM activity WHERE tag = 'cut.activity' ORDER BY message")
+                .toString()).isEqualTo("[[\"0123456789\",\"true\"],[\"bad \uFFFD(\",null],[\"short\",null]]");
+    }
+
+    @Test
+    void aTextBodyOfBlankLinesGets400() throws Exception {
+        assertRefused("empty_body", 400, "empty body: send lines of text", 3,
+                () -> Reply.of(text("empty.activity", "\n\r\n", null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/octet-stream", "text/html", "text/plain; charset=iso-8859-1", "multipart/form-data; boundary=x"})
+    void anUnsupportedContentTypeGets415WithAReason(String type) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.url() + "/api/v1/ingest/types.activity"))
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(EVENT));
+        assertRefused("unsupported_media_type", 415, "unsupported Content-Type", EVENT.length(), () -> Reply.of(t.send(b)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/x-ndjson", "application/json; charset=utf-8", "application/x-www-form-urlencoded", "application/vnd.x+json"})
+    void jsonBodiesKeepTheirContentTypes(String type) throws Exception {
+        assertAccepted(t.post("/api/v1/ingest/types.activity", EVENT, Map.of("Content-Type", type)), 1, 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"params.activity?max_line=0", "params.activity?max_line=2KiB", "params.activity?max_line=1025", "params.activity?log_type=a%20b"})
+    void aBadTextParameterGets400(String pathAndQuery) throws Exception {
+        assertRefused("bad_parameter", 400, "bad ", 4, () -> Reply.of(text(pathAndQuery, "one\n", null)));
+    }
+
+    @Test
+    void aTextParameterOnAJsonBodyGets400() throws Exception {
+        assertRefused("bad_parameter", 400, "for text/plain bodies only", EVENT.length(),
+                () -> Reply.of(ingest("params.activity?log_type=access", EVENT, null)));
     }
 }

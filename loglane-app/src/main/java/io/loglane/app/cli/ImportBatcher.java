@@ -1,44 +1,35 @@
 package io.loglane.app.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import io.loglane.core.event.EventFields;
-import java.io.ByteArrayOutputStream;
+import io.loglane.inputs.tail.LineReader;
+import io.loglane.inputs.tail.LineSplitter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a stream of log lines into NDJSON request bodies for HTTP ingest: each line becomes
- * {@code {"log":"<line>"}} (plus {@code "log_type":"<lane>"} with {@code --lane}), written with
- * Jackson's streaming generator straight from the read buffer.
+ * Cuts a stream of log lines into {@code text/plain} request bodies for HTTP ingest: the lines as
+ * they are, whole, one per {@code \n}, split by the file tail's {@link LineSplitter}; the server
+ * makes the records ({@code io.loglane.inputs.http.TextBodyDecoder}).
  *
  * <ul>
- *   <li>Lines end at {@code \n}; a {@code \r} before it is dropped; a last line without a newline
- *       counts; empty lines are skipped (counted as blank).</li>
- *   <li>A line longer than {@code maxLine} bytes is cut there (counted, and marked
- *       {@code "truncated":true} as the tail input marks it) and the rest of it, up to its newline,
- *       skipped; the next line is read as usual. (The tail input's {@code LineReader} does the same
- *       on a {@code FileChannel}; an import reads streams: gzip and standard input.)</li>
- *   <li>Invalid UTF-8 is kept: such a line is decoded with each bad sequence replaced by U+FFFD
- *       (the body must be valid JSON, so valid UTF-8).</li>
- *   <li>A batch is cut before a line whose worst-case encoding (every byte escaped as
- *       {@code \}{@code u00XX}) might take it past {@code batchBytes}, so batch boundaries depend
- *       only on the input and the settings: a rerun makes the same batches with the same keys.</li>
+ *   <li>Empty lines (a lone {@code \r} included) are not sent (counted as blank), so no body is
+ *       blank lines only; the rest is sent byte for byte (a {@code \r} before the newline too: the
+ *       server drops it), each line ending in {@code \n}.</li>
+ *   <li>A line longer than {@code maxLine} bytes: its first {@code maxLine + 1} bytes are sent as
+ *       one line and the rest, up to its newline, skipped (counted as truncated). The server, told
+ *       the same {@code max_line}, cuts it at {@code maxLine} and marks it {@code "truncated":true},
+ *       as the tail input does.</li>
+ *   <li>Invalid UTF-8 is sent as it is; the server replaces each bad byte with U+FFFD and says how
+ *       many lines it repaired.</li>
+ *   <li>A batch is cut before a line that would take it past {@code batchBytes}, so batch
+ *       boundaries depend only on the input and the settings: a rerun makes the same batches with
+ *       the same keys.</li>
  * </ul>
  *
  * <p>Thread-safety: not thread-safe; one reader thread.
  */
-final class ImportBatcher {
+final class ImportBatcher implements LineReader.LineSink {
     /** Bytes read from the input at a time. */
     static final int READ_BLOCK = 1 << 20;
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final SerializedString LOG = new SerializedString(EventFields.MESSAGE_KEYS.getFirst());
-    private static final SerializedString LOG_TYPE = new SerializedString(EventFields.LOG_TYPE);
-    /** Marks a cut line, as the tail input does. */
-    private static final SerializedString TRUNCATED = new SerializedString("truncated");
-    private static final int RECORD_OVERHEAD = 64;
 
     /** Receives each finished batch. */
     interface Sink {
@@ -46,182 +37,113 @@ final class ImportBatcher {
     }
 
     /** Lines counted while reading (not yet sent). */
-    record Counts(long lines, long blank, long truncated, long invalidUtf8) {}
+    record Counts(long lines, long blank, long truncated) {}
 
     private final int maxLine;
     private final int batchBytes;
-    private final SerializedString lane;
+    private final LineSplitter splitter;
     private final Sink sink;
 
-    private Body body;
-    private JsonGenerator gen;
+    private byte[] body;
+    private int size;
     private int batchLines;
     private long batchStart;
+    /** Input offset of the read buffer's first byte, for the line being handed on. */
+    private long base;
+    /** The first failure of the sink: {@link LineReader.LineSink#line} cannot throw checked exceptions. */
+    private Exception failed;
     private long lines;
     private long blank;
     private long truncated;
-    private long invalidUtf8;
 
-    /**
-     * @param lane       value of {@code log_type} on every record, or null for none
-     * @param batchBytes most bytes in a request body (below the server's {@code http_max_body})
-     */
-    ImportBatcher(int maxLine, int batchBytes, String lane, Sink sink) {
-        if ((long) maxLine * 6 + RECORD_OVERHEAD + (lane == null ? 0 : lane.length() * 6L) > batchBytes) {
+    /** @param batchBytes most bytes in a request body (below the server's {@code http_max_body}), above {@code maxLine + 1} */
+    ImportBatcher(int maxLine, int batchBytes, Sink sink) {
+        if (maxLine < 1 || (long) maxLine + 2 > batchBytes) {
             throw new IllegalArgumentException("a line of " + maxLine + " bytes may not fit a batch of " + batchBytes + " bytes");
         }
         this.maxLine = maxLine;
         this.batchBytes = batchBytes;
-        this.lane = lane == null ? null : new SerializedString(lane);
+        this.splitter = new LineSplitter(maxLine);
         this.sink = sink;
     }
 
-    Counts counts() { return new Counts(lines, blank, truncated, invalidUtf8); }
+    Counts counts() { return new Counts(lines, blank, truncated); }
 
     /** Reads {@code in} to its end, handing each full batch to the sink, and the last part-full one. */
     void run(InputStream in) throws IOException, InterruptedException {
-        byte[] buf = new byte[Math.max(READ_BLOCK, maxLine + 2)];
-        long base = 0;       // input offset of buf[0]
-        int start = 0;       // start of the current line in buf
-        int end = 0;         // bytes in buf
-        int scan = 0;        // where to look for the next newline
+        byte[] buf = new byte[Math.max(READ_BLOCK, 2 * maxLine + 2)]; // a partial line (at most maxLine) leaves room for more
+        int end = 0;
         boolean skipping = false; // inside the cut-off rest of a long line
+        base = 0;
         while (true) {
             int n = in.read(buf, end, buf.length - end);
+            if (n > 0) {
+                end += n;
+            }
+            LineSplitter.Split s = splitter.split(buf, 0, end, skipping, n < 0, this);
+            rethrow();
+            skipping = s.skipping();
             if (n < 0) {
                 break;
             }
-            end += n;
-            while (true) {
-                int nl = indexOf(buf, scan, end);
-                if (nl < 0) {
-                    break;
-                }
-                if (!skipping) {
-                    line(buf, start, nl - start, base + start);
-                }
-                skipping = false;
-                start = scan = nl + 1;
-            }
-            scan = end;
-            // a line over the maximum (one more byte may be the \r of a CRLF): keep its head, skip the rest
-            if (!skipping && end - start > maxLine + 1) {
-                line(buf, start, maxLine + 1, base + start);
-                skipping = true;
-            }
-            if (skipping) {
-                base += end;
-                start = scan = end = 0;
-            } else if (end == buf.length) { // room for the next block: move the partial line to the front
-                System.arraycopy(buf, start, buf, 0, end - start);
-                base += start;
-                end -= start;
-                scan -= start;
-                start = 0;
-            }
-        }
-        if (!skipping && end > start) {
-            line(buf, start, end - start, base + start);
+            // the partial last line (shorter than a block) to the front, for the next block to complete
+            System.arraycopy(buf, s.end(), buf, 0, end - s.end());
+            base += s.end();
+            end -= s.end();
         }
         finishBatch();
     }
 
-    private static int indexOf(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void line(byte[] b, int off, int len, long offset) throws IOException, InterruptedException {
-        if (len > 0 && b[off + len - 1] == '\r') {
-            len--;
+    @Override
+    public void line(byte[] b, int off, int len, boolean cut) {
+        if (failed != null) {
+            return;
         }
         lines++;
-        if (len == 0) {
+        if (!cut && (len == 0 || len == 1 && b[off] == '\r')) {
             blank++;
             return;
         }
-        boolean cut = len > maxLine;
+        int send = cut ? len + 1 : len; // a cut line has at least one more byte in b (LineSplitter): the server cuts it too
+        try {
+            if (body != null && size + send + 1 > batchBytes) {
+                finishBatch();
+            }
+        } catch (IOException | InterruptedException e) {
+            failed = e;
+            return;
+        }
+        if (body == null) {
+            body = new byte[batchBytes];
+            size = 0;
+            batchStart = base + off;
+        }
+        System.arraycopy(b, off, body, size, send);
+        size += send;
+        body[size++] = '\n';
+        batchLines++;
         if (cut) {
             truncated++;
-            len = maxLine;
         }
-        if (gen != null && body.size() + flushedEstimate(len) > batchBytes) {
-            finishBatch();
-        }
-        if (gen == null) {
-            body = new Body(batchBytes);
-            gen = JSON.createGenerator(body);
-            gen.setRootValueSeparator(null);
-            batchStart = offset;
-        }
-        gen.writeStartObject();
-        gen.writeFieldName(LOG);
-        if (ascii(b, off, len)) {
-            gen.writeUTF8String(b, off, len);
-        } else {
-            String s = new String(b, off, len, StandardCharsets.UTF_8); // replaces bad sequences with U+FFFD
-            if (s.indexOf('\uFFFD') >= 0 && !containsReplacement(b, off, len)) {
-                invalidUtf8++;
-            }
-            gen.writeString(s);
-        }
-        if (lane != null) {
-            gen.writeFieldName(LOG_TYPE);
-            gen.writeString(lane);
-        }
-        if (cut) {
-            gen.writeFieldName(TRUNCATED);
-            gen.writeBoolean(true);
-        }
-        gen.writeEndObject();
-        gen.writeRaw('\n');
-        batchLines++;
     }
 
-    /** Bytes the batch may grow by for a line of {@code len}: generator buffer included, worst-case escaping. */
-    private int flushedEstimate(int len) {
-        return gen.getOutputBuffered() + len * 6 + RECORD_OVERHEAD + (lane == null ? 0 : lane.getValue().length() * 6);
+    private void rethrow() throws IOException, InterruptedException {
+        Exception e = failed;
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e instanceof InterruptedException ie) {
+            throw ie;
+        }
     }
 
     private void finishBatch() throws IOException, InterruptedException {
-        if (gen == null) {
+        if (body == null) {
             return;
         }
-        gen.close();
-        ImportBatch batch = new ImportBatch(body.array(), body.size(), batchLines, batchStart);
-        gen = null;
+        ImportBatch batch = new ImportBatch(body, size, batchLines, batchStart);
         body = null;
         batchLines = 0;
         sink.accept(batch);
-    }
-
-    private static boolean ascii(byte[] b, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (b[i] < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the bytes hold an encoded U+FFFD already (so a U+FFFD after decoding is not a repair). */
-    private static boolean containsReplacement(byte[] b, int off, int len) {
-        for (int i = off, end = off + len - 2; i < end; i++) {
-            if (b[i] == (byte) 0xEF && b[i + 1] == (byte) 0xBF && b[i + 2] == (byte) 0xBD) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A body buffer whose array is handed on without a copy. */
-    private static final class Body extends ByteArrayOutputStream {
-        Body(int size) { super(size); }
-
-        byte[] array() { return buf; }
     }
 }

@@ -18,9 +18,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./loglane import [--server URL] [--lane L] [--tag T] FILE…}: backfills log files (plain or
  * gzip, or {@code -} for standard input) into a running server through HTTP ingest, so every line
- * goes through the same router, lanes and parsers as live traffic. Each line becomes a record whose
- * {@code log} is the line; {@code --lane L} adds {@code log_type: L} (the router's field rules come
- * before tag suffixes and content rules) and makes the default tag {@code import.L}.
+ * goes through the same router, lanes and parsers as live traffic. The lines are sent as they are
+ * ({@code text/plain} bodies, {@link ImportBatcher}) and the server makes each the record whose
+ * {@code log} is the line, as the file tail input does; {@code --lane L} has the server add
+ * {@code log_type: L} (the router's field rules come before tag suffixes and content rules) and
+ * makes the default tag {@code import.L}.
  *
  * <p>Re-running an import stores nothing twice while the server still remembers its idempotency
  * keys ({@code stream.dedup_window}, default 1 h, at most {@code stream.dedup_max_entries} per lane):
@@ -76,7 +78,7 @@ final class ImportCommand implements Callable<Integer> {
         long startNanos = System.nanoTime();
         ImportTotals totals = new ImportTotals();
         List<ImportSource> sources = new ArrayList<>();
-        ImportBatcher.Counts read = new ImportBatcher.Counts(0, 0, 0, 0);
+        ImportBatcher.Counts read = new ImportBatcher.Counts(0, 0, 0);
         int exit = 0;
         try {
             for (String f : files) {
@@ -108,7 +110,7 @@ final class ImportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "imported %d lines (%d bytes sent) in %.1f s: %d accepted, %d duplicates, %d rejected, "
                         + "%d blank skipped, %d truncated, %d invalid UTF-8 repaired, %d retries%n",
                 read.lines(), totals.bytesSent.get(), seconds, totals.accepted.get(), totals.duplicates.get(),
-                totals.rejected.get(), read.blank(), read.truncated(), read.invalidUtf8(), totals.retries.get());
+                totals.rejected.get(), read.blank(), read.truncated(), totals.invalidUtf8.get(), totals.retries.get());
         return exit != 0 ? exit : totals.rejected.get() > 0 ? 1 : 0;
     }
 
@@ -120,15 +122,14 @@ final class ImportCommand implements Callable<Integer> {
         }
         AtomicReference<ImportSource> current = new AtomicReference<>();
         long[] doneBefore = {0};
-        long lines = 0, blank = 0, truncated = 0, invalid = 0;
+        long lines = 0, blank = 0, truncated = 0;
         String effectiveTag = tag != null ? tag : lane != null ? "import." + lane : "import";
-        try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, inFlight, s.retryFor(), totals);
+        try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, s.maxLine(), inFlight, s.retryFor(), totals);
              ImportProgress progress = new ImportProgress(System.err, TerminalText.isTerminal(), total,
                      () -> doneBefore[0] + (current.get() == null ? 0 : current.get().consumed()), totals)) {
             for (ImportSource src : sources) {
                 current.set(src);
-                ImportBatcher batcher = new ImportBatcher(s.maxLine(), s.batchBytes(), lane,
-                        batch -> sender.send(src.fingerprint(), batch));
+                ImportBatcher batcher = new ImportBatcher(s.maxLine(), s.batchBytes(), batch -> sender.send(src.fingerprint(), batch));
                 try {
                     batcher.run(src.plain());
                 } catch (ImportException e) {
@@ -140,13 +141,12 @@ final class ImportCommand implements Callable<Integer> {
                     lines += c.lines();
                     blank += c.blank();
                     truncated += c.truncated();
-                    invalid += c.invalidUtf8();
                 }
                 doneBefore[0] += src.consumed();
                 current.set(null);
             }
             sender.finish();
-            return new ImportBatcher.Counts(lines, blank, truncated, invalid);
+            return new ImportBatcher.Counts(lines, blank, truncated);
         } finally {
             if (truncated > 0) {
                 System.err.println("warning: " + truncated + " lines longer than --max-line were cut and marked truncated");
@@ -175,11 +175,8 @@ final class ImportCommand implements Callable<Integer> {
         }
         long batch = Sizes.parse(batchSize);
         long max = Sizes.parse(maxLine);
-        if (batch > Integer.MAX_VALUE / 2 || max > batch) {
-            throw new IllegalArgumentException("--batch-size must be below 1GiB and at least --max-line");
-        }
-        if (max * 6 + 256 + (lane == null ? 0 : lane.length() * 6L) > batch) {
-            throw new IllegalArgumentException("--batch-size must be at least 6 × --max-line (a line may need escaping)");
+        if (batch > Integer.MAX_VALUE / 2 || max < 1 || max + 2 > batch) {
+            throw new IllegalArgumentException("--batch-size must be below 1GiB and above --max-line");
         }
         return new Settings((int) batch, (int) max, Durations.parse(retryFor));
     }

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 
 /**
- * Sends import batches to {@code POST /api/v1/ingest/{tag}} with at most {@code inFlight} requests
+ * Sends import batches to {@code POST /api/v1/ingest/{tag}?log_type=<lane>&max_line=<bytes>} as
+ * {@code text/plain} (raw lines: the server makes the records) with at most {@code inFlight} requests
  * at a time, each with the idempotency key {@code import-<lane>-<fingerprint>-<offset>-<crc32c of the body>} (the server
  * acknowledges a resent key within its {@code stream.dedup_window} without storing it again).
  *
- * <p>Answers: 202 adds to accepted and duplicates; 429 and 503 are retried after their
+ * <p>Answers: 202 adds to accepted, duplicates and lines repaired (invalid UTF-8); 429 and 503 are retried after their
  * {@code Retry-After} (at most 30 s at a time), as are connection failures (after 1 s), until
  * {@code retryFor} has passed since the batch was first sent; 400 stops the import and counts the
  * batch's lines as rejected; any other status stops it as a server error. After a stop, batches not
@@ -49,12 +50,14 @@ final class ImportSender implements AutoCloseable {
     /**
      * @param server base URL of the server
      * @param token  API token, or null
-     * @param lane   the lane every line goes to, or null (part of the key: the same file imported into another lane is another import)
+     * @param lane    the lane every line goes to, or null (part of the key: the same file imported into another lane is another import)
+     * @param maxLine the longest line stored whole (the batches cut longer ones one byte past it)
      */
-    ImportSender(String server, String token, String tag, String lane, int inFlight, Duration retryFor, ImportTotals totals) {
+    ImportSender(String server, String token, String tag, String lane, int maxLine, int inFlight, Duration retryFor, ImportTotals totals) {
         this.token = token;
         this.uri = URI.create((server.endsWith("/") ? server : server + "/") + "api/v1/ingest/"
-                + URLEncoder.encode(tag, StandardCharsets.UTF_8));
+                + URLEncoder.encode(tag, StandardCharsets.UTF_8) + "?max_line=" + maxLine
+                + (lane == null ? "" : "&log_type=" + URLEncoder.encode(lane, StandardCharsets.UTF_8)));
         this.keyPrefix = "import-" + (lane == null ? "" : lane) + "-";
         this.retryFor = retryFor;
         this.totals = totals;
@@ -114,7 +117,7 @@ final class ImportSender implements AutoCloseable {
 
     private void deliver(String key, ImportBatch batch) throws ImportException, InterruptedException {
         HttpRequest request = TokenOption.authorize(HttpRequest.newBuilder(uri), token).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/x-ndjson").header("Idempotency-Key", key)
+                .header("Content-Type", "text/plain; charset=utf-8").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body(), 0, batch.length())).build();
         long deadline = System.nanoTime() + retryFor.toNanos();
         while (true) {
@@ -130,6 +133,7 @@ final class ImportSender implements AutoCloseable {
                     JsonNode answer = JSON.readTree(r.body());
                     totals.accepted.addAndGet(answer.path("accepted").asLong());
                     totals.duplicates.addAndGet(answer.path("duplicates").asLong());
+                    totals.invalidUtf8.addAndGet(answer.path("invalid_utf8").asLong());
                     totals.linesSent.addAndGet(batch.lines());
                     totals.bytesSent.addAndGet(batch.length());
                     return;

@@ -14,4 +14,6 @@ final class ImportTotals {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
+    /** Lines the server stored with bad UTF-8 bytes replaced (it says so in each answer). */
+    final AtomicLong invalidUtf8 = new AtomicLong();
 }

@@ -42,8 +42,10 @@ import picocli.CommandLine.Option;
  *   <li><b>queryable</b>: the time from the CLI's start until {@code POST /api/v1/flush} has
  *       returned and SQL counts every line in {@code access} (the archive); and the server's index
  *       counters then (documents indexed, events past the index's retention not indexed);</li>
- *   <li>CPU: the server's and the CLI's user+system seconds over the import, and the machine's load
- *       average before and after, since other work on the machine shifts the wall times.</li>
+ *   <li>CPU: the server's and the CLI's user+system seconds over the import, also per GB with the
+ *       rate that CPU would allow on the machine's cores if nothing else ran (the server's delivery
+ *       threads, busy during the import too, included); and the machine's load average before and
+ *       after, since other work on the machine shifts the wall times.</li>
  * </ul>
  * Not a timed test: a benchmark, printed, never asserted.
  */
@@ -181,6 +183,13 @@ public final class ImportBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: import %.1f MB in %.2f s = %.1f MB/s, %.0f lines/s (every line acknowledged);"
                             + " server CPU %.1f s (%.2f cores), CLI CPU ≥ %.1f s; load %.1f → %.1f%n",
                     shape, mb, secs, mb / secs, lines / secs, serverCpu1 - serverCpu0, (serverCpu1 - serverCpu0) / secs, cliCpu, load0, load1);
+            double serverPerGb = (serverCpu1 - serverCpu0) / (mb / 1000);
+            double cliPerGb = cliCpu / (mb / 1000);
+            // what the same CPU would give on this machine's cores with nothing else running (the
+            // server's delivery threads, which work during the import too, included)
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.out.printf(Locale.ROOT, "%s: CPU per GB during the import: server %.1f s, CLI ≥ %.1f s; on %d idle cores that CPU takes %.1f s per GB = %.0f MB/s%n",
+                    shape, serverPerGb, cliPerGb, cores, (serverPerGb + cliPerGb) / cores, 1000 / ((serverPerGb + cliPerGb) / cores));
             while (server.get("/healthz").statusCode() == 200) { // a flush answers 504 after its timeout while the stores still work
                 try {
                     server.post("/api/v1/flush", Map.of());

@@ -80,6 +80,18 @@ public final class RecordBlockBuilder {
         return new RecordBlock(Arrays.copyOf(buf, size), 0, size, count, min, max);
     }
 
+    /**
+     * What was added so far, on the builder's own buffer (nothing copied), which the builder gives
+     * up: it starts over empty with a new small buffer. For a builder used once per large batch,
+     * where {@link #build()}'s copy would double the batch's memory.
+     */
+    public RecordBlock take() {
+        RecordBlock b = count == 0 ? RecordBlock.EMPTY : new RecordBlock(buf, 0, size, count, min, max);
+        buf = new byte[64];
+        reset();
+        return b;
+    }
+
     public void reset() {
         reset(Integer.MAX_VALUE);
     }

@@ -12,10 +12,14 @@ enum HttpRefusal implements Refusal {
     BAD_TAG(400, "bad_tag"),
     /** The {@code Idempotency-Key} header is empty, too long, not printable ASCII or repeated. */
     BAD_IDEMPOTENCY_KEY(400, "bad_idempotency_key"),
-    /** The body is not NDJSON or a JSON array of objects. */
+    /** A JSON body is not NDJSON or a JSON array of objects. */
     MALFORMED_JSON(400, "malformed_json"),
     /** The body holds no event. */
-    EMPTY_BODY(400, "empty_body");
+    EMPTY_BODY(400, "empty_body"),
+    /** The Content-Type is none of the body types ({@link BodyType}). */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+    /** A query parameter is malformed, or given for a body type it does not apply to ({@link TextParameters}). */
+    BAD_PARAMETER(400, "bad_parameter");
 
     private final int status;
     private final String label;

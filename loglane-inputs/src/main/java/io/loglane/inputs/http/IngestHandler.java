@@ -10,24 +10,28 @@ import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceTally;
 import io.loglane.core.telemetry.RateLimitedLog;
-import io.loglane.inputs.http.JsonBodyDecoder;
-import io.loglane.inputs.http.JsonBodyException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/ingest/{tag}}: NDJSON or a JSON array of objects, accepted whole or not at all.
+ * {@code POST /api/v1/ingest/{tag}}: NDJSON or a JSON array of objects ({@link JsonBodyDecoder}), or
+ * raw lines of text ({@code text/plain}, {@link TextBodyDecoder}, with the query parameters of
+ * {@link TextParameters}), by the Content-Type ({@link BodyType}); accepted whole or not at all.
  *
  * <table>
  *   <caption>Statuses</caption>
- *   <tr><td>202</td><td>{@code {"accepted": n, "duplicates": d}}: every event is as durable as its lane demands</td></tr>
- *   <tr><td>400</td><td>bad tag, bad {@code Idempotency-Key}, empty body, or malformed JSON (naming the first bad line); nothing stored</td></tr>
+ *   <tr><td>202</td><td>{@code {"accepted": n, "duplicates": d}}: every event is as durable as its lane demands; a text
+ *       body's answer adds {@code lines}, {@code blank}, {@code truncated}, {@code invalid_utf8}, {@code binary}</td></tr>
+ *   <tr><td>400</td><td>bad tag, bad {@code Idempotency-Key}, bad query parameter, empty body, or malformed JSON (naming the
+ *       first bad line); nothing stored</td></tr>
+ *   <tr><td>415</td><td>a Content-Type that is none of the body types; nothing stored</td></tr>
  *   <tr><td>413</td><td>body over {@code server.http_max_body} (by Content-Length, or while reading a chunked body)</td></tr>
  *   <tr><td>429</td><td>the lane's rate limit; {@code Retry-After} set</td></tr>
  *   <tr><td>503</td><td>a disk/sync lane's stream is full, or its disk is ({@code reason: disk_full}); {@code Retry-After} set</td></tr>
@@ -36,14 +40,14 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>500</td><td>the stream could not store the events</td></tr>
  * </table>
  * Every error body is {@code {"error": "...", "reason": "..."}}; every refusal is also logged
- * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413 before routing,
+ * (rate-limited per reason) and counted ({@link HttpIngestMetrics}): 400/413/415 before routing,
  * 503 {@code paused} as a failed request, and 429/503/500 from the router (whose events the router
  * counts too).
  *
  * <p>Completeness ledger ({@link io.loglane.core.ingest.SourceLedger}): the source is the client's
  * address ({@code ctx.ip()}, the host; a proxy's when behind one) with the tag. A decoded request
  * counts its events as received, then as accepted and de-duplicated, or as rejected under the
- * router's reason. A request refused before its body decoded (400, 413) has no events to count
+ * router's reason. A request refused before its body decoded (400, 413, 415) has no events to count
  * (a bad_tag one not even a tag); it shows in the per-input meters only. HTTP has no source position.
  *
  * <p>An {@code Idempotency-Key} header (1–200 printable ASCII characters) acts like a Forward
@@ -109,16 +113,42 @@ final class IngestHandler implements Handler {
             return;
         }
         long now = nowNanos();
-        RecordBlock block;
-        try {
-            block = JsonBodyDecoder.decode(body.bytes(), body.bytes().length, now);
-        } catch (JsonBodyException e) {
-            refuse(ctx, tag, HttpRefusal.MALFORMED_JSON, 0, body.size(), e.getMessage(), "line", e.line());
+        BodyType type = BodyType.of(ctx.contentType());
+        if (type == null) {
+            refuse(ctx, tag, HttpRefusal.UNSUPPORTED_MEDIA_TYPE, 0, body.size(), "unsupported Content-Type '"
+                    + RequestBodies.loggable(ctx.contentType()) + "': send " + BodyType.ACCEPTED);
             return;
         }
+        TextBodyDecoder.Decoded text = null;
+        RecordBlock block;
+        if (type == BodyType.TEXT) {
+            TextParameters p;
+            try {
+                p = TextParameters.of(ctx.queryParam(TextParameters.LOG_TYPE), ctx.queryParam(TextParameters.MAX_LINE), maxBody);
+            } catch (IllegalArgumentException e) {
+                refuse(ctx, tag, HttpRefusal.BAD_PARAMETER, 0, body.size(), e.getMessage());
+                return;
+            }
+            text = TextBodyDecoder.decode(body.bytes(), body.bytes().length, p.maxLineBytes(), p.logType(), now);
+            block = text.block();
+        } else {
+            String misplaced = TextParameters.present(ctx);
+            if (misplaced != null) {
+                refuse(ctx, tag, HttpRefusal.BAD_PARAMETER, 0, body.size(), "the query parameter '" + misplaced
+                        + "' is for text/plain bodies only: a JSON record sets its own fields");
+                return;
+            }
+            try {
+                block = JsonBodyDecoder.decode(body.bytes(), body.bytes().length, now);
+            } catch (JsonBodyException e) {
+                refuse(ctx, tag, HttpRefusal.MALFORMED_JSON, 0, body.size(), e.getMessage(), "line", e.line());
+                return;
+            }
+        }
         if (block.isEmpty()) {
-            refuse(ctx, tag, HttpRefusal.EMPTY_BODY, 0, body.size(),
-                    "empty body: send NDJSON (one JSON object per line) or a JSON array of objects");
+            refuse(ctx, tag, HttpRefusal.EMPTY_BODY, 0, body.size(), type == BodyType.TEXT
+                    ? "empty body: send lines of text (blank lines are skipped)"
+                    : "empty body: send NDJSON (one JSON object per line) or a JSON array of objects");
             return;
         }
         if (!owner.gate().tryTake()) {
@@ -137,11 +167,12 @@ final class IngestHandler implements Handler {
             owner.gate().answered(); // taken but never submitted: a drain must not wait for it
             throw e;
         }
+        TextBodyDecoder.Decoded lines = text;
         ctx.future(() -> owner.submit(ingest, req, req.tag()).handle((res, err) -> {
             try {
                 if (err == null) {
                     tally.settled(res);
-                    ctx.status(202).json(Map.of("accepted", res.accepted(), "duplicates", res.duplicates()));
+                    ctx.status(202).json(answer(res.accepted(), res.duplicates(), lines));
                 } else {
                     Throwable cause = Submissions.cause(err);
                     reject(ctx, cause);
@@ -152,6 +183,21 @@ final class IngestHandler implements Handler {
             }
             return null;
         }));
+    }
+
+    /** The 202 body: with a text body, also what was done to its lines. */
+    private static Map<String, Object> answer(int accepted, int duplicates, TextBodyDecoder.Decoded text) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accepted", accepted);
+        m.put("duplicates", duplicates);
+        if (text != null) {
+            m.put("lines", text.lines());
+            m.put("blank", text.blank());
+            m.put("truncated", text.truncated());
+            m.put("invalid_utf8", text.invalidUtf8());
+            m.put("binary", text.binary());
+        }
+        return m;
     }
 
     /** 503 {@code paused}: the input takes no requests now (paused, or the node is shutting down). */

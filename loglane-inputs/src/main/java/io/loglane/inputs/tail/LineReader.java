@@ -6,8 +6,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * The line source of every file-based input (tail now; Docker and CRI files build on it): reads a
- * file in large blocks and splits each block into lines on {@code '\n'} bytes, without decoding
- * text. One {@link #read} is one block and becomes one batch; it reports where it stopped, so the
+ * file in large blocks and splits each block into lines with {@link LineSplitter}, without
+ * decoding text. One {@link #read} is one block and becomes one batch; it reports where it stopped, so the
  * caller owns the read position and can hand it on with the batch.
  *
  * <h2>Lines</h2>
@@ -48,7 +48,7 @@ public final class LineReader {
 
     private final byte[] block;
     private final ByteBuffer buffer;
-    private final int maxLineBytes;
+    private final LineSplitter splitter;
 
     /**
      * @param blockBytes   bytes read at once (raised to {@code maxLineBytes + 1}, so a line that is not
@@ -56,12 +56,9 @@ public final class LineReader {
      * @param maxLineBytes longest line handed on whole
      */
     public LineReader(int blockBytes, int maxLineBytes) {
-        if (maxLineBytes < 1) {
-            throw new IllegalArgumentException("maxLineBytes must be >= 1: " + maxLineBytes);
-        }
+        this.splitter = new LineSplitter(maxLineBytes);
         this.block = new byte[Math.max(blockBytes, maxLineBytes + 1)];
         this.buffer = ByteBuffer.wrap(block);
-        this.maxLineBytes = maxLineBytes;
     }
 
     /** Bytes read at once. */
@@ -79,36 +76,8 @@ public final class LineReader {
         int want = (int) Math.min(block.length, limit - start);
         int n = fill(ch, start, want);
         boolean full = n == block.length;
-        int lineStart = 0;
-        int lines = 0;
-        if (skipping) {
-            int nl = indexOf(block, 0, n);
-            if (nl < 0) {
-                return new Read(start + n, true, 0, full, n);
-            }
-            lineStart = nl + 1;
-            skipping = false;
-        }
-        while (true) {
-            int nl = indexOf(block, lineStart, n);
-            if (nl < 0) {
-                break;
-            }
-            int len = nl - lineStart;
-            sink.line(block, lineStart, Math.min(len, maxLineBytes), len > maxLineBytes);
-            lines++;
-            lineStart = nl + 1;
-        }
-        int rest = n - lineStart;
-        if (rest > maxLineBytes) { // no newline within the limit: cut here, skip the rest later
-            sink.line(block, lineStart, maxLineBytes, true);
-            return new Read(start + n, true, lines + 1, full, n);
-        }
-        if (rest > 0 && flushPartial && !full) {
-            sink.line(block, lineStart, rest, false);
-            return new Read(start + n, false, lines + 1, false, n);
-        }
-        return new Read(start + lineStart, false, lines, full, n);
+        LineSplitter.Split s = splitter.split(block, 0, n, skipping, flushPartial && !full, sink);
+        return new Read(start + s.end(), s.skipping(), s.lines(), full, n);
     }
 
     /** CRC-32C of the first {@code len} bytes the last read returned (at most {@link Read#read()}). */
@@ -128,14 +97,5 @@ public final class LineReader {
             }
         }
         return buffer.position();
-    }
-
-    private static int indexOf(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 }

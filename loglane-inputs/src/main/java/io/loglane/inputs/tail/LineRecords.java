@@ -16,9 +16,12 @@ import java.util.Arrays;
  * byte replaced by U+FFFD ({@link #invalidUtf8()}); a line holding NUL bytes (binary garbage) is
  * stored as it is and counted ({@link #binary()}).
  *
- * <p>Thread-safety: not thread-safe; one per tailer thread, {@link #begin} per batch.
+ * <p>Also the record maker of HTTP ingest's {@code text/plain} bodies, whose prefix carries
+ * {@code log_type} instead of {@code source} ({@link #prefix}).
+ *
+ * <p>Thread-safety: not thread-safe; one per tailer thread (or request), {@link #begin} per batch.
  */
-final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
+public final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
     private static final byte[] LOG_KEY = str(EventFields.MESSAGE_KEYS.get(0));
     private static final byte[] TRUNCATED = concat(str(EventFields.TRUNCATED), new byte[] {(byte) 0xC3});
 
@@ -33,12 +36,12 @@ final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
     private int binary;
     private long bytes;
 
-    LineRecords(int initialCapacity) {
+    public LineRecords(int initialCapacity) {
         this.builder = new RecordBlockBuilder(initialCapacity);
     }
 
-    /** Starts a batch of lines from the file at {@code source}, stamped {@code tsNanos}. */
-    void begin(byte[] sourcePrefix, long tsNanos) {
+    /** Starts a batch of lines whose records begin with {@code sourcePrefix} ({@link #prefix}), stamped {@code tsNanos}. */
+    public void begin(byte[] sourcePrefix, long tsNanos) {
         builder.reset();
         this.prefix = sourcePrefix;
         this.tsNanos = tsNanos;
@@ -48,7 +51,24 @@ final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
 
     /** The per-file part of every record: {@code "source": path} and the {@code "log"} key; see {@link #begin}. */
     static byte[] sourcePrefix(String path) {
-        return concat(new byte[] {(byte) 0x82}, str(EventFields.SOURCE), str(path), LOG_KEY);
+        return prefix(EventFields.SOURCE, path);
+    }
+
+    /**
+     * The fixed part of every record of a batch: a msgpack map header, the string fields
+     * {@code keysAndValues} (key, value, key, value, …; at most 7 pairs) and the {@code "log"} key.
+     */
+    public static byte[] prefix(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0 || keysAndValues.length > 14) {
+            throw new IllegalArgumentException("key/value pairs, at most 7: " + keysAndValues.length + " strings");
+        }
+        byte[][] parts = new byte[keysAndValues.length + 2][];
+        parts[0] = new byte[] {(byte) (0x80 | (keysAndValues.length / 2 + 1))};
+        for (int i = 0; i < keysAndValues.length; i++) {
+            parts[i + 1] = str(keysAndValues[i]);
+        }
+        parts[parts.length - 1] = LOG_KEY;
+        return concat(parts);
     }
 
     @Override
@@ -108,18 +128,21 @@ final class LineRecords implements LineReader.LineSink, LineFormat.RecordOut {
     }
 
     /** The batch so far (copied out; the builder is reused). */
-    RecordBlock build() { return builder.build(); }
+    public RecordBlock build() { return builder.build(); }
 
-    int count() { return builder.count(); }
+    /** The batch so far without a copy, for a one-batch use: this is empty afterwards ({@link RecordBlockBuilder#take}). */
+    public RecordBlock take() { return builder.take(); }
+
+    public int count() { return builder.count(); }
 
     /** Bytes of the lines handed in, newlines included (as read from the file, before any repair). */
-    long bytes() { return bytes; }
+    public long bytes() { return bytes; }
 
-    int truncated() { return truncated; }
+    public int truncated() { return truncated; }
 
-    int invalidUtf8() { return invalidUtf8; }
+    public int invalidUtf8() { return invalidUtf8; }
 
-    int binary() { return binary; }
+    public int binary() { return binary; }
 
     private static int strHeader(byte[] b, int p, int len) {
         if (len < 32) {

@@ -110,4 +110,27 @@ class LineReaderTest {
         }
         assertThat(pos).isEqualTo(content.length());
     }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineAtEveryPositionAndAlignment() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                // bytes near '\n' (0x09, 0x0B), high bytes and zeros: what a carry or borrow could confuse
+                int pick = random.nextInt(8);
+                b[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x0B : pick == 2 ? 0x09 : pick == 3 ? 0 : pick == 4 ? 0x8A : random.nextInt(256));
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            int to = from + random.nextInt(b.length - from + 1);
+            int want = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    want = i;
+                    break;
+                }
+            }
+            assertThat(LineSplitter.indexOf(b, from, to)).as("round %d", round).isEqualTo(want);
+        }
+    }
 }
