@@ -137,6 +137,12 @@ final class CloudWatchHandler implements Handler {
         SourceTally tally = ingest.sources().tally(source, tag);
         metrics.received(put.count(), 0);
         tally.received(put.count(), now);
+        if (put.repairedUtf8) {
+            metrics.refused(CloudWatchRefusal.INVALID_UTF8, 0, 0);
+            log.warn(CloudWatchRefusal.INVALID_UTF8.label(), "cloudwatch input '" + owner.name() + "': log group '"
+                    + RequestBodies.loggable(put.group) + "' stream '" + RequestBodies.loggable(put.stream)
+                    + "' sent bytes that are not UTF-8; stored with each bad byte replaced by U+FFFD, as CloudWatch does");
+        }
         ObjectNode reply = JSON.createObjectNode();
         // a token is still returned, for clients that keep and resend it; any token is accepted
         reply.put("nextSequenceToken", Long.toString(now));

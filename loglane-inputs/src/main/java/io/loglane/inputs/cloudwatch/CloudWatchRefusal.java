@@ -4,7 +4,8 @@ import io.loglane.inputs.http.Refusal;
 
 /**
  * Why the CloudWatch Logs API refused a request (or, for {@link #TOO_OLD} and {@link #TOO_NEW}, some
- * events of a {@code PutLogEvents}) before the router saw it; counted under its label.
+ * events of a {@code PutLogEvents}; for {@link #INVALID_UTF8}, why it repaired one) before the router
+ * saw it; counted under its label.
  */
 enum CloudWatchRefusal implements Refusal {
     /** The body is over {@code server.http_max_body}. */
@@ -24,7 +25,9 @@ enum CloudWatchRefusal implements Refusal {
     /** Events more than 14 days old: skipped, reported in {@code rejectedLogEventsInfo}; the request succeeds. */
     TOO_OLD(200, "too_old"),
     /** Events more than 2 hours ahead: skipped, reported in {@code rejectedLogEventsInfo}; the request succeeds. */
-    TOO_NEW(200, "too_new");
+    TOO_NEW(200, "too_new"),
+    /** A {@code PutLogEvents} body that is not UTF-8: stored with each bad byte replaced by U+FFFD; counted once per request, no event rejected. */
+    INVALID_UTF8(200, "invalid_utf8");
 
     private final int status;
     private final String label;

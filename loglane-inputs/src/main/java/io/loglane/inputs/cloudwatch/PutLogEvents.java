@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.loglane.core.event.PackOutput;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
+import io.loglane.inputs.tail.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +27,12 @@ import org.msgpack.core.MessagePacker;
  * error: they are skipped and reported ({@code rejectedLogEventsInfo}: {@code tooOldLogEventEndIndex},
  * the last too old, {@code tooNewLogEventStartIndex}, the first too new; sorted events make them a
  * prefix and a suffix). {@code sequenceToken} is accepted and ignored, as AWS now does.
+ *
+ * <p>A body that is not well-formed UTF-8 is read with each bad byte replaced by U+FFFD
+ * ({@link #repairedUtf8}), as CloudWatch does: Docker's {@code awslogs} driver (aws-sdk-go v1)
+ * writes a container's bytes into the JSON strings as they are, and refusing the request would
+ * lose every event of its batch, the well-formed ones too. The batch limit counts a message after
+ * that repair, as the driver does when it batches.
  *
  * <p>Each event becomes a record {@code {"message": <message>, "source": <log stream>, "log_group":
  * <log group>}} at its own timestamp; the router parses and routes the message like any other.
@@ -48,8 +55,12 @@ final class PutLogEvents {
     /** Index of the last event too old, or -1; of the first too new, or {@code count}. */
     final int tooOldEnd;
     final int tooNewStart;
+    /** Whether the body held bytes that are not UTF-8, read as U+FFFD. */
+    final boolean repairedUtf8;
 
-    private PutLogEvents(String group, String stream, long[] timestamps, String[] messages, int tooOldEnd, int tooNewStart) {
+    private PutLogEvents(String group, String stream, long[] timestamps, String[] messages, int tooOldEnd, int tooNewStart,
+            boolean repairedUtf8) {
+        this.repairedUtf8 = repairedUtf8;
         this.group = group;
         this.stream = stream;
         this.timestamps = timestamps;
@@ -60,6 +71,11 @@ final class PutLogEvents {
 
     /** Reads and checks a request body at server time {@code nowMillis}. */
     static PutLogEvents read(byte[] body, long nowMillis) throws CloudWatchError {
+        boolean repaired = Utf8.firstInvalid(body, 0, body.length) >= 0;
+        if (repaired) {
+            byte[] out = new byte[3 * body.length];
+            body = Arrays.copyOf(out, Utf8.repair(body, 0, body.length, out));
+        }
         String group = null;
         String stream = null;
         long[] ts = new long[64];
@@ -140,7 +156,7 @@ final class PutLogEvents {
         if (tooNewStart > tooOldEnd + 1 && ts[tooNewStart - 1] - ts[tooOldEnd + 1] > MAX_SPAN_MILLIS) {
             throw CloudWatchError.invalid("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
         }
-        return new PutLogEvents(group, stream, ts, msgs.toArray(new String[0]), tooOldEnd, tooNewStart);
+        return new PutLogEvents(group, stream, ts, msgs.toArray(new String[0]), tooOldEnd, tooNewStart, repaired);
     }
 
     /** Events in the request. */

@@ -4,17 +4,18 @@ package io.loglane.inputs.tail;
  * UTF-8 checks for raw file lines: where the first byte sequence is that is not well-formed UTF-8
  * (overlong forms, surrogates and code points past U+10FFFF included), and a repair that replaces
  * each bad sequence with U+FFFD, as a decoder would. Records carry lines as msgpack strings, which
- * must be UTF-8 for every reader downstream.
+ * must be UTF-8 for every reader downstream. Public for the CloudWatch Logs API, which repairs a
+ * request body the same way ({@code io.loglane.inputs.cloudwatch.PutLogEvents}).
  *
  * <p>Thread-safety: stateless.
  */
-final class Utf8 {
+public final class Utf8 {
     static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
     private Utf8() {}
 
     /** The index of the first bad byte in {@code b[off, off+len)}, or -1 when it is all well-formed. */
-    static int firstInvalid(byte[] b, int off, int len) {
+    public static int firstInvalid(byte[] b, int off, int len) {
         int end = off + len;
         int i = off;
         while (i < end) {
@@ -69,7 +70,7 @@ final class Utf8 {
      * Writes {@code b[off, off+len)} to {@code out} with every bad byte replaced by U+FFFD; returns the
      * length written. {@code out} must hold {@code 3 * len} bytes.
      */
-    static int repair(byte[] b, int off, int len, byte[] out) {
+    public static int repair(byte[] b, int off, int len, byte[] out) {
         int end = off + len;
         int o = 0;
         int i = off;

@@ -110,7 +110,49 @@ class PutLogEventsTest {
                 .contains("logGroupName and logStreamName are required");
         CloudWatchError garbage = refusal("{\"logEvents\":[{\"message\":".getBytes(StandardCharsets.UTF_8));
         assertThat(garbage.type()).isEqualTo("SerializationException");
-        assertThat(refusal(new byte[] {(byte) 0xff, 0, 1}).type()).isEqualTo("SerializationException");
+        assertThat(refusal(new byte[] {(byte) 0xff, 0, 1}).type()).as("not JSON, repaired or not").isEqualTo("SerializationException");
+    }
+
+    /**
+     * Docker's awslogs driver (aws-sdk-go v1) puts a container's bytes into the JSON strings as they
+     * are: a body that is not UTF-8 is read with each bad byte as U+FFFD, as CloudWatch does, instead
+     * of refusing the whole batch (the driver then drops it, well-formed lines too).
+     */
+    @Test
+    void bytesThatAreNotUtf8AreReadAsReplacementCharactersAndTheBatchIsKept() throws Exception {
+        byte[] raw = withBytes(body(event(NOW - 1, "bad @X@ bytes") + "," + event(NOW, "café ok")), (byte) 0xFF, (byte) 0xFE);
+        PutLogEvents put = PutLogEvents.read(raw, NOW);
+        assertThat(put.repairedUtf8).isTrue();
+        assertThat(put.count()).isEqualTo(2);
+        RecordCursor c = put.records().cursor();
+        assertThat(c.next()).isTrue();
+        assertThat(record(c)).containsEntry("message", "bad \uFFFDX\uFFFD bytes");
+        assertThat(c.next()).isTrue();
+        assertThat(record(c)).containsEntry("message", "café ok");
+        assertThat(PutLogEvents.read(body(event(NOW, "café ok")), NOW).repairedUtf8).as("well-formed UTF-8 is left alone").isFalse();
+    }
+
+    @Test
+    void theBatchLimitCountsARepairedByteAsTheThreeBytesOfItsReplacement() throws Exception {
+        // one message of 2 bad bytes and ASCII: exactly at the limit once each bad byte counts 3
+        int ascii = PutLogEvents.MAX_BATCH_BYTES - PutLogEvents.EVENT_OVERHEAD - 6;
+        byte[] atLimit = withBytes(body(event(NOW, "@@" + "y".repeat(ascii))), (byte) 0xC0, (byte) 0xFF);
+        assertThat(PutLogEvents.read(atLimit, NOW).count()).isEqualTo(1);
+        byte[] over = withBytes(body(event(NOW, "@@" + "y".repeat(ascii + 1))), (byte) 0xC0, (byte) 0xFF);
+        assertThat(refusal(over).getMessage()).contains("Upload too large");
+    }
+
+    /** {@code body} with its {@code @} bytes replaced by {@code bad}, in order: raw bytes as Docker's awslogs driver sends them. */
+    private static byte[] withBytes(byte[] body, byte... bad) {
+        byte[] out = body.clone();
+        int k = 0;
+        for (int i = 0; i < out.length && k < bad.length; i++) {
+            if (out[i] == '@') {
+                out[i] = bad[k++];
+            }
+        }
+        assertThat(k).isEqualTo(bad.length);
+        return out;
     }
 
     @Test
