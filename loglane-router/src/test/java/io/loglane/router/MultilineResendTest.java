@@ -41,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 
@@ -111,31 +110,12 @@ class MultilineResendTest {
         return out;
     }
 
-    /** A Forward-mode frame {@code [tag, [[time, {container_id, source, log}], …], {chunk}]}, as Fluent Bit's out_forward sends. */
     private static byte[] chunk(String chunk, String... lines) throws IOException {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packArrayHeader(3).packString("app").packArrayHeader(lines.length);
-            for (String l : lines) {
-                p.packArrayHeader(2).packLong(1_796_450_400L);
-                p.packMapHeader(3).packString("container_id").packString("c1").packString("source").packString("stderr")
-                        .packString("log").packString(l);
-            }
-            p.packMapHeader(1).packString("chunk").packString(chunk);
-            return p.toByteArray();
-        }
+        return NetworkInputReadingTest.chunk("app", chunk, lines);
     }
 
     private static String readAck(MessageUnpacker in) throws IOException {
-        int n = in.unpackMapHeader();
-        String acked = null;
-        for (int i = 0; i < n; i++) {
-            String k = in.unpackString();
-            String v = in.unpackString();
-            if (k.equals("ack")) {
-                acked = v;
-            }
-        }
-        return acked;
+        return NetworkInputReadingTest.readAck(in);
     }
 
     private ForwardInput forward(Node node) throws Exception {
