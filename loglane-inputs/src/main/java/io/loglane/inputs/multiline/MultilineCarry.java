@@ -56,16 +56,19 @@ import java.util.function.Predicate;
  * the lines of one request sent apart from the rest of it are the part {@code (its id, their line
  * indices)} ({@link ChunkIds#part}); a send mixing the lines of several requests is named by their
  * parts in order ({@link ChunkIds#carry}), and a lane remembers each part of such a send as stored
- * too. Which lines of a request are held depends only on the request, so a request resent alone
+ * too. Which lines of a request are held depends on the request alone (but for an event cut at
+ * the joiner's bounds across requests, or a rule whose state runs on from held lines: then the
+ * ids differ and the lines are stored twice, never lost), so a request resent alone
  * (after a {@code kill -9} lost what was held) sends its stored lines under the ids they were
  * stored with, as duplicates, and only its lines that were held when the process died are stored.
  * A request resent while this process runs is answered with the first copy's outcome
  * ({@link RecentRequests}) and carries nothing. A duplicate id means the same lines (ids name
  * line indices), so a line is never dropped as a duplicate of a send it was not in. What stays
  * inexact: after a crash, a resent request whose lines are mixed with <em>another</em> neighbour
- * (a sender with several chunks in flight on one connection, resending them in a different order)
- * sends a mix never stored before, whose lines may be stored twice (never lost). Senders that wait
- * for each ack (Fluent Bit, Docker's fluentd driver) never mix requests: every send holds one
+ * than the first time (a Forward sender with several chunks in flight on one connection that
+ * resends after a new chunk; HTTP clients of one tag, which share a stream) sends a mix never
+ * stored before, whose lines may be stored twice (never lost). A Forward sender that waits for
+ * each ack (Fluent Bit, Docker's fluentd driver) never mixes requests: every send holds one
  * request's lines.
  *
  * <p>Thread-safety: thread-safe (one lock); sends happen under it, in the order of the requests of
