@@ -100,7 +100,7 @@ class NetworkInputReadingTest {
     }
 
     /** A Forward-mode frame {@code [tag, [[time, {container_id, source, log}], …], {chunk}]}, as Fluent Bit's out_forward sends. */
-    private static byte[] chunk(String tag, String chunk, String... lines) throws IOException {
+    static byte[] chunk(String tag, String chunk, String... lines) throws IOException {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             p.packArrayHeader(3).packString(tag).packArrayHeader(lines.length);
             for (String l : lines) {
@@ -113,7 +113,7 @@ class NetworkInputReadingTest {
         }
     }
 
-    private static String readAck(MessageUnpacker in) throws IOException {
+    static String readAck(MessageUnpacker in) throws IOException {
         int n = in.unpackMapHeader();
         String acked = null;
         for (int i = 0; i < n; i++) {

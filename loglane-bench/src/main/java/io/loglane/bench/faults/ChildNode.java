@@ -133,9 +133,18 @@ public final class ChildNode implements AutoCloseable, IdempotentHttpClient.Endp
         process = pb.start();
     }
 
+    /**
+     * Longest wait for a start to be ready. Generous because it bounds only a wait, never what a
+     * test checks: on this 2-core machine shared with other builds (load average 38) a start
+     * after {@code kill -9} took 59 s and then over 60 s (DockerKill9IT, stop 14), the child's log
+     * progressing all along (JVM start to first line 18–26 s, stream recovered to HTTP listening
+     * 29–33 s), where it takes a few seconds on an idle machine.
+     */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
     /** Waits until {@code GET /readyz} answers 200: recovery done, HTTP and Forward listening. */
     public void awaitReady() throws IOException, InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long until = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {
                 throw new IOException("loglane exited with " + process.exitValue() + ":\n" + tailOfLog());
@@ -149,7 +158,7 @@ public final class ChildNode implements AutoCloseable, IdempotentHttpClient.Endp
             }
             Thread.sleep(100);
         }
-        throw new IOException("loglane not ready in 60 s:\n" + tailOfLog());
+        throw new IOException("loglane not ready in " + READY_TIMEOUT.toSeconds() + " s:\n" + tailOfLog());
     }
 
     /** True when a TCP connection to the Forward port is accepted now. */

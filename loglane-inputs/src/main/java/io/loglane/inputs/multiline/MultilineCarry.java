@@ -3,6 +3,7 @@ package io.loglane.inputs.multiline;
 import io.loglane.core.config.InputSpec;
 import io.loglane.core.config.ReadingKeys;
 import io.loglane.core.event.RecordBlock;
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.ingest.IngestRequest;
@@ -16,8 +17,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,10 +51,25 @@ import java.util.function.Predicate;
  * (counted {@code MULTILINE_FLUSHED_EARLY} {reason=bound}). An event is also bounded by the
  * joiner's {@link MultilineJoiner#MAX_LINES} and {@link MultilineJoiner#MAX_BYTES}.
  *
- * <p>Chunk ids: a request sent exactly as it came (nothing held before it, nothing of it held)
- * keeps its chunk id, so a resent chunk is stored once; a send mixing requests has none, so a
- * request resent after a failure of such a send may store its lines twice (at least once, never
- * lost).
+ * <p>Chunk ids (so that a resent request stores every line once): every send is named by the
+ * lines it holds, never by when it happens. A request sent exactly as it came keeps its chunk id;
+ * the lines of one request sent apart from the rest of it are the part {@code (its id, their line
+ * indices)} ({@link ChunkIds#part}); a send mixing the lines of several requests is named by their
+ * parts in order ({@link ChunkIds#carry}), and a lane remembers each part of such a send as stored
+ * too. Which lines of a request are held depends on the request alone (but for an event cut at
+ * the joiner's bounds across requests, or a rule whose state runs on from held lines: then the
+ * ids differ and the lines are stored twice, never lost), so a request resent alone
+ * (after a {@code kill -9} lost what was held) sends its stored lines under the ids they were
+ * stored with, as duplicates, and only its lines that were held when the process died are stored.
+ * A request resent while this process runs is answered with the first copy's outcome
+ * ({@link RecentRequests}) and carries nothing. A duplicate id means the same lines (ids name
+ * line indices), so a line is never dropped as a duplicate of a send it was not in. What stays
+ * inexact: after a crash, a resent request whose lines are mixed with <em>another</em> neighbour
+ * than the first time (a Forward sender with several chunks in flight on one connection that
+ * resends after a new chunk; HTTP clients of one tag, which share a stream) sends a mix never
+ * stored before, whose lines may be stored twice (never lost). A Forward sender that waits for
+ * each ack (Fluent Bit, Docker's fluentd driver) never mixes requests: every send holds one
+ * request's lines.
  *
  * <p>Thread-safety: thread-safe (one lock); sends happen under it, in the order of the requests of
  * each stream. The flush timer runs on the given scheduler.
@@ -106,21 +124,30 @@ public final class MultilineCarry implements AutoCloseable {
         Owner(IngestRequest request) { this.request = request; }
     }
 
-    /** One stream's held lines, each with the request it came in ({@code owners}), and its flush timer. */
+    /**
+     * Records with, for each, the request it came in ({@code owners}) and its index there
+     * ({@code lines}): what a send's chunk id is derived from.
+     */
+    private record Lines(RecordBlock records, Owner[] owners, int[] lines) {}
+
+    /** One stream's held lines and its flush timer. */
     private static final class Held {
-        final RecordBlock records;
-        final Owner[] owners;
+        final Lines lines;
         final IngestRequest last;
         final Downstream down;
         ScheduledFuture<?> timer;
 
-        Held(RecordBlock records, Owner[] owners, IngestRequest last, Downstream down) {
-            this.records = records;
-            this.owners = owners;
+        Held(Lines lines, IngestRequest last, Downstream down) {
+            this.lines = lines;
             this.last = last;
             this.down = down;
         }
     }
+
+    /** How many chunk ids the carry remembers for resends while it runs ({@link RecentRequests}). */
+    static final int RECENT_MAX = 16_384;
+    /** How long it remembers each: the lanes' default {@code stream.dedup_window}. */
+    static final long RECENT_KEEP_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final MultilineRules rules;
     private final long flushNanos;
@@ -129,6 +156,7 @@ public final class MultilineCarry implements AutoCloseable {
     private final Counter flushedOnBound;
     private final Counter flushedOnClose;
     private final MultilineJoiner joiner = new MultilineJoiner();
+    private final RecentRequests recent = new RecentRequests(RECENT_MAX, RECENT_KEEP_NANOS, System::nanoTime);
     private final Map<Object, Held> held = new HashMap<>();
     private final RecordBlockBuilder now = new RecordBlockBuilder(16 * 1024);
     private final RecordBlockBuilder later = new RecordBlockBuilder(4 * 1024);
@@ -169,58 +197,64 @@ public final class MultilineCarry implements AutoCloseable {
      * @return completes once every record of {@code request} is stored
      */
     public synchronized CompletableFuture<IngestResult> submit(Object stream, IngestRequest request, Downstream down) {
+        CompletableFuture<IngestResult> prior = recent.prior(request.chunkId());
+        if (prior != null) { // a resend: the first copy's lines are stored or held; answered with it
+            int n = request.records().count();
+            return prior.thenApply(r -> new IngestResult(0, n));
+        }
         Owner me = new Owner(request);
+        recent.add(request.chunkId(), me.result);
+        Lines mine = new Lines(request.records(), fill(me, request.records().count()), indices(request.records().count()));
         Held h = take(stream);
         if (closed) {
             if (h != null) {
-                send(h.records, h.owners, h.last, h.down, null, flushedOnClose);
+                send(h.lines, h.last, h.down, flushedOnClose);
             }
-            send(request.records(), fill(me, request.records().count()), request, down, request.chunkId(), null);
+            send(mine, request, down, null);
             return me.result;
         }
-        RecordBlock all = h == null ? request.records() : concat(h.records, request.records());
-        Owner[] owners = new Owner[all.count()];
-        int from = 0;
-        if (h != null) {
-            System.arraycopy(h.owners, 0, owners, 0, h.owners.length);
-            from = h.owners.length;
-        }
-        Arrays.fill(owners, from, owners.length, me);
-        joiner.scan(all, rules);
-        if (mask.length < all.count()) {
-            mask = new boolean[Math.max(all.count(), mask.length * 2)];
+        Lines all = h == null ? mine : concat(h.lines, mine);
+        int count = all.records.count();
+        joiner.scan(all.records, rules);
+        if (mask.length < count) {
+            mask = new boolean[Math.max(count, mask.length * 2)];
         }
         int open = joiner.openLines(flushNanos, mask);
         if (open == 0) {
-            send(all, owners, request, down, h == null ? request.chunkId() : null, null);
+            send(all, request, down, null);
             return me.result;
         }
         now.reset(1 << 20);
         later.reset(1 << 20);
-        List<Owner> nowOwners = new ArrayList<>();
+        Owner[] nowOwners = new Owner[count - open];
+        int[] nowLines = new int[count - open];
         Owner[] laterOwners = new Owner[open];
+        int[] laterLines = new int[open];
         int k = 0;
-        RecordCursor c = all.cursor();
+        int j = 0;
+        RecordCursor c = all.records.cursor();
         for (int i = 0; c.next(); i++) {
             if (mask[i]) {
                 later.addEncoded(c);
-                laterOwners[k++] = owners[i];
+                laterOwners[k] = all.owners[i];
+                laterLines[k++] = all.lines[i];
             } else {
                 now.addEncoded(c);
-                nowOwners.add(owners[i]);
+                nowOwners[j] = all.owners[i];
+                nowLines[j++] = all.lines[i];
             }
         }
-        RecordBlock keep = later.build();
-        if (!bounds.tryHold(keep.length())) {
-            send(all, owners, request, down, null, flushedOnBound);
+        Lines keep = new Lines(later.build(), laterOwners, laterLines);
+        if (!bounds.tryHold(keep.records.length())) {
+            send(all, request, down, flushedOnBound);
             return me.result;
         }
-        Held next = new Held(keep, laterOwners, request, down);
+        Held next = new Held(keep, request, down);
         try {
             next.timer = timer.schedule(() -> timedOut(stream, next), flushNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) { // the scheduler is shut down: nothing could flush it later
-            bounds.release(keep.length());
-            send(all, owners, request, down, null, flushedOnClose);
+            bounds.release(keep.records.length());
+            send(all, request, down, flushedOnClose);
             return me.result;
         }
         held.put(stream, next);
@@ -228,7 +262,7 @@ public final class MultilineCarry implements AutoCloseable {
         for (Owner o : laterOwners) {
             stillHeld.put(o, Boolean.TRUE);
         }
-        send(now.build(), nowOwners.toArray(Owner[]::new), request, down, null, null, stillHeld);
+        send(new Lines(now.build(), nowOwners, nowLines), request, down, null, stillHeld);
         return me.result;
     }
 
@@ -240,7 +274,7 @@ public final class MultilineCarry implements AutoCloseable {
         for (Object stream : new ArrayList<>(held.keySet())) {
             if (which.test(stream)) {
                 Held h = take(stream);
-                send(h.records, h.owners, h.last, h.down, null, flushedOnClose);
+                send(h.lines, h.last, h.down, flushedOnClose);
             }
         }
     }
@@ -260,7 +294,7 @@ public final class MultilineCarry implements AutoCloseable {
         Held h = held.remove(stream);
         if (h != null) {
             h.timer.cancel(false);
-            bounds.release(h.records.length());
+            bounds.release(h.lines.records.length());
         }
         return h;
     }
@@ -269,44 +303,53 @@ public final class MultilineCarry implements AutoCloseable {
     private synchronized void timedOut(Object stream, Held h) {
         if (held.get(stream) == h) { // else a later request took it (the timer fired as it was cancelled)
             take(stream);
-            send(h.records, h.owners, h.last, h.down, null, null);
+            send(h.lines, h.last, h.down, null);
         }
     }
 
     /**
-     * Sends {@code records} (each from the request in {@code owners}) on, and settles every owner
-     * none of whose records stays held once it is stored.
+     * Sends {@code lines} on under the chunk id they name, and settles every owner none of whose
+     * records stays held once it is stored.
      */
-    private void send(RecordBlock records, Owner[] owners, IngestRequest like, Downstream down, String chunkId, Counter early) {
-        send(records, owners, like, down, chunkId, early, Map.of());
+    private void send(Lines lines, IngestRequest like, Downstream down, Counter early) {
+        send(lines, like, down, early, Map.of());
     }
 
     /** As above; the owners in {@code stillHeld} have records held here still, so they are not settled yet. */
-    private void send(RecordBlock records, Owner[] owners, IngestRequest like, Downstream down, String chunkId, Counter early,
-                      Map<Owner, Boolean> stillHeld) {
+    private void send(Lines lines, IngestRequest like, Downstream down, Counter early, Map<Owner, Boolean> stillHeld) {
         if (early != null) {
             early.increment();
         }
+        LinkedHashMap<Owner, BitSet> parts = parts(lines);
         CompletableFuture<IngestResult> f = null;
-        if (records.count() > 0) {
-            IngestRequest r = new IngestRequest(like.source(), like.tag(), records, chunkId, like.receivedAtNanos(), null);
+        if (lines.records.count() > 0) {
+            List<String> ids = new ArrayList<>(parts.size());
+            parts.forEach((o, bits) -> ids.add(ChunkIds.part(o.request.chunkId(), o.request.records().count(), bits)));
+            IngestRequest r = new IngestRequest(like.source(), like.tag(), lines.records, ChunkIds.carry(ids), like.receivedAtNanos(), null);
             try {
                 f = down.submit(r);
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
         }
-        Map<Owner, Boolean> seen = new IdentityHashMap<>();
-        for (Owner o : owners) {
-            if (seen.put(o, Boolean.TRUE) == null) {
-                if (f != null) {
-                    o.sends.add(f);
-                }
-                if (!stillHeld.containsKey(o)) {
-                    settle(o, chunkId != null ? f : null);
-                }
+        Owner whole = parts.size() == 1 && lines.records.count() == lines.owners[0].request.records().count() ? lines.owners[0] : null;
+        for (Owner o : parts.keySet()) {
+            if (f != null) {
+                o.sends.add(f);
+            }
+            if (!stillHeld.containsKey(o)) {
+                settle(o, o == whole ? f : null);
             }
         }
+    }
+
+    /** Each owner of {@code lines} (in the order of its first line) with the indices of its lines there. */
+    private static LinkedHashMap<Owner, BitSet> parts(Lines lines) {
+        LinkedHashMap<Owner, BitSet> parts = new LinkedHashMap<>();
+        for (int i = 0; i < lines.owners.length; i++) {
+            parts.computeIfAbsent(lines.owners[i], o -> new BitSet()).set(lines.lines[i]);
+        }
+        return parts;
     }
 
     /** Completes {@code o}'s outcome once every send holding its records is done: the request's own when it went whole. */
@@ -336,14 +379,24 @@ public final class MultilineCarry implements AutoCloseable {
         return out;
     }
 
-    private static RecordBlock concat(RecordBlock a, RecordBlock b) {
-        RecordBlockBuilder out = new RecordBlockBuilder(a.length() + b.length() + 64);
-        for (RecordBlock x : List.of(a, b)) {
+    private static int[] indices(int n) {
+        int[] out = new int[n];
+        Arrays.setAll(out, i -> i);
+        return out;
+    }
+
+    private static Lines concat(Lines a, Lines b) {
+        RecordBlockBuilder out = new RecordBlockBuilder(a.records.length() + b.records.length() + 64);
+        for (RecordBlock x : List.of(a.records, b.records)) {
             RecordCursor c = x.cursor();
             while (c.next()) {
                 out.addEncoded(c);
             }
         }
-        return out.build();
+        Owner[] owners = Arrays.copyOf(a.owners, a.owners.length + b.owners.length);
+        System.arraycopy(b.owners, 0, owners, a.owners.length, b.owners.length);
+        int[] lines = Arrays.copyOf(a.lines, a.lines.length + b.lines.length);
+        System.arraycopy(b.lines, 0, lines, a.lines.length, b.lines.length);
+        return new Lines(out.build(), owners, lines);
     }
 }

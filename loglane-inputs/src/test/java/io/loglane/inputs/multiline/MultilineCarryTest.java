@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.core.ingest.ChunkIds;
 import io.loglane.core.ingest.IngestRejectedException;
 import io.loglane.core.ingest.IngestRequest;
 import io.loglane.core.ingest.IngestResult;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -113,7 +115,7 @@ class MultilineCarryTest {
                 "java.lang.IllegalStateException: boom", "\tat a.B.c(B.java:1)"), this::down);
         assertThat(sendCount()).isEqualTo(1);
         assertThat(logsOf(0)).as("what no later line can continue goes now").containsExactly("INFO start");
-        assertThat(sent.get(0).chunkId()).as("a part of a chunk is not the chunk: no dedup id").isNull();
+        assertThat(sent.get(0).chunkId()).as("a part of a chunk is named by the chunk and its lines").isEqualTo(part("c1", 4, 0));
         store(0);
         assertThat(first).as("its trace is still held: no answer").isNotDone();
         assertThat(carry.heldStreams()).isEqualTo(1);
@@ -186,5 +188,77 @@ class MultilineCarryTest {
         assertThat(sendCount()).isEqualTo(1);
         assertThat(logsOf(0)).containsExactly("java.lang.RuntimeException: 1");
         assertThat(carry.heldStreams()).isEqualTo(1);
+    }
+
+    private static String part(String chunk, int count, int... lines) {
+        BitSet b = new BitSet();
+        for (int l : lines) {
+            b.set(l);
+        }
+        return ChunkIds.part(chunk, count, b);
+    }
+
+    @Test
+    void everySendIsNamedByItsLinesSoARequestResentAloneSendsItsStoredPartUnderTheSameId() throws Exception {
+        MultilineCarry carry = carry(Duration.ofMinutes(10), MultilineCarry.Bounds.standard());
+        IngestRequest c1 = request("c1", "INFO start", "ERROR request failed", "java.lang.IllegalStateException: boom", "\tat a.B.c(B.java:1)");
+        IngestRequest c2 = request("c2", "\tat a.B.d(B.java:2)", "INFO next", "java.lang.RuntimeException: again");
+        carry.submit("app", c1, this::down);
+        carry.submit("app", c2, this::down);
+        assertThat(sendCount()).isEqualTo(2);
+        String mix = sent.get(1).chunkId();
+        assertThat(ChunkIds.carriedParts(mix)).as("c1's held lines, then c2's lines that are not held")
+                .containsExactly(part("c1", 4, 1, 2, 3), part("c2", 3, 0));
+        carry.close();
+        assertThat(logsOf(2)).as("an exception line may continue the line before it").containsExactly("INFO next", "java.lang.RuntimeException: again");
+        assertThat(sent.get(2).chunkId()).as("what close sends is c2's held lines").isEqualTo(part("c2", 3, 1, 2));
+
+        // another process (its held lines lost with the first): c2 resent alone
+        MultilineCarry after = carry(Duration.ofMinutes(10), MultilineCarry.Bounds.standard());
+        after.submit("app", c2, this::down);
+        assertThat(logsOf(3)).containsExactly("\tat a.B.d(B.java:2)");
+        assertThat(sent.get(3).chunkId()).as("the lines it had in the mix, under the part the mix was stored with")
+                .isEqualTo(ChunkIds.carriedParts(mix).get(1));
+        after.close();
+        assertThat(sent.get(4).chunkId()).as("its held lines under the same id as the first time").isEqualTo(part("c2", 3, 1, 2));
+    }
+
+    @Test
+    void aRequestResentWhileItsFirstCopyIsHeldIsAnsweredWithItAndSendsNothing() throws Exception {
+        MultilineCarry carry = carry(Duration.ofMinutes(10), MultilineCarry.Bounds.standard());
+        CompletableFuture<IngestResult> first = carry.submit(List.of("conn1", "app"),
+                request("c1", "INFO start", "ERROR failed", "java.lang.IllegalStateException: boom"), this::down);
+        CompletableFuture<IngestResult> again = carry.submit(List.of("conn2", "app"),
+                request("c1", "INFO start", "ERROR failed", "java.lang.IllegalStateException: boom"), this::down);
+        assertThat(sendCount()).as("only the first copy's line no later line can continue").isEqualTo(1);
+        assertThat(carry.heldStreams()).as("the resend holds nothing").isEqualTo(1);
+        store(0);
+        assertThat(again).isNotDone();
+        carry.submit(List.of("conn1", "app"), request("c2", "\tat a.B.c(B.java:1)", "INFO next"), this::down);
+        store(1);
+        assertThat(first.get(10, TimeUnit.SECONDS).accepted()).isEqualTo(3);
+        assertThat(again.get(10, TimeUnit.SECONDS)).as("answered as duplicates once the first copy is stored")
+                .isEqualTo(new IngestResult(0, 3));
+        CompletableFuture<IngestResult> late = carry.submit(List.of("conn3", "app"),
+                request("c1", "INFO start", "ERROR failed", "java.lang.IllegalStateException: boom"), this::down);
+        assertThat(late.get(10, TimeUnit.SECONDS)).as("after it was stored too").isEqualTo(new IngestResult(0, 3));
+        assertThat(sendCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestResentAfterItsFirstCopyFailedIsTakenAnew() throws Exception {
+        MultilineCarry carry = carry(Duration.ofMinutes(10), MultilineCarry.Bounds.standard());
+        CompletableFuture<IngestResult> first = carry.submit("app", request("c1", "INFO a", "INFO b"), this::down);
+        synchronized (this) {
+            sends.get(0).completeExceptionally(new IngestRejectedException(IngestRejectedException.Reason.STORAGE_ERROR, "disk gone"));
+        }
+        carry.close(); // sends the held "INFO b"
+        store(1);
+        assertThat(first).isCompletedExceptionally();
+        CompletableFuture<IngestResult> again = carry.submit("app", request("c1", "INFO a", "INFO b"), this::down);
+        assertThat(sendCount()).as("sent again, whole (the carry is closed)").isEqualTo(3);
+        assertThat(sent.get(2).chunkId()).isEqualTo("c1");
+        store(2);
+        assertThat(again.get(10, TimeUnit.SECONDS).accepted()).isEqualTo(2);
     }
 }

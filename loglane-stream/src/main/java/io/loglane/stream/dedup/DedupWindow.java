@@ -17,6 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link Decision.Wait} with the first's future and report a duplicate when it succeeds (or retry
  * when it failed), so an id is never stored twice.
  *
+ * <p>A multiline carry's id mixing several requests ({@link ChunkIds#carry}) is remembered with
+ * each of its parts ({@link ChunkIds#carriedParts}), so a later append of one part alone is a
+ * duplicate: its lines were all in the stored mix.
+ *
  * <p>Lanes use it through {@link Deduplicator}, which drives {@link #begin}, {@link #stored} and
  * {@link #failed}. On a disk/sync lane the window survives a restart because chunk ids are in the
  * batch headers: the local lane re-reads the headers of the newest batches at start-up and
@@ -99,8 +103,15 @@ public final class DedupWindow {
         if (maxEntries <= 0 || windowNanos <= 0) {
             return;
         }
+        Entry entry = new Entry(baseOffset, count, atNanos);
         stored.remove(chunkId);
-        stored.put(chunkId, new Entry(baseOffset, count, atNanos));
+        stored.put(chunkId, entry);
+        // A multiline carry's send mixing requests stores each request's part of it: a request
+        // resent alone (after a crash) sends that part under the part's own id.
+        for (String part : ChunkIds.carriedParts(chunkId)) {
+            stored.remove(part);
+            stored.put(part, entry);
+        }
         while (stored.size() > maxEntries) {
             Iterator<String> it = stored.keySet().iterator();
             it.next();
