@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class Soak {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final Pattern HEAP_TOTAL = Pattern.compile("total (\\d+)K");
+    private static final Pattern HEAP_COMMITTED = Pattern.compile("committed (\\d+)K");
     /** Samples this soon after a process's first are its start-up (heap and RSS still growing to their working size). */
     static final long WARM_UP_SECONDS = 30;
 
@@ -88,7 +88,7 @@ public final class Soak {
             jcmd(pid, "GC.run");
             String info = jcmd(pid, "GC.heap_info");
             double heap = kib(HEAP_USED, info);
-            double committed = kib(HEAP_TOTAL, info);
+            double committed = kib(HEAP_COMMITTED, info);
             double memory = memoryLanesMiB(node);
             synchronized (samples) {
                 samples.add(new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), pid, heap, memory, committed, rss, anon,

@@ -32,6 +32,11 @@ public final class SoakBench implements Callable<Integer> {
               segment_size: 64MiB
             """;
 
+    @Option(names = "--dedup-window", description = "The node's stream.dedup_window (default: the server's, 1h). The window "
+            + "holds every chunk id and idempotency key it covers (at most stream.dedup_max_entries), rebuilt from the stream at each "
+            + "start, so the heap grows while it fills; a short window fills within the warm-up.")
+    String dedupWindow;
+
     @Option(names = "--jar", description = "loglane jar (default ${DEFAULT-VALUE}).", defaultValue = "loglane-app/target/loglane.jar")
     Path jar;
 
@@ -67,9 +72,9 @@ public final class SoakBench implements Callable<Integer> {
         }
         // with no restart, the whole run is the warm-up: the load runs the full length, the count follows
         FaultHarness.Settings settings = new FaultHarness.Settings(rate, 50, Duration.ofMillis(phase), Duration.ofMillis(phase),
-                Duration.ofMinutes(3), SEGMENTS);
-        out.printf("loglane soak: %s, %.1f min, %.0f events/s per client (6 clients), %d kill -9 restarts, server heap %s; load: %s%n",
-                Instant.now(), minutes, rate, restarts, heap, Soak.loadAverage());
+                Duration.ofMinutes(3), dedupWindow == null ? SEGMENTS : SEGMENTS + "  dedup_window: " + dedupWindow + "\n");
+        out.printf("loglane soak: %s, %.1f min, %.0f events/s per client (6 clients), %d kill -9 restarts, server heap %s, stream.dedup_window %s; load: %s%n",
+                Instant.now(), minutes, rate, restarts, heap, dedupWindow == null ? "1h (default)" : dedupWindow, Soak.loadAverage());
         Soak soak = new Soak();
         Path work = Files.createTempDirectory("loglane-soak");
         List<LaneRow> rows;
