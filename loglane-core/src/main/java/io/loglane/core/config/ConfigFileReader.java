@@ -227,7 +227,8 @@ final class ConfigFileReader {
     }
 
     private void error(Node node, String key, String problem) {
-        errors.add(new ConfigException(file, YamlNodes.line(node), key, problem));
+        // an empty key (YAML `"": 1` or a bare `?`) is shown quoted, so the message still names one
+        errors.add(new ConfigException(file, YamlNodes.line(node), key.isBlank() ? '"' + key + '"' : key, problem));
     }
 
     /** Runs {@code body}; a {@link ConfigValueException} becomes an error under {@code key} and null is returned. */

@@ -18,6 +18,11 @@ class ConfigCatalogTest {
                 "c.yaml:3: inputs[0].type: unknown input type \"web\" (known: tcp)",
                 "c.yaml:4: vault: unknown section (known: server, inputs, lanes, stream, query)");
         assertThat(TestCatalog.LOADER.check(new ConfigSource("c.yaml", yaml))).as("the full fixture accepts both").isEmpty();
+        // fuzzing finding (ConfigLoaderFuzzTest): an empty key was named by an empty string
+        for (String empty : List.of("?\n", "\"\": 1\n")) {
+            assertThat(inputsOnly.check(new ConfigSource("c.yaml", LANES + empty))).extracting(ConfigException::getMessage).as(empty)
+                    .containsExactly("c.yaml:2: \"\": unknown section (known: server, inputs, lanes, stream, query)");
+        }
     }
 
     @Test
