@@ -78,7 +78,7 @@ final class ImportCommand implements Callable<Integer> {
         long startNanos = System.nanoTime();
         ImportTotals totals = new ImportTotals();
         List<ImportSource> sources = new ArrayList<>();
-        ImportBatcher.Counts read = new ImportBatcher.Counts(0, 0, 0);
+        long blankNotSent = 0;
         int exit = 0;
         try {
             for (String f : files) {
@@ -86,7 +86,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             String url = ServerLocator.resolve(server);
             checkLane(url);
-            read = importAll(url, s, sources, totals);
+            blankNotSent = importAll(url, s, sources, totals);
         } catch (ImportException e) {
             err.println("error: " + e.getMessage());
             exit = e.exitCode();
@@ -109,12 +109,13 @@ final class ImportCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         out.printf(Locale.ROOT, "imported %d lines (%d bytes sent) in %.1f s: %d accepted, %d duplicates, %d rejected, "
                         + "%d blank skipped, %d truncated, %d invalid UTF-8 repaired, %d retries%n",
-                read.lines(), totals.bytesSent.get(), seconds, totals.accepted.get(), totals.duplicates.get(),
-                totals.rejected.get(), read.blank(), read.truncated(), totals.invalidUtf8.get(), totals.retries.get());
+                totals.linesSent.get() + blankNotSent, totals.bytesSent.get(), seconds, totals.accepted.get(), totals.duplicates.get(),
+                totals.rejected.get(), totals.blank.get() + blankNotSent, totals.truncated.get(), totals.invalidUtf8.get(), totals.retries.get());
         return exit != 0 ? exit : totals.rejected.get() > 0 ? 1 : 0;
     }
 
-    private ImportBatcher.Counts importAll(String url, Settings s, List<ImportSource> sources, ImportTotals totals)
+    /** Imports every source; returns the blank lines not sent (the server counts the rest). */
+    private long importAll(String url, Settings s, List<ImportSource> sources, ImportTotals totals)
             throws IOException, InterruptedException {
         long total = 0;
         for (ImportSource src : sources) {
@@ -122,7 +123,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         AtomicReference<ImportSource> current = new AtomicReference<>();
         long[] doneBefore = {0};
-        long lines = 0, blank = 0, truncated = 0;
+        long blankNotSent = 0;
         String effectiveTag = tag != null ? tag : lane != null ? "import." + lane : "import";
         try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, s.maxLine(), inFlight, s.retryFor(), totals);
              ImportProgress progress = new ImportProgress(System.err, TerminalText.isTerminal(), total,
@@ -137,19 +138,16 @@ final class ImportCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw ImportSource.readError(src.name(), src.gzip(), e);
                 } finally {
-                    ImportBatcher.Counts c = batcher.counts();
-                    lines += c.lines();
-                    blank += c.blank();
-                    truncated += c.truncated();
+                    blankNotSent += batcher.blankNotSent();
                 }
                 doneBefore[0] += src.consumed();
                 current.set(null);
             }
             sender.finish();
-            return new ImportBatcher.Counts(lines, blank, truncated);
+            return blankNotSent;
         } finally {
-            if (truncated > 0) {
-                System.err.println("warning: " + truncated + " lines longer than --max-line were cut and marked truncated");
+            if (totals.truncated.get() > 0) {
+                System.err.println("warning: " + totals.truncated.get() + " lines longer than --max-line were cut and marked truncated");
             }
         }
     }

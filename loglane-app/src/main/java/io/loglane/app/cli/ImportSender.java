@@ -134,7 +134,9 @@ final class ImportSender implements AutoCloseable {
                     totals.accepted.addAndGet(answer.path("accepted").asLong());
                     totals.duplicates.addAndGet(answer.path("duplicates").asLong());
                     totals.invalidUtf8.addAndGet(answer.path("invalid_utf8").asLong());
-                    totals.linesSent.addAndGet(batch.lines());
+                    totals.linesSent.addAndGet(answer.path("lines").asLong());
+                    totals.blank.addAndGet(answer.path("blank").asLong());
+                    totals.truncated.addAndGet(answer.path("truncated").asLong());
                     totals.bytesSent.addAndGet(batch.length());
                     return;
                 }

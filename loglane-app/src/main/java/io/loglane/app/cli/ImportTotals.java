@@ -8,7 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safety: safe for concurrent use (each counter atomic; a reading is not a snapshot).
  */
 final class ImportTotals {
+    /** Lines in the bodies the server answered for (its count: blank and cut lines included). */
     final AtomicLong linesSent = new AtomicLong();
+    /** Blank lines the server skipped. */
+    final AtomicLong blank = new AtomicLong();
+    /** Lines the server stored cut at the maximum, marked truncated. */
+    final AtomicLong truncated = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
