@@ -122,7 +122,8 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             for (String store : lane.to()) {
                 Sink sink = stores.sink(store, lane, config, registry, clock);
                 delivery.add(new DeliveryConsumer(stream.lane(lane.name()), sink, Duration.ofMillis(200),
-                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep, router.sources()));
+                        Duration.ofSeconds(30), registry, new SplittableRandom(), clock, Thread::sleep, router.sources(),
+                        config.server().background()));
             }
         }
         startComponent(delivery);

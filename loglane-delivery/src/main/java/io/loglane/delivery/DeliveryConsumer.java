@@ -1,5 +1,6 @@
 package io.loglane.delivery;
 
+import io.loglane.core.os.BackgroundPriority;
 import io.loglane.core.ingest.Source;
 import io.loglane.core.ingest.SourceLedger;
 import io.loglane.core.ingest.SourceTally;
@@ -92,6 +93,8 @@ public final class DeliveryConsumer implements Component {
     private record FlushRequest(long target, CompletableFuture<Void> done) {}
 
     /** A batch written to the sink but not yet committed: what its commit counts for its source. */
+    private final BackgroundPriority priority;
+
     private record Uncommitted(long end, Source source, String tag, int events) {}
 
     /** Waits between attempts ({@link Thread#sleep} in production); a seam so tests see the delays without waiting them out. */
@@ -117,6 +120,13 @@ public final class DeliveryConsumer implements Component {
     /** @param sources the completeness ledger committed events are counted in per source ({@link SourceTally#delivered}) */
     public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff,
                             MeterRegistry registry, RandomGenerator random, Clock clock, Sleeper sleeper, SourceLedger sources) {
+        this(lane, sink, initialBackoff, maxBackoff, registry, random, clock, sleeper, sources, BackgroundPriority.NONE);
+    }
+
+    /** @param priority the delivery thread's CPU priority (the server's {@code background_nice}) */
+    public DeliveryConsumer(LaneStream lane, Sink sink, Duration initialBackoff, Duration maxBackoff, MeterRegistry registry,
+                            RandomGenerator random, Clock clock, Sleeper sleeper, SourceLedger sources, BackgroundPriority priority) {
+        this.priority = priority;
         this.sources = sources;
         this.lane = lane;
         this.clock = clock;
@@ -166,7 +176,7 @@ public final class DeliveryConsumer implements Component {
         lane.checkpoints().register(name, sink::durablyStored);
         committed.set(lane.checkpoints().committed(name, sink.partition()));
         running = true;
-        thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(this::run);
+        thread = Thread.ofPlatform().name("deliver-" + lane.lane() + "-" + name).daemon(true).start(priority.lowered(this::run));
     }
 
     /**

@@ -33,7 +33,8 @@ final class ConfigAssembler {
         ServerSettings server = new ServerSettings(
                 get("server.bind"), get("server.http_port"), get("server.data_dir"),
                 get("server.http_max_body"), get("server.shutdown_grace"), get("server.max_tracked_sources"),
-                get("server.source_idle_evict"), httpSecurity());
+                get("server.source_idle_evict"), httpSecurity(),
+                new io.loglane.core.os.BackgroundPriority(((Number) get("server.background_nice")).intValue()));
         List<InputSpec> inputs = inputs(server);
         Map<String, LaneSpec> lanes = lanes();
         StreamSettings stream = new StreamSettings(

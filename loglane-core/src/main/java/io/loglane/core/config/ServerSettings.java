@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param sourceIdleEvict how long a ledger source may send nothing (and have nothing delivered) before
  *                      its entry is folded into its input's {@code evicted} bucket; zero never evicts
  * @param http          the HTTP port's connection limits, TLS and API tokens
+ * @param background    how much lower the CPU priority of delivery and store threads is than that of ingest
  */
 public record ServerSettings(String bind, int httpPort, Path dataDir, long httpMaxBody, java.time.Duration shutdownGrace,
-                             int maxTrackedSources, java.time.Duration sourceIdleEvict, HttpSecurity http) {
+                             int maxTrackedSources, java.time.Duration sourceIdleEvict, HttpSecurity http,
+                             io.loglane.core.os.BackgroundPriority background) {
     /** The default of {@code server.bind}: loopback only, so a new node is not reachable from other hosts by accident. */
     public static final String DEFAULT_BIND = "127.0.0.1";
 }

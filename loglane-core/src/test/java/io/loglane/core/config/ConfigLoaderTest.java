@@ -19,7 +19,8 @@ class ConfigLoaderTest {
     void everyUnsetKeyTakesItsSchemaDefault() throws Exception {
         LoglaneConfig c = LOADER.load(new ConfigSource("min.yaml", MINIMAL));
         assertThat(c.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, Path.of("./data"), 16L << 20, Duration.ofSeconds(30), 1000, Duration.ofHours(1),
-                new HttpSecurity(16L << 10, Duration.ofSeconds(10), Duration.ofSeconds(30), null, java.util.List.of())));
+                new HttpSecurity(16L << 10, Duration.ofSeconds(10), Duration.ofSeconds(30), null, java.util.List.of()),
+                new io.loglane.core.os.BackgroundPriority(10)));
         assertThat(c.stores()).containsOnlyKeys("vault");
         assertThat(c.store("vault").options()).as("a key without a fixed default is absent")
                 .containsExactly(java.util.Map.entry("flush_age", Duration.ofSeconds(30)));
@@ -215,6 +216,15 @@ class ConfigLoaderTest {
             assertThat(errors.get(0).line()).as(c[0]).isEqualTo(4);
             assertThat(errors.get(0).getMessage()).as(c[0]).contains(c[2]);
         }
+    }
+
+    @Test
+    void backgroundNiceIsANiceValue() throws Exception {
+        assertThat(LOADER.load(new ConfigSource("n.yaml", "server:\n  background_nice: 0\n" + MINIMAL)).server().background())
+                .isEqualTo(io.loglane.core.os.BackgroundPriority.NONE);
+        assertThatThrownBy(() -> LOADER.load(new ConfigSource("n.yaml", "server:\n  background_nice: 20\n" + MINIMAL)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("n.yaml:2: server.background_nice: must be between 0 and 19");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.loglane.stores.archive;
 
 import io.loglane.core.config.ServerSettings;
 import io.loglane.core.config.StoreSpec;
+import io.loglane.core.os.BackgroundPriority;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param compactAfter        compact the small files of an hour partition once the hour has been closed this long
  * @param compactMinFiles     compact only partitions with at least this many files
  * @param maintenanceInterval how often each lane's archive runs compaction and retention
+ * @param priority            CPU priority of the conversion and maintenance threads (the server's {@code background_nice})
  *
  * <p>Thread-safety: immutable.
  */
@@ -25,7 +27,14 @@ public record ArchiveSettings(
         Duration flushAge,
         Duration compactAfter,
         int compactMinFiles,
-        Duration maintenanceInterval) {
+        Duration maintenanceInterval,
+        BackgroundPriority priority) {
+
+    /** Settings whose threads keep the caller's priority. */
+    public ArchiveSettings(Path dir, int flushRows, long flushBytes, Duration flushAge, Duration compactAfter, int compactMinFiles,
+            Duration maintenanceInterval) {
+        this(dir, flushRows, flushBytes, flushAge, compactAfter, compactMinFiles, maintenanceInterval, BackgroundPriority.NONE);
+    }
 
     /**
      * The settings of the loader's validated {@code archive:} section; {@code archive.dir} unset
@@ -35,6 +44,7 @@ public record ArchiveSettings(
         Path dir = spec.option("dir");
         return new ArchiveSettings(dir != null ? dir : server.dataDir().resolve("archive"),
                 spec.option("flush_rows"), spec.option("flush_size"), spec.option("flush_age"),
-                spec.option("compact_after"), spec.option("compact_min_files"), spec.option("maintenance_interval"));
+                spec.option("compact_after"), spec.option("compact_min_files"), spec.option("maintenance_interval"),
+                server.background());
     }
 }

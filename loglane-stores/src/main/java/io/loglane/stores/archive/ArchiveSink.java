@@ -1,5 +1,6 @@
 package io.loglane.stores.archive;
 
+import io.loglane.core.os.BackgroundPriority;
 import io.loglane.core.audit.ChainHead;
 import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordCursor;
@@ -227,12 +228,9 @@ public final class ArchiveSink implements Sink {
         this.encoder = new RowEncoder(parserOrNull);
         this.stagingRoot = settings.dir().toAbsolutePath().normalize().resolve(".staging").resolve(lane);
         this.staging = new StagingBuffer(stagingRoot.resolve("0"));
-        this.maintenanceThread = new MaintenanceRunner(lane);
-        this.converter = Executors.newFixedThreadPool(MAX_FLUSHES_QUEUED, r -> {
-            Thread t = new Thread(r, "archive-flush-" + lane);
-            t.setDaemon(true);
-            return t;
-        });
+        BackgroundPriority priority = settings == null ? BackgroundPriority.NONE : settings.priority();
+        this.maintenanceThread = new MaintenanceRunner(lane, priority);
+        this.converter = Executors.newFixedThreadPool(MAX_FLUSHES_QUEUED, priority.factory("archive-flush-" + lane));
         this.maintenance = new ArchiveMaintenance(storage, lane, partition, clock);
         this.flushes = Counter.builder(ArchiveMetrics.FLUSHES).tag(MetricNames.LANE, lane).register(registry);
         this.files = Counter.builder(ArchiveMetrics.FILES).tag(MetricNames.LANE, lane).register(registry);

@@ -1,5 +1,6 @@
 package io.loglane.stores.archive;
 
+import io.loglane.core.os.BackgroundPriority;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -36,13 +37,9 @@ final class MaintenanceRunner implements AutoCloseable {
     /** The last periodic pass handed over; guarded by {@code this}. */
     private Future<?> periodic;
 
-    MaintenanceRunner(String lane) {
+    MaintenanceRunner(String lane, BackgroundPriority priority) {
         this.lane = lane;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "archive-maintenance-" + lane);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(priority.factory("archive-maintenance-" + lane));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.loglane.stores.index;
 
+import io.loglane.core.os.BackgroundPriority;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -150,11 +151,7 @@ public final class IndexSink implements Sink {
                 .tag(MetricNames.REASON, "size").register(registry);
         this.pastRetention = Counter.builder(IndexMetrics.SKIPPED).tag(MetricNames.LANE, lane)
                 .tag(MetricNames.REASON, "past_retention").register(registry);
-        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "index-refresh-" + lane);
-            t.setDaemon(true);
-            return t;
-        });
+        this.refresher = Executors.newSingleThreadScheduledExecutor(settings.priority().factory("index-refresh-" + lane));
         long every = settings.refreshInterval().toMillis();
         refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     }

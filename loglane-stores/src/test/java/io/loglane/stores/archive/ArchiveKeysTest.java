@@ -28,7 +28,8 @@ class ArchiveKeysTest {
     void unsetKeysTakeTheDeclaredDefaultsAndTheDirFollowsTheDataDir() throws Exception {
         LoglaneConfig c = LOADER.load(new ConfigSource("min.yaml", "server: {data_dir: /srv/ll}\nlanes:\n  default: {}\n"));
         assertThat(settings(c)).isEqualTo(new ArchiveSettings(Path.of("/srv/ll/archive"), 500_000, 128L << 20,
-                Duration.ofSeconds(30), Duration.ofMinutes(10), 4, Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), Duration.ofMinutes(10), 4, Duration.ofSeconds(30),
+                new io.loglane.core.os.BackgroundPriority(10))); // the server's background_nice
         assertThat(c.lane("default").to()).as("lanes go to the archive unless they say otherwise").containsExactly("archive");
         LoglaneConfig moved = LOADER.load(new ConfigSource("d.yaml", "lanes: {default: {}}\narchive: {dir: /mnt/cold}\n"));
         assertThat(settings(moved).dir()).isEqualTo(Path.of("/mnt/cold"));
