@@ -26,8 +26,8 @@ import java.io.InputStream;
  *       the same offsets, so the same idempotency keys.</li>
  * </ul>
  *
- * <p>Thread-safety: not thread-safe; one reader thread. Each body handed to the sink is a fresh
- * array the batcher never touches again.
+ * <p>Thread-safety: not thread-safe; one reader thread. Each body handed to the sink is an array
+ * of {@link ImportBodies} the batcher does not touch again until it is given back.
  */
 final class ImportBatcher {
     /** Receives each finished batch. */
@@ -37,16 +37,19 @@ final class ImportBatcher {
 
     private final int maxLine;
     private final int batchBytes;
+    private final ImportBodies bodies;
     private final Sink sink;
     private long blankNotSent;
 
-    /** @param batchBytes most bytes in a request body (below the server's {@code http_max_body}), above {@code maxLine + 1} */
-    ImportBatcher(int maxLine, int batchBytes, Sink sink) {
+    /** @param bodies the body arrays; their size is the most bytes in a request body (below the server's {@code http_max_body}), above {@code maxLine + 1} */
+    ImportBatcher(int maxLine, ImportBodies bodies, Sink sink) {
+        int batchBytes = bodies.bytes();
         if (maxLine < 1 || (long) maxLine + 2 > batchBytes) {
             throw new IllegalArgumentException("a line of " + maxLine + " bytes may not fit a batch of " + batchBytes + " bytes");
         }
         this.maxLine = maxLine;
         this.batchBytes = batchBytes;
+        this.bodies = bodies;
         this.sink = sink;
     }
 
@@ -55,7 +58,7 @@ final class ImportBatcher {
 
     /** Reads {@code in} to its end, handing each full body to the sink, and the last part-full one. */
     void run(InputStream in) throws IOException, InterruptedException {
-        byte[] body = new byte[batchBytes];
+        byte[] body = bodies.take();
         int size = 0;       // bytes in body
         long start = 0;     // input offset of the line body[0] starts
         long read = 0;      // input bytes read so far; body[size - 1], when read from the input, is byte read - 1
@@ -81,6 +84,7 @@ final class ImportBatcher {
                 }
             }
             if (size == 0) {
+                bodies.give(body);
                 return;
             }
             int end = eof ? size : lastNewline(body, size) + 1;
@@ -91,7 +95,7 @@ final class ImportBatcher {
                 skipping = true;
                 continue;
             }
-            byte[] next = new byte[batchBytes];
+            byte[] next = bodies.take();
             int rest = size - end;
             System.arraycopy(body, end, next, 0, rest);
             emit(body, end, start);
@@ -104,6 +108,7 @@ final class ImportBatcher {
     private void emit(byte[] body, int len, long start) throws IOException, InterruptedException {
         if (blankOnly(body, len)) {
             blankNotSent += lines(body, len);
+            bodies.give(body);
             return;
         }
         sink.accept(new ImportBatch(body, len, start));

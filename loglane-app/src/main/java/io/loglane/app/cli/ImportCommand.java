@@ -125,12 +125,13 @@ final class ImportCommand implements Callable<Integer> {
         long[] doneBefore = {0};
         long blankNotSent = 0;
         String effectiveTag = tag != null ? tag : lane != null ? "import." + lane : "import";
-        try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, s.maxLine(), inFlight, s.retryFor(), totals);
+        ImportBodies bodies = new ImportBodies(s.batchBytes(), inFlight + 2); // in flight, one waiting for a slot, one being filled
+        try (ImportSender sender = new ImportSender(url, token.value(), effectiveTag, lane, s.maxLine(), inFlight, s.retryFor(), totals, bodies);
              ImportProgress progress = new ImportProgress(System.err, TerminalText.isTerminal(), total,
                      () -> doneBefore[0] + (current.get() == null ? 0 : current.get().consumed()), totals)) {
             for (ImportSource src : sources) {
                 current.set(src);
-                ImportBatcher batcher = new ImportBatcher(s.maxLine(), s.batchBytes(), batch -> sender.send(src.fingerprint(), batch));
+                ImportBatcher batcher = new ImportBatcher(s.maxLine(), bodies, batch -> sender.send(src.fingerprint(), batch));
                 try {
                     batcher.run(src.plain());
                 } catch (ImportException e) {

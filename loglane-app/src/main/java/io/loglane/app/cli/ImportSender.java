@@ -44,6 +44,7 @@ final class ImportSender implements AutoCloseable {
     private final ImportTotals totals;
     private final Semaphore slots;
     private final int inFlight;
+    private final ImportBodies bodies;
     private final ExecutorService pool;
     private final AtomicReference<ImportException> failure = new AtomicReference<>();
 
@@ -53,7 +54,9 @@ final class ImportSender implements AutoCloseable {
      * @param lane    the lane every line goes to, or null (part of the key: the same file imported into another lane is another import)
      * @param maxLine the longest line stored whole (the batches cut longer ones one byte past it)
      */
-    ImportSender(String server, String token, String tag, String lane, int maxLine, int inFlight, Duration retryFor, ImportTotals totals) {
+    ImportSender(String server, String token, String tag, String lane, int maxLine, int inFlight, Duration retryFor, ImportTotals totals,
+                 ImportBodies bodies) {
+        this.bodies = bodies;
         this.token = token;
         this.uri = URI.create((server.endsWith("/") ? server : server + "/") + "api/v1/ingest/"
                 + URLEncoder.encode(tag, StandardCharsets.UTF_8) + "?max_line=" + maxLine
@@ -89,6 +92,7 @@ final class ImportSender implements AutoCloseable {
             } catch (InterruptedException e) {
                 failure.compareAndSet(null, ImportException.server("interrupted"));
             } finally {
+                bodies.give(batch.body());
                 slots.release();
             }
         });

@@ -18,7 +18,7 @@ class ImportBatcherTest {
     private static List<ImportBatch> batches(byte[] input, int maxLine, int batchBytes) throws Exception {
         List<ImportBatch> out = new ArrayList<>();
         // one byte per read at times: a reader that returns short reads must give the same batches
-        new ImportBatcher(maxLine, batchBytes, out::add).run(new ByteArrayInputStream(input) {
+        new ImportBatcher(maxLine, new ImportBodies(batchBytes, 10_000), out::add).run(new ByteArrayInputStream(input) {
             private int calls;
 
             @Override
@@ -73,7 +73,7 @@ class ImportBatcherTest {
         List<String> sent = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
         byte[] input = in.toByteArray();
-        ImportBatcher b = new ImportBatcher(1000, 2010, batch -> {
+        ImportBatcher b = new ImportBatcher(1000, new ImportBodies(2010, 10_000), batch -> {
             assertThat(batch.length()).isLessThanOrEqualTo(2010);
             sent.add(text(batch));
             starts.add(batch.startOffset());
@@ -98,7 +98,7 @@ class ImportBatcherTest {
     void aBodyOfBlankLinesOnlyIsCountedNotSent() throws Exception {
         byte[] input = ("\n".repeat(30) + "\r\n".repeat(10) + "x".repeat(40) + "\n" + "\n".repeat(20)).getBytes(StandardCharsets.UTF_8);
         List<String> sent = new ArrayList<>();
-        ImportBatcher b = new ImportBatcher(45, 50, batch -> sent.add(text(batch)));
+        ImportBatcher b = new ImportBatcher(45, new ImportBodies(50, 10_000), batch -> sent.add(text(batch)));
         b.run(new ByteArrayInputStream(input));
         // bodies: 50 newlines/CRs (blank: not sent) | the rest of the CRLFs and the x line | 20 newlines (blank)
         assertThat(String.join("", sent)).contains("x".repeat(40) + "\n");
@@ -109,8 +109,26 @@ class ImportBatcherTest {
     }
 
     @Test
+    void bodiesAreReusedOnceGivenBackAndNeverOverwrittenBefore() throws Exception {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        for (int i = 0; i < 2000; i++) {
+            in.writeBytes(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        ImportBodies bodies = new ImportBodies(256, 3);
+        java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        StringBuilder all = new StringBuilder();
+        new ImportBatcher(100, bodies, batch -> {
+            seen.add(batch.body());
+            all.append(text(batch)); // read before it is given back, as the sender does
+            bodies.give(batch.body());
+        }).run(new ByteArrayInputStream(in.toByteArray()));
+        assertThat(all.toString()).isEqualTo(in.toString(StandardCharsets.UTF_8));
+        assertThat(seen).as("two arrays in turn: the one sent and the one filled next").hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
     void aBatchTooSmallForTheLongestLineIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImportBatcher(1000, 1001, batch -> {}))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImportBatcher(1000, new ImportBodies(1001, 2), batch -> {}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -51,6 +51,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-import", mixinStandardHelpOptions = true, description = "./loglane import benchmark against a child loglane.")
 public final class ImportBench implements Callable<Integer> {
+    /** The JVM options the launcher ({@code ./loglane import}) gives the import CLI. */
+    static final List<String> CLI_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     @Option(names = "--jar", description = "loglane jar (default ${DEFAULT-VALUE}).", defaultValue = "loglane-app/target/loglane.jar")
     Path jar;
 
@@ -156,6 +159,7 @@ public final class ImportBench implements Callable<Integer> {
                 dir.resolve("server.log"))) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
+            cmd.addAll(CLI_JVM_OPTIONS);
             cliOptions.forEach(o -> cmd.add(o.replace("{shape}", shape)));
             cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "import", "--server", "http://127.0.0.1:" + HTTP_PORT, "--lane", "access"));
             cmd.addAll(importOptions);
