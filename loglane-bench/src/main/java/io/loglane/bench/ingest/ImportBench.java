@@ -86,6 +86,11 @@ public final class ImportBench implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the work directory (generated logs, server data and logs).")
     boolean keep;
 
+    @Option(names = "--warmup", defaultValue = "0", description = "First import this much of the file's beginning under another tag "
+            + "and wait until it is delivered, so the measured import meets a server whose JIT has compiled the ingest path, "
+            + "as a long-running one has (default ${DEFAULT-VALUE}: a fresh server).")
+    String warmup;
+
     private static final int HTTP_PORT = 18_791;
     private static final int FORWARD_PORT = 18_792;
 
@@ -127,6 +132,36 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Imports the first {@code bytes} of {@code log} (whole lines) under the tag {@code warmup} (its
+     * idempotency keys then differ from the measured import's) and flushes, so its delivery is over
+     * before the measured import starts.
+     */
+    private void warm(ServerProcess server, List<String> cliCommand, Path dir, Path log, long bytes, String shape) throws Exception {
+        Path part = dir.resolve("warmup.log");
+        try (var in = Files.newInputStream(log); var out = Files.newOutputStream(part)) {
+            byte[] head = in.readNBytes((int) Math.min(bytes, Integer.MAX_VALUE - 16));
+            int end = head.length;
+            while (end > 0 && head[end - 1] != '\n') {
+                end--;
+            }
+            out.write(head, 0, end);
+        }
+        List<String> cmd = new ArrayList<>(cliCommand);
+        cmd.add(cmd.size() - 1, "--tag");
+        cmd.add(cmd.size() - 1, "warmup");
+        cmd.set(cmd.size() - 1, part.toString());
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("warmup.out").toFile()).start();
+        if (p.waitFor() != 0) {
+            throw new IOException("warm-up import failed: " + Files.readString(dir.resolve("warmup.out")).strip());
+        }
+        server.post("/api/v1/flush", Map.of());
+        System.out.printf(Locale.ROOT, "%s: warm-up import of %.1f MB (tag warmup) and its delivery took %.1f s%n", shape,
+                Files.size(part) / 1e6, (System.nanoTime() - t0) / 1e9);
+        Files.delete(part);
+    }
+
     /** Writes lines of the corpus until {@code bytes}; returns how many. */
     private static long generate(Path log, long bytes, long fromMillis, long toMillis) throws IOException {
         // The corpus spreads its times over the lines it is told it has: estimate them from a sample
@@ -164,6 +199,10 @@ public final class ImportBench implements Callable<Integer> {
             cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "import", "--server", "http://127.0.0.1:" + HTTP_PORT, "--lane", "access"));
             cmd.addAll(importOptions);
             cmd.add(log.toString());
+            long warmBytes = Sizes.parse(warmup);
+            if (warmBytes > 0) {
+                warm(server, cmd, dir, log, warmBytes, shape);
+            }
             double load0 = loadAverage();
             double serverCpu0 = server.cpuSeconds();
             long t0 = System.nanoTime();
@@ -202,11 +241,11 @@ public final class ImportBench implements Callable<Integer> {
                     System.out.printf("%s: %s%n", shape, e.getMessage().lines().findFirst().orElse(""));
                 }
             }
-            long stored = server.sqlLong("SELECT count(*) FROM access");
+            long stored = server.sqlLong("SELECT count(*) FROM access WHERE tag <> 'warmup'"); // the warm-up's lines are not the import's
             long t2 = System.nanoTime();
             double serverCpu2 = server.cpuSeconds();
             System.out.printf(Locale.ROOT, "%s: queryable in SQL (flush + count = %d of %d lines) %.2f s after the start = %.1f MB/s;"
-                            + " server CPU %.1f s in all; index: %.0f documents, %.0f past its retention not indexed; peak RSS %.0f MiB%n",
+                            + " server CPU %.1f s in all; index: %.0f documents (a warm-up's included), %.0f past its retention not indexed; peak RSS %.0f MiB%n",
                     shape, stored, lines, (t2 - t0) / 1e9, mb / ((t2 - t0) / 1e9), serverCpu2 - serverCpu0,
                     server.metric("loglane_index_documents_total"), server.metric("loglane_index_skipped_total"), server.peakRssMiB());
             return stored == lines;
