@@ -73,8 +73,11 @@ public final class SoakBench implements Callable<Integer> {
         // with no restart, the whole run is the warm-up: the load runs the full length, the count follows
         FaultHarness.Settings settings = new FaultHarness.Settings(rate, 50, Duration.ofMillis(phase), Duration.ofMillis(phase),
                 Duration.ofMinutes(3), dedupWindow == null ? SEGMENTS : SEGMENTS + "  dedup_window: " + dedupWindow + "\n");
-        out.printf("loglane soak: %s, %.1f min, %.0f events/s per client (6 clients), %d kill -9 restarts, server heap %s, stream.dedup_window %s; load: %s%n",
-                Instant.now(), minutes, rate, restarts, heap, dedupWindow == null ? "1h (default)" : dedupWindow, Soak.loadAverage());
+        // the node inherits this environment: glibc's arena count shapes its native memory (README, Soak)
+        String arenas = System.getenv("MALLOC_ARENA_MAX");
+        out.printf("loglane soak: %s, %.1f min, %.0f events/s per client (6 clients), %d kill -9 restarts, server heap %s, stream.dedup_window %s, "
+                        + "MALLOC_ARENA_MAX %s; load: %s%n", Instant.now(), minutes, rate, restarts, heap, dedupWindow == null ? "1h (default)" : dedupWindow,
+                arenas == null ? "unset (glibc: 8 per core)" : arenas, Soak.loadAverage());
         Soak soak = new Soak();
         Path work = Files.createTempDirectory("loglane-soak");
         List<LaneRow> rows;

@@ -4,7 +4,6 @@ import static io.loglane.stores.archive.ArchiveSchema.literal;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,9 +56,7 @@ final class ArchiveHoldings {
             return 0;
         }
         String list = keys.stream().map(k -> literal(storage.location(k))).collect(Collectors.joining(", ", "[", "]"));
-        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:"); Statement s = conn.createStatement()) {
-            s.execute("SET threads=1");
-            s.execute("SET autoinstall_known_extensions=false");
+        try (Connection conn = EmbeddedDuckDb.open(); Statement s = conn.createStatement()) {
             // count(*) is answered from each file's footer (its row groups' counts), not by reading rows
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + list + ", union_by_name=true, hive_partitioning=false)")) {
                 rs.next();

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -102,10 +101,8 @@ public final class AuditVerifier {
             return new Intact(0, -1, null, 0, true);
         }
         Path work = Files.createTempDirectory("loglane-verify-audit");
-        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Connection conn = EmbeddedDuckDb.open()) {
             try (Statement s = conn.createStatement()) {
-                s.execute("SET threads=1");
-                s.execute("SET autoinstall_known_extensions=false");
                 s.execute("SET temp_directory=" + literal(work.resolve("duckdb").toString()));
             }
             String files = "read_parquet(" + keys.stream().map(k -> literal(storage.location(k)))

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -28,14 +27,12 @@ final class ParquetWriter implements AutoCloseable {
     private final String select;
 
     ParquetWriter(String lane, List<FieldDef> typed) throws SQLException {
-        this.conn = DriverManager.getConnection("jdbc:duckdb:");
+        // one worker thread (EmbeddedDuckDb): on a busy 2-core machine DuckDB's own parallelism only
+        // adds overhead; the sink runs two writers side by side instead
+        this.conn = EmbeddedDuckDb.open();
         try (Statement s = conn.createStatement()) {
             // Leave room for the ingest side (a sink runs two writers); DuckDB would otherwise claim most RAM.
             s.execute("SET memory_limit='512MB'");
-            // one thread: on a busy 2-core machine DuckDB's own parallelism only adds overhead;
-            // the sink runs two writers side by side instead
-            s.execute("SET threads=1");
-            s.execute("SET autoinstall_known_extensions=false");
             // Row order inside a file carries no meaning (ts and offsets do); measured 10–30 % faster.
             s.execute("SET preserve_insertion_order=false");
         }
