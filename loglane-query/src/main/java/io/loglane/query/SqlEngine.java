@@ -5,10 +5,10 @@ import io.loglane.core.lifecycle.Component;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -91,7 +91,7 @@ public final class SqlEngine implements Component {
         }
         Properties props = new Properties();
         props.setProperty("jdbc_stream_results", "true"); // fetch lazily: a row limit must not materialize everything
-        db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", props);
+        db = (DuckDBConnection) DuckDbDriver.connect(props);
         try (Statement s = db.createStatement()) {
             s.execute("SET allowed_directories=[" + io.loglane.stores.archive.ArchiveSchema.literal(storage.location("") + "/") + "]");
             s.execute("SET enable_external_access=false");

@@ -7,6 +7,7 @@ import io.loglane.core.parse.NginxCombinedParser;
 import io.loglane.core.parse.Parsers;
 import io.loglane.search.filter.FilterPattern;
 import io.loglane.search.filter.FilterPatternException;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.loglane.stores.index.LaneQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.IndexSearcher;
@@ -14,7 +15,6 @@ import org.apache.lucene.search.Query;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +38,7 @@ class QueryParsersFuzzTest {
 
     private static synchronized Statement statement() throws SQLException {
         if (duck == null) {
-            duck = DriverManager.getConnection("jdbc:duckdb:");
+            duck = DuckDbDriver.connect();
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE VIEW access AS " + LaneViews.emptyQuery(FIELDS));
             }

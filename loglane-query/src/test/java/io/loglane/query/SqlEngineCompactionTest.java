@@ -7,10 +7,10 @@ import io.loglane.stores.archive.ArchiveLayout;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,7 +181,7 @@ class SqlEngineCompactionTest {
         String key = HOUR + "/" + ArchiveLayout.fileName(0, first, last);
         Path tmp = storage.newTempFile(key);
         String list = from.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", ", "[", "]"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT * FROM read_parquet(" + list + ", union_by_name=true, hive_partitioning=false)) TO '"
                     + tmp + "' (FORMAT parquet)");
         }

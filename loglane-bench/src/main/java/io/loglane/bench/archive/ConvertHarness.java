@@ -3,6 +3,7 @@ package io.loglane.bench.archive;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -313,7 +313,7 @@ public final class ConvertHarness {
         Path dir = Files.createTempDirectory("convert-harness");
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Connection c = DuckDbDriver.connect()) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET memory_limit='512MB'");
                 s.execute("SET threads=1");

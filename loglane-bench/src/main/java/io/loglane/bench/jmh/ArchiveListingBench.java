@@ -5,10 +5,10 @@ import io.loglane.query.SqlEngine;
 import io.loglane.stores.archive.ArchiveLayout;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +58,7 @@ public class ArchiveListingBench {
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("listing-bench");
         Path one = dir.resolve("one.parquet");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT TIMESTAMP_NS '2026-03-01 10:00:00' + INTERVAL (i) SECOND AS ts, 'x' AS lane,"
                     + " 'app.x' AS tag, NULL::VARCHAR AS host, NULL::VARCHAR AS container_id, NULL::VARCHAR AS container_name,"
                     + " NULL::VARCHAR AS source, 'm' || i AS message, '{}'::JSON AS attrs, now()::TIMESTAMP AS received_at"

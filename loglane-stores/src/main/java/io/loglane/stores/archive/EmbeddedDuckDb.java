@@ -1,7 +1,7 @@
 package io.loglane.stores.archive;
 
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -25,7 +25,7 @@ final class EmbeddedDuckDb {
 
     /** A new in-memory database, set up as the class says; the caller closes it. */
     static Connection open() throws SQLException {
-        Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Connection conn = DuckDbDriver.connect();
         try (Statement s = conn.createStatement()) {
             s.execute("SET threads=1");
             s.execute("SET async_threads=0");

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loglane.core.config.Retention;
 import io.loglane.core.telemetry.MetricNames;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -99,7 +99,7 @@ class ArchiveMaintenanceThreadTest {
             return List.of(0L, 0L);
         }
         String files = keys.stream().map(k -> "'" + storage.location(k) + "'").collect(Collectors.joining(", ", "[", "]"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT message) FROM read_parquet(" + files
                         + ", hive_partitioning=false, union_by_name=true)")) {
             rs.next();

@@ -3,12 +3,12 @@ package io.loglane.stores.archive;
 import io.loglane.core.config.Retention;
 import io.loglane.delivery.Sink;
 import io.loglane.delivery.testkit.SinkContract;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class ArchiveSinkContractTest extends SinkContract {
             return out;
         }
         String scan = "read_parquet('" + new ArchiveLayout(dir).laneGlob(LANE) + "', hive_partitioning=false, union_by_name=true)";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT message FROM " + scan)) {
             while (rs.next()) {
                 if (rs.getString(1).startsWith(prefix)) {

@@ -14,6 +14,7 @@ import io.loglane.core.parse.RecordParser;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.SinkException;
 import io.loglane.stores.archive.TestRecords.Event;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -65,7 +65,7 @@ class ArchiveSinkTest {
     private ArchiveSink sink(String lane) { return sink(lane, null, true, new Retention(Duration.ZERO, 0)); }
 
     private List<List<Object>> sql(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<List<Object>> rows = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.loglane.core.config.Retention;
 import io.loglane.core.event.RecordBlock;
 import io.loglane.core.event.RecordBlockBuilder;
 import io.loglane.core.event.RecordCursor;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.loglane.stream.StoredBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -100,7 +100,7 @@ class AuditArchiveTest {
     /** Replaces {@code file} by the result of {@code select} over it ({@code F} names the file's rows). */
     private static void rewrite(Path file, String select) throws Exception {
         Path tmp = file.resolveSibling("rewrite.tmp");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE F AS SELECT * FROM read_parquet('" + file + "')");
             s.execute("COPY (" + select + ") TO '" + tmp + "' (FORMAT parquet)");
         }
@@ -127,7 +127,7 @@ class AuditArchiveTest {
 
     @Test
     void theChainColumnsAreInEveryRow() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT _chain_hash), min(_offset), max(_offset),"
                         + " bool_and(length(_chain_prev) = 64) FROM read_parquet('" + dir + "/lane=audit/*/*/*.parquet')")) {
             rs.next();

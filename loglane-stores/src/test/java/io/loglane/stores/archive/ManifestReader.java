@@ -1,8 +1,8 @@
 package io.loglane.stores.archive;
 
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +24,7 @@ final class ManifestReader {
      */
     static List<Long> count(Path archive, String lane) throws SQLException {
         String manifests = archive.toAbsolutePath().normalize() + "/_symlink_format_manifest/lane=" + lane + "/*/*/manifest";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement()) {
             s.execute("SET VARIABLE files = (SELECT list(f) FROM (SELECT unnest(string_split(rtrim(content, chr(10)), chr(10))) AS f"
                     + " FROM read_text('" + manifests + "')))");
             try (ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT message)"

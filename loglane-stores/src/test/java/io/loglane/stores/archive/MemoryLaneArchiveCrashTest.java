@@ -11,6 +11,7 @@ import io.loglane.core.config.Retention;
 import io.loglane.core.config.StreamSettings;
 import io.loglane.core.telemetry.MetricNames;
 import io.loglane.delivery.DeliveryConsumer;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.loglane.stream.AppendRequest;
 import io.loglane.stream.StoredBatch;
 import io.loglane.stream.StreamReader;
@@ -18,7 +19,6 @@ import io.loglane.stream.memory.MemoryLaneStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -61,7 +61,7 @@ class MemoryLaneArchiveCrashTest {
             return 0;
         }
         String files = live.stream().map(k -> "'" + storage.location(k) + "'").collect(Collectors.joining(", ", "[", "]"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + files + ")")) {
             rs.next();
             return rs.getLong(1);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.core.event.RecordView;
 import io.loglane.core.parse.FieldDef;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class StagedColumnsTest {
         List<FieldDef> typed = ArchiveSchema.typedFields(new TestParser().fields());
         Path empty = Files.createFile(dir.resolve("empty.rows"));
         List<ArchiveSchema.Column> got = new ArrayList<>();
-        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Connection conn = DuckDbDriver.connect()) {
             StagedRows staged = new StagedRows(typed);
             DuckDBFunctions.tableFunction().withName(StagedRows.FUNCTION).withFunction(staged).register(conn);
             staged.source(empty);

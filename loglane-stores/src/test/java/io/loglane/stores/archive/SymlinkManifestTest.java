@@ -4,11 +4,11 @@ import static io.loglane.stores.archive.TestRecords.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loglane.core.config.Retention;
+import io.loglane.stores.duckdb.DuckDbDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -77,7 +77,7 @@ class SymlinkManifestTest {
     }
 
     private long globCount() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+        try (Connection c = DuckDbDriver.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + new ArchiveLayout(dir).laneGlob("app")
                         + "', hive_partitioning=false)")) {
             rs.next();
