@@ -38,7 +38,8 @@ import org.duckdb.DuckDBConnection;
  * <h2>Confinement</h2>
  * On {@link #start()} the database is locked down, in this order: {@code allowed_directories} =
  * the archive root, {@code enable_external_access=false}, no extension auto-install/auto-load,
- * {@code lock_configuration=true} (with {@code parquet_metadata_cache=true} set just before it).
+ * {@code lock_configuration=true} (with {@code parquet_metadata_cache=true}, {@code memory_limit} =
+ * {@link QuerySettings#memoryLimit()} and {@code async_threads=0} set just before it).
  * The lock forbids {@code SET}, not DDL: the engine itself replaces the views on the locked
  * database, while users cannot ({@link StatementGate}). Every statement also passes {@link StatementGate}: exactly one
  * read-only query; anything else is a {@link SqlRejectedException} with the reason, and DuckDB
@@ -75,7 +76,7 @@ public final class SqlEngine implements Component {
      */
     public SqlEngine(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
         if (settings == null || settings.timeout() == null || settings.timeout().isNegative()
-                || settings.timeout().isZero() || settings.maxRows() <= 0) {
+                || settings.timeout().isZero() || settings.maxRows() <= 0 || settings.memoryLimit() <= 0) {
             throw new IllegalArgumentException("bad query settings: " + settings);
         }
         this.storage = storage;
@@ -101,6 +102,12 @@ public final class SqlEngine implements Component {
             // footer of every file (union_by_name): cache footers. DuckDB reloads one whose file
             // changed after it was cached (mtime), as when a redelivered range replaces a file.
             s.execute("SET parquet_metadata_cache=true");
+            // Bounded, not DuckDB's 80 % of RAM: the node's other parts need theirs (query.memory_limit's doc).
+            s.execute("SET memory_limit='" + settings.memoryLimit() + "B'");
+            // No asynchronous I/O pool (8 threads besides the workers): over local, page-cached Parquet
+            // it measured no faster (README, Operations), and each of its threads costs a stack and a
+            // malloc arena, as EmbeddedDuckDb says. The worker threads stay DuckDB's default (one per core).
+            s.execute("SET async_threads=0");
             s.execute("SET lock_configuration=true");
         }
         for (int attempt = 1; ; attempt++) {

@@ -215,6 +215,24 @@ class SqlEngineTest {
     }
 
     @Test
+    void theMemoryLimitReachesDuckDbWithoutTheAsynchronousIoPool() throws Exception {
+        SqlEngine e = new SqlEngine(dir, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 10, 512L << 20));
+        engines.add(e);
+        e.start();
+        assertThat(e.execute("SELECT current_setting('memory_limit'), current_setting('async_threads')::BIGINT").rows())
+                .containsExactly(List.of("512.0 MiB", 0L));
+        assertThat(engine().execute("SELECT current_setting('memory_limit')").rows()).as("the default")
+                .containsExactly(List.of("1.0 GiB"));
+        assertThatThrownBy(() -> e.execute("SET memory_limit='8GiB'")).isInstanceOf(SqlRejectedException.class);
+    }
+
+    @Test
+    void aMemoryLimitThatIsNotPositiveIsRefused() {
+        assertThatThrownBy(() -> new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad query settings");
+    }
+
+    @Test
     void queriesBeforeStartAreRefused() {
         SqlEngine e = new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1));
         assertThatThrownBy(() -> e.execute("SELECT 1")).isInstanceOf(IllegalStateException.class);

@@ -45,7 +45,7 @@ final class ConfigAssembler {
         for (StoreKeys store : schema.stores()) {
             stores.put(store.name(), store(store));
         }
-        QuerySettings query = new QuerySettings(get("query.timeout"), get("query.max_rows"));
+        QuerySettings query = new QuerySettings(get("query.timeout"), get("query.max_rows"), ((Number) get("query.memory_limit")).longValue());
         if (!lanes.containsKey(LoglaneConfig.DEFAULT_LANE)) {
             errors.add(new ConfigException(layers.lastFile, 1, "lanes." + LoglaneConfig.DEFAULT_LANE,
                     "the default lane is required after layering (layer your file over config/loglane.yaml, or declare it)"));

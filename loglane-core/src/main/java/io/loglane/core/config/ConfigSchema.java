@@ -124,7 +124,16 @@ public final class ConfigSchema {
         }
         out.addAll(List.of(
                 k("query.timeout", ValueType.POSITIVE_DURATION, "30s", "Longest a SQL query runs before it is cancelled."),
-                k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated.")));
+                k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated."),
+                new ConfigKey("query.memory_limit", ValueType.POSITIVE_SIZE, Sizes.format(QuerySettings.DEFAULT_MEMORY_LIMIT),
+                        "Most memory the SQL engine (DuckDB's memory_limit) holds for query data: hash tables, sorts, Parquet pages read; "
+                        + "past it DuckDB spills to its temporary directory (.tmp in the working directory) or fails the query "
+                        + "with an out-of-memory error. The default is fixed, not DuckDB's 80 % of RAM: on a one-machine node that "
+                        + "lets one large query take the memory the JVM heap (512 MiB by default), the stream, Lucene and the page "
+                        + "cache need, until the OOM killer ends the whole node. 1GiB bounds a query beside them on a 4 GiB machine, and "
+                        + "spilling keeps large queries running (measured at 64MiB: a GROUP BY into 5 M groups, a sort of 10 M strings). "
+                        + "Raise it for large aggregations where memory is spare.",
+                        new ConfigKey.Bounds(64L << 20, 16L << 40))));
         List<ConfigKey> all = List.copyOf(out);
         for (ConfigKey k : all) {
             if (k.defaultText() != null) {

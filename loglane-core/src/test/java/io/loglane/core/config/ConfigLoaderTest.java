@@ -26,6 +26,7 @@ class ConfigLoaderTest {
                 .containsExactly(java.util.Map.entry("flush_age", Duration.ofSeconds(30)));
         assertThat(c.stream().segmentBytes()).isEqualTo(64L << 20);
         assertThat(c.query().maxRows()).isEqualTo(10_000);
+        assertThat(c.query().memoryLimit()).isEqualTo(1L << 30);
         LaneSpec d = c.lane("default");
         assertThat(d.parser()).isEqualTo(io.loglane.core.parse.ParserSpec.named("none"));
         assertThat(d.durability()).isEqualTo(Durability.DISK);
@@ -225,6 +226,18 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> LOADER.load(new ConfigSource("n.yaml", "server:\n  background_nice: 20\n" + MINIMAL)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("n.yaml:2: server.background_nice: must be between 0 and 19");
+    }
+
+    @Test
+    void queryMemoryLimitIsASizeWithinBounds() throws Exception {
+        assertThat(LOADER.load(new ConfigSource("q.yaml", "query:\n  memory_limit: 512MB\n" + MINIMAL)).query().memoryLimit())
+                .isEqualTo(512_000_000L);
+        assertThatThrownBy(() -> LOADER.load(new ConfigSource("q.yaml", MINIMAL + "query:\n  timeout: 5s\n  memory_limit: 2 GB\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("q.yaml:5: query.memory_limit: bad size \"2 GB\" (" + Sizes.HINT + ")");
+        assertThatThrownBy(() -> LOADER.load(new ConfigSource("q.yaml", "query:\n  memory_limit: 1MiB\n" + MINIMAL)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("q.yaml:2: query.memory_limit: must be between 64MiB and 16TiB, got 1MiB");
     }
 
     @Test
