@@ -36,9 +36,11 @@ public final class DuckDbDriver {
 
     /** A new in-memory database with {@code props} (driver and DuckDB options); the caller closes it. */
     public static Connection connect(Properties props) throws SQLException {
-        Connection c = DriverManager.getConnection(URL, props);
-        LibraryUnlinked.ensure();
-        return c;
+        try {
+            return DriverManager.getConnection(URL, props);
+        } finally {
+            LibraryUnlinked.ensure(); // the driver loaded the library before it could fail a connection
+        }
     }
 
     /** Runs the clean-up on first use: the JVM initializes a class exactly once, whatever the threads. */
@@ -61,7 +63,9 @@ public final class DuckDbDriver {
         try {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
             List<Path> removed = ExtractedLibrary.unlink(ExtractedLibrary.liveCopies(mapsLines(maps), tmp));
-            LOG.debug("removed the extracted DuckDB native library {} (it stays mapped)", removed);
+            if (!removed.isEmpty()) {
+                LOG.debug("removed the extracted DuckDB native library {} (it stays mapped)", removed);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove the DuckDB native library the driver extracted to java.io.tmpdir "
                     + "(a killed process leaves it behind): {}", e.toString());
