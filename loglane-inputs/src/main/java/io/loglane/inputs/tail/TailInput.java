@@ -148,7 +148,7 @@ public final class TailInput implements Input {
     /** Reads the positions file (a corrupt one fails the start), then scans and starts reading. */
     @Override
     public void start() throws IOException {
-        List<TailPosition> known = positions.read();
+        PositionsFile.Content known = positions.read();
         long writtenMillis = java.nio.file.Files.exists(positions.path())
                 ? java.nio.file.Files.getLastModifiedTime(positions.path()).toMillis() : System.currentTimeMillis();
         watcher = new FileWatcher(new PathScanner(config.paths(), config.exclude()), errors, this::newFile, known, writtenMillis);
@@ -494,7 +494,8 @@ public final class TailInput implements Input {
             all.add(f.position());
         }
         try {
-            positions.write(all);
+            // the scan watermark with the files that scan and later ones found, and those released since (FORMAT.md)
+            positions.write(new PositionsFile.Content(watcher.watermark(), all, watcher.released()));
             positionWrites.increment();
             dirty = false;
             return true;
