@@ -84,6 +84,15 @@ final class FileWatcher {
     private record Released(TailPosition at, long releasedMillis) {}
 
     /**
+     * Generations no longer at their inode (truncated, replaced), oldest first, with when that was
+     * noticed: kept as {@link #released} is, since a copy of one (made before the truncation, so not
+     * newer than that) may be a sibling after the watermark at a restart and must be known as a copy.
+     */
+    private final LinkedHashMap<GenerationKey, Released> lost = new LinkedHashMap<>();
+
+    private record GenerationKey(FileIdentity id, Fingerprint fingerprint) {}
+
+    /**
      * Siblings modified since this wall-clock time may have been missed: the previous complete scan's
      * start less a slack for coarse modification times (at start-up: the scan recorded in the positions
      * file). Every file a complete scan saw, and every file released since, is in the positions file
@@ -116,6 +125,7 @@ final class FileWatcher {
             remember(p, now);
             startUpNames.add(Path.of(p.path()));
         });
+        positions.lost().forEach(p -> lost(p, now));
         // without a recorded scan, exactly the file's write: files released before it are not in it
         // (versions 1 and 2), so a copy made just before, of an older generation, must not count as new
         this.siblingsSinceMillis = positions.scanMillis() >= 0 ? positions.scanMillis() - MTIME_SLACK_MILLIS : writtenMillis;
@@ -125,7 +135,7 @@ final class FileWatcher {
      * Remembers a generation that is no longer read at its inode (truncated, replaced, released),
      * with its position: the first bytes tell its copies, the position where to read them from.
      */
-    void retire(TailPosition at) {
+    private void retire(TailPosition at) {
         if (at.fingerprint().length() == 0) {
             return;
         }
@@ -167,6 +177,36 @@ final class FileWatcher {
             released.pollFirstEntry();
         }
     }
+
+    /**
+     * The content {@code at} describes is no longer at its inode (truncated, replaced): remembered by
+     * its first bytes, so that a copy of it is read from its position ({@link #adoptCopy}) or left
+     * alone, and, for a while, written to the positions file ({@link #lost()}).
+     */
+    void lost(TailPosition at) {
+        lost(at, System.currentTimeMillis());
+    }
+
+    private void lost(TailPosition at, long nowMillis) {
+        retire(at);
+        if (at.fingerprint().length() == 0) {
+            return;
+        }
+        GenerationKey key = new GenerationKey(at.id(), at.fingerprint());
+        lost.remove(key);
+        lost.put(key, new Released(at, nowMillis));
+        if (lost.size() > MAX_RELEASED) {
+            lost.pollFirstEntry();
+        }
+    }
+
+    /** The lost generations still remembered, oldest first: written to the positions file. */
+    java.util.List<TailPosition> lost() {
+        return lost.values().stream().map(Released::at).toList();
+    }
+
+    /** How many released files and lost generations are remembered: fewer after a scan, the positions file has lines to drop. */
+    int rememberedCount() { return released.size() + lost.size(); }
 
     /** The released files still remembered, oldest first: written to the positions file with the files tailed. */
     java.util.List<TailPosition> released() {
@@ -219,6 +259,7 @@ final class FileWatcher {
         if (atStartUp) {
             findRotatedAway(opened);
             for (TailPosition p : replacedWhileDown) {
+                lost(p);
                 TailedFile copy = adoptCopy(p);
                 if (copy != null) {
                     opened.put(copy.id, copy);
@@ -235,6 +276,7 @@ final class FileWatcher {
         watermarkMillis = scanMillis;
         // a file unchanged since its release before this is no sibling for this watermark: forgotten
         released.values().removeIf(r -> r.releasedMillis() < siblingsSinceMillis);
+        lost.values().removeIf(r -> r.releasedMillis() < siblingsSinceMillis);
         return opened.values();
     }
 

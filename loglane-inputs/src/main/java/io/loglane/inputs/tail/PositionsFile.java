@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
 final class PositionsFile {
     static final String MAGIC = "loglane-tail-positions";
     /**
-     * Version 3 adds the scan watermark and released files (state field); version 2 added the pending
+     * Version 3 adds the scan watermark, and released files and lost generations (state field); version 2 added the pending
      * range's chunk file ({@link TailPosition#pendingOf}). Versions 1 and 2 are still read.
      */
     static final int VERSION = 3;
@@ -34,6 +34,7 @@ final class PositionsFile {
     private static final String SCAN = "scan ";
     private static final String TAILED = "t";
     private static final String RELEASED = "r";
+    private static final String LOST = "g";
 
     private final Path file;
     private final Path temp;
@@ -53,13 +54,16 @@ final class PositionsFile {
      * @param tailed     the files being tailed
      * @param released   files read to their end and closed, kept for a while so that a restart
      *                   knows them (FORMAT.md); never with a pending range
+     * @param lost       generations no longer at their inode (the file was truncated or replaced), kept
+     *                   for a while so that a restart knows a copy of one by its first bytes
      */
-    record Content(long scanMillis, List<TailPosition> tailed, List<TailPosition> released) {
-        static final Content EMPTY = new Content(-1, List.of(), List.of());
+    record Content(long scanMillis, List<TailPosition> tailed, List<TailPosition> released, List<TailPosition> lost) {
+        static final Content EMPTY = new Content(-1, List.of(), List.of(), List.of());
 
         Content {
             tailed = List.copyOf(tailed);
             released = List.copyOf(released);
+            lost = List.copyOf(lost);
         }
     }
 
@@ -114,6 +118,7 @@ final class PositionsFile {
         int fields = version == 1 ? 8 : version == 2 ? 9 : 10;
         List<TailPosition> tailed = new ArrayList<>();
         List<TailPosition> released = new ArrayList<>();
+        List<TailPosition> lost = new ArrayList<>();
         for (int i = first; i < lines.length; i++) {
             String[] f = lines[i].split(" ", fields);
             if (f.length != fields) {
@@ -126,32 +131,31 @@ final class PositionsFile {
                     String[] of = f[7].split(":", 2);
                     pendingOf = new FileIdentity(Long.parseLong(of[0]), Long.parseLong(of[1]));
                 }
-                boolean isReleased = version >= 3 && state(f[8]);
+                String state = version >= 3 ? f[8] : TAILED;
                 TailPosition p = new TailPosition(id, new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)),
                         Long.parseLong(f[4]), Long.parseLong(f[5]), f[6].equals("1"), unescape(f[fields - 1]), pendingOf);
-                if (isReleased && p.pendingEnd() >= 0) {
-                    throw new IllegalArgumentException("a released file with a pending range");
+                switch (state) {
+                    case TAILED -> tailed.add(p);
+                    case RELEASED -> {
+                        if (p.pendingEnd() >= 0) {
+                            throw new IllegalArgumentException("a released file with a pending range");
+                        }
+                        released.add(p);
+                    }
+                    case LOST -> lost.add(p);
+                    default -> throw new IllegalArgumentException("state \"" + state + "\" is none of " + TAILED + ", " + RELEASED
+                            + ", " + LOST);
                 }
-                (isReleased ? released : tailed).add(p);
             } catch (IllegalArgumentException e) {
                 throw corrupt("line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        return new Content(scanMillis, tailed, released);
-    }
-
-    /** True for a released file's state field, false for a tailed one's. */
-    private static boolean state(String field) {
-        return switch (field) {
-            case RELEASED -> true;
-            case TAILED -> false;
-            default -> throw new IllegalArgumentException("state \"" + field + "\" is neither " + TAILED + " nor " + RELEASED);
-        };
+        return new Content(scanMillis, tailed, released, lost);
     }
 
     /** Replaces the file with {@code content}, durably (see the class comment). */
     void write(Content content) throws IOException {
-        StringBuilder sb = new StringBuilder(64 + 96 * (content.tailed().size() + content.released().size()));
+        StringBuilder sb = new StringBuilder(64 + 96 * (content.tailed().size() + content.released().size() + content.lost().size()));
         sb.append(MAGIC).append(' ').append(VERSION).append('\n');
         sb.append(SCAN).append(content.scanMillis()).append('\n');
         for (TailPosition p : content.tailed()) {
@@ -159,6 +163,9 @@ final class PositionsFile {
         }
         for (TailPosition p : content.released()) {
             line(sb, p, RELEASED);
+        }
+        for (TailPosition p : content.lost()) {
+            line(sb, p, LOST);
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();

@@ -159,8 +159,17 @@ public final class TailInput implements Input {
         });
         long scan = config.scanInterval().toNanos();
         long poll = config.pollInterval().toNanos();
-        thread.scheduleWithFixedDelay(guarded(() -> opened(watcher.scan(false, true))), scan, scan, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(guarded(this::scan), scan, scan, TimeUnit.NANOSECONDS);
         thread.scheduleWithFixedDelay(guarded(this::poll), poll, poll, TimeUnit.NANOSECONDS);
+    }
+
+    /** A periodic scan; released files or lost generations it forgot are dropped from the positions file at the next poll. */
+    private void scan() {
+        int remembered = watcher.rememberedCount();
+        opened(watcher.scan(false, true));
+        if (watcher.rememberedCount() < remembered) {
+            dirty = true;
+        }
     }
 
     private TailedFile newFile(FileIdentity id, FileChannel ch, Path path, Fingerprint fp, long offset, boolean skipping) {
@@ -286,7 +295,7 @@ public final class TailInput implements Input {
      * ({@code seenSize}) that no copy holds are counted as lost.
      */
     private void generationLost(TailedFile f, TailPosition generation, long seenSize) throws IOException {
-        watcher.retire(generation);
+        watcher.lost(generation);
         TailedFile copy = watcher.adoptCopy(generation);
         long kept = copy == null ? generation.offset() : Math.max(generation.offset(), copy.channel.size());
         if (seenSize > kept) {
@@ -495,7 +504,7 @@ public final class TailInput implements Input {
         }
         try {
             // the scan watermark with the files that scan and later ones found, and those released since (FORMAT.md)
-            positions.write(new PositionsFile.Content(watcher.watermark(), all, watcher.released()));
+            positions.write(new PositionsFile.Content(watcher.watermark(), all, watcher.released(), watcher.lost()));
             positionWrites.increment();
             dirty = false;
             return true;

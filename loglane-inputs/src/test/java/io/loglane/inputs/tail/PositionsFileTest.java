@@ -28,7 +28,11 @@ class PositionsFileTest {
             new TailPosition(new FileIdentity(2049, 12), new Fingerprint(256, 0xBEEFL), 70_000, -1, false, "/var/log/app.log"),
             new TailPosition(new FileIdentity(2050, 3), new Fingerprint(40, 0x7L), 40, -1, true, "/var/log/b t r.log"));
 
-    private final PositionsFile.Content content = new PositionsFile.Content(1_796_000_000_123L, sample, released);
+    /** Generations truncated or replaced at their inode: a pending range is kept (a copy re-sends it). */
+    private final List<TailPosition> lost = List.of(
+            new TailPosition(new FileIdentity(2049, 131), new Fingerprint(256, 0xF00DL), 9000, 9100, false, "/var/log/app.log"));
+
+    private final PositionsFile.Content content = new PositionsFile.Content(1_796_000_000_123L, sample, released, lost);
 
     @Test
     void whatIsWrittenIsReadBack() throws IOException {
@@ -70,7 +74,7 @@ class PositionsFileTest {
     void aBadStateOrScanLineIsRefusedNamingTheLine() throws IOException {
         PositionsFile f = new PositionsFile(dir.resolve("t.positions"));
         writeWithFooter(f.path(), "loglane-tail-positions 3\nscan 5\n2049 131 256 cafebabe 4096 -1 0 2049:131 x /var/log/app.log\n");
-        assertThatThrownBy(f::read).hasMessageContaining("line 3").hasMessageContaining("state \"x\"");
+        assertThatThrownBy(f::read).hasMessageContaining("line 3").hasMessageContaining("state \"x\" is none of t, r, g");
         writeWithFooter(f.path(), "loglane-tail-positions 3\n2049 131 256 cafebabe 4096 -1 0 2049:131 t /var/log/app.log\n");
         assertThatThrownBy(f::read).hasMessageContaining("line 2 is not \"scan <millis>\"");
         writeWithFooter(f.path(), "loglane-tail-positions 3\nscan 5\n2049 131 256 cafebabe 4096 8192 0 2049:131 r /var/log/app.log\n");
@@ -86,6 +90,7 @@ class PositionsFileTest {
         assertThat(read.tailed().get(0).pendingOf()).isEqualTo(new FileIdentity(2049, 131));
         assertThat(read.scanMillis()).as("no scan recorded").isEqualTo(-1);
         assertThat(read.released()).isEmpty();
+        assertThat(read.lost()).isEmpty();
     }
 
     @Test

@@ -266,8 +266,60 @@ class TailInputTest {
         tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
         append(log, "c", 10, 20);
         await(() -> after.lines().size() >= 10, "the new lines");
+        append(logs().resolve("app.log.1"), "late", 0, 5); // the released file written to again: read on from its end
+        await(() -> after.lines().size() >= 15, "the late lines");
         Thread.sleep(300); // more scans and polls
-        assertThat(after.lines()).as("only what was written after the restart").isEqualTo(expected("c", 10, 20));
+        assertThat(after.lines().stream().filter(l -> l.startsWith("c")).toList()).as("only what was written after the restart")
+                .isEqualTo(expected("c", 10, 20));
+        assertThat(after.lines().stream().filter(l -> l.startsWith("late")).toList()).isEqualTo(expected("late", 0, 5));
+        assertThat(after.lines()).hasSize(15);
+    }
+
+    @Test
+    void aCopyOfATruncatedGenerationIsNotReadAgainAfterAKill9() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "g", 0, 100);
+        TailInput first = tail("app.log");
+        awaitLines(100);
+        // copytruncate after the tail read it all: the copy holds nothing new, so it is left alone
+        Files.copy(log, logs().resolve("app.log.1"));
+        truncate(log);
+        append(log, "n", 0, 5);
+        awaitLines(105);
+        await(() -> positions(first).contains(" g " + log), "the truncated generation listed as lost");
+        kill9(first);
+
+        // a lane whose de-duplication window is gone: the copy read as a file of its own would be stored again
+        FakeStream after = new FakeStream();
+        tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
+        append(log, "n", 5, 10);
+        await(() -> after.lines().size() >= 5, "the new lines");
+        Thread.sleep(300); // more scans and polls
+        assertThat(after.lines()).as("only what was written after the restart").isEqualTo(expected("n", 5, 10));
+    }
+
+    @Test
+    void aReleasedFileIsDroppedFromThePositionsFileOnceAScanBeganMoreThanTheSlackAfterItsRelease() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "a", 0, 10);
+        TailInput in = tail("app.log");
+        awaitLines(10);
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "c", 0, 10);
+        awaitLines(20);
+        String line = " " + FileIdentity.of(logs().resolve("app.log.1")) + " r ";
+        await(() -> positions(in).contains(line), "the rotated file listed as released");
+        // nothing more to read: the scan that drops it writes the positions file
+        await(() -> !positions(in).contains(line), "the released file dropped (a scan began more than 2 s after its release)");
+        assertThat(stream.lines()).hasSize(20);
+    }
+
+    private static String positions(TailInput in) {
+        try {
+            return Files.readString(in.positionsFile());
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Test
