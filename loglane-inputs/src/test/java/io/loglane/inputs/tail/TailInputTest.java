@@ -240,32 +240,41 @@ class TailInputTest {
         assertThat(stream.lines()).hasSize(260);
     }
 
+    /**
+     * Starts the tail again into a lane whose de-duplication window is gone (a memory lane, or one past
+     * its window), so that anything read a second time is stored a second time, and waits for the
+     * lines {@code prefix from..to} appended to {@code log} now.
+     */
+    private FakeStream restartWithAnEmptyWindow(Path log, String prefix, int from, int to) throws Exception {
+        FakeStream after = new FakeStream();
+        tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
+        append(log, prefix, from, to);
+        await(() -> after.lines().size() >= to - from, "the new lines");
+        return after;
+    }
+
+    /** Tails {@code log} holding "a" 0 to {@code n}, then renames it to {@code .1} and creates it again with "c" 0 to 10: all read. */
+    private TailInput tailThenRotate(Path log, int n) throws Exception {
+        append(log, "a", 0, n);
+        TailInput in = tail("app.log");
+        awaitLines(n);
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "c", 0, 10);
+        awaitLines(n + 10);
+        return in;
+    }
+
     @Test
     void aReleasedRotatedFileIsNotReadAgainAfterAKill9() throws Exception {
         Path log = logs().resolve("app.log");
-        append(log, "a", 0, 100);
-        TailInput first = tail("app.log");
-        awaitLines(100);
-        Files.move(log, logs().resolve("app.log.1"));
-        append(log, "c", 0, 10);
-        awaitLines(110);
+        TailInput first = tailThenRotate(log, 100);
         String rotated = FileIdentity.of(logs().resolve("app.log.1")).toString();
-        await(() -> {
-            try {
-                String text = Files.readString(first.positionsFile());
-                return !text.contains(" " + rotated + " t ") && !text.contains(" " + rotated + " /");
-            } catch (IOException e) {
-                return false;
-            }
-        }, "the rotated file read to its end and released");
+        await(() -> !positions(first).contains(" " + rotated + " t ") && !positions(first).contains(" " + rotated + " /"),
+                "the rotated file read to its end and released");
         kill9(first);
         assertThat(Files.readString(first.positionsFile())).as("listed as released").contains(" " + rotated + " r ");
 
-        // a lane whose de-duplication window is gone (a memory lane, or one past its window): a re-read would be stored again
-        FakeStream after = new FakeStream();
-        tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
-        append(log, "c", 10, 20);
-        await(() -> after.lines().size() >= 10, "the new lines");
+        FakeStream after = restartWithAnEmptyWindow(log, "c", 10, 20);
         append(logs().resolve("app.log.1"), "late", 0, 5); // the released file written to again: read on from its end
         await(() -> after.lines().size() >= 15, "the late lines");
         Thread.sleep(300); // more scans and polls
@@ -289,11 +298,7 @@ class TailInputTest {
         await(() -> positions(first).contains(" g " + log), "the truncated generation listed as lost");
         kill9(first);
 
-        // a lane whose de-duplication window is gone: the copy read as a file of its own would be stored again
-        FakeStream after = new FakeStream();
-        tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
-        append(log, "n", 5, 10);
-        await(() -> after.lines().size() >= 5, "the new lines");
+        FakeStream after = restartWithAnEmptyWindow(log, "n", 5, 10);
         Thread.sleep(300); // more scans and polls
         assertThat(after.lines()).as("only what was written after the restart").isEqualTo(expected("n", 5, 10));
     }
@@ -301,12 +306,7 @@ class TailInputTest {
     @Test
     void aReleasedFileIsDroppedFromThePositionsFileOnceAScanBeganMoreThanTheSlackAfterItsRelease() throws Exception {
         Path log = logs().resolve("app.log");
-        append(log, "a", 0, 10);
-        TailInput in = tail("app.log");
-        awaitLines(10);
-        Files.move(log, logs().resolve("app.log.1"));
-        append(log, "c", 0, 10);
-        awaitLines(20);
+        TailInput in = tailThenRotate(log, 10);
         String line = " " + FileIdentity.of(logs().resolve("app.log.1")) + " r ";
         await(() -> positions(in).contains(line), "the rotated file listed as released");
         // nothing more to read: the scan that drops it writes the positions file
