@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import io.loglane.bench.faults.ChildNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       from the copy, also after a restart). The only lines that may be missing are in no file at
  *       all: written between logrotate's copy and its truncate, and not read by the tail in between,
  *       which logrotate's manual names as copytruncate's own loss ("some logging data might be
- *       lost"); no tailer can read what the truncate destroyed.</li>
+ *       lost"); no tailer can read what the truncate destroyed. A copy that ends inside a line (the writer writes each
+ *       burst in two parts) holds the start of it: that start is stored once as a line of its own.</li>
  * </ul>
  * logrotate keeps {@code rotate 30} copies, more than the run's 14 rotations, so no copy is deleted
  * while loglane is down (a deleted copy's unread lines cannot be recovered: counted as
@@ -89,9 +91,26 @@ class TailLogrotateIT {
         assertThat(missingButInAFile).as("every line the live file or a copy holds is stored (tail metrics: %s; log: %s)",
                 tailMetrics(run.node), run.node.tailOfLog()).isEmpty();
         assertThat(row.get(0).asLong()).as("stored = written - lines in no file").isEqualTo(run.written - missing.size());
+        // the start of a line a copy ends inside is what the files hold of it: the tail stores it as a line of its own
+        // (after partial_flush), once, unless it had read the whole line from the live file before the truncate
+        List<Fragment> fragments = fragments(run.logs);
+        for (Fragment fragment : fragments) {
+            boolean wholeStored = fragment.seq() >= 0 && !missing.contains(fragment.seq());
+            long asText = 0;
+            for (long end = System.nanoTime() + Duration.ofSeconds(wholeStored ? 0 : 30).toNanos(); ; Thread.sleep(1000)) {
+                run.node.flush(); // partial_flush (5 s) after the copy stopped growing, then delivery
+                asText = run.node.sql("SELECT count(*) FROM logs WHERE message = '" + fragment.text().replace("'", "''") + "'")
+                        .get("rows").get(0).get(0).asLong();
+                if (asText > 0 || System.nanoTime() >= end) {
+                    break;
+                }
+            }
+            assertThat(asText + (wholeStored ? 1 : 0)).as("the cut line %s (seq %d) is stored once, whole or as the copy holds it"
+                    + " (tail metrics: %s)", fragment.text(), fragment.seq(), tailMetrics(run.node)).isEqualTo(1);
+        }
         System.out.println("copytruncate: " + run.written + " lines written, " + row.get(0).asLong() + " stored; the "
                 + missing.size() + " not stored are in no file (written between logrotate's copy and its truncate, before"
-                + " the tail read them)");
+                + " the tail read them); " + fragments.size() + " copies end inside a line");
     }
 
     private record Run(ChildNode node, Path logs, long written) {}
@@ -167,7 +186,10 @@ class TailLogrotateIT {
         return new Run(node, logs, written);
     }
 
-    /** Appends bursts of 100 lines, reopening the path for each burst (so a renamed file is left behind), at most 10k lines/s. */
+    /**
+     * Appends bursts of 100 lines, reopening the path for each burst (so a renamed file is left behind), at most 10k lines/s;
+     * in copytruncate mode each burst in two writes cut inside a line.
+     */
     private static void write(Path log, String mode, AtomicLong seq, AtomicBoolean writing) {
         StringBuilder sb = new StringBuilder();
         try {
@@ -178,7 +200,20 @@ class TailLogrotateIT {
                     sb.append("{\"msg\":\"tail rotation test line\",\"run\":\"").append(mode).append("\",\"seq\":").append(first + i)
                             .append(",\"pad\":\"0123456789abcdefghijklmnopqrstuvwxyz\"}\n");
                 }
-                Files.writeString(log, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                byte[] burst = sb.toString().getBytes(StandardCharsets.UTF_8);
+                try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                    if (mode.equals("copytruncate")) {
+                        // two writes a millisecond apart, the first ending inside a line after its seq, as a buffered
+                        // writer does: a copy then often ends inside a line, whose rest the truncate destroys (fragments())
+                        int cut = burst.length / 2 + 80;
+                        out.write(burst, 0, cut);
+                        out.flush();
+                        Thread.sleep(1);
+                        out.write(burst, cut, burst.length - cut);
+                    } else {
+                        out.write(burst);
+                    }
+                }
                 seq.addAndGet(100);
                 Thread.sleep(10);
             }
@@ -210,25 +245,52 @@ class TailLogrotateIT {
                 + " max(CAST(attrs->>'seq' AS BIGINT)) FROM logs WHERE attrs->>'run' = '" + mode + "'").get("rows").get(0);
     }
 
-    /** The seq of every line in app.log and its copies. */
+    /**
+     * The seq of every whole line (ended by a newline) in app.log and its copies. A copy may end inside a line: logrotate
+     * read to the end of the file between two writes of a burst, or in the middle of one; the rest of that line went to the
+     * live file and the truncate destroyed it, so the line is whole in no file ({@link #fragments}).
+     */
     private static Set<Long> inFiles(Path logs) throws IOException {
         Set<Long> out = new HashSet<>();
-        try (Stream<Path> s = Files.list(logs)) {
-            for (Path file : s.filter(p -> p.getFileName().toString().startsWith("app.log")).toList()) {
-                out.addAll(seqs(file));
+        for (Path file : logFiles(logs)) {
+            String text = Files.readString(file);
+            for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+                Matcher m = SEQ.matcher(line);
+                if (m.find()) {
+                    out.add(Long.parseLong(m.group(1)));
+                }
             }
         }
         return out;
     }
 
-    private static List<Long> seqs(Path file) throws IOException {
-        List<Long> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            Matcher m = SEQ.matcher(line);
-            if (m.find()) {
-                out.add(Long.parseLong(m.group(1)));
+    /** The start of a line a copy ends inside, and that line's seq (the one after the copy's last whole line). */
+    private record Fragment(String text, long seq) {}
+
+    /** The unended last line of each file that has one (a copy cut inside a line; see {@link #inFiles}). */
+    private static List<Fragment> fragments(Path logs) throws IOException {
+        List<Fragment> out = new ArrayList<>();
+        for (Path file : logFiles(logs)) {
+            String text = Files.readString(file);
+            int end = text.lastIndexOf('\n') + 1;
+            if (end == text.length()) {
+                continue;
             }
+            long seq = -1;
+            for (String line : text.substring(0, end).split("\n")) { // the lines of a file are consecutive
+                Matcher m = SEQ.matcher(line);
+                if (m.find()) {
+                    seq = Long.parseLong(m.group(1)) + 1;
+                }
+            }
+            out.add(new Fragment(text.substring(end), seq));
         }
         return out;
+    }
+
+    private static List<Path> logFiles(Path logs) throws IOException {
+        try (Stream<Path> s = Files.list(logs)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("app.log")).sorted().toList();
+        }
     }
 }

@@ -31,8 +31,12 @@ import java.util.Set;
  *       {@code scan_interval}, or while loglane was down) is found as a <em>rotated sibling</em>:
  *       beside a matched path {@code P}, a file named {@code P} + more characters
  *       ({@code app.log.1}, {@code app.log-20261205}) that is not tailed, was modified since the
- *       previous scan (since the positions file was written, at start-up), and does not start
- *       with the first bytes of a file tailed now or before is read from its head to its end;</li>
+ *       previous complete scan began (at start-up: since the one recorded in the positions file),
+ *       and does not start with the first bytes of a file tailed now or before is read from its
+ *       head to its end;</li>
+ *   <li>a file read to its end and released is remembered with its position for a while
+ *       ({@link #released()}, written to the positions file): found again, under a glob or as a
+ *       sibling, it is read on from there, not from its head.</li>
  *   <li>a <em>copy</em> of a generation tailed before (copytruncate: a sibling starting with the
  *       first bytes of a file that was truncated or replaced since) is read from where that
  *       generation's position was, so the lines the tail had not yet read when the original was
@@ -70,33 +74,68 @@ final class FileWatcher {
     /** A generation no longer read at its own inode; {@code taken} once a copy of it is read. */
     private record Generation(TailPosition at, boolean taken) {}
     /**
-     * Siblings modified since this wall-clock time may have been missed: the previous scan's start
-     * less a slack for coarse modification times; at start-up exactly the positions file's
-     * write, since the generations read before the crash are known only by the fingerprints that
-     * file keeps (a copy made just before it, of an older generation, must not count as new).
+     * Files read to their end and closed, by identity, oldest first, each with when it was released
+     * (wall clock; at start-up, the start): kept until a complete scan began more than the slack
+     * after that, since until then a restart may find the file as a sibling modified after the
+     * scan watermark and must read it on from its position, not from its head.
      */
-    private long siblingsSinceMillis;
+    private final LinkedHashMap<FileIdentity, Released> released = new LinkedHashMap<>();
+
+    private record Released(TailPosition at, long releasedMillis) {}
 
     /**
-     * @param positions      the positions file's content
-     * @param positionsMillis when the positions file was last written (wall clock), or now when there is none
+     * Generations no longer at their inode (truncated, replaced), oldest first, with when that was
+     * noticed: kept as {@link #released} is, since a copy of one (made before the truncation, so not
+     * newer than that) may be a sibling after the watermark at a restart and must be known as a copy.
      */
-    FileWatcher(PathScanner scanner, TailErrors errors, Opener opener, Collection<TailPosition> positions, long positionsMillis) {
+    private final LinkedHashMap<GenerationKey, Released> lost = new LinkedHashMap<>();
+
+    private record GenerationKey(FileIdentity id, Fingerprint fingerprint) {}
+
+    /**
+     * Siblings modified since this wall-clock time may have been missed: the previous complete scan's
+     * start less a slack for coarse modification times (at start-up: the scan recorded in the positions
+     * file). Every file a complete scan saw, and every file released since, is in the positions file
+     * written after it, so a sibling older than that which is not in it was read before or never was
+     * under a glob.
+     */
+    private long siblingsSinceMillis;
+    /** Paths of the positions file's lines: at start-up, files rotated from them are siblings even if no file is under them now. */
+    private final java.util.List<Path> startUpNames = new java.util.ArrayList<>();
+    /** Start (wall clock, before listing) of the last complete scan; -1 before the first. */
+    private long watermarkMillis = -1;
+
+    /**
+     * @param positions    the positions file's content
+     * @param writtenMillis when the positions file was last written (wall clock), or now when there is
+     *                     none: where siblings begin when the file records no scan (versions 1 and 2)
+     */
+    FileWatcher(PathScanner scanner, TailErrors errors, Opener opener, PositionsFile.Content positions, long writtenMillis) {
         this.scanner = scanner;
         this.errors = errors;
         this.opener = opener;
-        positions.forEach(p -> {
+        positions.tailed().forEach(p -> {
             remembered.put(p.id(), p);
             retire(p);
+            startUpNames.add(Path.of(p.path()));
         });
-        this.siblingsSinceMillis = positionsMillis;
+        long now = System.currentTimeMillis();
+        positions.released().forEach(p -> {
+            retire(p);
+            remember(p, now);
+            startUpNames.add(Path.of(p.path()));
+        });
+        positions.lost().forEach(p -> lost(p, now));
+        // without a recorded scan, exactly the file's write: files released before it are not in it
+        // (versions 1 and 2), so a copy made just before, of an older generation, must not count as new
+        this.siblingsSinceMillis = positions.scanMillis() >= 0 ? positions.scanMillis() - MTIME_SLACK_MILLIS : writtenMillis;
     }
 
     /**
      * Remembers a generation that is no longer read at its inode (truncated, replaced, released),
      * with its position: the first bytes tell its copies, the position where to read them from.
      */
-    void retire(TailPosition at) {
+    private void retire(TailPosition at) {
         if (at.fingerprint().length() == 0) {
             return;
         }
@@ -109,18 +148,73 @@ final class FileWatcher {
 
     /** Fingerprints remembered for recognising copies; enough for many rotations between two scans. */
     static final int MAX_RETIRED = 256;
+    /** Released files remembered at most (the oldest go first); bounds the positions file. */
+    static final int MAX_RELEASED = 1024;
     /** Slack for file systems with coarse modification times. */
     private static final long MTIME_SLACK_MILLIS = 2000;
 
     /** The files being tailed, in the order they were found. */
     Collection<TailedFile> files() { return files.values(); }
 
-    /** Stops tailing {@code f} (read to its end and idle, or unreadable): closes it and forgets it. */
+    /**
+     * Stops tailing {@code f} (read to its end and idle, or unreadable): closes it, and remembers its
+     * position for a while ({@link #released()}).
+     */
     void release(TailedFile f) {
         files.remove(f.id);
-        retire(f.position());
+        TailPosition at = f.position();
+        retire(at);
+        if (at.pendingEnd() < 0 && at.fingerprint().length() > 0) { // an empty file read again is read from 0: right
+            remember(at, System.currentTimeMillis());
+        }
         f.close();
     }
+
+    private void remember(TailPosition at, long nowMillis) {
+        released.remove(at.id());
+        released.put(at.id(), new Released(at, nowMillis));
+        if (released.size() > MAX_RELEASED) {
+            released.pollFirstEntry();
+        }
+    }
+
+    /**
+     * The content {@code at} describes is no longer at its inode (truncated, replaced): remembered by
+     * its first bytes, so that a copy of it is read from its position ({@link #adoptCopy}) or left
+     * alone, and, for a while, written to the positions file ({@link #lost()}).
+     */
+    void lost(TailPosition at) {
+        lost(at, System.currentTimeMillis());
+    }
+
+    private void lost(TailPosition at, long nowMillis) {
+        retire(at);
+        if (at.fingerprint().length() == 0) {
+            return;
+        }
+        GenerationKey key = new GenerationKey(at.id(), at.fingerprint());
+        lost.remove(key);
+        lost.put(key, new Released(at, nowMillis));
+        if (lost.size() > MAX_RELEASED) {
+            lost.pollFirstEntry();
+        }
+    }
+
+    /** The lost generations still remembered, oldest first: written to the positions file. */
+    java.util.List<TailPosition> lost() {
+        return lost.values().stream().map(Released::at).toList();
+    }
+
+    /** How many released files and lost generations are remembered: fewer after a scan, the positions file has lines to drop. */
+    int rememberedCount() { return released.size() + lost.size(); }
+
+    /** The released files still remembered, oldest first: written to the positions file with the files tailed. */
+    java.util.List<TailPosition> released() {
+        return released.values().stream().map(Released::at).toList();
+    }
+
+    /** Start (wall clock) of the last complete scan, before it listed anything; -1 before the first. */
+    long watermark() { return watermarkMillis; }
 
     /**
      * Expands the globs and updates the set of tailed files.
@@ -165,6 +259,7 @@ final class FileWatcher {
         if (atStartUp) {
             findRotatedAway(opened);
             for (TailPosition p : replacedWhileDown) {
+                lost(p);
                 TailedFile copy = adoptCopy(p);
                 if (copy != null) {
                     opened.put(copy.id, copy);
@@ -175,23 +270,31 @@ final class FileWatcher {
             }
             replacedWhileDown.clear();
         }
-        findRotatedSiblings(matched, opened);
+        findRotatedSiblings(matched, opened, atStartUp ? startUpNames : java.util.List.of());
+        startUpNames.clear();
         siblingsSinceMillis = scanMillis - MTIME_SLACK_MILLIS;
+        watermarkMillis = scanMillis;
+        // a file unchanged since its release before this is no sibling for this watermark: forgotten
+        released.values().removeIf(r -> r.releasedMillis() < siblingsSinceMillis);
+        lost.values().removeIf(r -> r.releasedMillis() < siblingsSinceMillis);
         return opened.values();
     }
 
     /** See the class comment: files rotated away from a matched name before a scan saw them. */
-    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened) {
+    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened, java.util.List<Path> names) {
         Map<Path, Set<String>> prefixesByDir = new HashMap<>();
         for (Path p : matched) {
             prefixesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
         }
         for (TailedFile f : files.values()) {
             if (f.gone) { // a rotated file's old name: its successors may be rotated too
-                Path first = f.firstPath;
-                prefixesByDir.computeIfAbsent(first.getParent(), d -> new HashSet<>()).add(first.getFileName().toString());
+                prefix(prefixesByDir, f.firstPath);
             }
         }
+        for (Released r : released.values()) { // so is a released one's, when no file is under it now
+            prefix(prefixesByDir, Path.of(r.at().path()));
+        }
+        names.forEach(n -> prefix(prefixesByDir, n));
         for (Map.Entry<Path, Set<String>> e : prefixesByDir.entrySet()) {
             for (Path candidate : listing(e.getKey())) {
                 String name = candidate.getFileName().toString();
@@ -204,7 +307,7 @@ final class FileWatcher {
                         continue;
                     }
                     FileIdentity id = FileIdentity.of(candidate);
-                    if (files.containsKey(id) || opened.containsKey(id)) {
+                    if (files.containsKey(id) || opened.containsKey(id) || finished(id, candidate)) {
                         continue;
                     }
                     TailedFile f = open(candidate, id, false);
@@ -226,6 +329,23 @@ final class FileWatcher {
                     // vanished meanwhile
                 }
             }
+        }
+    }
+
+    private static void prefix(Map<Path, Set<String>> prefixesByDir, Path path) {
+        if (path.getParent() != null && path.getFileName() != null) {
+            prefixesByDir.computeIfAbsent(path.getParent(), d -> new HashSet<>()).add(path.getFileName().toString());
+        }
+    }
+
+    /** True when {@code candidate} is a released file still at the end it was read to: nothing to open it for. */
+    private boolean finished(FileIdentity id, Path candidate) throws IOException {
+        Released r = released.get(id);
+        if (r == null) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(candidate, StandardOpenOption.READ)) {
+            return ch.size() == r.at().offset() && r.at().fingerprint().matches(ch);
         }
     }
 
@@ -368,6 +488,11 @@ final class FileWatcher {
                 }
                 errors.count(TailErrors.REPLACED, path.toString(), 1, "its inode now holds another file; read from its start");
                 replacedWhileDown.add(known);
+            }
+            Released done = released.remove(id);
+            if (known == null && done != null && done.at().fingerprint().matches(ch)) {
+                // read to its end before (a released file matched again, or found as a sibling): read on from there
+                return opener.open(id, ch, path, done.at().fingerprint(), done.at().offset(), done.at().skipping()).resumed(done.at());
             }
             return opener.open(id, ch, path, Fingerprint.of(ch), atEnd ? ch.size() : 0, false);
         } catch (IOException e) {

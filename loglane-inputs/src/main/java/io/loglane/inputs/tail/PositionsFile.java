@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The read positions of one tail input, one {@link TailPosition} per file, in a small text file
+ * The read positions of one tail input, one {@link TailPosition} per file tailed or recently
+ * released, and the start of the last complete scan ({@link Content}), in a small text file
  * replaced whole on every {@link #write}: written to a temporary file, fsynced, renamed over the
  * old one, and the directory fsynced, so a crash leaves either the old or the new file, never a
  * mix. The layout, with its version line and CRC-32C footer, is in FORMAT.md beside this class.
@@ -25,9 +25,16 @@ import java.util.zip.CRC32C;
  */
 final class PositionsFile {
     static final String MAGIC = "loglane-tail-positions";
-    /** Version 2 adds the pending range's chunk file ({@link TailPosition#pendingOf}); version 1 files are still read. */
-    static final int VERSION = 2;
+    /**
+     * Version 3 adds the scan watermark, and released files and lost generations (state field); version 2 added the pending
+     * range's chunk file ({@link TailPosition#pendingOf}). Versions 1 and 2 are still read.
+     */
+    static final int VERSION = 3;
     private static final String FOOTER = "crc32c ";
+    private static final String SCAN = "scan ";
+    private static final String TAILED = "t";
+    private static final String RELEASED = "r";
+    private static final String LOST = "g";
 
     private final Path file;
     private final Path temp;
@@ -40,18 +47,39 @@ final class PositionsFile {
     Path path() { return file; }
 
     /**
-     * The positions last written; empty when there is no file yet. A leftover temporary file is
-     * ignored: its rename never happened, so the file it was to replace is still the last complete one.
+     * What the file holds: the start of the last complete scan and the files' positions.
+     *
+     * @param scanMillis start (wall clock, before listing began) of the last scan that completed before
+     *                   the write; -1 when unknown (a version 1 or 2 file, or no scan completed yet)
+     * @param tailed     the files being tailed
+     * @param released   files read to their end and closed, kept for a while so that a restart
+     *                   knows them (FORMAT.md); never with a pending range
+     * @param lost       generations no longer at their inode (the file was truncated or replaced), kept
+     *                   for a while so that a restart knows a copy of one by its first bytes
+     */
+    record Content(long scanMillis, List<TailPosition> tailed, List<TailPosition> released, List<TailPosition> lost) {
+        static final Content EMPTY = new Content(-1, List.of(), List.of(), List.of());
+
+        Content {
+            tailed = List.copyOf(tailed);
+            released = List.copyOf(released);
+            lost = List.copyOf(lost);
+        }
+    }
+
+    /**
+     * The positions last written; {@link Content#EMPTY} when there is no file yet. A leftover temporary
+     * file is ignored: its rename never happened, so the file it was to replace is still the last complete one.
      *
      * @throws IOException also when the file is corrupt (bad CRC, version or line): a tail must not
      *                     guess where it was, so the input refuses to start and says which file is bad
      */
-    List<TailPosition> read() throws IOException {
+    Content read() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return List.of();
+            return Content.EMPTY;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         int footer = text.lastIndexOf(FOOTER);
@@ -65,13 +93,33 @@ final class PositionsFile {
             throw corrupt("CRC mismatch");
         }
         String[] lines = text.substring(0, footer).split("\n");
-        int version = lines[0].equals(MAGIC + " 1") ? 1 : lines[0].equals(MAGIC + " " + VERSION) ? VERSION : 0;
-        if (version == 0) {
-            throw corrupt("unknown header \"" + lines[0] + "\" (this version reads " + MAGIC + " 1 and " + VERSION + ")");
+        int version = 0;
+        for (int v = 1; v <= VERSION; v++) {
+            if (lines[0].equals(MAGIC + " " + v)) {
+                version = v;
+            }
         }
-        int fields = version == 1 ? 8 : 9;
-        List<TailPosition> out = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
+        if (version == 0) {
+            throw corrupt("unknown header \"" + lines[0] + "\" (this version reads " + MAGIC + " 1 to " + VERSION + ")");
+        }
+        int first = 1;
+        long scanMillis = -1;
+        if (version >= 3) {
+            if (lines.length < 2 || !lines[1].startsWith(SCAN)) {
+                throw corrupt("line 2 is not \"" + SCAN + "<millis>\"");
+            }
+            try {
+                scanMillis = Long.parseLong(lines[1].substring(SCAN.length()));
+            } catch (NumberFormatException e) {
+                throw corrupt("line 2: " + e.getMessage());
+            }
+            first = 2;
+        }
+        int fields = version == 1 ? 8 : version == 2 ? 9 : 10;
+        List<TailPosition> tailed = new ArrayList<>();
+        List<TailPosition> released = new ArrayList<>();
+        List<TailPosition> lost = new ArrayList<>();
+        for (int i = first; i < lines.length; i++) {
             String[] f = lines[i].split(" ", fields);
             if (f.length != fields) {
                 throw corrupt("line " + (i + 1) + " has " + f.length + " fields");
@@ -83,24 +131,41 @@ final class PositionsFile {
                     String[] of = f[7].split(":", 2);
                     pendingOf = new FileIdentity(Long.parseLong(of[0]), Long.parseLong(of[1]));
                 }
-                out.add(new TailPosition(id, new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)), Long.parseLong(f[4]),
-                        Long.parseLong(f[5]), f[6].equals("1"), unescape(f[fields - 1]), pendingOf));
+                String state = version >= 3 ? f[8] : TAILED;
+                TailPosition p = new TailPosition(id, new Fingerprint(Integer.parseInt(f[2]), Long.parseLong(f[3], 16)),
+                        Long.parseLong(f[4]), Long.parseLong(f[5]), f[6].equals("1"), unescape(f[fields - 1]), pendingOf);
+                switch (state) {
+                    case TAILED -> tailed.add(p);
+                    case RELEASED -> {
+                        if (p.pendingEnd() >= 0) {
+                            throw new IllegalArgumentException("a released file with a pending range");
+                        }
+                        released.add(p);
+                    }
+                    case LOST -> lost.add(p);
+                    default -> throw new IllegalArgumentException("state \"" + state + "\" is none of " + TAILED + ", " + RELEASED
+                            + ", " + LOST);
+                }
             } catch (IllegalArgumentException e) {
                 throw corrupt("line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        return out;
+        return new Content(scanMillis, tailed, released, lost);
     }
 
-    /** Replaces the file with {@code positions}, durably (see the class comment). */
-    void write(Collection<TailPosition> positions) throws IOException {
-        StringBuilder sb = new StringBuilder(64 + 96 * positions.size());
+    /** Replaces the file with {@code content}, durably (see the class comment). */
+    void write(Content content) throws IOException {
+        StringBuilder sb = new StringBuilder(64 + 96 * (content.tailed().size() + content.released().size() + content.lost().size()));
         sb.append(MAGIC).append(' ').append(VERSION).append('\n');
-        for (TailPosition p : positions) {
-            sb.append(p.id().dev()).append(' ').append(p.id().ino()).append(' ')
-                    .append(p.fingerprint().length()).append(' ').append(Long.toHexString(p.fingerprint().hash())).append(' ')
-                    .append(p.offset()).append(' ').append(p.pendingEnd()).append(' ').append(p.skipping() ? '1' : '0').append(' ')
-                    .append(p.pendingOf()).append(' ').append(escape(p.path())).append('\n');
+        sb.append(SCAN).append(content.scanMillis()).append('\n');
+        for (TailPosition p : content.tailed()) {
+            line(sb, p, TAILED);
+        }
+        for (TailPosition p : content.released()) {
+            line(sb, p, RELEASED);
+        }
+        for (TailPosition p : content.lost()) {
+            line(sb, p, LOST);
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
@@ -117,6 +182,13 @@ final class PositionsFile {
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Fsync.directory(file.getParent());
+    }
+
+    private static void line(StringBuilder sb, TailPosition p, String state) {
+        sb.append(p.id().dev()).append(' ').append(p.id().ino()).append(' ')
+                .append(p.fingerprint().length()).append(' ').append(Long.toHexString(p.fingerprint().hash())).append(' ')
+                .append(p.offset()).append(' ').append(p.pendingEnd()).append(' ').append(p.skipping() ? '1' : '0').append(' ')
+                .append(p.pendingOf()).append(' ').append(state).append(' ').append(escape(p.path())).append('\n');
     }
 
     private IOException corrupt(String why) {

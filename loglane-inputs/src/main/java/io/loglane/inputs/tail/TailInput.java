@@ -148,7 +148,7 @@ public final class TailInput implements Input {
     /** Reads the positions file (a corrupt one fails the start), then scans and starts reading. */
     @Override
     public void start() throws IOException {
-        List<TailPosition> known = positions.read();
+        PositionsFile.Content known = positions.read();
         long writtenMillis = java.nio.file.Files.exists(positions.path())
                 ? java.nio.file.Files.getLastModifiedTime(positions.path()).toMillis() : System.currentTimeMillis();
         watcher = new FileWatcher(new PathScanner(config.paths(), config.exclude()), errors, this::newFile, known, writtenMillis);
@@ -159,8 +159,17 @@ public final class TailInput implements Input {
         });
         long scan = config.scanInterval().toNanos();
         long poll = config.pollInterval().toNanos();
-        thread.scheduleWithFixedDelay(guarded(() -> opened(watcher.scan(false, true))), scan, scan, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(guarded(this::scan), scan, scan, TimeUnit.NANOSECONDS);
         thread.scheduleWithFixedDelay(guarded(this::poll), poll, poll, TimeUnit.NANOSECONDS);
+    }
+
+    /** A periodic scan; released files or lost generations it forgot are dropped from the positions file at the next poll. */
+    private void scan() {
+        int remembered = watcher.rememberedCount();
+        opened(watcher.scan(false, true));
+        if (watcher.rememberedCount() < remembered) {
+            dirty = true;
+        }
     }
 
     private TailedFile newFile(FileIdentity id, FileChannel ch, Path path, Fingerprint fp, long offset, boolean skipping) {
@@ -286,7 +295,7 @@ public final class TailInput implements Input {
      * ({@code seenSize}) that no copy holds are counted as lost.
      */
     private void generationLost(TailedFile f, TailPosition generation, long seenSize) throws IOException {
-        watcher.retire(generation);
+        watcher.lost(generation);
         TailedFile copy = watcher.adoptCopy(generation);
         long kept = copy == null ? generation.offset() : Math.max(generation.offset(), copy.channel.size());
         if (seenSize > kept) {
@@ -494,7 +503,8 @@ public final class TailInput implements Input {
             all.add(f.position());
         }
         try {
-            positions.write(all);
+            // the scan watermark with the files that scan and later ones found, and those released since (FORMAT.md)
+            positions.write(new PositionsFile.Content(watcher.watermark(), all, watcher.released(), watcher.lost()));
             positionWrites.increment();
             dirty = false;
             return true;

@@ -56,9 +56,13 @@ class TailInputTest {
     }
 
     private TailInput tail(String glob, boolean head, int maxLine, Duration scan, long maxInFlight) throws IOException {
+        return tail(stream, glob, head, maxLine, scan, maxInFlight);
+    }
+
+    private TailInput tail(FakeStream to, String glob, boolean head, int maxLine, Duration scan, long maxInFlight) throws IOException {
         TailConfig c = new TailConfig("t", List.of(logs() + "/" + glob), List.of(), "app.{file}", head, maxLine,
                 Math.max(4096, maxLine + 1), maxInFlight, scan, Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(300));
-        TailInput in = new TailInput(c, new InputContext(stream, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
+        TailInput in = new TailInput(c, new InputContext(to, new SimpleMeterRegistry(), Clock.systemUTC(), dir.resolve("data")));
         inputs.add(in);
         in.start();
         return in;
@@ -180,14 +184,164 @@ class TailInputTest {
         awaitLines(100);
         // two rotations within one scan interval: the file created in between is never under
         // app.log when a scan looks
-        Files.move(log, logs().resolve("app.log.1"));
-        append(log, "f", 100, 200);
-        Files.move(logs().resolve("app.log.1"), logs().resolve("app.log.2"));
-        Files.move(log, logs().resolve("app.log.1"));
-        append(log, "f", 200, 300);
+        rotateTwice(log, "f", 100, 200, "f", 200, 300);
         awaitLines(300);
         Thread.sleep(1600); // another scan: nothing is read twice
         assertThat(stream.lines()).hasSize(300).containsExactlyInAnyOrderElementsOf(expected("f", 0, 300));
+    }
+
+    /**
+     * Rename+create twice, at once: {@code log} becomes {@code .2}, a file with the first lines is
+     * created and becomes {@code .1}, and a file with the second lines is left under {@code log}.
+     */
+    private void rotateTwice(Path log, String p1, int from1, int to1, String p2, int from2, int to2) throws IOException {
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, p1, from1, to1);
+        Files.move(logs().resolve("app.log.1"), logs().resolve("app.log.2"));
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, p2, from2, to2);
+    }
+
+    /** Closes {@code in} and puts back its positions file as it was now: what {@code kill -9} leaves. */
+    private void kill9(TailInput in) throws Exception {
+        Path crashState = dir.resolve("positions-at-kill");
+        Files.copy(in.positionsFile(), crashState, StandardCopyOption.REPLACE_EXISTING);
+        in.close();
+        Files.copy(crashState, in.positionsFile(), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aFileRotatedAwayBeforeAnyScanSawItIsReadOnceAfterAKill9BeforeTheNextScan() throws Exception {
+        Path log = logs().resolve("app.log");
+        Path old = logs().resolve("app.log.9");
+        append(old, "old", 0, 10); // rotated long before loglane started: never read
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        append(log, "a", 0, 100);
+        TailInput first = tail("app.log", true, 1 << 20, Duration.ofMinutes(10)); // only the start-up scan runs
+        awaitLines(100);
+        // no scan in between: the file in the middle (b) is never under app.log when a scan looks
+        rotateTwice(log, "b", 0, 100, "c", 0, 10);
+        Thread.sleep(50);
+        append(logs().resolve("app.log.2"), "a", 100, 150); // read through the open file: the positions file is written after b's last change
+        awaitLines(150);
+        long written = Files.getLastModifiedTime(first.positionsFile()).toMillis();
+        assertThat(Files.getLastModifiedTime(logs().resolve("app.log.1")).toMillis()).as("b changed before the last write")
+                .isLessThan(written);
+        kill9(first);
+        Thread.sleep(2200); // the restart comes later than the slack for coarse modification times (2 s): b is older than that
+
+        tail("app.log", true, 1 << 20, Duration.ofMillis(40));
+        awaitLines(260);
+        Thread.sleep(200); // more scans: nothing is read twice
+        assertThat(stored("a")).isEqualTo(expected("a", 0, 150));
+        assertThat(stored("b")).isEqualTo(expected("b", 0, 100));
+        assertThat(stored("c")).isEqualTo(expected("c", 0, 10));
+        assertThat(stored("old")).isEmpty();
+        assertThat(stream.lines()).hasSize(260);
+    }
+
+    /**
+     * Starts the tail again into a lane whose de-duplication window is gone (a memory lane, or one past
+     * its window), so that anything read a second time is stored a second time, and waits for the
+     * lines {@code prefix from..to} appended to {@code log} now.
+     */
+    private FakeStream restartWithAnEmptyWindow(Path log, String prefix, int from, int to) throws Exception {
+        FakeStream after = new FakeStream();
+        tail(after, "app.log", true, 1 << 20, Duration.ofMillis(40), 64L << 20);
+        append(log, prefix, from, to);
+        await(() -> after.lines().size() >= to - from, "the new lines");
+        return after;
+    }
+
+    /** Tails {@code log} holding "a" 0 to {@code n}, then renames it to {@code .1} and creates it again with "c" 0 to 10: all read. */
+    private TailInput tailThenRotate(Path log, int n) throws Exception {
+        append(log, "a", 0, n);
+        TailInput in = tail("app.log");
+        awaitLines(n);
+        Files.move(log, logs().resolve("app.log.1"));
+        append(log, "c", 0, 10);
+        awaitLines(n + 10);
+        return in;
+    }
+
+    @Test
+    void aReleasedRotatedFileIsNotReadAgainAfterAKill9() throws Exception {
+        Path log = logs().resolve("app.log");
+        TailInput first = tailThenRotate(log, 100);
+        String rotated = FileIdentity.of(logs().resolve("app.log.1")).toString();
+        await(() -> !positions(first).contains(" " + rotated + " t ") && !positions(first).contains(" " + rotated + " /"),
+                "the rotated file read to its end and released");
+        kill9(first);
+        assertThat(Files.readString(first.positionsFile())).as("listed as released").contains(" " + rotated + " r ");
+
+        FakeStream after = restartWithAnEmptyWindow(log, "c", 10, 20);
+        append(logs().resolve("app.log.1"), "late", 0, 5); // the released file written to again: read on from its end
+        await(() -> after.lines().size() >= 15, "the late lines");
+        Thread.sleep(300); // more scans and polls
+        assertThat(after.lines().stream().filter(l -> l.startsWith("c")).toList()).as("only what was written after the restart")
+                .isEqualTo(expected("c", 10, 20));
+        assertThat(after.lines().stream().filter(l -> l.startsWith("late")).toList()).isEqualTo(expected("late", 0, 5));
+        assertThat(after.lines()).hasSize(15);
+    }
+
+    @Test
+    void aCopyOfATruncatedGenerationIsNotReadAgainAfterAKill9() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "g", 0, 100);
+        TailInput first = tail("app.log");
+        awaitLines(100);
+        // copytruncate after the tail read it all: the copy holds nothing new, so it is left alone
+        Files.copy(log, logs().resolve("app.log.1"));
+        truncate(log);
+        append(log, "n", 0, 5);
+        awaitLines(105);
+        await(() -> positions(first).contains(" g " + log), "the truncated generation listed as lost");
+        kill9(first);
+
+        FakeStream after = restartWithAnEmptyWindow(log, "n", 5, 10);
+        Thread.sleep(300); // more scans and polls
+        assertThat(after.lines()).as("only what was written after the restart").isEqualTo(expected("n", 5, 10));
+    }
+
+    @Test
+    void aReleasedFileIsDroppedFromThePositionsFileOnceAScanBeganMoreThanTheSlackAfterItsRelease() throws Exception {
+        Path log = logs().resolve("app.log");
+        TailInput in = tailThenRotate(log, 10);
+        String line = " " + FileIdentity.of(logs().resolve("app.log.1")) + " r ";
+        await(() -> positions(in).contains(line), "the rotated file listed as released");
+        // nothing more to read: the scan that drops it writes the positions file
+        await(() -> !positions(in).contains(line), "the released file dropped (a scan began more than 2 s after its release)");
+        assertThat(stream.lines()).hasSize(20);
+    }
+
+    private static String positions(TailInput in) {
+        try {
+            return Files.readString(in.positionsFile());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void aPositionsFileOfVersion2IsResumedFromAndRewrittenInVersion3() throws Exception {
+        Path log = logs().resolve("app.log");
+        append(log, "v", 0, 100);
+        long offset = 0;
+        for (int i = 0; i < 60; i++) {
+            offset += ("v" + i + "\n").length();
+        }
+        Fingerprint fp;
+        try (var ch = java.nio.channels.FileChannel.open(log)) {
+            fp = Fingerprint.of(ch);
+        }
+        Path positions = dir.resolve("data/inputs/tail/t.positions");
+        Files.createDirectories(positions.getParent());
+        Files.write(positions, PositionsFileTest.version2(List.of(new TailPosition(FileIdentity.of(log), fp, offset, -1, false, log.toString()))));
+        TailInput in = tail("app.log");
+        awaitLines(40);
+        assertThat(stream.lines()).isEqualTo(expected("v", 60, 100));
+        in.close();
+        assertThat(Files.readString(positions)).startsWith("loglane-tail-positions 3\nscan ");
     }
 
     @Test
@@ -342,7 +496,7 @@ class TailInputTest {
         second.close();
         Files.copy(crashState, positions, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.readString(positions)).as("the copy's line names the original as its pending range's file")
-                .contains(" " + FileIdentity.of(log) + " " + logs().resolve("app.log.1"));
+                .contains(" " + FileIdentity.of(log) + " t " + logs().resolve("app.log.1"));
         stream.gate = r -> null;
         tail("app.log");
         awaitLines(450);
