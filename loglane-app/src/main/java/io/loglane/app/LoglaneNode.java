@@ -28,6 +28,7 @@ import io.loglane.inputs.forward.ForwardInput;
 import io.loglane.query.SqlEngine;
 import io.loglane.router.Router;
 import io.loglane.stores.archive.ArchiveStorage;
+import io.loglane.stores.duckdb.SpillDirectory;
 import io.loglane.stream.local.LaneLog;
 import io.loglane.stores.archive.CachedArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
@@ -109,6 +110,11 @@ public final class LoglaneNode implements Component, LaneStatusSource {
     public void start() throws Exception {
         Path data = config.server().dataDir();
         Files.createDirectories(data);
+        // Spill directories of SQL engines a killed process (this node's or a `sql --data` CLI's) left.
+        List<Path> orphans = SpillDirectory.removeOrphans(spillRoot(data));
+        if (!orphans.isEmpty()) {
+            LOG.info("loglane: removed {} spill directories of processes no longer running: {}", orphans.size(), orphans);
+        }
         stream = new EmbeddedStreams(data.resolve("stream"), config.lanes(), config.stream(), registry, clock);
         startComponent(stream); // recovers every lane
 
@@ -130,7 +136,7 @@ public final class LoglaneNode implements Component, LaneStatusSource {
 
         startComponent(router);
 
-        sql = new SqlEngine(archive, laneFields(config), config.query());
+        sql = new SqlEngine(archive, laneFields(config), config.query(), spillRoot(data));
         startComponent(sql);
 
         InputContext context = new InputContext(router, registry, clock, data);
@@ -203,6 +209,14 @@ public final class LoglaneNode implements Component, LaneStatusSource {
             }
         }
         return RecordFieldsParser.of(Parsers.build(lane.parser()), inputs);
+    }
+
+    /**
+     * Where the SQL engines of a data directory spill ({@code <data>/tmp}): each makes a directory of
+     * its own in it ({@link SpillDirectory}).
+     */
+    public static Path spillRoot(Path dataDir) {
+        return dataDir.resolve("tmp");
     }
 
     /** The archive directory of {@code config}: {@code archive.dir}, else {@code <server.data_dir>/archive}. */

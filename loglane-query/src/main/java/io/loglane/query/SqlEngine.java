@@ -6,6 +6,7 @@ import io.loglane.core.parse.FieldDef;
 import io.loglane.stores.archive.ArchiveStorage;
 import io.loglane.stores.archive.LocalArchiveStorage;
 import io.loglane.stores.duckdb.DuckDbDriver;
+import io.loglane.stores.duckdb.SpillDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,15 +37,27 @@ import org.duckdb.DuckDBConnection;
  * not read, so no row is counted twice. A query that fails because a listed file was deleted
  * meanwhile (compaction, retention) runs again on a new listing, up to five times in all.
  *
+ * <h2>Spilling</h2>
+ * A query that needs more than {@code memory_limit} spills to a directory of this engine's own,
+ * {@code <spillRoot>/sql-<pid>-<random>} ({@link SpillDirectory}), made on {@link #start()} and
+ * deleted with its contents on {@link #close()}; the caller passes {@code spillRoot}, the data
+ * directory's {@code tmp}. Without it DuckDB would spill to {@code .tmp} in the working directory.
+ * Leftovers of a killed process are the node's to remove ({@link SpillDirectory#removeOrphans}).
+ *
  * <h2>Confinement</h2>
- * On {@link #start()} the database is locked down, in this order: {@code allowed_directories} =
- * the archive root, {@code enable_external_access=false}, no extension auto-install/auto-load,
+ * On {@link #start()} the database is locked down, in this order: {@code temp_directory} = the
+ * spill directory, {@code allowed_directories} = the archive root, {@code enable_external_access=false}, no extension auto-install/auto-load,
  * {@code lock_configuration=true} (with {@code parquet_metadata_cache=true}, {@code memory_limit} =
  * {@link QuerySettings#memoryLimit()} and {@code async_threads=0} set just before it).
  * The lock forbids {@code SET}, not DDL: the engine itself replaces the views on the locked
  * database, while users cannot ({@link StatementGate}). Every statement also passes {@link StatementGate}: exactly one
  * read-only query; anything else is a {@link SqlRejectedException} with the reason, and DuckDB
- * permission errors (a path outside the archive) are reported the same way.
+ * permission errors (a path outside the archive) are reported the same way. DuckDB itself adds the
+ * spill directory to {@code allowed_directories} when external access is turned off (its temp files
+ * go through the same checked file system, and {@code temp_directory} cannot be set after), so
+ * there the gate, which refuses every file-reading function and file-like table name, is the only
+ * fence; the directory holds nothing but DuckDB's own temp blocks (before, the allowance covered
+ * {@code .tmp} in whatever directory the process was started from).
  *
  * <h2>Limits</h2>
  * A query runs at most {@link QuerySettings#timeout()} (then it is cancelled through
@@ -59,26 +73,36 @@ public final class SqlEngine implements Component {
     private final QuerySettings settings;
     private final LaneViews views;
     private final StatementGate gate;
+    private final Path spillRoot;
+    private SpillDirectory spill;
     private DuckDBConnection db;
     private ScheduledExecutorService canceller;
     private volatile boolean started;
 
     private static final int VANISHED_FILE_ATTEMPTS = 5;
 
-    /** SQL over the archive in a local directory, listed on every query (another process may write it). */
-    public SqlEngine(Path archiveDir, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
-        this(new LocalArchiveStorage(archiveDir), laneFields, settings);
+    /**
+     * SQL over the archive in a local directory, listed on every query (another process may write it).
+     *
+     * @param spillRoot where this engine makes its spill directory: the data directory's {@code tmp}
+     */
+    public SqlEngine(Path archiveDir, Map<String, List<FieldDef>> laneFields, QuerySettings settings, Path spillRoot) {
+        this(new LocalArchiveStorage(archiveDir), laneFields, settings, spillRoot);
     }
 
     /**
      * SQL over the archive in {@code storage}; give the node's {@link io.loglane.stores.archive.CachedArchiveStorage},
      * shared with the archive sinks, so that queries list from memory.
+     *
+     * @param spillRoot where this engine makes its spill directory: the data directory's {@code tmp}
+     *                  (not derived from the archive's location, which need not be a local directory)
      */
-    public SqlEngine(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields, QuerySettings settings) {
+    public SqlEngine(ArchiveStorage storage, Map<String, List<FieldDef>> laneFields, QuerySettings settings, Path spillRoot) {
         if (settings == null || settings.timeout() == null || settings.timeout().isNegative()
                 || settings.timeout().isZero() || settings.maxRows() <= 0 || settings.memoryLimit() <= 0) {
             throw new IllegalArgumentException("bad query settings: " + settings);
         }
+        this.spillRoot = Objects.requireNonNull(spillRoot, "spillRoot");
         this.storage = storage;
         this.settings = settings;
         this.views = new LaneViews(storage, Map.copyOf(laneFields));
@@ -90,10 +114,33 @@ public final class SqlEngine implements Component {
         if (started) {
             return;
         }
+        spill = SpillDirectory.create(spillRoot, "sql");
+        try {
+            open();
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                close(); // the database, then the spill directory: a failed start leaves nothing behind
+            } catch (SQLException | IOException | RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        canceller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sql-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        started = true;
+    }
+
+    /** Opens and locks down the database, and creates the views. */
+    private void open() throws SQLException, IOException {
         Properties props = new Properties();
         props.setProperty("jdbc_stream_results", "true"); // fetch lazily: a row limit must not materialize everything
         db = (DuckDBConnection) DuckDbDriver.connect(props);
         try (Statement s = db.createStatement()) {
+            // First: DuckDB refuses to change it once external access is off.
+            s.execute("SET temp_directory=" + io.loglane.stores.archive.ArchiveSchema.literal(spill.path().toString()));
             s.execute("SET allowed_directories=[" + io.loglane.stores.archive.ArchiveSchema.literal(storage.location("") + "/") + "]");
             s.execute("SET enable_external_access=false");
             s.execute("SET autoinstall_known_extensions=false");
@@ -121,12 +168,6 @@ public final class SqlEngine implements Component {
                 views.stale();
             }
         }
-        canceller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sql-timeout");
-            t.setDaemon(true);
-            return t;
-        });
-        started = true;
     }
 
     /**
@@ -243,16 +284,29 @@ public final class SqlEngine implements Component {
         }
     }
 
+    /**
+     * Closes the database, then deletes the spill directory (after, so that no query is still writing
+     * to it).
+     */
     @Override
-    public synchronized void close() throws SQLException {
+    public synchronized void close() throws SQLException, IOException {
         started = false;
         if (canceller != null) {
             canceller.shutdownNow();
             canceller = null;
         }
-        if (db != null) {
-            db.close();
-            db = null;
+        try {
+            if (db != null) {
+                db.close();
+                db = null;
+            }
+        } finally {
+            if (spill != null) {
+                SpillDirectory s = spill;
+                spill = null;
+                s.close();
+            }
         }
     }
+
 }

@@ -30,6 +30,7 @@ class ArchiveSearchTest {
 
     @TempDir
     Path dir;
+    @TempDir Path spill;
 
     @Test
     void pagesOfRowsSharingTheirEventTimeSeeEachRowOnceNewestFirst() throws Exception {
@@ -143,7 +144,7 @@ class ArchiveSearchTest {
     }
 
     private SqlEngine engine(Map<String, List<io.loglane.core.parse.FieldDef>> lanes) throws Exception {
-        SqlEngine sql = new SqlEngine(dir, lanes, new QuerySettings(Duration.ofSeconds(30), 10_000));
+        SqlEngine sql = new SqlEngine(dir, lanes, new QuerySettings(Duration.ofSeconds(30), 10_000), spill);
         sql.start();
         return sql;
     }

@@ -37,6 +37,7 @@ class FilterSqlAgreementTest {
 
     @TempDir
     static Path dir;
+    @TempDir static Path spill;
     private static SqlEngine sql;
     private static List<String> lines;
     private static List<String> patterns;
@@ -67,7 +68,7 @@ class FilterSqlAgreementTest {
                 access("a structured record without a status", "pod", "p-3"),
                 access("a record whose status is null", "status", null)));
         write("access", ACCESS, ACCESS_RECORDS);
-        sql = new SqlEngine(dir, Map.of(LANE, List.of(), "access", ACCESS.fields()), new QuerySettings(Duration.ofSeconds(30), 100_000));
+        sql = new SqlEngine(dir, Map.of(LANE, List.of(), "access", ACCESS.fields()), new QuerySettings(Duration.ofSeconds(30), 100_000), spill);
         sql.start();
     }
 

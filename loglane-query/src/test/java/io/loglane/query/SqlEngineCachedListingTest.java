@@ -32,6 +32,7 @@ class SqlEngineCachedListingTest {
     private static final String ROWS = "SELECT count(*), count(DISTINCT message) FROM app";
 
     @TempDir Path dir;
+    @TempDir Path spill;
     private CachedArchiveStorage storage;
     private SqlEngine engine;
     private ArchiveSink sink;
@@ -43,7 +44,7 @@ class SqlEngineCachedListingTest {
                 Duration.ofDays(365));
         sink = new ArchiveSink("app", null, settings, new Retention(Duration.ofDays(1), 0), true, new SimpleMeterRegistry(),
                 Clock.systemUTC(), storage);
-        engine = new SqlEngine(storage, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100));
+        engine = new SqlEngine(storage, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100), spill);
         engine.start();
     }
 

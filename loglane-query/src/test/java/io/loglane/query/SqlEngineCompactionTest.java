@@ -38,6 +38,7 @@ class SqlEngineCompactionTest {
     private static final String ROWS = "SELECT count(*), count(DISTINCT message) FROM app";
 
     @TempDir Path dir;
+    @TempDir Path spill;
     private SqlEngine engine;
     private Path hour;
     /** The three flushed files, offsets 0-2, 3-5 and 6-8: nine rows in one hour partition. */
@@ -52,7 +53,7 @@ class SqlEngineCompactionTest {
         sources = parquetFiles();
         assertThat(sources).extracting(p -> p.getFileName().toString()).containsExactly(
                 ArchiveLayout.fileName(0, 0, 2), ArchiveLayout.fileName(0, 3, 5), ArchiveLayout.fileName(0, 6, 8));
-        engine = new SqlEngine(dir, Map.of("app", List.of(), "audit", List.of()), new QuerySettings(Duration.ofSeconds(20), 100));
+        engine = new SqlEngine(dir, Map.of("app", List.of(), "audit", List.of()), new QuerySettings(Duration.ofSeconds(20), 100), spill);
         engine.start();
     }
 
@@ -117,7 +118,7 @@ class SqlEngineCompactionTest {
     @ValueSource(booleans = {false, true})
     void queriesRacingCompactionsNeverCountARowTwice(boolean cached) throws Exception {
         ArchiveStorage storage = cached ? new CachedArchiveStorage(new LocalArchiveStorage(dir)) : new LocalArchiveStorage(dir);
-        SqlEngine e = cached ? new SqlEngine(storage, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100)) : engine;
+        SqlEngine e = cached ? new SqlEngine(storage, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100), spill) : engine;
         e.start();
         Path spare = Files.createDirectories(dir.resolve("spare"));
         for (Path source : sources) {

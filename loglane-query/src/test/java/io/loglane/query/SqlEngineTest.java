@@ -37,6 +37,7 @@ class SqlEngineTest {
     };
 
     @TempDir Path dir;
+    @TempDir Path spill;
     private final List<SqlEngine> engines = new ArrayList<>();
 
     @AfterEach
@@ -48,7 +49,7 @@ class SqlEngineTest {
 
     private SqlEngine engine(Path archive, Duration timeout, int maxRows) throws Exception {
         SqlEngine e = new SqlEngine(archive, Map.of("access", ACCESS, "app", List.of(), "audit", List.of()),
-                new QuerySettings(timeout, maxRows));
+                new QuerySettings(timeout, maxRows), spill);
         engines.add(e);
         e.start();
         return e;
@@ -205,7 +206,7 @@ class SqlEngineTest {
 
     @Test
     void aLaneNamedLikeAKeywordIsQueriedQuotedAndTheErrorSaysSo() throws Exception {
-        SqlEngine e = new SqlEngine(dir, Map.of("default", List.of()), new QuerySettings(Duration.ofSeconds(5), 10));
+        SqlEngine e = new SqlEngine(dir, Map.of("default", List.of()), new QuerySettings(Duration.ofSeconds(5), 10), spill);
         engines.add(e);
         e.start();
         ArchiveFixture.write(dir, "default", null, 0, 2, Map.of());
@@ -216,7 +217,7 @@ class SqlEngineTest {
 
     @Test
     void theMemoryLimitReachesDuckDbWithoutTheAsynchronousIoPool() throws Exception {
-        SqlEngine e = new SqlEngine(dir, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 10, 512L << 20));
+        SqlEngine e = new SqlEngine(dir, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 10, 512L << 20), spill);
         engines.add(e);
         e.start();
         assertThat(e.execute("SELECT current_setting('memory_limit'), current_setting('async_threads')::BIGINT").rows())
@@ -228,13 +229,13 @@ class SqlEngineTest {
 
     @Test
     void aMemoryLimitThatIsNotPositiveIsRefused() {
-        assertThatThrownBy(() -> new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1, 0)))
+        assertThatThrownBy(() -> new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1, 0), spill))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad query settings");
     }
 
     @Test
     void queriesBeforeStartAreRefused() {
-        SqlEngine e = new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1));
+        SqlEngine e = new SqlEngine(dir, Map.of(), new QuerySettings(Duration.ofSeconds(1), 1), spill);
         assertThatThrownBy(() -> e.execute("SELECT 1")).isInstanceOf(IllegalStateException.class);
     }
 }

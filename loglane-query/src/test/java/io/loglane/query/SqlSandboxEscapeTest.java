@@ -29,12 +29,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SqlSandboxEscapeTest {
     @TempDir Path archive;
     @TempDir Path outside;
+    @TempDir Path spill;
     private SqlEngine engine;
 
     @BeforeEach
     void start() throws Exception {
         ArchiveFixture.write(archive, "app", null, 0, 2, Map.of("level", "info"));
-        engine = new SqlEngine(archive, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100));
+        engine = new SqlEngine(archive, Map.of("app", List.of()), new QuerySettings(Duration.ofSeconds(20), 100), spill);
         engine.start();
     }
 

@@ -52,7 +52,8 @@ final class SqlCommand implements Callable<Integer> {
                     return 2;
                 }
                 LoglaneConfig cfg = RegisteredTypes.LOADER.load(ConfigFiles.resolve(null, false));
-                try (SqlEngine engine = new SqlEngine(data.resolve("archive"), LoglaneNode.laneFields(cfg), cfg.query())) {
+                try (SqlEngine engine = new SqlEngine(data.resolve("archive"), LoglaneNode.laneFields(cfg), cfg.query(),
+                        LoglaneNode.spillRoot(data))) {
                     engine.start();
                     QueryResult r = engine.execute(sql);
                     result = new ObjectMapper().valueToTree(r);

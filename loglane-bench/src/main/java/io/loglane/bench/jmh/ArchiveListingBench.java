@@ -52,11 +52,13 @@ public class ArchiveListingBench {
     String listing;
 
     private Path dir;
+    private Path spill;
     private SqlEngine engine;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("listing-bench");
+        spill = Files.createTempDirectory("listing-bench-spill");
         Path one = dir.resolve("one.parquet");
         try (Connection c = DuckDbDriver.connect(); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT TIMESTAMP_NS '2026-03-01 10:00:00' + INTERVAL (i) SECOND AS ts, 'x' AS lane,"
@@ -75,8 +77,8 @@ public class ArchiveListingBench {
         Map<String, List<io.loglane.core.parse.FieldDef>> lanes = Map.of("app", List.of(), "small", List.of());
         QuerySettings settings = new QuerySettings(Duration.ofSeconds(60), 100);
         engine = listing.equals("cached")
-                ? new SqlEngine(new CachedArchiveStorage(new LocalArchiveStorage(dir)), lanes, settings)
-                : new SqlEngine(dir, lanes, settings);
+                ? new SqlEngine(new CachedArchiveStorage(new LocalArchiveStorage(dir)), lanes, settings, spill)
+                : new SqlEngine(dir, lanes, settings, spill);
         engine.start();
     }
 
@@ -89,6 +91,7 @@ public class ArchiveListingBench {
     public void tearDown() throws Exception {
         engine.close();
         BenchData.deleteTree(dir);
+        BenchData.deleteTree(spill);
     }
 
     /** One small query: its time is mostly the per-query listing of every lane. */

@@ -127,7 +127,7 @@ public final class ConfigSchema {
                 k("query.max_rows", ValueType.COUNT, "10000", "Most rows an answer carries; beyond them the answer says it was truncated."),
                 new ConfigKey("query.memory_limit", ValueType.POSITIVE_SIZE, Sizes.format(QuerySettings.DEFAULT_MEMORY_LIMIT),
                         "Most memory the SQL engine (DuckDB's memory_limit) holds for query data: hash tables, sorts, Parquet pages read; "
-                        + "past it DuckDB spills to its temporary directory (.tmp in the working directory) or fails the query "
+                        + "past it DuckDB spills to a directory of the engine's own under server.data_dir (tmp/sql-<pid>-<random>, deleted when it closes) or fails the query "
                         + "with an out-of-memory error. The default is fixed, not DuckDB's 80 % of RAM: on a one-machine node that "
                         + "lets one large query take the memory the JVM heap (512 MiB by default), the stream, Lucene and the page "
                         + "cache need, until the OOM killer ends the whole node. 1GiB bounds a query beside them on a 4 GiB machine, and "
