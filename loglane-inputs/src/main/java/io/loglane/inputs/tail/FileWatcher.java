@@ -1,6 +1,7 @@
 package io.loglane.inputs.tail;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -8,10 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,7 +66,7 @@ final class FileWatcher {
     private final Opener opener;
     private final Map<FileIdentity, TailedFile> files = new LinkedHashMap<>();
     /** Positions read at start-up whose inode now holds another file: their rest is looked for in a copy. */
-    private final java.util.List<TailPosition> replacedWhileDown = new java.util.ArrayList<>();
+    private final List<TailPosition> replacedWhileDown = new ArrayList<>();
     /** Positions read at start-up whose file has not been found yet. */
     private final Map<FileIdentity, TailPosition> remembered = new HashMap<>();
     /**
@@ -69,7 +74,7 @@ final class FileWatcher {
      * file), newest last, with where their reading stood: a sibling starting with one's first bytes
      * is its copy, read from that position once ({@link Generation#taken}).
      */
-    private final java.util.ArrayDeque<Generation> retired = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Generation> retired = new ArrayDeque<>();
 
     /** A generation no longer read at its own inode; {@code taken} once a copy of it is read. */
     private record Generation(TailPosition at, boolean taken) {}
@@ -101,7 +106,7 @@ final class FileWatcher {
      */
     private long siblingsSinceMillis;
     /** Paths of the positions file's lines: at start-up, files rotated from them are siblings even if no file is under them now. */
-    private final java.util.List<Path> startUpNames = new java.util.ArrayList<>();
+    private final List<Path> startUpNames = new ArrayList<>();
     /** Start (wall clock, before listing) of the last complete scan; -1 before the first. */
     private long watermarkMillis = -1;
 
@@ -201,7 +206,7 @@ final class FileWatcher {
     }
 
     /** The lost generations still remembered, oldest first: written to the positions file. */
-    java.util.List<TailPosition> lost() {
+    List<TailPosition> lost() {
         return lost.values().stream().map(Released::at).toList();
     }
 
@@ -209,7 +214,7 @@ final class FileWatcher {
     int rememberedCount() { return released.size() + lost.size(); }
 
     /** The released files still remembered, oldest first: written to the positions file with the files tailed. */
-    java.util.List<TailPosition> released() {
+    List<TailPosition> released() {
         return released.values().stream().map(Released::at).toList();
     }
 
@@ -270,7 +275,7 @@ final class FileWatcher {
             }
             replacedWhileDown.clear();
         }
-        findRotatedSiblings(matched, opened, atStartUp ? startUpNames : java.util.List.of());
+        findRotatedSiblings(matched, opened, atStartUp ? startUpNames : List.of());
         startUpNames.clear();
         siblingsSinceMillis = scanMillis - MTIME_SLACK_MILLIS;
         watermarkMillis = scanMillis;
@@ -281,7 +286,7 @@ final class FileWatcher {
     }
 
     /** See the class comment: files rotated away from a matched name before a scan saw them. */
-    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened, java.util.List<Path> names) {
+    private void findRotatedSiblings(Set<Path> matched, Map<FileIdentity, TailedFile> opened, List<Path> names) {
         Map<Path, Set<String>> prefixesByDir = new HashMap<>();
         for (Path p : matched) {
             prefixesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
@@ -386,7 +391,7 @@ final class FileWatcher {
                 return new Sibling.Skip();
             }
         }
-        for (java.util.Iterator<Generation> it = retired.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<Generation> it = retired.descendingIterator(); it.hasNext(); ) {
             Generation g = it.next();
             if (g.at().fingerprint().matches(ch)) {
                 boolean more = ch.size() > g.at().offset() || g.at().pendingEnd() > g.at().offset();
@@ -398,8 +403,8 @@ final class FileWatcher {
 
     /** True when both files start with the same {@code n} bytes. */
     private static boolean samePrefix(FileChannel a, FileChannel b, int n) throws IOException {
-        java.nio.ByteBuffer x = java.nio.ByteBuffer.allocate(n);
-        java.nio.ByteBuffer y = java.nio.ByteBuffer.allocate(n);
+        ByteBuffer x = ByteBuffer.allocate(n);
+        ByteBuffer y = ByteBuffer.allocate(n);
         while (x.hasRemaining() && a.read(x, x.position()) >= 0) {
             // fill
         }
@@ -511,7 +516,7 @@ final class FileWatcher {
                 byDir.computeIfAbsent(dir, d -> listing(d));
             }
         }
-        for (TailPosition p : java.util.List.copyOf(remembered.values())) {
+        for (TailPosition p : List.copyOf(remembered.values())) {
             TailedFile found = null;
             Path dir = Path.of(p.path()).getParent();
             for (Path candidate : dir == null ? Set.<Path>of() : byDir.get(dir)) {
