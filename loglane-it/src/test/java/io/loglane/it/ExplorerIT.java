@@ -214,16 +214,24 @@ class ExplorerIT {
         assertThat(messages()).hasSize(7);
 
         // a click on the bar that holds the events zooms to that one bucket, and they are still shown
-        WebElement bars = browser.await(d -> d.findElement(By.cssSelector(".histogram[data-start] .u-over")));
-        WebElement chart = browser.driver.findElement(By.cssSelector(".histogram"));
-        long start = Instant.parse(chart.getDomAttribute("data-start")).toEpochMilli();
-        long zoomedInterval = Long.parseLong(chart.getDomAttribute("data-interval-ms"));
-        int buckets = Integer.parseInt(chart.getDomAttribute("data-buckets"));
         long sent = Instant.parse(ChildNode.JSON.readTree(node.get("/api/v1/search?lane=error&from=1h&limit=1").body())
                 .get("hits").get(0).get("ts").asText()).toEpochMilli();
-        int bucket = (int) ((sent - start) / zoomedInterval);
-        double x = (bucket + 0.5) / buckets * bars.getSize().getWidth();
-        new Actions(browser.driver).moveToElement(bars, (int) Math.round(x - bars.getSize().getWidth() / 2.0), 0).click().perform();
+        // read the chart and click in one go, again if it was drawn anew in between (as when the zoom's answer arrives)
+        Click click = browser.await(d -> {
+            WebElement bars = d.findElement(By.cssSelector(".histogram[data-start] .u-over"));
+            WebElement chart = d.findElement(By.cssSelector(".histogram"));
+            long chartStart = Instant.parse(chart.getDomAttribute("data-start")).toEpochMilli();
+            long chartInterval = Long.parseLong(chart.getDomAttribute("data-interval-ms"));
+            int buckets = Integer.parseInt(chart.getDomAttribute("data-buckets"));
+            int b = (int) ((sent - chartStart) / chartInterval);
+            int width = bars.getSize().getWidth();
+            double x = (b + 0.5) / buckets * width;
+            new Actions(d).moveToElement(bars, (int) Math.round(x - width / 2.0), 0).click().perform();
+            return new Click(chartStart, chartInterval, b);
+        });
+        long start = click.start();
+        long zoomedInterval = click.interval();
+        int bucket = click.bucket();
         browser.await(d -> !to.equals(Instant.parse(browser.urlState().get("to"))) || !from.equals(Instant.parse(browser.urlState().get("from"))));
         Map<String, String> zoomed = browser.urlState();
         Instant zoomFrom = Instant.parse(zoomed.get("from"));
@@ -242,6 +250,9 @@ class ExplorerIT {
         browser.await(d -> from.equals(Instant.parse(browser.urlState().get("from"))));
         assertThat(Instant.parse(browser.driver.findElement(By.id("explorer-from")).getDomProperty("value"))).isEqualTo(from);
     }
+
+    /** Where a click on the histogram went: the chart's first bucket, its bucket width and the bucket clicked. */
+    private record Click(long start, long interval, int bucket) {}
 
     @Test
     void theUrlAloneReproducesTheViewAndBackRestoresTheOneBefore() throws Exception {
