@@ -8,6 +8,7 @@ import io.loglane.core.audit.ChainHead;
 import io.loglane.core.event.RecordCursor;
 import io.loglane.core.parse.FieldDef;
 import io.loglane.core.parse.RecordParser;
+import io.loglane.stores.duckdb.SpillDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,8 +101,10 @@ public final class AuditVerifier {
             }
             return new Intact(0, -1, null, 0, true);
         }
-        Path work = Files.createTempDirectory("loglane-verify-audit");
-        try (Connection conn = EmbeddedDuckDb.open()) {
+        // the walk's own directory (DuckDB's spill, its temp files), deleted with all in it when the walk ends
+        try (SpillDirectory workDir = SpillDirectory.create(Path.of(System.getProperty("java.io.tmpdir")), "loglaneaudit");
+                Connection conn = EmbeddedDuckDb.open()) {
+            Path work = workDir.path();
             try (Statement s = conn.createStatement()) {
                 s.execute("SET temp_directory=" + literal(work.resolve("duckdb").toString()));
             }
@@ -112,8 +115,6 @@ public final class AuditVerifier {
                         + " it was not archived with lanes." + lane + ".audit_chain: true");
             }
             return new Walk(conn, files, work, range, archived).run();
-        } finally {
-            deleteTree(work);
         }
     }
 
@@ -365,14 +366,6 @@ public final class AuditVerifier {
         /** The storage key of a file DuckDB names by its location. */
         private String key(String location) {
             return location != null && location.startsWith(root) ? location.substring(root.length()) : location;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp directory: nothing depends on it
         }
     }
 }
